@@ -1,0 +1,43 @@
+# cordon_add_module(NAME [extra sources...] LINK libs...)
+# A static library of every .cc under the current folder (recursively, but not into sub-folders that
+# have their own CMakeLists.txt), minus *_test.cc, *_fuzzer.cc, *_perftest.cc and main.cc.
+# When the folder has *_test.cc files it also builds NAME_tests, a gtest binary of just this module's
+# tests, so one part can be built and tested while another is being changed. The tests of every module
+# are also collected into the single cordon_tests binary (see the top-level CMakeLists.txt).
+function(cordon_add_module name)
+  cmake_parse_arguments(ARG "" "" "LINK" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  file(GLOB_RECURSE sub_lists ${CMAKE_CURRENT_SOURCE_DIR}/*/CMakeLists.txt)
+  foreach(sub ${sub_lists})
+    get_filename_component(sub_dir ${sub} DIRECTORY)
+    list(FILTER srcs EXCLUDE REGEX "^${sub_dir}/")
+  endforeach()
+  set(tests ${srcs})
+  list(FILTER tests INCLUDE REGEX "_test\\.cc$")
+  list(FILTER srcs EXCLUDE REGEX "(_test|_fuzzer|_perftest)\\.cc$")
+  list(FILTER srcs EXCLUDE REGEX "/main\\.cc$")
+  if(NOT srcs AND NOT ARG_UNPARSED_ARGUMENTS)
+    # A module with no code yet: an interface library keeps the dependency graph intact.
+    add_library(${name} INTERFACE)
+    target_include_directories(${name} INTERFACE ${PROJECT_SOURCE_DIR}/src ${PROJECT_BINARY_DIR}/src)
+    target_link_libraries(${name} INTERFACE ${ARG_LINK})
+  else()
+    add_library(${name} STATIC ${srcs} ${ARG_UNPARSED_ARGUMENTS})
+    target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_BINARY_DIR}/src)
+    target_link_libraries(${name} PUBLIC ${ARG_LINK})
+  endif()
+  if(CORDON_BUILD_TESTS AND tests)
+    add_executable(${name}_tests ${tests})
+    target_link_libraries(${name}_tests PRIVATE ${name} GTest::gtest GTest::gtest_main GTest::gmock)
+    cordon_test_definitions(${name}_tests)
+    set_property(GLOBAL APPEND PROPERTY CORDON_ALL_TESTS ${tests})
+    set_property(GLOBAL APPEND PROPERTY CORDON_ALL_TEST_LIBS ${name})
+  endif()
+endfunction()
+
+function(cordon_test_definitions target)
+  target_compile_definitions(${target} PRIVATE
+    CORDON_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    CORDON_BINARY_DIR="${PROJECT_BINARY_DIR}"
+    CORDON_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")
+endfunction()

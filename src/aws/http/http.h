@@ -1,0 +1,59 @@
+// HTTP requests and responses as the AWS layer sees them, and the Transport seam that sends them.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/error.h"
+
+namespace cordon::aws {
+
+// Header names are compared case-insensitively; stored as given.
+struct HttpHeaders {
+  std::vector<std::pair<std::string, std::string>> entries;
+
+  void Set(const std::string& name, std::string value);  // replaces any header of that name
+  void Add(std::string name, std::string value);         // keeps existing ones
+  const std::string* Find(const std::string& name) const;
+  void Remove(const std::string& name);
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  // Absolute URL: scheme://host[:port]/path?query. The path and query are already percent-encoded
+  // exactly as they will be sent (and signed).
+  std::string url;
+  HttpHeaders headers;
+  std::string body;
+  // When set, the response body is streamed to this sink instead of being kept in HttpResponse::body
+  // (large S3 downloads). Returning false aborts the transfer.
+  std::function<bool(std::string_view chunk)> body_sink;
+};
+
+struct HttpResponse {
+  int status = 0;
+  HttpHeaders headers;
+  std::string body;
+};
+
+struct HttpOptions {
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds request_timeout{120000};
+  bool verify_tls = true;  // never turned off by cordon itself; only a user's explicit choice could
+};
+
+// Sends one HTTP request. A transport error (no response at all) is an Error of kind kNetwork;
+// any HTTP status, including 5xx, is a successful Send with that status.
+// Implementations must be safe to call from several threads at once.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+}  // namespace cordon::aws
