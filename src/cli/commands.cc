@@ -1,10 +1,55 @@
 #include "cli/commands.h"
 
 #include <cstdio>
+#include <string>
+#include <vector>
+
+#include "base/strings.h"
+#include "cli/api_command.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
 
 namespace cordon::cli {
-int Main(int argc, char** argv) {
-  std::fprintf(stderr, "cordon: no commands yet\n");
-  return 2;
+namespace {
+
+int RunHelp(int argc, char** argv);
+
+constexpr Command kCommands[] = {
+    {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", RunApi},
+    {"help", "list the commands", RunHelp},
+};
+
+int RunHelp(int, char**) {
+  std::printf("cordon: respond to a compromised EC2 instance.\n\nusage: cordon COMMAND [options]\n\ncommands:\n");
+  for (const Command& c : kCommands)
+    std::printf("  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(), static_cast<int>(c.summary.size()),
+                c.summary.data());
+  std::printf("\n`cordon COMMAND --help` describes a command's options.\n");
+  return kExitOk;
 }
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  if (argc < 2) {
+    RunHelp(0, nullptr);
+    return kExitUsage;
+  }
+  std::string name = argv[1];
+  if (name == "--help" || name == "-h") return RunHelp(0, nullptr);
+  if (name == "--version") {
+    std::printf("cordon 0.1.0\n");
+    return kExitOk;
+  }
+  for (const Command& c : kCommands)
+    if (c.name == name) return c.run(argc - 1, argv + 1);
+  std::vector<std::string> names;
+  for (const Command& c : kCommands) names.emplace_back(c.name);
+  std::string message = "unknown command '" + name + "'";
+  auto near = ClosestMatches(name, names, 1);
+  if (!near.empty()) message += ", did you mean '" + near[0] + "'?";
+  PrintError(message + " (`cordon help` lists the commands)");
+  return kExitUsage;
+}
+
 }  // namespace cordon::cli

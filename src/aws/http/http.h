@@ -45,6 +45,9 @@ struct HttpOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds request_timeout{120000};
   bool verify_tls = true;  // never turned off by cordon itself; only a user's explicit choice could
+  // A PEM file of CA certificates to trust instead of the system's (AWS_CA_BUNDLE, --ca-bundle);
+  // empty for the system's store.
+  std::string ca_bundle;
 };
 
 // Sends one HTTP request. A transport error (no response at all) is an Error of kind kNetwork;

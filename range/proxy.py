@@ -1,0 +1,1022 @@
+#!/usr/bin/env python3
+"""cordon's test range proxy: a loopback HTTP/1.1 reverse proxy in front of moto_server.
+
+- passes requests through to moto unchanged (method, target, headers in order including Host and
+  Authorization, bodies of any size streamed), and moto's answers back;
+- injects faults on a schedule (throttling in each protocol's own shape, 500/503 with AWS or HTML
+  bodies, latency, connection resets, slow "pending" snapshots);
+- serves what moto lacks from a scenario: CloudTrail LookupEvents, SSM DescribeInstanceInformation,
+  SSM GetCommandInvocation outcomes;
+- a control API under /__range/ (faults, scenario, stats, reset).
+
+Use from Python:   RangeProxy(upstream_url, scenario=..., faults=...).start() -> url
+Use from a shell:  python3 range/proxy.py --upstream http://127.0.0.1:PORT [--scenario F] [--faults F]
+(range/run.py starts moto and this proxy together; that is the usual entry point.)
+See range/README.md for the fault and scenario formats and the control API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import http.client
+import http.server
+import importlib.util
+import json
+import os
+import random
+import re
+import socket
+import socketserver
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _sibling(name: str):
+    """Load range/<name>.py by path under a private module name (range/moto.py would otherwise
+    shadow the moto package, and `range` is a builtin)."""
+    modname = "cordon_range_" + name
+    mod = sys.modules.get(modname)
+    if mod is None:
+        spec = importlib.util.spec_from_file_location(modname, os.path.join(_HERE, name + ".py"))
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[modname] = mod
+        spec.loader.exec_module(mod)
+    return mod
+
+
+scenario_mod = _sibling("scenario")
+Scenario = scenario_mod.Scenario
+ApiError = scenario_mod.ApiError
+ScenarioError = scenario_mod.ScenarioError
+
+HOST = "127.0.0.1"
+CHUNK = 64 * 1024
+BUFFER_LIMIT = 16 * 1024 * 1024  # form/JSON request bodies up to this size are read whole
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade",
+              "proxy-authenticate", "proxy-authorization"}
+
+CLOUDTRAIL_TARGET_PREFIX = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101"
+TARGET_SERVICES = {  # X-Amz-Target prefix -> service, for requests without a credential scope
+    "CloudTrail_20131101": "cloudtrail",
+    CLOUDTRAIL_TARGET_PREFIX: "cloudtrail",
+    "AmazonSSM": "ssm",
+    "Logs_20140328": "logs",
+    "AWSEvents": "events",
+    "DynamoDB_20120810": "dynamodb",
+    "TrentService": "kms",
+    "secretsmanager": "secretsmanager",
+    "GuardDutyAPIService": "guardduty",
+    "StarlingDoveService": "config",
+    "AWSSecurityTokenServiceV20110615": "sts",
+}
+
+
+# =============================================================================================
+# Classifying a request: service, region, action, protocol
+
+class RequestInfo:
+    __slots__ = ("service", "region", "action", "protocol", "params", "version")
+
+    def __init__(self):
+        self.service = "unknown"
+        self.region = None
+        self.action = None
+        self.protocol = "rest-json"
+        self.params = None     # parsed JSON body (json protocol) or form/query dict
+        self.version = None    # query protocol API version
+
+
+_CRED_RE = re.compile(r"Credential=([^,\s]+)")
+
+
+def _credential_scope(headers, query: dict):
+    auth = headers.get("Authorization") or ""
+    m = _CRED_RE.search(auth)
+    cred = m.group(1) if m else (query.get("X-Amz-Credential") or [None])[0]
+    if not cred:
+        return None, None
+    parts = cred.split("/")
+    if len(parts) >= 5:
+        return parts[-3], parts[-2]  # region, service
+    return None, None
+
+
+def s3_operation(method: str, path: str, query: dict) -> str:
+    """The S3 operation name for a path-style request (best effort, used for stats and filters)."""
+    parts = path.lstrip("/").split("/", 1)
+    bucket = parts[0] if parts and parts[0] else None
+    key = parts[1] if len(parts) > 1 and parts[1] else None
+    q = set(query)
+    if bucket is None:
+        return "ListBuckets" if method == "GET" else method
+    if key is None:
+        sub = {"GET": "Get", "PUT": "Put", "DELETE": "Delete"}.get(method)
+        for name, op in (("policy", "BucketPolicy"), ("tagging", "BucketTagging"),
+                         ("acl", "BucketAcl"), ("versioning", "BucketVersioning"),
+                         ("encryption", "BucketEncryption"), ("lifecycle", "BucketLifecycleConfiguration"),
+                         ("logging", "BucketLogging"), ("notification", "BucketNotificationConfiguration"),
+                         ("object-lock", "ObjectLockConfiguration"), ("publicAccessBlock", "PublicAccessBlock"),
+                         ("ownershipControls", "BucketOwnershipControls"), ("cors", "BucketCors"),
+                         ("location", "BucketLocation"), ("website", "BucketWebsite"),
+                         ("replication", "BucketReplication")):
+            if name in q and sub:
+                return sub + op
+        if method == "POST" and "delete" in q:
+            return "DeleteObjects"
+        if method == "GET" and "uploads" in q:
+            return "ListMultipartUploads"
+        if method == "GET" and "versions" in q:
+            return "ListObjectVersions"
+        if method == "GET":
+            return "ListObjectsV2" if query.get("list-type") == ["2"] else "ListObjects"
+        return {"PUT": "CreateBucket", "HEAD": "HeadBucket", "DELETE": "DeleteBucket"}.get(method, method)
+    if "uploads" in q and method == "POST":
+        return "CreateMultipartUpload"
+    if "uploadId" in q:
+        return {"PUT": "UploadPart", "POST": "CompleteMultipartUpload",
+                "DELETE": "AbortMultipartUpload", "GET": "ListParts"}.get(method, method)
+    for name, op in (("tagging", "ObjectTagging"), ("acl", "ObjectAcl"), ("retention", "ObjectRetention"),
+                     ("legal-hold", "ObjectLegalHold"), ("attributes", "ObjectAttributes")):
+        if name in q:
+            return {"GET": "Get", "PUT": "Put", "DELETE": "Delete"}.get(method, method) + op
+    return {"GET": "GetObject", "PUT": "PutObject", "HEAD": "HeadObject",
+            "DELETE": "DeleteObject", "POST": "PostObject"}.get(method, method)
+
+
+def classify(method: str, raw_path: str, headers, body: bytes | None) -> RequestInfo:
+    info = RequestInfo()
+    split = urllib.parse.urlsplit(raw_path)
+    query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+    info.region, service = _credential_scope(headers, query)
+    target = headers.get("X-Amz-Target")
+    ctype = (headers.get("Content-Type") or "").lower()
+    form = None
+    if body is not None and "x-www-form-urlencoded" in ctype:
+        try:
+            form = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError:
+            form = None
+    if target:
+        prefix, _, action = target.rpartition(".")
+        info.action = action or target
+        info.protocol = "json"
+        if not service:
+            service = TARGET_SERVICES.get(prefix) or TARGET_SERVICES.get(prefix.split(".")[-1])
+        if body:
+            try:
+                info.params = json.loads(body.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                info.params = None
+        elif body is not None:
+            info.params = {}
+    else:
+        params = form if form and "Action" in form else (query if "Action" in query else None)
+        if params is not None:
+            info.action = params["Action"][0]
+            info.version = (params.get("Version") or [None])[0]
+            info.params = {k: v[0] for k, v in params.items()}
+            info.protocol = "ec2" if service == "ec2" else "query"
+        elif service in (None, "s3"):
+            service = "s3"
+            info.protocol = "s3"
+            info.action = s3_operation(method, urllib.parse.unquote(split.path), query)
+        else:
+            info.protocol = "rest-json"
+            info.action = method
+    if service == "ec2" and info.protocol == "query":
+        info.protocol = "ec2"
+    info.service = service or "unknown"
+    return info
+
+
+# =============================================================================================
+# Error answers in each protocol's shape
+
+def _xml_escape(s: str) -> str:
+    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+HTML_BODIES = {
+    500: ("<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n"
+          "<center><h1>500 Internal Server Error</h1></center>\r\n</body>\r\n</html>\r\n"),
+    502: ("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+          "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"),
+    503: ("<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n"
+          "<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n"),
+    504: ("<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n"
+          "<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n"),
+}
+
+# (kind, protocol) -> (status, code, message)
+ERROR_DEFAULTS = {
+    ("throttle", "ec2"): (503, "RequestLimitExceeded", "Request limit exceeded."),
+    ("throttle", "query"): (400, "Throttling", "Rate exceeded"),
+    ("throttle", "json"): (400, "ThrottlingException", "Rate exceeded"),
+    ("throttle", "rest-json"): (429, "ThrottlingException", "Rate exceeded"),
+    ("throttle", "s3"): (503, "SlowDown", "Please reduce your request rate."),
+    ("http500", "ec2"): (500, "InternalError", "An internal error has occurred"),
+    ("http500", "query"): (500, "InternalFailure", "An internal error occurred."),
+    ("http500", "json"): (500, "InternalFailure", "An internal error occurred."),
+    ("http500", "rest-json"): (500, "InternalFailure", "An internal error occurred."),
+    ("http500", "s3"): (500, "InternalError", "We encountered an internal error. Please try again."),
+    ("http503", "ec2"): (503, "Unavailable", "The server is overloaded and can't handle the request."),
+    ("http503", "query"): (503, "ServiceUnavailable", "Service is unavailable."),
+    ("http503", "json"): (503, "ServiceUnavailableException", "Service is unavailable."),
+    ("http503", "rest-json"): (503, "ServiceUnavailableException", "Service is unavailable."),
+    ("http503", "s3"): (503, "ServiceUnavailable", "Service is unable to handle request."),
+}
+
+
+def aws_error(info: RequestInfo, status: int, code: str, message: str, json_content_type=None):
+    """(status, [(header, value)], body) for an AWS error in the protocol of `info`."""
+    rid = str(uuid.uuid4())
+    p = info.protocol
+    if p == "ec2":
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>%s</Code>'
+                '<Message>%s</Message></Error></Errors><RequestID>%s</RequestID></Response>'
+                % (_xml_escape(code), _xml_escape(message), rid))
+        headers = [("Content-Type", "text/xml;charset=UTF-8")]
+    elif p == "query":
+        ns = ' xmlns="https://%s.amazonaws.com/doc/%s/"' % (info.service, info.version) if info.version else ""
+        kind = "Sender" if status < 500 else "Receiver"
+        body = ('<ErrorResponse%s>\n  <Error>\n    <Type>%s</Type>\n    <Code>%s</Code>\n'
+                '    <Message>%s</Message>\n  </Error>\n  <RequestId>%s</RequestId>\n</ErrorResponse>\n'
+                % (ns, kind, _xml_escape(code), _xml_escape(message), rid))
+        headers = [("x-amzn-RequestId", rid), ("Content-Type", "text/xml")]
+    elif p == "s3":
+        host_id = uuid.uuid4().hex
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>%s</Code><Message>%s</Message>'
+                '<RequestId>%s</RequestId><HostId>%s</HostId></Error>'
+                % (_xml_escape(code), _xml_escape(message), rid[:16].upper(), host_id))
+        headers = [("x-amz-request-id", rid[:16].upper()), ("x-amz-id-2", host_id),
+                   ("Content-Type", "application/xml")]
+    else:  # json, rest-json
+        body = json.dumps({"__type": code, "message": message})
+        ctype = json_content_type or ("application/x-amz-json-1.1" if p == "json" else "application/json")
+        headers = [("x-amzn-RequestId", rid), ("x-amzn-ErrorType", code), ("Content-Type", ctype)]
+    return status, headers, body.encode("utf-8")
+
+
+# =============================================================================================
+# Fault schedule
+
+FAULT_KINDS = ("throttle", "http500", "http503", "latency", "reset", "pending")
+TERMINAL_KINDS = ("throttle", "http500", "http503", "reset")
+RULE_KEYS = {"kind", "service", "action", "probability", "every", "requests", "max", "seed",
+             "ms", "jitter_ms", "status", "code", "message", "body", "html_probability", "how",
+             "describes", "scope", "name"}
+
+
+def _str_set(v, what):
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return {v}
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return set(v)
+    raise ValueError(f"{what} must be a string or a list of strings")
+
+
+class FaultRule:
+    def __init__(self, spec: dict, index: int, seed):
+        if not isinstance(spec, dict):
+            raise ValueError(f"rule #{index} is not an object")
+        unknown = set(spec) - RULE_KEYS
+        if unknown:
+            raise ValueError(f"rule #{index}: unknown keys {sorted(unknown)}")
+        self.spec = dict(spec)
+        self.kind = spec.get("kind")
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"rule #{index}: kind must be one of {', '.join(FAULT_KINDS)}")
+        self.name = spec.get("name") or f"{index}:{self.kind}"
+        self.services = _str_set(spec.get("service"), "service")
+        self.actions = _str_set(spec.get("action"), "action")
+        self.probability = spec.get("probability")
+        if self.probability is not None and not (isinstance(self.probability, (int, float))
+                                                 and 0 <= self.probability <= 1):
+            raise ValueError(f"rule #{index}: probability must be between 0 and 1")
+        self.every = spec.get("every")
+        if self.every is not None and not (isinstance(self.every, int) and self.every >= 1):
+            raise ValueError(f"rule #{index}: every must be a positive integer")
+        reqs = spec.get("requests")
+        if reqs is not None and not (isinstance(reqs, list) and all(isinstance(x, int) for x in reqs)):
+            raise ValueError(f"rule #{index}: requests must be a list of integers (1-based)")
+        self.requests = set(reqs) if reqs is not None else None
+        self.max = spec.get("max")
+        self.ms = spec.get("ms", 0)
+        self.jitter_ms = spec.get("jitter_ms", 0)
+        if self.kind == "latency" and not (isinstance(self.ms, (int, float)) and self.ms >= 0):
+            raise ValueError(f"rule #{index}: latency needs ms >= 0")
+        self.body = spec.get("body", "mixed" if self.kind == "http503" else "aws")
+        if self.body not in ("aws", "html", "empty", "mixed"):
+            raise ValueError(f"rule #{index}: body must be aws, html, empty or mixed")
+        self.html_probability = float(spec.get("html_probability", 0.5))
+        self.how = spec.get("how", "rst")
+        if self.how not in ("rst", "fin"):
+            raise ValueError(f"rule #{index}: how must be rst or fin")
+        self.describes = int(spec.get("describes", 2))
+        self.scope = spec.get("scope", "created")
+        if self.scope not in ("created", "all"):
+            raise ValueError(f"rule #{index}: scope must be created or all")
+        rule_seed = spec.get("seed", f"{seed}:{index}")
+        self.rng = random.Random(str(rule_seed))
+        self.seen = 0
+        self.fired = 0
+
+    def matches(self, info: RequestInfo) -> bool:
+        if self.services is not None and info.service not in self.services:
+            return False
+        if self.actions is not None and info.action not in self.actions:
+            return False
+        return True
+
+    def decide(self) -> bool:
+        """Called for each matching request, in order; counts it and says whether to fire."""
+        self.seen += 1
+        if self.requests is not None:
+            fire = self.seen in self.requests
+        elif self.every is not None:
+            fire = self.seen % self.every == 0
+        elif self.probability is not None:
+            fire = self.rng.random() < self.probability
+        else:
+            fire = True
+        if fire and self.max is not None and self.fired >= self.max:
+            fire = False
+        if fire:
+            self.fired += 1
+        return fire
+
+    def delay_seconds(self) -> float:
+        jitter = self.rng.uniform(0, self.jitter_ms) if self.jitter_ms else 0
+        return (self.ms + jitter) / 1000.0
+
+    def describe(self) -> dict:
+        d = dict(self.spec)
+        d.update({"name": self.name, "seen": self.seen, "fired": self.fired})
+        return d
+
+
+class FaultPlan:
+    def __init__(self, config=None):
+        if config is None:
+            config = {}
+        if isinstance(config, list):
+            config = {"rules": config}
+        if not isinstance(config, dict):
+            raise ValueError("a fault configuration is an object {\"seed\": ..., \"rules\": [...]}")
+        unknown = set(config) - {"seed", "rules", "description"}
+        if unknown:
+            raise ValueError(f"unknown fault configuration keys: {sorted(unknown)}")
+        self.config = config
+        self.seed = config.get("seed", 0)
+        self.rules = [FaultRule(r, i, self.seed) for i, r in enumerate(config.get("rules") or [])]
+
+    @classmethod
+    def load(cls, path: str) -> "FaultPlan":
+        with open(path) as f:
+            return cls(json.load(f))
+
+    def pending_rule(self):
+        for r in self.rules:
+            if r.kind == "pending":
+                return r
+        return None
+
+
+# =============================================================================================
+# Shared state: faults, scenario, stats, pending snapshots
+
+_SNAP_ID_RE = re.compile(rb"<snapshotId>(snap-[0-9a-zA-Z]+)</snapshotId>")
+_ITEM_TAG_RE = re.compile(rb"<(/?)item(\s*/?)>")
+
+
+def _top_level_items(body: bytes, start: int, end: int):
+    """(start, end) of each top-level <item>...</item> between start and end."""
+    depth, item_start, out = 0, None, []
+    for m in _ITEM_TAG_RE.finditer(body, start, end):
+        closing, selfclose = m.group(1) == b"/", b"/" in m.group(2)
+        if selfclose:
+            continue
+        if not closing:
+            if depth == 0:
+                item_start = m.start()
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0 and item_start is not None:
+                out.append((item_start, m.end()))
+                item_start = None
+    return out
+
+
+class RangeState:
+    def __init__(self, upstream: str, scenario=None, faults=None):
+        u = urllib.parse.urlsplit(upstream)
+        if u.scheme != "http" or not u.hostname:
+            raise ValueError(f"upstream must be http://HOST:PORT, got {upstream!r}")
+        self.upstream = upstream.rstrip("/")
+        self.upstream_host = u.hostname
+        self.upstream_port = u.port or 80
+        self.lock = threading.Lock()
+        self.scenario = scenario if scenario is not None else Scenario()
+        self.plan = faults if faults is not None else FaultPlan()
+        self.reset_stats()
+        self.snapshots_created = set()
+        self.snapshot_describes = {}
+
+    # ---- stats --------------------------------------------------------------------------------
+    def reset_stats(self):
+        with self.lock:
+            self.stats = {"requests": 0, "faults": {}, "served": {"moto": 0, "range": 0, "fault": 0},
+                          "pending_rewrites": 0, "operations": {}}
+
+    def _op(self, info):
+        ops = self.stats["operations"].setdefault(info.service, {})
+        return ops.setdefault(info.action or "?", {"requests": 0, "faults": {}, "served_by_range": 0})
+
+    def count_request(self, info):
+        with self.lock:
+            self.stats["requests"] += 1
+            self._op(info)["requests"] += 1
+
+    def count_fault(self, info, kind):
+        with self.lock:
+            self.stats["faults"][kind] = self.stats["faults"].get(kind, 0) + 1
+            f = self._op(info)["faults"]
+            f[kind] = f.get(kind, 0) + 1
+
+    def count_served(self, info, by):
+        with self.lock:
+            self.stats["served"][by] += 1
+            if by == "range":
+                self._op(info)["served_by_range"] += 1
+
+    def stats_snapshot(self):
+        with self.lock:
+            return json.loads(json.dumps(self.stats))
+
+    # ---- faults -------------------------------------------------------------------------------
+    def set_plan(self, plan):
+        with self.lock:
+            self.plan = plan
+            self.snapshot_describes = {}
+
+    def decide(self, info):
+        """(delay_seconds, terminal_rule or None) for this request."""
+        delay, terminal, latency_hits = 0.0, None, 0
+        with self.lock:
+            for r in self.plan.rules:
+                if r.kind == "pending" or not r.matches(info):
+                    continue
+                if r.kind == "latency":
+                    if r.decide():
+                        delay += r.delay_seconds()
+                        latency_hits += 1
+                elif terminal is None and r.decide():
+                    terminal = r
+        for _ in range(latency_hits):
+            self.count_fault(info, "latency")
+        return delay, terminal
+
+    # ---- pending snapshots --------------------------------------------------------------------
+    def note_created_snapshots(self, body: bytes) -> None:
+        ids = {m.group(1).decode() for m in _SNAP_ID_RE.finditer(body)}
+        with self.lock:
+            self.snapshots_created |= ids
+
+    def rewrite_create_snapshot(self, body: bytes) -> bytes:
+        with self.lock:
+            rule = self.plan.pending_rule()
+        if rule is None or rule.describes <= 0:
+            return body
+        body = body.replace(b"<status>completed</status>", b"<status>pending</status>", 1)
+        return body.replace(b"<progress>100%</progress>", b"<progress></progress>", 1)
+
+    def rewrite_describe_snapshots(self, body: bytes) -> bytes:
+        with self.lock:
+            rule = self.plan.pending_rule()
+        if rule is None or rule.describes <= 0:
+            return body
+        set_start = body.find(b"<snapshotSet>")
+        set_end = body.rfind(b"</snapshotSet>")
+        if set_start < 0 or set_end < 0:
+            return body
+        k = rule.describes
+        pieces, pos, rewrites = [], 0, 0
+        for a, b in _top_level_items(body, set_start, set_end):
+            item = body[a:b]
+            m = _SNAP_ID_RE.search(item)
+            if not m:
+                continue
+            sid = m.group(1).decode()
+            with self.lock:
+                if rule.scope == "created" and sid not in self.snapshots_created:
+                    continue
+                n = self.snapshot_describes.get(sid, 0) + 1
+                self.snapshot_describes[sid] = n
+            if n > k or b"<status>completed</status>" not in item:
+                continue
+            pct = (100 * n) // (k + 1)
+            new = item.replace(b"<status>completed</status>", b"<status>pending</status>", 1)
+            new = re.sub(rb"<progress>[^<]*</progress>", b"<progress>%d%%</progress>" % pct, new, count=1)
+            pieces.append(body[pos:a])
+            pieces.append(new)
+            pos = b
+            rewrites += 1
+        if not rewrites:
+            return body
+        pieces.append(body[pos:])
+        with self.lock:
+            self.stats["pending_rewrites"] += rewrites
+            self.stats["faults"]["pending"] = self.stats["faults"].get("pending", 0) + rewrites
+        return b"".join(pieces)
+
+    def reset(self):
+        """Counters, schedules (RNGs re-seeded), pending snapshots, SSM command tracking."""
+        with self.lock:
+            self.plan = FaultPlan(self.plan.config)
+            self.snapshots_created = set()
+            self.snapshot_describes = {}
+        self.scenario.reset_state()
+        self.reset_stats()
+
+
+# =============================================================================================
+# HTTP handling
+
+class _BodyReader:
+    """Reads a request body from the client: Content-Length, or chunked passed on raw."""
+
+    def __init__(self, rfile, headers):
+        self.rfile = rfile
+        te = (headers.get("Transfer-Encoding") or "").lower()
+        self.chunked = "chunked" in te
+        cl = headers.get("Content-Length")
+        self.length = None
+        if not self.chunked:
+            self.length = int(cl) if cl and cl.strip().isdigit() else 0
+        self.done = False
+
+    def read_all(self) -> bytes:
+        return b"".join(self.iter_raw())
+
+    def iter_raw(self):
+        """Yields the body as it is on the wire (chunk framing included when chunked)."""
+        if self.done:
+            return
+        self.done = True
+        if not self.chunked:
+            left = self.length
+            while left > 0:
+                data = self.rfile.read(min(CHUNK, left))
+                if not data:
+                    raise ConnectionError("client closed during the request body")
+                left -= len(data)
+                yield data
+            return
+        while True:
+            line = self.rfile.readline(65537)
+            if not line:
+                raise ConnectionError("client closed during a chunked body")
+            yield line
+            size = int(line.split(b";", 1)[0].strip() or b"0", 16)
+            if size == 0:
+                while True:  # trailers, then the blank line
+                    t = self.rfile.readline(65537)
+                    if not t:
+                        raise ConnectionError("client closed during chunk trailers")
+                    yield t
+                    if t in (b"\r\n", b"\n"):
+                        return
+            left = size + 2  # data and its CRLF
+            while left > 0:
+                data = self.rfile.read(min(CHUNK, left))
+                if not data:
+                    raise ConnectionError("client closed during a chunk")
+                left -= len(data)
+                yield data
+
+    def drain(self):
+        for _ in self.iter_raw():
+            pass
+
+    def decoded(self, raw: bytes) -> bytes:
+        """The payload of a raw chunked body read whole."""
+        if not self.chunked:
+            return raw
+        out, pos = [], 0
+        while True:
+            eol = raw.index(b"\r\n", pos)
+            size = int(raw[pos:eol].split(b";", 1)[0].strip() or b"0", 16)
+            if size == 0:
+                return b"".join(out)
+            out.append(raw[eol + 2:eol + 2 + size])
+            pos = eol + 2 + size + 2
+
+
+class RangeHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "cordon-range"
+    timeout = 300  # an idle keep-alive connection ends after this
+
+    # every method goes the same way
+    def do_GET(self):
+        self._handle()
+
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = do_GET
+
+    @property
+    def state(self) -> RangeState:
+        return self.server.state
+
+    def log_message(self, fmt, *args):
+        if getattr(self.server, "verbose", False):
+            sys.stderr.write("range %s %s\n" % (self.address_string(), fmt % args))
+
+    # ---- the main path ------------------------------------------------------------------------
+    def _handle(self):
+        try:
+            if self.path.startswith("/__range/") or self.path == "/__range":
+                return self._control()
+            self._proxy()
+        except (BrokenPipeError, ConnectionResetError, ConnectionError, socket.timeout):
+            self.close_connection = True
+        except Exception:  # a bug in the range: say so on stderr, drop this connection
+            import traceback
+            sys.stderr.write("cordon range: error handling %s %s\n%s"
+                             % (self.command, self.path, traceback.format_exc()))
+            self.close_connection = True
+
+    def _proxy(self):
+        reader = _BodyReader(self.rfile, self.headers)
+        ctype = (self.headers.get("Content-Type") or "").lower()
+        small = reader.length is not None and reader.length <= BUFFER_LIMIT
+        body = None
+        if small and ("x-www-form-urlencoded" in ctype or "json" in ctype or reader.length <= CHUNK
+                      or self.headers.get("X-Amz-Target")):
+            body = reader.read_all()
+        info = classify(self.command, self.path, self.headers, body)
+        st = self.state
+        st.count_request(info)
+
+        delay, rule = st.decide(info)
+        if delay > 0:
+            time.sleep(delay)
+        if rule is not None:
+            st.count_fault(info, rule.kind)
+            st.count_served(info, "fault")
+            if rule.kind == "reset":
+                return self._reset_connection(rule.how)
+            if body is None:
+                reader.drain()
+            return self._send_fault(info, rule)
+
+        if info.service == "cloudtrail" and info.action == "LookupEvents":
+            return self._serve_json(info, lambda p: st.scenario.lookup_events(p, info.region))
+        if info.service == "ssm" and info.action == "DescribeInstanceInformation":
+            return self._serve_json(info, st.scenario.describe_instance_information)
+        if info.service == "ssm" and info.action == "GetCommandInvocation" and isinstance(info.params, dict):
+            try:
+                answer = st.scenario.get_command_invocation(info.params)
+            except ApiError as e:
+                st.count_served(info, "range")
+                return self._send(*aws_error(info, e.status, e.code, e.message, self._json_ctype()))
+            if answer is not None:
+                st.count_served(info, "range")
+                return self._send_json_ok(answer)
+
+        capture = None
+        if info.service == "ec2" and info.action in ("DescribeSnapshots", "CreateSnapshot",
+                                                     "CreateSnapshots", "CopySnapshot"):
+            capture = info.action
+        elif info.service == "ssm" and info.action == "SendCommand" and isinstance(info.params, dict):
+            capture = "SendCommand"
+        st.count_served(info, "moto")
+        self._forward(reader, body, info, capture)
+
+    def _json_ctype(self):
+        c = self.headers.get("Content-Type") or ""
+        return c if c.lower().startswith("application/x-amz-json") else "application/x-amz-json-1.1"
+
+    def _serve_json(self, info, fn):
+        self.state.count_served(info, "range")
+        params = info.params if isinstance(info.params, dict) else None
+        if params is None:
+            return self._send(*aws_error(info, 400, "SerializationException",
+                                         "The request body is not JSON.", self._json_ctype()))
+        try:
+            answer = fn(params)
+        except ApiError as e:
+            return self._send(*aws_error(info, e.status, e.code, e.message, self._json_ctype()))
+        return self._send_json_ok(answer)
+
+    def _send_json_ok(self, obj):
+        body = json.dumps(obj, separators=(",", ":")).encode("utf-8")
+        self._send(200, [("x-amzn-RequestId", str(uuid.uuid4())),
+                         ("Content-Type", self._json_ctype())], body)
+
+    # ---- answers ------------------------------------------------------------------------------
+    def _send(self, status, headers, body: bytes, reason=None):
+        self.send_response_only(status, reason)
+        self.send_header("Date", email.utils.formatdate(usegmt=True))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and body:
+            self.wfile.write(body)
+        self.wfile.flush()
+
+    def _send_fault(self, info, rule):
+        kind = rule.kind
+        status, code, message = ERROR_DEFAULTS[(kind, info.protocol)]
+        status = rule.spec.get("status", status)
+        code = rule.spec.get("code", code)
+        message = rule.spec.get("message", message)
+        body_kind = rule.body
+        if body_kind == "mixed":
+            with self.state.lock:
+                body_kind = "html" if rule.rng.random() < rule.html_probability else "aws"
+        if body_kind == "html":
+            html = HTML_BODIES.get(status) or HTML_BODIES[503 if status >= 503 else 500]
+            return self._send(status, [("Content-Type", "text/html")], html.encode())
+        if body_kind == "empty":
+            return self._send(status, [], b"")
+        return self._send(*aws_error(info, status, code, message, self._json_ctype()))
+
+    def _reset_connection(self, how):
+        self.close_connection = True
+        if how == "rst":
+            self.server.mark_reset(self.connection)
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            except OSError:
+                pass
+
+    # ---- forwarding to moto -------------------------------------------------------------------
+    def _forward(self, reader, body, info, capture):
+        st = self.state
+        conn = http.client.HTTPConnection(st.upstream_host, st.upstream_port, timeout=600)
+        try:
+            conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+            for k, v in self.headers.items():
+                if k.lower() in HOP_BY_HOP:
+                    continue
+                conn.putheader(k, v)
+            if body is not None:
+                conn.endheaders(body if body else None)
+            else:
+                conn.endheaders()
+                for piece in reader.iter_raw():
+                    conn.send(piece)
+            resp = conn.getresponse()
+        except (ConnectionRefusedError, http.client.HTTPException, OSError) as e:
+            conn.close()
+            if body is None:  # part of a streamed body may still be unread: drop the connection
+                self.close_connection = True
+            sys.stderr.write(f"cordon range: upstream {st.upstream} failed: {e}\n")
+            return self._send(502, [("Content-Type", "text/html")], HTML_BODIES[502].encode())
+        try:
+            if capture:
+                data = resp.read()
+                data = self._post_process(capture, body, info, resp.status, data)
+                headers = [(k, v) for k, v in resp.getheaders()
+                           if k.lower() not in HOP_BY_HOP and k.lower() not in ("content-length", "transfer-encoding")]
+                return self._send(resp.status, headers, data, reason=resp.reason)
+            self._relay(resp)
+        finally:
+            conn.close()
+
+    def _relay(self, resp):
+        self.send_response_only(resp.status, resp.reason)
+        chunked = False
+        no_body = self.command == "HEAD" or resp.status in (204, 304) or 100 <= resp.status < 200
+        for k, v in resp.getheaders():
+            lk = k.lower()
+            if lk in HOP_BY_HOP or lk == "transfer-encoding":
+                continue
+            self.send_header(k, v)
+        if not no_body and resp.getheader("Content-Length") is None:
+            chunked = True
+            self.send_header("Transfer-Encoding", "chunked")
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if no_body:
+            self.wfile.flush()
+            return
+        while True:
+            data = resp.read(CHUNK)
+            if not data:
+                break
+            if chunked:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            else:
+                self.wfile.write(data)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def _post_process(self, capture, req_body, info, status, data: bytes) -> bytes:
+        st = self.state
+        if status != 200:
+            return data
+        if capture in ("CreateSnapshot", "CreateSnapshots", "CopySnapshot"):
+            st.note_created_snapshots(data)
+            if capture == "CreateSnapshot":
+                return st.rewrite_create_snapshot(data)
+            return data
+        if capture == "DescribeSnapshots":
+            return st.rewrite_describe_snapshots(data)
+        if capture == "SendCommand":
+            try:
+                st.scenario.record_send_command(info.params, json.loads(data.decode("utf-8")))
+            except (ValueError, UnicodeDecodeError):
+                pass
+        return data
+
+    # ---- control API --------------------------------------------------------------------------
+    def _control(self):
+        reader = _BodyReader(self.rfile, self.headers)
+        raw = reader.read_all()
+        raw = reader.decoded(raw)
+        split = urllib.parse.urlsplit(self.path)
+        path = split.path.rstrip("/")
+        query = urllib.parse.parse_qs(split.query)
+        st = self.state
+        m = self.command
+
+        def ok(obj, status=200):
+            self._send(status, [("Content-Type", "application/json")],
+                       (json.dumps(obj, indent=1, sort_keys=True) + "\n").encode())
+
+        def bad(msg, status=400):
+            ok({"error": msg}, status)
+
+        def payload():
+            return json.loads(raw.decode("utf-8")) if raw.strip() else {}
+
+        try:
+            if path == "/__range/health" and m == "GET":
+                return ok({"ok": True, "upstream": st.upstream})
+            if path == "/__range/stats":
+                if m == "GET":
+                    return ok(st.stats_snapshot())
+                if m in ("DELETE", "POST"):
+                    st.reset_stats()
+                    return ok(st.stats_snapshot())
+            if path == "/__range/stats/reset" and m == "POST":
+                st.reset_stats()
+                return ok(st.stats_snapshot())
+            if path == "/__range/faults":
+                if m == "GET":
+                    with st.lock:
+                        return ok({"seed": st.plan.seed, "rules": [r.describe() for r in st.plan.rules]})
+                if m == "POST" or m == "PUT":
+                    plan = FaultPlan(payload())
+                    st.set_plan(plan)
+                    return ok({"seed": plan.seed, "rules": [r.describe() for r in plan.rules]})
+                if m == "DELETE":
+                    st.set_plan(FaultPlan())
+                    return ok({"seed": 0, "rules": []})
+            if path == "/__range/scenario":
+                if m == "GET":
+                    return ok(st.scenario.data)
+                if m in ("POST", "PUT"):
+                    data = payload()
+                    if (query.get("mode") or [""])[0] == "append":
+                        st.scenario = st.scenario.merged(data)
+                    else:
+                        st.scenario = Scenario(data)
+                    sc = st.scenario
+                    return ok({"cloudtrail_events": len(sc.events),
+                               "ssm_managed_instances": len(sc.instances),
+                               "ssm_commands": len(sc.outcomes)})
+                if m == "DELETE":
+                    st.scenario = Scenario()
+                    return ok({"cloudtrail_events": 0, "ssm_managed_instances": 0, "ssm_commands": 0})
+            if path == "/__range/reset" and m == "POST":
+                st.reset()
+                if (query.get("moto") or ["1"])[0] not in ("0", "false", "no"):
+                    c = http.client.HTTPConnection(st.upstream_host, st.upstream_port, timeout=60)
+                    try:
+                        c.request("POST", "/moto-api/reset", body=b"")
+                        r = c.getresponse()
+                        r.read()
+                        if r.status != 200:
+                            return bad(f"moto reset answered {r.status}", 502)
+                    finally:
+                        c.close()
+                return ok({"reset": True})
+            return bad(f"no such control endpoint: {m} {path}", 404)
+        except (ValueError, ScenarioError) as e:
+            return bad(str(e))
+
+
+class RangeHTTPServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = False
+    request_queue_size = 128
+
+    def __init__(self, addr, state, verbose=False):
+        self.state = state
+        self.verbose = verbose
+        self._resets = set()
+        self._resets_lock = threading.Lock()
+        super().__init__(addr, RangeHandler)
+
+    def server_bind(self):
+        # HTTPServer.server_bind would call socket.getfqdn(), a DNS lookup we do not need.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def mark_reset(self, sock):
+        with self._resets_lock:
+            self._resets.add(id(sock))
+
+    def shutdown_request(self, request):
+        with self._resets_lock:
+            reset = id(request) in self._resets
+            self._resets.discard(id(request))
+        if reset:  # no FIN first: SO_LINGER(1, 0) makes close() send an RST
+            self.close_request(request)
+            return
+        super().shutdown_request(request)
+
+
+class RangeProxy:
+    """The proxy on a free 127.0.0.1 port, serving in background threads."""
+
+    def __init__(self, upstream: str, scenario=None, faults=None, port: int = 0, verbose=False):
+        if isinstance(scenario, str):
+            scenario = Scenario.load(scenario)
+        elif isinstance(scenario, dict):
+            scenario = Scenario(scenario)
+        if isinstance(faults, str):
+            faults = FaultPlan.load(faults)
+        elif isinstance(faults, (dict, list)):
+            faults = FaultPlan(faults)
+        self.state = RangeState(upstream, scenario, faults)
+        self.server = RangeHTTPServer((HOST, port), self.state, verbose=verbose)
+        self.thread = None
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def start(self) -> str:
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
+                                       name="range-proxy", daemon=True)
+        self.thread.start()
+        return self.url
+
+    def stop(self):
+        if self.thread is not None:
+            self.server.shutdown()
+            self.thread.join(10)
+            self.thread = None
+        self.server.server_close()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="range/proxy.py", description="cordon test range proxy (in front of a running moto)")
+    ap.add_argument("--upstream", required=True, help="moto's URL, http://127.0.0.1:PORT")
+    ap.add_argument("--scenario", help="scenario JSON file")
+    ap.add_argument("--faults", help="fault schedule JSON file")
+    ap.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    ap.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    args = ap.parse_args(argv)
+    stop = _sibling("moto").StopSignals()
+    proxy = RangeProxy(args.upstream, args.scenario, args.faults, port=args.port, verbose=args.verbose)
+    proxy.start()
+    print(json.dumps({"endpoint": proxy.url, "moto": args.upstream, "pid": os.getpid()}), flush=True)
+    try:
+        return stop.wait()
+    finally:
+        proxy.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+#include "aws/client.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "aws/endpoints.h"
+#include "aws/jmespath/paginator.h"
+#include "aws/jmespath/waiter.h"
+#include "aws/model/service_model.h"
+#include "aws/model/validate.h"
+#include "aws/protocol/protocol.h"
+#include "aws/sigv4/signer.h"
+#include "base/hash.h"
+#include "base/strings.h"
+
+namespace cordon::aws {
+namespace {
+
+// The member of the output shape that streams (S3 GetObject Body), or empty.
+std::string StreamingPayload(const OperationRef& op) {
+  if (!op.model->contains("output")) return "";
+  const Json& shape = op.service->Resolve((*op.model)["output"]);
+  std::string payload = shape.value("payload", std::string());
+  if (payload.empty()) return "";
+  const Json& member = op.service->Resolve(shape["members"][payload]);
+  return member.value("streaming", false) ? payload : "";
+}
+
+}  // namespace
+
+Client::Client(ClientOptions options)
+    : options_(std::move(options)), retry_(options_.retry), limiter_(options_.clock, options_.rate_limit) {}
+
+void Client::SetAuditHook(std::function<void(const AuditRecord&)> hook) {
+  std::lock_guard<std::mutex> lock(hook_mu_);
+  hook_ = std::move(hook);
+}
+
+Result<Json> Client::Call(std::string_view service_name, std::string_view operation, Json input,
+                          const CallOptions& call_options) {
+  auto service = ServiceModel::Get(service_name);
+  if (!service) return tl::unexpected(service.error());
+  auto op_model = (*service)->Operation(operation);
+  if (!op_model) return tl::unexpected(op_model.error());
+  OperationRef op{*service, std::string(operation), *op_model};
+  if (auto valid = ValidateInput(**service, **op_model, &input); !valid) {
+    Error e = valid.error();
+    e.message = std::string(service_name) + " " + std::string(operation) + ": " + e.message;
+    return tl::unexpected(e);
+  }
+  const std::string region = call_options.region.empty() ? options_.region : call_options.region;
+  std::string override_url;
+  if (options_.endpoint_for) {
+    auto url = options_.endpoint_for(**service);
+    if (!url) return tl::unexpected(url.error());
+    override_url = *url;
+  }
+  auto endpoint = ResolveEndpoint(**service, region, override_url);
+  if (!endpoint) return tl::unexpected(endpoint.error());
+  auto unsigned_request = SerializeRequest(op, input, *endpoint);
+  if (!unsigned_request) return tl::unexpected(unsigned_request.error());
+  const bool is_s3 = (*service)->signing_name() == "s3";
+  const std::string payload_hash = Sha256Hex(unsigned_request->body);
+  const std::string streaming = StreamingPayload(op);
+
+  AuditRecord audit{std::string(service_name), std::string(operation), endpoint->signing_region};
+  auto started = std::chrono::steady_clock::now();
+  auto finish = [&](Result<Json> result) -> Result<Json> {
+    audit.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (result) {
+      audit.outcome = "ok";
+    } else {
+      audit.outcome = result.error().code.empty() ? std::string(ErrorKindName(result.error().kind)) : result.error().code;
+      if (audit.request_id.empty()) audit.request_id = result.error().request_id;
+    }
+    std::function<void(const AuditRecord&)> hook;
+    {
+      std::lock_guard<std::mutex> lock(hook_mu_);
+      hook = hook_;
+    }
+    if (hook) hook(audit);
+    return result;
+  };
+
+  const std::string limiter_key = endpoint->signing_region + "/" + std::string(service_name);
+  std::optional<Error> last_retried;
+  for (int attempt = 1;; ++attempt) {
+    audit.attempts = attempt;
+    limiter_.Acquire(limiter_key);
+    HttpRequest request = *unsigned_request;
+    request.headers.Set("User-Agent", options_.user_agent);
+    if (call_options.anonymous) {
+      // Host is all an unsigned request needs beyond what the transport adds.
+    } else if (auto credentials = options_.credentials->Get(); !credentials) {
+      return finish(tl::unexpected(credentials.error()));
+    } else {
+      sigv4::SigningParams params;
+      params.region = endpoint->signing_region;
+      params.service = endpoint->signing_name;
+      params.time = options_.clock->Now();
+      params.normalize_path = !is_s3;
+      params.double_encode_path = !is_s3;
+      params.sign_body = is_s3;
+      params.payload_hash = payload_hash;
+      if (auto signed_ok = sigv4::SignRequest(&request, *credentials, params); !signed_ok)
+        return finish(tl::unexpected(signed_ok.error()));
+    }
+
+    // A streamed download goes to a partial file; it becomes the output file only on success.
+    std::unique_ptr<std::ofstream> sink_file;
+    std::string partial = call_options.output_file + ".part";
+    if (!streaming.empty() && !call_options.output_file.empty()) {
+      sink_file = std::make_unique<std::ofstream>(partial, std::ios::binary | std::ios::trunc);
+      if (!*sink_file) return finish(MakeError(ErrorKind::kIo, "cannot write " + partial));
+      request.body_sink = [&](std::string_view chunk) {
+        sink_file->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        return static_cast<bool>(*sink_file);
+      };
+    }
+
+    auto response = options_.transport->Send(request);
+    Error error;
+    if (!response) {
+      error = response.error();
+    } else {
+      audit.http_status = response->status;
+      if (const std::string* rid = response->headers.Find("x-amzn-RequestId")) audit.request_id = *rid;
+      if (const std::string* rid = response->headers.Find("x-amz-request-id")) audit.request_id = *rid;
+      if (sink_file) {
+        sink_file->close();
+        // The transport streams only 2xx bodies; an error document stays in response->body.
+        if (response->status >= 300) std::filesystem::remove(partial);
+      }
+      if (response->status >= 200 && response->status < 300 && !IsErrorInDisguise(op, *response)) {
+        auto parsed = ParseResponse(op, *response);
+        if (!parsed) return finish(parsed);
+        if (sink_file) {
+          parsed->erase(streaming);
+          std::error_code ec;
+          std::filesystem::rename(partial, call_options.output_file, ec);
+          if (ec) return finish(MakeError(ErrorKind::kIo, "cannot write " + call_options.output_file + ": " + ec.message()));
+        }
+        retry_.OnSuccess(last_retried ? &*last_retried : nullptr);
+        return finish(std::move(*parsed));
+      }
+      error = ParseErrorResponse(op, *response);
+    }
+    if (!retry_.ShouldRetry(error, attempt) || !retry_.AcquireRetryToken(error)) {
+      if (error.kind == ErrorKind::kNetwork && attempt > 1)
+        error.message += " (gave up after " + std::to_string(attempt) + " attempts)";
+      return finish(tl::unexpected(error));
+    }
+    audit.retried.push_back(error.code.empty() ? std::string(ErrorKindName(error.kind)) : error.code);
+    options_.clock->SleepFor(retry_.DelayBeforeNextRetry(error, attempt));
+    last_retried = error;
+  }
+}
+
+}  // namespace cordon::aws
+
+namespace cordon::aws {
+
+Result<Json> Client::CallAll(std::string_view service, std::string_view operation, Json input,
+                             const CallOptions& options) {
+  auto model = ServiceModel::Get(service);
+  if (!model) return tl::unexpected(model.error());
+  const Json* config = (*model)->Paginator(operation);
+  if (!config) return Call(service, operation, std::move(input), options);
+  Json full;
+  // A hard stop far beyond any real listing, so a service that never stops paging cannot hang us.
+  for (int page = 0; page < 100000; ++page) {
+    auto out = Call(service, operation, input, options);
+    if (!out) return out;
+    MergePage(*config, &full, *out);
+    auto next = NextPageInput(*config, input, *out);
+    if (!next) return tl::unexpected(next.error());
+    if (next->is_null()) return full.is_null() ? Json::object() : full;
+    input = std::move(*next);
+  }
+  return MakeError(ErrorKind::kService, std::string(operation) + ": more than 100000 pages; stopped");
+}
+
+Status Client::Wait(std::string_view service, std::string_view waiter_name, Json input, const CallOptions& options,
+                    int max_attempts) {
+  auto model = ServiceModel::Get(service);
+  if (!model) return tl::unexpected(model.error());
+  const Json* config = (*model)->Waiter(waiter_name);
+  if (!config) {
+    std::string message = "unknown waiter '" + std::string(waiter_name) + "' for " + std::string(service);
+    auto near = ClosestMatches(waiter_name, (*model)->WaiterNames(), 1);
+    if (!near.empty()) message += "; did you mean '" + near[0] + "'?";
+    return MakeError(ErrorKind::kInvalidArgument, message);
+  }
+  Waiter waiter(std::string(waiter_name), *config, options_.clock);
+  if (max_attempts > 0) waiter.set_max_attempts(max_attempts);
+  const std::string operation = (*config)["operation"].get<std::string>();
+  return waiter.WaitWithStatus([&]() -> WaiterAttempt {
+    auto out = Call(service, operation, input, options);
+    int status = out ? 200 : out.error().http_status;
+    return WaiterAttempt{std::move(out), status};
+  });
+}
+
+}  // namespace cordon::aws

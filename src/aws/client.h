@@ -1,0 +1,91 @@
+// The AWS client: Call(service, operation, input) for any embedded operation, with endpoint
+// resolution, SigV4, retries (standard mode), client-side rate limiting, pagination, waiters and an
+// audit hook that sees every call.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "aws/credentials/credentials.h"
+#include "aws/http/http.h"
+#include "aws/model/service_model.h"
+#include "aws/retry/rate_limiter.h"
+#include "aws/retry/retry_strategy.h"
+#include "base/error.h"
+#include "base/json.h"
+#include "base/time.h"
+
+namespace cordon::aws {
+
+struct ClientOptions {
+  std::string region;
+  // Endpoint override for a service (--endpoint-url, AWS_ENDPOINT_URL[_<SERVICE>], the profile's
+  // endpoint_url): a URL, or empty for the standard endpoint. Unset: no overrides.
+  std::function<Result<std::string>(const ServiceModel& service)> endpoint_for;
+  RetryOptions retry;
+  RateLimit rate_limit = kDefaultRateLimit;
+  std::shared_ptr<CredentialsProvider> credentials;  // required
+  std::shared_ptr<Transport> transport;              // required
+  Clock* clock = SystemClock::Default();
+  std::string user_agent = "cordon/0.1";
+};
+
+// One finished call, as the audit hook sees it. Holds no secrets.
+struct AuditRecord {
+  std::string service, operation, region;
+  std::string request_id;
+  std::string outcome;  // "ok", or the AWS error code / error kind
+  int http_status = 0;
+  int attempts = 0;
+  std::chrono::milliseconds duration{0};
+  std::vector<std::string> retried;  // why each retry happened, e.g. "RequestLimitExceeded"
+};
+
+struct CallOptions {
+  std::string region;       // overrides the client's region for this call
+  std::string output_file;  // stream a streaming payload (S3 GetObject Body) to this file
+  bool anonymous = false;   // send unsigned (STS AssumeRoleWithWebIdentity)
+};
+
+class Client {
+ public:
+  explicit Client(ClientOptions options);
+
+  // Calls one operation. `input` is shaped as boto3 takes it; the result as boto3 returns it,
+  // without ResponseMetadata. Thread-safe: calls may run concurrently.
+  Result<Json> Call(std::string_view service, std::string_view operation, Json input,
+                    const CallOptions& options = {});
+
+  // Calls every page of a paginated operation and merges the pages as boto3's
+  // paginate().build_full_result() does. Operations without a paginator make one call.
+  Result<Json> CallAll(std::string_view service, std::string_view operation, Json input,
+                       const CallOptions& options = {});
+
+  // Polls a botocore waiter ("InstanceRunning", "SnapshotCompleted", ...) until it succeeds, fails
+  // or runs out of attempts. `max_attempts` 0 keeps the model's value.
+  Status Wait(std::string_view service, std::string_view waiter, Json input, const CallOptions& options = {},
+              int max_attempts = 0);
+
+  // Sees every finished call (successful or not). Called on the calling thread; must be thread-safe.
+  void SetAuditHook(std::function<void(const AuditRecord&)> hook);
+
+  const std::string& region() const { return options_.region; }
+  const ClientOptions* options() const { return &options_; }
+  Clock* clock() const { return options_.clock; }
+
+ private:
+
+  ClientOptions options_;
+  StandardRetryStrategy retry_;
+  RateLimiter limiter_;
+  std::mutex hook_mu_;
+  std::function<void(const AuditRecord&)> hook_;
+};
+
+}  // namespace cordon::aws

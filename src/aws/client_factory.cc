@@ -1,0 +1,106 @@
+#include "aws/client_factory.h"
+
+#include "aws/credentials/chain.h"
+#include "aws/credentials/client_settings.h"
+#include "aws/credentials/environment.h"
+#include "aws/credentials/imds_provider.h"
+#include "aws/credentials/shared_config.h"
+#include "aws/http/curl_transport.h"
+#include "base/time.h"
+
+namespace cordon::aws {
+namespace {
+
+// Credentials that are already known (the source of an AssumeRole call).
+class FixedProvider : public CredentialsProvider {
+ public:
+  explicit FixedProvider(Credentials c) : c_(std::move(c)) {}
+  Result<Credentials> Get() override { return c_; }
+  std::string Name() const override { return "fixed"; }
+
+ private:
+  Credentials c_;
+};
+
+Result<Credentials> CredentialsFromSts(const Json& out, const std::string& source) {
+  if (!out.contains("Credentials")) return MakeError(ErrorKind::kParse, "STS returned no credentials");
+  const Json& c = out["Credentials"];
+  Credentials creds;
+  creds.access_key_id = c.value("AccessKeyId", "");
+  creds.secret_access_key = c.value("SecretAccessKey", "");
+  creds.session_token = c.value("SessionToken", "");
+  if (c.contains("Expiration")) creds.expiration = ParseTimestamp(c["Expiration"].get<std::string>());
+  creds.source = source;
+  return creds;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags) {
+  Environment env = Environment::FromProcess();
+  auto config = LoadSharedConfig(env);
+  if (!config) return tl::unexpected(config.error());
+  auto shared = std::make_shared<const SharedConfig>(std::move(*config));
+  ProfileSelection selection = SelectProfile(env, flags.profile);
+  auto settings = std::make_shared<ClientSettings>(env, shared, selection.name);
+
+  ClientOptions options;
+  options.region = flags.region.value_or(settings->Region().value_or(""));
+  auto attempts = settings->MaxAttempts();
+  if (!attempts) return tl::unexpected(attempts.error());
+  options.retry.max_attempts = flags.max_attempts.value_or(attempts->value_or(3));
+  if (options.retry.max_attempts < 1)
+    return MakeError(ErrorKind::kInvalidArgument, "--max-attempts must be at least 1");
+  std::optional<std::string> endpoint_flag = flags.endpoint_url;
+  options.endpoint_for = [settings, endpoint_flag](const ServiceModel& service) -> Result<std::string> {
+    if (endpoint_flag) return *endpoint_flag;
+    auto url = settings->EndpointUrl(service.service_id());
+    if (!url) return tl::unexpected(url.error());
+    return url->value_or("");
+  };
+  options.transport = std::make_shared<CurlTransport>();
+
+  // STS for role profiles and web identity goes through a client of our own, so the same endpoint
+  // overrides, retries and audit apply.
+  ClientOptions sts_options = options;
+  sts_options.credentials = std::make_shared<FixedProvider>(Credentials{});
+  auto sts_client = std::make_shared<Client>(sts_options);
+  StsCaller sts = [sts_client](const AssumeRoleRequest& request, const Credentials& source) -> Result<Credentials> {
+    Json input = {{"RoleArn", request.role_arn}, {"RoleSessionName", request.session_name}};
+    if (request.duration_seconds > 0) input["DurationSeconds"] = request.duration_seconds;
+    CallOptions call;
+    call.region = request.region;
+    if (!request.web_identity_token.empty()) {
+      input["WebIdentityToken"] = request.web_identity_token;
+      call.anonymous = true;
+      auto out = sts_client->Call("sts", "AssumeRoleWithWebIdentity", input, call);
+      if (!out) return tl::unexpected(out.error());
+      return CredentialsFromSts(*out, "web-identity:" + request.role_arn);
+    }
+    if (!request.external_id.empty()) input["ExternalId"] = request.external_id;
+    ClientOptions with_source = *sts_client->options();
+    with_source.credentials = std::make_shared<FixedProvider>(source);
+    Client client(with_source);
+    auto out = client.Call("sts", "AssumeRole", input, call);
+    if (!out) return tl::unexpected(out.error());
+    return CredentialsFromSts(*out, "assume-role:" + request.role_arn);
+  };
+
+  auto imds = ResolveImdsSettings(env, shared->Find(selection.name));
+  if (!imds) return tl::unexpected(imds.error());
+  static auto* metadata_transport = new CurlTransport(MetadataHttpOptions(*imds));
+
+  DefaultChainOptions chain;
+  chain.env = env;
+  chain.config = shared;
+  chain.profile_flag = flags.profile;
+  chain.sts = sts;
+  chain.sts_region = options.region;
+  chain.metadata_transport = metadata_transport;
+  auto provider = MakeDefaultCredentialsChain(chain);
+  if (!provider) return tl::unexpected(provider.error());
+  options.credentials = *provider;
+  return std::make_shared<Client>(options);
+}
+
+}  // namespace cordon::aws

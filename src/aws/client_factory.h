@@ -1,0 +1,25 @@
+// Builds a Client the way the AWS CLI configures itself: flags, then environment, then the shared
+// config files; the standard credentials chain; libcurl for HTTP.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "aws/client.h"
+#include "base/error.h"
+
+namespace cordon::aws {
+
+struct ClientFlags {
+  std::optional<std::string> region;        // --region
+  std::optional<std::string> profile;       // --profile
+  std::optional<std::string> endpoint_url;  // --endpoint-url: every service
+  std::optional<int> max_attempts;          // --max-attempts
+};
+
+// Fails (kInvalidArgument) on a malformed config file, a named profile that does not exist, or bad
+// settings; credentials themselves are resolved lazily on the first call.
+Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags);
+
+}  // namespace cordon::aws

@@ -1,0 +1,11 @@
+// `cordon hunt`: scan CloudTrail, VPC flow logs, GuardDuty findings and Config items for one instance.
+#pragma once
+
+namespace cordon::cli {
+
+// Parses the hunt flags (see `cordon hunt --help` and docs/hunt.md), runs the local engine or prints
+// the equivalent queries (--emit), writes results to stdout and progress to stderr. Returns the exit
+// status: 0 complete, 6 results written but some input skipped, 1 error, 2 bad usage.
+int RunHunt(int argc, char** argv);
+
+}  // namespace cordon::cli

@@ -1,0 +1,447 @@
+#include "hunt/output.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "hunt/sessions.h"
+
+namespace cordon::hunt {
+namespace {
+
+constexpr size_t kTopTalkers = 10;
+
+std::string EpochToIso(int64_t seconds) { return FormatIso8601(TimePoint(std::chrono::seconds(seconds))); }
+
+Json OrNull(int value) { return value < 0 ? Json(nullptr) : Json(value); }
+Json TimeOrNull(int64_t seconds, bool valid) { return valid ? Json(EpochToIso(seconds)) : Json(nullptr); }
+Json StringOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+Json EventToJson(const CloudTrailEvent& e) {
+  Json hits = Json::array();
+  for (const SelectorHit& h : e.hits) hits.push_back({{"selector", h.selector}, {"field", h.field}});
+  return Json{{"eventID", e.event_id},
+              {"eventTime", e.event_time},
+              {"eventSource", e.event_source},
+              {"eventName", e.event_name},
+              {"awsRegion", e.aws_region},
+              {"sourceIPAddress", e.source_ip},
+              {"userAgent", e.user_agent},
+              {"errorCode", StringOrNull(e.error_code)},
+              {"identity",
+               {{"type", e.identity_type},
+                {"arn", StringOrNull(e.identity_arn)},
+                {"principalId", StringOrNull(e.principal_id)},
+                {"accessKeyId", StringOrNull(e.access_key_id)}}},
+              {"resources", e.resources},
+              {"matched", hits},
+              {"file", e.file}};
+}
+
+Json SessionToJson(const SessionUse& s) {
+  return Json{{"session", s.session_arn}, {"instance", s.instance}, {"sourceIPAddress", s.source_ip},
+              {"first", s.first},         {"last", s.last},         {"events", s.events},
+              {"own_ip", s.own_ip}};
+}
+
+struct SortedAggregate {
+  const FlowKey* key;
+  const FlowAggregate* agg;
+};
+
+std::vector<SortedAggregate> SortedAggregates(const HuntResults& r) {
+  std::vector<SortedAggregate> out;
+  for (const auto& [key, agg] : r.flows) out.push_back({&key, &agg});
+  std::stable_sort(out.begin(), out.end(), [](const SortedAggregate& a, const SortedAggregate& b) {
+    return a.agg->bytes > b.agg->bytes;
+  });
+  return out;
+}
+
+Json AggregateToJson(const FlowKey& k, const FlowAggregate& a) {
+  return Json{{"peer", k.peer},
+              {"port", OrNull(k.port)},
+              {"protocol", OrNull(k.protocol)},
+              {"direction", k.direction},
+              {"action", k.action},
+              {"bytes", a.bytes},
+              {"packets", a.packets},
+              {"flows", a.flows},
+              {"first", TimeOrNull(a.first, a.first != INT64_MAX)},
+              {"last", TimeOrNull(a.last, a.last != INT64_MIN)}};
+}
+
+struct Talker {
+  std::string peer;
+  uint64_t bytes = 0, packets = 0, flows = 0;
+};
+
+std::vector<Talker> TopTalkers(const HuntResults& r) {
+  std::map<std::string, Talker> by_peer;
+  for (const auto& [key, agg] : r.flows) {
+    Talker& t = by_peer[key.peer];
+    t.peer = key.peer;
+    t.bytes += agg.bytes;
+    t.packets += agg.packets;
+    t.flows += agg.flows;
+  }
+  std::vector<Talker> out;
+  for (auto& [peer, t] : by_peer) out.push_back(t);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Talker& a, const Talker& b) { return a.bytes > b.bytes; });
+  if (out.size() > kTopTalkers) out.resize(kTopTalkers);
+  return out;
+}
+
+Json FindingToJson(const Finding& f) {
+  Json j{{"source", f.kind},         {"id", f.id},     {"type", f.type},
+         {"title", f.title},         {"time", f.time}, {"resource", f.resource},
+         {"selectors", f.selectors}, {"file", f.file}};
+  if (f.kind == "guardduty") j["severity"] = f.severity;
+  if (!f.details.empty()) j["changed"] = f.details;
+  return j;
+}
+
+Json SkippedToJson(const Skipped& s) {
+  return Json{{"file", s.file}, {"unit", s.unit}, {"count", s.count}, {"reason", s.reason}};
+}
+
+uint64_t SkippedCount(const HuntResults& r, std::string_view unit) {
+  uint64_t n = 0;
+  for (const Skipped& s : r.skipped) n += s.unit == unit ? s.count : 0;
+  return n;
+}
+
+Json SummaryToJson(const HuntResults& r, size_t by, size_t on, size_t exfil) {
+  return Json{{"complete", !r.AnythingSkipped()},
+              {"objects", r.objects},
+              {"objects_skipped", r.objects_skipped},
+              {"records_skipped", SkippedCount(r, "record")},
+              {"lines_skipped", SkippedCount(r, "line")},
+              {"bytes_read", r.bytes_read},
+              {"bytes_scanned", r.bytes_scanned},
+              {"candidate_records", r.candidate_records},
+              {"events_by", by},
+              {"events_on", on},
+              {"exfiltration", exfil},
+              {"flow_records", r.flow_matched_records},
+              {"flow_aggregates", r.flows.size()},
+              {"findings", r.findings.size()}};
+}
+
+Json SelectorsToJson(const Selectors& s) {
+  return Json{{"instances", s.instances},
+              {"ips", s.ips},
+              {"enis", s.enis},
+              {"roles", s.roles},
+              {"access_keys", s.access_keys},
+              {"since", s.since ? Json(FormatIso8601(*s.since)) : Json(nullptr)},
+              {"until", s.until ? Json(FormatIso8601(*s.until)) : Json(nullptr)}};
+}
+
+// ---- CSV ----
+
+std::string CsvField(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+constexpr const char* kCsvColumns[] = {"kind",         "time",      "last",      "relation", "event_name",
+                                       "event_source", "identity",  "source_ip", "peer",     "port",
+                                       "protocol",     "direction", "action",    "bytes",    "packets",
+                                       "flows",        "id",        "detail",    "file"};
+
+void CsvRow(std::ostream& out, std::map<std::string, std::string> row) {
+  bool first = true;
+  for (const char* column : kCsvColumns) {
+    if (!first) out << ',';
+    first = false;
+    out << CsvField(row[column]);
+  }
+  out << "\r\n";
+}
+
+std::string NumberOrEmpty(int v) { return v < 0 ? "" : std::to_string(v); }
+
+void WriteCsv(const HuntResults& r, const Selectors& selectors, std::ostream& out) {
+  bool first = true;
+  for (const char* column : kCsvColumns) {
+    out << (first ? "" : ",") << column;
+    first = false;
+  }
+  out << "\r\n";
+  for (const CloudTrailEvent& e : r.events) {
+    std::string hits;
+    for (const SelectorHit& h : e.hits) hits += (hits.empty() ? "" : " ") + h.selector + "@" + h.field;
+    CsvRow(out, {{"kind", "event"},
+                 {"time", e.event_time},
+                 {"relation", e.by ? "by" : "on"},
+                 {"event_name", e.event_name},
+                 {"event_source", e.event_source},
+                 {"identity", e.identity_arn.empty() ? e.identity_type : e.identity_arn},
+                 {"source_ip", e.source_ip},
+                 {"id", e.event_id},
+                 {"detail", hits},
+                 {"file", e.file}});
+  }
+  for (const SessionUse& s : Exfiltration(InstanceSessions(r, selectors), selectors)) {
+    CsvRow(out, {{"kind", "exfiltration"},
+                 {"time", s.first},
+                 {"last", s.last},
+                 {"identity", s.session_arn},
+                 {"source_ip", s.source_ip},
+                 {"flows", std::to_string(s.events)},
+                 {"id", s.instance}});
+  }
+  for (const SortedAggregate& a : SortedAggregates(r)) {
+    CsvRow(out, {{"kind", "flow"},
+                 {"time", a.agg->first != INT64_MAX ? EpochToIso(a.agg->first) : ""},
+                 {"last", a.agg->last != INT64_MIN ? EpochToIso(a.agg->last) : ""},
+                 {"peer", a.key->peer},
+                 {"port", NumberOrEmpty(a.key->port)},
+                 {"protocol", NumberOrEmpty(a.key->protocol)},
+                 {"direction", a.key->direction},
+                 {"action", a.key->action},
+                 {"bytes", std::to_string(a.agg->bytes)},
+                 {"packets", std::to_string(a.agg->packets)},
+                 {"flows", std::to_string(a.agg->flows)}});
+  }
+  for (const Finding& f : r.findings) {
+    std::string selectors_hit;
+    for (const std::string& s : f.selectors) selectors_hit += (selectors_hit.empty() ? "" : " ") + s;
+    CsvRow(out, {{"kind", f.kind},
+                 {"time", f.time},
+                 {"event_name", f.type},
+                 {"id", f.id},
+                 {"identity", f.resource},
+                 {"detail", f.title + (selectors_hit.empty() ? "" : " [" + selectors_hit + "]")},
+                 {"file", f.file}});
+  }
+  for (const Skipped& s : r.skipped) {
+    CsvRow(out, {{"kind", "skipped"},
+                 {"detail", s.reason},
+                 {"flows", std::to_string(s.count)},
+                 {"relation", s.unit},
+                 {"file", s.file}});
+  }
+}
+
+// ---- text ----
+
+std::string Human(uint64_t bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1000 && u < 4) {
+    v /= 1000;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+void TextEvent(std::ostream& out, const CloudTrailEvent& e) {
+  std::string source = e.event_source;
+  if (auto dot = source.find('.'); dot != std::string::npos) source = source.substr(0, dot);
+  out << "  " << e.event_time << "  " << source << ":" << e.event_name;
+  if (!e.error_code.empty()) out << " [" << e.error_code << "]";
+  out << "  from " << (e.source_ip.empty() ? "-" : e.source_ip) << "  by "
+      << (e.identity_arn.empty() ? (e.identity_type.empty() ? "-" : e.identity_type) : e.identity_arn);
+  out << "  (";
+  for (size_t i = 0; i < e.hits.size(); ++i)
+    out << (i ? ", " : "") << e.hits[i].selector << " in " << e.hits[i].field;
+  out << ")  " << e.event_id << "\n";
+}
+
+void WriteText(const HuntResults& r, const Selectors& selectors, std::ostream& out) {
+  const std::vector<SessionUse> sessions = InstanceSessions(r, selectors);
+  const std::vector<SessionUse> exfil = Exfiltration(sessions, selectors);
+  size_t by = 0;
+  for (const CloudTrailEvent& e : r.events) by += e.by ? 1 : 0;
+  const size_t on = r.events.size() - by;
+
+  for (const SessionUse& s : exfil) {
+    out << "!! CREDENTIAL EXFILTRATION: " << s.session_arn << " used from " << s.source_ip
+        << ", not one of the "
+        << "instance's addresses: " << s.events << " event(s), first " << s.first << ", last " << s.last
+        << "\n";
+  }
+  if (!exfil.empty()) out << "\n";
+  out << "CloudTrail: " << by << " event(s) by the instance or its credentials, " << on << " on it\n";
+  if (by > 0) {
+    out << "\nBy the instance or its credentials:\n";
+    for (const CloudTrailEvent& e : r.events) {
+      if (e.by) TextEvent(out, e);
+    }
+  }
+  if (on > 0) {
+    out << "\nOn the instance:\n";
+    for (const CloudTrailEvent& e : r.events) {
+      if (!e.by) TextEvent(out, e);
+    }
+  }
+  if (!sessions.empty()) {
+    out << "\nInstance role sessions:\n";
+    for (const SessionUse& s : sessions) {
+      out << "  " << s.session_arn << " from " << s.source_ip << (s.own_ip ? " (own address)" : "") << ": "
+          << s.events << " event(s), " << s.first << " .. " << s.last << "\n";
+    }
+  }
+  out << "\nFlow logs: " << r.flow_matched_records << " matching record(s) in " << r.flows.size()
+      << " aggregate(s)";
+  if (r.flow_nodata_records > 0) out << ", " << r.flow_nodata_records << " NODATA/SKIPDATA record(s)";
+  out << "\n";
+  if (!r.flows.empty()) {
+    char line[512];
+    std::snprintf(line, sizeof(line), "  %-8s %-6s %-39s %6s %5s %14s %10s %7s  %-20s  %s\n", "DIR", "ACTION",
+                  "PEER", "PORT", "PROTO", "BYTES", "PACKETS", "FLOWS", "FIRST", "LAST");
+    out << line;
+    for (const SortedAggregate& a : SortedAggregates(r)) {
+      std::snprintf(line, sizeof(line), "  %-8s %-6s %-39s %6s %5s %14llu %10llu %7llu  %-20s  %s\n",
+                    a.key->direction.c_str(), a.key->action.c_str(), a.key->peer.c_str(),
+                    NumberOrEmpty(a.key->port).c_str(), NumberOrEmpty(a.key->protocol).c_str(),
+                    static_cast<unsigned long long>(a.agg->bytes),
+                    static_cast<unsigned long long>(a.agg->packets),
+                    static_cast<unsigned long long>(a.agg->flows),
+                    a.agg->first != INT64_MAX ? EpochToIso(a.agg->first).c_str() : "-",
+                    a.agg->last != INT64_MIN ? EpochToIso(a.agg->last).c_str() : "-");
+      out << line;
+    }
+    out << "\nTop talkers:\n";
+    for (const Talker& t : TopTalkers(r)) {
+      out << "  " << t.peer << "  " << Human(t.bytes) << " in " << t.flows << " flow(s)\n";
+    }
+    uint64_t rejected = 0;
+    for (const auto& [key, agg] : r.flows) rejected += key.action == "REJECT" ? agg.flows : 0;
+    out << "Rejected attempts: " << rejected << " flow record(s)\n";
+  }
+  if (!r.findings.empty()) {
+    out << "\nFindings and configuration changes:\n";
+    for (const Finding& f : r.findings) {
+      out << "  " << f.time << "  " << f.kind << "  " << f.type << "  " << f.title;
+      if (f.kind == "guardduty") out << "  severity " << f.severity;
+      if (!f.resource.empty()) out << "  " << f.resource;
+      if (!f.details.empty()) {
+        out << "  changed:";
+        for (const std::string& d : f.details) out << " " << d;
+      }
+      out << "\n";
+    }
+  }
+  for (const Warning& w : r.warnings) out << "\nwarning: " << w.file << ": " << w.message;
+  if (!r.warnings.empty()) out << "\n";
+  if (!r.skipped.empty()) {
+    out << "\nSkipped (not read):\n";
+    for (const Skipped& s : r.skipped) {
+      out << "  " << s.file << ": " << s.count << " " << s.unit << (s.count == 1 ? "" : "s") << ": "
+          << s.reason << "\n";
+    }
+  }
+  out << "\nScanned " << r.objects << " object(s), " << Human(r.bytes_read) << " read, "
+      << Human(r.bytes_scanned) << " after decompression; " << r.candidate_records
+      << " candidate record(s) parsed."
+      << (r.AnythingSkipped() ? " INCOMPLETE: some input was skipped (see above)." : "") << "\n";
+}
+
+}  // namespace
+
+Result<OutputFormat> ParseOutputFormat(std::string_view name) {
+  if (name == "text") return OutputFormat::kText;
+  if (name == "json") return OutputFormat::kJson;
+  if (name == "jsonl") return OutputFormat::kJsonl;
+  if (name == "csv") return OutputFormat::kCsv;
+  return MakeError(ErrorKind::kInvalidArgument,
+                   "unknown output format '" + std::string(name) + "' (text, json, jsonl or csv)");
+}
+
+int ExitStatus(const HuntResults& results) {
+  return results.AnythingSkipped() ? kExitIncomplete : kExitComplete;
+}
+
+Json ResultsToJson(const HuntResults& r, const Selectors& selectors) {
+  Json by = Json::array(), on = Json::array();
+  for (const CloudTrailEvent& e : r.events) (e.by ? by : on).push_back(EventToJson(e));
+  const std::vector<SessionUse> sessions = InstanceSessions(r, selectors);
+  const std::vector<SessionUse> exfil = Exfiltration(sessions, selectors);
+  Json sessions_json = Json::array(), exfil_json = Json::array();
+  for (const SessionUse& s : sessions) sessions_json.push_back(SessionToJson(s));
+  for (const SessionUse& s : exfil) exfil_json.push_back(SessionToJson(s));
+
+  Json aggregates = Json::array(), talkers = Json::array(), rejected = Json::array();
+  for (const SortedAggregate& a : SortedAggregates(r)) {
+    aggregates.push_back(AggregateToJson(*a.key, *a.agg));
+    if (a.key->action == "REJECT") rejected.push_back(AggregateToJson(*a.key, *a.agg));
+  }
+  for (const Talker& t : TopTalkers(r)) {
+    talkers.push_back({{"peer", t.peer}, {"bytes", t.bytes}, {"packets", t.packets}, {"flows", t.flows}});
+  }
+  Json findings = Json::array(), skipped = Json::array(), warnings = Json::array();
+  for (const Finding& f : r.findings) findings.push_back(FindingToJson(f));
+  for (const Skipped& s : r.skipped) skipped.push_back(SkippedToJson(s));
+  for (const Warning& w : r.warnings) warnings.push_back({{"file", w.file}, {"message", w.message}});
+  const size_t by_count = by.size(), on_count = on.size(), exfil_count = exfil_json.size();
+  return Json{{"selectors", SelectorsToJson(selectors)},
+              {"cloudtrail",
+               {{"by", std::move(by)},
+                {"on", std::move(on)},
+                {"sessions", std::move(sessions_json)},
+                {"exfiltration", std::move(exfil_json)}}},
+              {"flows",
+               {{"matched_records", r.flow_matched_records},
+                {"nodata_records", r.flow_nodata_records},
+                {"aggregates", std::move(aggregates)},
+                {"top_talkers", std::move(talkers)},
+                {"rejected", std::move(rejected)}}},
+              {"findings", std::move(findings)},
+              {"skipped", std::move(skipped)},
+              {"warnings", std::move(warnings)},
+              {"summary", SummaryToJson(r, by_count, on_count, exfil_count)}};
+}
+
+void WriteResults(const HuntResults& r, const Selectors& selectors, OutputFormat format, std::ostream& out) {
+  switch (format) {
+    case OutputFormat::kText:
+      WriteText(r, selectors, out);
+      return;
+    case OutputFormat::kCsv:
+      WriteCsv(r, selectors, out);
+      return;
+    case OutputFormat::kJson:
+      out << ResultsToJson(r, selectors).dump(2) << "\n";
+      return;
+    case OutputFormat::kJsonl: {
+      // One line per item, each with a "type"; the summary last.
+      Json doc = ResultsToJson(r, selectors);
+      auto emit = [&](const char* type, Json item) {
+        Json line{{"type", type}};
+        for (auto& [k, v] : item.items()) line[k] = v;
+        out << line.dump() << "\n";
+      };
+      for (const char* relation : {"by", "on"}) {
+        for (auto& e : doc["cloudtrail"][relation]) {
+          Json item{{"relation", relation}};
+          item.update(e);
+          emit("event", std::move(item));
+        }
+      }
+      for (auto& s : doc["cloudtrail"]["exfiltration"]) emit("exfiltration", s);
+      for (auto& a : doc["flows"]["aggregates"]) emit("flow", a);
+      for (auto& f : doc["findings"]) emit("finding", f);
+      for (auto& s : doc["skipped"]) emit("skipped", s);
+      for (auto& w : doc["warnings"]) emit("warning", w);
+      Json summary = doc["summary"];
+      summary["flow_nodata_records"] = doc["flows"]["nodata_records"];
+      emit("summary", summary);
+      return;
+    }
+  }
+}
+
+}  // namespace cordon::hunt

@@ -1,0 +1,57 @@
+#include "hunt/results.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace cordon::hunt {
+
+void HuntResults::Merge(HuntResults&& other) {
+  events.insert(events.end(), std::make_move_iterator(other.events.begin()),
+                std::make_move_iterator(other.events.end()));
+  for (auto& [key, agg] : other.flows) {
+    FlowAggregate& mine = flows[key];
+    mine.bytes += agg.bytes;
+    mine.packets += agg.packets;
+    mine.flows += agg.flows;
+    mine.first = std::min(mine.first, agg.first);
+    mine.last = std::max(mine.last, agg.last);
+  }
+  flow_matched_records += other.flow_matched_records;
+  flow_nodata_records += other.flow_nodata_records;
+  findings.insert(findings.end(), std::make_move_iterator(other.findings.begin()),
+                  std::make_move_iterator(other.findings.end()));
+  skipped.insert(skipped.end(), std::make_move_iterator(other.skipped.begin()),
+                 std::make_move_iterator(other.skipped.end()));
+  warnings.insert(warnings.end(), std::make_move_iterator(other.warnings.begin()),
+                  std::make_move_iterator(other.warnings.end()));
+  objects += other.objects;
+  objects_skipped += other.objects_skipped;
+  bytes_read += other.bytes_read;
+  bytes_scanned += other.bytes_scanned;
+  candidate_records += other.candidate_records;
+  flow_lines_parsed += other.flow_lines_parsed;
+}
+
+void HuntResults::Finalize() {
+  std::sort(events.begin(), events.end(), [](const CloudTrailEvent& a, const CloudTrailEvent& b) {
+    return std::tie(a.time, a.event_id, a.file) < std::tie(b.time, b.event_id, b.file);
+  });
+  // The same record can be delivered twice (CloudTrail does so at times; overlapping sources do too):
+  // keep one per eventID.
+  events.erase(std::unique(events.begin(), events.end(),
+                           [](const CloudTrailEvent& a, const CloudTrailEvent& b) {
+                             return !a.event_id.empty() && a.event_id == b.event_id && a.time == b.time;
+                           }),
+               events.end());
+  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.time, a.kind, a.id, a.file) < std::tie(b.time, b.kind, b.id, b.file);
+  });
+  std::sort(skipped.begin(), skipped.end(), [](const Skipped& a, const Skipped& b) {
+    return std::tie(a.file, a.unit, a.reason) < std::tie(b.file, b.unit, b.reason);
+  });
+  std::sort(warnings.begin(), warnings.end(), [](const Warning& a, const Warning& b) {
+    return std::tie(a.file, a.message) < std::tie(b.file, b.message);
+  });
+}
+
+}  // namespace cordon::hunt

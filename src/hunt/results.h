@@ -1,0 +1,135 @@
+// The results of a hunt: matched CloudTrail events, flow aggregates, findings, config items, and what was
+// skipped. Each scanned object produces one HuntResults; the scanner merges them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "base/json.h"
+#include "base/time.h"
+
+namespace cordon::hunt {
+
+// Which selector matched, and in which part of the record (e.g. "userIdentity.arn", "requestParameters").
+struct SelectorHit {
+  std::string selector;
+  std::string field;
+  bool operator==(const SelectorHit&) const = default;
+};
+
+// A CloudTrail record that matched. `by`: a selector matched userIdentity (arn, principalId, accessKeyId,
+// the role) or sourceIPAddress, i.e. the instance or its credentials acted. Otherwise the selectors appear
+// only in requestParameters, responseElements or resources: something was done `on` the instance.
+struct CloudTrailEvent {
+  bool by = false;
+  std::string event_id;
+  std::string event_time;  // as in the record (eventTime, or @timestamp for Logstash re-shipped records)
+  TimePoint time{};
+  std::string event_source;
+  std::string event_name;
+  std::string aws_region;
+  std::string source_ip;
+  std::string user_agent;
+  std::string error_code;
+  std::string identity_type;
+  std::string identity_arn;
+  std::string principal_id;
+  std::string access_key_id;
+  std::string role_name;               // sessionContext.sessionIssuer.userName, for assumed roles
+  std::string session_name;            // the part after assumed-role/<role>/ in the arn
+  std::vector<std::string> resources;  // resources[].ARN
+  std::vector<SelectorHit> hits;
+  std::string file;
+};
+
+// Use of an instance role session (assumed-role/<role>/i-...) from one source IP.
+struct SessionUse {
+  std::string session_arn;
+  std::string instance;
+  std::string source_ip;
+  std::string first;  // eventTime of the first and last sight
+  std::string last;
+  uint64_t events = 0;
+  bool own_ip = false;  // the source IP is one of --ip
+};
+
+// Flow aggregate key: peer, port (the record's dstport), protocol number, direction (egress, ingress or
+// unknown, seen from the selected instance), action (ACCEPT or REJECT).
+struct FlowKey {
+  std::string peer;
+  int port = -1;
+  int protocol = -1;
+  std::string direction;
+  std::string action;
+  auto Tie() const { return std::tie(peer, port, protocol, direction, action); }
+  bool operator<(const FlowKey& o) const { return Tie() < o.Tie(); }
+  bool operator==(const FlowKey& o) const { return Tie() == o.Tie(); }
+};
+
+struct FlowAggregate {
+  uint64_t bytes = 0;
+  uint64_t packets = 0;
+  uint64_t flows = 0;
+  int64_t first = INT64_MAX;  // epoch seconds: min(start)
+  int64_t last = INT64_MIN;   // max(end)
+};
+
+// A GuardDuty finding or an AWS Config configuration item that mentions a selector.
+struct Finding {
+  std::string kind;   // "guardduty" or "config"
+  std::string id;     // finding id, or configurationStateId / resourceId
+  std::string type;   // finding type, or resourceType
+  std::string title;  // finding title, or configurationItemStatus / change type
+  double severity = 0;
+  std::string time;      // updatedAt, or configurationItemCaptureTime
+  std::string resource;  // instance id / resource id
+  std::vector<std::string> selectors;
+  std::vector<std::string> details;  // config: changed properties
+  std::string file;
+};
+
+// Something that could not be read. `unit` is "object" (the whole file), "record" (one CloudTrail record,
+// finding or config item) or "line" (flow log lines); `count` how many of them, with one reason.
+struct Skipped {
+  std::string file;
+  std::string unit;
+  uint64_t count = 1;
+  std::string reason;
+};
+
+// Something odd that did not lose data (an unknown flow-log header field, a file with no flow header that
+// was read as the default format).
+struct Warning {
+  std::string file;
+  std::string message;
+};
+
+struct HuntResults {
+  std::vector<CloudTrailEvent> events;
+  std::map<FlowKey, FlowAggregate> flows;
+  uint64_t flow_matched_records = 0;
+  uint64_t flow_nodata_records = 0;  // NODATA/SKIPDATA records of a selected ENI: no traffic to count
+  std::vector<Finding> findings;
+  std::vector<Skipped> skipped;
+  std::vector<Warning> warnings;
+
+  // Scan statistics.
+  uint64_t objects = 0;
+  uint64_t objects_skipped = 0;
+  uint64_t bytes_read = 0;         // as stored (compressed)
+  uint64_t bytes_scanned = 0;      // after decompression
+  uint64_t candidate_records = 0;  // records parsed because the prefilter hit
+  uint64_t flow_lines_parsed = 0;
+
+  // Adds `other` into this. The order of events is fixed later by Finalize().
+  void Merge(HuntResults&& other);
+  // Sorts events by time then eventID, findings by time, skipped by file: the output is then the same
+  // whatever the number of threads.
+  void Finalize();
+  bool AnythingSkipped() const { return !skipped.empty(); }
+};
+
+}  // namespace cordon::hunt

@@ -1,0 +1,169 @@
+#include "hunt/scanner.h"
+
+#include <gtest/gtest.h>
+
+#include "hunt/flow_log.h"
+#include "hunt/output.h"
+#include "hunt/test_util.h"
+
+namespace cordon::hunt {
+namespace {
+
+using testing::Gzip;
+using testing::Hunt;
+using testing::TempDir;
+using testing::WriteFile;
+
+const std::string kGoodRecord =
+    R"({"eventID":"good-1","eventTime":"2024-01-01T00:00:00Z","eventName":"StopInstances","sourceIPAddress":"198.51.100.1",)"
+    R"("userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/admin"},"requestParameters":{"instanceId":"i-0abc"}})";
+
+const Skipped* FindSkipped(const HuntResults& r, const std::string& file_suffix) {
+  for (const Skipped& s : r.skipped) {
+    if (s.file.size() >= file_suffix.size() &&
+        s.file.compare(s.file.size() - file_suffix.size(), std::string::npos, file_suffix) == 0) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+TEST(Scanner, MalformedInputIsReportedAndTheScanGoesOn) {
+  TempDir dir;
+  const auto ct = dir.path() / "ct";
+  const std::string good = "{\"Records\":[" + kGoodRecord + "]}";
+  WriteFile(ct / "good.json.gz", Gzip(good));
+  const std::string gz = Gzip(good + std::string(5000, ' '));
+  WriteFile(ct / "truncated.json.gz", gz.substr(0, gz.size() / 2));
+  WriteFile(ct / "invalid.json",
+            R"({"Records":[{"eventID":"bad","requestParameters":{"instanceId":"i-0abc"} "x"}]})");
+  WriteFile(ct / "empty.json", "");
+  // A record of 6 MB naming the instance: over the 4 MB record limit.
+  const std::string big =
+      R"({"eventID":"big","eventTime":"2024-01-01T00:00:01Z","requestParameters":{"instanceId":"i-0abc","pad":")" +
+      std::string(6 << 20, 'x') + "\"}}";
+  WriteFile(ct / "big.json", "{\"Records\":[" + big + "," + kGoodRecord + "]}");
+  const auto fl = dir.path() / "fl";
+  WriteFile(fl / "missing.log",
+            std::string(kDefaultFlowHeader) +
+                "\n2 1 eni-1 10.0.3.8 10.0.0.9 1 22 6 1 100 1700000000 1700000060 ACCEPT OK\n"
+                "2 1 eni-1 10.0.3.8 10.0.0.9 1 22 6\n"
+                "2 1 eni-1 10.0.3.8 10.0.0.9 1 22 6 1 many 1700000000 1700000060 ACCEPT OK\n");
+  WriteFile(fl / "unknown.log", "version srcaddr dstaddr bytes mystery-field\n2 10.0.3.8 10.0.0.7 55 zz\n");
+  WriteFile(fl / "empty.log.gz", Gzip(""));
+
+  Selectors s;
+  s.instances = {"i-0abc"};
+  s.ips = {"10.0.3.8"};
+  HuntResults r = Hunt(s, {{LogKind::kCloudTrail, ct.string()}, {LogKind::kFlowLogs, fl.string()}});
+
+  // The good records were found, from good.json.gz and from big.json (after the oversized one).
+  ASSERT_EQ(r.events.size(), 1u);  // both copies share an eventID: one event
+  EXPECT_EQ(r.events[0].event_id, "good-1");
+  EXPECT_FALSE(r.events[0].by);
+  EXPECT_EQ(r.flow_matched_records, 2u);  // missing.log line 1, unknown.log line 1
+
+  const Skipped* truncated = FindSkipped(r, "truncated.json.gz");
+  ASSERT_NE(truncated, nullptr);
+  EXPECT_EQ(truncated->unit, "object");
+  EXPECT_NE(truncated->reason.find("truncated"), std::string::npos) << truncated->reason;
+  const Skipped* invalid = FindSkipped(r, "invalid.json");
+  ASSERT_NE(invalid, nullptr);
+  EXPECT_NE(invalid->reason.find("invalid JSON"), std::string::npos) << invalid->reason;
+  const Skipped* empty = FindSkipped(r, "empty.json");
+  ASSERT_NE(empty, nullptr);
+  EXPECT_EQ(empty->reason, "empty file");
+  ASSERT_NE(FindSkipped(r, "empty.log.gz"), nullptr);
+  const Skipped* oversized = FindSkipped(r, "big.json");
+  ASSERT_NE(oversized, nullptr);
+  EXPECT_EQ(oversized->unit, "record");
+  EXPECT_NE(oversized->reason.find("over the limit"), std::string::npos) << oversized->reason;
+  size_t bad_lines = 0;
+  for (const Skipped& k : r.skipped) {
+    if (k.file.ends_with("missing.log")) {
+      EXPECT_EQ(k.unit, "line");
+      bad_lines += k.count;
+    }
+  }
+  EXPECT_EQ(bad_lines, 2u);  // one with missing fields, one with a non-numeric byte count
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_TRUE(r.warnings[0].file.ends_with("unknown.log"));
+  EXPECT_NE(r.warnings[0].message.find("mystery-field"), std::string::npos);
+  EXPECT_EQ(ExitStatus(r), kExitIncomplete);
+}
+
+TEST(Scanner, LargeRecordIsReadWhenTheLimitAllows) {
+  TempDir dir;
+  const std::string big =
+      R"({"eventID":"big","eventTime":"2024-01-01T00:00:01Z","sourceIPAddress":"10.0.3.8","requestParameters":{"pad":")" +
+      std::string(6 << 20, 'x') + "\"}}";
+  WriteFile(dir.path() / "big.json.gz", Gzip("{\"Records\":[" + big + "]}"));
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  ScanOptions options;
+  options.cloudtrail.max_record_bytes = 8 << 20;
+  HuntResults r = Hunt(s, {{LogKind::kCloudTrail, dir.path().string()}}, options);
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_TRUE(r.events[0].by);
+  EXPECT_EQ(ExitStatus(r), kExitComplete);
+}
+
+TEST(Scanner, StreamedGzipGivesTheSameCloudTrailResults) {
+  TempDir dir;
+  std::string records;
+  for (int i = 0; i < 2000; ++i) {
+    records += (i ? "," : "") + std::string(R"({"eventID":"e)") + std::to_string(i) +
+               R"(","eventTime":"2024-01-01T00:00:00Z","sourceIPAddress":")" +
+               (i % 7 ? "10.0.3.80" : "10.0.3.8") + "\"}";
+  }
+  const std::string doc = "{\"Records\":[" + records + "]}";
+  // Two gzip members: the trailer of the last one understates the total size.
+  WriteFile(dir.path() / "a.json.gz", Gzip(doc.substr(0, 1000)) + Gzip(doc.substr(1000)));
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  ScanOptions whole, streamed;
+  streamed.whole_object_limit = 100;
+  streamed.stream_chunk = 999;
+  HuntResults a = Hunt(s, {{LogKind::kCloudTrail, dir.path().string()}}, whole);
+  HuntResults b = Hunt(s, {{LogKind::kCloudTrail, dir.path().string()}}, streamed);
+  EXPECT_EQ(a.events.size(), 286u);  // i % 7 == 0 for i in [0, 2000)
+  EXPECT_EQ(b.events.size(), a.events.size());
+  EXPECT_TRUE(b.skipped.empty());
+}
+
+TEST(Scanner, DatePrefixesOutsideTheWindowAreNotRead) {
+  TempDir dir;
+  const std::string base = "AWSLogs/1/CloudTrail/us-east-1/2024/";
+  const std::string rec =
+      R"({"Records":[{"eventID":"x","eventTime":"2024-01-05T12:00:00Z","sourceIPAddress":"10.0.3.8"}]})";
+  WriteFile(dir.path() / (base + "01/05/a.json"), rec);
+  WriteFile(dir.path() / (base + "01/06/b.json"), rec);              // within the one-day margin: listed
+  WriteFile(dir.path() / (base + "01/09/c.json"), "not even JSON");  // pruned: never read
+  WriteFile(dir.path() / (base + "02/01/d.json"), "not even JSON");
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  s.since = ParseTimestamp("2024-01-05T00:00:00Z");
+  s.until = ParseTimestamp("2024-01-05T23:59:59Z");
+  HuntResults r = Hunt(s, {{LogKind::kCloudTrail, dir.path().string()}});
+  EXPECT_EQ(r.objects, 2u);
+  EXPECT_TRUE(r.skipped.empty());
+}
+
+TEST(Scanner, MissingSourceFailsTheHunt) {
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  std::vector<SourceSpec> sources;
+  sources.push_back({LogKind::kCloudTrail, std::make_unique<LocalSource>("/nonexistent/cordon")});
+  Result<HuntResults> r = RunHunt(s, sources, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kNotFound);
+}
+
+TEST(Scanner, S3SourcesAreNotSupportedYet) {
+  Result<std::unique_ptr<Source>> s = OpenSource("s3://bucket/AWSLogs/");
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("not yet supported"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cordon::hunt

@@ -1,0 +1,63 @@
+// Where log objects come from: a local folder or file now, S3 later, behind one interface.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "base/time.h"
+
+namespace cordon::hunt {
+
+struct ObjectInfo {
+  std::string name;   // a path for local sources, a key for S3; used in reports
+  uint64_t size = 0;  // stored (possibly compressed) size in bytes
+};
+
+struct ListOptions {
+  // Objects under an AWS date layout (.../CloudTrail/<region>/YYYY/MM/DD/..., .../vpcflowlogs/<region>/
+  // YYYY/MM/DD/...) whose day lies outside [since - 1 day, until + 1 day] are not listed. The day of margin
+  // covers events delivered into the next day's folder. Objects not under such a layout are always listed.
+  std::optional<TimePoint> since;
+  std::optional<TimePoint> until;
+  // Only names ending in one of these (case-insensitive) are listed, e.g. ".json", ".json.gz". Empty: all.
+  std::vector<std::string> suffixes;
+  // Names containing one of these path pieces are not listed (e.g. "/CloudTrail-Digest/").
+  std::vector<std::string> exclude;
+};
+
+// A set of log objects. The S3 implementation lists with the date prefixes of ListOptions (see
+// DayPrefixes in date_layout.h) and streams objects through the AWS client; a folder holding the same
+// keys must give identical results. Implementations must allow concurrent Read() calls.
+class Source {
+ public:
+  virtual ~Source() = default;
+  // "s3://bucket/prefix" or the path, for messages.
+  virtual std::string Describe() const = 0;
+  // Every object to scan, sorted by name. Fails when the source itself cannot be read.
+  virtual Result<std::vector<ObjectInfo>> List(const ListOptions& options) = 0;
+  // The object's stored bytes (still compressed). The returned string's capacity() exceeds its size() by
+  // at least kReadPadding when the implementation can arrange it, which saves the readers a copy.
+  virtual Result<std::string> Read(const std::string& name) = 0;
+};
+
+// A local file (listed as itself, whatever its name) or a folder, walked recursively. Symbolic links to
+// folders are not followed (no loops); hidden entries (".name") are skipped.
+class LocalSource : public Source {
+ public:
+  explicit LocalSource(std::string path) : path_(std::move(path)) {}
+  std::string Describe() const override { return path_; }
+  Result<std::vector<ObjectInfo>> List(const ListOptions& options) override;
+  Result<std::string> Read(const std::string& name) override;
+
+ private:
+  std::string path_;
+};
+
+// A source for the text given on the command line: a path, or s3://... (not supported yet: kInvalidArgument).
+Result<std::unique_ptr<Source>> OpenSource(const std::string& spec);
+
+}  // namespace cordon::hunt
