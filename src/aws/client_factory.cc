@@ -1,5 +1,6 @@
 #include "aws/client_factory.h"
 
+#include "aws/credentials/caching_provider.h"
 #include "aws/credentials/chain.h"
 #include "aws/credentials/client_settings.h"
 #include "aws/credentials/environment.h"
@@ -99,7 +100,8 @@ Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags) {
   chain.metadata_transport = metadata_transport;
   auto provider = MakeDefaultCredentialsChain(chain);
   if (!provider) return tl::unexpected(provider.error());
-  options.credentials = *provider;
+  // Cached, and refreshed before expiry, so a role profile does not call STS on every request.
+  options.credentials = std::make_shared<CachingProvider>(*provider, SystemClock::Default());
   return std::make_shared<Client>(options);
 }
 

@@ -39,8 +39,8 @@ std::vector<Found> AllExpressions() {
     for (const auto& waiter : waiters.items()) {
       for (const Json& acceptor : waiter.value()["acceptors"]) {
         if (acceptor.contains("argument")) {
-          Collect(service + " waiter " + waiter.key() + " " + acceptor.value("matcher", ""), acceptor["argument"],
-                  &found);
+          Collect(service + " waiter " + waiter.key() + " " + acceptor.value("matcher", ""),
+                  acceptor["argument"], &found);
         }
       }
     }
@@ -49,7 +49,8 @@ std::vector<Found> AllExpressions() {
 }
 
 TEST(BotocoreExpressionsTest, BotocoreIsInstalledWithEveryService) {
-  ASSERT_FALSE(testing::BotocoreDataDir().empty()) << "botocore not found: install it or set CORDON_BOTOCORE_DATA";
+  ASSERT_FALSE(testing::BotocoreDataDir().empty())
+      << "botocore not found: install it or set CORDON_BOTOCORE_DATA";
   for (const std::string& service : testing::CordonServices()) {
     EXPECT_FALSE(testing::NewestApiDir(service).empty()) << service;
   }

@@ -20,9 +20,9 @@ namespace cordon::aws::testing {
 // The services cordon embeds (src/aws/model/services.txt).
 inline const std::vector<std::string>& CordonServices() {
   static const std::vector<std::string> kServices = {
-      "ec2",        "autoscaling", "elb",    "elbv2",          "iam",    "sts",
-      "ssm",        "s3",          "cloudtrail", "config",     "logs",   "cloudformation",
-      "events",     "sqs",         "sns",    "guardduty",      "athena", "kms",
+      "ec2",    "autoscaling", "elb",        "elbv2",     "iam",    "sts",
+      "ssm",    "s3",          "cloudtrail", "config",    "logs",   "cloudformation",
+      "events", "sqs",         "sns",        "guardduty", "athena", "kms",
   };
   return kServices;
 }
@@ -52,7 +52,8 @@ inline std::string BotocoreDataDir() {
 inline std::filesystem::path NewestApiDir(const std::string& service) {
   std::filesystem::path newest;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(BotocoreDataDir()) / service, ec)) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(BotocoreDataDir()) / service, ec)) {
     if (!entry.is_directory()) continue;
     bool has_model = std::filesystem::exists(entry.path() / "service-2.json") ||
                      std::filesystem::exists(entry.path() / "service-2.json.gz");

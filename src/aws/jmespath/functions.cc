@@ -66,7 +66,7 @@ std::string Describe(unsigned mask) {
   static constexpr struct {
     unsigned bit;
     std::string_view name;
-  } kNames[] = {{kString, "string"}, {kNumber, "number"}, {kBoolean, "boolean"}, {kNull, "null"},
+  } kNames[] = {{kString, "string"}, {kNumber, "number"}, {kBoolean, "boolean"},  {kNull, "null"},
                 {kArray, "array"},   {kObject, "object"}, {kExpref, "expression"}};
   std::vector<std::string_view> names;
   for (const auto& n : kNames) {
@@ -100,8 +100,8 @@ bool CheckElements(std::string_view function, const Json& array, unsigned mask, 
   }
   for (const Json& element : array) {
     if ((TypeBitOf(element) & mask) == 0) {
-      *error = std::string(function) + "() expects an array of " + Describe(mask) + ", found an element of type " +
-               std::string(TypeName(element));
+      *error = std::string(function) + "() expects an array of " + Describe(mask) +
+               ", found an element of type " + std::string(TypeName(element));
       return false;
     }
   }
@@ -152,7 +152,9 @@ Json Abs(Interpreter&, Args& args, std::string* error) {
 }
 
 Json Avg(Interpreter&, Args& args, std::string* error) {
-  if (!Check("avg", args, 0, kArray, error) || !CheckElements("avg", args[0].value(), kNumber, error)) return nullptr;
+  if (!Check("avg", args, 0, kArray, error) || !CheckElements("avg", args[0].value(), kNumber, error)) {
+    return nullptr;
+  }
   const Json& array = args[0].value();
   if (array.empty()) return nullptr;
   double sum = 0;
@@ -179,8 +181,8 @@ Json Contains(Interpreter&, Args& args, std::string* error) {
   const Json& subject = args[0].value();
   const Json& search = args[1].value();
   if (subject.is_string()) {
-    return search.is_string() &&
-           subject.get_ref<const std::string&>().find(search.get_ref<const std::string&>()) != std::string::npos;
+    return search.is_string() && subject.get_ref<const std::string&>().find(
+                                     search.get_ref<const std::string&>()) != std::string::npos;
   }
   for (const Json& element : subject) {
     if (JsonEquals(element, search)) return true;
@@ -189,7 +191,9 @@ Json Contains(Interpreter&, Args& args, std::string* error) {
 }
 
 Json EndsWith(Interpreter&, Args& args, std::string* error) {
-  if (!Check("ends_with", args, 0, kString, error) || !Check("ends_with", args, 1, kString, error)) return nullptr;
+  if (!Check("ends_with", args, 0, kString, error) || !Check("ends_with", args, 1, kString, error)) {
+    return nullptr;
+  }
   const auto& s = args[0].value().get_ref<const std::string&>();
   const auto& suffix = args[1].value().get_ref<const std::string&>();
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -248,7 +252,8 @@ Json Map(Interpreter& interpreter, Args& args, std::string* error) {
 }
 
 Json MaxOrMin(std::string_view name, bool max, Args& args, std::string* error) {
-  if (!Check(name, args, 0, kArray, error) || !CheckElements(name, args[0].value(), kNumber | kString, error)) {
+  if (!Check(name, args, 0, kArray, error) ||
+      !CheckElements(name, args[0].value(), kNumber | kString, error)) {
     return nullptr;
   }
   const Json& array = args[0].value();
@@ -274,8 +279,9 @@ std::optional<std::vector<Json>> SortKeys(std::string_view name, Interpreter& in
     unsigned bit = TypeBitOf(key);
     if (kind == 0 && (bit == kNumber || bit == kString)) kind = bit;
     if (bit != kind) {
-      *error = std::string(name) + "() expects the expression to give " + (kind == 0 ? "numbers or strings" :
-               Describe(kind) + "s like the first element") + ", got " + std::string(TypeName(key));
+      *error = std::string(name) + "() expects the expression to give " +
+               (kind == 0 ? "numbers or strings" : Describe(kind) + "s like the first element") + ", got " +
+               std::string(TypeName(key));
       return std::nullopt;
     }
     keys.push_back(std::move(key));
@@ -344,7 +350,8 @@ Json Reverse(Interpreter&, Args& args, std::string* error) {
 }
 
 Json Sort(Interpreter&, Args& args, std::string* error) {
-  if (!Check("sort", args, 0, kArray, error) || !CheckElements("sort", args[0].value(), kNumber | kString, error)) {
+  if (!Check("sort", args, 0, kArray, error) ||
+      !CheckElements("sort", args[0].value(), kNumber | kString, error)) {
     return nullptr;
   }
   Json out = args[0].value();
@@ -358,14 +365,17 @@ Json SortBy(Interpreter& interpreter, Args& args, std::string* error) {
   if (!keys) return nullptr;
   std::vector<size_t> order(keys->size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return Less((*keys)[a], (*keys)[b]); });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return Less((*keys)[a], (*keys)[b]); });
   Json out = Json::array();
   for (size_t i : order) out.push_back(args[0].value()[i]);
   return out;
 }
 
 Json Sum(Interpreter&, Args& args, std::string* error) {
-  if (!Check("sum", args, 0, kArray, error) || !CheckElements("sum", args[0].value(), kNumber, error)) return nullptr;
+  if (!Check("sum", args, 0, kArray, error) || !CheckElements("sum", args[0].value(), kNumber, error)) {
+    return nullptr;
+  }
   Json total = 0;
   for (const Json& v : args[0].value()) total = Add(total, v);
   return total;

@@ -177,7 +177,9 @@ Value Interpreter::Visit(const Node& node, const Json& current) {
     case NodeKind::kMultiSelectHash: {
       if (current.is_null()) return Value::Borrow(kNull);
       Json out = Json::object();
-      for (size_t i = 0; i < node.children.size(); ++i) out[node.keys[i]] = Visit(*node.children[i], current).Take();
+      for (size_t i = 0; i < node.children.size(); ++i) {
+        out[node.keys[i]] = Visit(*node.children[i], current).Take();
+      }
       return Value::Own(std::move(out));
     }
     case NodeKind::kFunction:
@@ -213,7 +215,9 @@ Value Interpreter::VisitProjection(const Node& node, const Json& current) {
   }
   if (!base.get().is_array()) return Value::Borrow(kNull);
   for (const Json& element : base.get()) {
-    if (node.kind == NodeKind::kFilterProjection && !IsTruthy(Visit(*node.children[2], element).get())) continue;
+    if (node.kind == NodeKind::kFilterProjection && !IsTruthy(Visit(*node.children[2], element).get())) {
+      continue;
+    }
     Json mapped = Visit(*node.children[1], element).Take();
     if (!mapped.is_null()) out.push_back(std::move(mapped));
   }

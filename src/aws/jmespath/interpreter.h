@@ -28,7 +28,7 @@ class Value {
   Json owned_;
 };
 
-// One evaluation. Not thread safe; make one per evaluation (it is two words).
+// One evaluation: holds the first run-time error. Not thread safe; make one per evaluation.
 class Interpreter {
  public:
   // Evaluates `node` with `current` as the current node (@). The result may borrow from `current`

@@ -11,9 +11,8 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsIdentifierChar(char c) { return IsIdentifierStart(c) || IsDigit(c); }
 
 tl::unexpected<Error> LexError(std::string_view text, size_t position, std::string what) {
-  return MakeError(ErrorKind::kInvalidArgument, "invalid JMESPath expression '" + std::string(text) +
-                                                    "': " + what + " at column " +
-                                                    std::to_string(position + 1));
+  return MakeError(ErrorKind::kInvalidArgument, "invalid JMESPath expression '" + std::string(text) + "': " +
+                                                    what + " at column " + std::to_string(position + 1));
 }
 
 // Reads from the opening `delimiter` at `*pos` up to the closing one. A backslash keeps itself and
@@ -109,14 +108,14 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
     TokenKind kind;
   };
   static constexpr Operator kOperators[] = {
-      {"[]", TokenKind::kFlatten}, {"[?", TokenKind::kFilter}, {"||", TokenKind::kOr},
-      {"&&", TokenKind::kAnd},     {"==", TokenKind::kEq},     {"!=", TokenKind::kNe},
-      {"<=", TokenKind::kLe},      {">=", TokenKind::kGe},     {".", TokenKind::kDot},
+      {"[]", TokenKind::kFlatten}, {"[?", TokenKind::kFilter},  {"||", TokenKind::kOr},
+      {"&&", TokenKind::kAnd},     {"==", TokenKind::kEq},      {"!=", TokenKind::kNe},
+      {"<=", TokenKind::kLe},      {">=", TokenKind::kGe},      {".", TokenKind::kDot},
       {"*", TokenKind::kStar},     {"[", TokenKind::kLbracket}, {"]", TokenKind::kRbracket},
-      {"{", TokenKind::kLbrace},   {"}", TokenKind::kRbrace},  {"(", TokenKind::kLparen},
-      {")", TokenKind::kRparen},   {",", TokenKind::kComma},   {":", TokenKind::kColon},
-      {"@", TokenKind::kCurrent},  {"&", TokenKind::kExpref},  {"|", TokenKind::kPipe},
-      {"!", TokenKind::kNot},      {"<", TokenKind::kLt},      {">", TokenKind::kGt},
+      {"{", TokenKind::kLbrace},   {"}", TokenKind::kRbrace},   {"(", TokenKind::kLparen},
+      {")", TokenKind::kRparen},   {",", TokenKind::kComma},    {":", TokenKind::kColon},
+      {"@", TokenKind::kCurrent},  {"&", TokenKind::kExpref},   {"|", TokenKind::kPipe},
+      {"!", TokenKind::kNot},      {"<", TokenKind::kLt},       {">", TokenKind::kGt},
   };
 
   // Strings and identifiers become JSON strings, which must be UTF-8.
@@ -177,7 +176,9 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
         size_t first = body->find_first_not_of(" \t\n\r");
         std::string trimmed = first == std::string::npos ? "" : body->substr(first);
         parsed = Json::parse("\"" + trimmed + "\"", nullptr, /*allow_exceptions=*/false);
-        if (parsed.is_discarded()) return LexError(text, token.position, "invalid JSON literal `" + *body + "`");
+        if (parsed.is_discarded()) {
+          return LexError(text, token.position, "invalid JSON literal `" + *body + "`");
+        }
       }
       token.kind = TokenKind::kLiteral;
       token.value = std::move(parsed);

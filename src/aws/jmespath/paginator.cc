@@ -49,7 +49,8 @@ std::vector<std::string> DottedPath(const std::string& expression) {
   size_t start = 0;
   while (true) {
     size_t dot = expression.find('.', start);
-    std::string segment = expression.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string segment =
+        expression.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (segment.empty()) return {};
     for (char c : segment) {
       bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -122,9 +123,13 @@ bool IsNumeric(const Json& v) { return v.is_number() || v.is_boolean(); }
 
 // Python's a + b for the numbers botocore sums (bools count as 0 and 1).
 Json AddNumbers(const Json& a, const Json& b) {
-  auto as_int = [](const Json& v) -> int64_t { return v.is_boolean() ? (v.get<bool>() ? 1 : 0) : v.get<int64_t>(); };
+  auto as_int = [](const Json& v) -> int64_t {
+    return v.is_boolean() ? (v.get<bool>() ? 1 : 0) : v.get<int64_t>();
+  };
   if (a.is_number_float() || b.is_number_float()) {
-    auto as_double = [&](const Json& v) { return v.is_number_float() ? v.get<double>() : static_cast<double>(as_int(v)); };
+    auto as_double = [&](const Json& v) {
+      return v.is_number_float() ? v.get<double>() : static_cast<double>(as_int(v));
+    };
     return as_double(a) + as_double(b);
   }
   return as_int(a) + as_int(b);
@@ -165,7 +170,10 @@ Result<Json> NextPageInput(const Json& config, const Json& input, const Json& pa
   }
   if (same) {
     std::string shown;
-    for (size_t i = 0; i < n; ++i) shown += (i ? ", " : "") + input_tokens[i] + "=" + tokens[i].dump(-1, ' ', false, Json::error_handler_t::replace);
+    for (size_t i = 0; i < n; ++i) {
+      shown += (i ? ", " : "") + input_tokens[i] + "=" +
+               tokens[i].dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
     return MakeError(ErrorKind::kService, "the same next token was received twice: " + shown);
   }
 

@@ -15,6 +15,9 @@ namespace {
 constexpr int kProjectionStop = 10;
 // Deeper nesting than this is refused rather than risking the stack (fuzzers find such inputs).
 constexpr int kMaxDepth = 256;
+// Chains such as "a.a.a..." nest the tree without nesting the parser, and evaluating (and freeing)
+// the tree recurses as deep; bounding the tokens bounds that. Real expressions are far shorter.
+constexpr size_t kMaxTokens = 4096;
 
 int BindingPower(TokenKind kind) {
   switch (kind) {
@@ -90,7 +93,9 @@ class Parser {
   }
 
   Status Expect(TokenKind kind, std::string_view what) {
-    if (Peek().kind != kind) return Fail(Peek(), "expected " + std::string(what) + ", got " + DescribeToken(Peek()));
+    if (Peek().kind != kind) {
+      return Fail(Peek(), "expected " + std::string(what) + ", got " + DescribeToken(Peek()));
+    }
     Advance();
     return Ok();
   }
@@ -117,7 +122,9 @@ class Parser {
         return node;
       }
       case TokenKind::kQuotedIdentifier: {
-        if (Peek().kind == TokenKind::kLparen) return Fail(token, "a quoted identifier cannot name a function");
+        if (Peek().kind == TokenKind::kLparen) {
+          return Fail(token, "a quoted identifier cannot name a function");
+        }
         NodePtr node = MakeNode(NodeKind::kField);
         node->name = token.text;
         return node;
@@ -240,7 +247,9 @@ class Parser {
           if (!index) return index;
           return ProjectIfSlice(std::move(left), std::move(*index));
         }
-        if (auto s = Expect(TokenKind::kStar, "a number, ':' or '*' after '['"); !s) return tl::unexpected(s.error());
+        if (auto s = Expect(TokenKind::kStar, "a number, ':' or '*' after '['"); !s) {
+          return tl::unexpected(s.error());
+        }
         if (auto s = Expect(TokenKind::kRbracket, "']'"); !s) return tl::unexpected(s.error());
         auto right = ProjectionRhs(BindingPower(TokenKind::kStar));
         if (!right) return right;
@@ -255,9 +264,12 @@ class Parser {
   Result<NodePtr> LedFilter(NodePtr left) {
     auto condition = Expression(0);
     if (!condition) return condition;
-    if (auto s = Expect(TokenKind::kRbracket, "']' to close the filter"); !s) return tl::unexpected(s.error());
-    Result<NodePtr> right = Peek().kind == TokenKind::kFlatten ? Result<NodePtr>(MakeNode(NodeKind::kCurrent))
-                                                               : ProjectionRhs(BindingPower(TokenKind::kFilter));
+    if (auto s = Expect(TokenKind::kRbracket, "']' to close the filter"); !s) {
+      return tl::unexpected(s.error());
+    }
+    Result<NodePtr> right = Peek().kind == TokenKind::kFlatten
+                                ? Result<NodePtr>(MakeNode(NodeKind::kCurrent))
+                                : ProjectionRhs(BindingPower(TokenKind::kFilter));
     if (!right) return right;
     NodePtr node = MakeNode(NodeKind::kFilterProjection, std::move(left), std::move(*right));
     node->children.push_back(std::move(*condition));
@@ -284,9 +296,9 @@ class Parser {
     int n = static_cast<int>(args.size());
     if (n < function->min_args || (function->max_args >= 0 && n > function->max_args)) {
       std::string expected = function->max_args < 0 ? "at least " + std::to_string(function->min_args)
-                                                     : std::to_string(function->min_args);
-      return Fail(lparen, left->name + "() takes " + expected + " argument" + (expected == "1" ? "" : "s") + ", got " +
-                              std::to_string(n));
+                                                    : std::to_string(function->min_args);
+      return Fail(lparen, left->name + "() takes " + expected + " argument" + (expected == "1" ? "" : "s") +
+                              ", got " + std::to_string(n));
     }
     NodePtr node = MakeNode(NodeKind::kFunction);
     node->name = left->name;
@@ -416,6 +428,10 @@ Result<NodePtr> Parse(std::string_view text) {
   if (!tokens) return tl::unexpected(tokens.error());
   if (tokens->size() == 1) {
     return MakeError(ErrorKind::kInvalidArgument, "invalid JMESPath expression: the expression is empty");
+  }
+  if (tokens->size() > kMaxTokens) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "invalid JMESPath expression: longer than " + std::to_string(kMaxTokens) + " tokens");
   }
   Parser parser(text, std::move(*tokens));
   return parser.ParseAll();

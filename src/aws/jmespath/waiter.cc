@@ -80,7 +80,8 @@ WaiterState ParseState(const Json& acceptor) {
 }
 
 // Whether `acceptor` matches. nullopt with *error set when its argument cannot be evaluated.
-std::optional<bool> Matches(const Json& acceptor, const Result<Json>& outcome, int http_status, Error* error) {
+std::optional<bool> Matches(const Json& acceptor, const Result<Json>& outcome, int http_status,
+                            Error* error) {
   const std::string matcher = acceptor.value("matcher", "");
   const Json expected = acceptor.value("expected", Json());
   if (matcher == "status") return PythonEquals(Json(http_status), expected);
@@ -215,7 +216,8 @@ Status Waiter::WaitWithStatus(const std::function<WaiterAttempt()>& operation) {
   const std::string prefix = "waiter " + name_ + " failed";
   attempts_ = 0;
   if (Status valid = ValidateWaiter(config_); !valid) return WithContext(valid.error(), prefix);
-  const int max_attempts = max_attempts_ >= 0 ? max_attempts_ : static_cast<int>(config_["maxAttempts"].get<int64_t>());
+  const int max_attempts =
+      max_attempts_ >= 0 ? max_attempts_ : static_cast<int>(config_["maxAttempts"].get<int64_t>());
   const auto delay = delay_.count() >= 0 ? std::chrono::milliseconds(delay_)
                                          : std::chrono::milliseconds(static_cast<int64_t>(
                                                std::llround(config_["delay"].get<double>() * 1000)));

@@ -40,36 +40,191 @@ struct AcceptorCase {
 // body of botocore.waiter.Waiter.wait (first acceptor whose matcher_func matches, else failure for an
 // error response, else retry) run on these outputs, with ResponseMetadata.HTTPStatusCode added.
 const AcceptorCase kAcceptorCases[] = {
-    {"ec2", "InstanceRunning", {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "running"}}, {"InstanceId": "i-1", "State": {"Name": "running"}}]}]})js", nullptr, nullptr}, 200, WaiterState::kSuccess, R"x(For expression "Reservations[].Instances[].State.Name" all members matched expected path: "running")x"},
-    {"ec2", "InstanceRunning", {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "running"}}, {"InstanceId": "i-1", "State": {"Name": "pending"}}]}]})js", nullptr, nullptr}, 200, WaiterState::kRetry, R"x()x"},
-    {"ec2", "InstanceRunning", {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "pending"}}, {"InstanceId": "i-1", "State": {"Name": "terminated"}}]}]})js", nullptr, nullptr}, 200, WaiterState::kFailure, R"x(For expression "Reservations[].Instances[].State.Name" we matched expected path: "terminated" at least once)x"},
-    {"ec2", "InstanceRunning", {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "stopping"}}]}]})js", nullptr, nullptr}, 200, WaiterState::kFailure, R"x(For expression "Reservations[].Instances[].State.Name" we matched expected path: "stopping" at least once)x"},
-    {"ec2", "InstanceRunning", {R"js({"Reservations": []})js", nullptr, nullptr}, 200, WaiterState::kRetry, R"x()x"},
+    {"ec2",
+     "InstanceRunning",
+     {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "running"}}, {"InstanceId": "i-1", "State": {"Name": "running"}}]}]})js",
+      nullptr, nullptr},
+     200,
+     WaiterState::kSuccess,
+     R"x(For expression "Reservations[].Instances[].State.Name" all members matched expected path: "running")x"},
+    {"ec2",
+     "InstanceRunning",
+     {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "running"}}, {"InstanceId": "i-1", "State": {"Name": "pending"}}]}]})js",
+      nullptr, nullptr},
+     200,
+     WaiterState::kRetry,
+     R"x()x"},
+    {"ec2",
+     "InstanceRunning",
+     {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "pending"}}, {"InstanceId": "i-1", "State": {"Name": "terminated"}}]}]})js",
+      nullptr, nullptr},
+     200,
+     WaiterState::kFailure,
+     R"x(For expression "Reservations[].Instances[].State.Name" we matched expected path: "terminated" at least once)x"},
+    {"ec2",
+     "InstanceRunning",
+     {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "stopping"}}]}]})js",
+      nullptr, nullptr},
+     200,
+     WaiterState::kFailure,
+     R"x(For expression "Reservations[].Instances[].State.Name" we matched expected path: "stopping" at least once)x"},
+    {"ec2",
+     "InstanceRunning",
+     {R"js({"Reservations": []})js", nullptr, nullptr},
+     200,
+     WaiterState::kRetry,
+     R"x()x"},
     {"ec2", "InstanceRunning", {R"js({})js", nullptr, nullptr}, 200, WaiterState::kRetry, R"x()x"},
-    {"ec2", "InstanceRunning", {R"js({"Reservations": [{"Instances": [{"State": {"Name": "running"}}]}, {"Instances": [{"State": {"Name": "shutting-down"}}]}]})js", nullptr, nullptr}, 200, WaiterState::kFailure, R"x(For expression "Reservations[].Instances[].State.Name" we matched expected path: "shutting-down" at least once)x"},
-    {"ec2", "InstanceRunning", {nullptr, "InvalidInstanceID.NotFound", "The instance ID 'i-1' does not exist"}, 400, WaiterState::kRetry, R"x(Matched expected service error code: InvalidInstanceID.NotFound)x"},
-    {"ec2", "InstanceRunning", {nullptr, "UnauthorizedOperation", "You are not authorized"}, 403, WaiterState::kFailure, R"x(An error occurred (UnauthorizedOperation): You are not authorized)x"},
-    {"ec2", "InstanceTerminated", {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "terminated"}}]}]})js", nullptr, nullptr}, 200, WaiterState::kSuccess, R"x(For expression "Reservations[].Instances[].State.Name" all members matched expected path: "terminated")x"},
-    {"ec2", "InstanceTerminated", {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "terminated"}}, {"InstanceId": "i-1", "State": {"Name": "shutting-down"}}]}]})js", nullptr, nullptr}, 200, WaiterState::kRetry, R"x()x"},
-    {"ec2", "InstanceTerminated", {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "terminated"}}, {"InstanceId": "i-1", "State": {"Name": "pending"}}]}]})js", nullptr, nullptr}, 200, WaiterState::kFailure, R"x(For expression "Reservations[].Instances[].State.Name" we matched expected path: "pending" at least once)x"},
-    {"ec2", "InstanceTerminated", {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "stopping"}}]}]})js", nullptr, nullptr}, 200, WaiterState::kFailure, R"x(For expression "Reservations[].Instances[].State.Name" we matched expected path: "stopping" at least once)x"},
-    {"ec2", "InstanceTerminated", {nullptr, "InvalidInstanceID.NotFound", "gone"}, 400, WaiterState::kFailure, R"x(An error occurred (InvalidInstanceID.NotFound): gone)x"},
-    {"ec2", "SnapshotCompleted", {R"js({"Snapshots": [{"SnapshotId": "snap-1", "State": "completed"}, {"SnapshotId": "snap-2", "State": "completed"}]})js", nullptr, nullptr}, 200, WaiterState::kSuccess, R"x(For expression "Snapshots[].State" all members matched expected path: "completed")x"},
-    {"ec2", "SnapshotCompleted", {R"js({"Snapshots": [{"State": "completed"}, {"State": "pending"}]})js", nullptr, nullptr}, 200, WaiterState::kRetry, R"x()x"},
-    {"ec2", "SnapshotCompleted", {R"js({"Snapshots": [{"State": "pending"}, {"State": "error"}]})js", nullptr, nullptr}, 200, WaiterState::kFailure, R"x(For expression "Snapshots[].State" we matched expected path: "error" at least once)x"},
-    {"ec2", "SnapshotCompleted", {R"js({"Snapshots": []})js", nullptr, nullptr}, 200, WaiterState::kRetry, R"x()x"},
-    {"ec2", "SnapshotCompleted", {R"js({"Snapshots": [{"SnapshotId": "snap-1"}]})js", nullptr, nullptr}, 200, WaiterState::kRetry, R"x()x"},
-    {"ec2", "SnapshotCompleted", {nullptr, "InvalidSnapshot.NotFound", "no such snapshot"}, 400, WaiterState::kFailure, R"x(An error occurred (InvalidSnapshot.NotFound): no such snapshot)x"},
-    {"ec2", "InstanceExists", {R"js({"Reservations": [{"Instances": []}]})js", nullptr, nullptr}, 200, WaiterState::kSuccess, R"x(For expression "length(Reservations[]) > `0`" we matched expected path: "True")x"},
-    {"ec2", "InstanceExists", {R"js({"Reservations": []})js", nullptr, nullptr}, 200, WaiterState::kRetry, R"x()x"},
-    {"ec2", "InstanceExists", {nullptr, "InvalidInstanceID.NotFound", "not yet"}, 400, WaiterState::kRetry, R"x(Matched expected service error code: InvalidInstanceID.NotFound)x"},
-    {"ec2", "PasswordDataAvailable", {R"js({"PasswordData": ""})js", nullptr, nullptr}, 200, WaiterState::kRetry, R"x()x"},
-    {"ec2", "PasswordDataAvailable", {R"js({"PasswordData": "abc"})js", nullptr, nullptr}, 200, WaiterState::kSuccess, R"x(For expression "length(PasswordData) > `0`" we matched expected path: "True")x"},
-    {"s3", "BucketExists", {R"js({})js", nullptr, nullptr}, 200, WaiterState::kSuccess, R"x(Matched expected HTTP status code: 200)x"},
-    {"s3", "BucketExists", {nullptr, "403", "Forbidden"}, 403, WaiterState::kSuccess, R"x(Matched expected HTTP status code: 403)x"},
-    {"s3", "BucketExists", {nullptr, "404", "Not Found"}, 404, WaiterState::kRetry, R"x(Matched expected HTTP status code: 404)x"},
-    {"s3", "BucketExists", {nullptr, "500", "Internal"}, 500, WaiterState::kFailure, R"x(An error occurred (500): Internal)x"},
-    {"s3", "ObjectNotExists", {nullptr, "404", "Not Found"}, 404, WaiterState::kSuccess, R"x(Matched expected HTTP status code: 404)x"},
+    {"ec2",
+     "InstanceRunning",
+     {R"js({"Reservations": [{"Instances": [{"State": {"Name": "running"}}]}, {"Instances": [{"State": {"Name": "shutting-down"}}]}]})js",
+      nullptr, nullptr},
+     200,
+     WaiterState::kFailure,
+     R"x(For expression "Reservations[].Instances[].State.Name" we matched expected path: "shutting-down" at least once)x"},
+    {"ec2",
+     "InstanceRunning",
+     {nullptr, "InvalidInstanceID.NotFound", "The instance ID 'i-1' does not exist"},
+     400,
+     WaiterState::kRetry,
+     R"x(Matched expected service error code: InvalidInstanceID.NotFound)x"},
+    {"ec2",
+     "InstanceRunning",
+     {nullptr, "UnauthorizedOperation", "You are not authorized"},
+     403,
+     WaiterState::kFailure,
+     R"x(An error occurred (UnauthorizedOperation): You are not authorized)x"},
+    {"ec2",
+     "InstanceTerminated",
+     {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "terminated"}}]}]})js",
+      nullptr, nullptr},
+     200,
+     WaiterState::kSuccess,
+     R"x(For expression "Reservations[].Instances[].State.Name" all members matched expected path: "terminated")x"},
+    {"ec2",
+     "InstanceTerminated",
+     {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "terminated"}}, {"InstanceId": "i-1", "State": {"Name": "shutting-down"}}]}]})js",
+      nullptr, nullptr},
+     200,
+     WaiterState::kRetry,
+     R"x()x"},
+    {"ec2",
+     "InstanceTerminated",
+     {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "terminated"}}, {"InstanceId": "i-1", "State": {"Name": "pending"}}]}]})js",
+      nullptr, nullptr},
+     200,
+     WaiterState::kFailure,
+     R"x(For expression "Reservations[].Instances[].State.Name" we matched expected path: "pending" at least once)x"},
+    {"ec2",
+     "InstanceTerminated",
+     {R"js({"Reservations": [{"Instances": [{"InstanceId": "i-0", "State": {"Name": "stopping"}}]}]})js",
+      nullptr, nullptr},
+     200,
+     WaiterState::kFailure,
+     R"x(For expression "Reservations[].Instances[].State.Name" we matched expected path: "stopping" at least once)x"},
+    {"ec2",
+     "InstanceTerminated",
+     {nullptr, "InvalidInstanceID.NotFound", "gone"},
+     400,
+     WaiterState::kFailure,
+     R"x(An error occurred (InvalidInstanceID.NotFound): gone)x"},
+    {"ec2",
+     "SnapshotCompleted",
+     {R"js({"Snapshots": [{"SnapshotId": "snap-1", "State": "completed"}, {"SnapshotId": "snap-2", "State": "completed"}]})js",
+      nullptr, nullptr},
+     200,
+     WaiterState::kSuccess,
+     R"x(For expression "Snapshots[].State" all members matched expected path: "completed")x"},
+    {"ec2",
+     "SnapshotCompleted",
+     {R"js({"Snapshots": [{"State": "completed"}, {"State": "pending"}]})js", nullptr, nullptr},
+     200,
+     WaiterState::kRetry,
+     R"x()x"},
+    {"ec2",
+     "SnapshotCompleted",
+     {R"js({"Snapshots": [{"State": "pending"}, {"State": "error"}]})js", nullptr, nullptr},
+     200,
+     WaiterState::kFailure,
+     R"x(For expression "Snapshots[].State" we matched expected path: "error" at least once)x"},
+    {"ec2",
+     "SnapshotCompleted",
+     {R"js({"Snapshots": []})js", nullptr, nullptr},
+     200,
+     WaiterState::kRetry,
+     R"x()x"},
+    {"ec2",
+     "SnapshotCompleted",
+     {R"js({"Snapshots": [{"SnapshotId": "snap-1"}]})js", nullptr, nullptr},
+     200,
+     WaiterState::kRetry,
+     R"x()x"},
+    {"ec2",
+     "SnapshotCompleted",
+     {nullptr, "InvalidSnapshot.NotFound", "no such snapshot"},
+     400,
+     WaiterState::kFailure,
+     R"x(An error occurred (InvalidSnapshot.NotFound): no such snapshot)x"},
+    {"ec2",
+     "InstanceExists",
+     {R"js({"Reservations": [{"Instances": []}]})js", nullptr, nullptr},
+     200,
+     WaiterState::kSuccess,
+     R"x(For expression "length(Reservations[]) > `0`" we matched expected path: "True")x"},
+    {"ec2",
+     "InstanceExists",
+     {R"js({"Reservations": []})js", nullptr, nullptr},
+     200,
+     WaiterState::kRetry,
+     R"x()x"},
+    {"ec2",
+     "InstanceExists",
+     {nullptr, "InvalidInstanceID.NotFound", "not yet"},
+     400,
+     WaiterState::kRetry,
+     R"x(Matched expected service error code: InvalidInstanceID.NotFound)x"},
+    {"ec2",
+     "PasswordDataAvailable",
+     {R"js({"PasswordData": ""})js", nullptr, nullptr},
+     200,
+     WaiterState::kRetry,
+     R"x()x"},
+    {"ec2",
+     "PasswordDataAvailable",
+     {R"js({"PasswordData": "abc"})js", nullptr, nullptr},
+     200,
+     WaiterState::kSuccess,
+     R"x(For expression "length(PasswordData) > `0`" we matched expected path: "True")x"},
+    {"s3",
+     "BucketExists",
+     {R"js({})js", nullptr, nullptr},
+     200,
+     WaiterState::kSuccess,
+     R"x(Matched expected HTTP status code: 200)x"},
+    {"s3",
+     "BucketExists",
+     {nullptr, "403", "Forbidden"},
+     403,
+     WaiterState::kSuccess,
+     R"x(Matched expected HTTP status code: 403)x"},
+    {"s3",
+     "BucketExists",
+     {nullptr, "404", "Not Found"},
+     404,
+     WaiterState::kRetry,
+     R"x(Matched expected HTTP status code: 404)x"},
+    {"s3",
+     "BucketExists",
+     {nullptr, "500", "Internal"},
+     500,
+     WaiterState::kFailure,
+     R"x(An error occurred (500): Internal)x"},
+    {"s3",
+     "ObjectNotExists",
+     {nullptr, "404", "Not Found"},
+     404,
+     WaiterState::kSuccess,
+     R"x(Matched expected HTTP status code: 404)x"},
     {"s3", "ObjectNotExists", {R"js({})js", nullptr, nullptr}, 200, WaiterState::kRetry, R"x()x"},
 };
 
@@ -78,12 +233,13 @@ TEST(WaiterTest, AcceptorsMatchLikeBotocore) {
   for (const AcceptorCase& c : kAcceptorCases) {
     Json waiter = BotocoreWaiter(c.service, c.waiter);
     ASSERT_FALSE(waiter.is_null()) << c.service << " " << c.waiter;
-    Result<Json> outcome = c.outcome.output != nullptr ? Result<Json>(Json::parse(c.outcome.output))
-                                                       : ServiceError(c.outcome.code, c.outcome.message, c.http_status);
-    SCOPED_TRACE(std::string(c.waiter) + " on " +
-                 (outcome ? outcome->dump() : std::string(c.outcome.code)));
+    Result<Json> outcome = c.outcome.output != nullptr
+                               ? Result<Json>(Json::parse(c.outcome.output))
+                               : ServiceError(c.outcome.code, c.outcome.message, c.http_status);
+    SCOPED_TRACE(std::string(c.waiter) + " on " + (outcome ? outcome->dump() : std::string(c.outcome.code)));
     std::string explanation;
-    EXPECT_EQ(WaiterStateName(MatchAcceptors(waiter, outcome, c.http_status, &explanation)), WaiterStateName(c.state));
+    EXPECT_EQ(WaiterStateName(MatchAcceptors(waiter, outcome, c.http_status, &explanation)),
+              WaiterStateName(c.state));
     EXPECT_EQ(explanation, c.explanation);
   }
 }
@@ -196,7 +352,8 @@ TEST(WaiterTest, TimeoutNamesTheLastMatchedAcceptor) {
   Status status = waiter.Wait(std::ref(script));
   ASSERT_FALSE(status.has_value());
   EXPECT_EQ(status.error().message,
-            "waiter InstanceRunning failed: timed out after 2 attempts (last matched: Matched expected service error "
+            "waiter InstanceRunning failed: timed out after 2 attempts (last matched: Matched expected "
+            "service error "
             "code: InvalidInstanceID.NotFound)");
   EXPECT_EQ(clock.slept(), seconds(1));
 }
@@ -208,16 +365,18 @@ TEST(WaiterTest, FailureAcceptorStopsAtOnce) {
   Status status = waiter.Wait(std::ref(script));
   ASSERT_FALSE(status.has_value());
   EXPECT_EQ(status.error().kind, ErrorKind::kConflict);
-  EXPECT_EQ(status.error().message,
-            "waiter InstanceRunning failed: terminal failure state: For expression "
-            "\"Reservations[].Instances[].State.Name\" we matched expected path: \"terminated\" at least once");
+  EXPECT_EQ(
+      status.error().message,
+      "waiter InstanceRunning failed: terminal failure state: For expression "
+      "\"Reservations[].Instances[].State.Name\" we matched expected path: \"terminated\" at least once");
   EXPECT_EQ(script.calls(), 2);
 }
 
 TEST(WaiterTest, UnmatchedServiceErrorKeepsItsCode) {
   FakeClock clock(TimePoint{});
   Waiter waiter("InstanceRunning", BotocoreWaiter("ec2", "InstanceRunning"), &clock);
-  Script script({MakeError(Error{ErrorKind::kAccessDenied, "not allowed", "UnauthorizedOperation", 403, "r"})});
+  Script script(
+      {MakeError(Error{ErrorKind::kAccessDenied, "not allowed", "UnauthorizedOperation", 403, "r"})});
   Status status = waiter.Wait(std::ref(script));
   ASSERT_FALSE(status.has_value());
   EXPECT_EQ(status.error().kind, ErrorKind::kAccessDenied);
