@@ -7,6 +7,7 @@
 #include "base/strings.h"
 #include "cli/api_command.h"
 #include "cli/exit_codes.h"
+#include "cli/hunt_command.h"
 #include "cli/output.h"
 
 namespace cordon::cli {
@@ -16,6 +17,7 @@ int RunHelp(int argc, char** argv);
 
 constexpr Command kCommands[] = {
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", RunApi},
+    {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", RunHunt},
     {"help", "list the commands", RunHelp},
 };
 

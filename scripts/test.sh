@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds cordon and runs the whole test suite: unit tests (ctest), integration tests against
+# moto_server + the test range on 127.0.0.1 (each test class starts its own), an ASan+UBSan build of
+# the unit tests, and a short run of every fuzzer. Usage: scripts/test.sh [--quick]
+#   --quick   unit and integration tests only (no sanitizer build, no fuzzing)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+quick=0
+[[ "${1:-}" == "--quick" ]] && quick=1
+jobs=$(nproc)
+
+scripts/install-deps.sh || exit 1
+
+passed=0
+failed=0
+failures=()
+stage() {  # stage NAME COMMAND...: runs one stage, counts it, keeps going
+  local name=$1
+  shift
+  echo "=== $name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "=== $name: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "=== $name: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+
+build() {
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_WERROR=ON >/dev/null &&
+    cmake --build build -j "$jobs"
+}
+unit() { (cd build && ctest --output-on-failure -j "$jobs" --timeout 300); }
+integration() {
+  CORDON_BIN="$root/build/src/cli/cordon" python3 -m unittest discover -s tests/integration -p '*_test.py' -v
+}
+asan() {
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCORDON_SANITIZE=address,undefined \
+    -DCORDON_BUILD_BENCH=OFF >/dev/null &&
+    cmake --build build-asan -j "$jobs" --target cordon_tests &&
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ./cordon_tests --gtest_brief=1)
+}
+fuzz() {
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_BUILD_FUZZERS=ON \
+    -DCORDON_BUILD_TESTS=OFF -DCORDON_BUILD_BENCH=OFF >/dev/null &&
+    cmake --build build-fuzz -j "$jobs" --target cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer \
+      shared_config_fuzzer || return 1
+  for f in cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer shared_config_fuzzer; do
+    mkdir -p "build-fuzz/corpus/$f"
+    build-fuzz/fuzz/$f -max_total_time=20 -print_final_stats=0 "build-fuzz/corpus/$f" 2>&1 | tail -2 || return 1
+  done
+}
+
+stage build build
+stage unit-tests unit
+stage integration-tests integration
+if ((quick == 0)); then
+  stage asan-ubsan-unit-tests asan
+  stage fuzz fuzz
+fi
+
+echo
+((failed > 0)) && echo "failed stages: ${failures[*]}"
+echo "stages: $passed passed, $failed failed"
+((failed == 0))
