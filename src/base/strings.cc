@@ -54,9 +54,11 @@ std::vector<std::string> ClosestMatches(std::string_view word, const std::vector
   std::string lower = ToLower(word);
   for (const auto& c : candidates) {
     size_t d = EditDistance(word, c);
-    // A prefix or substring match is a strong hint even when the distance is large.
-    if (ToLower(c).find(lower) != std::string::npos && !lower.empty()) d = std::min(d, size_t{1});
-    if (d <= std::max<size_t>(2, word.size() / 3)) scored.emplace_back(d, c);
+    const size_t threshold = std::max<size_t>(2, word.size() / 3);
+    // A substring match is a useful hint even when the distance is large, but ranks after names
+    // that are truly close ("DescribeInstance" -> DescribeInstances before DescribeInstanceStatus).
+    if (!lower.empty() && ToLower(c).find(lower) != std::string::npos) d = std::min(d, threshold);
+    if (d <= threshold) scored.emplace_back(d, c);
   }
   std::stable_sort(scored.begin(), scored.end(), [](auto& l, auto& r) { return l.first < r.first; });
   std::vector<std::string> out;

@@ -1,0 +1,240 @@
+// The client and the five protocols against a FakeTransport: what goes on the wire for nested
+// shapes, timestamps and blobs, how responses and errors come back, and retries.
+#include "aws/client.h"
+
+#include <gtest/gtest.h>
+
+#include "aws/http/fake_transport.h"
+#include "base/encoding.h"
+
+namespace cordon::aws {
+namespace {
+
+class StaticCredentials : public CredentialsProvider {
+ public:
+  Result<Credentials> Get() override { return Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"}; }
+  std::string Name() const override { return "static"; }
+};
+
+class ClientTest : public ::testing::Test {
+ protected:
+  ClientTest() : clock_(*ParseTimestamp("2026-11-27T12:00:00Z")) {
+    transport_ = std::make_shared<FakeTransport>();
+    ClientOptions options;
+    options.region = "us-east-1";
+    options.credentials = std::make_shared<StaticCredentials>();
+    options.transport = transport_;
+    options.clock = &clock_;
+    options.retry.seed = 7;
+    options.rate_limit = RateLimit::Unlimited();
+    client_ = std::make_unique<Client>(options);
+    client_->SetAuditHook([this](const AuditRecord& r) { audits_.push_back(r); });
+  }
+
+  std::string Header(const HttpRequest& r, const std::string& name) {
+    const std::string* v = r.headers.Find(name);
+    return v ? *v : "";
+  }
+
+  FakeClock clock_;
+  std::shared_ptr<FakeTransport> transport_;
+  std::unique_ptr<Client> client_;
+  std::vector<AuditRecord> audits_;
+};
+
+TEST_F(ClientTest, Ec2FlattensNestedListsAndParsesItemSets) {
+  transport_->Enqueue(200, R"(<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+    <requestId>req-1</requestId>
+    <reservationSet><item><reservationId>r-1</reservationId>
+      <instancesSet><item><instanceId>i-1</instanceId><launchTime>2026-11-27T10:00:00.000Z</launchTime>
+        <instanceState><code>16</code><name>running</name></instanceState>
+        <tagSet><item><key>Name</key><value>web</value></item></tagSet>
+        <ebsOptimized>false</ebsOptimized></item></instancesSet>
+      <groupSet/></item></reservationSet></DescribeInstancesResponse>)");
+  auto out = client_->Call("ec2", "DescribeInstances",
+                           {{"Filters", {{{"Name", "tag:Name"}, {"Values", {"web", "db"}}}}}, {"MaxResults", 5}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  HttpRequest sent = transport_->last_request();
+  EXPECT_EQ(sent.url, "https://ec2.us-east-1.amazonaws.com/");
+  EXPECT_EQ(sent.body,
+            "Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=tag%3AName&Filter.1.Value.1=web&"
+            "Filter.1.Value.2=db&MaxResults=5");
+  EXPECT_NE(Header(sent, "Authorization").find("Credential=AKIDEXAMPLE/20261127/us-east-1/ec2/aws4_request"),
+            std::string::npos);
+  const Json& inst = (*out)["Reservations"][0]["Instances"][0];
+  EXPECT_EQ(inst["InstanceId"], "i-1");
+  EXPECT_EQ(inst["State"]["Code"], 16);
+  EXPECT_EQ(inst["LaunchTime"], "2026-11-27T10:00:00+00:00");
+  EXPECT_EQ(inst["Tags"][0]["Value"], "web");
+  EXPECT_EQ(inst["EbsOptimized"], false);
+  EXPECT_EQ((*out)["Reservations"][0]["Groups"], Json::array());
+  ASSERT_EQ(audits_.size(), 1u);
+  EXPECT_EQ(audits_[0].outcome, "ok");
+}
+
+TEST_F(ClientTest, QueryWrapsListsAndDecodesIamPolicyDocuments) {
+  transport_->Enqueue(200, R"(<GetRolePolicyResponse><GetRolePolicyResult><RoleName>r</RoleName>
+    <PolicyName>p</PolicyName><PolicyDocument>%7B%22Version%22%3A%222012-10-17%22%7D</PolicyDocument>
+    </GetRolePolicyResult><ResponseMetadata><RequestId>abc</RequestId></ResponseMetadata></GetRolePolicyResponse>)");
+  auto out = client_->Call("iam", "GetRolePolicy", {{"RoleName", "r"}, {"PolicyName", "p"}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ(transport_->last_request().url, "https://iam.amazonaws.com/");
+  EXPECT_EQ((*out)["PolicyDocument"], Json({{"Version", "2012-10-17"}}));
+
+  transport_->Enqueue(200, "<DetachInstancesResponse><DetachInstancesResult><Activities/></DetachInstancesResult>"
+                           "</DetachInstancesResponse>");
+  out = client_->Call("autoscaling", "DetachInstances",
+                      {{"AutoScalingGroupName", "g"}, {"InstanceIds", {"i-1", "i-2"}},
+                       {"ShouldDecrementDesiredCapacity", false}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ(transport_->last_request().body,
+            "Action=DetachInstances&Version=2011-01-01&AutoScalingGroupName=g&InstanceIds.member.1=i-1&"
+            "InstanceIds.member.2=i-2&ShouldDecrementDesiredCapacity=false");
+  EXPECT_EQ((*out)["Activities"], Json::array());
+}
+
+TEST_F(ClientTest, JsonProtocolSendsEpochTimestampsAndTarget) {
+  transport_->Enqueue(200, R"({"Events":[{"EventId":"e1","EventTime":1764237600.5,"CloudTrailEvent":"{}"}]})");
+  auto out = client_->Call("cloudtrail", "LookupEvents",
+                           {{"StartTime", "2026-11-27T10:00:00Z"},
+                            {"LookupAttributes", {{{"AttributeKey", "ResourceName"}, {"AttributeValue", "i-1"}}}}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  HttpRequest sent = transport_->last_request();
+  EXPECT_EQ(Header(sent, "X-Amz-Target"), "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents");
+  EXPECT_EQ(Header(sent, "Content-Type"), "application/x-amz-json-1.1");
+  Json body = Json::parse(sent.body);
+  EXPECT_EQ(body["StartTime"], 1795773600);
+  EXPECT_EQ((*out)["Events"][0]["EventTime"], "2025-11-27T10:00:00.500000+00:00");
+}
+
+TEST_F(ClientTest, RestXmlEscapesKeysAndSendsRawBlobs) {
+  transport_->Enqueue(200, "");
+  auto out = client_->Call("s3", "PutObject",
+                           {{"Bucket", "evidence"}, {"Key", "case 1/mem+dump?.lime"}, {"Body", Base64Encode("\x01\x02")},
+                            {"Metadata", {{"sha256", "abc"}}}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  HttpRequest sent = transport_->last_request();
+  EXPECT_EQ(sent.method, "PUT");
+  EXPECT_EQ(sent.url, "https://evidence.s3.us-east-1.amazonaws.com/case%201/mem%2Bdump%3F.lime");
+  EXPECT_EQ(sent.body, std::string("\x01\x02"));
+  EXPECT_EQ(Header(sent, "x-amz-meta-sha256"), "abc");
+  EXPECT_FALSE(Header(sent, "x-amz-content-sha256").empty());
+}
+
+TEST_F(ClientTest, RestXmlParsesFlattenedListsAndHeaders) {
+  HttpResponse response;
+  response.status = 200;
+  response.headers.Set("x-amz-request-id", "rid");
+  response.body = R"(<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>logs-bucket</Name>
+    <KeyCount>2</KeyCount><IsTruncated>false</IsTruncated>
+    <Contents><Key>a b</Key><Size>3</Size><LastModified>2026-11-27T10:00:00.000Z</LastModified></Contents>
+    <Contents><Key>c</Key><Size>4</Size></Contents></ListBucketResult>)";
+  transport_->Enqueue(response);
+  auto out = client_->Call("s3", "ListObjectsV2", {{"Bucket", "logs-bucket"}, {"Prefix", "a b/"}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ(transport_->last_request().url, "https://logs-bucket.s3.us-east-1.amazonaws.com/?list-type=2&prefix=a%20b%2F");
+  ASSERT_EQ((*out)["Contents"].size(), 2u);
+  EXPECT_EQ((*out)["Contents"][0]["Key"], "a b");
+  EXPECT_EQ((*out)["Contents"][1]["Size"], 4);
+  EXPECT_EQ((*out)["IsTruncated"], false);
+  EXPECT_EQ(audits_.back().request_id, "rid");
+}
+
+TEST_F(ClientTest, RestJsonFillsUriLabelsAndUsesLocationNames) {
+  transport_->Enqueue(200, R"({"detectorIds":["d1","d2"],"nextToken":""})");
+  auto out = client_->Call("guardduty", "ListDetectors", {{"MaxResults", 10}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ(transport_->last_request().url, "https://guardduty.us-east-1.amazonaws.com/detector?maxResults=10");
+  EXPECT_EQ((*out)["DetectorIds"], Json({"d1", "d2"}));
+
+  transport_->Enqueue(200, R"({"findingIds":["f1"]})");
+  out = client_->Call("guardduty", "ListFindings", {{"DetectorId", "d 1"}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ(transport_->last_request().url, "https://guardduty.us-east-1.amazonaws.com/detector/d%201/findings");
+  EXPECT_EQ((*out)["FindingIds"], Json({"f1"}));
+}
+
+TEST_F(ClientTest, ErrorsCarryCodeStatusAndRequestId) {
+  transport_->Enqueue(403, R"(<Response><Errors><Error><Code>UnauthorizedOperation</Code>
+    <Message>You are not authorized to perform: ec2:ModifyInstanceAttribute</Message></Error></Errors>
+    <RequestID>rid-9</RequestID></Response>)");
+  auto out = client_->Call("ec2", "ModifyInstanceAttribute", {{"InstanceId", "i-1"}, {"Attribute", "disableApiTermination"}});
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().kind, ErrorKind::kAccessDenied);
+  EXPECT_EQ(out.error().code, "UnauthorizedOperation");
+  EXPECT_EQ(out.error().http_status, 403);
+  EXPECT_EQ(out.error().request_id, "rid-9");
+  EXPECT_NE(out.error().ToString().find("ec2:ModifyInstanceAttribute"), std::string::npos);
+
+  transport_->Enqueue(400, R"({"__type":"com.amazon#InvalidParameterException","message":"bad"})");
+  auto json_error = client_->Call("logs", "FilterLogEvents", {{"logGroupName", "g"}});
+  ASSERT_FALSE(json_error);
+  EXPECT_EQ(json_error.error().code, "InvalidParameterException");
+  EXPECT_EQ(json_error.error().message, "bad");
+}
+
+TEST_F(ClientTest, HtmlErrorBodyBecomesAClearGenericError) {
+  for (int i = 0; i < 3; ++i) transport_->Enqueue(502, "<html><body>Bad Gateway</body></html>");
+  auto out = client_->Call("sts", "GetCallerIdentity", {});
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().kind, ErrorKind::kTransient);
+  EXPECT_EQ(out.error().http_status, 502);
+  EXPECT_NE(out.error().message.find("not an AWS error document"), std::string::npos);
+  EXPECT_EQ(transport_->request_count(), 3u);  // retried up to max attempts
+}
+
+TEST_F(ClientTest, ThrottlingIsRetriedWithBackoffAndAudited) {
+  transport_->Enqueue(503, "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>slow down</Message>"
+                           "</Error></Errors><RequestID>x</RequestID></Response>");
+  transport_->Enqueue(200, "<CreateTagsResponse><return>true</return></CreateTagsResponse>");
+  auto out = client_->Call("ec2", "CreateTags", {{"Resources", {"i-1"}}, {"Tags", {{{"Key", "k"}, {"Value", "v"}}}}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  ASSERT_EQ(audits_.size(), 1u);
+  EXPECT_EQ(audits_[0].attempts, 2);
+  EXPECT_EQ(audits_[0].retried, std::vector<std::string>{"RequestLimitExceeded"});
+  EXPECT_LE(clock_.slept(), std::chrono::milliseconds(1000));  // first retry waits at most base * 2^0
+}
+
+TEST_F(ClientTest, NetworkErrorsGiveUpAfterMaxAttempts) {
+  for (int i = 0; i < 5; ++i) transport_->EnqueueError(Error{ErrorKind::kNetwork, "cannot connect to h:1: refused"});
+  auto out = client_->Call("sts", "GetCallerIdentity", {});
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().kind, ErrorKind::kNetwork);
+  EXPECT_EQ(transport_->request_count(), 3u);
+  EXPECT_NE(out.error().message.find("gave up after 3 attempts"), std::string::npos);
+}
+
+TEST_F(ClientTest, ValidationNamesMissingAndUnknownMembers) {
+  auto missing = client_->Call("iam", "GetRolePolicy", {{"RoleName", "r"}});
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("missing required parameter PolicyName"), std::string::npos);
+  auto unknown = client_->Call("ec2", "DescribeInstances", {{"InstanceId", {"i-1"}}});
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("did you mean 'InstanceIds'"), std::string::npos);
+  auto op = client_->Call("ec2", "DescribeInstance", {});
+  ASSERT_FALSE(op);
+  EXPECT_NE(op.error().message.find("'DescribeInstances'"), std::string::npos);
+  EXPECT_EQ(transport_->request_count(), 0u);
+}
+
+TEST_F(ClientTest, IdempotencyTokensAreFilled) {
+  transport_->Enqueue(200, "<RunInstancesResponse><reservationId>r-1</reservationId></RunInstancesResponse>");
+  auto out = client_->Call("ec2", "RunInstances", {{"ImageId", "ami-1"}, {"MinCount", 1}, {"MaxCount", 1}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_NE(transport_->last_request().body.find("ClientToken="), std::string::npos);
+}
+
+TEST_F(ClientTest, PaginatesAndMergesLikeBoto3) {
+  transport_->Enqueue(200, "<DescribeVolumesResponse><volumeSet><item><volumeId>v-1</volumeId></item></volumeSet>"
+                           "<nextToken>t1</nextToken></DescribeVolumesResponse>");
+  transport_->Enqueue(200, "<DescribeVolumesResponse><volumeSet><item><volumeId>v-2</volumeId></item></volumeSet>"
+                           "</DescribeVolumesResponse>");
+  auto out = client_->CallAll("ec2", "DescribeVolumes", {});
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ((*out)["Volumes"].size(), 2u);
+  EXPECT_FALSE(out->contains("NextToken"));
+  EXPECT_NE(transport_->requests()[1].body.find("NextToken=t1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cordon::aws

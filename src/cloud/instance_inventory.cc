@@ -1,0 +1,415 @@
+// Collecting an InstanceInventory. The instance is described first (everything else keys off it);
+// then the independent parts are read concurrently, each recording its own failure in place.
+#include "cloud/instance_inventory.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "base/thread_pool.h"
+#include "base/time.h"
+
+namespace cordon::cloud {
+namespace {
+
+std::string Str(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number() || it->is_boolean()) return it->dump();
+  return "";
+}
+int Int(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<int>() : 0;
+}
+bool Bool(const Json& j, const char* key, bool fallback = false) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+const Json& Obj(const Json& j, const char* key) {
+  static const Json kEmpty = Json::object();
+  auto it = j.find(key);
+  return it != j.end() && it->is_object() ? *it : kEmpty;
+}
+Json Arr(const Json& j, const char* key) { return j.value(key, Json::array()); }
+
+Json Filter(const std::string& name, Json values) {
+  return Json::array({Json{{"Name", name}, {"Values", std::move(values)}}});
+}
+
+class Collector {
+ public:
+  Collector(aws::Client& client, const std::string& region) : client_(client), options_{region, {}, false} {}
+
+  Result<Json> Call(const char* service, const char* op, Json input) {
+    return client_.Call(service, op, std::move(input), options_);
+  }
+  Result<Json> CallAll(const char* service, const char* op, Json input) {
+    return client_.CallAll(service, op, std::move(input), options_);
+  }
+
+ private:
+  aws::Client& client_;
+  aws::CallOptions options_;
+};
+
+void ReadInstance(const Json& i, InstanceInventory* inv) {
+  InstanceInfo& info = inv->instance;
+  info.id = Str(i, "InstanceId");
+  info.type = Str(i, "InstanceType");
+  info.state = Str(Obj(i, "State"), "Name");
+  info.launch_time = Str(i, "LaunchTime");
+  info.image_id = Str(i, "ImageId");
+  info.availability_zone = Str(Obj(i, "Placement"), "AvailabilityZone");
+  info.vpc_id = Str(i, "VpcId");
+  info.subnet_id = Str(i, "SubnetId");
+  info.key_name = Str(i, "KeyName");
+  info.private_ip = Str(i, "PrivateIpAddress");
+  info.public_ip = Str(i, "PublicIpAddress");
+  info.platform = i.contains("PlatformDetails") ? Str(i, "PlatformDetails") : Str(i, "Platform");
+  info.architecture = Str(i, "Architecture");
+  info.root_device = Str(i, "RootDeviceName");
+  info.tags = TagsFromList(Arr(i, "Tags"));
+  for (const auto& [k, v] : info.tags)
+    if (k == "Name") info.name = v;
+  const Json& md = Obj(i, "MetadataOptions");
+  inv->metadata_options.http_tokens = Str(md, "HttpTokens");
+  inv->metadata_options.http_endpoint = Str(md, "HttpEndpoint");
+  inv->metadata_options.instance_metadata_tags = Str(md, "InstanceMetadataTags");
+  inv->metadata_options.state = Str(md, "State");
+  inv->metadata_options.hop_limit = Int(md, "HttpPutResponseHopLimit");
+  inv->iam_instance_profile_arn = Str(Obj(i, "IamInstanceProfile"), "Arn");
+}
+
+void ReadNetwork(Collector& c, InstanceInventory* inv) {
+  auto enis = c.CallAll("ec2", "DescribeNetworkInterfaces",
+                        Json{{"Filters", Filter("attachment.instance-id", Json::array({inv->instance.id}))}});
+  if (!enis) {
+    inv->network_interfaces.error = enis.error().ToString();
+    inv->exposure.error = "network interfaces could not be read";
+    inv->elastic_ips.error = "network interfaces could not be read";
+    return;
+  }
+  std::set<std::string> group_ids;
+  Json eni_ids = Json::array();
+  for (const Json& e : Arr(*enis, "NetworkInterfaces")) {
+    NetworkInterface n;
+    n.id = Str(e, "NetworkInterfaceId");
+    const Json& att = Obj(e, "Attachment");
+    n.attachment_id = Str(att, "AttachmentId");
+    n.device_index = att.contains("DeviceIndex") ? Int(att, "DeviceIndex") : -1;
+    n.delete_on_termination = Bool(att, "DeleteOnTermination");
+    n.subnet_id = Str(e, "SubnetId");
+    n.vpc_id = Str(e, "VpcId");
+    n.description = Str(e, "Description");
+    n.mac_address = Str(e, "MacAddress");
+    n.status = Str(e, "Status");
+    n.source_dest_check = Bool(e, "SourceDestCheck", true);
+    const Json& assoc = Obj(e, "Association");
+    n.public_ip = Str(assoc, "PublicIp");
+    n.ip_owner = Str(assoc, "IpOwnerId");
+    n.allocation_id = Str(assoc, "AllocationId");
+    n.association_id = Str(assoc, "AssociationId");
+    for (const Json& p : Arr(e, "PrivateIpAddresses"))
+      n.private_ips.push_back({Str(p, "PrivateIpAddress"), Bool(p, "Primary"), Str(Obj(p, "Association"), "PublicIp")});
+    if (n.private_ips.empty() && e.contains("PrivateIpAddress"))
+      n.private_ips.push_back({Str(e, "PrivateIpAddress"), true, n.public_ip});
+    for (const Json& a : Arr(e, "Ipv6Addresses")) n.ipv6_addresses.push_back(Str(a, "Ipv6Address"));
+    for (const Json& g : Arr(e, "Groups")) {
+      n.groups.push_back({Str(g, "GroupId"), Str(g, "GroupName")});
+      group_ids.insert(Str(g, "GroupId"));
+    }
+    eni_ids.push_back(n.id);
+    inv->network_interfaces.items.push_back(std::move(n));
+  }
+  std::sort(inv->network_interfaces.items.begin(), inv->network_interfaces.items.end(),
+            [](const NetworkInterface& a, const NetworkInterface& b) { return a.device_index < b.device_index; });
+
+  if (!eni_ids.empty()) {
+    auto eips = c.Call("ec2", "DescribeAddresses", Json{{"Filters", Filter("network-interface-id", eni_ids)}});
+    if (!eips) {
+      inv->elastic_ips.error = eips.error().ToString();
+    } else {
+      for (const Json& a : Arr(*eips, "Addresses"))
+        inv->elastic_ips.items.push_back({Str(a, "PublicIp"), Str(a, "AllocationId"), Str(a, "AssociationId"),
+                                          Str(a, "NetworkInterfaceId"), Str(a, "PrivateIpAddress"), Str(a, "Domain")});
+      // Fill the allocation of ENIs whose association did not name it.
+      for (auto& n : inv->network_interfaces.items)
+        for (const auto& e : inv->elastic_ips.items)
+          if (e.network_interface_id == n.id && e.private_ip == (n.private_ips.empty() ? "" : n.private_ips[0].address) &&
+              n.allocation_id.empty()) {
+            n.allocation_id = e.allocation_id;
+            if (n.association_id.empty()) n.association_id = e.association_id;
+          }
+    }
+  }
+  if (!group_ids.empty()) {
+    Json ids = Json::array();
+    for (const auto& g : group_ids) ids.push_back(g);
+    auto sgs = c.CallAll("ec2", "DescribeSecurityGroups", Json{{"GroupIds", ids}});
+    if (!sgs) {
+      inv->exposure.error = sgs.error().ToString();
+    } else {
+      inv->exposure.items = FindOpenRules(*sgs);
+    }
+  }
+}
+
+void ReadVolumes(Collector& c, InstanceInventory* inv) {
+  auto out = c.CallAll("ec2", "DescribeVolumes",
+                       Json{{"Filters", Filter("attachment.instance-id", Json::array({inv->instance.id}))}});
+  if (!out) {
+    inv->volumes.error = out.error().ToString();
+    return;
+  }
+  for (const Json& v : Arr(*out, "Volumes")) {
+    Volume vol;
+    vol.id = Str(v, "VolumeId");
+    vol.type = Str(v, "VolumeType");
+    vol.state = Str(v, "State");
+    vol.kms_key_id = Str(v, "KmsKeyId");
+    vol.snapshot_id = Str(v, "SnapshotId");
+    vol.size_gib = Int(v, "Size");
+    vol.iops = Int(v, "Iops");
+    vol.encrypted = Bool(v, "Encrypted");
+    for (const Json& a : Arr(v, "Attachments"))
+      if (Str(a, "InstanceId") == inv->instance.id) {
+        vol.device = Str(a, "Device");
+        vol.delete_on_termination = Bool(a, "DeleteOnTermination");
+      }
+    inv->volumes.items.push_back(std::move(vol));
+  }
+  std::sort(inv->volumes.items.begin(), inv->volumes.items.end(),
+            [](const Volume& a, const Volume& b) { return a.device < b.device; });
+}
+
+void ReadInstanceStore(Collector& c, InstanceInventory* inv) {
+  auto types = c.Call("ec2", "DescribeInstanceTypes", Json{{"InstanceTypes", Json::array({inv->instance.type})}});
+  if (!types) {
+    inv->instance_store.error = types.error().ToString();
+  } else {
+    for (const Json& t : Arr(*types, "InstanceTypes")) {
+      inv->instance_store.supported = Bool(t, "InstanceStorageSupported");
+      inv->instance_store.total_gib = Int(Obj(t, "InstanceStorageInfo"), "TotalSizeInGB");
+    }
+  }
+  // The AMI's ephemeral mappings name the devices. The AMI may be gone: then only the type is known.
+  if (inv->instance.image_id.empty()) return;
+  auto images = c.Call("ec2", "DescribeImages", Json{{"ImageIds", Json::array({inv->instance.image_id})}});
+  if (!images) return;
+  for (const Json& img : Arr(*images, "Images"))
+    for (const Json& m : Arr(img, "BlockDeviceMappings"))
+      if (Str(m, "VirtualName").rfind("ephemeral", 0) == 0)
+        inv->instance_store.devices.push_back(Str(m, "DeviceName") + "=" + Str(m, "VirtualName"));
+}
+
+void ReadAutoScaling(Collector& c, InstanceInventory* inv) {
+  AutoScalingMembership& asg = inv->auto_scaling;
+  auto out = c.Call("autoscaling", "DescribeAutoScalingInstances", Json{{"InstanceIds", Json::array({inv->instance.id})}});
+  if (!out) {
+    asg.error = out.error().ToString();
+    return;
+  }
+  for (const Json& a : Arr(*out, "AutoScalingInstances")) {
+    asg.member = true;
+    asg.group_name = Str(a, "AutoScalingGroupName");
+    asg.lifecycle_state = Str(a, "LifecycleState");
+    asg.health_status = Str(a, "HealthStatus");
+    asg.protected_from_scale_in = Bool(a, "ProtectedFromScaleIn");
+    asg.launch_configuration = Str(a, "LaunchConfigurationName");
+    asg.launch_template = Str(Obj(a, "LaunchTemplate"), "LaunchTemplateName");
+  }
+  if (!asg.member) return;
+  auto groups = c.Call("autoscaling", "DescribeAutoScalingGroups",
+                       Json{{"AutoScalingGroupNames", Json::array({asg.group_name})}});
+  if (!groups) {
+    asg.error = groups.error().ToString();
+    return;
+  }
+  for (const Json& g : Arr(*groups, "AutoScalingGroups")) {
+    asg.min_size = Int(g, "MinSize");
+    asg.max_size = Int(g, "MaxSize");
+    asg.desired_capacity = Int(g, "DesiredCapacity");
+    asg.new_instances_protected_from_scale_in = Bool(g, "NewInstancesProtectedFromScaleIn");
+    for (const Json& n : Arr(g, "LoadBalancerNames")) asg.load_balancer_names.push_back(n.get<std::string>());
+    for (const Json& n : Arr(g, "TargetGroupARNs")) asg.target_group_arns.push_back(n.get<std::string>());
+  }
+}
+
+void ReadClassicLbs(Collector& c, InstanceInventory* inv) {
+  auto out = c.CallAll("elb", "DescribeLoadBalancers", Json::object());
+  if (!out) {
+    inv->classic_load_balancers.error = out.error().ToString();
+    return;
+  }
+  for (const Json& lb : Arr(*out, "LoadBalancerDescriptions"))
+    for (const Json& i : Arr(lb, "Instances"))
+      if (Str(i, "InstanceId") == inv->instance.id) inv->classic_load_balancers.items.push_back(Str(lb, "LoadBalancerName"));
+  std::sort(inv->classic_load_balancers.items.begin(), inv->classic_load_balancers.items.end());
+}
+
+// Every target group is asked who is registered, rather than trusting the ASG's list: manual
+// registrations (and IP targets naming one of the instance's addresses) count too.
+void ReadTargetGroups(Collector& c, const std::set<std::string>& own_ips, InstanceInventory* inv) {
+  auto out = c.CallAll("elbv2", "DescribeTargetGroups", Json::object());
+  if (!out) {
+    inv->target_groups.error = out.error().ToString();
+    return;
+  }
+  for (const Json& tg : Arr(*out, "TargetGroups")) {
+    std::string type = Str(tg, "TargetType");
+    if (type != "instance" && type != "ip" && !type.empty()) continue;
+    auto health = c.Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", Str(tg, "TargetGroupArn")}});
+    if (!health) {
+      // Keep what the other groups said; the part says it is incomplete.
+      inv->target_groups.error = Str(tg, "TargetGroupName") + ": " + health.error().ToString();
+      continue;
+    }
+    for (const Json& d : Arr(*health, "TargetHealthDescriptions")) {
+      const Json& t = Obj(d, "Target");
+      std::string id = Str(t, "Id");
+      if (id != inv->instance.id && !own_ips.count(id)) continue;
+      TargetGroupMembership m;
+      m.arn = Str(tg, "TargetGroupArn");
+      m.name = Str(tg, "TargetGroupName");
+      m.target_type = type.empty() ? "instance" : type;
+      m.port = t.contains("Port") ? Int(t, "Port") : Int(tg, "Port");
+      m.availability_zone = Str(t, "AvailabilityZone");
+      m.health_state = Str(Obj(d, "TargetHealth"), "State");
+      inv->target_groups.items.push_back(std::move(m));
+    }
+  }
+}
+
+void ReadRole(Collector& c, InstanceProfile* p) {
+  // arn:aws:iam::123456789012:instance-profile/path/name: the name is the last segment.
+  std::string name = p->profile_arn.substr(p->profile_arn.rfind('/') + 1);
+  p->profile_name = name;
+  auto prof = c.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", name}});
+  if (!prof) {
+    p->role_error = prof.error().ToString();
+    return;
+  }
+  for (const Json& r : Arr(Obj(*prof, "InstanceProfile"), "Roles")) {
+    p->role_name = Str(r, "RoleName");
+    p->role_arn = Str(r, "Arn");
+  }
+  if (p->role_name.empty()) return;
+  auto attached = c.CallAll("iam", "ListAttachedRolePolicies", Json{{"RoleName", p->role_name}});
+  if (!attached) {
+    p->role_error = attached.error().ToString();
+  } else {
+    for (const Json& a : Arr(*attached, "AttachedPolicies"))
+      p->attached_policies.push_back({Str(a, "PolicyName"), Str(a, "PolicyArn")});
+  }
+  auto inline_policies = c.CallAll("iam", "ListRolePolicies", Json{{"RoleName", p->role_name}});
+  if (!inline_policies) {
+    p->role_error = inline_policies.error().ToString();
+  } else {
+    for (const Json& n : Arr(*inline_policies, "PolicyNames")) p->inline_policies.push_back(n.get<std::string>());
+  }
+}
+
+void ReadInstanceProfile(Collector& c, InstanceInventory* inv) {
+  InstanceProfile& p = inv->instance_profile;
+  auto out = c.Call("ec2", "DescribeIamInstanceProfileAssociations",
+                    Json{{"Filters", Filter("instance-id", Json::array({inv->instance.id}))}});
+  if (!out) {
+    p.error = out.error().ToString();
+  } else {
+    for (const Json& a : Arr(*out, "IamInstanceProfileAssociations")) {
+      std::string state = Str(a, "State");
+      if (state == "disassociated" || state == "disassociating") continue;
+      p.association_id = Str(a, "AssociationId");
+      p.association_state = state;
+      p.profile_arn = Str(Obj(a, "IamInstanceProfile"), "Arn");
+    }
+  }
+  if (p.profile_arn.empty()) p.profile_arn = inv->iam_instance_profile_arn;
+  if (!p.profile_arn.empty()) ReadRole(c, &p);
+}
+
+void ReadAttributes(Collector& c, InstanceInventory* inv) {
+  Attributes& a = inv->attributes;
+  auto read = [&](const char* attribute, const char* field) -> Result<Json> {
+    auto out = c.Call("ec2", "DescribeInstanceAttribute", Json{{"InstanceId", inv->instance.id}, {"Attribute", attribute}});
+    if (!out) return out;
+    return Obj(*out, field).value("Value", Json());
+  };
+  auto term = read("disableApiTermination", "DisableApiTermination");
+  if (!term) {
+    a.error = term.error().ToString();
+  } else if (term->is_boolean()) {
+    a.disable_api_termination = term->get<bool>();
+  }
+  auto shutdown = read("instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior");
+  if (!shutdown) {
+    a.error = shutdown.error().ToString();
+  } else if (shutdown->is_string()) {
+    a.shutdown_behavior = shutdown->get<std::string>();
+  }
+  // Newer attribute: emulators may not know it; its absence is not an error.
+  auto stop = read("disableApiStop", "DisableApiStop");
+  if (stop && stop->is_boolean()) a.disable_api_stop = stop->get<bool>();
+}
+
+void ReadSsm(Collector& c, InstanceInventory* inv) {
+  auto out = c.Call("ssm", "DescribeInstanceInformation",
+                    Json{{"Filters", Json::array({Json{{"Key", "InstanceIds"}, {"Values", Json::array({inv->instance.id})}}})}});
+  if (!out) {
+    inv->ssm.error = out.error().ToString();
+    return;
+  }
+  for (const Json& i : Arr(*out, "InstanceInformationList")) {
+    if (Str(i, "InstanceId") != inv->instance.id) continue;
+    inv->ssm.managed = true;
+    inv->ssm.ping_status = Str(i, "PingStatus");
+    inv->ssm.agent_version = Str(i, "AgentVersion");
+    inv->ssm.platform_name = Str(i, "PlatformName");
+    inv->ssm.last_ping = Str(i, "LastPingDateTime");
+  }
+}
+
+}  // namespace
+
+Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTarget& target) {
+  Collector c(client, target.region);
+  InstanceInventory inv;
+  inv.target = target;
+  inv.collected_at = FormatIso8601(client.clock()->Now());
+  auto out = c.Call("ec2", "DescribeInstances", Json{{"InstanceIds", Json::array({target.instance_id})}});
+  if (!out) {
+    if (out.error().kind == ErrorKind::kNotFound)
+      return MakeError(ErrorKind::kNotFound, "no instance " + target.instance_id + " in " + target.region);
+    return WithContext(out.error(), "describing " + target.instance_id);
+  }
+  const Json* instance = nullptr;
+  for (const Json& r : Arr(*out, "Reservations"))
+    for (const Json& i : Arr(r, "Instances"))
+      if (Str(i, "InstanceId") == target.instance_id) instance = &i;
+  if (instance == nullptr) return MakeError(ErrorKind::kNotFound, "no instance " + target.instance_id + " in " + target.region);
+  ReadInstance(*instance, &inv);
+
+  std::set<std::string> own_ips;
+  for (const Json& n : Arr(*instance, "NetworkInterfaces"))
+    for (const Json& p : Arr(n, "PrivateIpAddresses")) own_ips.insert(Str(p, "PrivateIpAddress"));
+  if (!inv.instance.private_ip.empty()) own_ips.insert(inv.instance.private_ip);
+
+  // Each part writes only its own members of `inv`, so they can run side by side.
+  const std::function<void()> parts[] = {
+      [&] { ReadNetwork(c, &inv); },
+      [&] { ReadVolumes(c, &inv); },
+      [&] { ReadInstanceStore(c, &inv); },
+      [&] { ReadAutoScaling(c, &inv); },
+      [&] { ReadClassicLbs(c, &inv); },
+      [&] { ReadTargetGroups(c, own_ips, &inv); },
+      [&] { ReadInstanceProfile(c, &inv); },
+      [&] { ReadAttributes(c, &inv); },
+      [&] { ReadSsm(c, &inv); },
+  };
+  ParallelFor(std::size(parts), 4, [&](size_t i) { parts[i](); });
+  return inv;
+}
+
+}  // namespace cordon::cloud

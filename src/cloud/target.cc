@@ -1,0 +1,208 @@
+// Target resolution: instance id, ENI id, or an IP looked up through ENIs, Elastic IPs and
+// instances, then narrowed by --vpc. Several matches are a conflict, never a guess.
+#include "cloud/target.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "base/strings.h"
+#include "base/thread_pool.h"
+
+namespace cordon::cloud {
+namespace {
+
+bool IsHexId(const std::string& text, std::string_view prefix) {
+  if (!StartsWith(text, prefix)) return false;
+  std::string_view rest = std::string_view(text).substr(prefix.size());
+  if (rest.size() != 8 && rest.size() != 17) return false;
+  return std::all_of(rest.begin(), rest.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+bool IsIp(const std::string& text) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
+
+std::string Str(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Json Filter(const std::string& name, const std::string& value) {
+  return Json{{"Filters", Json::array({Json{{"Name", name}, {"Values", Json::array({value})}}})}};
+}
+
+// Matches found in one region: instance id -> how it matched (the first way wins).
+using Matches = std::map<std::string, std::string>;
+
+void AddMatch(Matches* m, const std::string& instance_id, const std::string& how) {
+  if (!instance_id.empty()) m->emplace(instance_id, how);
+}
+
+// Collects the instances of a DescribeInstances result.
+void AddInstances(const Json& out, const std::string& how, Matches* m) {
+  for (const Json& r : out.value("Reservations", Json::array()))
+    for (const Json& i : r.value("Instances", Json::array())) AddMatch(m, Str(i, "InstanceId"), how);
+}
+
+void AddEnis(const Json& out, const std::string& how, Matches* m) {
+  for (const Json& eni : out.value("NetworkInterfaces", Json::array())) {
+    auto att = eni.find("Attachment");
+    if (att == eni.end()) continue;
+    AddMatch(m, Str(*att, "InstanceId"), how + " of " + Str(eni, "NetworkInterfaceId"));
+  }
+}
+
+// A lookup whose NotFound means "not here", and whose other failures are fatal for the region.
+Result<Json> Lookup(aws::Client& client, const char* service, const char* op, Json input, const std::string& region) {
+  auto out = client.CallAll(service, op, std::move(input), aws::CallOptions{region, {}, false});
+  if (!out && out.error().kind == ErrorKind::kNotFound) return Json::object();
+  return out;
+}
+
+Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::string& text, const std::string& region) {
+  Matches m;
+  switch (kind) {
+    case TargetKind::kInstanceId: {
+      auto out = Lookup(client, "ec2", "DescribeInstances", Json{{"InstanceIds", Json::array({text})}}, region);
+      if (!out) return tl::unexpected(out.error());
+      AddInstances(*out, "instance id", &m);
+      break;
+    }
+    case TargetKind::kEniId: {
+      auto out = Lookup(client, "ec2", "DescribeNetworkInterfaces",
+                        Json{{"NetworkInterfaceIds", Json::array({text})}}, region);
+      if (!out) return tl::unexpected(out.error());
+      AddEnis(*out, "network interface", &m);
+      break;
+    }
+    case TargetKind::kIpAddress: {
+      // Primary and secondary private IPs of every ENI (not only the instance's primary one).
+      auto enis = Lookup(client, "ec2", "DescribeNetworkInterfaces", Filter("addresses.private-ip-address", text), region);
+      if (!enis) return tl::unexpected(enis.error());
+      AddEnis(*enis, "private IP", &m);
+      auto priv = Lookup(client, "ec2", "DescribeInstances", Filter("private-ip-address", text), region);
+      if (!priv) return tl::unexpected(priv.error());
+      AddInstances(*priv, "private IP", &m);
+      auto pub = Lookup(client, "ec2", "DescribeInstances", Filter("ip-address", text), region);
+      if (!pub) return tl::unexpected(pub.error());
+      AddInstances(*pub, "public IP", &m);
+      // Public IPs of secondary ENIs. Best effort: some emulators lack the filter, and the Elastic
+      // IP lookup below covers associated EIPs anyway.
+      if (auto assoc = Lookup(client, "ec2", "DescribeNetworkInterfaces", Filter("association.public-ip", text), region))
+        AddEnis(*assoc, "public IP", &m);
+      if (auto eips = Lookup(client, "ec2", "DescribeAddresses", Filter("public-ip", text), region)) {
+        for (const Json& a : eips->value("Addresses", Json::array()))
+          AddMatch(&m, Str(a, "InstanceId"), "Elastic IP " + Str(a, "AllocationId"));
+      }
+      break;
+    }
+  }
+  return m;
+}
+
+std::string Describe(const ResolvedTarget& t) {
+  std::string s = t.instance_id + " in " + t.region + ", " + (t.vpc_id.empty() ? "no VPC" : t.vpc_id) + ", " + t.state;
+  return s + " (" + t.matched_by + ")";
+}
+
+std::string RegionList(const std::vector<std::string>& regions) {
+  std::string s;
+  for (const auto& r : regions) s += (s.empty() ? "" : ", ") + r;
+  return regions.size() > 3 ? std::to_string(regions.size()) + " regions" : s;
+}
+
+}  // namespace
+
+Result<TargetKind> ClassifyTarget(const std::string& text) {
+  if (IsHexId(text, "i-")) return TargetKind::kInstanceId;
+  if (IsHexId(text, "eni-")) return TargetKind::kEniId;
+  if (IsIp(text)) return TargetKind::kIpAddress;
+  return MakeError(ErrorKind::kInvalidArgument,
+                   "'" + text + "' is not an instance id (i-0123456789abcdef0), an ENI id (eni-...) or an IP address");
+}
+
+Result<std::vector<std::string>> ListRegions(aws::Client& client) {
+  auto out = client.Call("ec2", "DescribeRegions", Json::object());
+  if (!out) return WithContext(out.error(), "listing regions");
+  std::vector<std::string> regions;
+  for (const Json& r : out->value("Regions", Json::array())) regions.push_back(Str(r, "RegionName"));
+  std::sort(regions.begin(), regions.end());
+  return regions;
+}
+
+Result<std::vector<ResolvedTarget>> FindTargets(aws::Client& client, const TargetQuery& query) {
+  auto kind = ClassifyTarget(query.text);
+  if (!kind) return tl::unexpected(kind.error());
+  std::vector<std::string> regions = query.regions;
+  if (regions.empty()) regions.push_back(client.region());
+
+  std::mutex mu;
+  std::vector<ResolvedTarget> found;
+  std::vector<Error> errors;
+  ParallelFor(regions.size(), 8, [&](size_t i) {
+    const std::string& region = regions[i];
+    auto matches = FindInRegion(client, *kind, query.text, region);
+    std::vector<ResolvedTarget> here;
+    if (matches && !matches->empty()) {
+      // One call fills in state and VPC for every match (ENI and EIP matches lack them).
+      Json ids = Json::array();
+      for (const auto& [id, how] : *matches) ids.push_back(id);
+      auto out = Lookup(client, "ec2", "DescribeInstances", Json{{"InstanceIds", ids}}, region);
+      if (!out) {
+        matches = tl::unexpected(out.error());
+      } else {
+        for (const Json& r : out->value("Reservations", Json::array()))
+          for (const Json& inst : r.value("Instances", Json::array())) {
+            ResolvedTarget t;
+            t.instance_id = Str(inst, "InstanceId");
+            t.region = region;
+            t.vpc_id = Str(inst, "VpcId");
+            t.state = inst.contains("State") ? Str(inst["State"], "Name") : "";
+            t.matched_by = (*matches)[t.instance_id];
+            if (query.vpc_id.empty() || query.vpc_id == t.vpc_id) here.push_back(std::move(t));
+          }
+      }
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    if (!matches) {
+      errors.push_back(matches.error());
+      return;
+    }
+    for (auto& t : here) found.push_back(std::move(t));
+  });
+  if (found.empty() && !errors.empty()) return WithContext(errors.front(), "looking up " + query.text);
+  std::sort(found.begin(), found.end(), [](const ResolvedTarget& a, const ResolvedTarget& b) {
+    return std::tie(a.region, a.vpc_id, a.instance_id) < std::tie(b.region, b.vpc_id, b.instance_id);
+  });
+  return found;
+}
+
+Result<ResolvedTarget> ResolveTarget(aws::Client& client, const TargetQuery& query) {
+  auto found = FindTargets(client, query);
+  if (!found) return tl::unexpected(found.error());
+  std::vector<std::string> regions = query.regions;
+  if (regions.empty()) regions.push_back(client.region());
+  if (found->empty()) {
+    auto kind = ClassifyTarget(query.text);
+    std::string what = *kind == TargetKind::kInstanceId ? "no instance " + query.text
+                       : *kind == TargetKind::kEniId    ? "no network interface " + query.text + " attached to an instance"
+                                                        : "no instance with the IP address " + query.text;
+    if (!query.vpc_id.empty()) what += " in " + query.vpc_id;
+    return MakeError(ErrorKind::kNotFound, what + " in " + RegionList(regions) +
+                                               (query.regions.size() > 1 ? "" : " (--all-regions searches every region)"));
+  }
+  if (found->size() > 1) {
+    std::string msg = query.text + " matches " + std::to_string(found->size()) + " instances:";
+    for (const auto& t : *found) msg += "\n  " + Describe(t);
+    msg += "\nnarrow it with --vpc VPC_ID";
+    if (regions.size() > 1) msg += " or --region REGION";
+    return MakeError(ErrorKind::kConflict, msg);
+  }
+  return std::move(found->front());
+}
+
+}  // namespace cordon::cloud

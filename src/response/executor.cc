@@ -1,0 +1,128 @@
+#include "response/executor.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "base/thread_pool.h"
+#include "response/audit_capture.h"
+
+namespace cordon::response {
+namespace {
+
+bool Succeeded(StepStatus s) { return s == StepStatus::kDone || s == StepStatus::kAlreadyDone; }
+
+std::mutex progress_mu;
+
+}  // namespace
+
+bool TargetReport::failed() const {
+  return std::any_of(steps.begin(), steps.end(), [](const StepReport& r) {
+    return r.status == StepStatus::kFailed || r.status == StepStatus::kNotAttempted;
+  });
+}
+bool TargetReport::partial() const {
+  return std::any_of(steps.begin(), steps.end(), [](const StepReport& r) { return r.partial; });
+}
+bool TargetReport::changed() const {
+  return std::any_of(steps.begin(), steps.end(), [](const StepReport& r) { return r.status == StepStatus::kDone; });
+}
+
+Executor::Executor(aws::Client* client, evidence::CaseStore* store, const ResponseOptions* options,
+                   ProgressFn progress)
+    : client_(client), store_(store), options_(options), progress_(std::move(progress)) {
+  if (client_ != nullptr) InstallAuditHook(*client_);
+}
+
+std::vector<TargetReport> Executor::Run(std::vector<Plan>& plans, size_t target_concurrency) {
+  (void)store_->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
+  std::vector<TargetReport> reports(plans.size());
+  ParallelFor(plans.size(), target_concurrency, [&](size_t i) { reports[i] = RunPlan(plans[i]); });
+  return reports;
+}
+
+TargetReport Executor::RunPlan(Plan& plan) {
+  TargetReport report;
+  report.target = plan.target;
+  const size_t n = plan.steps.size();
+  report.steps.resize(n);
+  std::vector<bool> finished(n, false);
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < n; ++i) {
+    index[plan.steps[i].name] = i;
+    report.steps[i].step = plan.steps[i].name;
+  }
+  std::string stop_destructive, stop_all;  // why, when set
+
+  auto not_attempted = [&](size_t i, const std::string& why) {
+    StepReport& r = report.steps[i];
+    r.status = StepStatus::kNotAttempted;
+    r.detail = "not attempted: " + why;
+    (void)store_->journal().Append(evidence::kind::kStepSkipped, plan.target.instance_id, plan.steps[i].name,
+                                   Json{{"reason", r.detail}});
+    finished[i] = true;
+    if (progress_) {
+      std::lock_guard<std::mutex> lock(progress_mu);
+      progress_(plan.target, r);
+    }
+  };
+
+  for (;;) {
+    std::vector<size_t> ready;
+    bool progressed = false;
+    for (size_t i = 0; i < n; ++i) {
+      if (finished[i]) continue;
+      const PlanStep& ps = plan.steps[i];
+      std::string blocked;
+      bool waiting = false;
+      for (const std::string& dep : ps.after) {
+        auto it = index.find(dep);
+        if (it == index.end()) continue;
+        if (!finished[it->second]) waiting = true;
+        else if (!Succeeded(report.steps[it->second].status)) blocked = dep + " did not complete";
+      }
+      if (!stop_all.empty()) blocked = stop_all;
+      else if (ps.destructive && !stop_destructive.empty()) blocked = stop_destructive;
+      if (!blocked.empty()) {
+        not_attempted(i, blocked);
+        progressed = true;
+      } else if (!waiting) {
+        ready.push_back(i);
+      }
+    }
+    if (ready.empty()) {
+      if (progressed) continue;
+      break;
+    }
+    ParallelFor(ready.size(), ready.size(), [&](size_t k) {
+      size_t i = ready[k];
+      StepContext ctx;
+      ctx.client = client_;
+      ctx.store = store_;
+      ctx.target = plan.target;
+      ctx.options = options_;
+      StepReport r = plan.steps[i].step->Run(ctx);
+      r.step = plan.steps[i].name;
+      report.steps[i] = r;
+      if (progress_) {
+        std::lock_guard<std::mutex> lock(progress_mu);
+        progress_(plan.target, r);
+      }
+    });
+    for (size_t i : ready) {
+      finished[i] = true;
+      const StepReport& r = report.steps[i];
+      if (r.status != StepStatus::kFailed) continue;
+      if (!r.missing_permission.empty())
+        stop_all = r.step + " was denied " + r.missing_permission;
+      else if (plan.steps[i].evidence)
+        stop_destructive = "evidence step " + r.step + " failed (rule 5)";
+    }
+  }
+  // A dependency cycle would leave steps unfinished; the table has none, but never report them as done.
+  for (size_t i = 0; i < n; ++i)
+    if (!finished[i]) not_attempted(i, "its dependencies never completed");
+  return report;
+}
+
+}  // namespace cordon::response

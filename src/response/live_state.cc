@@ -1,0 +1,59 @@
+#include "response/live_state.h"
+
+#include <algorithm>
+
+#include "base/strings.h"
+
+namespace cordon::response {
+
+std::string Str(const Json& j, const char* key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Json Filters(const std::string& name, const std::vector<std::string>& values) {
+  return Json{{"Filters", Json::array({Json{{"Name", name}, {"Values", values}}})}};
+}
+
+std::string TagValue(const Json& tags, const std::string& key) {
+  if (!tags.is_array()) return "";
+  for (const Json& t : tags)
+    if (Str(t, "Key") == key) return Str(t, "Value");
+  return "";
+}
+
+Result<Json> DescribeTargetInstance(const StepContext& ctx) {
+  auto out = ctx.Call("ec2", "DescribeInstances", Json{{"InstanceIds", {ctx.target.instance_id}}});
+  if (!out) return MakeError(out.error());
+  for (const Json& r : out->value("Reservations", Json::array()))
+    for (const Json& i : r.value("Instances", Json::array()))
+      if (Str(i, "InstanceId") == ctx.target.instance_id) return i;
+  return MakeError(ErrorKind::kNotFound, "instance " + ctx.target.instance_id + " not found in " + ctx.target.region);
+}
+
+Result<Json> DescribeTargetEnis(const StepContext& ctx) {
+  auto out = ctx.CallAll("ec2", "DescribeNetworkInterfaces",
+                         Filters("attachment.instance-id", {ctx.target.instance_id}));
+  if (!out) return MakeError(out.error());
+  Json enis = out->value("NetworkInterfaces", Json::array());
+  std::sort(enis.begin(), enis.end(), [](const Json& a, const Json& b) {
+    return a.value("Attachment", Json::object()).value("DeviceIndex", 0) <
+           b.value("Attachment", Json::object()).value("DeviceIndex", 0);
+  });
+  return enis;
+}
+
+std::string InstanceArn(const StepContext& ctx, const std::string& owner_arn) {
+  std::vector<std::string> parts = Split(owner_arn, ':');
+  std::string partition = parts.size() > 1 ? parts[1] : "aws";
+  std::string account = parts.size() > 4 ? parts[4] : "";
+  return "arn:" + partition + ":ec2:" + ctx.target.region + ":" + account + ":instance/" + ctx.target.instance_id;
+}
+
+bool IsNotFoundError(const Error& e) {
+  return e.kind == ErrorKind::kNotFound || e.code.find("NotFound") != std::string::npos ||
+         e.code == "NoSuchEntity" || e.code.find("Malformed") != std::string::npos;
+}
+
+}  // namespace cordon::response

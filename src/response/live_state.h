@@ -1,0 +1,31 @@
+// Small readers of live AWS state shared by the steps: the instance, its ENIs, tags, addresses.
+// Each returns the boto3-shaped JSON the steps journal as their "before".
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "base/json.h"
+#include "response/step.h"
+
+namespace cordon::response {
+
+// A string member, or "" when absent or not a string.
+std::string Str(const Json& j, const char* key);
+// {"Filters": [{"Name": name, "Values": [values...]}]}
+Json Filters(const std::string& name, const std::vector<std::string>& values);
+// The value of tag `key` in a boto3 "Tags" array, or "".
+std::string TagValue(const Json& tags, const std::string& key);
+
+// DescribeInstances for the target: the Instance object. kNotFound when it no longer exists.
+Result<Json> DescribeTargetInstance(const StepContext& ctx);
+// The ENIs attached to the target, sorted by device index.
+Result<Json> DescribeTargetEnis(const StepContext& ctx);
+// "arn:<partition>:ec2:<region>:<account>:instance/<id>", the account taken from `owner_arn`
+// (any ARN of the same account, e.g. the instance profile's).
+std::string InstanceArn(const StepContext& ctx, const std::string& owner_arn);
+// Whether an error means "that thing does not exist".
+bool IsNotFoundError(const Error& e);
+
+}  // namespace cordon::response

@@ -1,0 +1,160 @@
+#include "response/step.h"
+
+#include "response/audit_capture.h"
+#include "response/crash_hook.h"
+
+namespace cordon::response {
+namespace {
+
+using evidence::StepState;
+namespace kind = evidence::kind;
+
+Json ErrorJson(const Error& e) {
+  Json j = {{"kind", ErrorKindName(e.kind)}, {"message", e.message}};
+  if (!e.code.empty()) j["code"] = e.code;
+  if (e.http_status != 0) j["http_status"] = e.http_status;
+  if (!e.request_id.empty()) j["request_id"] = e.request_id;
+  return j;
+}
+
+std::string IamPrefix(const std::string& service) {
+  if (service == "elb" || service == "elbv2") return "elasticloadbalancing";
+  return service;
+}
+
+bool IsAccessDenied(const Error& e) {
+  return e.kind == ErrorKind::kAccessDenied || e.code == "AccessDenied" || e.code == "UnauthorizedOperation" ||
+         e.code == "AccessDeniedException";
+}
+
+// The shared protocol of Run and RunUndo. `apply` gets the "before" to act on.
+template <class ObserveFn, class DoneFn, class ApplyFn>
+StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn observe, DoneFn is_done,
+                       ApplyFn apply) {
+  StepReport report;
+  report.step = step;
+  evidence::Journal& journal = ctx.store->journal();
+  const std::string& target = ctx.target.instance_id;
+  AuditScope scope(ctx.store, target, step);
+
+  auto fail = [&](const Error& error, const Json& before) {
+    report.status = StepStatus::kFailed;
+    report.error = error;
+    Json payload = {{"before", before}, {"error", ErrorJson(error)}};
+    if (IsAccessDenied(error)) {
+      report.missing_permission = MissingPermission(error, scope.records());
+      payload["missing_permission"] = report.missing_permission;
+    }
+    payload["aws"] = scope.RecordsJson();
+    if (auto s = journal.Append(kind::kStepFailed, target, step, payload); !s) report.error = s.error();
+    MaybeCrashAfterOutcome();
+    return report;
+  };
+
+  Result<evidence::StepOutcome> last = journal.LastOutcome(target, step);
+  if (!last) return fail(last.error(), nullptr);
+  ctx.journal_state = last->state;
+  if (last->state == StepState::kDone || last->state == StepState::kInterrupted ||
+      last->state == StepState::kFailed) {
+    if (last->payload.is_object() && last->payload.contains("before")) ctx.prior_before = last->payload["before"];
+  }
+
+  Result<Json> observed = observe(ctx);
+  if (!observed) return fail(observed.error(), nullptr);
+  Json before = ctx.prior_before.is_null() ? *observed : ctx.prior_before;
+
+  if (is_done(ctx, *observed)) {
+    if (last->state == StepState::kDone) {
+      report.status = StepStatus::kAlreadyDone;
+      report.detail = "already done";
+      return report;
+    }
+    Json payload = {{"before", before}, {"already", true}, {"aws", scope.RecordsJson()}};
+    if (auto s = journal.Append(kind::kStepDone, target, step, payload); !s) return fail(s.error(), before);
+    report.status = StepStatus::kAlreadyDone;
+    report.detail = "already done";
+    MaybeCrashAfterOutcome();
+    return report;
+  }
+
+  Json intent = {{"before", before}};
+  if (last->state == StepState::kInterrupted) intent["resumes_seq"] = last->seq;
+  if (auto s = journal.Append(kind::kStepIntent, target, step, intent); !s) return fail(s.error(), before);
+
+  Result<Json> result = apply(ctx, before);
+  MaybeCrashBeforeOutcome();
+  if (!result) return fail(result.error(), before);
+
+  Json payload = {{"before", before}, {"result", *result}};
+  if (!ctx.detail.empty()) payload["detail"] = ctx.detail;
+  payload["aws"] = scope.RecordsJson();
+  if (auto s = journal.Append(kind::kStepDone, target, step, payload); !s) return fail(s.error(), before);
+  for (const std::string& note : ctx.notes) (void)journal.Append(kind::kNote, target, step, Json{{"text", note}});
+  report.status = StepStatus::kDone;
+  report.detail = ctx.detail.empty() ? "done" : "done (" + ctx.detail + ")";
+  report.partial = ctx.partial;
+  MaybeCrashAfterOutcome();
+  return report;
+}
+
+}  // namespace
+
+Result<Json> StepContext::Call(std::string_view service, std::string_view op, Json input) const {
+  aws::CallOptions o;
+  o.region = target.region;
+  return client->Call(service, op, std::move(input), o);
+}
+
+Result<Json> StepContext::CallAll(std::string_view service, std::string_view op, Json input) const {
+  aws::CallOptions o;
+  o.region = target.region;
+  return client->CallAll(service, op, std::move(input), o);
+}
+
+std::string_view StepStatusName(StepStatus status) {
+  switch (status) {
+    case StepStatus::kDone: return "done";
+    case StepStatus::kAlreadyDone: return "already done";
+    case StepStatus::kFailed: return "FAILED";
+    case StepStatus::kSkipped: return "skipped";
+    case StepStatus::kNotAttempted: return "not attempted";
+  }
+  return "?";
+}
+
+std::string MissingPermission(const Error& error, const std::vector<aws::AuditRecord>& calls) {
+  static constexpr std::string_view kMarker = "perform: ";
+  if (size_t at = error.message.find(kMarker); at != std::string::npos) {
+    size_t start = at + kMarker.size();
+    size_t end = error.message.find_first_of(" ,;", start);
+    return error.message.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  }
+  for (auto it = calls.rbegin(); it != calls.rend(); ++it)
+    if (it->outcome != "ok") return IamPrefix(it->service) + ":" + it->operation;
+  return "";
+}
+
+StepReport Step::Run(StepContext& ctx) {
+  return RunProtocol(
+      ctx, std::string(name()), [this](StepContext& c) { return Observe(c); },
+      [this](StepContext& c, const Json& o) { return IsDone(c, o); },
+      [this](StepContext& c, const Json& before) { return DoApply(c, before); });
+}
+
+StepReport Step::RunUndo(StepContext& ctx, const Json& done) {
+  const Json before = done.value("before", Json());
+  const Json result = done.value("result", Json());
+  return RunProtocol(
+      ctx, "release:" + std::string(name()),
+      [&](StepContext& c) -> Result<Json> {
+        // What release will act on is the recorded before; the drift check reads live state.
+        if (!c.options->force) {
+          if (auto s = CheckDrift(c, done); !s) return MakeError(s.error());
+        }
+        return Json{{"restoring", before}};
+      },
+      [](StepContext& c, const Json&) { return c.journal_state == StepState::kDone; },
+      [&](StepContext& c, const Json&) { return DoUndo(c, before, result); });
+}
+
+}  // namespace cordon::response

@@ -1,0 +1,96 @@
+// A playbook step and the bookkeeping around it. The public, non-virtual Run() does the journaling
+// (intent, idempotency probe, outcome with the AWS request ids); a step author writes Observe,
+// IsDone and DoApply (and DoUndo/CheckDrift for `release`). Copy steps/noop.cc to start a new step.
+//
+// Protocol of Run() for (target, step):
+//   1. Read the journal: done / interrupted (intent without outcome) / failed / none.
+//   2. Observe() live state. The step's "before" is the first recorded one (from the done record,
+//      or the interrupted intent), else the live observation: a rerun never loses the original.
+//   3. Journal already done + IsDone(live) -> "already done", nothing written.
+//      Not in the journal but IsDone(live) -> step.done {"before", "already": true}, nothing changed.
+//   4. Otherwise step.intent {"before"}, DoApply(), then step.done {"before", "result", "detail",
+//      "aws"} or step.failed {"before", "error", "missing_permission", "aws"}.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aws/client.h"
+#include "base/error.h"
+#include "base/json.h"
+#include "cloud/target.h"
+#include "evidence/case_store.h"
+#include "response/options.h"
+
+namespace cordon::response {
+
+// Everything a step may touch. One per (target, step) run; not shared between threads.
+struct StepContext {
+  aws::Client* client = nullptr;
+  evidence::CaseStore* store = nullptr;
+  cloud::ResolvedTarget target;
+  const ResponseOptions* options = nullptr;
+
+  evidence::StepState journal_state = evidence::StepState::kNone;
+  Json prior_before;             // the "before" recorded by an earlier run, or null
+  std::string detail;            // one line of progress detail DoApply may set: "2 ENIs"
+  std::vector<std::string> notes;  // journaled as note records after the outcome
+  bool partial = false;          // set by a step that did what it could but not all (exit 6)
+
+  // Calls in the target's region.
+  Result<Json> Call(std::string_view service, std::string_view op, Json input) const;
+  Result<Json> CallAll(std::string_view service, std::string_view op, Json input) const;
+};
+
+enum class StepStatus { kDone, kAlreadyDone, kFailed, kSkipped, kNotAttempted };
+std::string_view StepStatusName(StepStatus status);
+
+// What one Run() or RunUndo() did, for progress and the summary.
+struct StepReport {
+  std::string step;
+  StepStatus status = StepStatus::kNotAttempted;
+  std::string detail;
+  Error error;                     // when kFailed
+  std::string missing_permission;  // when the failure was AccessDenied: "ec2:ModifyInstanceAttribute"
+  bool partial = false;
+};
+
+class Step {
+ public:
+  virtual ~Step() = default;
+  virtual std::string_view name() const = 0;
+
+  // Runs the step for ctx.target with the protocol above. Never throws; failures are in the report.
+  StepReport Run(StepContext& ctx);
+
+  // Undoes what the step's step.done record `done` says it did, journaled the same way under the
+  // step name "release:<name>". Refuses (kConflict) when CheckDrift finds live state it cannot
+  // reconcile, unless ctx.options->force.
+  StepReport RunUndo(StepContext& ctx, const Json& done);
+
+  // Whether release can undo it (steps that only record or collect cannot).
+  virtual bool undoable() const { return false; }
+
+  // Live state that would make undoing `done` wrong (kConflict with a message naming it).
+  virtual Status CheckDrift(StepContext& ctx, const Json& done) { return Ok(); }
+
+ protected:
+  // Reads the live state this step changes, as JSON: the "before" journaled with the intent.
+  virtual Result<Json> Observe(StepContext& ctx) = 0;
+  // Whether live state already is what DoApply would make it (the idempotency probe).
+  virtual bool IsDone(StepContext& ctx, const Json& observed) = 0;
+  // Makes the change; returns the result payload. Must be safe to repeat after a crash inside it.
+  virtual Result<Json> DoApply(StepContext& ctx, const Json& before) = 0;
+  // Restores `before`. `result` is what DoApply returned.
+  virtual Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json& result) {
+    return MakeError(ErrorKind::kInternal, "step cannot be undone");
+  }
+};
+
+// The IAM action an AccessDenied error is about: the one the message names ("... not authorized to
+// perform: iam:PutRolePolicy ..."), else the failed call's service:operation.
+std::string MissingPermission(const Error& error, const std::vector<aws::AuditRecord>& calls);
+
+}  // namespace cordon::response

@@ -1,0 +1,87 @@
+// The step table (see steps.h). IAM actions are the exact API calls each step makes.
+#include "response/steps/steps.h"
+
+namespace cordon::response {
+namespace {
+
+using A = std::string_view;
+
+constexpr A kPreStateIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeNetworkInterfaces",
+                              "ec2:DescribeAddresses", "ec2:DescribeVolumes", "ec2:DescribeIamInstanceProfileAssociations",
+                              "autoscaling:DescribeAutoScalingInstances", "elasticloadbalancing:DescribeLoadBalancers",
+                              "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+                              "iam:GetInstanceProfile"};
+constexpr A kTagIam[] = {"ec2:DescribeInstances", "ec2:CreateTags"};
+constexpr A kProtectIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:ModifyInstanceAttribute"};
+constexpr A kAsgIam[] = {"autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups",
+                         "autoscaling:SetInstanceProtection", "autoscaling:DetachInstances",
+                         "autoscaling:EnterStandby", "autoscaling:AttachInstances", "autoscaling:ExitStandby"};
+constexpr A kLbIam[] = {"elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
+                        "elasticloadbalancing:DescribeTargetHealth",
+                        "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
+                        "elasticloadbalancing:DeregisterTargets",
+                        "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
+                        "elasticloadbalancing:RegisterTargets"};
+constexpr A kIsolateIam[] = {"ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:CreateSecurityGroup",
+                             "ec2:CreateTags", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+                             "ec2:RevokeSecurityGroupEgress", "ec2:ModifyNetworkInterfaceAttribute"};
+constexpr A kEipIam[] = {"ec2:DescribeNetworkInterfaces", "ec2:DescribeAddresses", "ec2:DisassociateAddress",
+                         "ec2:AssociateAddress"};
+constexpr A kCredIam[] = {"ec2:DescribeIamInstanceProfileAssociations", "ec2:DisassociateIamInstanceProfile",
+                          "ec2:ReplaceIamInstanceProfileAssociation", "ec2:AssociateIamInstanceProfile",
+                          "iam:GetInstanceProfile", "iam:GetRolePolicy", "iam:PutRolePolicy",
+                          "iam:DeleteRolePolicy", "iam:PassRole"};
+constexpr A kSnapIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeSnapshots",
+                          "ec2:CreateSnapshots", "ec2:CreateSnapshot", "ec2:CreateTags"};
+constexpr A kConsoleIam[] = {"ec2:GetConsoleOutput"};
+
+constexpr A kNone[] = {""};
+constexpr std::span<const A> kFirst(kNone, 0);
+constexpr A kAfterPre[] = {"record-pre-state"};
+constexpr A kAfterTag[] = {"tag"};
+constexpr A kAfterProtect[] = {"protect"};
+constexpr A kAfterAsg[] = {"asg"};
+constexpr A kAfterLb[] = {"asg", "deregister-lb"};
+constexpr A kAfterNet[] = {"isolate-network", "disassociate-eip"};
+constexpr A kAfterCred[] = {"credentials"};
+
+// Evidence steps neither destroy nor change the instance; destructive ones change it or its
+// surroundings (and are not attempted after an evidence step failed, rule 5).
+const StepInfo kSteps[] = {
+    {"record-pre-state", "record the full pre-containment state (write-once)", kPreStateIam, false, true, kFirst,
+     MakeRecordPreStateStep},
+    {"tag", "tag incident-response=quarantine:<CASE>, cordon:case, cordon:responder", kTagIam, true, false,
+     kAfterPre, MakeTagStep},
+    {"protect", "termination protection, shutdown behaviour stop, DeleteOnTermination off", kProtectIam, true, false,
+     kAfterTag, MakeProtectStep},
+    {"asg", "Auto Scaling: scale-in protection then detach (group replaces the node), or standby", kAsgIam, true,
+     false, kAfterProtect, MakeAsgStep},
+    {"deregister-lb", "deregister from every classic ELB and target group", kLbIam, true, false, kAfterAsg,
+     MakeDeregisterLbStep},
+    {"isolate-network", "per ENI: cordon-untrack group, then cordon-isolation group", kIsolateIam, true, false,
+     kAfterLb, MakeIsolateNetworkStep},
+    {"disassociate-eip", "disassociate Elastic IPs (recorded for release)", kEipIam, true, false, kAfterLb,
+     MakeDisassociateEipStep},
+    {"credentials", "replace/disassociate the instance profile; deny the role for this instance", kCredIam, true,
+     false, kAfterNet, MakeCredentialsStep},
+    {"snapshot", "one crash-consistent snapshot set of every EBS volume, tagged", kSnapIam, false, true, kAfterCred,
+     MakeSnapshotStep},
+    {"console-output", "save the console output as evidence (SHA-256)", kConsoleIam, false, true, kAfterCred,
+     MakeConsoleOutputStep},
+};
+
+const StepInfo kPreserveSnapshot = {"preserve-snapshot", "a snapshot set of every EBS volume, tagged", kSnapIam,
+                                    false, true, kFirst, MakeSnapshotStep};
+
+}  // namespace
+
+std::span<const StepInfo> ContainSteps() { return kSteps; }
+const StepInfo& PreserveSnapshotStep() { return kPreserveSnapshot; }
+
+const StepInfo* FindStep(std::string_view name) {
+  for (const StepInfo& s : kSteps)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+}  // namespace cordon::response

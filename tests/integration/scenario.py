@@ -1,0 +1,470 @@
+"""The incident scenario of cordon's response tests and demo, built and inspected with boto3 only.
+
+    from scenario import build, snapshot_state, Range, run_cordon
+
+- build(endpoint_url, region="us-east-1", suspects=1) -> dict
+      A VPC with 2 subnets; one IAM role + instance profile shared by every instance; a launch
+      template and an Auto Scaling group of 3 (+ suspects-1) behind a classic ELB and an ALB target
+      group; each suspect (an ASG member) gets a 2nd ENI with its own security groups, an Elastic IP,
+      3 EBS volumes in all (2 extra attached) and Owner/Criticality/Name tags. Returns every id.
+- snapshot_state(endpoint_url, ids, region="us-east-1") -> dict
+      Every property `cordon contain` changes, per instance (suspects and siblings), plus the
+      group-wide ones (ASG, CLB, TG, role policies), as plain JSON-able values for field-by-field
+      comparison of pre / post / released states.
+- Range: range/run.py as a child process (moto_server + proxy), for a unittest class.
+- run_cordon(args, endpoint, ...): the cordon binary (env CORDON_BIN, else build-scn/ or build/).
+
+moto quirks handled here (DESIGN §5): moto does not always register ASG members in target groups,
+so they are registered explicitly; the instance profile of the launch template is associated
+explicitly where moto did not; DetachVolume always gets InstanceId.
+
+Also a CLI for the demo and the bench:
+    python3 tests/integration/scenario.py build ENDPOINT [--suspects N] > ids.json
+    python3 tests/integration/scenario.py state ENDPOINT ids.json
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+RANGE_DIR = ROOT / "range"
+REGION = "us-east-1"
+AMI = "ami-12c6146b"  # in moto's default catalogue
+ROLE_NAME = "web-role"
+PROFILE_NAME = "web-profile"
+ASG_NAME = "web-asg"
+CLB_NAME = "web-clb"
+TG_NAME = "web-tg"
+ALB_NAME = "web-alb"
+
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+
+# ------------------------------------------------------------------------------------------ clients
+
+def client(service: str, endpoint: str, region: str = REGION, key: str = "testing", secret: str = "testing",
+           attempts: int = 5):
+    """boto3 client for moto/the range. A few retries: the judge must not be fooled by injected faults."""
+    return boto3.session.Session().client(
+        service, endpoint_url=endpoint, region_name=region, aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        config=Config(retries={"max_attempts": attempts, "mode": "standard"}, connect_timeout=10, read_timeout=60))
+
+
+# ------------------------------------------------------------------------------------------ building
+
+def _tags(d: dict) -> list:
+    return [{"Key": k, "Value": v} for k, v in d.items()]
+
+
+def _sg(ec2, vpc: str, name: str, ingress: list | None = None) -> str:
+    gid = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
+    if ingress:
+        ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=ingress)
+    return gid
+
+
+def build(endpoint_url: str, region: str = REGION, suspects: int = 1, prefix: str = "") -> dict:
+    """Builds the scenario through `endpoint_url` and returns its ids (see module doc).
+
+    `prefix` namespaces names so that several environments can live in one moto (ambiguous-IP test).
+    """
+    ec2 = client("ec2", endpoint_url, region)
+    iam = client("iam", endpoint_url, region)
+    asg = client("autoscaling", endpoint_url, region)
+    elb = client("elb", endpoint_url, region)
+    elbv2 = client("elbv2", endpoint_url, region)
+    p = prefix
+
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    ec2.create_tags(Resources=[vpc], Tags=_tags({"Name": f"{p}web-vpc"}))
+    azs = [f"{region}a", f"{region}b"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i + 1}.0/24", AvailabilityZone=az)["Subnet"]["SubnetId"]
+               for i, az in enumerate(azs)]
+    web_sg = _sg(ec2, vpc, f"{p}web-sg", [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+    app_sg = _sg(ec2, vpc, f"{p}app-sg", [
+        {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
+    mgmt_sg = _sg(ec2, vpc, f"{p}mgmt-sg", [
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.9.0.0/16"}]}])
+    db_sg = _sg(ec2, vpc, f"{p}db-sg", [
+        {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
+
+    # IAM: one role and profile shared by every instance of the group.
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                                                      "Action": "sts:AssumeRole"}]}
+    role_name, profile_name = f"{p}{ROLE_NAME}", f"{p}{PROFILE_NAME}"
+    role_arn = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=role_name, PolicyName="app-data", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"],
+                                                 "Resource": "arn:aws:s3:::app-data/*"}]}))
+    profile_arn = iam.create_instance_profile(InstanceProfileName=profile_name)["InstanceProfile"]["Arn"]
+    iam.add_role_to_instance_profile(InstanceProfileName=profile_name, RoleName=role_name)
+
+    # Load balancers.
+    clb_name, tg_name = f"{p}{CLB_NAME}", f"{p}{TG_NAME}"
+    lb_sg = _sg(ec2, vpc, f"{p}lb-sg", [
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    elb.create_load_balancer(LoadBalancerName=clb_name, Subnets=subnets, SecurityGroups=[lb_sg], Listeners=[
+        {"Protocol": "HTTP", "LoadBalancerPort": 80, "InstanceProtocol": "HTTP", "InstancePort": 8080}])
+    alb_arn = elbv2.create_load_balancer(Name=f"{p}{ALB_NAME}", Subnets=subnets, SecurityGroups=[lb_sg],
+                                         Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
+    tg_arn = elbv2.create_target_group(Name=tg_name, Protocol="HTTP", Port=8080, VpcId=vpc,
+                                       TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.create_listener(LoadBalancerArn=alb_arn, Protocol="HTTP", Port=80,
+                          DefaultActions=[{"Type": "forward", "TargetGroupArn": tg_arn}])
+
+    # Launch template and the Auto Scaling group.
+    lt_name = f"{p}web-lt"
+    ec2.create_launch_template(LaunchTemplateName=lt_name, LaunchTemplateData={
+        "ImageId": AMI, "InstanceType": "t3.micro", "SecurityGroupIds": [web_sg, app_sg],
+        "IamInstanceProfile": {"Arn": profile_arn},
+        "InstanceInitiatedShutdownBehavior": "terminate",
+        "TagSpecifications": [{"ResourceType": "instance", "Tags": _tags({"App": "web"})}]})
+    size = 3 + max(0, suspects - 1)
+    asg_name = f"{p}{ASG_NAME}"
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName=asg_name, LaunchTemplate={"LaunchTemplateName": lt_name, "Version": "$Latest"},
+        MinSize=size, MaxSize=size + max(2, suspects), DesiredCapacity=size,
+        VPCZoneIdentifier=",".join(subnets), LoadBalancerNames=[clb_name], TargetGroupARNs=[tg_arn],
+        HealthCheckType="ELB", HealthCheckGracePeriod=300,
+        Tags=[{"Key": "Service", "Value": "web", "PropagateAtLaunch": True, "ResourceId": asg_name,
+               "ResourceType": "auto-scaling-group"}])
+    members = sorted(i["InstanceId"] for i in asg.describe_auto_scaling_groups(
+        AutoScalingGroupNames=[asg_name])["AutoScalingGroups"][0]["Instances"])
+    assert len(members) == size, members
+
+    # moto quirks: register explicitly in the CLB and TG; associate the profile where missing.
+    in_clb = {i["InstanceId"] for i in elb.describe_load_balancers(
+        LoadBalancerNames=[clb_name])["LoadBalancerDescriptions"][0]["Instances"]}
+    if set(members) - in_clb:
+        elb.register_instances_with_load_balancer(LoadBalancerName=clb_name,
+                                                  Instances=[{"InstanceId": i} for i in members if i not in in_clb])
+    in_tg = {d["Target"]["Id"] for d in elbv2.describe_target_health(TargetGroupArn=tg_arn)["TargetHealthDescriptions"]}
+    if set(members) - in_tg:
+        elbv2.register_targets(TargetGroupArn=tg_arn, Targets=[{"Id": i, "Port": 8080} for i in members if i not in in_tg])
+    assoc = {a["InstanceId"] for a in ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"]
+             if a.get("State", "associated") == "associated"}
+    for i in members:
+        if i not in assoc:
+            ec2.associate_iam_instance_profile(InstanceId=i, IamInstanceProfile={"Arn": profile_arn})
+
+    reservations = ec2.describe_instances(InstanceIds=members)["Reservations"]
+    described = {i["InstanceId"]: i for r in reservations for i in r["Instances"]}
+    suspect_ids = members[:suspects]
+    siblings = members[suspects:]
+    out_suspects = []
+    for n, iid in enumerate(suspect_ids, 1):
+        inst = described[iid]
+        subnet, az = inst["SubnetId"], inst["Placement"]["AvailabilityZone"]
+        primary = next(e for e in inst["NetworkInterfaces"] if e["Attachment"]["DeviceIndex"] == 0)
+        eni2 = ec2.create_network_interface(SubnetId=subnet, Groups=[mgmt_sg, db_sg],
+                                            Description=f"{p}suspect-{n} mgmt")["NetworkInterface"]["NetworkInterfaceId"]
+        ec2.attach_network_interface(NetworkInterfaceId=eni2, InstanceId=iid, DeviceIndex=1)
+        alloc = ec2.allocate_address(Domain="vpc")
+        ec2.associate_address(AllocationId=alloc["AllocationId"], NetworkInterfaceId=primary["NetworkInterfaceId"])
+        vols = []
+        for dev in ("/dev/sdf", "/dev/sdg"):
+            vid = ec2.create_volume(AvailabilityZone=az, Size=8, VolumeType="gp3", Encrypted=(dev == "/dev/sdg"),
+                                    TagSpecifications=[{"ResourceType": "volume", "Tags": _tags({"Name": f"{p}data{dev[-1]}"})}]
+                                    )["VolumeId"]
+            ec2.attach_volume(VolumeId=vid, InstanceId=iid, Device=dev)
+            vols.append(vid)
+        # moto ignores the launch template's shutdown behaviour; set it in the form moto reads.
+        ec2.modify_instance_attribute(InstanceId=iid, Attribute="instanceInitiatedShutdownBehavior", Value="terminate")
+        ec2.create_tags(Resources=[iid], Tags=_tags({
+            "Name": f"{p}web-{n}", "Owner": "team-web@example.com", "Criticality": "high"}))
+        inst = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+        volumes = sorted(b["Ebs"]["VolumeId"] for b in inst["BlockDeviceMappings"] if "Ebs" in b)
+        assert len(volumes) == 3, inst["BlockDeviceMappings"]
+        out_suspects.append({
+            "instance_id": iid,
+            "subnet_id": subnet,
+            "private_ip": inst["PrivateIpAddress"],
+            "enis": {e["NetworkInterfaceId"]: sorted(g["GroupId"] for g in e["Groups"])
+                     for e in inst["NetworkInterfaces"]},
+            "primary_eni": primary["NetworkInterfaceId"],
+            "second_eni": eni2,
+            "eip_allocation": alloc["AllocationId"],
+            "public_ip": alloc["PublicIp"],
+            "volumes": volumes,
+        })
+
+    return {
+        "region": region,
+        "vpc_id": vpc,
+        "subnets": subnets,
+        "security_groups": {"web": web_sg, "app": app_sg, "mgmt": mgmt_sg, "db": db_sg, "lb": lb_sg},
+        "role_name": role_name,
+        "role_arn": role_arn,
+        "profile_name": profile_name,
+        "profile_arn": profile_arn,
+        "asg_name": asg_name,
+        "clb_name": clb_name,
+        "alb_arn": alb_arn,
+        "tg_arn": tg_arn,
+        "launch_template": lt_name,
+        "suspect": out_suspects[0]["instance_id"],
+        "suspects": out_suspects,
+        "siblings": siblings,
+        # flat conveniences for the first suspect
+        "enis": out_suspects[0]["enis"],
+        "eip_allocation": out_suspects[0]["eip_allocation"],
+        "volumes": out_suspects[0]["volumes"],
+        "private_ip": out_suspects[0]["private_ip"],
+        "public_ip": out_suspects[0]["public_ip"],
+    }
+
+
+def add_instance_store_only(endpoint_url: str, ids: dict, region: str = REGION) -> str:
+    """An extra instance (outside the ASG) whose block devices are instance-store only, as moto can
+    model it: moto refuses ephemeral-only mappings and has no instance-store AMI, so the instance is
+    launched as usual and its EBS root volume is detached (moto: always pass InstanceId)."""
+    ec2 = client("ec2", endpoint_url, region)
+    iid = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, InstanceType="m5d.large",
+                            SubnetId=ids["subnets"][0],
+                            TagSpecifications=[{"ResourceType": "instance", "Tags": _tags({"Name": "scratch-1"})}]
+                            )["Instances"][0]["InstanceId"]
+    inst = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+    for b in inst.get("BlockDeviceMappings", []):
+        if "Ebs" in b:
+            ec2.detach_volume(VolumeId=b["Ebs"]["VolumeId"], InstanceId=iid, Device=b["DeviceName"], Force=True)
+    inst = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+    assert not [b for b in inst.get("BlockDeviceMappings", []) if "Ebs" in b], inst["BlockDeviceMappings"]
+    return iid
+
+
+# ------------------------------------------------------------------------------------------ observing
+
+def _instance_state(ec2, iam_policies: dict, iid: str, assoc: dict) -> dict:
+    inst = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+    enis = {}
+    for e in inst.get("NetworkInterfaces", []):
+        enis[e["NetworkInterfaceId"]] = {
+            "groups": sorted(g["GroupId"] for g in e["Groups"]),
+            "device_index": e["Attachment"]["DeviceIndex"],
+            "public_ip": (e.get("Association") or {}).get("PublicIp"),
+        }
+    attr = lambda a: ec2.describe_instance_attribute(InstanceId=iid, Attribute=a)  # noqa: E731
+    dot = {}
+    for b in inst.get("BlockDeviceMappings", []):
+        if "Ebs" in b:
+            dot[b["Ebs"]["VolumeId"]] = {"device": b["DeviceName"], "delete_on_termination": b["Ebs"]["DeleteOnTermination"]}
+    return {
+        "state": inst["State"]["Name"],
+        "enis": enis,
+        "instance_groups": sorted(g["GroupId"] for g in inst.get("SecurityGroups", [])),
+        "eips": sorted(a["AllocationId"] for a in ec2.describe_addresses(
+            Filters=[{"Name": "instance-id", "Values": [iid]}])["Addresses"]),
+        "profile": assoc.get(iid),
+        "disable_api_termination": attr("disableApiTermination")["DisableApiTermination"]["Value"],
+        "shutdown_behavior": attr("instanceInitiatedShutdownBehavior")["InstanceInitiatedShutdownBehavior"]["Value"],
+        "volumes": dot,
+        "tags": {t["Key"]: t["Value"] for t in inst.get("Tags", [])},
+    }
+
+
+def snapshot_state(endpoint_url: str, ids: dict, region: str = REGION, instances: list | None = None) -> dict:
+    """Every property contain changes, for the suspects and siblings (or `instances`), as plain values."""
+    ec2 = client("ec2", endpoint_url, region)
+    iam = client("iam", endpoint_url, region)
+    asg = client("autoscaling", endpoint_url, region)
+    elb = client("elb", endpoint_url, region)
+    elbv2 = client("elbv2", endpoint_url, region)
+    if instances is None:
+        instances = [s["instance_id"] for s in ids["suspects"]] + list(ids["siblings"])
+    assoc = {}
+    for a in ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"]:
+        if a.get("State", "associated") in ("associated", "associating"):
+            assoc[a["InstanceId"]] = a["IamInstanceProfile"]["Arn"]
+    group = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[ids["asg_name"]])["AutoScalingGroups"][0]
+    role_policies = {}
+    for name in iam.list_role_policies(RoleName=ids["role_name"])["PolicyNames"]:
+        doc = iam.get_role_policy(RoleName=ids["role_name"], PolicyName=name)["PolicyDocument"]
+        role_policies[name] = json.loads(doc) if isinstance(doc, str) else doc
+    attached = sorted(p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=ids["role_name"])["AttachedPolicies"])
+    return {
+        "instances": {iid: _instance_state(ec2, role_policies, iid, assoc) for iid in instances},
+        "asg": {
+            "desired": group["DesiredCapacity"],
+            "members": {i["InstanceId"]: {"lifecycle": i["LifecycleState"], "protected": i["ProtectedFromScaleIn"]}
+                        for i in group["Instances"]},
+        },
+        "clb_instances": sorted(i["InstanceId"] for i in elb.describe_load_balancers(
+            LoadBalancerNames=[ids["clb_name"]])["LoadBalancerDescriptions"][0]["Instances"]),
+        "tg_targets": sorted(d["Target"]["Id"] for d in elbv2.describe_target_health(
+            TargetGroupArn=ids["tg_arn"])["TargetHealthDescriptions"]
+            if d.get("TargetHealth", {}).get("State") not in ("draining", "unused")),
+        "profile_roles": sorted(r["RoleName"] for r in iam.get_instance_profile(
+            InstanceProfileName=ids["profile_name"])["InstanceProfile"]["Roles"]),
+        "role_policies": role_policies,
+        "role_attached_policies": attached,
+    }
+
+
+def case_snapshots(endpoint_url: str, case: str, region: str = REGION) -> list:
+    ec2 = client("ec2", endpoint_url, region)
+    snaps = ec2.describe_snapshots(OwnerIds=["self"], Filters=[{"Name": "tag:cordon:case", "Values": [case]}])["Snapshots"]
+    return sorted(snaps, key=lambda s: s["SnapshotId"])
+
+
+# ------------------------------------------------------------------------------------------ range + cordon
+
+def _load_range_module(name: str):
+    modname = "cordon_range_" + name
+    if modname in sys.modules:
+        return sys.modules[modname]
+    spec = importlib.util.spec_from_file_location(modname, RANGE_DIR / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[modname] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+class Range:
+    """range/run.py (moto_server + proxy) as a child process; .endpoint is the proxy, .moto is moto."""
+
+    def __init__(self, *args: str):
+        self.args = list(args)
+        self.proc = None
+        self.info = None
+
+    def start(self, timeout: float = 60.0) -> "Range":
+        self._err = tempfile.TemporaryFile()
+        preexec = _load_range_module("moto").child_preexec()
+        self.proc = subprocess.Popen([sys.executable, str(RANGE_DIR / "run.py"), *self.args], cwd=str(ROOT),
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err,
+                                     preexec_fn=preexec)
+        sel = selectors.DefaultSelector()
+        sel.register(self.proc.stdout, selectors.EVENT_READ)
+        line, deadline = b"", time.monotonic() + timeout
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not sel.select(left):
+                self.stop()
+                raise AssertionError(f"range did not start in {timeout}s")
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                self._err.seek(0)
+                raise AssertionError(f"range exited: {self._err.read().decode(errors='replace')}")
+            line += chunk
+        sel.close()
+        self.info = json.loads(line)
+        self.endpoint, self.moto = self.info["endpoint"], self.info["moto"]
+        return self
+
+    def control(self, method: str, path: str, body=None) -> dict:
+        import urllib.request
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"{self.endpoint}/__range/{path}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read() or b"{}")
+
+    def stats(self) -> dict:
+        return self.control("GET", "stats")
+
+    def set_faults(self, rules: dict | None):
+        if rules is None:
+            self.control("DELETE", "faults")
+        else:
+            self.control("POST", "faults", rules)
+
+    def reset(self):
+        self.control("POST", "reset")
+
+    def stop(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self.proc.stdout.close()
+        self._err.close()
+        self.proc = None
+
+
+def cordon_bin() -> str:
+    env = os.environ.get("CORDON_BIN")
+    if env:
+        return env if os.path.isabs(env) else str(ROOT / env)
+    for d in ("build-scn", "build"):
+        p = ROOT / d / "src" / "cli" / "cordon"
+        if os.access(p, os.X_OK):
+            return str(p)
+    raise AssertionError("cordon binary not found: build it (cmake --build build-scn --target cordon) or set CORDON_BIN")
+
+
+_AWS_DIR = None
+
+
+def cordon_env(extra: dict | None = None, region: str = REGION, key: str = "testing", secret: str = "testing") -> dict:
+    global _AWS_DIR
+    if _AWS_DIR is None:
+        _AWS_DIR = tempfile.mkdtemp(prefix="cordon-scn-aws-")
+        for n in ("config", "credentials"):
+            Path(_AWS_DIR, n).write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and not k.startswith("CORDON_TEST_")}
+    env.update({"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret, "AWS_REGION": region,
+                "AWS_DEFAULT_REGION": region, "AWS_CONFIG_FILE": f"{_AWS_DIR}/config",
+                "AWS_SHARED_CREDENTIALS_FILE": f"{_AWS_DIR}/credentials", "AWS_EC2_METADATA_DISABLED": "true"})
+    env.update(extra or {})
+    return env
+
+
+def run_cordon(args, endpoint: str | None = None, env: dict | None = None, timeout: float = 300.0,
+               region: str = REGION, key: str = "testing", secret: str = "testing") -> subprocess.CompletedProcess:
+    """`cordon ARGS... [--endpoint-url ENDPOINT --region REGION]`; never raises on exit status."""
+    full = [cordon_bin(), *map(str, args)]
+    if endpoint:
+        full += ["--endpoint-url", endpoint, "--region", region]
+    return subprocess.run(full, env=cordon_env(env, region, key, secret), capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def explain(proc: subprocess.CompletedProcess) -> str:
+    return f"cordon {' '.join(proc.args[1:])} -> {proc.returncode}\nstdout:\n{proc.stdout[-4000:]}\nstderr:\n{proc.stderr[-4000:]}"
+
+
+def _main(argv) -> int:
+    import argparse
+    ap = argparse.ArgumentParser(prog="scenario.py")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("endpoint")
+    b.add_argument("--suspects", type=int, default=1)
+    b.add_argument("--region", default=REGION)
+    s = sub.add_parser("state")
+    s.add_argument("endpoint")
+    s.add_argument("ids")
+    s.add_argument("--region", default=REGION)
+    a = ap.parse_args(argv)
+    if a.cmd == "build":
+        print(json.dumps(build(a.endpoint, a.region, a.suspects), indent=2))
+    else:
+        print(json.dumps(snapshot_state(a.endpoint, json.loads(Path(a.ids).read_text()), a.region), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
