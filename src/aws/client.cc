@@ -9,6 +9,7 @@
 #include "aws/jmespath/waiter.h"
 #include "aws/model/service_model.h"
 #include "aws/model/validate.h"
+#include "aws/protocol/customizations.h"
 #include "aws/protocol/protocol.h"
 #include "aws/sigv4/signer.h"
 #include "base/hash.h"
@@ -23,8 +24,10 @@ std::string StreamingPayload(const OperationRef& op) {
   const Json& shape = op.service->Resolve((*op.model)["output"]);
   std::string payload = shape.value("payload", std::string());
   if (payload.empty()) return "";
-  const Json& member = op.service->Resolve(shape["members"][payload]);
-  return member.value("streaming", false) ? payload : "";
+  // botocore marks streaming on the member (GetObjectOutput.Body) or on the shape (StreamingBlob).
+  const Json& ref = shape["members"][payload];
+  const bool streaming = ref.value("streaming", false) || op.service->Resolve(ref).value("streaming", false);
+  return streaming ? payload : "";
 }
 
 }  // namespace
@@ -49,6 +52,7 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
     e.message = std::string(service_name) + " " + std::string(operation) + ": " + e.message;
     return tl::unexpected(e);
   }
+  const Customization customization = CustomizeInput(op, &input);
   const std::string region = call_options.region.empty() ? options_.region : call_options.region;
   std::string override_url;
   if (options_.endpoint_for) {
@@ -64,7 +68,10 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
   const std::string payload_hash = Sha256Hex(unsigned_request->body);
   const std::string streaming = StreamingPayload(op);
 
-  AuditRecord audit{std::string(service_name), std::string(operation), endpoint->signing_region};
+  AuditRecord audit;
+  audit.service = std::string(service_name);
+  audit.operation = std::string(operation);
+  audit.region = endpoint->signing_region;
   auto started = std::chrono::steady_clock::now();
   auto finish = [&](Result<Json> result) -> Result<Json> {
     audit.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
@@ -135,6 +142,7 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
       if (response->status >= 200 && response->status < 300 && !IsErrorInDisguise(op, *response)) {
         auto parsed = ParseResponse(op, *response);
         if (!parsed) return finish(parsed);
+        CustomizeOutput(op, *response, customization, &*parsed);
         if (sink_file) {
           parsed->erase(streaming);
           std::error_code ec;

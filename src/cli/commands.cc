@@ -6,6 +6,7 @@
 
 #include "base/strings.h"
 #include "cli/api_command.h"
+#include "cli/case_command.h"
 #include "cli/exit_codes.h"
 #include "cli/hunt_command.h"
 #include "cli/output.h"
@@ -18,6 +19,7 @@ int RunHelp(int argc, char** argv);
 constexpr Command kCommands[] = {
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", RunApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", RunHunt},
+    {"case", "list, show or verify cases (hash-chained journal, pre-state, evidence)", RunCase},
     {"help", "list the commands", RunHelp},
 };
 

@@ -191,7 +191,8 @@ def build(endpoint_url: str, region: str = REGION, suspects: int = 1, prefix: st
         ec2.create_tags(Resources=[iid], Tags=_tags({
             "Name": f"{p}web-{n}", "Owner": "team-web@example.com", "Criticality": "high"}))
         inst = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
-        volumes = sorted(b["Ebs"]["VolumeId"] for b in inst["BlockDeviceMappings"] if "Ebs" in b)
+        devices = {b["Ebs"]["VolumeId"]: b["DeviceName"] for b in inst["BlockDeviceMappings"] if "Ebs" in b}
+        volumes = sorted(devices)
         assert len(volumes) == 3, inst["BlockDeviceMappings"]
         out_suspects.append({
             "instance_id": iid,
@@ -204,6 +205,7 @@ def build(endpoint_url: str, region: str = REGION, suspects: int = 1, prefix: st
             "eip_allocation": alloc["AllocationId"],
             "public_ip": alloc["PublicIp"],
             "volumes": volumes,
+            "volume_devices": devices,
         })
 
     return {
@@ -270,8 +272,9 @@ def _instance_state(ec2, iam_policies: dict, iid: str, assoc: dict) -> dict:
         "state": inst["State"]["Name"],
         "enis": enis,
         "instance_groups": sorted(g["GroupId"] for g in inst.get("SecurityGroups", [])),
-        "eips": sorted(a["AllocationId"] for a in ec2.describe_addresses(
-            Filters=[{"Name": "instance-id", "Values": [iid]}])["Addresses"]),
+        # {allocation: ENI}; moto leaves InstanceId empty when an EIP is associated by ENI
+        "eips": {a["AllocationId"]: a.get("NetworkInterfaceId") for a in ec2.describe_addresses()["Addresses"]
+                 if a.get("InstanceId") == iid or (a.get("NetworkInterfaceId") and a["NetworkInterfaceId"] in enis)},
         "profile": assoc.get(iid),
         "disable_api_termination": attr("disableApiTermination")["DisableApiTermination"]["Value"],
         "shutdown_behavior": attr("instanceInitiatedShutdownBehavior")["InstanceInitiatedShutdownBehavior"]["Value"],
@@ -468,3 +471,220 @@ def _main(argv) -> int:
 
 if __name__ == "__main__":
     sys.exit(_main(sys.argv[1:]))
+
+
+# ------------------------------------------------------------------------------------------ test base
+
+import re  # noqa: E402
+import shutil  # noqa: E402
+import unittest  # noqa: E402
+
+READ_PREFIXES = ("Describe", "Get", "List", "Lookup")
+CONTAIN_STEPS = ["record-pre-state", "tag", "protect", "asg", "deregister-lb", "isolate-network",
+                 "disassociate-eip", "credentials", "snapshot", "console-output"]
+ACCOUNT = "123456789012"  # moto's default account
+
+
+def mutating_calls(stats: dict) -> dict:
+    """{"service:Operation": requests} for every non-read operation the range saw."""
+    out = {}
+    for svc, ops in stats.get("operations", {}).items():
+        for op, st in ops.items():
+            if not op.startswith(READ_PREFIXES) and st.get("requests"):
+                out[f"{svc}:{op}"] = st["requests"]
+    return out
+
+
+class ResponseCase(unittest.TestCase):
+    """One range per test class. Scenarios are built and judged through moto directly (no faults, not
+    counted in the range's stats); cordon talks to the proxy (self.endpoint)."""
+
+    range_args: tuple = ()
+    responder = "alice"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.range = Range(*cls.range_args).start()
+        cls.endpoint, cls.moto = cls.range.endpoint, cls.range.moto
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.range.stop()
+        super().tearDownClass()
+
+    # -- fixtures
+    def fresh(self, suspects: int = 1) -> dict:
+        """Resets moto, the range's counters and faults; builds the scenario; a new cases folder."""
+        self.range.set_faults(None)
+        self.range.reset()
+        self.ids = build(self.moto, suspects=suspects)
+        self.range.control("POST", "stats/reset")
+        self.cases_dir = tempfile.mkdtemp(prefix="cordon-cases-")
+        self.addCleanup(shutil.rmtree, self.cases_dir, True)
+        return self.ids
+
+    def state(self, ids: dict | None = None, **kw) -> dict:
+        return snapshot_state(self.moto, ids or self.ids, **kw)
+
+    # -- cordon
+    def cordon(self, *args, env: dict | None = None, endpoint: bool = True, timeout: float = 300.0):
+        return run_cordon(list(args), self.endpoint if endpoint else None, env=env, timeout=timeout)
+
+    def contain(self, case: str, *extra, targets=None, env=None):
+        targets = targets or [self.ids["suspect"]]
+        return self.cordon("contain", *targets, "--case", case, "--yes", "--cases-dir", self.cases_dir,
+                           "--responder", self.responder, *extra, env=env)
+
+    def release(self, case: str, *extra, env=None):
+        return self.cordon("release", "--case", case, "--yes", "--cases-dir", self.cases_dir, *extra, env=env)
+
+    def case_show(self, case: str):
+        return self.cordon("case", "show", case, "--cases-dir", self.cases_dir, endpoint=False)
+
+    def case_verify(self, case: str):
+        return self.cordon("case", "verify", case, "--cases-dir", self.cases_dir, endpoint=False)
+
+    def assertExit(self, proc, codes, msg: str = ""):
+        codes = (codes,) if isinstance(codes, int) else tuple(codes)
+        self.assertIn(proc.returncode, codes, f"{msg}\n{explain(proc)}")
+
+    def assertCaseConsistent(self, case: str):
+        """The case folder exists and its journal verifies."""
+        self.assertTrue(Path(self.cases_dir, case).is_dir(), f"no case folder {case} in {self.cases_dir}")
+        self.assertExit(self.case_verify(case), 0, "cordon case verify")
+
+    # -- judging (boto3 against moto)
+    def isolation_groups(self, vpc: str) -> dict:
+        ec2 = client("ec2", self.moto)
+        groups = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"]
+        return {g["GroupName"]: g for g in groups if g["GroupName"].startswith("cordon-")}
+
+    def assertContained(self, case: str, pre: dict, post: dict | None = None, suspect: dict | None = None,
+                        in_asg: bool = True, snapshots: bool = True):
+        """Every property contain promises holds for `suspect` (default: the first) and the siblings
+        are untouched. Returns the post state."""
+        ids = self.ids
+        s = suspect or ids["suspects"][0]
+        iid = s["instance_id"]
+        post = post or self.state()
+        me, before = post["instances"][iid], pre["instances"][iid]
+        # never stopped
+        self.assertEqual(me["state"], "running")
+        # tags: the quarantine tags, and every original tag but the ASG's own kept
+        self.assertEqual(me["tags"].get("incident-response"), f"quarantine:{case}")
+        self.assertEqual(me["tags"].get("cordon:case"), case)
+        for k, v in before["tags"].items():
+            if not k.startswith("aws:autoscaling:"):
+                self.assertEqual(me["tags"].get(k), v, f"tag {k}")
+        # termination protection, shutdown behaviour, DeleteOnTermination off on every volume
+        self.assertTrue(me["disable_api_termination"])
+        self.assertEqual(me["shutdown_behavior"], "stop")
+        self.assertEqual(set(me["volumes"]), set(before["volumes"]))
+        for vid, v in me["volumes"].items():
+            self.assertFalse(v["delete_on_termination"], f"DeleteOnTermination still on for {vid}")
+        # Auto Scaling: out of the group, desired unchanged, a replacement launched
+        if in_asg:
+            self.assertNotIn(iid, post["asg"]["members"])
+            self.assertEqual(post["asg"]["desired"], pre["asg"]["desired"])
+            others = [m for m in post["asg"]["members"] if m != iid]
+            self.assertEqual(len(others), pre["asg"]["desired"], post["asg"])
+            for sib in ids["siblings"]:
+                self.assertIn(sib, post["asg"]["members"])
+            # load balancers: the suspect is gone from the CLB and the TG, the siblings are not
+            self.assertNotIn(iid, post["clb_instances"])
+            self.assertNotIn(iid, post["tg_targets"])
+            for sib in ids["siblings"]:
+                self.assertIn(sib, post["clb_instances"])
+                self.assertIn(sib, post["tg_targets"])
+        # network: every ENI only in cordon's isolation group of its VPC, which has no rules and is tagged
+        groups = self.isolation_groups(ids["vpc_id"])
+        iso = groups.get(f"cordon-isolation-{ids['vpc_id']}")
+        self.assertIsNotNone(iso, f"no cordon-isolation group; cordon groups: {sorted(groups)}")
+        self.assertIn(f"cordon-untrack-{ids['vpc_id']}", groups)
+        for g in (iso, groups[f"cordon-untrack-{ids['vpc_id']}"]):
+            self.assertIn({"Key": "cordon:managed", "Value": "true"}, g.get("Tags", []), g["GroupName"])
+        self.assertEqual(iso["IpPermissions"], [], "isolation group has ingress rules")
+        self.assertEqual(iso["IpPermissionsEgress"], [], "isolation group has egress rules")
+        self.assertEqual(set(me["enis"]), set(before["enis"]))
+        for eni, e in me["enis"].items():
+            self.assertEqual(e["groups"], [iso["GroupId"]], f"ENI {eni} not isolated")
+            self.assertIsNone(e["public_ip"], f"ENI {eni} still has a public IP")
+        # Elastic IPs disassociated, kept allocated
+        self.assertEqual(me["eips"], {})
+        allocs = {a["AllocationId"]: a for a in client("ec2", self.moto).describe_addresses()["Addresses"]}
+        for alloc in before["eips"]:
+            self.assertIn(alloc, allocs, "Elastic IP was released instead of disassociated")
+            self.assertNotIn("AssociationId", allocs[alloc])
+        # credentials: profile gone (no quarantine profile given), deny for this instance only
+        self.assertIsNone(me["profile"])
+        deny_name = f"cordon-deny-{case}-{iid}"
+        self.assertIn(deny_name, post["role_policies"], sorted(post["role_policies"]))
+        deny = post["role_policies"][deny_name]
+        stmts = deny["Statement"] if isinstance(deny["Statement"], list) else [deny["Statement"]]
+        self.assertTrue(stmts)
+        arn = f"arn:aws:ec2:{ids['region']}:{ACCOUNT}:instance/{iid}"
+        for st in stmts:
+            self.assertEqual(st["Effect"], "Deny")
+            self.assertIn(arn, json.dumps(st.get("Condition", {})), "deny not conditioned on this instance")
+            self.assertIn("ec2:SourceInstanceARN", json.dumps(st.get("Condition", {})))
+        for name, doc in pre["role_policies"].items():
+            self.assertEqual(post["role_policies"].get(name), doc, f"role policy {name} changed")
+        self.assertEqual(post["role_attached_policies"], pre["role_attached_policies"])
+        self.assertEqual(post["profile_roles"], pre["profile_roles"])
+        # siblings untouched, field by field
+        for sib in ids["siblings"]:
+            self.assertEqual(post["instances"][sib], pre["instances"][sib], f"sibling {sib} changed")
+        # snapshots: exactly one per volume, tagged
+        if snapshots:
+            snaps = [sn for sn in case_snapshots(self.moto, case)
+                     if {"Key": "cordon:instance", "Value": iid} in sn.get("Tags", [])]
+            by_vol = {}
+            for sn in snaps:
+                tags = {t["Key"]: t["Value"] for t in sn.get("Tags", [])}
+                by_vol.setdefault(tags.get("cordon:volume"), []).append(sn)
+                self.assertEqual(sn["VolumeId"], tags.get("cordon:volume"))
+                self.assertEqual(tags.get("cordon:device"), before["volumes"][sn["VolumeId"]]["device"])
+                self.assertTrue(sn.get("Description", "").startswith(f"{self.responder}-"), sn.get("Description"))
+                self.assertTrue(sn.get("Description", "").endswith(case), sn.get("Description"))
+            self.assertEqual(sorted(by_vol), sorted(before["volumes"]), "not one snapshot per volume")
+            for vid, lst in by_vol.items():
+                self.assertEqual(len(lst), 1, f"{len(lst)} snapshots of {vid}")
+        return post
+
+    def normalised(self, value, ids: dict | None = None):
+        """`value` with every generated id replaced by its role, so runs on different builds compare."""
+        ids = ids or self.ids
+        labels = {ids["vpc_id"]: "VPC", ids["role_arn"]: "ROLE_ARN", ids["profile_arn"]: "PROFILE_ARN",
+                  ids["tg_arn"]: "TG_ARN", ids["alb_arn"]: "ALB_ARN"}
+        for i, sn in enumerate(ids["subnets"]):
+            labels[sn] = f"SUBNET{i}"
+        for name, g in ids["security_groups"].items():
+            labels[g] = f"SG_{name}"
+        for name, g in self.isolation_groups(ids["vpc_id"]).items():
+            labels[g["GroupId"]] = f"SG_{name.split('-')[1]}"
+        for n, s in enumerate(ids["suspects"]):
+            labels[s["instance_id"]] = f"SUSPECT{n}"
+            labels[s["primary_eni"]] = f"SUSPECT{n}_ENI0"
+            labels[s["second_eni"]] = f"SUSPECT{n}_ENI1"
+            labels[s["eip_allocation"]] = f"SUSPECT{n}_EIP"
+            labels[s["public_ip"]] = f"SUSPECT{n}_PUBLIC_IP"
+            for vid, dev in s["volume_devices"].items():
+                labels[vid] = f"SUSPECT{n}_VOL{dev}"
+        for n, sib in enumerate(ids["siblings"]):
+            labels[sib] = f"SIBLING{n}"
+        pattern = re.compile("|".join(re.escape(k) for k in sorted(labels, key=len, reverse=True)))
+        other = re.compile(r"\b(i|eni|vol|snap|sg|eipalloc|lt|subnet|vpc|eipassoc|iip-assoc)-[0-9a-f]{8,17}\b")
+
+        def sub(s: str) -> str:
+            return other.sub(lambda m: f"{m.group(1)}-OTHER", pattern.sub(lambda m: labels[m.group(0)], s))
+
+        def walk(v):
+            if isinstance(v, dict):
+                return {sub(k): walk(x) for k, x in v.items()}
+            if isinstance(v, list):
+                return sorted((walk(x) for x in v), key=lambda x: json.dumps(x, sort_keys=True))
+            if isinstance(v, str):
+                return sub(v)
+            return v
+        return walk(value)

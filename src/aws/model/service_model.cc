@@ -1,5 +1,7 @@
 #include "aws/model/service_model.h"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -46,6 +48,16 @@ Result<const Json*> ServiceModel::Operation(std::string_view name) const {
   if (auto it = ops.find(name); it != ops.end()) return &*it;
   std::string message = "unknown operation '" + std::string(name) + "' for service " + name_;
   auto near = ClosestMatches(name, OperationNames());
+  // boto3's method name (describe_instances) or the wrong case: name the operation it means first.
+  std::string folded;
+  for (char c : name)
+    if (c != '_' && c != '-') folded += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& op : OperationNames()) {
+    if (ToLower(op) != folded) continue;
+    std::erase(near, op);
+    near.insert(near.begin(), op);
+    break;
+  }
   if (!near.empty()) {
     message += "; did you mean ";
     for (size_t i = 0; i < near.size(); ++i) message += (i ? ", " : "") + ("'" + near[i] + "'");

@@ -1,6 +1,6 @@
 // The rest-xml protocol (S3): REST URIs and headers, XML or raw payloads, path-style addressing when
 // the endpoint is overridden and virtual-hosted style otherwise.
-#include <openssl/md5.h>
+#include <openssl/evp.h>
 
 #include <sstream>
 
@@ -138,9 +138,10 @@ Result<HttpRequest> SerializeRestXml(const OperationRef& op, const Json& input, 
     }
   }
   if (NeedsContentMd5(*op.model) && !request.headers.Find("Content-MD5")) {
-    unsigned char digest[MD5_DIGEST_LENGTH];
-    MD5(reinterpret_cast<const unsigned char*>(request.body.data()), request.body.size(), digest);
-    request.headers.Set("Content-MD5", Base64Encode(std::string_view(reinterpret_cast<char*>(digest), sizeof(digest))));
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_Digest(request.body.data(), request.body.size(), digest, &size, EVP_md5(), nullptr);
+    request.headers.Set("Content-MD5", Base64Encode(std::string_view(reinterpret_cast<char*>(digest), size)));
   }
   if (!endpoint.overridden) UseVirtualHost(input, &request);
   return request;

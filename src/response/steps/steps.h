@@ -14,7 +14,8 @@ namespace cordon::response {
 struct StepInfo {
   std::string_view name;
   std::string_view summary;
-  std::span<const std::string_view> iam_actions;
+  std::span<const std::string_view> iam_actions;       // what contain/preserve calls
+  std::span<const std::string_view> undo_iam_actions;  // what release calls to undo it (empty: nothing)
   bool destructive;
   bool evidence;
   // Steps this one runs after (when they are in the plan). Steps with no path between them run
@@ -40,6 +41,7 @@ std::unique_ptr<Step> MakeDisassociateEipStep();
 std::unique_ptr<Step> MakeCredentialsStep();
 std::unique_ptr<Step> MakeSnapshotStep();
 std::unique_ptr<Step> MakeConsoleOutputStep();
+std::unique_ptr<Step> MakeSeriesSnapshotStep(std::string series);  // preserve-snapshot-<series>
 std::unique_ptr<Step> MakeNoopStep(std::string_view name);  // the template step; for tests
 
 }  // namespace cordon::response

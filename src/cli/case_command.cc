@@ -1,0 +1,149 @@
+#include "cli/case_command.h"
+
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cases_dir.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+#include "evidence/case_store.h"
+
+namespace cordon::cli {
+namespace {
+
+void Print(const Json& j) {
+  std::string text = j.dump(2, ' ', false, Json::error_handler_t::replace);
+  std::printf("%s\n", text.c_str());
+}
+
+Json SummaryJson(const evidence::CaseSummary& s) {
+  Json j = {{"id", s.id},           {"dir", s.dir.string()}, {"created", s.created},
+            {"status", s.status},   {"responder", s.responder}, {"targets", s.targets},
+            {"last_activity", s.last_activity}, {"records", s.records}};
+  if (!s.error.empty()) j["error"] = s.error;
+  return j;
+}
+
+int List(const std::filesystem::path& root, bool json) {
+  auto cases = evidence::ListCases(root);
+  if (!cases) return ReportError(cases.error());
+  if (json) {
+    Json out = Json::array();
+    for (const auto& c : *cases) out.push_back(SummaryJson(c));
+    Print(out);
+    return kExitOk;
+  }
+  if (cases->empty()) {
+    std::printf("no cases in %s\n", root.string().c_str());
+    return kExitOk;
+  }
+  std::printf("%-24s %-12s %-21s %-21s %s\n", "CASE", "STATUS", "CREATED", "LAST ACTIVITY", "TARGETS");
+  for (const auto& c : *cases) {
+    std::string targets;
+    for (const auto& t : c.targets) targets += (targets.empty() ? "" : ",") + t;
+    if (!c.error.empty()) targets = "(unreadable: " + c.error + ")";
+    std::printf("%-24s %-12s %-21s %-21s %s\n", c.id.c_str(), c.status.c_str(), c.created.c_str(),
+                c.last_activity.c_str(), targets.c_str());
+  }
+  return kExitOk;
+}
+
+int Show(const std::filesystem::path& dir, bool json) {
+  auto store = evidence::CaseStore::OpenExisting(dir);
+  if (!store) return ReportError(store.error());
+  auto summary = (*store)->Summary();
+  if (!summary) return ReportError(summary.error());
+  auto records = (*store)->journal().Records();
+  if (!records) return ReportError(records.error());
+  auto items = (*store)->evidence().List();
+  if (!items) return ReportError(items.error());
+  auto pre = (*store)->pre_state().All();
+  if (!pre) return ReportError(pre.error());
+  if (json) {
+    Json out = SummaryJson(*summary);
+    out["journal"] = Json::array();
+    for (const auto& r : *records)
+      out["journal"].push_back({{"seq", r.seq}, {"time", r.time}, {"kind", r.kind}, {"target", r.target},
+                                {"step", r.step}, {"payload", r.PayloadJson()}, {"hash", r.hash}});
+    out["evidence"] = Json::array();
+    for (const auto& e : *items)
+      out["evidence"].push_back({{"target", e.target}, {"kind", std::string(evidence::EvidenceKindName(e.kind))},
+                                 {"location", e.location}, {"sha256", e.sha256}, {"size", e.size},
+                                 {"source", e.source}, {"collector", e.collector}, {"time", e.time}});
+    out["pre_state"] = Json::object();
+    for (const auto& p : *pre) out["pre_state"][p.target] = {{"time", p.time}, {"sha256", p.sha256}};
+    Print(out);
+    return kExitOk;
+  }
+  std::printf("case %s\n  status: %s\n  created: %s by %s\n  folder: %s\n", summary->id.c_str(),
+              summary->status.c_str(), summary->created.c_str(), summary->responder.c_str(),
+              summary->dir.string().c_str());
+  std::printf("\njournal (%zu records):\n", records->size());
+  for (const auto& r : *records) {
+    std::string payload = r.payload.size() > 100 ? r.payload.substr(0, 97) + "..." : r.payload;
+    std::printf("  %4lld %s %-16s %-20s %-18s %s\n", static_cast<long long>(r.seq), r.time.c_str(), r.kind.c_str(),
+                r.target.c_str(), r.step.c_str(), payload.c_str());
+  }
+  std::printf("\nevidence (%zu items):\n", items->size());
+  for (const auto& e : *items)
+    std::printf("  %-14s %-20s %-40s %s\n", std::string(evidence::EvidenceKindName(e.kind)).c_str(), e.target.c_str(),
+                e.location.c_str(), e.sha256.empty() ? "(no hash: AWS-side object)" : e.sha256.c_str());
+  std::printf("\npre-state recorded for %zu target(s)\n", pre->size());
+  return kExitOk;
+}
+
+int Verify(const std::filesystem::path& dir, bool json) {
+  auto store = evidence::CaseStore::OpenExisting(dir);
+  if (!store) return ReportError(store.error());
+  auto report = (*store)->Verify();
+  if (!report) return ReportError(report.error());
+  if (json) {
+    Print({{"ok", report->ok()}, {"records", report->records}, {"first_bad_seq", report->first_bad_seq},
+           {"reason", report->reason}, {"problems", report->problems}});
+  } else if (report->ok()) {
+    std::printf("case %s: journal intact (%lld records), pre-state and evidence consistent\n",
+                (*store)->id().c_str(), static_cast<long long>(report->records));
+  } else {
+    std::printf("case %s: TAMPERED OR DAMAGED", (*store)->id().c_str());
+    if (report->first_bad_seq) std::printf(" at record %lld: %s", static_cast<long long>(report->first_bad_seq), report->reason.c_str());
+    std::printf("\n");
+    for (const auto& p : report->problems) std::printf("  - %s\n", p.c_str());
+  }
+  return report->ok() ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+int RunCase(int argc, char** argv) {
+  CLI::App app{"Look at and check case folders (journal, pre-state, evidence).", "cordon case"};
+  std::optional<std::string> cases_dir;
+  std::string output = "text";
+  app.add_option("--cases-dir", cases_dir, "folder holding the cases (default $CORDON_CASES_DIR or ./cordon-cases)");
+  app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  app.require_subcommand(1);
+  auto* list = app.add_subcommand("list", "list the cases");
+  std::string id;
+  auto* show = app.add_subcommand("show", "print a case's journal, evidence and pre-state");
+  show->add_option("id", id, "case id")->required();
+  auto* verify = app.add_subcommand("verify", "check the hash chain, pre-state and evidence hashes");
+  verify->add_option("id", id, "case id")->required();
+  for (auto* sub : {list, show, verify}) {
+    sub->add_option("--cases-dir", cases_dir, "folder holding the cases");
+    sub->add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  std::filesystem::path root = CasesDir(cases_dir);
+  bool json = output == "json";
+  if (list->parsed()) return List(root, json);
+  if (auto valid = evidence::ValidateCaseId(id); !valid) return ReportError(valid.error());
+  if (show->parsed()) return Show(root / id, json);
+  return Verify(root / id, json);
+}
+
+}  // namespace cordon::cli

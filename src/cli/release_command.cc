@@ -1,0 +1,64 @@
+#include "cli/release_command.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/aws_flags.h"
+#include "cli/contain_command.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+#include "response/case_paths.h"
+#include "response/release.h"
+
+namespace cordon::cli {
+
+int RunRelease(int argc, char** argv) {
+  CLI::App app{"Release a case's instances: restore the recorded pre-containment state exactly (ENI groups,\n"
+               "Elastic IPs, Auto Scaling, load balancers, instance profile, attributes) and mark the tags released.",
+               "cordon release"};
+  std::string case_id, cases_dir, responder, output = "text";
+  std::vector<std::string> targets;
+  bool yes = false, force = false;
+  aws::ClientFlags flags;
+  app.add_option("TARGET", targets, "instance ids of the case to release (default: all of them)");
+  app.add_option("--case", case_id, "case id")->required();
+  app.add_flag("--force", force, "restore even where live state drifted from what cordon left");
+  app.add_flag("--yes", yes, "do not ask for confirmation");
+  app.add_option("--cases-dir", cases_dir, "where cases live (default $CORDON_CASES_DIR or ./cordon-cases)");
+  app.add_option("--responder", responder, "who is responding (default $USER)");
+  app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddAwsFlags(app, &flags);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  if (auto s = evidence::ValidateCaseId(case_id); !s) return ReportError(s.error());
+  auto store = evidence::CaseStore::OpenExisting(response::CasesRoot(cases_dir) / case_id);
+  if (!store) return ReportError(store.error());
+  auto client = aws::MakeClient(flags);
+  if (!client) return ReportError(client.error());
+
+  if (!yes && !Confirm("Release case " + case_id + " (restore the recorded pre-state" + (force ? ", --force" : "") + ")?"))
+    return kExitUsage;
+
+  response::ResponseOptions options;
+  options.case_id = case_id;
+  options.responder = response::DefaultResponder(responder);
+  options.force = force;
+  auto outcome = response::ReleaseCase(client->get(), store->get(), options, targets, PrintProgress);
+  if (!outcome) return ReportError(outcome.error());
+  for (const std::string& line : outcome->refusals) PrintError("drift: " + line);
+  if (!outcome->refusals.empty())
+    PrintError("release refused for the targets above: live state no longer matches what cordon left; "
+               "check it, then rerun with --force to restore the recorded state anyway");
+  PrintSummary(outcome->reports, case_id, output == "json", "released");
+  int status = outcome->refusals.empty() ? ExitStatusFor(outcome->reports) : kExitFailed;
+  if (status == kExitOk) (void)(*store)->SetStatus("released");
+  return status;
+}
+
+}  // namespace cordon::cli

@@ -1,0 +1,272 @@
+#include "cli/triage_command.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "base/thread_pool.h"
+#include "base/time.h"
+#include "cli/aws_flags.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+#include "cloud/activity.h"
+#include "cloud/instance_inventory.h"
+#include "cloud/tags.h"
+#include "cloud/target.h"
+
+namespace cordon::cli {
+namespace {
+
+// "7d", "12h", "30m" back from now, or an ISO 8601 time / plain date.
+Result<TimePoint> ParseSince(const std::string& text, TimePoint now) {
+  if (text.size() >= 2) {
+    char unit = text.back();
+    std::string num = text.substr(0, text.size() - 1);
+    if ((unit == 'd' || unit == 'h' || unit == 'm') && num.find_first_not_of("0123456789") == std::string::npos) {
+      long n = std::stol(num);
+      long minutes = unit == 'd' ? n * 1440 : unit == 'h' ? n * 60 : n;
+      return now - std::chrono::minutes(minutes);
+    }
+  }
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-')
+    if (auto t = ParseTimestamp(text + "T00:00:00Z")) return *t;
+  if (auto t = ParseTimestamp(text)) return *t;
+  return MakeError(ErrorKind::kInvalidArgument, "cannot read --since '" + text + "' (use 7d, 12h, 2026-01-31 or 2026-01-31T10:00:00Z)");
+}
+
+std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+std::string YesNo(bool b) { return b ? "yes" : "no"; }
+
+void Section(const char* title) { std::printf("\n%s\n", title); }
+void Row(const std::string& label, const std::string& value) {
+  std::printf("  %-24s %s\n", label.c_str(), value.c_str());
+}
+void Line(const std::string& text) { std::printf("  %s\n", text.c_str()); }
+void Failed(const std::string& error) { std::printf("  (could not be read: %s)\n", error.c_str()); }
+
+std::string Join(const std::vector<std::string>& v, const char* sep = ", ") {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+void PrintText(const cloud::InstanceInventory& inv, const cloud::Activity& act, const std::string& owner,
+               const std::string& criticality) {
+  const auto& i = inv.instance;
+  std::printf("%s%s  %s  (%s, found by %s)\n", i.id.c_str(), i.name.empty() ? "" : (" \"" + i.name + "\"").c_str(),
+              i.state.c_str(), inv.target.region.c_str(), inv.target.matched_by.c_str());
+
+  auto findings = cloud::Findings(inv);
+  Section("Findings");
+  if (findings.empty()) Line("none");
+  for (const auto& f : findings) std::printf("  ! %s\n", f.c_str());
+
+  Section("Identity");
+  Row("type", i.type);
+  Row("launched", OrDash(i.launch_time));
+  Row("AMI", OrDash(i.image_id));
+  Row("availability zone", OrDash(i.availability_zone));
+  Row("VPC / subnet", OrDash(i.vpc_id) + " / " + OrDash(i.subnet_id));
+  Row("key pair", OrDash(i.key_name));
+  Row("platform", OrDash(i.platform));
+  Row("owner", owner.empty() ? "unknown (no owner tag)" : owner);
+  Row("criticality", criticality.empty() ? "unknown (no criticality tag)" : criticality);
+  std::vector<std::string> tags;
+  for (const auto& [k, v] : i.tags) tags.push_back(k + "=" + v);
+  Row("tags", tags.empty() ? "-" : Join(tags));
+
+  Section("Network interfaces");
+  if (!inv.network_interfaces.error.empty()) Failed(inv.network_interfaces.error);
+  for (const auto& n : inv.network_interfaces.items) {
+    Row(n.id, "device " + std::to_string(n.device_index) + ", " + OrDash(n.attachment_id) + ", subnet " +
+                  OrDash(n.subnet_id));
+    for (const auto& p : n.private_ips) {
+      std::string v = p.address + (p.primary ? " (primary)" : "");
+      if (!p.public_ip.empty()) v += " -> " + p.public_ip;
+      if (p.primary && !n.allocation_id.empty()) v += " (Elastic IP " + n.allocation_id + ")";
+      Row("  private IP", v);
+    }
+    std::vector<std::string> groups;
+    for (const auto& g : n.groups) groups.push_back(g.id + " (" + g.name + ")");
+    Row("  security groups", groups.empty() ? "-" : Join(groups));
+    Row("  source/dest check", n.source_dest_check ? "on" : "off");
+    Row("  delete on termination", YesNo(n.delete_on_termination));
+  }
+  if (!inv.elastic_ips.error.empty()) Row("Elastic IPs", "(could not be read: " + inv.elastic_ips.error + ")");
+  for (const auto& e : inv.elastic_ips.items)
+    Row("Elastic IP " + e.public_ip, OrDash(e.allocation_id) + " on " + OrDash(e.network_interface_id) + " " +
+                                         OrDash(e.private_ip) + " (" + OrDash(e.association_id) + ")");
+
+  Section("Exposure to the internet");
+  if (!inv.exposure.error.empty()) Failed(inv.exposure.error);
+  if (inv.exposure.items.empty() && inv.exposure.error.empty()) Line("no rule open to 0.0.0.0/0 or ::/0");
+  for (const auto& r : inv.exposure.items)
+    std::printf("  ! %s → %s  (%s %s)\n", r.cidr.c_str(), r.PortText().c_str(), r.group_id.c_str(), r.group_name.c_str());
+
+  Section("Auto Scaling and load balancers");
+  const auto& a = inv.auto_scaling;
+  if (!a.error.empty()) {
+    Row("Auto Scaling", "(could not be read: " + a.error + ")");
+  } else if (!a.member) {
+    Row("Auto Scaling", "not in a group");
+  } else {
+    Row("Auto Scaling group", a.group_name + " (" + a.lifecycle_state + ", " + a.health_status + ")");
+    Row("  min / max / desired", std::to_string(a.min_size) + " / " + std::to_string(a.max_size) + " / " +
+                                     std::to_string(a.desired_capacity));
+    Row("  scale-in protection", YesNo(a.protected_from_scale_in));
+  }
+  if (!inv.classic_load_balancers.error.empty())
+    Row("classic ELBs", "(could not be read: " + inv.classic_load_balancers.error + ")");
+  else
+    Row("classic ELBs", inv.classic_load_balancers.items.empty() ? "none" : Join(inv.classic_load_balancers.items));
+  if (!inv.target_groups.error.empty()) Row("target groups", "(could not be read: " + inv.target_groups.error + ")");
+  if (inv.target_groups.items.empty() && inv.target_groups.error.empty()) Row("target groups", "none");
+  for (const auto& t : inv.target_groups.items)
+    Row("target group " + t.name, "port " + std::to_string(t.port) + ", " + OrDash(t.health_state));
+
+  Section("Credentials");
+  const auto& p = inv.instance_profile;
+  if (p.profile_arn.empty()) {
+    if (!p.error.empty()) Failed(p.error);
+    else Line("no instance profile");
+  } else {
+    Row("instance profile", p.profile_arn);
+    Row("  association", OrDash(p.association_id) + " (" + OrDash(p.association_state) + ")");
+    if (!p.role_error.empty()) {
+      Row("  role", "(could not be read: " + p.role_error + ")");
+    } else {
+      Row("  role", OrDash(p.role_arn));
+      std::vector<std::string> attached;
+      for (const auto& ap : p.attached_policies) attached.push_back(ap.name);
+      Row("  attached policies", attached.empty() ? "none" : Join(attached));
+      Row("  inline policies", p.inline_policies.empty() ? "none" : Join(p.inline_policies));
+    }
+  }
+
+  Section("Storage");
+  if (!inv.volumes.error.empty()) Failed(inv.volumes.error);
+  for (const auto& v : inv.volumes.items)
+    Row(v.id, OrDash(v.device) + "  " + std::to_string(v.size_gib) + " GiB " + OrDash(v.type) + ", " +
+                  (v.encrypted ? "encrypted" + (v.kms_key_id.empty() ? "" : " (" + v.kms_key_id + ")") : "not encrypted") +
+                  ", delete on termination " + YesNo(v.delete_on_termination));
+  const auto& st = inv.instance_store;
+  if (!st.error.empty()) Row("instance store", "(could not be read: " + st.error + ")");
+  else if (st.supported || !st.devices.empty())
+    Row("instance store", std::to_string(st.total_gib) + " GiB" + (st.devices.empty() ? "" : ", " + Join(st.devices)) +
+                              " (cannot be snapshotted)");
+  else Row("instance store", "none");
+
+  Section("Protection and metadata");
+  const auto& at = inv.attributes;
+  if (!at.error.empty()) {
+    Row("attributes", "(could not be read: " + at.error + ")");
+  } else {
+    Row("termination protection", at.disable_api_termination ? YesNo(*at.disable_api_termination) : "-");
+    Row("stop protection", at.disable_api_stop ? YesNo(*at.disable_api_stop) : "-");
+    Row("shutdown behaviour", OrDash(at.shutdown_behavior));
+  }
+  const auto& md = inv.metadata_options;
+  Row("IMDS", "tokens " + OrDash(md.http_tokens) + ", endpoint " + OrDash(md.http_endpoint) + ", hop limit " +
+                  std::to_string(md.hop_limit) + (md.imdsv1_allowed() ? "  ! IMDSv1 allowed" : ""));
+  if (!inv.ssm.error.empty()) Row("SSM", "(could not be read: " + inv.ssm.error + ")");
+  else if (!inv.ssm.managed) Row("SSM", "not managed");
+  else Row("SSM", "managed, " + OrDash(inv.ssm.ping_status) + ", agent " + OrDash(inv.ssm.agent_version) +
+                      ", last ping " + OrDash(inv.ssm.last_ping));
+
+  Section(("CloudTrail management events since " + act.since).c_str());
+  if (!act.cloudtrail_error.empty()) Failed(act.cloudtrail_error);
+  else if (act.cloudtrail.empty()) Line("none");
+  for (const auto& e : act.cloudtrail)
+    std::printf("  %-25s %-32s %-24s %s%s\n", e.time.c_str(), e.name.c_str(), OrDash(e.username).c_str(),
+                e.matched == "session" ? "(its role session)" : "", e.error_code.empty() ? "" : (" " + e.error_code).c_str());
+
+  Section("AWS Config history");
+  if (!act.config_error.empty()) Failed(act.config_error);
+  else if (!act.config_recorder) Line("no configuration recorder in " + inv.target.region);
+  else if (act.config.empty()) Line("no configuration items since " + act.since);
+  for (const auto& c : act.config) Row(c.capture_time, c.status);
+}
+
+}  // namespace
+
+int RunTriage(int argc, char** argv) {
+  CLI::App app{"Read-only triage of one instance: identity, owner, network exposure, Auto Scaling and load\n"
+               "balancer memberships, credentials, storage, protections, SSM and recent activity.",
+               "cordon triage"};
+  std::string target_text, vpc, since = "7d", output = "text";
+  std::string owner_tags = "owner,team,contact", criticality_tags = "criticality,env,environment";
+  bool all_regions = false;
+  aws::ClientFlags flags;
+  app.add_option("target", target_text, "instance id (i-...), private or public IP, or ENI id (eni-...)")->required();
+  app.add_flag("--all-regions", all_regions, "search every enabled region (concurrently)");
+  app.add_option("--vpc", vpc, "only instances in this VPC (narrows an IP used in several VPCs)");
+  app.add_option("--since", since, "CloudTrail/Config window start: 7d, 12h, 2026-01-31, or an ISO time (default 7d)");
+  app.add_option("--owner-tags", owner_tags, "tag keys naming the owner, in order of preference");
+  app.add_option("--criticality-tags", criticality_tags, "tag keys naming the criticality, in order of preference");
+  app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddAwsFlags(app, &flags);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (auto kind = cloud::ClassifyTarget(target_text); !kind) return ReportError(kind.error());
+  auto since_time = ParseSince(since, SystemClock::Default()->Now());
+  if (!since_time) return ReportError(since_time.error());
+  auto client = aws::MakeClient(flags);
+  if (!client) return ReportError(client.error());
+
+  cloud::TargetQuery query;
+  query.text = target_text;
+  query.vpc_id = vpc;
+  if (all_regions) {
+    auto regions = cloud::ListRegions(**client);
+    if (!regions) return ReportError(regions.error());
+    query.regions = *regions;
+  }
+  auto target = cloud::ResolveTarget(**client, query);
+  if (!target) {
+    if (target.error().kind == ErrorKind::kConflict) {
+      PrintError(target.error().message);
+      return kExitAmbiguous;
+    }
+    return ReportError(target.error());
+  }
+
+  Result<cloud::InstanceInventory> inv = MakeError(ErrorKind::kInternal, "not collected");
+  cloud::Activity activity;
+  ParallelFor(2, 2, [&](size_t i) {
+    if (i == 0) inv = cloud::CollectInventory(**client, *target);
+    else activity = cloud::CollectActivity(**client, *target, *since_time);
+  });
+  if (!inv) return ReportError(inv.error());
+
+  std::string owner = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(owner_tags));
+  std::string criticality = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(criticality_tags));
+  if (output == "json") {
+    Json findings = Json::array();
+    for (const auto& f : cloud::Findings(*inv)) findings.push_back(f);
+    Json out{{"target", Json{{"query", target_text},
+                             {"instance_id", target->instance_id},
+                             {"region", target->region},
+                             {"vpc_id", target->vpc_id},
+                             {"state", target->state},
+                             {"terminated", target->terminated()},
+                             {"matched_by", target->matched_by}}},
+             {"owner", owner.empty() ? Json() : Json(owner)},
+             {"criticality", criticality.empty() ? Json() : Json(criticality)},
+             {"findings", findings},
+             {"inventory", cloud::ToJson(*inv)},
+             {"activity", cloud::ToJson(activity)}};
+    std::string text = out.dump(2, ' ', false, Json::error_handler_t::replace);
+    std::printf("%s\n", text.c_str());
+  } else {
+    PrintText(*inv, activity, owner, criticality);
+  }
+  return kExitOk;
+}
+
+}  // namespace cordon::cli

@@ -1,0 +1,13 @@
+// `cordon triage TARGET`: a read-only look at one instance: identity, owner, network and exposure,
+// memberships, credentials, storage, protections, SSM state and recent activity.
+#pragma once
+
+namespace cordon::cli {
+
+// Parses the triage flags (see `cordon triage --help` and docs/triage.md), resolves the target,
+// collects the inventory and activity, and prints them as text or JSON on stdout. Returns 0 when
+// printed (parts that could not be read are shown in place), 2 bad input, 3 not found, 4 ambiguous
+// target (candidates on stderr), 5 access denied, 1 other errors.
+int RunTriage(int argc, char** argv);
+
+}  // namespace cordon::cli

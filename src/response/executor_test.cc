@@ -1,0 +1,275 @@
+// The engine's scheduling and journaling, with scripted steps (no AWS): dependency order,
+// parallelism, rule 5, AccessDenied, and resume decisions from the journal.
+#include "response/executor.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "evidence/test_util.h"
+#include "response/iam_policy.h"
+
+namespace cordon::response {
+namespace {
+
+using evidence::StepState;
+
+// A step whose live state is a flag; DoApply sets it, or fails as scripted.
+struct World {
+  std::map<std::string, bool> applied;
+  std::map<std::string, int> apply_calls;
+  std::mutex mu;
+  std::atomic<int> running{0}, max_running{0};
+};
+
+class ScriptedStep : public Step {
+ public:
+  ScriptedStep(std::string name, World* world, std::optional<Error> fail = std::nullopt)
+      : name_(std::move(name)), world_(world), fail_(std::move(fail)) {}
+  std::string_view name() const override { return name_; }
+
+ protected:
+  Result<Json> Observe(StepContext&) override {
+    std::lock_guard<std::mutex> lock(world_->mu);
+    return Json{{"applied", world_->applied[name_]}};
+  }
+  bool IsDone(StepContext&, const Json& o) override { return o["applied"] == true; }
+  Result<Json> DoApply(StepContext&, const Json&) override {
+    int now = ++world_->running;
+    for (int m = world_->max_running; now > m && !world_->max_running.compare_exchange_weak(m, now);) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    --world_->running;
+    std::lock_guard<std::mutex> lock(world_->mu);
+    world_->apply_calls[name_]++;
+    if (fail_) return MakeError(*fail_);
+    world_->applied[name_] = true;
+    return Json{{"ok", true}};
+  }
+
+ private:
+  std::string name_;
+  World* world_;
+  std::optional<Error> fail_;
+};
+
+PlanStep Ps(std::string name, std::vector<std::string> after, bool destructive, bool evidence, World* w,
+            std::optional<Error> fail = std::nullopt) {
+  PlanStep ps;
+  ps.name = name;
+  ps.after = std::move(after);
+  ps.destructive = destructive;
+  ps.evidence = evidence;
+  ps.step = std::make_unique<ScriptedStep>(name, w, std::move(fail));
+  return ps;
+}
+
+class ExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = evidence::CaseStore::Open(dir_.path() / "IR-1", evidence::CaseInfo{"tester", ""});
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+    options_.case_id = "IR-1";
+    options_.responder = "tester";
+  }
+  Plan MakePlan(std::vector<PlanStep> steps, std::string id = "i-0abc") {
+    Plan p;
+    p.target = cloud::ResolvedTarget{id, "us-east-1", "vpc-1", "running", ""};
+    p.steps = std::move(steps);
+    return p;
+  }
+  std::vector<TargetReport> Run(std::vector<Plan>& plans) {
+    Executor ex(nullptr, store_.get(), &options_, nullptr);
+    return ex.Run(plans);
+  }
+  StepState State(const std::string& target, const std::string& step) {
+    auto o = store_->journal().LastOutcome(target, step);
+    return o ? o->state : StepState::kNone;
+  }
+
+  evidence::test::ScratchDir dir_;
+  std::unique_ptr<evidence::CaseStore> store_;
+  ResponseOptions options_;
+  World world_;
+};
+
+TEST_F(ExecutorTest, IndependentStepsRunInParallelAfterTheirDependencies) {
+  std::vector<Plan> plans;
+  std::vector<PlanStep> steps;
+  steps.push_back(Ps("a", {}, false, true, &world_));
+  steps.push_back(Ps("b", {"a"}, true, false, &world_));
+  steps.push_back(Ps("c", {"a"}, true, false, &world_));
+  steps.push_back(Ps("d", {"b", "c"}, true, false, &world_));
+  plans.push_back(MakePlan(std::move(steps)));
+  auto reports = Run(plans);
+  ASSERT_EQ(reports.size(), 1u);
+  for (const StepReport& r : reports[0].steps) EXPECT_EQ(r.status, StepStatus::kDone) << r.step;
+  EXPECT_EQ(world_.max_running.load(), 2);  // b and c together, never a with anything
+  auto records = store_->journal().Records();
+  ASSERT_TRUE(records);
+  // d's intent comes after both b and c are done.
+  int64_t d_intent = 0, b_done = 0, c_done = 0;
+  for (const auto& r : *records) {
+    if (r.step == "d" && r.kind == "step.intent") d_intent = r.seq;
+    if (r.step == "b" && r.kind == "step.done") b_done = r.seq;
+    if (r.step == "c" && r.kind == "step.done") c_done = r.seq;
+  }
+  EXPECT_GT(d_intent, b_done);
+  EXPECT_GT(d_intent, c_done);
+}
+
+// DESIGN.md §3 rule 5: never keep going with a destructive step after an evidence step failed.
+TEST_F(ExecutorTest, FailedEvidenceStepStopsLaterDestructiveSteps) {
+  std::vector<Plan> plans;
+  std::vector<PlanStep> steps;
+  steps.push_back(Ps("pre", {}, false, true, &world_, Error{ErrorKind::kService, "boom", "InternalError", 500, "r1"}));
+  steps.push_back(Ps("isolate", {}, true, false, &world_));  // independent of pre, but destructive
+  steps.push_back(Ps("console", {}, false, true, &world_));  // evidence: still collected
+  plans.push_back(MakePlan(std::move(steps)));
+  // pre, isolate, console are all ready at once: run pre alone first by ordering through deps.
+  plans[0].steps[1].after = {"pre"};
+  auto reports = Run(plans);
+  EXPECT_EQ(reports[0].steps[0].status, StepStatus::kFailed);
+  EXPECT_EQ(reports[0].steps[1].status, StepStatus::kNotAttempted);
+  EXPECT_EQ(world_.apply_calls["isolate"], 0);
+  EXPECT_EQ(State("i-0abc", "pre"), StepState::kFailed);
+  EXPECT_EQ(State("i-0abc", "isolate"), StepState::kSkipped);
+}
+
+TEST_F(ExecutorTest, EvidenceFailureBlocksDestructiveStepsWithoutADependency) {
+  std::vector<Plan> plans;
+  std::vector<PlanStep> steps;
+  steps.push_back(Ps("snap", {}, false, true, &world_, Error{ErrorKind::kService, "no", "X", 400, ""}));
+  steps.push_back(Ps("gate", {}, false, false, &world_));
+  steps.push_back(Ps("cut", {"gate"}, true, false, &world_));  // not after snap at all
+  steps.push_back(Ps("more-evidence", {"gate"}, false, true, &world_));
+  plans.push_back(MakePlan(std::move(steps)));
+  auto reports = Run(plans);
+  EXPECT_EQ(reports[0].steps[2].status, StepStatus::kNotAttempted);
+  EXPECT_EQ(reports[0].steps[3].status, StepStatus::kDone);
+  EXPECT_TRUE(reports[0].failed());
+}
+
+TEST_F(ExecutorTest, AccessDeniedNamesThePermissionAndStopsEverythingLater) {
+  std::vector<Plan> plans;
+  std::vector<PlanStep> steps;
+  Error denied{ErrorKind::kAccessDenied,
+               "User: arn:aws:iam::123456789012:user/r is not authorized to perform: iam:PutRolePolicy on resource: role x",
+               "AccessDenied", 403, "req-1"};
+  steps.push_back(Ps("credentials", {}, true, false, &world_, denied));
+  steps.push_back(Ps("snapshot", {"credentials"}, false, true, &world_));
+  steps.push_back(Ps("console", {"credentials"}, false, true, &world_));
+  plans.push_back(MakePlan(std::move(steps)));
+  auto reports = Run(plans);
+  EXPECT_EQ(reports[0].steps[0].missing_permission, "iam:PutRolePolicy");
+  EXPECT_EQ(reports[0].steps[1].status, StepStatus::kNotAttempted);
+  EXPECT_EQ(reports[0].steps[2].status, StepStatus::kNotAttempted);
+  auto o = store_->journal().LastOutcome("i-0abc", "credentials");
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->payload["missing_permission"], "iam:PutRolePolicy");
+}
+
+TEST(MissingPermissionTest, FallsBackToTheFailedCall) {
+  aws::AuditRecord ok{"ec2", "DescribeInstances", "us-east-1", "r1", "ok"};
+  aws::AuditRecord bad{"elbv2", "DeregisterTargets", "us-east-1", "r2", "AccessDenied"};
+  Error e{ErrorKind::kAccessDenied, "You are not authorized to perform this operation.", "UnauthorizedOperation", 403, ""};
+  EXPECT_EQ(MissingPermission(e, {ok, bad}), "elasticloadbalancing:DeregisterTargets");
+}
+
+TEST_F(ExecutorTest, OneFailingTargetDoesNotStopAnother) {
+  std::vector<Plan> plans;
+  std::vector<PlanStep> a, b;
+  a.push_back(Ps("x", {}, true, false, &world_, Error{ErrorKind::kService, "no", "X", 400, ""}));
+  World other;
+  b.push_back(Ps("x", {}, true, false, &other));
+  b.push_back(Ps("y", {"x"}, true, false, &other));
+  plans.push_back(MakePlan(std::move(a), "i-1"));
+  plans.push_back(MakePlan(std::move(b), "i-2"));
+  auto reports = Run(plans);
+  EXPECT_TRUE(reports[0].failed());
+  EXPECT_FALSE(reports[1].failed());
+  EXPECT_EQ(State("i-2", "y"), StepState::kDone);
+}
+
+TEST_F(ExecutorTest, RerunSkipsDoneStepsAndChangesNothing) {
+  for (int run = 0; run < 2; ++run) {
+    std::vector<Plan> plans;
+    std::vector<PlanStep> steps;
+    steps.push_back(Ps("a", {}, true, false, &world_));
+    steps.push_back(Ps("b", {"a"}, true, false, &world_));
+    plans.push_back(MakePlan(std::move(steps)));
+    auto reports = Run(plans);
+    EXPECT_EQ(reports[0].changed(), run == 0);
+    if (run == 1)
+      for (const StepReport& r : reports[0].steps) EXPECT_EQ(r.status, StepStatus::kAlreadyDone);
+  }
+  EXPECT_EQ(world_.apply_calls["a"], 1);
+  EXPECT_EQ(world_.apply_calls["b"], 1);
+}
+
+// A crash between the AWS calls and the outcome leaves an intent; the rerun marks it interrupted,
+// re-observes, and finishes with the original "before" rather than the half-changed live state.
+TEST_F(ExecutorTest, InterruptedStepIsReobservedAndKeepsTheOriginalBefore) {
+  ASSERT_TRUE(store_->journal().Append(evidence::kind::kStepIntent, "i-0abc", "a",
+                                       Json{{"before", {{"applied", false}, {"original", true}}}}));
+  world_.applied["a"] = true;  // the calls went through before the crash
+  std::vector<Plan> plans;
+  std::vector<PlanStep> steps;
+  steps.push_back(Ps("a", {}, true, false, &world_));
+  plans.push_back(MakePlan(std::move(steps)));
+  auto reports = Run(plans);
+  EXPECT_EQ(reports[0].steps[0].status, StepStatus::kAlreadyDone);
+  EXPECT_EQ(world_.apply_calls["a"], 0);
+  auto o = store_->journal().LastOutcome("i-0abc", "a");
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->state, StepState::kDone);
+  EXPECT_EQ(o->payload["before"]["original"], true);
+  auto records = store_->journal().Records();
+  bool marked = false;
+  for (const auto& r : *records) marked = marked || r.kind == "interrupted";
+  EXPECT_TRUE(marked);
+}
+
+TEST_F(ExecutorTest, InterruptedStepNotYetAppliedIsFinished) {
+  ASSERT_TRUE(store_->journal().Append(evidence::kind::kStepIntent, "i-0abc", "a", Json{{"before", {{"applied", false}}}}));
+  std::vector<Plan> plans;
+  std::vector<PlanStep> steps;
+  steps.push_back(Ps("a", {}, true, false, &world_));
+  plans.push_back(MakePlan(std::move(steps)));
+  auto reports = Run(plans);
+  EXPECT_EQ(reports[0].steps[0].status, StepStatus::kDone);
+  EXPECT_EQ(world_.apply_calls["a"], 1);
+  auto intent = store_->journal().LastOutcome("i-0abc", "a");
+  EXPECT_EQ(intent->state, StepState::kDone);
+}
+
+TEST_F(ExecutorTest, FailedStepIsRetriedOnRerun) {
+  ASSERT_TRUE(store_->journal().Append(evidence::kind::kStepFailed, "i-0abc", "a", Json{{"before", {{"applied", false}}}}));
+  std::vector<Plan> plans;
+  std::vector<PlanStep> steps;
+  steps.push_back(Ps("a", {}, true, false, &world_));
+  plans.push_back(MakePlan(std::move(steps)));
+  auto reports = Run(plans);
+  EXPECT_EQ(reports[0].steps[0].status, StepStatus::kDone);
+}
+
+TEST(IamPolicyTest, ContainPolicyCoversEveryStepAction) {
+  auto actions = ActionsFor("contain");
+  ASSERT_TRUE(actions);
+  for (const char* a : {"ec2:ModifyNetworkInterfaceAttribute", "ec2:CreateSnapshots", "iam:PutRolePolicy",
+                        "autoscaling:DetachInstances", "elasticloadbalancing:DeregisterTargets"})
+    EXPECT_NE(std::find(actions->begin(), actions->end(), a), actions->end()) << a;
+  // Least privilege: contain never terminates, stops or reboots (rule 5), and release never deregisters.
+  for (const char* a : {"ec2:TerminateInstances", "ec2:StopInstances", "ec2:RebootInstances"})
+    EXPECT_EQ(std::find(actions->begin(), actions->end(), a), actions->end()) << a;
+  auto release = ActionsFor("release");
+  ASSERT_TRUE(release);
+  EXPECT_EQ(std::find(release->begin(), release->end(), "elasticloadbalancing:DeregisterTargets"), release->end());
+  EXPECT_FALSE(ActionsFor("hunt"));
+}
+
+}  // namespace
+}  // namespace cordon::response

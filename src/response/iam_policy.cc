@@ -1,0 +1,66 @@
+#include "response/iam_policy.h"
+
+#include <algorithm>
+#include <set>
+
+#include "response/steps/steps.h"
+
+namespace cordon::response {
+namespace {
+
+// What target resolution (every command that takes a TARGET) calls.
+constexpr std::string_view kResolve[] = {"ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
+                                         "ec2:DescribeAddresses", "ec2:DescribeRegions"};
+// Triage reads; owned by triage, listed here so one policy document covers every command.
+constexpr std::string_view kTriage[] = {
+    "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeAddresses", "ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DescribeInstanceTypes",
+    "ec2:DescribeIamInstanceProfileAssociations", "ec2:DescribeRegions", "autoscaling:DescribeAutoScalingInstances",
+    "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth", "iam:GetInstanceProfile", "iam:GetRole",
+    "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy", "ssm:DescribeInstanceInformation",
+    "cloudtrail:LookupEvents", "config:DescribeConfigurationRecorders", "config:GetResourceConfigHistory"};
+
+}  // namespace
+
+const std::vector<std::string>& PolicyCommands() {
+  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve"};
+  return kNames;
+}
+
+Result<std::vector<std::string>> ActionsFor(const std::string& command) {
+  std::set<std::string> actions;
+  auto add = [&](std::span<const std::string_view> list) {
+    for (std::string_view a : list) actions.emplace(a);
+  };
+  if (command == "triage") {
+    add(kTriage);
+  } else if (command == "contain") {
+    add(kResolve);
+    for (const StepInfo& s : ContainSteps()) add(s.iam_actions);
+  } else if (command == "release") {
+    for (const StepInfo& s : ContainSteps()) add(s.undo_iam_actions);
+  } else if (command == "preserve") {
+    add(kResolve);
+    add(PreserveSnapshotStep().iam_actions);
+    add(ContainSteps()[0].iam_actions);  // the metadata and the pre-state are recorded too
+  } else {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "no policy for '" + command + "' (known: triage, contain, release, preserve)");
+  }
+  return std::vector<std::string>(actions.begin(), actions.end());
+}
+
+Result<Json> PolicyFor(const std::vector<std::string>& commands) {
+  Json statements = Json::array();
+  for (const std::string& c : commands) {
+    auto actions = ActionsFor(c);
+    if (!actions) return MakeError(actions.error());
+    std::string sid = "Cordon" + c;
+    sid[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(sid[6])));
+    statements.push_back(Json{{"Sid", sid}, {"Effect", "Allow"}, {"Action", *actions}, {"Resource", "*"}});
+  }
+  return Json{{"Version", "2012-10-17"}, {"Statement", statements}};
+}
+
+}  // namespace cordon::response

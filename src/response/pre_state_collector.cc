@@ -1,0 +1,96 @@
+#include "response/pre_state_collector.h"
+
+#include "cloud/instance_inventory.h"
+#include "response/live_state.h"
+
+namespace cordon::response {
+namespace {
+
+Json OrError(const Result<Json>& r) { return r ? *r : Json{{"error", r.error().ToString()}}; }
+
+Result<Json> Attribute(const StepContext& ctx, const char* attribute, const char* member) {
+  auto out = ctx.Call("ec2", "DescribeInstanceAttribute",
+                      Json{{"InstanceId", ctx.target.instance_id}, {"Attribute", attribute}});
+  if (!out) return MakeError(out.error());
+  return out->value(member, Json::object()).value("Value", Json());
+}
+
+}  // namespace
+
+Result<Json> FindLoadBalancerMemberships(const StepContext& ctx) {
+  const std::string& id = ctx.target.instance_id;
+  Json classic = Json::array();
+  auto lbs = ctx.CallAll("elb", "DescribeLoadBalancers", Json::object());
+  if (!lbs) return MakeError(lbs.error());
+  for (const Json& lb : lbs->value("LoadBalancerDescriptions", Json::array()))
+    for (const Json& i : lb.value("Instances", Json::array()))
+      if (Str(i, "InstanceId") == id) classic.push_back(Str(lb, "LoadBalancerName"));
+  Json groups = Json::array();
+  auto tgs = ctx.CallAll("elbv2", "DescribeTargetGroups", Json::object());
+  if (!tgs) return MakeError(tgs.error());
+  for (const Json& tg : tgs->value("TargetGroups", Json::array())) {
+    std::string arn = Str(tg, "TargetGroupArn");
+    auto health = ctx.Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", arn}});
+    if (!health) {
+      if (IsNotFoundError(health.error())) continue;  // deleted while we looked
+      return MakeError(health.error());
+    }
+    for (const Json& d : health->value("TargetHealthDescriptions", Json::array())) {
+      const Json target = d.value("Target", Json::object());
+      std::string state = Str(d.value("TargetHealth", Json::object()), "State");
+      if (Str(target, "Id") != id || state == "draining" || state == "unused") continue;
+      Json m = {{"arn", arn}};
+      if (target.contains("Port")) m["port"] = target["Port"];
+      if (target.contains("AvailabilityZone")) m["availability_zone"] = target["AvailabilityZone"];
+      groups.push_back(std::move(m));
+    }
+  }
+  return Json{{"classic", classic}, {"target_groups", groups}};
+}
+
+Result<Json> CollectPreState(const StepContext& ctx) {
+  auto instance = DescribeTargetInstance(ctx);
+  if (!instance) return MakeError(instance.error());
+  Json state = {{"instance_id", ctx.target.instance_id}, {"region", ctx.target.region}, {"vpc_id", ctx.target.vpc_id},
+                {"instance", *instance}};
+  Json attributes = Json::object();
+  attributes["DisableApiTermination"] = OrError(Attribute(ctx, "disableApiTermination", "DisableApiTermination"));
+  attributes["InstanceInitiatedShutdownBehavior"] =
+      OrError(Attribute(ctx, "instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior"));
+  state["attributes"] = attributes;
+  state["network_interfaces"] = OrError(DescribeTargetEnis(ctx));
+  auto addresses = ctx.Call("ec2", "DescribeAddresses", Filters("instance-id", {ctx.target.instance_id}));
+  state["addresses"] = addresses ? addresses->value("Addresses", Json::array()) : OrError(addresses);
+  auto asg = ctx.Call("autoscaling", "DescribeAutoScalingInstances",
+                      Json{{"InstanceIds", {ctx.target.instance_id}}});
+  if (asg) {
+    Json list = asg->value("AutoScalingInstances", Json::array());
+    state["auto_scaling"] = list.empty() ? Json() : list[0];
+  } else {
+    state["auto_scaling"] = OrError(asg);
+  }
+  auto lbs = FindLoadBalancerMemberships(ctx);
+  if (lbs) {
+    state["classic_load_balancers"] = (*lbs)["classic"];
+    state["target_groups"] = (*lbs)["target_groups"];
+  } else {
+    state["load_balancers"] = OrError(lbs);
+  }
+  auto assoc = ctx.Call("ec2", "DescribeIamInstanceProfileAssociations",
+                        Filters("instance-id", {ctx.target.instance_id}));
+  if (assoc) {
+    Json found;
+    for (const Json& a : assoc->value("IamInstanceProfileAssociations", Json::array()))
+      if (Str(a, "State") == "associated" || Str(a, "State") == "associating") found = a;
+    state["iam_instance_profile_association"] = found;
+  } else {
+    state["iam_instance_profile_association"] = OrError(assoc);
+  }
+  // The full inventory (cloud/), as triage shows it; the members above are what release restores.
+  auto inventory = cloud::CollectInventory(*ctx.client, ctx.target);
+  state["inventory"] = inventory ? cloud::ToJson(*inventory) : Json{{"error", inventory.error().ToString()}};
+  state["collected_by"] = "cordon response (pre_state_collector)";
+  return state;
+}
+
+}  // namespace cordon::response

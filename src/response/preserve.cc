@@ -1,0 +1,100 @@
+#include "response/preserve.h"
+
+#include "base/hash.h"
+#include "response/audit_capture.h"
+#include "response/pre_state_collector.h"
+#include "response/steps/steps.h"
+
+namespace cordon::response {
+
+Result<std::chrono::seconds> ParseInterval(const std::string& text) {
+  long long total = 0, number = -1;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      number = (number < 0 ? 0 : number * 10) + (c - '0');
+      if (number > 10'000'000) break;
+      continue;
+    }
+    long long unit = c == 's' ? 1 : c == 'm' ? 60 : c == 'h' ? 3600 : c == 'd' ? 86400 : 0;
+    if (unit == 0 || number < 0) return MakeError(ErrorKind::kInvalidArgument, "bad interval '" + text + "' (e.g. 30m, 1h, 90s)");
+    total += number * unit;
+    number = -1;
+  }
+  if (number >= 0 || total <= 0)
+    return MakeError(ErrorKind::kInvalidArgument, "bad interval '" + text + "' (e.g. 30m, 1h, 90s; a unit is required)");
+  return std::chrono::seconds(total);
+}
+
+TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const ResponseOptions& options,
+                      const cloud::ResolvedTarget& target, int count, std::chrono::seconds every,
+                      const ProgressFn& progress, const std::function<void(std::chrono::seconds)>& sleep) {
+  InstallAuditHook(*client);
+  (void)store->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
+  TargetReport report;
+  report.target = target;
+  auto emit = [&](const StepReport& r) {
+    report.steps.push_back(r);
+    if (progress) progress(target, r);
+  };
+  auto context = [&](const ResponseOptions* o) {
+    StepContext ctx;
+    ctx.client = client;
+    ctx.store = store;
+    ctx.target = target;
+    ctx.options = o;
+    return ctx;
+  };
+  {
+    StepContext ctx = context(&options);
+    emit(MakeRecordPreStateStep()->Run(ctx));
+    if (report.steps.back().status == StepStatus::kFailed) return report;
+  }
+  // The first round: an unfinished one of an earlier run, else the one after the last.
+  int first = 1;
+  for (;; ++first) {
+    auto last = store->journal().LastOutcome(target.instance_id, "preserve-snapshot-" + std::to_string(first));
+    if (!last || last->state != evidence::StepState::kDone) break;
+  }
+  for (int round = first; round < first + count; ++round) {
+    if (round > first) sleep(every);
+    ResponseOptions o = options;
+    o.series = std::to_string(round);
+    StepContext ctx = context(&o);
+    StepReport r = MakeSeriesSnapshotStep(o.series)->Run(ctx);
+    emit(r);
+    if (r.status == StepStatus::kFailed) break;
+    // The metadata beside each set: the instance's state when the set was taken.
+    AuditScope scope(store, target.instance_id, "preserve-metadata-" + o.series);
+    StepContext mctx = context(&o);
+    auto state = CollectPreState(mctx);
+    StepReport m;
+    m.step = "preserve-metadata-" + o.series;
+    if (!state) {
+      m.status = StepStatus::kFailed;
+      m.error = state.error();
+    } else {
+      std::string bytes = state->dump(2);
+      evidence::EvidenceItem about;
+      about.target = target.instance_id;
+      about.kind = evidence::EvidenceKind::kMetadata;
+      about.source = "cordon preserve: DescribeInstances and related calls";
+      about.collector = options.responder;
+      about.step = m.step;
+      about.details = Json{{"set", "preserve-" + o.series}};
+      auto item = store->evidence().StoreFile(
+          "metadata-" + target.instance_id + "-" + o.series + "-" + Sha256Hex(bytes).substr(0, 12) + ".json", bytes, about);
+      if (!item) {
+        m.status = StepStatus::kFailed;
+        m.error = item.error();
+      } else {
+        m.status = StepStatus::kDone;
+        m.detail = "done (" + item->location + ")";
+      }
+    }
+    emit(m);
+    if (m.status == StepStatus::kFailed) break;
+  }
+  return report;
+}
+
+}  // namespace cordon::response

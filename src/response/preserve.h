@@ -1,0 +1,27 @@
+// `preserve`: snapshot sets of one instance as a time series, with its metadata, and no
+// containment. Each round is the step "preserve-snapshot-<n>" (snapshots tagged cordon:set=preserve-<n>)
+// plus a metadata evidence file (the instance's full state at that time). Numbering continues the
+// case's series; a round a crash interrupted is finished first, never duplicated.
+#pragma once
+
+#include <chrono>
+#include <functional>
+
+#include "aws/client.h"
+#include "evidence/case_store.h"
+#include "response/executor.h"
+#include "response/options.h"
+
+namespace cordon::response {
+
+// Runs `count` rounds `every` apart (sleeping with `sleep`), returning one report with every step.
+// Stops at the first failed round.
+TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const ResponseOptions& options,
+                      const cloud::ResolvedTarget& target, int count, std::chrono::seconds every,
+                      const ProgressFn& progress,
+                      const std::function<void(std::chrono::seconds)>& sleep);
+
+// "30m", "1h", "45s", "2h30m" -> seconds; kInvalidArgument otherwise.
+Result<std::chrono::seconds> ParseInterval(const std::string& text);
+
+}  // namespace cordon::response

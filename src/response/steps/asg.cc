@@ -1,0 +1,98 @@
+// asg: takes the instance out of its Auto Scaling group before the network is cut, because Auto
+// Scaling ignores termination protection and terminates instances that fail health checks.
+// detach (default): scale-in protection, then DetachInstances without decrementing, so the group
+// launches a replacement. standby: EnterStandby without decrementing.
+#include "response/live_state.h"
+#include "response/steps/steps.h"
+
+namespace cordon::response {
+namespace {
+
+class AsgStep : public Step {
+ public:
+  std::string_view name() const override { return "asg"; }
+  bool undoable() const override { return true; }
+
+  Status CheckDrift(StepContext& ctx, const Json& done) override {
+    const Json before = done.value("before", Json::object());
+    std::string group = Str(before, "group");
+    if (group.empty()) return Ok();
+    auto out = ctx.Call("autoscaling", "DescribeAutoScalingGroups", Json{{"AutoScalingGroupNames", {group}}});
+    if (!out) return MakeError(out.error());
+    if (out->value("AutoScalingGroups", Json::array()).empty())
+      return MakeError(ErrorKind::kConflict, "the Auto Scaling group " + group + " no longer exists");
+    auto now = Observe(ctx);
+    if (!now) return MakeError(now.error());
+    std::string current = Str(*now, "group");
+    std::string mode = Str(done.value("result", Json::object()), "mode");
+    if (mode == "detach" && !current.empty() && current != group)
+      return MakeError(ErrorKind::kConflict, "the instance is now in another Auto Scaling group, " + current);
+    return Ok();
+  }
+
+ protected:
+  Result<Json> Observe(StepContext& ctx) override {
+    auto out = ctx.Call("autoscaling", "DescribeAutoScalingInstances", Json{{"InstanceIds", {ctx.target.instance_id}}});
+    if (!out) return MakeError(out.error());
+    Json list = out->value("AutoScalingInstances", Json::array());
+    if (list.empty()) return Json{{"group", nullptr}};
+    return Json{{"group", list[0]["AutoScalingGroupName"]},
+                {"lifecycle_state", list[0].value("LifecycleState", "")},
+                {"protected_from_scale_in", list[0].value("ProtectedFromScaleIn", false)}};
+  }
+  bool IsDone(StepContext& ctx, const Json& o) override {
+    if (o["group"].is_null()) return true;  // not (or no longer) in a group
+    return ctx.options->asg_mode == AsgMode::kStandby && Str(o, "lifecycle_state").rfind("Standby", 0) == 0;
+  }
+  Result<Json> DoApply(StepContext& ctx, const Json& before) override {
+    const std::string& id = ctx.target.instance_id;
+    // Act on the group the instance is in now (a rerun's recorded before may be older).
+    auto now = Observe(ctx);
+    if (!now) return MakeError(now.error());
+    std::string group = Str(*now, "group");
+    if (group.empty()) group = Str(before, "group");
+    if (ctx.options->asg_mode == AsgMode::kStandby) {
+      auto s = ctx.Call("autoscaling", "EnterStandby",
+                        Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ShouldDecrementDesiredCapacity", false}});
+      if (!s) return MakeError(s.error());
+      ctx.detail = "standby in " + group;
+      return Json{{"mode", "standby"}, {"group", group}};
+    }
+    auto p = ctx.Call("autoscaling", "SetInstanceProtection",
+                      Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ProtectedFromScaleIn", true}});
+    if (!p) return MakeError(p.error());
+    auto d = ctx.Call("autoscaling", "DetachInstances",
+                      Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ShouldDecrementDesiredCapacity", false}});
+    if (!d) return MakeError(d.error());
+    ctx.detail = "detached from " + group + ", replacement requested";
+    return Json{{"mode", "detach"}, {"group", group}};
+  }
+  Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json& result) override {
+    const std::string& id = ctx.target.instance_id;
+    std::string group = Str(before, "group");
+    if (group.empty()) return Json{{"nothing", "was not in an Auto Scaling group"}};
+    auto now = Observe(ctx);
+    if (!now) return MakeError(now.error());
+    if (Str(result, "mode") == "standby") {
+      if (Str(*now, "lifecycle_state").rfind("Standby", 0) == 0) {
+        auto e = ctx.Call("autoscaling", "ExitStandby", Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}});
+        if (!e) return MakeError(e.error());
+      }
+    } else if ((*now)["group"].is_null()) {
+      auto a = ctx.Call("autoscaling", "AttachInstances", Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}});
+      if (!a) return MakeError(a.error());
+    }
+    auto p = ctx.Call("autoscaling", "SetInstanceProtection",
+                      Json{{"InstanceIds", {id}},
+                           {"AutoScalingGroupName", group},
+                           {"ProtectedFromScaleIn", before.value("protected_from_scale_in", false)}});
+    if (!p) return MakeError(p.error());
+    return Json{{"group", group}};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Step> MakeAsgStep() { return std::make_unique<AsgStep>(); }
+
+}  // namespace cordon::response

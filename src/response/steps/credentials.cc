@@ -1,0 +1,187 @@
+// credentials (rule 4): denies the role's already-issued credentials for this instance only (an
+// inline Deny * conditioned on ec2:SourceInstanceARN, named cordon-deny-<CASE>-<instance>), then
+// replaces the instance profile with --quarantine-profile or disassociates it. Siblings sharing the
+// role are untouched unless --revoke-role-sessions, which adds a role-wide Deny on sessions issued
+// before now and names the siblings it affects.
+#include "base/strings.h"
+#include "base/time.h"
+#include "response/live_state.h"
+#include "response/steps/steps.h"
+
+namespace cordon::response {
+namespace {
+
+std::string LastPathPart(const std::string& arn) {
+  size_t slash = arn.rfind('/');
+  return slash == std::string::npos ? arn : arn.substr(slash + 1);
+}
+
+std::string PolicyName(const StepContext& ctx) {
+  return "cordon-deny-" + ctx.options->case_id + "-" + ctx.target.instance_id;
+}
+
+class CredentialsStep : public Step {
+ public:
+  std::string_view name() const override { return "credentials"; }
+  bool undoable() const override { return true; }
+
+  Status CheckDrift(StepContext& ctx, const Json& done) override {
+    const Json before = done.value("before", Json::object());
+    std::string profile = Str(before, "profile_name");
+    if (profile.empty()) return Ok();
+    auto p = ctx.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", profile}});
+    if (!p && IsNotFoundError(p.error()))
+      return MakeError(ErrorKind::kConflict, "the instance profile " + profile + " no longer exists");
+    if (!p) return MakeError(p.error());
+    auto now = Association(ctx);
+    if (!now) return MakeError(now.error());
+    std::string now_arn = Str(now->value("IamInstanceProfile", Json::object()), "Arn");
+    std::string quarantine = Str(done.value("result", Json::object()), "quarantine_profile_arn");
+    if (!now_arn.empty() && now_arn != quarantine && now_arn != Str(before, "profile_arn"))
+      return MakeError(ErrorKind::kConflict, "the instance now has another instance profile, " + now_arn);
+    return Ok();
+  }
+
+ protected:
+  Result<Json> Association(StepContext& ctx) {
+    auto out = ctx.Call("ec2", "DescribeIamInstanceProfileAssociations", Filters("instance-id", {ctx.target.instance_id}));
+    if (!out) return MakeError(out.error());
+    for (const Json& a : out->value("IamInstanceProfileAssociations", Json::array()))
+      if (Str(a, "State") == "associated" || Str(a, "State") == "associating") return a;
+    return Json();
+  }
+
+  Result<Json> Observe(StepContext& ctx) override {
+    auto assoc = Association(ctx);
+    if (!assoc) return MakeError(assoc.error());
+    Json o = {{"association", *assoc}, {"profile_arn", nullptr}, {"profile_name", nullptr}, {"role", nullptr}};
+    std::string arn = Str(assoc->value("IamInstanceProfile", Json::object()), "Arn");
+    // After a crash the profile may already be gone from the instance: the role comes from the
+    // recorded before, so the deny is still checked and put.
+    if (!ctx.prior_before.is_null() && !Str(ctx.prior_before, "profile_arn").empty()) {
+      o["profile_arn"] = ctx.prior_before["profile_arn"];
+      o["profile_name"] = ctx.prior_before["profile_name"];
+      o["role"] = ctx.prior_before["role"];
+    } else if (!arn.empty()) {
+      std::string name = LastPathPart(arn);
+      o["profile_arn"] = arn;
+      o["profile_name"] = name;
+      auto p = ctx.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", name}});
+      if (!p) return MakeError(p.error());
+      Json roles = p->value("InstanceProfile", Json::object()).value("Roles", Json::array());
+      if (!roles.empty()) o["role"] = roles[0]["RoleName"];
+    }
+    o["deny_policy"] = PolicyName(ctx);
+    o["deny_present"] = false;
+    if (!Str(o, "role").empty()) {
+      auto g = ctx.Call("iam", "GetRolePolicy", Json{{"RoleName", o["role"]}, {"PolicyName", PolicyName(ctx)}});
+      if (g) o["deny_present"] = true;
+      else if (!IsNotFoundError(g.error())) return MakeError(g.error());
+    }
+    return o;
+  }
+
+  bool IsDone(StepContext& ctx, const Json& o) override {
+    if (!Str(o, "role").empty() && o["deny_present"] != true) return false;
+    const Json& assoc = o["association"];
+    if (assoc.is_null()) return true;
+    const std::string& q = ctx.options->quarantine_profile;
+    std::string arn = Str(assoc.value("IamInstanceProfile", Json::object()), "Arn");
+    return !q.empty() && (arn == q || LastPathPart(arn) == q) && arn != Str(o, "profile_arn");
+  }
+
+  Result<Json> DoApply(StepContext& ctx, const Json& before) override {
+    Json result = Json::object();
+    std::string role = Str(before, "role");
+    if (!role.empty()) {
+      Json statements = Json::array();
+      statements.push_back(Json{{"Sid", "CordonDenyThisInstance"},
+                                {"Effect", "Deny"},
+                                {"Action", "*"},
+                                {"Resource", "*"},
+                                {"Condition", {{"StringEquals", {{"ec2:SourceInstanceARN", InstanceArn(ctx, Str(before, "profile_arn"))}}}}}});
+      if (ctx.options->revoke_role_sessions) {
+        std::string now = FormatIso8601(ctx.client->clock()->Now());
+        statements.push_back(Json{{"Sid", "CordonRevokeOlderSessions"},
+                                  {"Effect", "Deny"},
+                                  {"Action", "*"},
+                                  {"Resource", "*"},
+                                  {"Condition", {{"DateLessThan", {{"aws:TokenIssueTime", now}}}}}});
+        auto siblings = Siblings(ctx, Str(before, "profile_arn"));
+        if (!siblings) return MakeError(siblings.error());
+        result["revoked_sessions_before"] = now;
+        result["siblings_affected"] = *siblings;
+        ctx.notes.push_back("--revoke-role-sessions: every session of role " + role + " issued before " + now +
+                            " is denied, which affects the siblings " + siblings->dump());
+      }
+      Json doc = {{"Version", "2012-10-17"}, {"Statement", statements}};
+      auto put = ctx.Call("iam", "PutRolePolicy",
+                          Json{{"RoleName", role}, {"PolicyName", PolicyName(ctx)}, {"PolicyDocument", doc.dump()}});
+      if (!put) return MakeError(put.error());
+      result["role"] = role;
+      result["deny_policy"] = PolicyName(ctx);
+    }
+    auto assoc = Association(ctx);
+    if (!assoc) return MakeError(assoc.error());
+    const std::string& q = ctx.options->quarantine_profile;
+    if (!assoc->is_null()) {
+      std::string id = Str(*assoc, "AssociationId");
+      if (!q.empty()) {
+        Json profile = StartsWith(q, "arn:") ? Json{{"Arn", q}} : Json{{"Name", q}};
+        auto r = ctx.Call("ec2", "ReplaceIamInstanceProfileAssociation", Json{{"AssociationId", id}, {"IamInstanceProfile", profile}});
+        if (!r) return MakeError(r.error());
+        std::string arn = Str(r->value("IamInstanceProfileAssociation", Json::object()).value("IamInstanceProfile", Json::object()), "Arn");
+        result["quarantine_profile_arn"] = arn.empty() ? q : arn;
+        ctx.detail = "profile replaced by " + q;
+      } else {
+        auto r = ctx.Call("ec2", "DisassociateIamInstanceProfile", Json{{"AssociationId", id}});
+        if (!r) return MakeError(r.error());
+        ctx.detail = "profile disassociated";
+      }
+    } else {
+      ctx.detail = "no instance profile";
+    }
+    if (!role.empty()) ctx.detail += ", deny on role " + role;
+    return result;
+  }
+
+  Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json& result) override {
+    std::string role = Str(before, "role");
+    if (!role.empty()) {
+      auto d = ctx.Call("iam", "DeleteRolePolicy", Json{{"RoleName", role}, {"PolicyName", Str(before, "deny_policy")}});
+      if (!d && !IsNotFoundError(d.error())) return MakeError(d.error());
+    }
+    std::string arn = Str(before, "profile_arn");
+    if (arn.empty()) return Json{{"profile", nullptr}};
+    auto assoc = Association(ctx);
+    if (!assoc) return MakeError(assoc.error());
+    if (assoc->is_null()) {
+      auto a = ctx.Call("ec2", "AssociateIamInstanceProfile",
+                        Json{{"InstanceId", ctx.target.instance_id}, {"IamInstanceProfile", {{"Arn", arn}}}});
+      if (!a) return MakeError(a.error());
+    } else if (Str(assoc->value("IamInstanceProfile", Json::object()), "Arn") != arn) {
+      auto r = ctx.Call("ec2", "ReplaceIamInstanceProfileAssociation",
+                        Json{{"AssociationId", (*assoc)["AssociationId"]}, {"IamInstanceProfile", {{"Arn", arn}}}});
+      if (!r) return MakeError(r.error());
+    }
+    ctx.detail = "profile " + Str(before, "profile_name") + " restored" + (role.empty() ? "" : ", deny removed");
+    return Json{{"profile_arn", arn}, {"deny_removed", !role.empty()}};
+  }
+
+ private:
+  // Other instances running with the same instance profile (they share the role's sessions).
+  Result<Json> Siblings(StepContext& ctx, const std::string& profile_arn) {
+    auto out = ctx.CallAll("ec2", "DescribeIamInstanceProfileAssociations", Filters("iam-instance-profile.arn", {profile_arn}));
+    if (!out) return MakeError(out.error());
+    Json ids = Json::array();
+    for (const Json& a : out->value("IamInstanceProfileAssociations", Json::array()))
+      if (Str(a, "InstanceId") != ctx.target.instance_id) ids.push_back(Str(a, "InstanceId"));
+    return ids;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Step> MakeCredentialsStep() { return std::make_unique<CredentialsStep>(); }
+
+}  // namespace cordon::response

@@ -1,0 +1,82 @@
+// deregister-lb: removes the instance from every classic ELB and every target group it is
+// registered in, found by looking (DescribeLoadBalancers, DescribeTargetGroups + DescribeTargetHealth),
+// recording each target group's port so release re-registers exactly.
+#include "response/live_state.h"
+#include "response/pre_state_collector.h"
+#include "response/steps/steps.h"
+
+namespace cordon::response {
+namespace {
+
+Json TargetOf(const std::string& id, const Json& m) {
+  Json t = {{"Id", id}};
+  if (m.contains("port")) t["Port"] = m["port"];
+  if (m.contains("availability_zone")) t["AvailabilityZone"] = m["availability_zone"];
+  return t;
+}
+
+class DeregisterLbStep : public Step {
+ public:
+  std::string_view name() const override { return "deregister-lb"; }
+  bool undoable() const override { return true; }
+
+  Status CheckDrift(StepContext& ctx, const Json& done) override {
+    const Json before = done.value("before", Json::object());
+    for (const Json& name : before.value("classic", Json::array())) {
+      auto out = ctx.Call("elb", "DescribeLoadBalancers", Json{{"LoadBalancerNames", {name}}});
+      if (!out && IsNotFoundError(out.error()))
+        return MakeError(ErrorKind::kConflict, "the classic load balancer " + name.get<std::string>() + " no longer exists");
+      if (!out) return MakeError(out.error());
+    }
+    for (const Json& m : before.value("target_groups", Json::array())) {
+      auto out = ctx.Call("elbv2", "DescribeTargetGroups", Json{{"TargetGroupArns", {m["arn"]}}});
+      if (!out && IsNotFoundError(out.error()))
+        return MakeError(ErrorKind::kConflict, "the target group " + Str(m, "arn") + " no longer exists");
+      if (!out) return MakeError(out.error());
+    }
+    return Ok();
+  }
+
+ protected:
+  Result<Json> Observe(StepContext& ctx) override { return FindLoadBalancerMemberships(ctx); }
+  bool IsDone(StepContext&, const Json& o) override { return o["classic"].empty() && o["target_groups"].empty(); }
+  Result<Json> DoApply(StepContext& ctx, const Json&) override {
+    // Deregister from what the instance is in now; the journaled before keeps the original list.
+    auto now = FindLoadBalancerMemberships(ctx);
+    if (!now) return MakeError(now.error());
+    const std::string& id = ctx.target.instance_id;
+    for (const Json& name : (*now)["classic"]) {
+      auto r = ctx.Call("elb", "DeregisterInstancesFromLoadBalancer",
+                        Json{{"LoadBalancerName", name}, {"Instances", Json::array({Json{{"InstanceId", id}}})}});
+      if (!r) return MakeError(r.error());
+    }
+    for (const Json& m : (*now)["target_groups"]) {
+      auto r = ctx.Call("elbv2", "DeregisterTargets",
+                        Json{{"TargetGroupArn", m["arn"]}, {"Targets", Json::array({TargetOf(id, m)})}});
+      if (!r) return MakeError(r.error());
+    }
+    ctx.detail = std::to_string((*now)["classic"].size()) + " classic ELBs, " +
+                 std::to_string((*now)["target_groups"].size()) + " target groups";
+    return *now;
+  }
+  Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json&) override {
+    const std::string& id = ctx.target.instance_id;
+    for (const Json& name : before.value("classic", Json::array())) {
+      auto r = ctx.Call("elb", "RegisterInstancesWithLoadBalancer",
+                        Json{{"LoadBalancerName", name}, {"Instances", Json::array({Json{{"InstanceId", id}}})}});
+      if (!r) return MakeError(r.error());
+    }
+    for (const Json& m : before.value("target_groups", Json::array())) {
+      auto r = ctx.Call("elbv2", "RegisterTargets",
+                        Json{{"TargetGroupArn", m["arn"]}, {"Targets", Json::array({TargetOf(id, m)})}});
+      if (!r) return MakeError(r.error());
+    }
+    return before;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Step> MakeDeregisterLbStep() { return std::make_unique<DeregisterLbStep>(); }
+
+}  // namespace cordon::response

@@ -1,0 +1,55 @@
+// tag: marks the instance as quarantined under the case, so every responder (and automation)
+// sees it: incident-response=quarantine:<CASE>, cordon:case=<CASE>, cordon:responder=<NAME>.
+// Release sets incident-response=released:<CASE> (the case tags stay, as a record).
+#include "response/live_state.h"
+#include "response/steps/steps.h"
+
+namespace cordon::response {
+namespace {
+
+const char* const kKeys[] = {"incident-response", "cordon:case", "cordon:responder"};
+
+class TagStep : public Step {
+ public:
+  std::string_view name() const override { return "tag"; }
+  bool undoable() const override { return true; }
+
+ protected:
+  Result<Json> Observe(StepContext& ctx) override {
+    auto instance = DescribeTargetInstance(ctx);
+    if (!instance) return MakeError(instance.error());
+    Json tags = Json::object();
+    Json all = instance->value("Tags", Json::array());
+    for (const char* key : kKeys) {
+      std::string v = TagValue(all, key);
+      bool present = false;
+      for (const Json& t : all) present = present || Str(t, "Key") == key;
+      tags[key] = present ? Json(v) : Json();
+    }
+    return Json{{"tags", tags}};
+  }
+  bool IsDone(StepContext& ctx, const Json& observed) override {
+    const Json& t = observed["tags"];
+    return t["incident-response"] == "quarantine:" + ctx.options->case_id && t["cordon:case"] == ctx.options->case_id;
+  }
+  Result<Json> DoApply(StepContext& ctx, const Json&) override {
+    Json tags = Json::array({Json{{"Key", "incident-response"}, {"Value", "quarantine:" + ctx.options->case_id}},
+                             Json{{"Key", "cordon:case"}, {"Value", ctx.options->case_id}},
+                             Json{{"Key", "cordon:responder"}, {"Value", ctx.options->responder}}});
+    auto out = ctx.Call("ec2", "CreateTags", Json{{"Resources", {ctx.target.instance_id}}, {"Tags", tags}});
+    if (!out) return MakeError(out.error());
+    return Json{{"tags", tags}};
+  }
+  Result<Json> DoUndo(StepContext& ctx, const Json&, const Json&) override {
+    Json tags = Json::array({Json{{"Key", "incident-response"}, {"Value", "released:" + ctx.options->case_id}}});
+    auto out = ctx.Call("ec2", "CreateTags", Json{{"Resources", {ctx.target.instance_id}}, {"Tags", tags}});
+    if (!out) return MakeError(out.error());
+    return Json{{"tags", tags}};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Step> MakeTagStep() { return std::make_unique<TagStep>(); }
+
+}  // namespace cordon::response

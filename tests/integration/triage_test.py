@@ -1,0 +1,332 @@
+"""Integration tests of `cordon triage` against moto behind the range, judged by boto3.
+
+Run from the repository root:  python3 -m unittest tests/integration/triage_test.py -v
+(CORDON_BIN selects the binary; default build/src/cli/cordon.)
+
+One range (range/run.py: moto + the proxy serving LookupEvents and DescribeInstanceInformation)
+per test class. The scenario is built with boto3: VPC A with two subnets, a suspect with two ENIs
+(each with its own groups), an Elastic IP on the second ENI, three EBS volumes (one KMS-encrypted),
+an instance profile whose role has an attached and an inline policy, registrations in a classic ELB
+and a target group (port 8080), SSH open to 0.0.0.0/0 and IMDSv1 allowed; an Auto Scaling group of
+one; a terminated instance; and VPC B with an instance on the suspect's private IP.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from helpers import ROOT, REGION, boto3_client, normalise, run_cordon  # noqa: E402
+
+SUSPECT_IP = "10.0.1.10"
+
+
+class Range:
+    """range/run.py as a child process; .endpoint is the proxy."""
+
+    def __init__(self):
+        self.proc = None
+        self.info = None
+
+    def start(self, timeout=60.0):
+        self._err = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "range" / "run.py")], cwd=str(ROOT),
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err)
+        sel = selectors.DefaultSelector()
+        sel.register(self.proc.stdout, selectors.EVENT_READ)
+        line, deadline = b"", time.monotonic() + timeout
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not sel.select(left):
+                self.stop()
+                raise AssertionError("range did not start")
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                self._err.seek(0)
+                raise AssertionError("range exited: " + self._err.read().decode(errors="replace"))
+            line += chunk
+        sel.close()
+        self.info = json.loads(line)
+        self.endpoint = self.info["endpoint"]
+        return self
+
+    def post_scenario(self, scenario):
+        req = urllib.request.Request(self.endpoint + "/__range/scenario", data=json.dumps(scenario).encode(),
+                                     method="POST", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            assert resp.status == 200
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        if self.proc:
+            self.proc.stdout.close()
+            self._err.close()
+
+
+def build_scenario(endpoint):
+    """Creates the scenario with boto3; returns a dict of the ids the tests check."""
+    ec2 = boto3_client("ec2", endpoint)
+    iam = boto3_client("iam", endpoint)
+    kms = boto3_client("kms", endpoint)
+    elb = boto3_client("elb", endpoint)
+    elbv2 = boto3_client("elbv2", endpoint)
+    asg = boto3_client("autoscaling", endpoint)
+    s = {}
+    ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    sub1 = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    sub2 = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.2.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    web = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+    db = ec2.create_security_group(GroupName="db", Description="db", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=db, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
+
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                                 "Principal": {"Service": "ec2.amazonaws.com"}}]})
+    iam.create_role(RoleName="web-role", AssumeRolePolicyDocument=trust)
+    pol = iam.create_policy(PolicyName="web-read", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))
+    iam.attach_role_policy(RoleName="web-role", PolicyArn=pol["Policy"]["Arn"])
+    iam.put_role_policy(RoleName="web-role", PolicyName="web-inline", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}))
+    prof = iam.create_instance_profile(InstanceProfileName="web-profile")["InstanceProfile"]
+    iam.add_role_to_instance_profile(InstanceProfileName="web-profile", RoleName="web-role")
+
+    inst = ec2.run_instances(
+        ImageId=ami, MinCount=1, MaxCount=1, InstanceType="t3.micro", SubnetId=sub1, PrivateIpAddress=SUSPECT_IP,
+        SecurityGroupIds=[web], KeyName="ops", IamInstanceProfile={"Arn": prof["Arn"]},
+        MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [
+            {"Key": "Name", "Value": "web-1"}, {"Key": "Owner", "Value": "alice"},
+            {"Key": "criticality", "Value": "high"}]}])["Instances"][0]
+    iid = inst["InstanceId"]
+    eni2 = ec2.create_network_interface(SubnetId=sub2, Groups=[db], PrivateIpAddress="10.0.2.20")["NetworkInterface"]
+    ec2.attach_network_interface(NetworkInterfaceId=eni2["NetworkInterfaceId"], InstanceId=iid, DeviceIndex=1)
+    eip = ec2.allocate_address(Domain="vpc")
+    ec2.associate_address(AllocationId=eip["AllocationId"], NetworkInterfaceId=eni2["NetworkInterfaceId"])
+    key = kms.create_key()["KeyMetadata"]["Arn"]
+    vols = []
+    for dev, enc in (("/dev/sdf", True), ("/dev/sdg", False)):
+        kw = {"KmsKeyId": key} if enc else {}
+        v = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, Encrypted=enc, **kw)["VolumeId"]
+        ec2.attach_volume(VolumeId=v, InstanceId=iid, Device=dev)
+        vols.append(v)
+
+    elb.create_load_balancer(LoadBalancerName="web-clb", Subnets=[sub1], SecurityGroups=[web],
+                             Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 8080}])
+    elb.register_instances_with_load_balancer(LoadBalancerName="web-clb", Instances=[{"InstanceId": iid}])
+    tg = elbv2.create_target_group(Name="web-tg", Protocol="HTTP", Port=80, VpcId=vpc,
+                                   TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": iid, "Port": 8080}])
+
+    lt = ec2.create_launch_template(LaunchTemplateName="web-lt",
+                                    LaunchTemplateData={"ImageId": ami, "InstanceType": "t3.micro"})
+    asg.create_auto_scaling_group(AutoScalingGroupName="web-asg", MinSize=1, MaxSize=3, DesiredCapacity=1,
+                                  LaunchTemplate={"LaunchTemplateName": "web-lt"}, VPCZoneIdentifier=sub1)
+    asg_iid = asg.describe_auto_scaling_groups(AutoScalingGroupNames=["web-asg"])[
+        "AutoScalingGroups"][0]["Instances"][0]["InstanceId"]
+
+    dead = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, SubnetId=sub1)["Instances"][0]["InstanceId"]
+    ec2.terminate_instances(InstanceIds=[dead])
+
+    vpc_b = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    sub_b = ec2.create_subnet(VpcId=vpc_b, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1b")["Subnet"]["SubnetId"]
+    twin = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, SubnetId=sub_b,
+                             PrivateIpAddress=SUSPECT_IP)["Instances"][0]["InstanceId"]
+    del lt
+    s.update(vpc=vpc, vpc_b=vpc_b, web=web, db=db, iid=iid, eni2=eni2["NetworkInterfaceId"], eip=eip, vols=vols,
+             key=key, profile_arn=prof["Arn"], tg=tg, asg_iid=asg_iid, dead=dead, twin=twin)
+    return s
+
+
+class TriageTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.range = Range().start()
+        cls.endpoint = cls.range.endpoint
+        cls.s = build_scenario(cls.endpoint)
+        iid = cls.s["iid"]
+        cls.range.post_scenario({
+            "cloudtrail_events": [
+                {"eventVersion": "1.08", "eventTime": "2099-01-01T10:00:00Z", "eventSource": "ec2.amazonaws.com",
+                 "eventName": "StopInstances", "awsRegion": REGION, "eventID": "ev-stop",
+                 "userIdentity": {"type": "IAMUser", "userName": "mallory"}, "sourceIPAddress": "198.51.100.9",
+                 "requestParameters": {"instancesSet": {"items": [{"instanceId": iid}]}}},
+                {"eventVersion": "1.08", "eventTime": "2099-01-01T11:00:00Z", "eventSource": "s3.amazonaws.com",
+                 "eventName": "ListBuckets", "awsRegion": REGION, "eventID": "ev-list",
+                 "userIdentity": {"type": "AssumedRole",
+                                  "arn": f"arn:aws:sts::123456789012:assumed-role/web-role/{iid}"}},
+            ],
+            "ssm_managed_instances": [{"InstanceId": iid, "PingStatus": "Online", "AgentVersion": "3.3.0.0"}],
+        })
+        cls.ec2 = boto3_client("ec2", cls.endpoint)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.range.stop()
+
+    def triage(self, *args, expect=0):
+        proc = run_cordon(["triage", *args, "--endpoint-url", self.endpoint, "--since", "2000-01-01"])
+        self.assertEqual(proc.returncode, expect, proc.stderr)
+        return proc
+
+    def triage_json(self, *args):
+        return json.loads(self.triage(*args, "--output", "json").stdout)
+
+    # --- lookups ------------------------------------------------------------------------------
+
+    def test_lookup_by_each_form_finds_the_suspect(self):
+        iid = self.s["iid"]
+        for target in (iid, self.s["eni2"], "10.0.2.20", self.s["eip"]["PublicIp"]):
+            with self.subTest(target=target):
+                out = self.triage_json(target)
+                self.assertEqual(out["target"]["instance_id"], iid)
+                self.assertFalse(out["target"]["terminated"])
+
+    def test_private_ip_in_two_vpcs_is_ambiguous_and_vpc_narrows_it(self):
+        proc = self.triage(SUSPECT_IP, expect=4)
+        self.assertIn(self.s["iid"], proc.stderr)
+        self.assertIn(self.s["twin"], proc.stderr)
+        self.assertIn("--vpc", proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        self.assertEqual(self.triage_json(SUSPECT_IP, "--vpc", self.s["vpc"])["target"]["instance_id"], self.s["iid"])
+        self.assertEqual(self.triage_json(SUSPECT_IP, "--vpc", self.s["vpc_b"])["target"]["instance_id"],
+                         self.s["twin"])
+
+    def test_unknown_id_and_unmatched_ip_are_not_found(self):
+        proc = self.triage("i-0123456789abcdef0", expect=3)
+        self.assertIn("no instance i-0123456789abcdef0 in us-east-1", proc.stderr)
+        proc = self.triage("192.0.2.77", expect=3)
+        self.assertIn("192.0.2.77", proc.stderr)
+
+    def test_bad_target_and_since_are_usage_errors(self):
+        self.triage("web-1", expect=2)
+        proc = run_cordon(["triage", self.s["iid"], "--since", "yesterday", "--endpoint-url", self.endpoint])
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+
+    def test_terminated_instance_is_found_and_flagged(self):
+        out = self.triage_json(self.s["dead"])
+        self.assertTrue(out["target"]["terminated"])
+        self.assertEqual(out["inventory"]["instance"]["state"], "terminated")
+        self.assertTrue(any("terminated" in f for f in out["findings"]))
+
+    # --- the inventory against boto3's view ---------------------------------------------------
+
+    def test_inventory_matches_boto3(self):
+        s = self.s
+        out = self.triage_json(s["iid"])
+        inv = out["inventory"]
+        want = normalise(self.ec2.describe_instances(InstanceIds=[s["iid"]])["Reservations"][0]["Instances"][0])
+        i = inv["instance"]
+        self.assertEqual(i["id"], want["InstanceId"])
+        self.assertEqual(i["name"], "web-1")
+        self.assertEqual(i["type"], want["InstanceType"])
+        self.assertEqual(i["state"], want["State"]["Name"])
+        self.assertEqual(i["launch_time"], want["LaunchTime"])
+        self.assertEqual(i["image_id"], want["ImageId"])
+        self.assertEqual(i["availability_zone"], want["Placement"]["AvailabilityZone"])
+        self.assertEqual(i["vpc_id"], s["vpc"])
+        self.assertEqual(i["subnet_id"], want["SubnetId"])
+        self.assertEqual(i["key_name"], "ops")
+        self.assertEqual(i["tags"], {t["Key"]: t["Value"] for t in want["Tags"]})
+        self.assertEqual(out["owner"], "Owner=alice")
+        self.assertEqual(out["criticality"], "criticality=high")
+
+        enis = normalise(self.ec2.describe_network_interfaces(
+            Filters=[{"Name": "attachment.instance-id", "Values": [s["iid"]]}])["NetworkInterfaces"])
+        self.assertEqual(len(inv["network_interfaces"]), 2)
+        by_id = {e["NetworkInterfaceId"]: e for e in enis}
+        for got in inv["network_interfaces"]:
+            w = by_id[got["id"]]
+            self.assertEqual(got["attachment_id"], w["Attachment"]["AttachmentId"])
+            self.assertEqual(got["device_index"], w["Attachment"]["DeviceIndex"])
+            self.assertEqual(sorted(g["id"] for g in got["groups"]), sorted(g["GroupId"] for g in w["Groups"]))
+            self.assertEqual([p["address"] for p in got["private_ips"]],
+                             [p["PrivateIpAddress"] for p in w["PrivateIpAddresses"]])
+            self.assertEqual(got["source_dest_check"], w["SourceDestCheck"])
+            self.assertEqual(got["delete_on_termination"], w["Attachment"]["DeleteOnTermination"])
+        second = [e for e in inv["network_interfaces"] if e["id"] == s["eni2"]][0]
+        self.assertEqual(second["device_index"], 1)
+        self.assertEqual([g["id"] for g in second["groups"]], [s["db"]])
+        self.assertEqual(second["public_ip"], s["eip"]["PublicIp"])
+        self.assertEqual(second["eip_allocation_id"], s["eip"]["AllocationId"])
+        self.assertEqual([e["allocation_id"] for e in inv["elastic_ips"]], [s["eip"]["AllocationId"]])
+
+        self.assertEqual([(r["group_id"], r["ports"], r["cidr"]) for r in inv["exposure"]],
+                         [(s["web"], "tcp/22", "0.0.0.0/0")])
+        self.assertTrue(inv["metadata_options"]["imdsv1_allowed"])
+        self.assertIn("IMDSv1 allowed (HttpTokens optional)", out["findings"])
+
+        vols = normalise(self.ec2.describe_volumes(
+            Filters=[{"Name": "attachment.instance-id", "Values": [s["iid"]]}])["Volumes"])
+        self.assertEqual(len(vols), 3)
+        self.assertEqual(sorted(v["id"] for v in inv["volumes"]), sorted(v["VolumeId"] for v in vols))
+        for got in inv["volumes"]:
+            w = [v for v in vols if v["VolumeId"] == got["id"]][0]
+            self.assertEqual(got["encrypted"], w["Encrypted"])
+            self.assertEqual(got["kms_key_id"], w.get("KmsKeyId"))
+            self.assertEqual(got["size_gib"], w["Size"])
+            self.assertEqual(got["device"], w["Attachments"][0]["Device"])
+            self.assertEqual(got["delete_on_termination"], w["Attachments"][0]["DeleteOnTermination"])
+
+        prof = inv["instance_profile"]
+        assoc = self.ec2.describe_iam_instance_profile_associations(
+            Filters=[{"Name": "instance-id", "Values": [s["iid"]]}])["IamInstanceProfileAssociations"]
+        self.assertEqual(prof["arn"], s["profile_arn"])
+        if assoc:
+            self.assertEqual(prof["association_id"], assoc[0]["AssociationId"])
+        self.assertEqual(prof["role"]["name"], "web-role")
+        self.assertEqual([p["name"] for p in prof["role"]["attached_policies"]], ["web-read"])
+        self.assertEqual(prof["role"]["inline_policies"], ["web-inline"])
+
+        self.assertEqual(inv["classic_load_balancers"], ["web-clb"])
+        self.assertEqual([(t["arn"], t["port"]) for t in inv["target_groups"]], [(s["tg"], 8080)])
+        self.assertIsNone(inv["auto_scaling"])
+
+        attrs = self.ec2.describe_instance_attribute(InstanceId=s["iid"], Attribute="disableApiTermination")
+        self.assertEqual(inv["attributes"]["disable_api_termination"], attrs["DisableApiTermination"]["Value"])
+        self.assertEqual(inv["ssm"]["managed"], True)
+        self.assertEqual(inv["ssm"]["ping_status"], "Online")
+
+        events = out["activity"]["cloudtrail"]
+        self.assertEqual([(e["event_id"], e["matched"]) for e in events],
+                         [("ev-list", "session"), ("ev-stop", "resource")])
+        self.assertEqual(events[1]["source_ip"], "198.51.100.9")
+
+    def test_asg_instance_shows_its_group(self):
+        out = self.triage_json(self.s["asg_iid"])
+        a = out["inventory"]["auto_scaling"]
+        self.assertEqual(a["group_name"], "web-asg")
+        self.assertEqual((a["min_size"], a["max_size"], a["desired_capacity"]), (1, 3, 1))
+        self.assertEqual(a["lifecycle_state"], "InService")
+
+    def test_text_output_highlights_findings(self):
+        text = self.triage(self.s["iid"]).stdout
+        self.assertIn("! IMDSv1 allowed", text)
+        self.assertIn("! 0.0.0.0/0 → tcp/22", text)
+        for section in ("Identity", "Network interfaces", "Credentials", "Storage", "CloudTrail"):
+            self.assertIn(section, text)
+
+
+if __name__ == "__main__":
+    unittest.main()
