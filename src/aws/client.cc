@@ -143,6 +143,10 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
         auto parsed = ParseResponse(op, *response);
         if (!parsed) return finish(parsed);
         CustomizeOutput(op, *response, customization, &*parsed);
+        if (call_options.payload_out && !streaming.empty() && !sink_file) {
+          *call_options.payload_out = std::move(response->body);
+          parsed->erase(streaming);
+        }
         if (sink_file) {
           parsed->erase(streaming);
           std::error_code ec;

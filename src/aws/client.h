@@ -51,6 +51,9 @@ struct CallOptions {
   std::string region;       // overrides the client's region for this call
   std::string output_file;  // stream a streaming payload (S3 GetObject Body) to this file
   bool anonymous = false;   // send unsigned (STS AssumeRoleWithWebIdentity)
+  // When set, a streaming payload (S3 GetObject Body) is moved here as raw bytes and left out of
+  // the JSON output. Must outlive the call.
+  std::string* payload_out = nullptr;
 };
 
 class Client {

@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "aws/client_factory.h"
 #include "base/time.h"
+#include "cli/aws_flags.h"
+#include "hunt/athena_engine.h"
 #include "hunt/emit.h"
 #include "hunt/output.h"
 #include "hunt/scanner.h"
@@ -37,7 +40,8 @@ Result<TimePoint> ParseWhen(const std::string& text, bool end_of_day) {
 int RunHunt(int argc, char** argv) {
   CLI::App app{
       "Scan CloudTrail, VPC flow logs, GuardDuty findings and Config items for what one instance did,\n"
-      "and what was done to it. Sources are local files or folders (s3:// is not supported yet).",
+      "and what was done to it. Sources are local files or folders, or s3://bucket/prefix. With\n"
+      "--engine athena the hunt runs as Amazon Athena queries instead (see --emit athena-ddl).",
       "cordon hunt"};
   hunt::Selectors selectors;
   std::string since, until;
@@ -46,6 +50,9 @@ int RunHunt(int argc, char** argv) {
   std::string emit;
   int threads = 0;
   bool quiet = false;
+  std::string engine = "local";
+  hunt::AthenaOptions athena;
+  aws::ClientFlags aws_flags;
   app.add_option("--instance", selectors.instances, "instance id (i-...); repeatable");
   app.add_option("--ip", selectors.ips, "one of the instance's addresses; repeatable");
   app.add_option("--eni", selectors.enis, "network interface id (eni-...); repeatable");
@@ -65,6 +72,14 @@ int RunHunt(int argc, char** argv) {
       ->check(CLI::IsMember({"athena", "athena-ddl", "insights", "spl", "opensearch"}));
   app.add_option("--threads", threads, "workers (default: one per core)")->check(CLI::NonNegativeNumber);
   app.add_flag("--quiet", quiet, "no progress on stderr");
+  app.add_option("--engine", engine, "local (read the logs here) or athena (run the hunt as Athena queries)")
+      ->check(CLI::IsMember({"local", "athena"}));
+  app.add_option("--athena-output", athena.output_location,
+                 "with --engine athena: s3://bucket/prefix/ for Athena's result files");
+  app.add_option("--athena-database", athena.database,
+                 "with --engine athena: the database holding cloudtrail_logs and vpc_flow_logs");
+  app.add_option("--athena-workgroup", athena.workgroup, "with --engine athena: the workgroup (default primary)");
+  AddAwsFlags(app, &aws_flags);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -91,6 +106,31 @@ int RunHunt(int argc, char** argv) {
     return 0;
   }
   if (Status s = hunt::ValidateSelectors(selectors); !s) return PrintError(s.error().message), kExitUsage;
+  Result<hunt::OutputFormat> format = hunt::ParseOutputFormat(output);
+  if (!format) return PrintError(format.error().message), kExitUsage;
+
+  // The AWS client is made only when something needs it: local folders work without credentials.
+  std::shared_ptr<aws::Client> client;
+  auto need_client = [&]() -> Status {
+    if (client) return Ok();
+    Result<std::shared_ptr<aws::Client>> made = aws::MakeClient(aws_flags);
+    if (!made) return MakeError(made.error());
+    client = std::move(*made);
+    return Ok();
+  };
+
+  if (engine == "athena") {
+    if (athena.output_location.rfind("s3://", 0) != 0) {
+      PrintError("--engine athena needs --athena-output s3://bucket/prefix/ for Athena's result files");
+      return kExitUsage;
+    }
+    if (Status s = need_client(); !s) return PrintError(s.error().message), kExitUsage;
+    Result<hunt::HuntResults> results = hunt::RunAthenaHunt(client.get(), selectors, athena);
+    if (!results) return PrintError(results.error().message), kExitError;
+    hunt::WriteResults(*results, selectors, *format, std::cout);
+    std::cout.flush();
+    return hunt::ExitStatus(*results);
+  }
 
   std::vector<hunt::SourceSpec> sources;
   const std::pair<hunt::LogKind, const std::vector<std::string>*> kinds[] = {
@@ -100,7 +140,10 @@ int RunHunt(int argc, char** argv) {
       {hunt::LogKind::kConfig, &config}};
   for (const auto& [kind, paths] : kinds) {
     for (const std::string& path : *paths) {
-      Result<std::unique_ptr<hunt::Source>> source = hunt::OpenSource(path);
+      if (path.rfind("s3://", 0) == 0) {
+        if (Status s = need_client(); !s) return PrintError(s.error().message), kExitUsage;
+      }
+      Result<std::unique_ptr<hunt::Source>> source = hunt::OpenSource(path, client.get());
       if (!source) return PrintError(source.error().message), kExitUsage;
       sources.push_back({kind, std::move(*source)});
     }
@@ -109,9 +152,6 @@ int RunHunt(int argc, char** argv) {
     PrintError("no log sources: give --cloudtrail, --flow-logs, --guardduty or --config (or --emit)");
     return kExitUsage;
   }
-  Result<hunt::OutputFormat> format = hunt::ParseOutputFormat(output);
-  if (!format) return PrintError(format.error().message), kExitUsage;
-
   hunt::ScanOptions options;
   options.threads = threads;
   const bool show_progress = !quiet && isatty(STDERR_FILENO);

@@ -32,7 +32,12 @@ const Json& Obj(const Json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_object() ? *it : kEmpty;
 }
-Json Arr(const Json& j, const char* key) { return j.value(key, Json::array()); }
+// A reference into `j` (so pointers to elements stay valid), or a static empty array.
+const Json& Arr(const Json& j, const char* key) {
+  static const Json kEmpty = Json::array();
+  auto it = j.find(key);
+  return it != j.end() && it->is_array() ? *it : kEmpty;
+}
 
 Json Filter(const std::string& name, Json values) {
   return Json::array({Json{{"Name", name}, {"Values", std::move(values)}}});

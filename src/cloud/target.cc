@@ -95,8 +95,16 @@ Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::st
       if (auto assoc = Lookup(client, "ec2", "DescribeNetworkInterfaces", Filter("association.public-ip", text), region))
         AddEnis(*assoc, "public IP", &m);
       if (auto eips = Lookup(client, "ec2", "DescribeAddresses", Filter("public-ip", text), region)) {
-        for (const Json& a : eips->value("Addresses", Json::array()))
+        Json enis = Json::array();
+        for (const Json& a : eips->value("Addresses", Json::array())) {
           AddMatch(&m, Str(a, "InstanceId"), "Elastic IP " + Str(a, "AllocationId"));
+          // An EIP associated with an ENI (not the instance) may not name the instance.
+          if (Str(a, "InstanceId").empty() && !Str(a, "NetworkInterfaceId").empty())
+            enis.push_back(Str(a, "NetworkInterfaceId"));
+        }
+        if (!enis.empty())
+          if (auto out = Lookup(client, "ec2", "DescribeNetworkInterfaces", Json{{"NetworkInterfaceIds", enis}}, region))
+            AddEnis(*out, "Elastic IP", &m);
       }
       break;
     }

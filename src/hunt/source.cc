@@ -9,13 +9,12 @@
 #include "base/strings.h"
 #include "hunt/byte_buffer.h"
 #include "hunt/date_layout.h"
+#include "hunt/s3_source.h"
 
 namespace cordon::hunt {
-namespace {
-
 namespace fs = std::filesystem;
 
-bool Wanted(const std::string& name, const ListOptions& options) {
+bool WantedName(const std::string& name, const ListOptions& options) {
   for (const std::string& piece : options.exclude) {
     if (name.find(piece) != std::string::npos) return false;
   }
@@ -26,8 +25,6 @@ bool Wanted(const std::string& name, const ListOptions& options) {
   }
   return false;
 }
-
-}  // namespace
 
 Result<std::vector<ObjectInfo>> LocalSource::List(const ListOptions& options) {
   std::error_code ec;
@@ -55,7 +52,7 @@ Result<std::vector<ObjectInfo>> LocalSource::List(const ListOptions& options) {
       continue;
     }
     if (!it->is_regular_file(ec)) continue;
-    if (!Wanted(name, options) || !MayHoldWindow(name, options.since, options.until)) continue;
+    if (!WantedName(name, options) || !MayHoldWindow(name, options.since, options.until)) continue;
     out.push_back({name, static_cast<uint64_t>(it->file_size(ec))});
   }
   std::sort(out.begin(), out.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.name < b.name; });
@@ -81,12 +78,14 @@ Result<std::string> LocalSource::Read(const std::string& name) {
   return out;
 }
 
-Result<std::unique_ptr<Source>> OpenSource(const std::string& spec) {
+Result<std::unique_ptr<Source>> OpenSource(const std::string& spec, aws::Client* client) {
   if (spec.rfind("s3://", 0) == 0) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     spec +
-                         ": S3 sources are not yet supported; copy the objects locally (aws s3 sync) "
-                         "and point cordon hunt at the folder");
+    std::string bucket, prefix;
+    if (Status s = ParseS3Url(spec, &bucket, &prefix); !s) return MakeError(s.error());
+    if (client == nullptr) {
+      return MakeError(ErrorKind::kInvalidArgument, spec + ": S3 sources need an AWS client");
+    }
+    return std::unique_ptr<Source>(std::make_unique<S3Source>(client, std::move(bucket), std::move(prefix)));
   }
   return std::unique_ptr<Source>(std::make_unique<LocalSource>(spec));
 }

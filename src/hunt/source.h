@@ -1,4 +1,4 @@
-// Where log objects come from: a local folder or file now, S3 later, behind one interface.
+// Where log objects come from: a local folder or file, or S3 (s3_source.h), behind one interface.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,10 @@
 
 #include "base/error.h"
 #include "base/time.h"
+
+namespace cordon::aws {
+class Client;
+}  // namespace cordon::aws
 
 namespace cordon::hunt {
 
@@ -57,7 +61,12 @@ class LocalSource : public Source {
   std::string path_;
 };
 
-// A source for the text given on the command line: a path, or s3://... (not supported yet: kInvalidArgument).
-Result<std::unique_ptr<Source>> OpenSource(const std::string& spec);
+// Whether a listed name passes ListOptions' suffixes and exclude (not the date window).
+bool WantedName(const std::string& name, const ListOptions& options);
+
+// A source for the text given on the command line: a path, or s3://bucket/prefix read through `client`
+// (which must outlive the source). An s3:// spec with a null client, or a malformed one, fails
+// (kInvalidArgument); paths never touch the client.
+Result<std::unique_ptr<Source>> OpenSource(const std::string& spec, aws::Client* client = nullptr);
 
 }  // namespace cordon::hunt

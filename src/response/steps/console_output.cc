@@ -1,6 +1,8 @@
 // console-output: saves GetConsoleOutput (decoded from base64) as an evidence file with its SHA-256.
 // The file name carries the first 12 hex digits of the hash, so a rerun that gets the same output
 // finds it recorded, and later output is kept beside it, never over it.
+#include <optional>
+
 #include "base/encoding.h"
 #include "base/hash.h"
 #include "response/live_state.h"

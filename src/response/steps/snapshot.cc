@@ -102,7 +102,7 @@ class SnapshotStep : public Step {
     for (const Json& v : (*now)["volumes"]) {
       std::string vol = Str(v, "volume_id");
       if (!existing.contains(vol)) continue;  // CreateSnapshots skipped it; reported below
-      std::string snap = existing[vol];
+      std::string snap = existing[vol].get<std::string>();
       Json tags = base_tags;
       tags.push_back(Json{{"Key", "cordon:volume"}, {"Value", vol}});
       tags.push_back(Json{{"Key", "cordon:device"}, {"Value", v["device"]}});
