@@ -68,14 +68,14 @@ def main():
 
         # One process per call: `cordon api` vs a python3+boto3 process doing the same call.
         env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-                   AWS_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+                   AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
         m = args.process_calls
         start = time.perf_counter()
         for _ in range(m):
             subprocess.run([str(cordon_bin), "api", "sts", "GetCallerIdentity", "--endpoint-url", url],
                            check=True, capture_output=True, env=env)
         cordon_proc = (time.perf_counter() - start) / m
-        snippet = ("import boto3,json;c=boto3.client('sts',endpoint_url='%s');"
+        snippet = ("import boto3,json;c=boto3.client('sts',endpoint_url='%s',region_name='us-east-1');"
                    "r=c.get_caller_identity();r.pop('ResponseMetadata');print(json.dumps(r))" % url)
         start = time.perf_counter()
         for _ in range(m):

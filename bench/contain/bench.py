@@ -73,8 +73,9 @@ def main() -> int:
           f"{'time ratio':>10} {'call ratio':>10}")
     for r in results:
         c, m = r.get("cordon", {}), r.get("manual", {})
-        tr = f"{m['seconds'] / c['seconds']:.1f}x" if c and m and c["seconds"] else "-"
-        cr = f"{m['calls'] / c['calls']:.2f}x" if c and m and c["calls"] else "-"
+        ok = c and m and c["exit"] == 0 and m["exit"] == 0  # no ratio from a failed run
+        tr = f"{m['seconds'] / c['seconds']:.1f}x" if ok and c["seconds"] else "-"
+        cr = f"{m['calls'] / c['calls']:.2f}x" if ok and c["calls"] else "-"
         print(f"{r['instances']:>9}  {c.get('seconds', '-'):>9} {c.get('calls', '-'):>6} {c.get('exit', '-'):>4}  "
               f"{m.get('seconds', '-'):>9} {m.get('calls', '-'):>6} {m.get('exit', '-'):>4}  {tr:>10} {cr:>10}")
     print("(ratios: manual / cordon; > 1 means cordon is faster or makes fewer calls)")

@@ -196,7 +196,7 @@ TEST_F(ClientTest, ThrottlingIsRetriedWithBackoffAndAudited) {
 }
 
 TEST_F(ClientTest, NetworkErrorsGiveUpAfterMaxAttempts) {
-  for (int i = 0; i < 5; ++i) transport_->EnqueueError(Error{ErrorKind::kNetwork, "cannot connect to h:1: refused"});
+  for (int i = 0; i < 5; ++i) transport_->EnqueueError(Error{ErrorKind::kNetwork, "cannot connect to h:1: refused", {}, 0, {}});
   auto out = client_->Call("sts", "GetCallerIdentity", {});
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, ErrorKind::kNetwork);

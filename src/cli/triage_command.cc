@@ -1,10 +1,9 @@
 #include "cli/triage_command.h"
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "base/thread_pool.h"
 #include "base/time.h"
@@ -24,7 +23,8 @@ Result<TimePoint> ParseSince(const std::string& text, TimePoint now) {
   if (text.size() >= 2) {
     char unit = text.back();
     std::string num = text.substr(0, text.size() - 1);
-    if ((unit == 'd' || unit == 'h' || unit == 'm') && num.find_first_not_of("0123456789") == std::string::npos) {
+    if ((unit == 'd' || unit == 'h' || unit == 'm') &&
+        num.find_first_not_of("0123456789") == std::string::npos) {
       long n = std::stol(num);
       long minutes = unit == 'd' ? n * 1440 : unit == 'h' ? n * 60 : n;
       return now - std::chrono::minutes(minutes);
@@ -33,7 +33,8 @@ Result<TimePoint> ParseSince(const std::string& text, TimePoint now) {
   if (text.size() == 10 && text[4] == '-' && text[7] == '-')
     if (auto t = ParseTimestamp(text + "T00:00:00Z")) return *t;
   if (auto t = ParseTimestamp(text)) return *t;
-  return MakeError(ErrorKind::kInvalidArgument, "cannot read --since '" + text + "' (use 7d, 12h, 2026-01-31 or 2026-01-31T10:00:00Z)");
+  return MakeError(ErrorKind::kInvalidArgument,
+                   "cannot read --since '" + text + "' (use 7d, 12h, 2026-01-31 or 2026-01-31T10:00:00Z)");
 }
 
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
@@ -55,8 +56,9 @@ std::string Join(const std::vector<std::string>& v, const char* sep = ", ") {
 void PrintText(const cloud::InstanceInventory& inv, const cloud::Activity& act, const std::string& owner,
                const std::string& criticality) {
   const auto& i = inv.instance;
-  std::printf("%s%s  %s  (%s, found by %s)\n", i.id.c_str(), i.name.empty() ? "" : (" \"" + i.name + "\"").c_str(),
-              i.state.c_str(), inv.target.region.c_str(), inv.target.matched_by.c_str());
+  std::printf("%s%s  %s  (%s, found by %s)\n", i.id.c_str(),
+              i.name.empty() ? "" : (" \"" + i.name + "\"").c_str(), i.state.c_str(),
+              inv.target.region.c_str(), inv.target.matched_by.c_str());
 
   auto findings = cloud::Findings(inv);
   Section("Findings");
@@ -94,7 +96,8 @@ void PrintText(const cloud::InstanceInventory& inv, const cloud::Activity& act, 
     Row("  source/dest check", n.source_dest_check ? "on" : "off");
     Row("  delete on termination", YesNo(n.delete_on_termination));
   }
-  if (!inv.elastic_ips.error.empty()) Row("Elastic IPs", "(could not be read: " + inv.elastic_ips.error + ")");
+  if (!inv.elastic_ips.error.empty())
+    Row("Elastic IPs", "(could not be read: " + inv.elastic_ips.error + ")");
   for (const auto& e : inv.elastic_ips.items)
     Row("Elastic IP " + e.public_ip, OrDash(e.allocation_id) + " on " + OrDash(e.network_interface_id) + " " +
                                          OrDash(e.private_ip) + " (" + OrDash(e.association_id) + ")");
@@ -103,7 +106,8 @@ void PrintText(const cloud::InstanceInventory& inv, const cloud::Activity& act, 
   if (!inv.exposure.error.empty()) Failed(inv.exposure.error);
   if (inv.exposure.items.empty() && inv.exposure.error.empty()) Line("no rule open to 0.0.0.0/0 or ::/0");
   for (const auto& r : inv.exposure.items)
-    std::printf("  ! %s → %s  (%s %s)\n", r.cidr.c_str(), r.PortText().c_str(), r.group_id.c_str(), r.group_name.c_str());
+    std::printf("  ! %s → %s  (%s %s)\n", r.cidr.c_str(), r.PortText().c_str(), r.group_id.c_str(),
+                r.group_name.c_str());
 
   Section("Auto Scaling and load balancers");
   const auto& a = inv.auto_scaling;
@@ -120,8 +124,10 @@ void PrintText(const cloud::InstanceInventory& inv, const cloud::Activity& act, 
   if (!inv.classic_load_balancers.error.empty())
     Row("classic ELBs", "(could not be read: " + inv.classic_load_balancers.error + ")");
   else
-    Row("classic ELBs", inv.classic_load_balancers.items.empty() ? "none" : Join(inv.classic_load_balancers.items));
-  if (!inv.target_groups.error.empty()) Row("target groups", "(could not be read: " + inv.target_groups.error + ")");
+    Row("classic ELBs",
+        inv.classic_load_balancers.items.empty() ? "none" : Join(inv.classic_load_balancers.items));
+  if (!inv.target_groups.error.empty())
+    Row("target groups", "(could not be read: " + inv.target_groups.error + ")");
   if (inv.target_groups.items.empty() && inv.target_groups.error.empty()) Row("target groups", "none");
   for (const auto& t : inv.target_groups.items)
     Row("target group " + t.name, "port " + std::to_string(t.port) + ", " + OrDash(t.health_state));
@@ -129,8 +135,10 @@ void PrintText(const cloud::InstanceInventory& inv, const cloud::Activity& act, 
   Section("Credentials");
   const auto& p = inv.instance_profile;
   if (p.profile_arn.empty()) {
-    if (!p.error.empty()) Failed(p.error);
-    else Line("no instance profile");
+    if (!p.error.empty())
+      Failed(p.error);
+    else
+      Line("no instance profile");
   } else {
     Row("instance profile", p.profile_arn);
     Row("  association", OrDash(p.association_id) + " (" + OrDash(p.association_state) + ")");
@@ -149,14 +157,18 @@ void PrintText(const cloud::InstanceInventory& inv, const cloud::Activity& act, 
   if (!inv.volumes.error.empty()) Failed(inv.volumes.error);
   for (const auto& v : inv.volumes.items)
     Row(v.id, OrDash(v.device) + "  " + std::to_string(v.size_gib) + " GiB " + OrDash(v.type) + ", " +
-                  (v.encrypted ? "encrypted" + (v.kms_key_id.empty() ? "" : " (" + v.kms_key_id + ")") : "not encrypted") +
+                  (v.encrypted ? "encrypted" + (v.kms_key_id.empty() ? "" : " (" + v.kms_key_id + ")")
+                               : "not encrypted") +
                   ", delete on termination " + YesNo(v.delete_on_termination));
   const auto& st = inv.instance_store;
-  if (!st.error.empty()) Row("instance store", "(could not be read: " + st.error + ")");
+  if (!st.error.empty())
+    Row("instance store", "(could not be read: " + st.error + ")");
   else if (st.supported || !st.devices.empty())
-    Row("instance store", std::to_string(st.total_gib) + " GiB" + (st.devices.empty() ? "" : ", " + Join(st.devices)) +
+    Row("instance store", std::to_string(st.total_gib) + " GiB" +
+                              (st.devices.empty() ? "" : ", " + Join(st.devices)) +
                               " (cannot be snapshotted)");
-  else Row("instance store", "none");
+  else
+    Row("instance store", "none");
 
   Section("Protection and metadata");
   const auto& at = inv.attributes;
@@ -170,41 +182,54 @@ void PrintText(const cloud::InstanceInventory& inv, const cloud::Activity& act, 
   const auto& md = inv.metadata_options;
   Row("IMDS", "tokens " + OrDash(md.http_tokens) + ", endpoint " + OrDash(md.http_endpoint) + ", hop limit " +
                   std::to_string(md.hop_limit) + (md.imdsv1_allowed() ? "  ! IMDSv1 allowed" : ""));
-  if (!inv.ssm.error.empty()) Row("SSM", "(could not be read: " + inv.ssm.error + ")");
-  else if (!inv.ssm.managed) Row("SSM", "not managed");
-  else Row("SSM", "managed, " + OrDash(inv.ssm.ping_status) + ", agent " + OrDash(inv.ssm.agent_version) +
-                      ", last ping " + OrDash(inv.ssm.last_ping));
+  if (!inv.ssm.error.empty())
+    Row("SSM", "(could not be read: " + inv.ssm.error + ")");
+  else if (!inv.ssm.managed)
+    Row("SSM", "not managed");
+  else
+    Row("SSM", "managed, " + OrDash(inv.ssm.ping_status) + ", agent " + OrDash(inv.ssm.agent_version) +
+                   ", last ping " + OrDash(inv.ssm.last_ping));
 
   Section(("CloudTrail management events since " + act.since).c_str());
-  if (!act.cloudtrail_error.empty()) Failed(act.cloudtrail_error);
-  else if (act.cloudtrail.empty()) Line("none");
+  if (!act.cloudtrail_error.empty())
+    Failed(act.cloudtrail_error);
+  else if (act.cloudtrail.empty())
+    Line("none");
   for (const auto& e : act.cloudtrail)
     std::printf("  %-25s %-32s %-24s %s%s\n", e.time.c_str(), e.name.c_str(), OrDash(e.username).c_str(),
-                e.matched == "session" ? "(its role session)" : "", e.error_code.empty() ? "" : (" " + e.error_code).c_str());
+                e.matched == "session" ? "(its role session)" : "",
+                e.error_code.empty() ? "" : (" " + e.error_code).c_str());
 
   Section("AWS Config history");
-  if (!act.config_error.empty()) Failed(act.config_error);
-  else if (!act.config_recorder) Line("no configuration recorder in " + inv.target.region);
-  else if (act.config.empty()) Line("no configuration items since " + act.since);
+  if (!act.config_error.empty())
+    Failed(act.config_error);
+  else if (!act.config_recorder)
+    Line("no configuration recorder in " + inv.target.region);
+  else if (act.config.empty())
+    Line("no configuration items since " + act.since);
   for (const auto& c : act.config) Row(c.capture_time, c.status);
 }
 
 }  // namespace
 
 int RunTriage(int argc, char** argv) {
-  CLI::App app{"Read-only triage of one instance: identity, owner, network exposure, Auto Scaling and load\n"
-               "balancer memberships, credentials, storage, protections, SSM and recent activity.",
-               "cordon triage"};
+  CLI::App app{
+      "Read-only triage of one instance: identity, owner, network exposure, Auto Scaling and load\n"
+      "balancer memberships, credentials, storage, protections, SSM and recent activity.",
+      "cordon triage"};
   std::string target_text, vpc, since = "7d", output = "text";
   std::string owner_tags = "owner,team,contact", criticality_tags = "criticality,env,environment";
   bool all_regions = false;
   aws::ClientFlags flags;
-  app.add_option("target", target_text, "instance id (i-...), private or public IP, or ENI id (eni-...)")->required();
+  app.add_option("target", target_text, "instance id (i-...), private or public IP, or ENI id (eni-...)")
+      ->required();
   app.add_flag("--all-regions", all_regions, "search every enabled region (concurrently)");
   app.add_option("--vpc", vpc, "only instances in this VPC (narrows an IP used in several VPCs)");
-  app.add_option("--since", since, "CloudTrail/Config window start: 7d, 12h, 2026-01-31, or an ISO time (default 7d)");
+  app.add_option("--since", since,
+                 "CloudTrail/Config window start: 7d, 12h, 2026-01-31, or an ISO time (default 7d)");
   app.add_option("--owner-tags", owner_tags, "tag keys naming the owner, in order of preference");
-  app.add_option("--criticality-tags", criticality_tags, "tag keys naming the criticality, in order of preference");
+  app.add_option("--criticality-tags", criticality_tags,
+                 "tag keys naming the criticality, in order of preference");
   app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   AddAwsFlags(app, &flags);
   try {
@@ -239,8 +264,10 @@ int RunTriage(int argc, char** argv) {
   Result<cloud::InstanceInventory> inv = MakeError(ErrorKind::kInternal, "not collected");
   cloud::Activity activity;
   ParallelFor(2, 2, [&](size_t i) {
-    if (i == 0) inv = cloud::CollectInventory(**client, *target);
-    else activity = cloud::CollectActivity(**client, *target, *since_time);
+    if (i == 0)
+      inv = cloud::CollectInventory(**client, *target);
+    else
+      activity = cloud::CollectActivity(**client, *target, *since_time);
   });
   if (!inv) return ReportError(inv.error());
 

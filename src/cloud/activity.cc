@@ -45,7 +45,8 @@ Activity CollectActivity(aws::Client& client, const ResolvedTarget& target, Time
   a.since = FormatIso8601(since);
   std::set<std::string> seen;
   for (const char* key : {"ResourceName", "Username"}) {
-    Json input{{"LookupAttributes", Json::array({Json{{"AttributeKey", key}, {"AttributeValue", target.instance_id}}})},
+    Json input{{"LookupAttributes",
+                Json::array({Json{{"AttributeKey", key}, {"AttributeValue", target.instance_id}}})},
                {"StartTime", a.since}};
     auto out = client.CallAll("cloudtrail", "LookupEvents", input, options);
     if (!out) {

@@ -31,7 +31,8 @@ std::vector<OpenRule> FindOpenRules(const Json& out) {
       base.group_id = g.value("GroupId", "");
       base.group_name = g.value("GroupName", "");
       base.protocol = ProtocolName(perm.value("IpProtocol", "-1"));
-      if (perm.contains("FromPort") && perm["FromPort"].is_number()) base.from_port = perm["FromPort"].get<int>();
+      if (perm.contains("FromPort") && perm["FromPort"].is_number())
+        base.from_port = perm["FromPort"].get<int>();
       if (perm.contains("ToPort") && perm["ToPort"].is_number()) base.to_port = perm["ToPort"].get<int>();
       for (const Json& r : perm.value("IpRanges", Json::array()))
         if (r.value("CidrIp", "") == "0.0.0.0/0") {
@@ -51,8 +52,8 @@ std::vector<OpenRule> FindOpenRules(const Json& out) {
 }
 
 Json ToJson(const OpenRule& r) {
-  return Json{{"group_id", r.group_id}, {"group_name", r.group_name}, {"protocol", r.protocol},
-              {"from_port", r.from_port}, {"to_port", r.to_port},   {"cidr", r.cidr},
+  return Json{{"group_id", r.group_id},   {"group_name", r.group_name}, {"protocol", r.protocol},
+              {"from_port", r.from_port}, {"to_port", r.to_port},       {"cidr", r.cidr},
               {"ports", r.PortText()}};
 }
 

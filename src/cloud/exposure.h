@@ -15,7 +15,7 @@ struct OpenRule {
   std::string protocol;  // "tcp", "udp", "icmp", "icmpv6", "all", or a protocol number
   int from_port = -1;    // -1 with "all": every port
   int to_port = -1;
-  std::string cidr;      // "0.0.0.0/0" or "::/0"
+  std::string cidr;  // "0.0.0.0/0" or "::/0"
 
   // "tcp/22", "tcp/8000-8100", "all traffic", "icmp".
   std::string PortText() const;

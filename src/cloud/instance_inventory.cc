@@ -117,7 +117,8 @@ void ReadNetwork(Collector& c, InstanceInventory* inv) {
     n.allocation_id = Str(assoc, "AllocationId");
     n.association_id = Str(assoc, "AssociationId");
     for (const Json& p : Arr(e, "PrivateIpAddresses"))
-      n.private_ips.push_back({Str(p, "PrivateIpAddress"), Bool(p, "Primary"), Str(Obj(p, "Association"), "PublicIp")});
+      n.private_ips.push_back(
+          {Str(p, "PrivateIpAddress"), Bool(p, "Primary"), Str(Obj(p, "Association"), "PublicIp")});
     if (n.private_ips.empty() && e.contains("PrivateIpAddress"))
       n.private_ips.push_back({Str(e, "PrivateIpAddress"), true, n.public_ip});
     for (const Json& a : Arr(e, "Ipv6Addresses")) n.ipv6_addresses.push_back(Str(a, "Ipv6Address"));
@@ -128,21 +129,25 @@ void ReadNetwork(Collector& c, InstanceInventory* inv) {
     eni_ids.push_back(n.id);
     inv->network_interfaces.items.push_back(std::move(n));
   }
-  std::sort(inv->network_interfaces.items.begin(), inv->network_interfaces.items.end(),
-            [](const NetworkInterface& a, const NetworkInterface& b) { return a.device_index < b.device_index; });
+  std::sort(
+      inv->network_interfaces.items.begin(), inv->network_interfaces.items.end(),
+      [](const NetworkInterface& a, const NetworkInterface& b) { return a.device_index < b.device_index; });
 
   if (!eni_ids.empty()) {
-    auto eips = c.Call("ec2", "DescribeAddresses", Json{{"Filters", Filter("network-interface-id", eni_ids)}});
+    auto eips =
+        c.Call("ec2", "DescribeAddresses", Json{{"Filters", Filter("network-interface-id", eni_ids)}});
     if (!eips) {
       inv->elastic_ips.error = eips.error().ToString();
     } else {
       for (const Json& a : Arr(*eips, "Addresses"))
         inv->elastic_ips.items.push_back({Str(a, "PublicIp"), Str(a, "AllocationId"), Str(a, "AssociationId"),
-                                          Str(a, "NetworkInterfaceId"), Str(a, "PrivateIpAddress"), Str(a, "Domain")});
+                                          Str(a, "NetworkInterfaceId"), Str(a, "PrivateIpAddress"),
+                                          Str(a, "Domain")});
       // Fill the allocation of ENIs whose association did not name it.
       for (auto& n : inv->network_interfaces.items)
         for (const auto& e : inv->elastic_ips.items)
-          if (e.network_interface_id == n.id && e.private_ip == (n.private_ips.empty() ? "" : n.private_ips[0].address) &&
+          if (e.network_interface_id == n.id &&
+              e.private_ip == (n.private_ips.empty() ? "" : n.private_ips[0].address) &&
               n.allocation_id.empty()) {
             n.allocation_id = e.allocation_id;
             if (n.association_id.empty()) n.association_id = e.association_id;
@@ -190,7 +195,8 @@ void ReadVolumes(Collector& c, InstanceInventory* inv) {
 }
 
 void ReadInstanceStore(Collector& c, InstanceInventory* inv) {
-  auto types = c.Call("ec2", "DescribeInstanceTypes", Json{{"InstanceTypes", Json::array({inv->instance.type})}});
+  auto types =
+      c.Call("ec2", "DescribeInstanceTypes", Json{{"InstanceTypes", Json::array({inv->instance.type})}});
   if (!types) {
     inv->instance_store.error = types.error().ToString();
   } else {
@@ -211,7 +217,8 @@ void ReadInstanceStore(Collector& c, InstanceInventory* inv) {
 
 void ReadAutoScaling(Collector& c, InstanceInventory* inv) {
   AutoScalingMembership& asg = inv->auto_scaling;
-  auto out = c.Call("autoscaling", "DescribeAutoScalingInstances", Json{{"InstanceIds", Json::array({inv->instance.id})}});
+  auto out = c.Call("autoscaling", "DescribeAutoScalingInstances",
+                    Json{{"InstanceIds", Json::array({inv->instance.id})}});
   if (!out) {
     asg.error = out.error().ToString();
     return;
@@ -250,7 +257,8 @@ void ReadClassicLbs(Collector& c, InstanceInventory* inv) {
   }
   for (const Json& lb : Arr(*out, "LoadBalancerDescriptions"))
     for (const Json& i : Arr(lb, "Instances"))
-      if (Str(i, "InstanceId") == inv->instance.id) inv->classic_load_balancers.items.push_back(Str(lb, "LoadBalancerName"));
+      if (Str(i, "InstanceId") == inv->instance.id)
+        inv->classic_load_balancers.items.push_back(Str(lb, "LoadBalancerName"));
   std::sort(inv->classic_load_balancers.items.begin(), inv->classic_load_balancers.items.end());
 }
 
@@ -265,7 +273,8 @@ void ReadTargetGroups(Collector& c, const std::set<std::string>& own_ips, Instan
   for (const Json& tg : Arr(*out, "TargetGroups")) {
     std::string type = Str(tg, "TargetType");
     if (type != "instance" && type != "ip" && !type.empty()) continue;
-    auto health = c.Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", Str(tg, "TargetGroupArn")}});
+    auto health =
+        c.Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", Str(tg, "TargetGroupArn")}});
     if (!health) {
       // Keep what the other groups said; the part says it is incomplete.
       inv->target_groups.error = Str(tg, "TargetGroupName") + ": " + health.error().ToString();
@@ -312,7 +321,8 @@ void ReadRole(Collector& c, InstanceProfile* p) {
   if (!inline_policies) {
     p->role_error = inline_policies.error().ToString();
   } else {
-    for (const Json& n : Arr(*inline_policies, "PolicyNames")) p->inline_policies.push_back(n.get<std::string>());
+    for (const Json& n : Arr(*inline_policies, "PolicyNames"))
+      p->inline_policies.push_back(n.get<std::string>());
   }
 }
 
@@ -338,7 +348,8 @@ void ReadInstanceProfile(Collector& c, InstanceInventory* inv) {
 void ReadAttributes(Collector& c, InstanceInventory* inv) {
   Attributes& a = inv->attributes;
   auto read = [&](const char* attribute, const char* field) -> Result<Json> {
-    auto out = c.Call("ec2", "DescribeInstanceAttribute", Json{{"InstanceId", inv->instance.id}, {"Attribute", attribute}});
+    auto out = c.Call("ec2", "DescribeInstanceAttribute",
+                      Json{{"InstanceId", inv->instance.id}, {"Attribute", attribute}});
     if (!out) return out;
     return Obj(*out, field).value("Value", Json());
   };
@@ -360,8 +371,10 @@ void ReadAttributes(Collector& c, InstanceInventory* inv) {
 }
 
 void ReadSsm(Collector& c, InstanceInventory* inv) {
-  auto out = c.Call("ssm", "DescribeInstanceInformation",
-                    Json{{"Filters", Json::array({Json{{"Key", "InstanceIds"}, {"Values", Json::array({inv->instance.id})}}})}});
+  auto out = c.Call(
+      "ssm", "DescribeInstanceInformation",
+      Json{{"Filters",
+            Json::array({Json{{"Key", "InstanceIds"}, {"Values", Json::array({inv->instance.id})}}})}});
   if (!out) {
     inv->ssm.error = out.error().ToString();
     return;
@@ -393,7 +406,8 @@ Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTa
   for (const Json& r : Arr(*out, "Reservations"))
     for (const Json& i : Arr(r, "Instances"))
       if (Str(i, "InstanceId") == target.instance_id) instance = &i;
-  if (instance == nullptr) return MakeError(ErrorKind::kNotFound, "no instance " + target.instance_id + " in " + target.region);
+  if (instance == nullptr)
+    return MakeError(ErrorKind::kNotFound, "no instance " + target.instance_id + " in " + target.region);
   ReadInstance(*instance, &inv);
 
   std::set<std::string> own_ips;

@@ -107,24 +107,29 @@ Json ToJson(const InstanceInventory& inv) {
   } else if (!a.member) {
     j["auto_scaling"] = nullptr;
   } else {
-    j["auto_scaling"] = Json{{"group_name", a.group_name},
-                             {"lifecycle_state", Str(a.lifecycle_state)},
-                             {"health_status", Str(a.health_status)},
-                             {"protected_from_scale_in", a.protected_from_scale_in},
-                             {"launch_template", Str(a.launch_template)},
-                             {"launch_configuration", Str(a.launch_configuration)},
-                             {"min_size", a.min_size},
-                             {"max_size", a.max_size},
-                             {"desired_capacity", a.desired_capacity},
-                             {"new_instances_protected_from_scale_in", a.new_instances_protected_from_scale_in},
-                             {"load_balancer_names", a.load_balancer_names},
-                             {"target_group_arns", a.target_group_arns}};
+    j["auto_scaling"] =
+        Json{{"group_name", a.group_name},
+             {"lifecycle_state", Str(a.lifecycle_state)},
+             {"health_status", Str(a.health_status)},
+             {"protected_from_scale_in", a.protected_from_scale_in},
+             {"launch_template", Str(a.launch_template)},
+             {"launch_configuration", Str(a.launch_configuration)},
+             {"min_size", a.min_size},
+             {"max_size", a.max_size},
+             {"desired_capacity", a.desired_capacity},
+             {"new_instances_protected_from_scale_in", a.new_instances_protected_from_scale_in},
+             {"load_balancer_names", a.load_balancer_names},
+             {"target_group_arns", a.target_group_arns}};
   }
-  j["classic_load_balancers"] = ListJson(inv.classic_load_balancers, [](const std::string& n) { return Json(n); });
+  j["classic_load_balancers"] =
+      ListJson(inv.classic_load_balancers, [](const std::string& n) { return Json(n); });
   j["target_groups"] = ListJson(inv.target_groups, [](const TargetGroupMembership& m) {
-    return Json{{"arn", m.arn},           {"name", m.name},
-                {"target_type", m.target_type}, {"port", m.port},
-                {"availability_zone", Str(m.availability_zone)}, {"health_state", Str(m.health_state)}};
+    return Json{{"arn", m.arn},
+                {"name", m.name},
+                {"target_type", m.target_type},
+                {"port", m.port},
+                {"availability_zone", Str(m.availability_zone)},
+                {"health_state", Str(m.health_state)}};
   });
 
   const InstanceProfile& p = inv.instance_profile;
@@ -135,10 +140,11 @@ Json ToJson(const InstanceInventory& inv) {
   } else {
     Json attached = Json::array();
     for (const auto& ap : p.attached_policies) attached.push_back(Json{{"name", ap.name}, {"arn", ap.arn}});
-    Json role = p.role_error.empty()
-                    ? Json{{"name", Str(p.role_name)}, {"arn", Str(p.role_arn)}, {"attached_policies", attached},
-                           {"inline_policies", p.inline_policies}}
-                    : Json{{"error", p.role_error}};
+    Json role = p.role_error.empty() ? Json{{"name", Str(p.role_name)},
+                                            {"arn", Str(p.role_arn)},
+                                            {"attached_policies", attached},
+                                            {"inline_policies", p.inline_policies}}
+                                     : Json{{"error", p.role_error}};
     j["instance_profile"] = Json{{"association_id", Str(p.association_id)},
                                  {"association_state", Str(p.association_state)},
                                  {"arn", p.profile_arn},

@@ -41,9 +41,9 @@ TEST(InventoryJson, FailedPartsAreRecordedInPlace) {
 
 TEST(InventoryJson, StableKeysEvenWhenEmpty) {
   Json a = ToJson(InstanceInventory{});
-  for (const char* key : {"instance", "metadata_options", "attributes", "network_interfaces", "elastic_ips", "exposure",
-                          "auto_scaling", "classic_load_balancers", "target_groups", "instance_profile", "volumes",
-                          "instance_store", "ssm"})
+  for (const char* key : {"instance", "metadata_options", "attributes", "network_interfaces", "elastic_ips",
+                          "exposure", "auto_scaling", "classic_load_balancers", "target_groups",
+                          "instance_profile", "volumes", "instance_store", "ssm"})
     EXPECT_TRUE(a.contains(key)) << key;
 }
 

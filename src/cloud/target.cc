@@ -18,7 +18,8 @@ bool IsHexId(const std::string& text, std::string_view prefix) {
   if (!StartsWith(text, prefix)) return false;
   std::string_view rest = std::string_view(text).substr(prefix.size());
   if (rest.size() != 8 && rest.size() != 17) return false;
-  return std::all_of(rest.begin(), rest.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  return std::all_of(rest.begin(), rest.end(),
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
 bool IsIp(const std::string& text) {
@@ -57,17 +58,20 @@ void AddEnis(const Json& out, const std::string& how, Matches* m) {
 }
 
 // A lookup whose NotFound means "not here", and whose other failures are fatal for the region.
-Result<Json> Lookup(aws::Client& client, const char* service, const char* op, Json input, const std::string& region) {
+Result<Json> Lookup(aws::Client& client, const char* service, const char* op, Json input,
+                    const std::string& region) {
   auto out = client.CallAll(service, op, std::move(input), aws::CallOptions{region, {}, false});
   if (!out && out.error().kind == ErrorKind::kNotFound) return Json::object();
   return out;
 }
 
-Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::string& text, const std::string& region) {
+Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::string& text,
+                             const std::string& region) {
   Matches m;
   switch (kind) {
     case TargetKind::kInstanceId: {
-      auto out = Lookup(client, "ec2", "DescribeInstances", Json{{"InstanceIds", Json::array({text})}}, region);
+      auto out =
+          Lookup(client, "ec2", "DescribeInstances", Json{{"InstanceIds", Json::array({text})}}, region);
       if (!out) return tl::unexpected(out.error());
       AddInstances(*out, "instance id", &m);
       break;
@@ -81,7 +85,8 @@ Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::st
     }
     case TargetKind::kIpAddress: {
       // Primary and secondary private IPs of every ENI (not only the instance's primary one).
-      auto enis = Lookup(client, "ec2", "DescribeNetworkInterfaces", Filter("addresses.private-ip-address", text), region);
+      auto enis = Lookup(client, "ec2", "DescribeNetworkInterfaces",
+                         Filter("addresses.private-ip-address", text), region);
       if (!enis) return tl::unexpected(enis.error());
       AddEnis(*enis, "private IP", &m);
       auto priv = Lookup(client, "ec2", "DescribeInstances", Filter("private-ip-address", text), region);
@@ -92,7 +97,8 @@ Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::st
       AddInstances(*pub, "public IP", &m);
       // Public IPs of secondary ENIs. Best effort: some emulators lack the filter, and the Elastic
       // IP lookup below covers associated EIPs anyway.
-      if (auto assoc = Lookup(client, "ec2", "DescribeNetworkInterfaces", Filter("association.public-ip", text), region))
+      if (auto assoc = Lookup(client, "ec2", "DescribeNetworkInterfaces",
+                              Filter("association.public-ip", text), region))
         AddEnis(*assoc, "public IP", &m);
       if (auto eips = Lookup(client, "ec2", "DescribeAddresses", Filter("public-ip", text), region)) {
         Json enis = Json::array();
@@ -103,7 +109,8 @@ Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::st
             enis.push_back(Str(a, "NetworkInterfaceId"));
         }
         if (!enis.empty())
-          if (auto out = Lookup(client, "ec2", "DescribeNetworkInterfaces", Json{{"NetworkInterfaceIds", enis}}, region))
+          if (auto out = Lookup(client, "ec2", "DescribeNetworkInterfaces",
+                                Json{{"NetworkInterfaceIds", enis}}, region))
             AddEnis(*out, "Elastic IP", &m);
       }
       break;
@@ -113,7 +120,8 @@ Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::st
 }
 
 std::string Describe(const ResolvedTarget& t) {
-  std::string s = t.instance_id + " in " + t.region + ", " + (t.vpc_id.empty() ? "no VPC" : t.vpc_id) + ", " + t.state;
+  std::string s =
+      t.instance_id + " in " + t.region + ", " + (t.vpc_id.empty() ? "no VPC" : t.vpc_id) + ", " + t.state;
   return s + " (" + t.matched_by + ")";
 }
 
@@ -129,8 +137,9 @@ Result<TargetKind> ClassifyTarget(const std::string& text) {
   if (IsHexId(text, "i-")) return TargetKind::kInstanceId;
   if (IsHexId(text, "eni-")) return TargetKind::kEniId;
   if (IsIp(text)) return TargetKind::kIpAddress;
-  return MakeError(ErrorKind::kInvalidArgument,
-                   "'" + text + "' is not an instance id (i-0123456789abcdef0), an ENI id (eni-...) or an IP address");
+  return MakeError(
+      ErrorKind::kInvalidArgument,
+      "'" + text + "' is not an instance id (i-0123456789abcdef0), an ENI id (eni-...) or an IP address");
 }
 
 Result<std::vector<std::string>> ListRegions(aws::Client& client) {
@@ -197,11 +206,13 @@ Result<ResolvedTarget> ResolveTarget(aws::Client& client, const TargetQuery& que
   if (found->empty()) {
     auto kind = ClassifyTarget(query.text);
     std::string what = *kind == TargetKind::kInstanceId ? "no instance " + query.text
-                       : *kind == TargetKind::kEniId    ? "no network interface " + query.text + " attached to an instance"
-                                                        : "no instance with the IP address " + query.text;
+                       : *kind == TargetKind::kEniId
+                           ? "no network interface " + query.text + " attached to an instance"
+                           : "no instance with the IP address " + query.text;
     if (!query.vpc_id.empty()) what += " in " + query.vpc_id;
-    return MakeError(ErrorKind::kNotFound, what + " in " + RegionList(regions) +
-                                               (query.regions.size() > 1 ? "" : " (--all-regions searches every region)"));
+    return MakeError(ErrorKind::kNotFound,
+                     what + " in " + RegionList(regions) +
+                         (query.regions.size() > 1 ? "" : " (--all-regions searches every region)"));
   }
   if (found->size() > 1) {
     std::string msg = query.text + " matches " + std::to_string(found->size()) + " instances:";

@@ -23,8 +23,8 @@ struct ResolvedTarget {
   std::string instance_id;
   std::string region;
   std::string vpc_id;
-  std::string state;      // running, stopped, terminated...
-  std::string matched_by; // e.g. "private IP of eni-0abc", "public IP", "instance id"
+  std::string state;       // running, stopped, terminated...
+  std::string matched_by;  // e.g. "private IP of eni-0abc", "public IP", "instance id"
 
   // A terminated instance is still found (its record lingers for about an hour) so triage can say
   // so; containment refuses it.

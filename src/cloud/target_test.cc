@@ -10,9 +10,7 @@ TEST(ClassifyTarget, InstanceIds) {
   EXPECT_EQ(*ClassifyTarget("i-1234abcd"), TargetKind::kInstanceId);
 }
 
-TEST(ClassifyTarget, EniIds) {
-  EXPECT_EQ(*ClassifyTarget("eni-0123456789abcdef0"), TargetKind::kEniId);
-}
+TEST(ClassifyTarget, EniIds) { EXPECT_EQ(*ClassifyTarget("eni-0123456789abcdef0"), TargetKind::kEniId); }
 
 TEST(ClassifyTarget, Addresses) {
   EXPECT_EQ(*ClassifyTarget("10.0.3.8"), TargetKind::kIpAddress);

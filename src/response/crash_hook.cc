@@ -2,34 +2,24 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
 namespace cordon::response {
 namespace {
 
-long EnvNumber(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? 0 : std::strtol(v, nullptr, 10);
+void Maybe(const char* env, int position) {
+  const char* v = std::getenv(env);
+  if (v == nullptr || position <= 0) return;
+  if (std::strtol(v, nullptr, 10) != position) return;
+  std::fprintf(stderr, "cordon: %s=%d: exiting as if killed\n", env, position);
+  std::fflush(stderr);
+  _exit(137);
 }
-
-void Maybe(const char* env, std::atomic<long>* counter) {
-  long n = EnvNumber(env);
-  if (n <= 0) return;
-  if (counter->fetch_add(1) + 1 == n) {
-    std::fprintf(stderr, "cordon: %s=%ld: exiting as if killed\n", env, n);
-    std::fflush(stderr);
-    _exit(137);
-  }
-}
-
-std::atomic<long> after_outcome{0};
-std::atomic<long> before_outcome{0};
 
 }  // namespace
 
-void MaybeCrashAfterOutcome() { Maybe("CORDON_TEST_CRASH_AFTER_STEP", &after_outcome); }
-void MaybeCrashBeforeOutcome() { Maybe("CORDON_TEST_CRASH_BEFORE_OUTCOME", &before_outcome); }
+void MaybeCrashAfterOutcome(int position) { Maybe("CORDON_TEST_CRASH_AFTER_STEP", position); }
+void MaybeCrashBeforeOutcome(int position) { Maybe("CORDON_TEST_CRASH_BEFORE_OUTCOME", position); }
 
 }  // namespace cordon::response

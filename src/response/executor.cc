@@ -6,6 +6,7 @@
 
 #include "base/thread_pool.h"
 #include "response/audit_capture.h"
+#include "response/run_marker.h"
 
 namespace cordon::response {
 namespace {
@@ -35,9 +36,12 @@ Executor::Executor(aws::Client* client, evidence::CaseStore* store, const Respon
 }
 
 std::vector<TargetReport> Executor::Run(std::vector<Plan>& plans, size_t target_concurrency) {
+  int64_t run = BeginRun(store_, "contain");
   (void)store_->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
   std::vector<TargetReport> reports(plans.size());
   ParallelFor(plans.size(), target_concurrency, [&](size_t i) { reports[i] = RunPlan(plans[i]); });
+  bool failed = std::any_of(reports.begin(), reports.end(), [](const TargetReport& r) { return r.failed(); });
+  EndRun(store_, run, failed ? "failed" : "ok");
   return reports;
 }
 
@@ -101,6 +105,7 @@ TargetReport Executor::RunPlan(Plan& plan) {
       ctx.store = store_;
       ctx.target = plan.target;
       ctx.options = options_;
+      ctx.position = static_cast<int>(i) + 1;
       StepReport r = plan.steps[i].step->Run(ctx);
       r.step = plan.steps[i].name;
       report.steps[i] = r;

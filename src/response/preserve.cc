@@ -3,6 +3,7 @@
 #include "base/hash.h"
 #include "response/audit_capture.h"
 #include "response/pre_state_collector.h"
+#include "response/run_marker.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -29,6 +30,7 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
                       const cloud::ResolvedTarget& target, int count, std::chrono::seconds every,
                       const ProgressFn& progress, const std::function<void(std::chrono::seconds)>& sleep) {
   InstallAuditHook(*client);
+  int64_t run = BeginRun(store, "preserve");
   (void)store->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
   TargetReport report;
   report.target = target;
@@ -46,8 +48,12 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
   };
   {
     StepContext ctx = context(&options);
+    ctx.position = 1;
     emit(MakeRecordPreStateStep()->Run(ctx));
-    if (report.steps.back().status == StepStatus::kFailed) return report;
+    if (report.steps.back().status == StepStatus::kFailed) {
+      EndRun(store, run, "failed");
+      return report;
+    }
   }
   // The first round: an unfinished one of an earlier run, else the one after the last.
   int first = 1;
@@ -60,6 +66,7 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
     ResponseOptions o = options;
     o.series = std::to_string(round);
     StepContext ctx = context(&o);
+    ctx.position = round - first + 2;
     StepReport r = MakeSeriesSnapshotStep(o.series)->Run(ctx);
     emit(r);
     if (r.status == StepStatus::kFailed) break;
@@ -94,6 +101,7 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
     emit(m);
     if (m.status == StepStatus::kFailed) break;
   }
+  EndRun(store, run, report.failed() ? "failed" : "ok");
   return report;
 }
 

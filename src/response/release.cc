@@ -6,6 +6,7 @@
 #include "base/thread_pool.h"
 #include "response/audit_capture.h"
 #include "response/live_state.h"
+#include "response/run_marker.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -29,7 +30,6 @@ struct DoneStep {
 Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* store, const ResponseOptions& options,
                                    const std::vector<std::string>& targets, const ProgressFn& progress) {
   InstallAuditHook(*client);
-  (void)store->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
   auto all = store->pre_state().All();
   if (!all) return MakeError(all.error());
   std::vector<evidence::PreStateRecord> records;
@@ -39,6 +39,8 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
     return MakeError(ErrorKind::kNotFound, "case " + store->id() + " has no recorded pre-state" +
                                                (targets.empty() ? "" : " for the given targets") + ": nothing to release");
 
+  int64_t run = BeginRun(store, "release");
+  (void)store->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
   ReleaseOutcome outcome;
   outcome.reports.resize(records.size());
   std::mutex mu;
@@ -92,7 +94,9 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
       return;
     }
     bool stopped = false;
+    int position = 0;
     for (DoneStep& d : done) {
+      ++position;
       StepReport r;
       if (stopped) {
         r.step = "release:" + std::string(d.step->name());
@@ -100,6 +104,7 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
         r.detail = "not attempted: an earlier release step failed";
       } else {
         StepContext ctx = make_ctx();
+        ctx.position = position;
         r = d.step->RunUndo(ctx, d.payload);
         stopped = r.status == StepStatus::kFailed;
       }
@@ -110,6 +115,7 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
       }
     }
   });
+  EndRun(store, run, outcome.refusals.empty() ? "ok" : "refused");
   return outcome;
 }
 

@@ -47,7 +47,7 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn obse
     }
     payload["aws"] = scope.RecordsJson();
     if (auto s = journal.Append(kind::kStepFailed, target, step, payload); !s) report.error = s.error();
-    MaybeCrashAfterOutcome();
+    MaybeCrashAfterOutcome(ctx.position);
     return report;
   };
 
@@ -72,8 +72,8 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn obse
     Json payload = {{"before", before}, {"already", true}, {"aws", scope.RecordsJson()}};
     if (auto s = journal.Append(kind::kStepDone, target, step, payload); !s) return fail(s.error(), before);
     report.status = StepStatus::kAlreadyDone;
-    report.detail = "already done";
-    MaybeCrashAfterOutcome();
+    report.detail = "nothing to do (live state already as wanted)";
+    MaybeCrashAfterOutcome(ctx.position);
     return report;
   }
 
@@ -82,7 +82,7 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn obse
   if (auto s = journal.Append(kind::kStepIntent, target, step, intent); !s) return fail(s.error(), before);
 
   Result<Json> result = apply(ctx, before);
-  MaybeCrashBeforeOutcome();
+  MaybeCrashBeforeOutcome(ctx.position);
   if (!result) return fail(result.error(), before);
 
   Json payload = {{"before", before}, {"result", *result}};
@@ -93,7 +93,7 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn obse
   report.status = StepStatus::kDone;
   report.detail = ctx.detail.empty() ? "done" : "done (" + ctx.detail + ")";
   report.partial = ctx.partial;
-  MaybeCrashAfterOutcome();
+  MaybeCrashAfterOutcome(ctx.position);
   return report;
 }
 

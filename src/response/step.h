@@ -32,6 +32,7 @@ struct StepContext {
   evidence::CaseStore* store = nullptr;
   cloud::ResolvedTarget target;
   const ResponseOptions* options = nullptr;
+  int position = 0;  // 1-based position in the plan, for the crash test hooks (crash_hook.h)
 
   evidence::StepState journal_state = evidence::StepState::kNone;
   Json prior_before;             // the "before" recorded by an earlier run, or null

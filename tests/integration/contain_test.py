@@ -61,6 +61,22 @@ class ContainTests(ResponseCase):
                          [s["SnapshotId"] for s in snaps])
         self.assertCaseConsistent("IR-2")
 
+    def test_asg_standby_keeps_the_suspect_in_the_group_protected(self):
+        self.fresh()
+        pre = self.state()
+        proc = self.contain("IR-4", "--asg", "standby")
+        self.assertExit(proc, 0)
+        post = self.assertContained("IR-4", pre, in_asg=False)
+        iid = self.ids["suspect"]
+        self.assertEqual(post["asg"]["members"].get(iid), {"lifecycle": "Standby", "protected": True}, post["asg"])
+        self.assertNotIn(iid, post["clb_instances"])
+        self.assertNotIn(iid, post["tg_targets"])
+        # (no replacement check: moto does not launch one for an instance entering standby, AWS does)
+        for sib in self.ids["siblings"]:
+            self.assertIn(sib, post["clb_instances"])
+            self.assertIn(sib, post["tg_targets"])
+        self.assertCaseConsistent("IR-4")
+
     def test_two_targets_each_contained(self):
         self.fresh(suspects=2)
         pre = self.state()

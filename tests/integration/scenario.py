@@ -309,8 +309,8 @@ def snapshot_state(endpoint_url: str, ids: dict, region: str = REGION, instances
             "members": {i["InstanceId"]: {"lifecycle": i["LifecycleState"], "protected": i["ProtectedFromScaleIn"]}
                         for i in group["Instances"]},
         },
-        "clb_instances": sorted(i["InstanceId"] for i in elb.describe_load_balancers(
-            LoadBalancerNames=[ids["clb_name"]])["LoadBalancerDescriptions"][0]["Instances"]),
+        "clb_instances": sorted({i["InstanceId"] for i in elb.describe_load_balancers(
+            LoadBalancerNames=[ids["clb_name"]])["LoadBalancerDescriptions"][0]["Instances"]}),  # moto can list twice
         "tg_targets": sorted(d["Target"]["Id"] for d in elbv2.describe_target_health(
             TargetGroupArn=ids["tg_arn"])["TargetHealthDescriptions"]
             if d.get("TargetHealth", {}).get("State") not in ("draining", "unused")),
@@ -541,6 +541,12 @@ class ResponseCase(unittest.TestCase):
 
     def case_show(self, case: str):
         return self.cordon("case", "show", case, "--cases-dir", self.cases_dir, endpoint=False)
+
+    def journal(self, case: str) -> list:
+        """The case's journal records (`cordon case show ID --output json`, key "journal")."""
+        proc = self.cordon("case", "show", case, "--cases-dir", self.cases_dir, "--output", "json", endpoint=False)
+        self.assertExit(proc, 0, "cordon case show --output json")
+        return json.loads(proc.stdout)["journal"]
 
     def case_verify(self, case: str):
         return self.cordon("case", "verify", case, "--cases-dir", self.cases_dir, endpoint=False)

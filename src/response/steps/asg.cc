@@ -1,7 +1,7 @@
 // asg: takes the instance out of its Auto Scaling group before the network is cut, because Auto
 // Scaling ignores termination protection and terminates instances that fail health checks.
-// detach (default): scale-in protection, then DetachInstances without decrementing, so the group
-// launches a replacement. standby: EnterStandby without decrementing.
+// Scale-in protection first; then detach (default): DetachInstances without decrementing, so the
+// group launches a replacement, or standby: EnterStandby without decrementing.
 #include "response/live_state.h"
 #include "response/steps/steps.h"
 
@@ -51,6 +51,10 @@ class AsgStep : public Step {
     if (!now) return MakeError(now.error());
     std::string group = Str(*now, "group");
     if (group.empty()) group = Str(before, "group");
+    // Scale-in protection first in both modes: the group must not pick this instance to terminate.
+    auto p = ctx.Call("autoscaling", "SetInstanceProtection",
+                      Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ProtectedFromScaleIn", true}});
+    if (!p) return MakeError(p.error());
     if (ctx.options->asg_mode == AsgMode::kStandby) {
       auto s = ctx.Call("autoscaling", "EnterStandby",
                         Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ShouldDecrementDesiredCapacity", false}});
@@ -58,9 +62,6 @@ class AsgStep : public Step {
       ctx.detail = "standby in " + group;
       return Json{{"mode", "standby"}, {"group", group}};
     }
-    auto p = ctx.Call("autoscaling", "SetInstanceProtection",
-                      Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ProtectedFromScaleIn", true}});
-    if (!p) return MakeError(p.error());
     auto d = ctx.Call("autoscaling", "DetachInstances",
                       Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ShouldDecrementDesiredCapacity", false}});
     if (!d) return MakeError(d.error());

@@ -171,11 +171,14 @@ class CredentialsStep : public Step {
  private:
   // Other instances running with the same instance profile (they share the role's sessions).
   Result<Json> Siblings(StepContext& ctx, const std::string& profile_arn) {
-    auto out = ctx.CallAll("ec2", "DescribeIamInstanceProfileAssociations", Filters("iam-instance-profile.arn", {profile_arn}));
+    // Filtered here rather than by the API: not every endpoint knows the iam-instance-profile.arn filter.
+    auto out = ctx.CallAll("ec2", "DescribeIamInstanceProfileAssociations", Json::object());
     if (!out) return MakeError(out.error());
     Json ids = Json::array();
     for (const Json& a : out->value("IamInstanceProfileAssociations", Json::array()))
-      if (Str(a, "InstanceId") != ctx.target.instance_id) ids.push_back(Str(a, "InstanceId"));
+      if (Str(a, "InstanceId") != ctx.target.instance_id && Str(a, "State") == "associated" &&
+          Str(a.value("IamInstanceProfile", Json::object()), "Arn") == profile_arn)
+        ids.push_back(Str(a, "InstanceId"));
     return ids;
   }
 };
