@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,7 @@ def main() -> int:
                     env = dict(env, RUNBOOK_OUT=cases)
                 print(f"[{how} x{n}] running...", file=sys.stderr, flush=True)
                 secs, p = timed(cmd, env)
+                shutil.rmtree(cases, ignore_errors=True)
                 row[how] = {"seconds": round(secs, 2), "calls": calls(rng), "exit": p.returncode}
                 if p.returncode != 0:
                     print(f"[{how} x{n}] exit {p.returncode}: {p.stderr[-1500:]}", file=sys.stderr)

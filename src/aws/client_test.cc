@@ -132,7 +132,7 @@ TEST_F(ClientTest, RestXmlParsesFlattenedListsAndHeaders) {
   transport_->Enqueue(response);
   auto out = client_->Call("s3", "ListObjectsV2", {{"Bucket", "logs-bucket"}, {"Prefix", "a b/"}});
   ASSERT_TRUE(out) << out.error().ToString();
-  EXPECT_EQ(transport_->last_request().url, "https://logs-bucket.s3.us-east-1.amazonaws.com/?list-type=2&prefix=a%20b%2F");
+  EXPECT_EQ(transport_->last_request().url, "https://logs-bucket.s3.us-east-1.amazonaws.com/?list-type=2&prefix=a%20b%2F&encoding-type=url");
   ASSERT_EQ((*out)["Contents"].size(), 2u);
   EXPECT_EQ((*out)["Contents"][0]["Key"], "a b");
   EXPECT_EQ((*out)["Contents"][1]["Size"], 4);

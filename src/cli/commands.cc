@@ -7,8 +7,13 @@
 #include "base/strings.h"
 #include "cli/api_command.h"
 #include "cli/case_command.h"
+#include "cli/contain_command.h"
 #include "cli/exit_codes.h"
 #include "cli/hunt_command.h"
+#include "cli/iam_policy_command.h"
+#include "cli/preserve_command.h"
+#include "cli/release_command.h"
+#include "cli/triage_command.h"
 #include "cli/output.h"
 
 namespace cordon::cli {
@@ -17,9 +22,14 @@ namespace {
 int RunHelp(int argc, char** argv);
 
 constexpr Command kCommands[] = {
+    {"triage", "find an instance by id, IP or ENI and show who owns it, what exposes it, what it did", RunTriage},
+    {"contain", "tag, protect, detach, deregister, isolate, cut credentials and snapshot an instance", RunContain},
+    {"preserve", "snapshot every EBS volume (optionally as a time series) and record metadata", RunPreserve},
+    {"release", "restore a contained instance to its recorded pre-state (a false positive)", RunRelease},
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", RunApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", RunHunt},
     {"case", "list, show or verify cases (hash-chained journal, pre-state, evidence)", RunCase},
+    {"iam-policy", "print the least-privilege IAM policy each command needs", RunIamPolicy},
     {"help", "list the commands", RunHelp},
 };
 

@@ -229,6 +229,8 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   Transfer transfer{curl, &request, &response};
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  // Send the path exactly as signed: S3 keys may hold "./" and "../" segments that curl would squash.
+  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, handle->error);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // signals and threads do not mix
   if (state_->share) curl_easy_setopt(curl, CURLOPT_SHARE, state_->share);
