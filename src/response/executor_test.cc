@@ -205,8 +205,9 @@ TEST_F(ExecutorTest, RerunSkipsDoneStepsAndChangesNothing) {
     plans.push_back(MakePlan(std::move(steps)));
     auto reports = Run(plans);
     EXPECT_EQ(reports[0].changed(), run == 0);
-    if (run == 1)
+    if (run == 1) {
       for (const StepReport& r : reports[0].steps) EXPECT_EQ(r.status, StepStatus::kAlreadyDone);
+    }
   }
   EXPECT_EQ(world_.apply_calls["a"], 1);
   EXPECT_EQ(world_.apply_calls["b"], 1);
