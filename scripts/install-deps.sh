@@ -7,6 +7,7 @@ packages=(
   nlohmann-json3-dev libsimdjson-dev libpugixml-dev libcli11-dev libfmt-dev libexpected-dev
   libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
   jq ca-certificates
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do
