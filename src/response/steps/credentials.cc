@@ -20,6 +20,12 @@ std::string PolicyName(const StepContext& ctx) {
   return "cordon-deny-" + ctx.options->case_id + "-" + ctx.target.instance_id;
 }
 
+// The profile ARN of an association, or "" when there is none (the association may be null).
+std::string ProfileArnOf(const Json& assoc) {
+  if (!assoc.is_object() || !assoc.contains("IamInstanceProfile")) return "";
+  return Str(assoc["IamInstanceProfile"], "Arn");
+}
+
 class CredentialsStep : public Step {
  public:
   std::string_view name() const override { return "credentials"; }
@@ -35,7 +41,7 @@ class CredentialsStep : public Step {
     if (!p) return MakeError(p.error());
     auto now = Association(ctx);
     if (!now) return MakeError(now.error());
-    std::string now_arn = Str(now->value("IamInstanceProfile", Json::object()), "Arn");
+    std::string now_arn = ProfileArnOf(*now);
     std::string quarantine = Str(done.value("result", Json::object()), "quarantine_profile_arn");
     if (!now_arn.empty() && now_arn != quarantine && now_arn != Str(before, "profile_arn"))
       return MakeError(ErrorKind::kConflict, "the instance now has another instance profile, " + now_arn);
@@ -55,7 +61,7 @@ class CredentialsStep : public Step {
     auto assoc = Association(ctx);
     if (!assoc) return MakeError(assoc.error());
     Json o = {{"association", *assoc}, {"profile_arn", nullptr}, {"profile_name", nullptr}, {"role", nullptr}};
-    std::string arn = Str(assoc->value("IamInstanceProfile", Json::object()), "Arn");
+    std::string arn = ProfileArnOf(*assoc);
     // After a crash the profile may already be gone from the instance: the role comes from the
     // recorded before, so the deny is still checked and put.
     if (!ctx.prior_before.is_null() && !Str(ctx.prior_before, "profile_arn").empty()) {
@@ -86,7 +92,7 @@ class CredentialsStep : public Step {
     const Json& assoc = o["association"];
     if (assoc.is_null()) return true;
     const std::string& q = ctx.options->quarantine_profile;
-    std::string arn = Str(assoc.value("IamInstanceProfile", Json::object()), "Arn");
+    std::string arn = ProfileArnOf(assoc);
     return !q.empty() && (arn == q || LastPathPart(arn) == q) && arn != Str(o, "profile_arn");
   }
 
@@ -159,7 +165,7 @@ class CredentialsStep : public Step {
       auto a = ctx.Call("ec2", "AssociateIamInstanceProfile",
                         Json{{"InstanceId", ctx.target.instance_id}, {"IamInstanceProfile", {{"Arn", arn}}}});
       if (!a) return MakeError(a.error());
-    } else if (Str(assoc->value("IamInstanceProfile", Json::object()), "Arn") != arn) {
+    } else if (ProfileArnOf(*assoc) != arn) {
       auto r = ctx.Call("ec2", "ReplaceIamInstanceProfileAssociation",
                         Json{{"AssociationId", (*assoc)["AssociationId"]}, {"IamInstanceProfile", {{"Arn", arn}}}});
       if (!r) return MakeError(r.error());

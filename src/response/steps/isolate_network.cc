@@ -44,7 +44,10 @@ class IsolateNetworkStep : public Step {
     if (!enis) return MakeError(enis.error());
     Json out = Json::array();
     for (const Json& e : *enis)
-      out.push_back(Json{{"id", Str(e, "NetworkInterfaceId")}, {"vpc_id", Str(e, "VpcId")}, {"groups", GroupIds(e)}});
+      out.push_back(Json{{"id", Str(e, "NetworkInterfaceId")},
+                         {"vpc_id", Str(e, "VpcId")},
+                         {"groups", GroupIds(e)},
+                         {"primary", e.contains("Attachment") && e["Attachment"].value("DeviceIndex", -1) == 0}});
     return Json{{"enis", out}};
   }
   bool IsDone(StepContext& ctx, const Json& o) override {
@@ -75,6 +78,14 @@ class IsolateNetworkStep : public Step {
         if (!r) return MakeError(r.error());
       }
     }
+    // ModifyInstanceAttribute(Groups) sets the primary interface's groups: on AWS it repeats what the
+    // per-ENI calls did; moto, which reports the instance's groups on every ENI, needs it as well.
+    for (const Json& e : (*live)["enis"]) {
+      if (!e.value("primary", false)) continue;
+      auto r = ctx.Call("ec2", "ModifyInstanceAttribute",
+                        Json{{"InstanceId", ctx.target.instance_id}, {"Groups", {isolation[Str(e, "vpc_id")]}}});
+      if (!r) return MakeError(r.error());
+    }
     ctx.detail = std::to_string((*live)["enis"].size()) + " ENIs";
     return Json{{"untrack_groups", untrack}, {"isolation_groups", isolation}, {"allow_from", ctx.options->allow_from}};
   }
@@ -87,6 +98,11 @@ class IsolateNetworkStep : public Step {
         return MakeError(r.error());
       }
       ++restored;
+      if (e.value("primary", false)) {  // see DoApply: the instance's groups are the primary ENI's
+        auto i = ctx.Call("ec2", "ModifyInstanceAttribute",
+                          Json{{"InstanceId", ctx.target.instance_id}, {"Groups", e["groups"]}});
+        if (!i) return MakeError(i.error());
+      }
     }
     ctx.detail = std::to_string(restored) + " ENIs";
     return Json{{"restored", restored}};
