@@ -42,6 +42,7 @@ if [ -n "${CORDON_BIN:-}" ]; then
   CORDON="$CORDON_BIN"
 else
   BUILD="${CORDON_BUILD_DIR:-$ROOT/build}"
+  "$ROOT/scripts/install-deps.sh" || die "installing the build dependencies failed"
   say "building cordon in $BUILD"
   gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
   if [ ! -f "$BUILD/CMakeCache.txt" ]; then
