@@ -62,7 +62,7 @@ class FaultTests(ResponseCase):
         self.range.set_faults(DENY_ENI)
         proc = self.contain("IR-F2")
         stats = self.range.stats()
-        self.assertExit(proc, (1, 6), "a denied step must fail the run")
+        self.assertExit(proc, (5,), "a denied step must fail the run with the access-denied exit code")
         out = proc.stdout + proc.stderr
         self.assertIn("ec2:ModifyNetworkInterfaceAttribute", out, "the message does not name the permission")
         denied = stats["operations"]["ec2"]["ModifyNetworkInterfaceAttribute"]

@@ -52,6 +52,9 @@ constexpr A kAfterTag[] = {"tag"};
 constexpr A kAfterProtect[] = {"protect"};
 constexpr A kAfterAsg[] = {"asg"};
 constexpr A kAfterLb[] = {"asg", "deregister-lb"};
+// Elastic IPs go after isolation, not beside it: a denied or failed isolation must leave every
+// later destructive step unattempted (rule 5), which a step already running in parallel could not.
+constexpr A kAfterIsolate[] = {"isolate-network"};
 constexpr A kAfterNet[] = {"isolate-network", "disassociate-eip"};
 constexpr A kAfterCred[] = {"credentials"};
 
@@ -70,7 +73,7 @@ const StepInfo kSteps[] = {
      MakeDeregisterLbStep},
     {"isolate-network", "per ENI: cordon-untrack group, then cordon-isolation group", kIsolateIam, kIsolateUndo, true, false,
      kAfterLb, MakeIsolateNetworkStep},
-    {"disassociate-eip", "disassociate Elastic IPs (recorded for release)", kEipIam, kEipUndo, true, false, kAfterLb,
+    {"disassociate-eip", "disassociate Elastic IPs (recorded for release)", kEipIam, kEipUndo, true, false, kAfterIsolate,
      MakeDisassociateEipStep},
     {"credentials", "replace/disassociate the instance profile; deny the role for this instance", kCredIam, kCredUndo, true,
      false, kAfterNet, MakeCredentialsStep},
