@@ -36,7 +36,7 @@ build() {
 }
 unit() { (cd build && ctest --output-on-failure -j "$jobs" --timeout 300); }
 # The integration modules CI runs. release's drift test exists in
-# tests/integration/ but are not listed until the response commands pass them (see the issue notes);
+# tests/integration/ but is not listed until release refuses that drift (see the issue notes);
 # run one by hand with: CORDON_BIN=build/src/cli/cordon python3 -m unittest tests/integration/NAME.py
 integration_modules=(range_test api_parity_test api_errors_test triage_test hunt_s3_test hunt_athena_test contain_test bad_input_test faults_test crash_rerun_test
   release_test.ReleaseTests.test_release_restores_the_pre_state_field_by_field)
