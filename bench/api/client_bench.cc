@@ -52,10 +52,14 @@ int main(int argc, char** argv) {
   int calls = 200, threads = 8;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--endpoint") endpoint = value;
-    else if (flag == "--calls") calls = std::atoi(value.c_str());
-    else if (flag == "--threads") threads = std::atoi(value.c_str());
-    else if (flag == "--op") op = value;
+    if (flag == "--endpoint")
+      endpoint = value;
+    else if (flag == "--calls")
+      calls = std::atoi(value.c_str());
+    else if (flag == "--threads")
+      threads = std::atoi(value.c_str());
+    else if (flag == "--op")
+      op = value;
     else {
       std::fprintf(stderr, "api_client_bench: unknown flag %s\n", flag.c_str());
       return 2;
@@ -63,14 +67,18 @@ int main(int argc, char** argv) {
   }
   size_t dot = op.find('.');
   if (endpoint.empty() || dot == std::string::npos || calls < 1 || threads < 1) {
-    std::fprintf(stderr, "usage: api_client_bench --endpoint URL [--calls N] [--threads T] [--op service.Operation]\n");
+    std::fprintf(
+        stderr,
+        "usage: api_client_bench --endpoint URL [--calls N] [--threads T] [--op service.Operation]\n");
     return 2;
   }
   const std::string service = op.substr(0, dot), operation = op.substr(dot + 1);
 
   cordon::aws::ClientOptions options;
   options.region = "us-east-1";
-  options.endpoint_for = [endpoint](const cordon::aws::ServiceModel&) -> cordon::Result<std::string> { return endpoint; };
+  options.endpoint_for = [endpoint](const cordon::aws::ServiceModel&) -> cordon::Result<std::string> {
+    return endpoint;
+  };
   options.rate_limit = cordon::aws::RateLimit{1e9, 1e9};
   options.credentials = std::make_shared<StaticCredentials>();
   options.transport = std::make_shared<cordon::aws::CurlTransport>();

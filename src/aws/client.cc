@@ -74,11 +74,13 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
   audit.region = endpoint->signing_region;
   auto started = std::chrono::steady_clock::now();
   auto finish = [&](Result<Json> result) -> Result<Json> {
-    audit.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    audit.duration =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     if (result) {
       audit.outcome = "ok";
     } else {
-      audit.outcome = result.error().code.empty() ? std::string(ErrorKindName(result.error().kind)) : result.error().code;
+      audit.outcome =
+          result.error().code.empty() ? std::string(ErrorKindName(result.error().kind)) : result.error().code;
       if (audit.request_id.empty()) audit.request_id = result.error().request_id;
     }
     std::function<void(const AuditRecord&)> hook;
@@ -151,7 +153,9 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
           parsed->erase(streaming);
           std::error_code ec;
           std::filesystem::rename(partial, call_options.output_file, ec);
-          if (ec) return finish(MakeError(ErrorKind::kIo, "cannot write " + call_options.output_file + ": " + ec.message()));
+          if (ec)
+            return finish(
+                MakeError(ErrorKind::kIo, "cannot write " + call_options.output_file + ": " + ec.message()));
         }
         retry_.OnSuccess(last_retried ? &*last_retried : nullptr);
         return finish(std::move(*parsed));
@@ -193,8 +197,8 @@ Result<Json> Client::CallAll(std::string_view service, std::string_view operatio
   return MakeError(ErrorKind::kService, std::string(operation) + ": more than 100000 pages; stopped");
 }
 
-Status Client::Wait(std::string_view service, std::string_view waiter_name, Json input, const CallOptions& options,
-                    int max_attempts) {
+Status Client::Wait(std::string_view service, std::string_view waiter_name, Json input,
+                    const CallOptions& options, int max_attempts) {
   auto model = ServiceModel::Get(service);
   if (!model) return tl::unexpected(model.error());
   const Json* config = (*model)->Waiter(waiter_name);

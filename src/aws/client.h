@@ -83,7 +83,6 @@ class Client {
   Clock* clock() const { return options_.clock; }
 
  private:
-
   ClientOptions options_;
   StandardRetryStrategy retry_;
   RateLimiter limiter_;

@@ -66,7 +66,8 @@ Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags) {
   ClientOptions sts_options = options;
   sts_options.credentials = std::make_shared<FixedProvider>(Credentials{});
   auto sts_client = std::make_shared<Client>(sts_options);
-  StsCaller sts = [sts_client](const AssumeRoleRequest& request, const Credentials& source) -> Result<Credentials> {
+  StsCaller sts = [sts_client](const AssumeRoleRequest& request,
+                               const Credentials& source) -> Result<Credentials> {
     Json input = {{"RoleArn", request.role_arn}, {"RoleSessionName", request.session_name}};
     if (request.duration_seconds > 0) input["DurationSeconds"] = request.duration_seconds;
     CallOptions call;

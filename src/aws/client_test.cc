@@ -12,7 +12,9 @@ namespace {
 
 class StaticCredentials : public CredentialsProvider {
  public:
-  Result<Credentials> Get() override { return Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"}; }
+  Result<Credentials> Get() override {
+    return Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"};
+  }
   std::string Name() const override { return "static"; }
 };
 
@@ -51,8 +53,9 @@ TEST_F(ClientTest, Ec2FlattensNestedListsAndParsesItemSets) {
         <tagSet><item><key>Name</key><value>web</value></item></tagSet>
         <ebsOptimized>false</ebsOptimized></item></instancesSet>
       <groupSet/></item></reservationSet></DescribeInstancesResponse>)");
-  auto out = client_->Call("ec2", "DescribeInstances",
-                           {{"Filters", {{{"Name", "tag:Name"}, {"Values", {"web", "db"}}}}}, {"MaxResults", 5}});
+  auto out =
+      client_->Call("ec2", "DescribeInstances",
+                    {{"Filters", {{{"Name", "tag:Name"}, {"Values", {"web", "db"}}}}}, {"MaxResults", 5}});
   ASSERT_TRUE(out) << out.error().ToString();
   HttpRequest sent = transport_->last_request();
   EXPECT_EQ(sent.url, "https://ec2.us-east-1.amazonaws.com/");
@@ -81,10 +84,12 @@ TEST_F(ClientTest, QueryWrapsListsAndDecodesIamPolicyDocuments) {
   EXPECT_EQ(transport_->last_request().url, "https://iam.amazonaws.com/");
   EXPECT_EQ((*out)["PolicyDocument"], Json({{"Version", "2012-10-17"}}));
 
-  transport_->Enqueue(200, "<DetachInstancesResponse><DetachInstancesResult><Activities/></DetachInstancesResult>"
-                           "</DetachInstancesResponse>");
+  transport_->Enqueue(200,
+                      "<DetachInstancesResponse><DetachInstancesResult><Activities/></DetachInstancesResult>"
+                      "</DetachInstancesResponse>");
   out = client_->Call("autoscaling", "DetachInstances",
-                      {{"AutoScalingGroupName", "g"}, {"InstanceIds", {"i-1", "i-2"}},
+                      {{"AutoScalingGroupName", "g"},
+                       {"InstanceIds", {"i-1", "i-2"}},
                        {"ShouldDecrementDesiredCapacity", false}});
   ASSERT_TRUE(out) << out.error().ToString();
   EXPECT_EQ(transport_->last_request().body,
@@ -94,13 +99,16 @@ TEST_F(ClientTest, QueryWrapsListsAndDecodesIamPolicyDocuments) {
 }
 
 TEST_F(ClientTest, JsonProtocolSendsEpochTimestampsAndTarget) {
-  transport_->Enqueue(200, R"({"Events":[{"EventId":"e1","EventTime":1764237600.5,"CloudTrailEvent":"{}"}]})");
-  auto out = client_->Call("cloudtrail", "LookupEvents",
-                           {{"StartTime", "2026-11-27T10:00:00Z"},
-                            {"LookupAttributes", {{{"AttributeKey", "ResourceName"}, {"AttributeValue", "i-1"}}}}});
+  transport_->Enqueue(200,
+                      R"({"Events":[{"EventId":"e1","EventTime":1764237600.5,"CloudTrailEvent":"{}"}]})");
+  auto out =
+      client_->Call("cloudtrail", "LookupEvents",
+                    {{"StartTime", "2026-11-27T10:00:00Z"},
+                     {"LookupAttributes", {{{"AttributeKey", "ResourceName"}, {"AttributeValue", "i-1"}}}}});
   ASSERT_TRUE(out) << out.error().ToString();
   HttpRequest sent = transport_->last_request();
-  EXPECT_EQ(Header(sent, "X-Amz-Target"), "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents");
+  EXPECT_EQ(Header(sent, "X-Amz-Target"),
+            "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents");
   EXPECT_EQ(Header(sent, "Content-Type"), "application/x-amz-json-1.1");
   Json body = Json::parse(sent.body);
   EXPECT_EQ(body["StartTime"], 1795773600);
@@ -110,7 +118,9 @@ TEST_F(ClientTest, JsonProtocolSendsEpochTimestampsAndTarget) {
 TEST_F(ClientTest, RestXmlEscapesKeysAndSendsRawBlobs) {
   transport_->Enqueue(200, "");
   auto out = client_->Call("s3", "PutObject",
-                           {{"Bucket", "evidence"}, {"Key", "case 1/mem+dump?.lime"}, {"Body", Base64Encode("\x01\x02")},
+                           {{"Bucket", "evidence"},
+                            {"Key", "case 1/mem+dump?.lime"},
+                            {"Body", Base64Encode("\x01\x02")},
                             {"Metadata", {{"sha256", "abc"}}}});
   ASSERT_TRUE(out) << out.error().ToString();
   HttpRequest sent = transport_->last_request();
@@ -125,14 +135,16 @@ TEST_F(ClientTest, RestXmlParsesFlattenedListsAndHeaders) {
   HttpResponse response;
   response.status = 200;
   response.headers.Set("x-amz-request-id", "rid");
-  response.body = R"(<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>logs-bucket</Name>
+  response.body =
+      R"(<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>logs-bucket</Name>
     <KeyCount>2</KeyCount><IsTruncated>false</IsTruncated>
     <Contents><Key>a b</Key><Size>3</Size><LastModified>2026-11-27T10:00:00.000Z</LastModified></Contents>
     <Contents><Key>c</Key><Size>4</Size></Contents></ListBucketResult>)";
   transport_->Enqueue(response);
   auto out = client_->Call("s3", "ListObjectsV2", {{"Bucket", "logs-bucket"}, {"Prefix", "a b/"}});
   ASSERT_TRUE(out) << out.error().ToString();
-  EXPECT_EQ(transport_->last_request().url, "https://logs-bucket.s3.us-east-1.amazonaws.com/?list-type=2&prefix=a%20b%2F&encoding-type=url");
+  EXPECT_EQ(transport_->last_request().url,
+            "https://logs-bucket.s3.us-east-1.amazonaws.com/?list-type=2&prefix=a%20b%2F&encoding-type=url");
   ASSERT_EQ((*out)["Contents"].size(), 2u);
   EXPECT_EQ((*out)["Contents"][0]["Key"], "a b");
   EXPECT_EQ((*out)["Contents"][1]["Size"], 4);
@@ -144,13 +156,15 @@ TEST_F(ClientTest, RestJsonFillsUriLabelsAndUsesLocationNames) {
   transport_->Enqueue(200, R"({"detectorIds":["d1","d2"],"nextToken":""})");
   auto out = client_->Call("guardduty", "ListDetectors", {{"MaxResults", 10}});
   ASSERT_TRUE(out) << out.error().ToString();
-  EXPECT_EQ(transport_->last_request().url, "https://guardduty.us-east-1.amazonaws.com/detector?maxResults=10");
+  EXPECT_EQ(transport_->last_request().url,
+            "https://guardduty.us-east-1.amazonaws.com/detector?maxResults=10");
   EXPECT_EQ((*out)["DetectorIds"], Json({"d1", "d2"}));
 
   transport_->Enqueue(200, R"({"findingIds":["f1"]})");
   out = client_->Call("guardduty", "ListFindings", {{"DetectorId", "d 1"}});
   ASSERT_TRUE(out) << out.error().ToString();
-  EXPECT_EQ(transport_->last_request().url, "https://guardduty.us-east-1.amazonaws.com/detector/d%201/findings");
+  EXPECT_EQ(transport_->last_request().url,
+            "https://guardduty.us-east-1.amazonaws.com/detector/d%201/findings");
   EXPECT_EQ((*out)["FindingIds"], Json({"f1"}));
 }
 
@@ -158,7 +172,8 @@ TEST_F(ClientTest, ErrorsCarryCodeStatusAndRequestId) {
   transport_->Enqueue(403, R"(<Response><Errors><Error><Code>UnauthorizedOperation</Code>
     <Message>You are not authorized to perform: ec2:ModifyInstanceAttribute</Message></Error></Errors>
     <RequestID>rid-9</RequestID></Response>)");
-  auto out = client_->Call("ec2", "ModifyInstanceAttribute", {{"InstanceId", "i-1"}, {"Attribute", "disableApiTermination"}});
+  auto out = client_->Call("ec2", "ModifyInstanceAttribute",
+                           {{"InstanceId", "i-1"}, {"Attribute", "disableApiTermination"}});
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, ErrorKind::kAccessDenied);
   EXPECT_EQ(out.error().code, "UnauthorizedOperation");
@@ -184,10 +199,12 @@ TEST_F(ClientTest, HtmlErrorBodyBecomesAClearGenericError) {
 }
 
 TEST_F(ClientTest, ThrottlingIsRetriedWithBackoffAndAudited) {
-  transport_->Enqueue(503, "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>slow down</Message>"
-                           "</Error></Errors><RequestID>x</RequestID></Response>");
+  transport_->Enqueue(503,
+                      "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>slow down</Message>"
+                      "</Error></Errors><RequestID>x</RequestID></Response>");
   transport_->Enqueue(200, "<CreateTagsResponse><return>true</return></CreateTagsResponse>");
-  auto out = client_->Call("ec2", "CreateTags", {{"Resources", {"i-1"}}, {"Tags", {{{"Key", "k"}, {"Value", "v"}}}}});
+  auto out = client_->Call("ec2", "CreateTags",
+                           {{"Resources", {"i-1"}}, {"Tags", {{{"Key", "k"}, {"Value", "v"}}}}});
   ASSERT_TRUE(out) << out.error().ToString();
   ASSERT_EQ(audits_.size(), 1u);
   EXPECT_EQ(audits_[0].attempts, 2);
@@ -196,7 +213,8 @@ TEST_F(ClientTest, ThrottlingIsRetriedWithBackoffAndAudited) {
 }
 
 TEST_F(ClientTest, NetworkErrorsGiveUpAfterMaxAttempts) {
-  for (int i = 0; i < 5; ++i) transport_->EnqueueError(Error{ErrorKind::kNetwork, "cannot connect to h:1: refused", {}, 0, {}});
+  for (int i = 0; i < 5; ++i)
+    transport_->EnqueueError(Error{ErrorKind::kNetwork, "cannot connect to h:1: refused", {}, 0, {}});
   auto out = client_->Call("sts", "GetCallerIdentity", {});
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().kind, ErrorKind::kNetwork);
@@ -225,10 +243,12 @@ TEST_F(ClientTest, IdempotencyTokensAreFilled) {
 }
 
 TEST_F(ClientTest, PaginatesAndMergesLikeBoto3) {
-  transport_->Enqueue(200, "<DescribeVolumesResponse><volumeSet><item><volumeId>v-1</volumeId></item></volumeSet>"
-                           "<nextToken>t1</nextToken></DescribeVolumesResponse>");
-  transport_->Enqueue(200, "<DescribeVolumesResponse><volumeSet><item><volumeId>v-2</volumeId></item></volumeSet>"
-                           "</DescribeVolumesResponse>");
+  transport_->Enqueue(200,
+                      "<DescribeVolumesResponse><volumeSet><item><volumeId>v-1</volumeId></item></volumeSet>"
+                      "<nextToken>t1</nextToken></DescribeVolumesResponse>");
+  transport_->Enqueue(200,
+                      "<DescribeVolumesResponse><volumeSet><item><volumeId>v-2</volumeId></item></volumeSet>"
+                      "</DescribeVolumesResponse>");
   auto out = client_->CallAll("ec2", "DescribeVolumes", {});
   ASSERT_TRUE(out) << out.error().ToString();
   EXPECT_EQ((*out)["Volumes"].size(), 2u);

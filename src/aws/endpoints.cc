@@ -42,8 +42,9 @@ constexpr GlobalEndpoint kGlobalEndpoints[] = {
 Result<std::string> PartitionOf(const std::string& region) {
   const Json* p = FindPartition(region);
   if (!p) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "'" + region + "' is not an AWS region name (for example us-east-1, eu-west-2, cn-north-1)");
+    return MakeError(
+        ErrorKind::kInvalidArgument,
+        "'" + region + "' is not an AWS region name (for example us-east-1, eu-west-2, cn-north-1)");
   }
   return (*p)["id"].get<std::string>();
 }
@@ -67,8 +68,7 @@ Result<Endpoint> ResolveEndpoint(const ServiceModel& service, const std::string&
     return MakeError(ErrorKind::kInvalidArgument,
                      "no region: pass --region, set AWS_REGION, or set region in your AWS profile");
   const Json* partition = FindPartition(region);
-  if (!partition)
-    return MakeError(ErrorKind::kInvalidArgument, "'" + region + "' is not an AWS region name");
+  if (!partition) return MakeError(ErrorKind::kInvalidArgument, "'" + region + "' is not an AWS region name");
   const std::string id = (*partition)["id"].get<std::string>();
   for (const auto& g : kGlobalEndpoints) {
     if (service.endpoint_prefix() == g.service && id == g.partition) {

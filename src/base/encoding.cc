@@ -28,7 +28,8 @@ std::string Base64Encode(std::string_view bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    unsigned v = (unsigned char)bytes[i] << 16 | (unsigned char)bytes[i + 1] << 8 | (unsigned char)bytes[i + 2];
+    unsigned v =
+        (unsigned char)bytes[i] << 16 | (unsigned char)bytes[i + 1] << 8 | (unsigned char)bytes[i + 2];
     out.push_back(kAlphabet[v >> 18 & 63]);
     out.push_back(kAlphabet[v >> 12 & 63]);
     out.push_back(kAlphabet[v >> 6 & 63]);

@@ -7,7 +7,8 @@
 namespace cordon {
 
 TEST(Base64Test, RoundTripsEveryLengthModThree) {
-  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x10", 3)}) {
+  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar",
+                                                std::string("\0\xff\x10", 3)}) {
     auto decoded = Base64Decode(Base64Encode(s));
     ASSERT_TRUE(decoded.has_value()) << s;
     EXPECT_EQ(*decoded, s);

@@ -4,18 +4,30 @@ namespace cordon {
 
 std::string_view ErrorKindName(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kInvalidArgument: return "invalid argument";
-    case ErrorKind::kNotFound: return "not found";
-    case ErrorKind::kAccessDenied: return "access denied";
-    case ErrorKind::kThrottled: return "throttled";
-    case ErrorKind::kTransient: return "transient";
-    case ErrorKind::kNetwork: return "network";
-    case ErrorKind::kService: return "service error";
-    case ErrorKind::kParse: return "parse error";
-    case ErrorKind::kIo: return "i/o error";
-    case ErrorKind::kConflict: return "conflict";
-    case ErrorKind::kCancelled: return "cancelled";
-    case ErrorKind::kInternal: return "internal error";
+    case ErrorKind::kInvalidArgument:
+      return "invalid argument";
+    case ErrorKind::kNotFound:
+      return "not found";
+    case ErrorKind::kAccessDenied:
+      return "access denied";
+    case ErrorKind::kThrottled:
+      return "throttled";
+    case ErrorKind::kTransient:
+      return "transient";
+    case ErrorKind::kNetwork:
+      return "network";
+    case ErrorKind::kService:
+      return "service error";
+    case ErrorKind::kParse:
+      return "parse error";
+    case ErrorKind::kIo:
+      return "i/o error";
+    case ErrorKind::kConflict:
+      return "conflict";
+    case ErrorKind::kCancelled:
+      return "cancelled";
+    case ErrorKind::kInternal:
+      return "internal error";
   }
   return "unknown";
 }

@@ -7,8 +7,8 @@
 
 namespace cordon {
 
-std::string Sha256(std::string_view data);     // 32 raw bytes
-std::string Sha256Hex(std::string_view data);  // 64 lowercase hex characters
+std::string Sha256(std::string_view data);                            // 32 raw bytes
+std::string Sha256Hex(std::string_view data);                         // 64 lowercase hex characters
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string HexEncode(std::string_view bytes);
 

@@ -10,7 +10,8 @@ std::vector<std::string> Split(std::string_view text, char sep) {
   size_t start = 0;
   while (true) {
     size_t end = text.find(sep, start);
-    out.emplace_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    out.emplace_back(
+        text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
@@ -29,7 +30,9 @@ std::string ToLower(std::string_view text) {
   return out;
 }
 
-bool StartsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
 bool EndsWith(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }

@@ -48,7 +48,8 @@ std::optional<TimePoint> ParseIso(std::string_view text) {
   std::string copy(text);
   int consumed = 0;
   if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6) {
-    if (std::sscanf(copy.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != (int)copy.size())
+    if (std::sscanf(copy.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 ||
+        consumed != (int)copy.size())
       return std::nullopt;
     return FromParts(y, mo, d, 0, 0, 0, 0, 0);
   }

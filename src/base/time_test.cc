@@ -13,7 +13,8 @@ TEST(TimeTest, FormatsAwsShapes) {
 }
 
 TEST(TimeTest, ParsesFractionsOffsetsEpochAndHttpDates) {
-  EXPECT_EQ(FormatIsoLikeBoto3(*ParseTimestamp("2015-08-30T12:36:00.123Z")), "2015-08-30T12:36:00.123000+00:00");
+  EXPECT_EQ(FormatIsoLikeBoto3(*ParseTimestamp("2015-08-30T12:36:00.123Z")),
+            "2015-08-30T12:36:00.123000+00:00");
   EXPECT_EQ(FormatIso8601(*ParseTimestamp("2015-08-30T14:36:00+02:00")), "2015-08-30T12:36:00Z");
   EXPECT_EQ(FormatIso8601(*ParseTimestamp("1440938160")), "2015-08-30T12:36:00Z");
   EXPECT_EQ(FormatIsoLikeBoto3(*ParseTimestamp("1440938160.5")), "2015-08-30T12:36:00.500000+00:00");

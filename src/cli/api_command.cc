@@ -1,8 +1,7 @@
 #include "cli/api_command.h"
 
-#include <cstdio>
-
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 #include "aws/jmespath/jmespath.h"
 #include "cli/aws_flags.h"
@@ -13,9 +12,10 @@
 namespace cordon::cli {
 
 int RunApi(int argc, char** argv) {
-  CLI::App app{"Call any embedded AWS operation; prints its output as JSON, shaped as boto3 returns it "
-               "(without ResponseMetadata).",
-               "cordon api"};
+  CLI::App app{
+      "Call any embedded AWS operation; prints its output as JSON, shaped as boto3 returns it "
+      "(without ResponseMetadata).",
+      "cordon api"};
   std::string service, operation, input_text;
   bool paginate = false;
   std::string output_file, query;

@@ -1,9 +1,8 @@
 #include "cli/case_command.h"
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/cases_dir.h"
 #include "cli/exit_codes.h"
@@ -19,9 +18,14 @@ void Print(const Json& j) {
 }
 
 Json SummaryJson(const evidence::CaseSummary& s) {
-  Json j = {{"id", s.id},           {"dir", s.dir.string()}, {"created", s.created},
-            {"status", s.status},   {"responder", s.responder}, {"targets", s.targets},
-            {"last_activity", s.last_activity}, {"records", s.records}};
+  Json j = {{"id", s.id},
+            {"dir", s.dir.string()},
+            {"created", s.created},
+            {"status", s.status},
+            {"responder", s.responder},
+            {"targets", s.targets},
+            {"last_activity", s.last_activity},
+            {"records", s.records}};
   if (!s.error.empty()) j["error"] = s.error;
   return j;
 }
@@ -65,13 +69,23 @@ int Show(const std::filesystem::path& dir, bool json) {
     Json out = SummaryJson(*summary);
     out["journal"] = Json::array();
     for (const auto& r : *records)
-      out["journal"].push_back({{"seq", r.seq}, {"time", r.time}, {"kind", r.kind}, {"target", r.target},
-                                {"step", r.step}, {"payload", r.PayloadJson()}, {"hash", r.hash}});
+      out["journal"].push_back({{"seq", r.seq},
+                                {"time", r.time},
+                                {"kind", r.kind},
+                                {"target", r.target},
+                                {"step", r.step},
+                                {"payload", r.PayloadJson()},
+                                {"hash", r.hash}});
     out["evidence"] = Json::array();
     for (const auto& e : *items)
-      out["evidence"].push_back({{"target", e.target}, {"kind", std::string(evidence::EvidenceKindName(e.kind))},
-                                 {"location", e.location}, {"sha256", e.sha256}, {"size", e.size},
-                                 {"source", e.source}, {"collector", e.collector}, {"time", e.time}});
+      out["evidence"].push_back({{"target", e.target},
+                                 {"kind", std::string(evidence::EvidenceKindName(e.kind))},
+                                 {"location", e.location},
+                                 {"sha256", e.sha256},
+                                 {"size", e.size},
+                                 {"source", e.source},
+                                 {"collector", e.collector},
+                                 {"time", e.time}});
     out["pre_state"] = Json::object();
     for (const auto& p : *pre) out["pre_state"][p.target] = {{"time", p.time}, {"sha256", p.sha256}};
     Print(out);
@@ -83,13 +97,14 @@ int Show(const std::filesystem::path& dir, bool json) {
   std::printf("\njournal (%zu records):\n", records->size());
   for (const auto& r : *records) {
     std::string payload = r.payload.size() > 100 ? r.payload.substr(0, 97) + "..." : r.payload;
-    std::printf("  %4lld %s %-16s %-20s %-18s %s\n", static_cast<long long>(r.seq), r.time.c_str(), r.kind.c_str(),
-                r.target.c_str(), r.step.c_str(), payload.c_str());
+    std::printf("  %4lld %s %-16s %-20s %-18s %s\n", static_cast<long long>(r.seq), r.time.c_str(),
+                r.kind.c_str(), r.target.c_str(), r.step.c_str(), payload.c_str());
   }
   std::printf("\nevidence (%zu items):\n", items->size());
   for (const auto& e : *items)
-    std::printf("  %-14s %-20s %-40s %s\n", std::string(evidence::EvidenceKindName(e.kind)).c_str(), e.target.c_str(),
-                e.location.c_str(), e.sha256.empty() ? "(no hash: AWS-side object)" : e.sha256.c_str());
+    std::printf("  %-14s %-20s %-40s %s\n", std::string(evidence::EvidenceKindName(e.kind)).c_str(),
+                e.target.c_str(), e.location.c_str(),
+                e.sha256.empty() ? "(no hash: AWS-side object)" : e.sha256.c_str());
   std::printf("\npre-state recorded for %zu target(s)\n", pre->size());
   return kExitOk;
 }
@@ -100,14 +115,19 @@ int Verify(const std::filesystem::path& dir, bool json) {
   auto report = (*store)->Verify();
   if (!report) return ReportError(report.error());
   if (json) {
-    Print({{"ok", report->ok()}, {"records", report->records}, {"first_bad_seq", report->first_bad_seq},
-           {"reason", report->reason}, {"problems", report->problems}});
+    Print({{"ok", report->ok()},
+           {"records", report->records},
+           {"first_bad_seq", report->first_bad_seq},
+           {"reason", report->reason},
+           {"problems", report->problems}});
   } else if (report->ok()) {
     std::printf("case %s: journal intact (%lld records), pre-state and evidence consistent\n",
                 (*store)->id().c_str(), static_cast<long long>(report->records));
   } else {
     std::printf("case %s: TAMPERED OR DAMAGED", (*store)->id().c_str());
-    if (report->first_bad_seq) std::printf(" at record %lld: %s", static_cast<long long>(report->first_bad_seq), report->reason.c_str());
+    if (report->first_bad_seq)
+      std::printf(" at record %lld: %s", static_cast<long long>(report->first_bad_seq),
+                  report->reason.c_str());
     std::printf("\n");
     for (const auto& p : report->problems) std::printf("  - %s\n", p.c_str());
   }
@@ -120,7 +140,8 @@ int RunCase(int argc, char** argv) {
   CLI::App app{"Look at and check case folders (journal, pre-state, evidence).", "cordon case"};
   std::optional<std::string> cases_dir;
   std::string output = "text";
-  app.add_option("--cases-dir", cases_dir, "folder holding the cases (default $CORDON_CASES_DIR or ./cordon-cases)");
+  app.add_option("--cases-dir", cases_dir,
+                 "folder holding the cases (default $CORDON_CASES_DIR or ./cordon-cases)");
   app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   app.require_subcommand(1);
   auto* list = app.add_subcommand("list", "list the cases");

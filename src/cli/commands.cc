@@ -11,10 +11,10 @@
 #include "cli/exit_codes.h"
 #include "cli/hunt_command.h"
 #include "cli/iam_policy_command.h"
+#include "cli/output.h"
 #include "cli/preserve_command.h"
 #include "cli/release_command.h"
 #include "cli/triage_command.h"
-#include "cli/output.h"
 
 namespace cordon::cli {
 namespace {
@@ -22,8 +22,10 @@ namespace {
 int RunHelp(int argc, char** argv);
 
 constexpr Command kCommands[] = {
-    {"triage", "find an instance by id, IP or ENI and show who owns it, what exposes it, what it did", RunTriage},
-    {"contain", "tag, protect, detach, deregister, isolate, cut credentials and snapshot an instance", RunContain},
+    {"triage", "find an instance by id, IP or ENI and show who owns it, what exposes it, what it did",
+     RunTriage},
+    {"contain", "tag, protect, detach, deregister, isolate, cut credentials and snapshot an instance",
+     RunContain},
     {"preserve", "snapshot every EBS volume (optionally as a time series) and record metadata", RunPreserve},
     {"release", "restore a contained instance to its recorded pre-state (a false positive)", RunRelease},
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", RunApi},
@@ -34,10 +36,11 @@ constexpr Command kCommands[] = {
 };
 
 int RunHelp(int, char**) {
-  std::printf("cordon: respond to a compromised EC2 instance.\n\nusage: cordon COMMAND [options]\n\ncommands:\n");
+  std::printf(
+      "cordon: respond to a compromised EC2 instance.\n\nusage: cordon COMMAND [options]\n\ncommands:\n");
   for (const Command& c : kCommands)
-    std::printf("  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(), static_cast<int>(c.summary.size()),
-                c.summary.data());
+    std::printf("  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+                static_cast<int>(c.summary.size()), c.summary.data());
   std::printf("\n`cordon COMMAND --help` describes a command's options.\n");
   return kExitOk;
 }

@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <algorithm>
 #include <mutex>
 
 #include "base/strings.h"
@@ -41,10 +41,11 @@ std::string JoinWords(const std::vector<std::string>& words) {
 }  // namespace
 
 void PrintProgress(const cloud::ResolvedTarget& target, const response::StepReport& r) {
-  std::string detail = r.status == response::StepStatus::kFailed
-                           ? "FAILED: " + r.error.ToString() +
-                                 (r.missing_permission.empty() ? "" : " (missing permission: " + r.missing_permission + ")")
-                           : (r.detail.empty() ? std::string(response::StepStatusName(r.status)) : r.detail);
+  std::string detail =
+      r.status == response::StepStatus::kFailed
+          ? "FAILED: " + r.error.ToString() +
+                (r.missing_permission.empty() ? "" : " (missing permission: " + r.missing_permission + ")")
+          : (r.detail.empty() ? std::string(response::StepStatusName(r.status)) : r.detail);
   std::fprintf(stderr, "%s  %-18s %s\n", target.instance_id.c_str(), r.step.c_str(), detail.c_str());
 }
 
@@ -73,19 +74,26 @@ void PrintSummary(const std::vector<response::TargetReport>& reports, const std:
   for (const auto& t : reports) {
     int done = 0, already = 0, failed = 0, skipped = 0;
     for (const auto& s : t.steps) {
-      if (s.status == response::StepStatus::kDone) ++done;
-      else if (s.status == response::StepStatus::kAlreadyDone) ++already;
-      else if (s.status == response::StepStatus::kFailed) ++failed;
-      else ++skipped;
+      if (s.status == response::StepStatus::kDone)
+        ++done;
+      else if (s.status == response::StepStatus::kAlreadyDone)
+        ++already;
+      else if (s.status == response::StepStatus::kFailed)
+        ++failed;
+      else
+        ++skipped;
     }
     std::string what;
-    if (t.failed()) what = "NOT fully " + verb + ": " + std::to_string(failed) + " failed, " + std::to_string(skipped) +
-                           " not attempted; fix the cause and run the same command again";
-    else if (!t.changed()) what = "already " + verb + " under case " + case_id + "; nothing changed";
-    else what = verb + " under case " + case_id;
-    std::printf("%s (%s): %s [%d done, %d already done, %d failed, %d not attempted]%s\n", t.target.instance_id.c_str(),
-                t.target.region.c_str(), what.c_str(), done, already, failed, skipped,
-                t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
+    if (t.failed())
+      what = "NOT fully " + verb + ": " + std::to_string(failed) + " failed, " + std::to_string(skipped) +
+             " not attempted; fix the cause and run the same command again";
+    else if (!t.changed())
+      what = "already " + verb + " under case " + case_id + "; nothing changed";
+    else
+      what = verb + " under case " + case_id;
+    std::printf("%s (%s): %s [%d done, %d already done, %d failed, %d not attempted]%s\n",
+                t.target.instance_id.c_str(), t.target.region.c_str(), what.c_str(), done, already, failed,
+                skipped, t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
     for (const auto& s : t.steps)
       if (!s.missing_permission.empty())
         std::printf("  %s needs %s (`cordon iam-policy` prints the whole policy)\n", s.step.c_str(),
@@ -108,8 +116,10 @@ int ExitStatusFor(const std::vector<response::TargetReport>& reports) {
 
 bool Confirm(const std::string& question) {
   if (!isatty(STDIN_FILENO)) {
-    PrintError("refusing to change anything without confirmation: stdin is not a terminal (pass --yes to proceed, or "
-               "--plan to only print the plan)");
+    PrintError(
+        "refusing to change anything without confirmation: stdin is not a terminal (pass --yes to proceed, "
+        "or "
+        "--plan to only print the plan)");
     return false;
   }
   std::fprintf(stderr, "%s [y/N] ", question.c_str());
@@ -121,11 +131,13 @@ bool Confirm(const std::string& question) {
 }
 
 int RunContain(int argc, char** argv) {
-  CLI::App app{"Contain compromised EC2 instances: record their state, then tag, protect, take them out of Auto\n"
-               "Scaling and load balancers, isolate every ENI, cut their credentials, and snapshot them.",
-               "cordon contain"};
+  CLI::App app{
+      "Contain compromised EC2 instances: record their state, then tag, protect, take them out of Auto\n"
+      "Scaling and load balancers, isolate every ENI, cut their credentials, and snapshot them.",
+      "cordon contain"};
   std::vector<std::string> targets;
-  std::string case_id, cases_dir, responder, asg = "detach", targets_file, vpc, output = "text", quarantine_profile;
+  std::string case_id, cases_dir, responder, asg = "detach", targets_file, vpc, output = "text",
+                                             quarantine_profile;
   bool yes = false, plan_only = false, revoke_sessions = false;
   response::StepSelection selection;
   std::vector<std::string> allow_from;
@@ -138,15 +150,20 @@ int RunContain(int argc, char** argv) {
   app.add_option("--responder", responder, "who is responding (default $USER)");
   app.add_option("--asg", asg, "detach (default: the group replaces the node) or standby")
       ->check(CLI::IsMember({"detach", "standby"}));
-  app.add_option("--allow-from", allow_from, "CIDR or sg-... allowed into the isolation group (forensic access); repeatable");
+  app.add_option("--allow-from", allow_from,
+                 "CIDR or sg-... allowed into the isolation group (forensic access); repeatable");
   app.add_option("--skip", selection.skip, "leave this step out; repeatable");
   app.add_option("--only", selection.only, "run only these steps (record-pre-state always runs); repeatable");
-  app.add_flag("--revoke-role-sessions", revoke_sessions,
-               "also deny every session of the role issued before now (affects every sibling sharing the role)");
-  app.add_option("--quarantine-profile", quarantine_profile, "replace the instance profile with this one instead of removing it");
-  app.add_option("--targets-file", targets_file, "read more targets from this file, one per line (# comments)");
+  app.add_flag(
+      "--revoke-role-sessions", revoke_sessions,
+      "also deny every session of the role issued before now (affects every sibling sharing the role)");
+  app.add_option("--quarantine-profile", quarantine_profile,
+                 "replace the instance profile with this one instead of removing it");
+  app.add_option("--targets-file", targets_file,
+                 "read more targets from this file, one per line (# comments)");
   app.add_option("--vpc", vpc, "narrow an IP target to this VPC");
-  app.add_option("--output", output, "text or json (the summary on stdout)")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--output", output, "text or json (the summary on stdout)")
+      ->check(CLI::IsMember({"text", "json"}));
   AddAwsFlags(app, &flags);
   try {
     app.parse(argc, argv);
@@ -195,7 +212,8 @@ int RunContain(int argc, char** argv) {
       return code;
     }
     if (target->state == "terminated" || target->state == "shutting-down") {
-      PrintError("instance " + target->instance_id + " is " + target->state + ": there is nothing left to contain");
+      PrintError("instance " + target->instance_id + " is " + target->state +
+                 ": there is nothing left to contain");
       PrintInfo("nothing was changed");
       return kExitFailed;
     }
@@ -204,9 +222,11 @@ int RunContain(int argc, char** argv) {
     plans.push_back(response::BuildContainPlan(*target, selection));
   }
 
-  for (const auto& plan : plans) std::fprintf(plan_only ? stdout : stderr, "%s", response::FormatPlan(plan).c_str());
+  for (const auto& plan : plans)
+    std::fprintf(plan_only ? stdout : stderr, "%s", response::FormatPlan(plan).c_str());
   if (plan_only) return kExitOk;
-  if (!yes && !Confirm("Contain " + std::to_string(plans.size()) + " instance(s) under case " + case_id + "?"))
+  if (!yes &&
+      !Confirm("Contain " + std::to_string(plans.size()) + " instance(s) under case " + case_id + "?"))
     return kExitUsage;
 
   evidence::CaseInfo info{options.responder, "contain " + JoinWords(seen)};

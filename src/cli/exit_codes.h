@@ -6,12 +6,12 @@
 namespace cordon::cli {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;       // AWS or network error, or a step failed
-inline constexpr int kExitUsage = 2;        // bad flags or input: nothing was done
-inline constexpr int kExitNotFound = 3;     // the target (instance, IP, case) does not exist
-inline constexpr int kExitAmbiguous = 4;    // the target matched several instances
-inline constexpr int kExitAccessDenied = 5; // credentials lack a permission
-inline constexpr int kExitPartial = 6;      // finished, but something was skipped or could not be read
+inline constexpr int kExitFailed = 1;        // AWS or network error, or a step failed
+inline constexpr int kExitUsage = 2;         // bad flags or input: nothing was done
+inline constexpr int kExitNotFound = 3;      // the target (instance, IP, case) does not exist
+inline constexpr int kExitAmbiguous = 4;     // the target matched several instances
+inline constexpr int kExitAccessDenied = 5;  // credentials lack a permission
+inline constexpr int kExitPartial = 6;       // finished, but something was skipped or could not be read
 
 int ExitCodeFor(const Error& error);
 

@@ -78,7 +78,8 @@ int RunHunt(int argc, char** argv) {
                  "with --engine athena: s3://bucket/prefix/ for Athena's result files");
   app.add_option("--athena-database", athena.database,
                  "with --engine athena: the database holding cloudtrail_logs and vpc_flow_logs");
-  app.add_option("--athena-workgroup", athena.workgroup, "with --engine athena: the workgroup (default primary)");
+  app.add_option("--athena-workgroup", athena.workgroup,
+                 "with --engine athena: the workgroup (default primary)");
   AddAwsFlags(app, &aws_flags);
   try {
     app.parse(argc, argv);

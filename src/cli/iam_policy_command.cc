@@ -14,7 +14,8 @@ int RunIamPolicy(int argc, char** argv) {
   CLI::App app{"Print the least-privilege IAM policy the response commands need (built from the step table).",
                "cordon iam-policy"};
   std::string which = "triage,contain,release,preserve";
-  app.add_option("--for", which, "comma-separated commands: triage, contain, release, preserve (default: all)");
+  app.add_option("--for", which,
+                 "comma-separated commands: triage, contain, release, preserve (default: all)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

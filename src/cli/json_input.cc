@@ -34,16 +34,18 @@ Result<Json> ReadJsonArgument(const std::string& argument) {
         line_start = i + 1;
       }
     size_t line_end = text.find('\n', line_start);
-    std::string line_text = text.substr(line_start, line_end == std::string::npos ? std::string::npos : line_end - line_start);
+    std::string line_text =
+        text.substr(line_start, line_end == std::string::npos ? std::string::npos : line_end - line_start);
     size_t column = byte - line_start + 1;
     // Keep long single-line inputs readable: show at most 60 characters around the error.
     size_t from = column > 40 ? column - 40 : 0;
     std::string excerpt = line_text.substr(from, 60);
     std::string what = e.what();
     if (size_t colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    return MakeError(ErrorKind::kInvalidArgument, "invalid JSON in " + origin + " at line " + std::to_string(line) +
-                                                      ", column " + std::to_string(column) + ": " + what + "\n  " +
-                                                      excerpt + "\n  " + std::string(column - 1 - from, ' ') + "^");
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "invalid JSON in " + origin + " at line " + std::to_string(line) + ", column " +
+                         std::to_string(column) + ": " + what + "\n  " + excerpt + "\n  " +
+                         std::string(column - 1 - from, ' ') + "^");
   }
 }
 

@@ -9,10 +9,14 @@ namespace cordon::cli {
 
 int ExitCodeFor(const Error& error) {
   switch (error.kind) {
-    case ErrorKind::kInvalidArgument: return kExitUsage;
-    case ErrorKind::kNotFound: return kExitNotFound;
-    case ErrorKind::kAccessDenied: return kExitAccessDenied;
-    default: return kExitFailed;
+    case ErrorKind::kInvalidArgument:
+      return kExitUsage;
+    case ErrorKind::kNotFound:
+      return kExitNotFound;
+    case ErrorKind::kAccessDenied:
+      return kExitAccessDenied;
+    default:
+      return kExitFailed;
   }
 }
 

@@ -14,9 +14,10 @@
 namespace cordon::cli {
 
 int RunPreserve(int argc, char** argv) {
-  CLI::App app{"Preserve an instance: snapshot sets of every EBS volume as a time series, and its metadata.\n"
-               "Changes nothing on the instance.",
-               "cordon preserve"};
+  CLI::App app{
+      "Preserve an instance: snapshot sets of every EBS volume as a time series, and its metadata.\n"
+      "Changes nothing on the instance.",
+      "cordon preserve"};
   std::string target_text, case_id, cases_dir, responder, every = "30m", vpc, output = "text";
   int count = 1;
   aws::ClientFlags flags;
@@ -59,14 +60,16 @@ int RunPreserve(int argc, char** argv) {
   response::ResponseOptions options;
   options.case_id = case_id;
   options.responder = response::DefaultResponder(responder);
-  auto store = evidence::CaseStore::Open(response::CasesRoot(cases_dir) / case_id,
-                                         evidence::CaseInfo{options.responder, "preserve " + target->instance_id});
+  auto store =
+      evidence::CaseStore::Open(response::CasesRoot(cases_dir) / case_id,
+                                evidence::CaseInfo{options.responder, "preserve " + target->instance_id});
   if (!store) return ReportError(store.error());
-  response::TargetReport report = response::Preserve(
-      client->get(), store->get(), options, *target, count, *interval, PrintProgress, [](std::chrono::seconds s) {
-        std::fprintf(stderr, "cordon: next set in %llds\n", static_cast<long long>(s.count()));
-        std::this_thread::sleep_for(s);
-      });
+  response::TargetReport report = response::Preserve(client->get(), store->get(), options, *target, count,
+                                                     *interval, PrintProgress, [](std::chrono::seconds s) {
+                                                       std::fprintf(stderr, "cordon: next set in %llds\n",
+                                                                    static_cast<long long>(s.count()));
+                                                       std::this_thread::sleep_for(s);
+                                                     });
   PrintSummary({report}, case_id, output == "json", "preserved");
   std::fprintf(stderr, "cordon: case %s is in %s\n", case_id.c_str(), (*store)->dir().c_str());
   return ExitStatusFor({report});

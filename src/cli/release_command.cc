@@ -13,9 +13,10 @@
 namespace cordon::cli {
 
 int RunRelease(int argc, char** argv) {
-  CLI::App app{"Release a case's instances: restore the recorded pre-containment state exactly (ENI groups,\n"
-               "Elastic IPs, Auto Scaling, load balancers, instance profile, attributes) and mark the tags released.",
-               "cordon release"};
+  CLI::App app{
+      "Release a case's instances: restore the recorded pre-containment state exactly (ENI groups,\n"
+      "Elastic IPs, Auto Scaling, load balancers, instance profile, attributes) and mark the tags released.",
+      "cordon release"};
   std::string case_id, cases_dir, responder, output = "text";
   std::vector<std::string> targets;
   bool yes = false, force = false;
@@ -42,7 +43,8 @@ int RunRelease(int argc, char** argv) {
   auto client = aws::MakeClient(flags);
   if (!client) return ReportError(client.error());
 
-  if (!yes && !Confirm("Release case " + case_id + " (restore the recorded pre-state" + (force ? ", --force" : "") + ")?"))
+  if (!yes && !Confirm("Release case " + case_id + " (restore the recorded pre-state" +
+                       (force ? ", --force" : "") + ")?"))
     return kExitUsage;
 
   response::ResponseOptions options;
@@ -53,8 +55,9 @@ int RunRelease(int argc, char** argv) {
   if (!outcome) return ReportError(outcome.error());
   for (const std::string& line : outcome->refusals) PrintError("drift: " + line);
   if (!outcome->refusals.empty())
-    PrintError("release refused for the targets above: live state no longer matches what cordon left; "
-               "check it, then rerun with --force to restore the recorded state anyway");
+    PrintError(
+        "release refused for the targets above: live state no longer matches what cordon left; "
+        "check it, then rerun with --force to restore the recorded state anyway");
   PrintSummary(outcome->reports, case_id, output == "json", "released");
   int status = outcome->refusals.empty() ? ExitStatusFor(outcome->reports) : kExitFailed;
   if (status == kExitOk) (void)(*store)->SetStatus("released");

@@ -32,7 +32,8 @@ int64_t EpochOf(const std::string& text) {
   std::string iso = text;
   if (EndsWith(iso, " UTC")) iso.resize(iso.size() - 4);
   if (iso.size() > 10 && iso[10] == ' ') iso[10] = 'T';
-  if (iso.size() >= 19 && iso.find('Z') == std::string::npos && iso.find('+') == std::string::npos) iso += 'Z';
+  if (iso.size() >= 19 && iso.find('Z') == std::string::npos && iso.find('+') == std::string::npos)
+    iso += 'Z';
   std::optional<TimePoint> t = ParseTimestamp(iso);
   if (!t) t = ParseTimestamp(text);
   if (!t) return INT64_MIN;
@@ -73,14 +74,15 @@ Status WaitForQuery(aws::Client* client, const std::string& id, const AthenaOpti
         if (reason.empty()) reason = status["AthenaError"].value("ErrorMessage", "");
         if (!type.empty()) reason += " (" + type + ")";
       }
-      return MakeError(ErrorKind::kService, "athena query " + id + " " + state + (reason.empty() ? "" : ": " + reason));
+      return MakeError(ErrorKind::kService,
+                       "athena query " + id + " " + state + (reason.empty() ? "" : ": " + reason));
     }
     if (clock->Now() + delay > deadline) {
       // Best effort: a query left running keeps scanning (and costing) after we give up on it.
       (void)client->Call("athena", "StopQueryExecution", {{"QueryExecutionId", id}});
       return MakeError(ErrorKind::kTransient, "athena query " + id + " still " + state + " after " +
-                                                std::to_string(options.timeout.count() / 1000) +
-                                                " s; stopped it");
+                                                  std::to_string(options.timeout.count() / 1000) +
+                                                  " s; stopped it");
     }
     clock->SleepFor(delay);
     delay = std::min(delay * 2, options.poll_max);
@@ -120,7 +122,8 @@ std::vector<std::string> SplitStatements(const std::string& text) {
   return out;
 }
 
-Result<AthenaTable> RunAthenaQuery(aws::Client* client, const std::string& sql, const AthenaOptions& options) {
+Result<AthenaTable> RunAthenaQuery(aws::Client* client, const std::string& sql,
+                                   const AthenaOptions& options) {
   Json input = {{"QueryString", sql}};
   if (!options.output_location.empty()) {
     input["ResultConfiguration"] = {{"OutputLocation", options.output_location}};
@@ -229,10 +232,12 @@ void AddFlowAthenaRow(const AthenaTable& table, size_t row, HuntResults* results
   if (const int64_t first = EpochOf(table.Cell(row, "first")); first != INT64_MIN) {
     agg.first = std::min(agg.first, first);
   }
-  if (const int64_t last = EpochOf(table.Cell(row, "last")); last != INT64_MIN) agg.last = std::max(agg.last, last);
+  if (const int64_t last = EpochOf(table.Cell(row, "last")); last != INT64_MIN)
+    agg.last = std::max(agg.last, last);
 }
 
-Result<HuntResults> RunAthenaHunt(aws::Client* client, const Selectors& selectors, const AthenaOptions& options) {
+Result<HuntResults> RunAthenaHunt(aws::Client* client, const Selectors& selectors,
+                                  const AthenaOptions& options) {
   Result<std::string> sql = EmitQueries("athena", selectors);
   if (!sql) return MakeError(sql.error());
   HuntResults results;
@@ -247,8 +252,8 @@ Result<HuntResults> RunAthenaHunt(aws::Client* client, const Selectors& selector
     } else if (HasColumn(*table, "peer")) {
       for (size_t i = 0; i < table->rows.size(); ++i) AddFlowAthenaRow(*table, i, &results);
     } else if (!table->rows.empty()) {
-      results.warnings.push_back({"athena:" + table->query_execution_id,
-                                  "results with unknown columns were ignored"});
+      results.warnings.push_back(
+          {"athena:" + table->query_execution_id, "results with unknown columns were ignored"});
     }
   }
   results.Finalize();

@@ -52,7 +52,8 @@ std::vector<std::string> SplitStatements(const std::string& text);
 // into `events` (by/on from its relation column), the flow statement's into `flows`. Each row's `file`
 // is "athena:<query execution id>". Fields the SQL does not select (resources, selector hits) stay
 // empty, except the "by" selector hits found in the identity columns. `results` comes back Finalize()d.
-Result<HuntResults> RunAthenaHunt(aws::Client* client, const Selectors& selectors, const AthenaOptions& options);
+Result<HuntResults> RunAthenaHunt(aws::Client* client, const Selectors& selectors,
+                                  const AthenaOptions& options);
 
 // The row conversions, apart for tests.
 CloudTrailEvent EventFromAthenaRow(const AthenaTable& table, size_t row, const Selectors& selectors);

@@ -45,7 +45,8 @@ S3Source::S3Source(aws::Client* client, std::string bucket, std::string prefix)
 
 std::string S3Source::Describe() const { return std::string(kScheme) + bucket_ + "/" + prefix_; }
 
-Status S3Source::ListFlat(const std::string& prefix, const ListOptions& options, std::vector<ObjectInfo>* out) {
+Status S3Source::ListFlat(const std::string& prefix, const ListOptions& options,
+                          std::vector<ObjectInfo>* out) {
   Result<Json> page = client_->CallAll("s3", "ListObjectsV2", {{"Bucket", bucket_}, {"Prefix", prefix}});
   if (!page) return WithContext(page.error(), "listing " + Describe());
   for (const Json& object : page->value("Contents", Json::array())) {
@@ -67,8 +68,8 @@ Status S3Source::Walk(const std::string& prefix, const ListOptions& options,
     }
     return Ok();
   }
-  Result<Json> page = client_->CallAll("s3", "ListObjectsV2",
-                                       {{"Bucket", bucket_}, {"Prefix", prefix}, {"Delimiter", "/"}});
+  Result<Json> page =
+      client_->CallAll("s3", "ListObjectsV2", {{"Bucket", bucket_}, {"Prefix", prefix}, {"Delimiter", "/"}});
   if (!page) return WithContext(page.error(), "listing " + Describe());
   for (const Json& object : page->value("Contents", Json::array())) {
     const std::string key = object.value("Key", "");

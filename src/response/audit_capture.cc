@@ -19,9 +19,10 @@ AuditScope::AuditScope(evidence::CaseStore* store, std::string target, std::stri
 AuditScope::~AuditScope() { current_scope = outer_; }
 
 Json AuditRecordJson(const aws::AuditRecord& r) {
-  Json j = {{"service", r.service},       {"operation", r.operation}, {"region", r.region},
-            {"request_id", r.request_id}, {"outcome", r.outcome},     {"http_status", r.http_status},
-            {"attempts", r.attempts},     {"duration_ms", r.duration.count()}};
+  Json j = {{"service", r.service},   {"operation", r.operation},
+            {"region", r.region},     {"request_id", r.request_id},
+            {"outcome", r.outcome},   {"http_status", r.http_status},
+            {"attempts", r.attempts}, {"duration_ms", r.duration.count()}};
   if (!r.retried.empty()) j["retried"] = r.retried;
   return j;
 }
@@ -37,7 +38,8 @@ void AuditScope::Add(const aws::AuditRecord& record) {
 Json AuditScope::RecordsJson() const {
   Json out = Json::array();
   for (const aws::AuditRecord& r : records_) {
-    Json j = {{"operation", r.service + ":" + r.operation}, {"request_id", r.request_id}, {"outcome", r.outcome}};
+    Json j = {
+        {"operation", r.service + ":" + r.operation}, {"request_id", r.request_id}, {"outcome", r.outcome}};
     if (r.attempts > 1) j["attempts"] = r.attempts;
     if (!r.retried.empty()) j["retried"] = r.retried;
     out.push_back(std::move(j));

@@ -26,7 +26,8 @@ bool TargetReport::partial() const {
   return std::any_of(steps.begin(), steps.end(), [](const StepReport& r) { return r.partial; });
 }
 bool TargetReport::changed() const {
-  return std::any_of(steps.begin(), steps.end(), [](const StepReport& r) { return r.status == StepStatus::kDone; });
+  return std::any_of(steps.begin(), steps.end(),
+                     [](const StepReport& r) { return r.status == StepStatus::kDone; });
 }
 
 Executor::Executor(aws::Client* client, evidence::CaseStore* store, const ResponseOptions* options,
@@ -82,11 +83,15 @@ TargetReport Executor::RunPlan(Plan& plan) {
       for (const std::string& dep : ps.after) {
         auto it = index.find(dep);
         if (it == index.end()) continue;
-        if (!finished[it->second]) waiting = true;
-        else if (!Succeeded(report.steps[it->second].status)) blocked = dep + " did not complete";
+        if (!finished[it->second])
+          waiting = true;
+        else if (!Succeeded(report.steps[it->second].status))
+          blocked = dep + " did not complete";
       }
-      if (!stop_all.empty()) blocked = stop_all;
-      else if (ps.destructive && !stop_destructive.empty()) blocked = stop_destructive;
+      if (!stop_all.empty())
+        blocked = stop_all;
+      else if (ps.destructive && !stop_destructive.empty())
+        blocked = stop_destructive;
       if (!blocked.empty()) {
         not_attempted(i, blocked);
         progressed = true;

@@ -35,7 +35,8 @@ using ProgressFn = std::function<void(const cloud::ResolvedTarget& target, const
 class Executor {
  public:
   // `client`, `store` and `options` must outlive the executor. Installs the audit hook on `client`.
-  Executor(aws::Client* client, evidence::CaseStore* store, const ResponseOptions* options, ProgressFn progress);
+  Executor(aws::Client* client, evidence::CaseStore* store, const ResponseOptions* options,
+           ProgressFn progress);
 
   // Runs every plan, at most `target_concurrency` targets at once. Marks the case's interrupted
   // steps first (so the journal shows the interruption) and then resumes them.

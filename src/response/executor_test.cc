@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <optional>
-#include <chrono>
 #include <thread>
 
 #include "evidence/test_util.h"
@@ -127,7 +127,8 @@ TEST_F(ExecutorTest, IndependentStepsRunInParallelAfterTheirDependencies) {
 TEST_F(ExecutorTest, FailedEvidenceStepStopsLaterDestructiveSteps) {
   std::vector<Plan> plans;
   std::vector<PlanStep> steps;
-  steps.push_back(Ps("pre", {}, false, true, &world_, Error{ErrorKind::kService, "boom", "InternalError", 500, "r1"}));
+  steps.push_back(
+      Ps("pre", {}, false, true, &world_, Error{ErrorKind::kService, "boom", "InternalError", 500, "r1"}));
   steps.push_back(Ps("isolate", {}, true, false, &world_));  // independent of pre, but destructive
   steps.push_back(Ps("console", {}, false, true, &world_));  // evidence: still collected
   plans.push_back(MakePlan(std::move(steps)));
@@ -159,7 +160,8 @@ TEST_F(ExecutorTest, AccessDeniedNamesThePermissionAndStopsEverythingLater) {
   std::vector<Plan> plans;
   std::vector<PlanStep> steps;
   Error denied{ErrorKind::kAccessDenied,
-               "User: arn:aws:iam::123456789012:user/r is not authorized to perform: iam:PutRolePolicy on resource: role x",
+               "User: arn:aws:iam::123456789012:user/r is not authorized to perform: iam:PutRolePolicy on "
+               "resource: role x",
                "AccessDenied", 403, "req-1"};
   steps.push_back(Ps("credentials", {}, true, false, &world_, denied));
   steps.push_back(Ps("snapshot", {"credentials"}, false, true, &world_));
@@ -177,7 +179,8 @@ TEST_F(ExecutorTest, AccessDeniedNamesThePermissionAndStopsEverythingLater) {
 TEST(MissingPermissionTest, FallsBackToTheFailedCall) {
   aws::AuditRecord ok{"ec2", "DescribeInstances", "us-east-1", "r1", "ok"};
   aws::AuditRecord bad{"elbv2", "DeregisterTargets", "us-east-1", "r2", "AccessDenied"};
-  Error e{ErrorKind::kAccessDenied, "You are not authorized to perform this operation.", "UnauthorizedOperation", 403, ""};
+  Error e{ErrorKind::kAccessDenied, "You are not authorized to perform this operation.",
+          "UnauthorizedOperation", 403, ""};
   EXPECT_EQ(MissingPermission(e, {ok, bad}), "elasticloadbalancing:DeregisterTargets");
 }
 
@@ -237,7 +240,8 @@ TEST_F(ExecutorTest, InterruptedStepIsReobservedAndKeepsTheOriginalBefore) {
 }
 
 TEST_F(ExecutorTest, InterruptedStepNotYetAppliedIsFinished) {
-  ASSERT_TRUE(store_->journal().Append(evidence::kind::kStepIntent, "i-0abc", "a", Json{{"before", {{"applied", false}}}}));
+  ASSERT_TRUE(store_->journal().Append(evidence::kind::kStepIntent, "i-0abc", "a",
+                                       Json{{"before", {{"applied", false}}}}));
   std::vector<Plan> plans;
   std::vector<PlanStep> steps;
   steps.push_back(Ps("a", {}, true, false, &world_));
@@ -250,7 +254,8 @@ TEST_F(ExecutorTest, InterruptedStepNotYetAppliedIsFinished) {
 }
 
 TEST_F(ExecutorTest, FailedStepIsRetriedOnRerun) {
-  ASSERT_TRUE(store_->journal().Append(evidence::kind::kStepFailed, "i-0abc", "a", Json{{"before", {{"applied", false}}}}));
+  ASSERT_TRUE(store_->journal().Append(evidence::kind::kStepFailed, "i-0abc", "a",
+                                       Json{{"before", {{"applied", false}}}}));
   std::vector<Plan> plans;
   std::vector<PlanStep> steps;
   steps.push_back(Ps("a", {}, true, false, &world_));
@@ -270,7 +275,8 @@ TEST(IamPolicyTest, ContainPolicyCoversEveryStepAction) {
     EXPECT_EQ(std::find(actions->begin(), actions->end(), a), actions->end()) << a;
   auto release = ActionsFor("release");
   ASSERT_TRUE(release);
-  EXPECT_EQ(std::find(release->begin(), release->end(), "elasticloadbalancing:DeregisterTargets"), release->end());
+  EXPECT_EQ(std::find(release->begin(), release->end(), "elasticloadbalancing:DeregisterTargets"),
+            release->end());
   EXPECT_FALSE(ActionsFor("hunt"));
 }
 

@@ -28,13 +28,15 @@ Result<std::string> EnsureGroup(const StepContext& ctx, const std::string& name,
   auto found = FindGroup(ctx, name, vpc_id);
   if (!found) return MakeError(found.error());
   if (!found->empty()) return *found;
-  Json tags = Json::array({Json{{"Key", "cordon:managed"}, {"Value", "true"}}, Json{{"Key", "cordon:purpose"}, {"Value", purpose}},
+  Json tags = Json::array({Json{{"Key", "cordon:managed"}, {"Value", "true"}},
+                           Json{{"Key", "cordon:purpose"}, {"Value", purpose}},
                            Json{{"Key", "Name"}, {"Value", name}}});
-  auto out = ctx.Call("ec2", "CreateSecurityGroup",
-                      Json{{"GroupName", name},
-                           {"Description", description},
-                           {"VpcId", vpc_id},
-                           {"TagSpecifications", Json::array({Json{{"ResourceType", "security-group"}, {"Tags", tags}}})}});
+  auto out = ctx.Call(
+      "ec2", "CreateSecurityGroup",
+      Json{{"GroupName", name},
+           {"Description", description},
+           {"VpcId", vpc_id},
+           {"TagSpecifications", Json::array({Json{{"ResourceType", "security-group"}, {"Tags", tags}}})}});
   if (!out) {
     if (!IsDuplicate(out.error())) return MakeError(out.error());
     return FindGroup(ctx, name, vpc_id);  // another cordon process made it first
@@ -77,13 +79,19 @@ Result<IsolationGroups> EnsureIsolationGroups(const StepContext& ctx, const std:
   if (!i) return MakeError(i.error());
   g.isolation_id = *i;
 
-  Json all_v4 = Json::array({Json{{"IpProtocol", "-1"}, {"IpRanges", Json::array({Json{{"CidrIp", "0.0.0.0/0"}}})}}});
-  Json all_v6 = Json::array({Json{{"IpProtocol", "-1"}, {"Ipv6Ranges", Json::array({Json{{"CidrIpv6", "::/0"}}})}}});
+  Json all_v4 =
+      Json::array({Json{{"IpProtocol", "-1"}, {"IpRanges", Json::array({Json{{"CidrIp", "0.0.0.0/0"}}})}}});
+  Json all_v6 =
+      Json::array({Json{{"IpProtocol", "-1"}, {"Ipv6Ranges", Json::array({Json{{"CidrIpv6", "::/0"}}})}}});
   for (const Json& perm : {all_v4, all_v6}) {
-    if (auto s = IgnoreDuplicate(ctx.Call("ec2", "AuthorizeSecurityGroupIngress", Json{{"GroupId", g.untrack_id}, {"IpPermissions", perm}})); !s)
+    if (auto s = IgnoreDuplicate(ctx.Call("ec2", "AuthorizeSecurityGroupIngress",
+                                          Json{{"GroupId", g.untrack_id}, {"IpPermissions", perm}}));
+        !s)
       return MakeError(s.error());
   }
-  if (auto s = IgnoreDuplicate(ctx.Call("ec2", "AuthorizeSecurityGroupEgress", Json{{"GroupId", g.untrack_id}, {"IpPermissions", all_v6}})); !s)
+  if (auto s = IgnoreDuplicate(ctx.Call("ec2", "AuthorizeSecurityGroupEgress",
+                                        Json{{"GroupId", g.untrack_id}, {"IpPermissions", all_v6}}));
+      !s)
     return MakeError(s.error());
 
   // The isolation group: no egress at all (revoke the default rule), no ingress but --allow-from.
@@ -94,16 +102,22 @@ Result<IsolationGroups> EnsureIsolationGroups(const StepContext& ctx, const std:
     if (egress.empty()) continue;
     // Revoke exactly what is there: the described rules have the shape the revoke takes.
     Json perms = egress;
-    auto r = ctx.Call("ec2", "RevokeSecurityGroupEgress", Json{{"GroupId", g.isolation_id}, {"IpPermissions", perms}});
+    auto r = ctx.Call("ec2", "RevokeSecurityGroupEgress",
+                      Json{{"GroupId", g.isolation_id}, {"IpPermissions", perms}});
     if (!r && r.error().code.find("NotFound") == std::string::npos) return MakeError(r.error());
   }
   for (const std::string& source : allow_from) {
     Json perm = {{"IpProtocol", "-1"}};
-    if (StartsWith(source, "sg-")) perm["UserIdGroupPairs"] = Json::array({Json{{"GroupId", source}, {"Description", "cordon --allow-from"}}});
-    else if (source.find(':') != std::string::npos) perm["Ipv6Ranges"] = Json::array({Json{{"CidrIpv6", source}, {"Description", "cordon --allow-from"}}});
-    else perm["IpRanges"] = Json::array({Json{{"CidrIp", source}, {"Description", "cordon --allow-from"}}});
-    if (auto s = IgnoreDuplicate(ctx.Call("ec2", "AuthorizeSecurityGroupIngress",
-                                          Json{{"GroupId", g.isolation_id}, {"IpPermissions", Json::array({perm})}}));
+    if (StartsWith(source, "sg-"))
+      perm["UserIdGroupPairs"] =
+          Json::array({Json{{"GroupId", source}, {"Description", "cordon --allow-from"}}});
+    else if (source.find(':') != std::string::npos)
+      perm["Ipv6Ranges"] = Json::array({Json{{"CidrIpv6", source}, {"Description", "cordon --allow-from"}}});
+    else
+      perm["IpRanges"] = Json::array({Json{{"CidrIp", source}, {"Description", "cordon --allow-from"}}});
+    if (auto s = IgnoreDuplicate(
+            ctx.Call("ec2", "AuthorizeSecurityGroupIngress",
+                     Json{{"GroupId", g.isolation_id}, {"IpPermissions", Json::array({perm})}}));
         !s)
       return MakeError(s.error());
   }

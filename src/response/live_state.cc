@@ -29,7 +29,8 @@ Result<Json> DescribeTargetInstance(const StepContext& ctx) {
   for (const Json& r : out->value("Reservations", Json::array()))
     for (const Json& i : r.value("Instances", Json::array()))
       if (Str(i, "InstanceId") == ctx.target.instance_id) return i;
-  return MakeError(ErrorKind::kNotFound, "instance " + ctx.target.instance_id + " not found in " + ctx.target.region);
+  return MakeError(ErrorKind::kNotFound,
+                   "instance " + ctx.target.instance_id + " not found in " + ctx.target.region);
 }
 
 Result<Json> DescribeTargetEnis(const StepContext& ctx) {
@@ -48,7 +49,8 @@ std::string InstanceArn(const StepContext& ctx, const std::string& owner_arn) {
   std::vector<std::string> parts = Split(owner_arn, ':');
   std::string partition = parts.size() > 1 ? parts[1] : "aws";
   std::string account = parts.size() > 4 ? parts[4] : "";
-  return "arn:" + partition + ":ec2:" + ctx.target.region + ":" + account + ":instance/" + ctx.target.instance_id;
+  return "arn:" + partition + ":ec2:" + ctx.target.region + ":" + account + ":instance/" +
+         ctx.target.instance_id;
 }
 
 bool IsNotFoundError(const Error& e) {

@@ -43,8 +43,8 @@ Plan BuildContainPlan(const cloud::ResolvedTarget& target, const StepSelection& 
   std::set<std::string> kept;
   for (const StepInfo& info : ContainSteps()) {
     std::string name(info.name);
-    bool keep = name == "record-pre-state" ||
-                ((selection.only.empty() || Contains(selection.only, name)) && !Contains(selection.skip, name));
+    bool keep = name == "record-pre-state" || ((selection.only.empty() || Contains(selection.only, name)) &&
+                                               !Contains(selection.skip, name));
     // Dependencies on left-out steps become those steps' own dependencies.
     std::vector<std::string> effective;
     for (std::string_view a : info.after) {
@@ -73,7 +73,8 @@ Plan BuildContainPlan(const cloud::ResolvedTarget& target, const StepSelection& 
 
 std::string FormatPlan(const Plan& plan) {
   std::string out = plan.target.instance_id + " (" + plan.target.region +
-                    (plan.target.vpc_id.empty() ? "" : ", " + plan.target.vpc_id) + ", " + plan.target.state + ")\n";
+                    (plan.target.vpc_id.empty() ? "" : ", " + plan.target.vpc_id) + ", " + plan.target.state +
+                    ")\n";
   int i = 1;
   for (const PlanStep& s : plan.steps) {
     out += "  " + std::to_string(i++) + ". " + s.name;

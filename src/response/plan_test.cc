@@ -7,7 +7,9 @@
 namespace cordon::response {
 namespace {
 
-cloud::ResolvedTarget Target() { return cloud::ResolvedTarget{"i-0abc", "us-east-1", "vpc-1", "running", "instance id"}; }
+cloud::ResolvedTarget Target() {
+  return cloud::ResolvedTarget{"i-0abc", "us-east-1", "vpc-1", "running", "instance id"};
+}
 
 std::vector<std::string> Names(const Plan& plan) {
   std::vector<std::string> out;
@@ -24,9 +26,10 @@ size_t Pos(const Plan& plan, const std::string& name) {
 // -> snapshots, and every step after the pre-state is recorded (rule 1).
 TEST(PlanTest, ContainPlanFollowsTheSafeOrder) {
   Plan plan = BuildContainPlan(Target(), {});
-  std::vector<std::string> order = {"record-pre-state", "tag", "protect", "asg", "deregister-lb", "isolate-network",
-                                    "credentials", "snapshot"};
-  for (size_t i = 1; i < order.size(); ++i) EXPECT_LT(Pos(plan, order[i - 1]), Pos(plan, order[i])) << order[i];
+  std::vector<std::string> order = {"record-pre-state", "tag",         "protect", "asg", "deregister-lb",
+                                    "isolate-network",  "credentials", "snapshot"};
+  for (size_t i = 1; i < order.size(); ++i)
+    EXPECT_LT(Pos(plan, order[i - 1]), Pos(plan, order[i])) << order[i];
   EXPECT_LT(Pos(plan, "deregister-lb"), Pos(plan, "disassociate-eip"));
   EXPECT_LT(Pos(plan, "disassociate-eip"), Pos(plan, "credentials"));
   EXPECT_EQ(plan.steps[0].name, "record-pre-state");

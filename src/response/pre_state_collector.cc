@@ -51,10 +51,13 @@ Result<Json> FindLoadBalancerMemberships(const StepContext& ctx) {
 Result<Json> CollectPreState(const StepContext& ctx) {
   auto instance = DescribeTargetInstance(ctx);
   if (!instance) return MakeError(instance.error());
-  Json state = {{"instance_id", ctx.target.instance_id}, {"region", ctx.target.region}, {"vpc_id", ctx.target.vpc_id},
+  Json state = {{"instance_id", ctx.target.instance_id},
+                {"region", ctx.target.region},
+                {"vpc_id", ctx.target.vpc_id},
                 {"instance", *instance}};
   Json attributes = Json::object();
-  attributes["DisableApiTermination"] = OrError(Attribute(ctx, "disableApiTermination", "DisableApiTermination"));
+  attributes["DisableApiTermination"] =
+      OrError(Attribute(ctx, "disableApiTermination", "DisableApiTermination"));
   attributes["InstanceInitiatedShutdownBehavior"] =
       OrError(Attribute(ctx, "instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior"));
   state["attributes"] = attributes;

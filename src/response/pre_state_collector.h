@@ -11,7 +11,8 @@
 
 namespace cordon::response {
 
-// {"instance": <DescribeInstances Instance>, "attributes": {"DisableApiTermination", "InstanceInitiatedShutdownBehavior"},
+// {"instance": <DescribeInstances Instance>, "attributes": {"DisableApiTermination",
+// "InstanceInitiatedShutdownBehavior"},
 //  "network_interfaces": [...], "addresses": [...], "auto_scaling": <AutoScalingInstanceDetails|null>,
 //  "classic_load_balancers": [names], "target_groups": [{"arn", "port"}],
 //  "iam_instance_profile_association": <assoc|null>, "inventory": <cloud::ToJson>, "collected_by": ...}

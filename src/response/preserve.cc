@@ -17,12 +17,14 @@ Result<std::chrono::seconds> ParseInterval(const std::string& text) {
       continue;
     }
     long long unit = c == 's' ? 1 : c == 'm' ? 60 : c == 'h' ? 3600 : c == 'd' ? 86400 : 0;
-    if (unit == 0 || number < 0) return MakeError(ErrorKind::kInvalidArgument, "bad interval '" + text + "' (e.g. 30m, 1h, 90s)");
+    if (unit == 0 || number < 0)
+      return MakeError(ErrorKind::kInvalidArgument, "bad interval '" + text + "' (e.g. 30m, 1h, 90s)");
     total += number * unit;
     number = -1;
   }
   if (number >= 0 || total <= 0)
-    return MakeError(ErrorKind::kInvalidArgument, "bad interval '" + text + "' (e.g. 30m, 1h, 90s; a unit is required)");
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "bad interval '" + text + "' (e.g. 30m, 1h, 90s; a unit is required)");
   return std::chrono::seconds(total);
 }
 
@@ -58,7 +60,8 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
   // The first round: an unfinished one of an earlier run, else the one after the last.
   int first = 1;
   for (;; ++first) {
-    auto last = store->journal().LastOutcome(target.instance_id, "preserve-snapshot-" + std::to_string(first));
+    auto last =
+        store->journal().LastOutcome(target.instance_id, "preserve-snapshot-" + std::to_string(first));
     if (!last || last->state != evidence::StepState::kDone) break;
   }
   for (int round = first; round < first + count; ++round) {
@@ -89,7 +92,8 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
       about.step = m.step;
       about.details = Json{{"set", "preserve-" + o.series}};
       auto item = store->evidence().StoreFile(
-          "metadata-" + target.instance_id + "-" + o.series + "-" + Sha256Hex(bytes).substr(0, 12) + ".json", bytes, about);
+          "metadata-" + target.instance_id + "-" + o.series + "-" + Sha256Hex(bytes).substr(0, 12) + ".json",
+          bytes, about);
       if (!item) {
         m.status = StepStatus::kFailed;
         m.error = item.error();

@@ -18,8 +18,7 @@ namespace cordon::response {
 // Stops at the first failed round.
 TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const ResponseOptions& options,
                       const cloud::ResolvedTarget& target, int count, std::chrono::seconds every,
-                      const ProgressFn& progress,
-                      const std::function<void(std::chrono::seconds)>& sleep);
+                      const ProgressFn& progress, const std::function<void(std::chrono::seconds)>& sleep);
 
 // "30m", "1h", "45s", "2h30m" -> seconds; kInvalidArgument otherwise.
 Result<std::chrono::seconds> ParseInterval(const std::string& text);

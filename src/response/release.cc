@@ -15,7 +15,8 @@ namespace {
 std::string RegionOf(const Json& state, const aws::Client& client) {
   std::string region = Str(state, "region");
   if (!region.empty()) return region;
-  std::string az = Str(state.value("instance", Json::object()).value("Placement", Json::object()), "AvailabilityZone");
+  std::string az =
+      Str(state.value("instance", Json::object()).value("Placement", Json::object()), "AvailabilityZone");
   if (az.size() > 1) return az.substr(0, az.size() - 1);
   return client.region();
 }
@@ -27,17 +28,20 @@ struct DoneStep {
 
 }  // namespace
 
-Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* store, const ResponseOptions& options,
-                                   const std::vector<std::string>& targets, const ProgressFn& progress) {
+Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* store,
+                                   const ResponseOptions& options, const std::vector<std::string>& targets,
+                                   const ProgressFn& progress) {
   InstallAuditHook(*client);
   auto all = store->pre_state().All();
   if (!all) return MakeError(all.error());
   std::vector<evidence::PreStateRecord> records;
   for (auto& r : *all)
-    if (targets.empty() || std::find(targets.begin(), targets.end(), r.target) != targets.end()) records.push_back(r);
+    if (targets.empty() || std::find(targets.begin(), targets.end(), r.target) != targets.end())
+      records.push_back(r);
   if (records.empty())
     return MakeError(ErrorKind::kNotFound, "case " + store->id() + " has no recorded pre-state" +
-                                               (targets.empty() ? "" : " for the given targets") + ": nothing to release");
+                                               (targets.empty() ? "" : " for the given targets") +
+                                               ": nothing to release");
 
   int64_t run = BeginRun(store, "release");
   (void)store->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
@@ -75,14 +79,15 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
         StepContext ctx = make_ctx();
         AuditScope scope(store, report.target.instance_id, "release:check");
         if (auto s = d.step->CheckDrift(ctx, d.payload); !s)
-          drift.push_back(report.target.instance_id + " " + std::string(d.step->name()) + ": " + s.error().message);
+          drift.push_back(report.target.instance_id + " " + std::string(d.step->name()) + ": " +
+                          s.error().message);
       }
     }
     if (!drift.empty()) {
       Json lines = drift;
-      (void)store->journal().Append(evidence::kind::kNote, report.target.instance_id, "release",
-                                    Json{{"text", "release refused: live state drifted (use --force to override)"},
-                                         {"drift", lines}});
+      (void)store->journal().Append(
+          evidence::kind::kNote, report.target.instance_id, "release",
+          Json{{"text", "release refused: live state drifted (use --force to override)"}, {"drift", lines}});
       StepReport r;
       r.step = "release";
       r.status = StepStatus::kFailed;

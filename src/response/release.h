@@ -24,7 +24,8 @@ struct ReleaseOutcome {
 };
 
 // `targets` empty: every target of the case. Installs the audit hook on `client`.
-Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* store, const ResponseOptions& options,
-                                   const std::vector<std::string>& targets, const ProgressFn& progress);
+Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* store,
+                                   const ResponseOptions& options, const std::vector<std::string>& targets,
+                                   const ProgressFn& progress);
 
 }  // namespace cordon::response

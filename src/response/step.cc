@@ -23,8 +23,8 @@ std::string IamPrefix(const std::string& service) {
 }
 
 bool IsAccessDenied(const Error& e) {
-  return e.kind == ErrorKind::kAccessDenied || e.code == "AccessDenied" || e.code == "UnauthorizedOperation" ||
-         e.code == "AccessDeniedException";
+  return e.kind == ErrorKind::kAccessDenied || e.code == "AccessDenied" ||
+         e.code == "UnauthorizedOperation" || e.code == "AccessDeniedException";
 }
 
 // The shared protocol of Run and RunUndo. `apply` gets the "before" to act on.
@@ -56,7 +56,8 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn obse
   ctx.journal_state = last->state;
   if (last->state == StepState::kDone || last->state == StepState::kInterrupted ||
       last->state == StepState::kFailed) {
-    if (last->payload.is_object() && last->payload.contains("before")) ctx.prior_before = last->payload["before"];
+    if (last->payload.is_object() && last->payload.contains("before"))
+      ctx.prior_before = last->payload["before"];
   }
 
   Result<Json> observed = observe(ctx);
@@ -89,7 +90,8 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn obse
   if (!ctx.detail.empty()) payload["detail"] = ctx.detail;
   payload["aws"] = scope.RecordsJson();
   if (auto s = journal.Append(kind::kStepDone, target, step, payload); !s) return fail(s.error(), before);
-  for (const std::string& note : ctx.notes) (void)journal.Append(kind::kNote, target, step, Json{{"text", note}});
+  for (const std::string& note : ctx.notes)
+    (void)journal.Append(kind::kNote, target, step, Json{{"text", note}});
   report.status = StepStatus::kDone;
   report.detail = ctx.detail.empty() ? "done" : "done (" + ctx.detail + ")";
   report.partial = ctx.partial;
@@ -113,11 +115,16 @@ Result<Json> StepContext::CallAll(std::string_view service, std::string_view op,
 
 std::string_view StepStatusName(StepStatus status) {
   switch (status) {
-    case StepStatus::kDone: return "done";
-    case StepStatus::kAlreadyDone: return "already done";
-    case StepStatus::kFailed: return "FAILED";
-    case StepStatus::kSkipped: return "skipped";
-    case StepStatus::kNotAttempted: return "not attempted";
+    case StepStatus::kDone:
+      return "done";
+    case StepStatus::kAlreadyDone:
+      return "already done";
+    case StepStatus::kFailed:
+      return "FAILED";
+    case StepStatus::kSkipped:
+      return "skipped";
+    case StepStatus::kNotAttempted:
+      return "not attempted";
   }
   return "?";
 }

@@ -35,10 +35,10 @@ struct StepContext {
   int position = 0;  // 1-based position in the plan, for the crash test hooks (crash_hook.h)
 
   evidence::StepState journal_state = evidence::StepState::kNone;
-  Json prior_before;             // the "before" recorded by an earlier run, or null
-  std::string detail;            // one line of progress detail DoApply may set: "2 ENIs"
+  Json prior_before;               // the "before" recorded by an earlier run, or null
+  std::string detail;              // one line of progress detail DoApply may set: "2 ENIs"
   std::vector<std::string> notes;  // journaled as note records after the outcome
-  bool partial = false;          // set by a step that did what it could but not all (exit 6)
+  bool partial = false;            // set by a step that did what it could but not all (exit 6)
 
   // Calls in the target's region.
   Result<Json> Call(std::string_view service, std::string_view op, Json input) const;

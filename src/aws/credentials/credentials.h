@@ -13,9 +13,9 @@ namespace cordon::aws {
 struct Credentials {
   std::string access_key_id;
   std::string secret_access_key;
-  std::string session_token;         // empty for long-term keys
+  std::string session_token;            // empty for long-term keys
   std::optional<TimePoint> expiration;  // nullopt: does not expire
-  std::string source;                // where they came from, e.g. "environment", "profile:prod" (safe to print)
+  std::string source;  // where they came from, e.g. "environment", "profile:prod" (safe to print)
 
   bool empty() const { return access_key_id.empty() || secret_access_key.empty(); }
 };

@@ -9,7 +9,9 @@ void HttpHeaders::Set(const std::string& name, std::string value) {
   entries.emplace_back(name, std::move(value));
 }
 
-void HttpHeaders::Add(std::string name, std::string value) { entries.emplace_back(std::move(name), std::move(value)); }
+void HttpHeaders::Add(std::string name, std::string value) {
+  entries.emplace_back(std::move(name), std::move(value));
+}
 
 const std::string* HttpHeaders::Find(const std::string& name) const {
   for (const auto& [k, v] : entries)

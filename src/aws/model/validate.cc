@@ -12,12 +12,18 @@ namespace {
 
 std::string Describe(const Json& v) {
   switch (v.type()) {
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "a list";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::boolean: return "a boolean";
-    case Json::value_t::null: return "null";
-    default: return "a number";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "a list";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
+    case Json::value_t::null:
+      return "null";
+    default:
+      return "a number";
   }
 }
 
@@ -56,7 +62,8 @@ class Validator {
     if (type == "integer" || type == "long") {
       return value->is_number_integer() ? Ok() : TypeError(path, "an integer", *value);
     }
-    if (type == "double" || type == "float") return value->is_number() ? Ok() : TypeError(path, "a number", *value);
+    if (type == "double" || type == "float")
+      return value->is_number() ? Ok() : TypeError(path, "a number", *value);
     if (type == "timestamp") {
       if (value->is_number() || value->is_string()) {
         if (value->is_string() && !ParseTimestamp(value->get<std::string>()))
@@ -108,8 +115,8 @@ class Validator {
   }
 
   static Status TypeError(const std::string& path, const std::string& expected, const Json& got) {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "invalid type for parameter " + path + ": expected " + expected + ", got " + Describe(got));
+    return MakeError(ErrorKind::kInvalidArgument, "invalid type for parameter " + path + ": expected " +
+                                                      expected + ", got " + Describe(got));
   }
 
   const ServiceModel& service_;
@@ -123,16 +130,16 @@ std::string NewUuid() {
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
   char out[37];
-  std::snprintf(out, sizeof(out), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  std::snprintf(out, sizeof(out), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
   return out;
 }
 
 Status ValidateInput(const ServiceModel& service, const Json& operation, Json* input) {
   if (input->is_null()) *input = Json::object();
   if (!operation.contains("input")) {
-    if (!input->empty())
-      return MakeError(ErrorKind::kInvalidArgument, "this operation takes no parameters");
+    if (!input->empty()) return MakeError(ErrorKind::kInvalidArgument, "this operation takes no parameters");
     return Ok();
   }
   return Validator(service).Check(service.Resolve(operation["input"]), input, "");

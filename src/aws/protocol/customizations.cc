@@ -59,7 +59,8 @@ Customization CustomizeInput(const OperationRef& op, Json* input) {
   return done;
 }
 
-void CustomizeOutput(const OperationRef& op, const HttpResponse& response, const Customization& done, Json* output) {
+void CustomizeOutput(const OperationRef& op, const HttpResponse& response, const Customization& done,
+                     Json* output) {
   if (!output->is_object()) return;
   if (IsListing(op) && done.encoding_type_auto_set && output->value("EncodingType", "") == "url") {
     DecodeListing(op.name, output);
@@ -76,7 +77,8 @@ void CustomizeOutput(const OperationRef& op, const HttpResponse& response, const
   } else if (Is(op, "cloudformation", "GetTemplate") && output->contains("TemplateBody") &&
              (*output)["TemplateBody"].is_string()) {
     // boto3 json.loads() the body and keeps the string when it is YAML (or anything else).
-    Json parsed = Json::parse((*output)["TemplateBody"].get<std::string>(), nullptr, /*allow_exceptions=*/false);
+    Json parsed =
+        Json::parse((*output)["TemplateBody"].get<std::string>(), nullptr, /*allow_exceptions=*/false);
     if (!parsed.is_discarded()) (*output)["TemplateBody"] = std::move(parsed);
   }
   // Not done on purpose: boto3 base64-decodes ec2 GetConsoleOutput's Output with errors='replace',

@@ -24,6 +24,7 @@ Customization CustomizeInput(const OperationRef& op, Json* input);
 // - s3 GetBucketLocation: LocationConstraint is the root element's text, or null (us-east-1).
 // - cloudformation GetTemplate: a JSON TemplateBody becomes an object.
 // (ec2 GetConsoleOutput's Output stays base64, unlike boto3: evidence needs the exact bytes.)
-void CustomizeOutput(const OperationRef& op, const HttpResponse& response, const Customization& done, Json* output);
+void CustomizeOutput(const OperationRef& op, const HttpResponse& response, const Customization& done,
+                     Json* output);
 
 }  // namespace cordon::aws

@@ -24,7 +24,8 @@ Result<Json> JsonToWire(const ServiceModel& service, const Json& ref, const Json
   if (type == "list") {
     Json out = Json::array();
     for (const auto& v : value) {
-      auto wire = JsonToWire(service, shape["member"], service.Resolve(shape["member"]), v, use_location_name);
+      auto wire =
+          JsonToWire(service, shape["member"], service.Resolve(shape["member"]), v, use_location_name);
       if (!wire) return wire;
       out.push_back(std::move(*wire));
     }

@@ -10,7 +10,8 @@ Result<HttpRequest> SerializeJson(const OperationRef& op, const Json& input, con
   request.method = "POST";
   request.url = endpoint.url + (*op.model)["http"].value("requestUri", std::string("/"));
   request.headers.Set("X-Amz-Target", meta.value("targetPrefix", "") + "." + op.name);
-  request.headers.Set("Content-Type", "application/x-amz-json-" + meta.value("jsonVersion", std::string("1.0")));
+  request.headers.Set("Content-Type",
+                      "application/x-amz-json-" + meta.value("jsonVersion", std::string("1.0")));
   Json body = Json::object();
   if (op.model->contains("input")) {
     const Json& ref = (*op.model)["input"];

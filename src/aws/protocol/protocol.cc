@@ -24,22 +24,33 @@ Wire WireOf(const OperationRef& op) {
 std::string FirstText(const pugi::xml_node& root, const char* name) {
   // Error documents differ by protocol (<Response><Errors><Error>, <ErrorResponse><Error>, <Error>);
   // searching by element name covers all of them.
-  pugi::xml_node found = root.find_node([&](const pugi::xml_node& n) { return std::string_view(n.name()) == name; });
+  pugi::xml_node found =
+      root.find_node([&](const pugi::xml_node& n) { return std::string_view(n.name()) == name; });
   return found ? found.child_value() : "";
 }
 
 std::string StatusText(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "HTTP error";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 409:
+      return "Conflict";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "HTTP error";
   }
 }
 
@@ -47,24 +58,36 @@ std::string StatusText(int status) {
 
 Result<HttpRequest> SerializeRequest(const OperationRef& op, const Json& input, const Endpoint& endpoint) {
   switch (WireOf(op)) {
-    case Wire::kEc2: return detail::SerializeQuery(op, input, endpoint, /*ec2=*/true);
-    case Wire::kQuery: return detail::SerializeQuery(op, input, endpoint, /*ec2=*/false);
-    case Wire::kJson: return detail::SerializeJson(op, input, endpoint);
-    case Wire::kRestJson: return detail::SerializeRestJson(op, input, endpoint);
-    case Wire::kRestXml: return detail::SerializeRestXml(op, input, endpoint);
-    case Wire::kUnknown: break;
+    case Wire::kEc2:
+      return detail::SerializeQuery(op, input, endpoint, /*ec2=*/true);
+    case Wire::kQuery:
+      return detail::SerializeQuery(op, input, endpoint, /*ec2=*/false);
+    case Wire::kJson:
+      return detail::SerializeJson(op, input, endpoint);
+    case Wire::kRestJson:
+      return detail::SerializeRestJson(op, input, endpoint);
+    case Wire::kRestXml:
+      return detail::SerializeRestXml(op, input, endpoint);
+    case Wire::kUnknown:
+      break;
   }
   return MakeError(ErrorKind::kInternal, "unsupported protocol " + op.service->protocol());
 }
 
 Result<Json> ParseResponse(const OperationRef& op, const HttpResponse& response) {
   switch (WireOf(op)) {
-    case Wire::kEc2: return detail::ParseQueryResponse(op, response, /*ec2=*/true);
-    case Wire::kQuery: return detail::ParseQueryResponse(op, response, /*ec2=*/false);
-    case Wire::kJson: return detail::ParseJsonResponse(op, response);
-    case Wire::kRestJson: return detail::ParseRestJsonResponse(op, response);
-    case Wire::kRestXml: return detail::ParseRestXmlResponse(op, response);
-    case Wire::kUnknown: break;
+    case Wire::kEc2:
+      return detail::ParseQueryResponse(op, response, /*ec2=*/true);
+    case Wire::kQuery:
+      return detail::ParseQueryResponse(op, response, /*ec2=*/false);
+    case Wire::kJson:
+      return detail::ParseJsonResponse(op, response);
+    case Wire::kRestJson:
+      return detail::ParseRestJsonResponse(op, response);
+    case Wire::kRestXml:
+      return detail::ParseRestXmlResponse(op, response);
+    case Wire::kUnknown:
+      break;
   }
   return MakeError(ErrorKind::kInternal, "unsupported protocol " + op.service->protocol());
 }
@@ -86,7 +109,8 @@ Error ParseErrorResponse(const OperationRef& op, const HttpResponse& response) {
       if (error.code.empty()) error.code = t->substr(0, t->find(':'));
     }
     // awsQueryCompatible services (SQS) carry the classic error code in this header.
-    if (const std::string* q = response.headers.Find("x-amzn-query-error")) error.code = q->substr(0, q->find(';'));
+    if (const std::string* q = response.headers.Find("x-amzn-query-error"))
+      error.code = q->substr(0, q->find(';'));
   } else if (!body.empty() && body.front() == '<' && body.substr(0, 14) != "<!DOCTYPE html" &&
              ToLower(body.substr(0, 5)) != "<html") {
     pugi::xml_document doc;
@@ -112,7 +136,8 @@ bool IsErrorInDisguise(const OperationRef& op, const HttpResponse& response) {
   // S3 can answer 200 and then an <Error> document for these (the copy or merge failed mid-way);
   // only these, since any other body could be object data that merely looks like one.
   if (WireOf(op) != Wire::kRestXml || response.status != 200) return false;
-  if (op.name != "CompleteMultipartUpload" && op.name != "CopyObject" && op.name != "UploadPartCopy") return false;
+  if (op.name != "CompleteMultipartUpload" && op.name != "CopyObject" && op.name != "UploadPartCopy")
+    return false;
   std::string_view body = Trim(response.body);
   if (StartsWith(body, "<?xml")) body = Trim(body.substr(std::min(body.size(), body.find("?>") + 2)));
   return StartsWith(body, "<Error>");

@@ -45,7 +45,8 @@ bool IsErrorInDisguise(const OperationRef& op, const HttpResponse& response);
 
 namespace detail {
 // Per-protocol entry points, selected by the model's metadata.protocol.
-Result<HttpRequest> SerializeQuery(const OperationRef& op, const Json& input, const Endpoint& endpoint, bool ec2);
+Result<HttpRequest> SerializeQuery(const OperationRef& op, const Json& input, const Endpoint& endpoint,
+                                   bool ec2);
 Result<Json> ParseQueryResponse(const OperationRef& op, const HttpResponse& response, bool ec2);
 Result<HttpRequest> SerializeJson(const OperationRef& op, const Json& input, const Endpoint& endpoint);
 Result<Json> ParseJsonResponse(const OperationRef& op, const HttpResponse& response);

@@ -18,13 +18,15 @@ class QuerySerializer {
  public:
   QuerySerializer(const ServiceModel& service, bool ec2) : service_(service), ec2_(ec2) {}
 
-  Status Serialize(const Json& ref, const Json& shape, const Json& value, const std::string& prefix, Params* out) {
+  Status Serialize(const Json& ref, const Json& shape, const Json& value, const std::string& prefix,
+                   Params* out) {
     const std::string type = shape.value("type", "string");
     if (type == "structure") {
       for (auto& [key, v] : value.items()) {
         const Json& member_ref = shape["members"][key];
         std::string name = SerializedName(member_ref, key);
-        auto s = Serialize(member_ref, service_.Resolve(member_ref), v, prefix.empty() ? name : prefix + "." + name, out);
+        auto s = Serialize(member_ref, service_.Resolve(member_ref), v,
+                           prefix.empty() ? name : prefix + "." + name, out);
         if (!s) return s;
       }
       return Ok();
@@ -55,7 +57,8 @@ class QuerySerializer {
         list_prefix = prefix + "." + member_ref.value("locationName", std::string("member"));
       }
       for (size_t i = 0; i < value.size(); ++i) {
-        auto s = Serialize(member_ref, member_shape, value[i], list_prefix + "." + std::to_string(i + 1), out);
+        auto s =
+            Serialize(member_ref, member_shape, value[i], list_prefix + "." + std::to_string(i + 1), out);
         if (!s) return s;
       }
       return Ok();
@@ -102,7 +105,8 @@ class QuerySerializer {
 
 }  // namespace
 
-Result<HttpRequest> SerializeQuery(const OperationRef& op, const Json& input, const Endpoint& endpoint, bool ec2) {
+Result<HttpRequest> SerializeQuery(const OperationRef& op, const Json& input, const Endpoint& endpoint,
+                                   bool ec2) {
   Params params = {{"Action", op.name}, {"Version", op.service->api_version()}};
   if (op.model->contains("input")) {
     const Json& ref = (*op.model)["input"];

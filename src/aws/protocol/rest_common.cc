@@ -7,7 +7,8 @@
 namespace cordon::aws::detail {
 namespace {
 
-Result<std::string> HeaderText(const ServiceModel& service, const Json& ref, const Json& shape, const Json& value) {
+Result<std::string> HeaderText(const ServiceModel& service, const Json& ref, const Json& shape,
+                               const Json& value) {
   const std::string type = shape.value("type", "string");
   if (type == "list") {
     std::string out;
@@ -70,7 +71,8 @@ Status SerializeRestLocations(const OperationRef& op, const Json& input, const E
             }
           }
         } else {
-          auto text = ScalarToText(*op.service, member_shape, value, TimestampFormat(ref, member_shape, "iso8601"));
+          auto text =
+              ScalarToText(*op.service, member_shape, value, TimestampFormat(ref, member_shape, "iso8601"));
           if (!text) return tl::unexpected(text.error());
           query.emplace_back(UriEncode(wire_name), UriEncode(*text));
         }

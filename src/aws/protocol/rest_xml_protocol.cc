@@ -77,13 +77,15 @@ Status WriteXml(const ServiceModel& service, const Json& ref, const Json& shape,
 
 bool NeedsContentMd5(const Json& operation) {
   if (operation.value("httpChecksumRequired", false)) return true;
-  return operation.contains("httpChecksum") && operation["httpChecksum"].value("requestChecksumRequired", false);
+  return operation.contains("httpChecksum") &&
+         operation["httpChecksum"].value("requestChecksumRequired", false);
 }
 
 bool DnsCompatibleBucket(const std::string& bucket) {
   if (bucket.size() < 3 || bucket.size() > 63 || bucket.find('.') != std::string::npos) return false;
   for (char c : bucket)
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'))
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+          c == '-'))
       return false;
   return bucket.front() != '-' && bucket.back() != '-';
 }

@@ -48,8 +48,9 @@ Result<std::string> BlobToBytes(const Json& value) {
   }
   auto decoded = Base64Decode(s);
   if (!decoded)
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "blob values must be base64 (or fileb://PATH for a file's bytes): '" + s.substr(0, 40) + "'");
+    return MakeError(
+        ErrorKind::kInvalidArgument,
+        "blob values must be base64 (or fileb://PATH for a file's bytes): '" + s.substr(0, 40) + "'");
   return *decoded;
 }
 

@@ -32,7 +32,8 @@ class AsgStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
-    auto out = ctx.Call("autoscaling", "DescribeAutoScalingInstances", Json{{"InstanceIds", {ctx.target.instance_id}}});
+    auto out = ctx.Call("autoscaling", "DescribeAutoScalingInstances",
+                        Json{{"InstanceIds", {ctx.target.instance_id}}});
     if (!out) return MakeError(out.error());
     Json list = out->value("AutoScalingInstances", Json::array());
     if (list.empty()) return Json{{"group", nullptr}};
@@ -52,18 +53,23 @@ class AsgStep : public Step {
     std::string group = Str(*now, "group");
     if (group.empty()) group = Str(before, "group");
     // Scale-in protection first in both modes: the group must not pick this instance to terminate.
-    auto p = ctx.Call("autoscaling", "SetInstanceProtection",
-                      Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ProtectedFromScaleIn", true}});
+    auto p = ctx.Call(
+        "autoscaling", "SetInstanceProtection",
+        Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ProtectedFromScaleIn", true}});
     if (!p) return MakeError(p.error());
     if (ctx.options->asg_mode == AsgMode::kStandby) {
       auto s = ctx.Call("autoscaling", "EnterStandby",
-                        Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ShouldDecrementDesiredCapacity", false}});
+                        Json{{"InstanceIds", {id}},
+                             {"AutoScalingGroupName", group},
+                             {"ShouldDecrementDesiredCapacity", false}});
       if (!s) return MakeError(s.error());
       ctx.detail = "standby in " + group;
       return Json{{"mode", "standby"}, {"group", group}};
     }
     auto d = ctx.Call("autoscaling", "DetachInstances",
-                      Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ShouldDecrementDesiredCapacity", false}});
+                      Json{{"InstanceIds", {id}},
+                           {"AutoScalingGroupName", group},
+                           {"ShouldDecrementDesiredCapacity", false}});
     if (!d) return MakeError(d.error());
     ctx.detail = "detached from " + group + ", replacement requested";
     return Json{{"mode", "detach"}, {"group", group}};
@@ -76,11 +82,13 @@ class AsgStep : public Step {
     if (!now) return MakeError(now.error());
     if (Str(result, "mode") == "standby") {
       if (Str(*now, "lifecycle_state").rfind("Standby", 0) == 0) {
-        auto e = ctx.Call("autoscaling", "ExitStandby", Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}});
+        auto e = ctx.Call("autoscaling", "ExitStandby",
+                          Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}});
         if (!e) return MakeError(e.error());
       }
     } else if ((*now)["group"].is_null()) {
-      auto a = ctx.Call("autoscaling", "AttachInstances", Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}});
+      auto a = ctx.Call("autoscaling", "AttachInstances",
+                        Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}});
       if (!a) return MakeError(a.error());
     }
     auto p = ctx.Call("autoscaling", "SetInstanceProtection",

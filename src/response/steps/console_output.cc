@@ -17,7 +17,9 @@ class ConsoleOutputStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext&) override { return Json::object(); }
-  bool IsDone(StepContext& ctx, const Json&) override { return ctx.journal_state == evidence::StepState::kDone; }
+  bool IsDone(StepContext& ctx, const Json&) override {
+    return ctx.journal_state == evidence::StepState::kDone;
+  }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
     auto out = ctx.Call("ec2", "GetConsoleOutput", Json{{"InstanceId", ctx.target.instance_id}});
     if (!out) return MakeError(out.error());
@@ -32,11 +34,12 @@ class ConsoleOutputStep : public Step {
     about.collector = ctx.options->responder;
     about.step = "console-output";
     about.details = Json{{"timestamp", out->value("Timestamp", Json())}, {"empty", bytes.empty()}};
-    auto item = ctx.store->evidence().StoreFile("console-" + ctx.target.instance_id + "-" + sha.substr(0, 12) + ".txt",
-                                                bytes, about);
+    auto item = ctx.store->evidence().StoreFile(
+        "console-" + ctx.target.instance_id + "-" + sha.substr(0, 12) + ".txt", bytes, about);
     if (!item) return MakeError(item.error());
     ctx.detail = std::to_string(bytes.size()) + " bytes, sha256 " + sha.substr(0, 12);
-    if (bytes.empty()) ctx.notes.push_back("the console output was empty (the instance may not have written any yet)");
+    if (bytes.empty())
+      ctx.notes.push_back("the console output was empty (the instance may not have written any yet)");
     return Json{{"location", item->location}, {"sha256", sha}, {"size", bytes.size()}};
   }
 };

@@ -50,7 +50,8 @@ class CredentialsStep : public Step {
 
  protected:
   Result<Json> Association(StepContext& ctx) {
-    auto out = ctx.Call("ec2", "DescribeIamInstanceProfileAssociations", Filters("instance-id", {ctx.target.instance_id}));
+    auto out = ctx.Call("ec2", "DescribeIamInstanceProfileAssociations",
+                        Filters("instance-id", {ctx.target.instance_id}));
     if (!out) return MakeError(out.error());
     for (const Json& a : out->value("IamInstanceProfileAssociations", Json::array()))
       if (Str(a, "State") == "associated" || Str(a, "State") == "associating") return a;
@@ -60,7 +61,8 @@ class CredentialsStep : public Step {
   Result<Json> Observe(StepContext& ctx) override {
     auto assoc = Association(ctx);
     if (!assoc) return MakeError(assoc.error());
-    Json o = {{"association", *assoc}, {"profile_arn", nullptr}, {"profile_name", nullptr}, {"role", nullptr}};
+    Json o = {
+        {"association", *assoc}, {"profile_arn", nullptr}, {"profile_name", nullptr}, {"role", nullptr}};
     std::string arn = ProfileArnOf(*assoc);
     // After a crash the profile may already be gone from the instance: the role comes from the
     // recorded before, so the deny is still checked and put.
@@ -80,9 +82,12 @@ class CredentialsStep : public Step {
     o["deny_policy"] = PolicyName(ctx);
     o["deny_present"] = false;
     if (!Str(o, "role").empty()) {
-      auto g = ctx.Call("iam", "GetRolePolicy", Json{{"RoleName", o["role"]}, {"PolicyName", PolicyName(ctx)}});
-      if (g) o["deny_present"] = true;
-      else if (!IsNotFoundError(g.error())) return MakeError(g.error());
+      auto g =
+          ctx.Call("iam", "GetRolePolicy", Json{{"RoleName", o["role"]}, {"PolicyName", PolicyName(ctx)}});
+      if (g)
+        o["deny_present"] = true;
+      else if (!IsNotFoundError(g.error()))
+        return MakeError(g.error());
     }
     return o;
   }
@@ -101,11 +106,13 @@ class CredentialsStep : public Step {
     std::string role = Str(before, "role");
     if (!role.empty()) {
       Json statements = Json::array();
-      statements.push_back(Json{{"Sid", "CordonDenyThisInstance"},
-                                {"Effect", "Deny"},
-                                {"Action", "*"},
-                                {"Resource", "*"},
-                                {"Condition", {{"StringEquals", {{"ec2:SourceInstanceARN", InstanceArn(ctx, Str(before, "profile_arn"))}}}}}});
+      statements.push_back(Json{
+          {"Sid", "CordonDenyThisInstance"},
+          {"Effect", "Deny"},
+          {"Action", "*"},
+          {"Resource", "*"},
+          {"Condition",
+           {{"StringEquals", {{"ec2:SourceInstanceARN", InstanceArn(ctx, Str(before, "profile_arn"))}}}}}});
       if (ctx.options->revoke_role_sessions) {
         std::string now = FormatIso8601(ctx.client->clock()->Now());
         statements.push_back(Json{{"Sid", "CordonRevokeOlderSessions"},
@@ -117,12 +124,13 @@ class CredentialsStep : public Step {
         if (!siblings) return MakeError(siblings.error());
         result["revoked_sessions_before"] = now;
         result["siblings_affected"] = *siblings;
-        ctx.notes.push_back("--revoke-role-sessions: every session of role " + role + " issued before " + now +
-                            " is denied, which affects the siblings " + siblings->dump());
+        ctx.notes.push_back("--revoke-role-sessions: every session of role " + role + " issued before " +
+                            now + " is denied, which affects the siblings " + siblings->dump());
       }
       Json doc = {{"Version", "2012-10-17"}, {"Statement", statements}};
-      auto put = ctx.Call("iam", "PutRolePolicy",
-                          Json{{"RoleName", role}, {"PolicyName", PolicyName(ctx)}, {"PolicyDocument", doc.dump()}});
+      auto put =
+          ctx.Call("iam", "PutRolePolicy",
+                   Json{{"RoleName", role}, {"PolicyName", PolicyName(ctx)}, {"PolicyDocument", doc.dump()}});
       if (!put) return MakeError(put.error());
       result["role"] = role;
       result["deny_policy"] = PolicyName(ctx);
@@ -134,9 +142,12 @@ class CredentialsStep : public Step {
       std::string id = Str(*assoc, "AssociationId");
       if (!q.empty()) {
         Json profile = StartsWith(q, "arn:") ? Json{{"Arn", q}} : Json{{"Name", q}};
-        auto r = ctx.Call("ec2", "ReplaceIamInstanceProfileAssociation", Json{{"AssociationId", id}, {"IamInstanceProfile", profile}});
+        auto r = ctx.Call("ec2", "ReplaceIamInstanceProfileAssociation",
+                          Json{{"AssociationId", id}, {"IamInstanceProfile", profile}});
         if (!r) return MakeError(r.error());
-        std::string arn = Str(r->value("IamInstanceProfileAssociation", Json::object()).value("IamInstanceProfile", Json::object()), "Arn");
+        std::string arn = Str(r->value("IamInstanceProfileAssociation", Json::object())
+                                  .value("IamInstanceProfile", Json::object()),
+                              "Arn");
         result["quarantine_profile_arn"] = arn.empty() ? q : arn;
         ctx.detail = "profile replaced by " + q;
       } else {
@@ -154,7 +165,8 @@ class CredentialsStep : public Step {
   Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json& result) override {
     std::string role = Str(before, "role");
     if (!role.empty()) {
-      auto d = ctx.Call("iam", "DeleteRolePolicy", Json{{"RoleName", role}, {"PolicyName", Str(before, "deny_policy")}});
+      auto d = ctx.Call("iam", "DeleteRolePolicy",
+                        Json{{"RoleName", role}, {"PolicyName", Str(before, "deny_policy")}});
       if (!d && !IsNotFoundError(d.error())) return MakeError(d.error());
     }
     std::string arn = Str(before, "profile_arn");
@@ -166,11 +178,13 @@ class CredentialsStep : public Step {
                         Json{{"InstanceId", ctx.target.instance_id}, {"IamInstanceProfile", {{"Arn", arn}}}});
       if (!a) return MakeError(a.error());
     } else if (ProfileArnOf(*assoc) != arn) {
-      auto r = ctx.Call("ec2", "ReplaceIamInstanceProfileAssociation",
-                        Json{{"AssociationId", (*assoc)["AssociationId"]}, {"IamInstanceProfile", {{"Arn", arn}}}});
+      auto r = ctx.Call(
+          "ec2", "ReplaceIamInstanceProfileAssociation",
+          Json{{"AssociationId", (*assoc)["AssociationId"]}, {"IamInstanceProfile", {{"Arn", arn}}}});
       if (!r) return MakeError(r.error());
     }
-    ctx.detail = "profile " + Str(before, "profile_name") + " restored" + (role.empty() ? "" : ", deny removed");
+    ctx.detail =
+        "profile " + Str(before, "profile_name") + " restored" + (role.empty() ? "" : ", deny removed");
     return Json{{"profile_arn", arn}, {"deny_removed", !role.empty()}};
   }
 

@@ -25,7 +25,8 @@ class DeregisterLbStep : public Step {
     for (const Json& name : before.value("classic", Json::array())) {
       auto out = ctx.Call("elb", "DescribeLoadBalancers", Json{{"LoadBalancerNames", {name}}});
       if (!out && IsNotFoundError(out.error()))
-        return MakeError(ErrorKind::kConflict, "the classic load balancer " + name.get<std::string>() + " no longer exists");
+        return MakeError(ErrorKind::kConflict,
+                         "the classic load balancer " + name.get<std::string>() + " no longer exists");
       if (!out) return MakeError(out.error());
     }
     for (const Json& m : before.value("target_groups", Json::array())) {
@@ -39,15 +40,18 @@ class DeregisterLbStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override { return FindLoadBalancerMemberships(ctx); }
-  bool IsDone(StepContext&, const Json& o) override { return o["classic"].empty() && o["target_groups"].empty(); }
+  bool IsDone(StepContext&, const Json& o) override {
+    return o["classic"].empty() && o["target_groups"].empty();
+  }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
     // Deregister from what the instance is in now; the journaled before keeps the original list.
     auto now = FindLoadBalancerMemberships(ctx);
     if (!now) return MakeError(now.error());
     const std::string& id = ctx.target.instance_id;
     for (const Json& name : (*now)["classic"]) {
-      auto r = ctx.Call("elb", "DeregisterInstancesFromLoadBalancer",
-                        Json{{"LoadBalancerName", name}, {"Instances", Json::array({Json{{"InstanceId", id}}})}});
+      auto r =
+          ctx.Call("elb", "DeregisterInstancesFromLoadBalancer",
+                   Json{{"LoadBalancerName", name}, {"Instances", Json::array({Json{{"InstanceId", id}}})}});
       if (!r) return MakeError(r.error());
     }
     for (const Json& m : (*now)["target_groups"]) {
@@ -62,8 +66,9 @@ class DeregisterLbStep : public Step {
   Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json&) override {
     const std::string& id = ctx.target.instance_id;
     for (const Json& name : before.value("classic", Json::array())) {
-      auto r = ctx.Call("elb", "RegisterInstancesWithLoadBalancer",
-                        Json{{"LoadBalancerName", name}, {"Instances", Json::array({Json{{"InstanceId", id}}})}});
+      auto r =
+          ctx.Call("elb", "RegisterInstancesWithLoadBalancer",
+                   Json{{"LoadBalancerName", name}, {"Instances", Json::array({Json{{"InstanceId", id}}})}});
       if (!r) return MakeError(r.error());
     }
     for (const Json& m : before.value("target_groups", Json::array())) {

@@ -20,7 +20,8 @@ class DisassociateEipStep : public Step {
       for (const Json& now : out->value("Addresses", Json::array())) {
         std::string eni = Str(now, "NetworkInterfaceId");
         if (!Str(now, "AssociationId").empty() && eni != Str(a, "network_interface_id"))
-          return MakeError(ErrorKind::kConflict, "the Elastic IP " + Str(a, "public_ip") + " is now associated elsewhere (" +
+          return MakeError(ErrorKind::kConflict, "the Elastic IP " + Str(a, "public_ip") +
+                                                     " is now associated elsewhere (" +
                                                      (eni.empty() ? Str(now, "InstanceId") : eni) + ")");
       }
     }
@@ -62,12 +63,14 @@ class DisassociateEipStep : public Step {
   Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json&) override {
     Json done = Json::array();
     for (const Json& a : before.value("addresses", Json::array())) {
-      Json input = {{"AllocationId", a["allocation_id"]}, {"NetworkInterfaceId", a["network_interface_id"]},
+      Json input = {{"AllocationId", a["allocation_id"]},
+                    {"NetworkInterfaceId", a["network_interface_id"]},
                     {"AllowReassociation", ctx.options->force}};
       if (!Str(a, "private_ip").empty()) input["PrivateIpAddress"] = a["private_ip"];
       auto r = ctx.Call("ec2", "AssociateAddress", input);
       if (!r) return MakeError(r.error());
-      done.push_back(Json{{"allocation_id", a["allocation_id"]}, {"association_id", Str(*r, "AssociationId")}});
+      done.push_back(
+          Json{{"allocation_id", a["allocation_id"]}, {"association_id", Str(*r, "AssociationId")}});
     }
     ctx.detail = std::to_string(done.size()) + " Elastic IPs";
     return Json{{"associated", done}};

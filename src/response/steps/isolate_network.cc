@@ -28,12 +28,14 @@ class IsolateNetworkStep : public Step {
       for (const Json& e : (*live)["enis"])
         if (e["id"] == eni["id"]) now = &e;
       if (now == nullptr)
-        return MakeError(ErrorKind::kConflict, "the ENI " + Str(eni, "id") + " is no longer attached to the instance");
+        return MakeError(ErrorKind::kConflict,
+                         "the ENI " + Str(eni, "id") + " is no longer attached to the instance");
       std::string iso = Str(isolation, Str(eni, "vpc_id").c_str());
       bool isolated = (*now)["groups"].size() == 1 && (*now)["groups"][0] == iso;
       if (!isolated && (*now)["groups"] != eni["groups"])
-        return MakeError(ErrorKind::kConflict, "the groups of " + Str(eni, "id") + " are no longer cordon's isolation group " +
-                                                   iso + " (now " + (*now)["groups"].dump() + ")");
+        return MakeError(ErrorKind::kConflict, "the groups of " + Str(eni, "id") +
+                                                   " are no longer cordon's isolation group " + iso +
+                                                   " (now " + (*now)["groups"].dump() + ")");
     }
     return Ok();
   }
@@ -44,10 +46,11 @@ class IsolateNetworkStep : public Step {
     if (!enis) return MakeError(enis.error());
     Json out = Json::array();
     for (const Json& e : *enis)
-      out.push_back(Json{{"id", Str(e, "NetworkInterfaceId")},
-                         {"vpc_id", Str(e, "VpcId")},
-                         {"groups", GroupIds(e)},
-                         {"primary", e.contains("Attachment") && e["Attachment"].value("DeviceIndex", -1) == 0}});
+      out.push_back(
+          Json{{"id", Str(e, "NetworkInterfaceId")},
+               {"vpc_id", Str(e, "VpcId")},
+               {"groups", GroupIds(e)},
+               {"primary", e.contains("Attachment") && e["Attachment"].value("DeviceIndex", -1) == 0}});
     return Json{{"enis", out}};
   }
   bool IsDone(StepContext& ctx, const Json& o) override {
@@ -82,17 +85,21 @@ class IsolateNetworkStep : public Step {
     // per-ENI calls did; moto, which reports the instance's groups on every ENI, needs it as well.
     for (const Json& e : (*live)["enis"]) {
       if (!e.value("primary", false)) continue;
-      auto r = ctx.Call("ec2", "ModifyInstanceAttribute",
-                        Json{{"InstanceId", ctx.target.instance_id}, {"Groups", {isolation[Str(e, "vpc_id")]}}});
+      auto r =
+          ctx.Call("ec2", "ModifyInstanceAttribute",
+                   Json{{"InstanceId", ctx.target.instance_id}, {"Groups", {isolation[Str(e, "vpc_id")]}}});
       if (!r) return MakeError(r.error());
     }
     ctx.detail = std::to_string((*live)["enis"].size()) + " ENIs";
-    return Json{{"untrack_groups", untrack}, {"isolation_groups", isolation}, {"allow_from", ctx.options->allow_from}};
+    return Json{{"untrack_groups", untrack},
+                {"isolation_groups", isolation},
+                {"allow_from", ctx.options->allow_from}};
   }
   Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json&) override {
     int restored = 0;
     for (const Json& e : before.value("enis", Json::array())) {
-      auto r = ctx.Call("ec2", "ModifyNetworkInterfaceAttribute", Json{{"NetworkInterfaceId", e["id"]}, {"Groups", e["groups"]}});
+      auto r = ctx.Call("ec2", "ModifyNetworkInterfaceAttribute",
+                        Json{{"NetworkInterfaceId", e["id"]}, {"Groups", e["groups"]}});
       if (!r) {
         if (ctx.options->force && IsNotFoundError(r.error())) continue;
         return MakeError(r.error());

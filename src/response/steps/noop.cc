@@ -11,7 +11,9 @@ class NoopStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext&) override { return Json::object(); }
-  bool IsDone(StepContext& ctx, const Json&) override { return ctx.journal_state == evidence::StepState::kDone; }
+  bool IsDone(StepContext& ctx, const Json&) override {
+    return ctx.journal_state == evidence::StepState::kDone;
+  }
   Result<Json> DoApply(StepContext&, const Json&) override { return Json::object(); }
 
  private:

@@ -24,7 +24,8 @@ class ProtectStep : public Step {
     if (!instance) return MakeError(instance.error());
     auto term = ReadAttribute(ctx, "disableApiTermination", "DisableApiTermination");
     if (!term) return MakeError(term.error());
-    auto shutdown = ReadAttribute(ctx, "instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior");
+    auto shutdown =
+        ReadAttribute(ctx, "instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior");
     if (!shutdown) return MakeError(shutdown.error());
     Json volumes = Json::array();
     for (const Json& m : instance->value("BlockDeviceMappings", Json::array())) {
@@ -48,29 +49,35 @@ class ProtectStep : public Step {
     Json volumes = Json::array();
     for (const Json& v : before["volumes"])
       if (v["delete_on_termination"] == true) volumes.push_back(v);
-    return Set(ctx, before["disable_api_termination"] == true, Str(before, "shutdown_behavior"), volumes, true);
+    return Set(ctx, before["disable_api_termination"] == true, Str(before, "shutdown_behavior"), volumes,
+               true);
   }
 
  private:
-  Result<Json> Set(StepContext& ctx, bool protect, const std::string& shutdown, const Json& volumes, bool dot) {
+  Result<Json> Set(StepContext& ctx, bool protect, const std::string& shutdown, const Json& volumes,
+                   bool dot) {
     const std::string& id = ctx.target.instance_id;
-    auto a = ctx.Call("ec2", "ModifyInstanceAttribute", Json{{"InstanceId", id}, {"DisableApiTermination", {{"Value", protect}}}});
+    auto a = ctx.Call("ec2", "ModifyInstanceAttribute",
+                      Json{{"InstanceId", id}, {"DisableApiTermination", {{"Value", protect}}}});
     if (!a) return MakeError(a.error());
     if (!shutdown.empty()) {
       // The Attribute/Value form: moto ignores InstanceInitiatedShutdownBehavior={Value}; AWS takes both.
-      auto b = ctx.Call("ec2", "ModifyInstanceAttribute",
-                        Json{{"InstanceId", id}, {"Attribute", "instanceInitiatedShutdownBehavior"}, {"Value", shutdown}});
+      auto b = ctx.Call(
+          "ec2", "ModifyInstanceAttribute",
+          Json{{"InstanceId", id}, {"Attribute", "instanceInitiatedShutdownBehavior"}, {"Value", shutdown}});
       if (!b) return MakeError(b.error());
     }
     Json mappings = Json::array();
     for (const Json& v : volumes)
       mappings.push_back(Json{{"DeviceName", v["device"]}, {"Ebs", {{"DeleteOnTermination", dot}}}});
     if (!mappings.empty()) {
-      auto c = ctx.Call("ec2", "ModifyInstanceAttribute", Json{{"InstanceId", id}, {"BlockDeviceMappings", mappings}});
+      auto c = ctx.Call("ec2", "ModifyInstanceAttribute",
+                        Json{{"InstanceId", id}, {"BlockDeviceMappings", mappings}});
       if (!c) return MakeError(c.error());
     }
     ctx.detail = std::to_string(mappings.size()) + " volumes";
-    return Json{{"disable_api_termination", protect}, {"shutdown_behavior", shutdown}, {"volumes_changed", mappings}};
+    return Json{
+        {"disable_api_termination", protect}, {"shutdown_behavior", shutdown}, {"volumes_changed", mappings}};
   }
 };
 

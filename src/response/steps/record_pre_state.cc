@@ -14,7 +14,8 @@ class RecordPreStateStep : public Step {
   Result<Json> Observe(StepContext& ctx) override {
     auto recorded = ctx.store->pre_state().PreState(ctx.target.instance_id);
     if (!recorded) return MakeError(recorded.error());
-    if (recorded->has_value()) return Json{{"recorded_seq", (*recorded)->seq}, {"sha256", (*recorded)->sha256}};
+    if (recorded->has_value())
+      return Json{{"recorded_seq", (*recorded)->seq}, {"sha256", (*recorded)->sha256}};
     return Json{{"recorded_seq", nullptr}};
   }
   bool IsDone(StepContext&, const Json& observed) override { return !observed["recorded_seq"].is_null(); }
@@ -24,7 +25,8 @@ class RecordPreStateStep : public Step {
     bool now = false;
     auto rec = ctx.store->pre_state().RecordPreState(ctx.target.instance_id, *state, &now);
     if (!rec) return MakeError(rec.error());
-    ctx.detail = std::to_string((*state)["network_interfaces"].is_array() ? (*state)["network_interfaces"].size() : 0) +
+    ctx.detail = std::to_string(
+                     (*state)["network_interfaces"].is_array() ? (*state)["network_interfaces"].size() : 0) +
                  " ENIs";
     return Json{{"recorded_seq", rec->seq}, {"sha256", rec->sha256}, {"recorded_now", now}};
   }

@@ -33,10 +33,11 @@ class SnapshotStep : public Step {
       volumes.push_back(Json{{"volume_id", Str(m["Ebs"], "VolumeId")}, {"device", Str(m, "DeviceName")}});
       ids.push_back(Str(m["Ebs"], "VolumeId"));
     }
-    std::string description = ctx.prior_before.is_object() && !Str(ctx.prior_before, "description").empty()
-                                  ? Str(ctx.prior_before, "description")
-                                  : ctx.options->responder + "-" + FormatIso8601(ctx.client->clock()->Now()).substr(0, 10) +
-                                        "-" + ctx.options->case_id + (series_.empty() ? "" : "-preserve-" + series_);
+    std::string description =
+        ctx.prior_before.is_object() && !Str(ctx.prior_before, "description").empty()
+            ? Str(ctx.prior_before, "description")
+            : ctx.options->responder + "-" + FormatIso8601(ctx.client->clock()->Now()).substr(0, 10) + "-" +
+                  ctx.options->case_id + (series_.empty() ? "" : "-preserve-" + series_);
     Json o = {{"volumes", volumes},
               {"instance_type", Str(*instance, "InstanceType")},
               {"root_device_type", Str(*instance, "RootDeviceType")},
@@ -49,7 +50,8 @@ class SnapshotStep : public Step {
       if (!snaps) return MakeError(snaps.error());
       for (const Json& s : snaps->value("Snapshots", Json::array())) {
         Json tags = s.value("Tags", Json::array());
-        bool ours = (TagValue(tags, "cordon:case") == ctx.options->case_id && TagValue(tags, "cordon:set") == Set()) ||
+        bool ours = (TagValue(tags, "cordon:case") == ctx.options->case_id &&
+                     TagValue(tags, "cordon:set") == Set()) ||
                     Str(s, "Description") == description;
         if (ours && Str(s, "State") != "error") o["existing"][Str(s, "VolumeId")] = Str(s, "SnapshotId");
       }
@@ -80,7 +82,8 @@ class SnapshotStep : public Step {
     std::map<std::string, int64_t> sizes;
     if (!missing.empty() && missing.size() == (*now)["volumes"].size()) {
       auto out = ctx.Call("ec2", "CreateSnapshots",
-                          Json{{"InstanceSpecification", {{"InstanceId", ctx.target.instance_id}, {"ExcludeBootVolume", false}}},
+                          Json{{"InstanceSpecification",
+                                {{"InstanceId", ctx.target.instance_id}, {"ExcludeBootVolume", false}}},
                                {"Description", description},
                                {"TagSpecifications", spec}});
       if (!out) return MakeError(out.error());
@@ -91,8 +94,9 @@ class SnapshotStep : public Step {
     } else {
       // Part of the set exists (a volume was attached since): snapshot only what is missing.
       for (const std::string& vol : missing) {
-        auto out = ctx.Call("ec2", "CreateSnapshot",
-                            Json{{"VolumeId", vol}, {"Description", description}, {"TagSpecifications", spec}});
+        auto out =
+            ctx.Call("ec2", "CreateSnapshot",
+                     Json{{"VolumeId", vol}, {"Description", description}, {"TagSpecifications", spec}});
         if (!out) return MakeError(out.error());
         existing[vol] = Str(*out, "SnapshotId");
         sizes[vol] = out->value("VolumeSize", 0);
@@ -116,7 +120,8 @@ class SnapshotStep : public Step {
       item.source = "ec2:CreateSnapshots " + vol + " (" + Str(v, "device") + ")";
       item.collector = ctx.options->responder;
       item.step = std::string(name());
-      item.details = Json{{"volume_id", vol}, {"device", v["device"]}, {"set", Set()}, {"description", description}};
+      item.details =
+          Json{{"volume_id", vol}, {"device", v["device"]}, {"set", Set()}, {"description", description}};
       auto added = ctx.store->evidence().AddEvidence(item);
       if (!added) return MakeError(added.error());
       snapshots.push_back(Json{{"snapshot_id", snap}, {"volume_id", vol}, {"device", v["device"]}});
@@ -139,8 +144,12 @@ class SnapshotStep : public Step {
                           "; collect it from inside the instance if needed");
       ctx.partial = true;
     }
-    ctx.detail = std::to_string(snapshots.size()) + " snapshots" + (instance_store ? ", instance store not captured" : "");
-    return Json{{"set", Set()}, {"description", description}, {"snapshots", snapshots}, {"instance_store", instance_store}};
+    ctx.detail = std::to_string(snapshots.size()) + " snapshots" +
+                 (instance_store ? ", instance store not captured" : "");
+    return Json{{"set", Set()},
+                {"description", description},
+                {"snapshots", snapshots},
+                {"instance_store", instance_store}};
   }
 
  private:

@@ -6,42 +6,58 @@ namespace {
 
 using A = std::string_view;
 
-constexpr A kPreStateIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeNetworkInterfaces",
-                              "ec2:DescribeAddresses", "ec2:DescribeVolumes", "ec2:DescribeIamInstanceProfileAssociations",
-                              "autoscaling:DescribeAutoScalingInstances", "elasticloadbalancing:DescribeLoadBalancers",
-                              "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+constexpr A kPreStateIam[] = {"ec2:DescribeInstances",
+                              "ec2:DescribeInstanceAttribute",
+                              "ec2:DescribeNetworkInterfaces",
+                              "ec2:DescribeAddresses",
+                              "ec2:DescribeVolumes",
+                              "ec2:DescribeIamInstanceProfileAssociations",
+                              "autoscaling:DescribeAutoScalingInstances",
+                              "elasticloadbalancing:DescribeLoadBalancers",
+                              "elasticloadbalancing:DescribeTargetGroups",
+                              "elasticloadbalancing:DescribeTargetHealth",
                               "iam:GetInstanceProfile"};
 constexpr A kTagIam[] = {"ec2:DescribeInstances", "ec2:CreateTags"};
-constexpr A kProtectIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:ModifyInstanceAttribute"};
+constexpr A kProtectIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
+                             "ec2:ModifyInstanceAttribute"};
 constexpr A kAsgIam[] = {"autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups",
                          "autoscaling:SetInstanceProtection", "autoscaling:DetachInstances",
                          "autoscaling:EnterStandby"};
 constexpr A kAsgUndo[] = {"autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups",
-                          "autoscaling:AttachInstances", "autoscaling:ExitStandby", "autoscaling:SetInstanceProtection"};
-constexpr A kLbIam[] = {"elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
-                        "elasticloadbalancing:DescribeTargetHealth",
-                        "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
-                        "elasticloadbalancing:DeregisterTargets"};
-constexpr A kLbUndo[] = {"elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
-                         "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
-                         "elasticloadbalancing:RegisterTargets"};
-constexpr A kIsolateIam[] = {"ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:CreateSecurityGroup",
-                             "ec2:CreateTags", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
-                             "ec2:RevokeSecurityGroupEgress", "ec2:ModifyNetworkInterfaceAttribute"};
+                          "autoscaling:AttachInstances", "autoscaling:ExitStandby",
+                          "autoscaling:SetInstanceProtection"};
+constexpr A kLbIam[] = {
+    "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
+    "elasticloadbalancing:DeregisterTargets"};
+constexpr A kLbUndo[] = {
+    "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:RegisterInstancesWithLoadBalancer", "elasticloadbalancing:RegisterTargets"};
+constexpr A kIsolateIam[] = {"ec2:DescribeNetworkInterfaces",     "ec2:DescribeSecurityGroups",
+                             "ec2:CreateSecurityGroup",           "ec2:CreateTags",
+                             "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+                             "ec2:RevokeSecurityGroupEgress",     "ec2:ModifyNetworkInterfaceAttribute"};
 constexpr A kIsolateUndo[] = {"ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups",
                               "ec2:ModifyNetworkInterfaceAttribute"};
 constexpr A kEipIam[] = {"ec2:DescribeNetworkInterfaces", "ec2:DescribeAddresses", "ec2:DisassociateAddress"};
 constexpr A kEipUndo[] = {"ec2:DescribeAddresses", "ec2:AssociateAddress"};
-constexpr A kCredIam[] = {"ec2:DescribeIamInstanceProfileAssociations", "ec2:DisassociateIamInstanceProfile",
-                          "ec2:ReplaceIamInstanceProfileAssociation", "iam:GetInstanceProfile", "iam:GetRolePolicy",
-                          "iam:PutRolePolicy", "iam:PassRole"};
-constexpr A kCredUndo[] = {"ec2:DescribeIamInstanceProfileAssociations", "ec2:AssociateIamInstanceProfile",
-                           "ec2:ReplaceIamInstanceProfileAssociation", "iam:GetInstanceProfile",
-                           "iam:DeleteRolePolicy", "iam:PassRole"};
+constexpr A kCredIam[] = {"ec2:DescribeIamInstanceProfileAssociations",
+                          "ec2:DisassociateIamInstanceProfile",
+                          "ec2:ReplaceIamInstanceProfileAssociation",
+                          "iam:GetInstanceProfile",
+                          "iam:GetRolePolicy",
+                          "iam:PutRolePolicy",
+                          "iam:PassRole"};
+constexpr A kCredUndo[] = {"ec2:DescribeIamInstanceProfileAssociations",
+                           "ec2:AssociateIamInstanceProfile",
+                           "ec2:ReplaceIamInstanceProfileAssociation",
+                           "iam:GetInstanceProfile",
+                           "iam:DeleteRolePolicy",
+                           "iam:PassRole"};
 constexpr A kTagUndo[] = {"ec2:CreateTags"};
 constexpr A kProtectUndo[] = {"ec2:ModifyInstanceAttribute"};
 constexpr A kSnapIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeSnapshots",
-                          "ec2:CreateSnapshots", "ec2:CreateSnapshot", "ec2:CreateTags"};
+                          "ec2:CreateSnapshots",   "ec2:CreateSnapshot",        "ec2:CreateTags"};
 constexpr A kConsoleIam[] = {"ec2:GetConsoleOutput"};
 
 constexpr A kNone[] = {""};
@@ -61,30 +77,36 @@ constexpr A kAfterCred[] = {"credentials"};
 // Evidence steps neither destroy nor change the instance; destructive ones change it or its
 // surroundings (and are not attempted after an evidence step failed, rule 5).
 const StepInfo kSteps[] = {
-    {"record-pre-state", "record the full pre-containment state (write-once)", kPreStateIam, kNoActions, false, true, kFirst,
-     MakeRecordPreStateStep},
-    {"tag", "tag incident-response=quarantine:<CASE>, cordon:case, cordon:responder", kTagIam, kTagUndo, true, false,
-     kAfterPre, MakeTagStep},
-    {"protect", "termination protection, shutdown behaviour stop, DeleteOnTermination off", kProtectIam, kProtectUndo, true, false,
-     kAfterTag, MakeProtectStep},
-    {"asg", "Auto Scaling: scale-in protection then detach (group replaces the node), or standby", kAsgIam, kAsgUndo, true,
-     false, kAfterProtect, MakeAsgStep},
-    {"deregister-lb", "deregister from every classic ELB and target group", kLbIam, kLbUndo, true, false, kAfterAsg,
-     MakeDeregisterLbStep},
-    {"isolate-network", "per ENI: cordon-untrack group, then cordon-isolation group", kIsolateIam, kIsolateUndo, true, false,
-     kAfterLb, MakeIsolateNetworkStep},
-    {"disassociate-eip", "disassociate Elastic IPs (recorded for release)", kEipIam, kEipUndo, true, false, kAfterIsolate,
-     MakeDisassociateEipStep},
-    {"credentials", "replace/disassociate the instance profile; deny the role for this instance", kCredIam, kCredUndo, true,
-     false, kAfterNet, MakeCredentialsStep},
-    {"snapshot", "one crash-consistent snapshot set of every EBS volume, tagged", kSnapIam, kNoActions, false, true, kAfterCred,
-     MakeSnapshotStep},
-    {"console-output", "save the console output as evidence (SHA-256)", kConsoleIam, kNoActions, false, true, kAfterCred,
-     MakeConsoleOutputStep},
+    {"record-pre-state", "record the full pre-containment state (write-once)", kPreStateIam, kNoActions,
+     false, true, kFirst, MakeRecordPreStateStep},
+    {"tag", "tag incident-response=quarantine:<CASE>, cordon:case, cordon:responder", kTagIam, kTagUndo, true,
+     false, kAfterPre, MakeTagStep},
+    {"protect", "termination protection, shutdown behaviour stop, DeleteOnTermination off", kProtectIam,
+     kProtectUndo, true, false, kAfterTag, MakeProtectStep},
+    {"asg", "Auto Scaling: scale-in protection then detach (group replaces the node), or standby", kAsgIam,
+     kAsgUndo, true, false, kAfterProtect, MakeAsgStep},
+    {"deregister-lb", "deregister from every classic ELB and target group", kLbIam, kLbUndo, true, false,
+     kAfterAsg, MakeDeregisterLbStep},
+    {"isolate-network", "per ENI: cordon-untrack group, then cordon-isolation group", kIsolateIam,
+     kIsolateUndo, true, false, kAfterLb, MakeIsolateNetworkStep},
+    {"disassociate-eip", "disassociate Elastic IPs (recorded for release)", kEipIam, kEipUndo, true, false,
+     kAfterIsolate, MakeDisassociateEipStep},
+    {"credentials", "replace/disassociate the instance profile; deny the role for this instance", kCredIam,
+     kCredUndo, true, false, kAfterNet, MakeCredentialsStep},
+    {"snapshot", "one crash-consistent snapshot set of every EBS volume, tagged", kSnapIam, kNoActions, false,
+     true, kAfterCred, MakeSnapshotStep},
+    {"console-output", "save the console output as evidence (SHA-256)", kConsoleIam, kNoActions, false, true,
+     kAfterCred, MakeConsoleOutputStep},
 };
 
-const StepInfo kPreserveSnapshot = {"preserve-snapshot", "a snapshot set of every EBS volume, tagged", kSnapIam, kNoActions,
-                                    false, true, kFirst, MakeSnapshotStep};
+const StepInfo kPreserveSnapshot = {"preserve-snapshot",
+                                    "a snapshot set of every EBS volume, tagged",
+                                    kSnapIam,
+                                    kNoActions,
+                                    false,
+                                    true,
+                                    kFirst,
+                                    MakeSnapshotStep};
 
 }  // namespace
 

@@ -42,6 +42,6 @@ std::unique_ptr<Step> MakeCredentialsStep();
 std::unique_ptr<Step> MakeSnapshotStep();
 std::unique_ptr<Step> MakeConsoleOutputStep();
 std::unique_ptr<Step> MakeSeriesSnapshotStep(std::string series);  // preserve-snapshot-<series>
-std::unique_ptr<Step> MakeNoopStep(std::string_view name);  // the template step; for tests
+std::unique_ptr<Step> MakeNoopStep(std::string_view name);         // the template step; for tests
 
 }  // namespace cordon::response

@@ -30,18 +30,21 @@ class TagStep : public Step {
   }
   bool IsDone(StepContext& ctx, const Json& observed) override {
     const Json& t = observed["tags"];
-    return t["incident-response"] == "quarantine:" + ctx.options->case_id && t["cordon:case"] == ctx.options->case_id;
+    return t["incident-response"] == "quarantine:" + ctx.options->case_id &&
+           t["cordon:case"] == ctx.options->case_id;
   }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
-    Json tags = Json::array({Json{{"Key", "incident-response"}, {"Value", "quarantine:" + ctx.options->case_id}},
-                             Json{{"Key", "cordon:case"}, {"Value", ctx.options->case_id}},
-                             Json{{"Key", "cordon:responder"}, {"Value", ctx.options->responder}}});
+    Json tags =
+        Json::array({Json{{"Key", "incident-response"}, {"Value", "quarantine:" + ctx.options->case_id}},
+                     Json{{"Key", "cordon:case"}, {"Value", ctx.options->case_id}},
+                     Json{{"Key", "cordon:responder"}, {"Value", ctx.options->responder}}});
     auto out = ctx.Call("ec2", "CreateTags", Json{{"Resources", {ctx.target.instance_id}}, {"Tags", tags}});
     if (!out) return MakeError(out.error());
     return Json{{"tags", tags}};
   }
   Result<Json> DoUndo(StepContext& ctx, const Json&, const Json&) override {
-    Json tags = Json::array({Json{{"Key", "incident-response"}, {"Value", "released:" + ctx.options->case_id}}});
+    Json tags =
+        Json::array({Json{{"Key", "incident-response"}, {"Value", "released:" + ctx.options->case_id}}});
     auto out = ctx.Call("ec2", "CreateTags", Json{{"Resources", {ctx.target.instance_id}}, {"Tags", tags}});
     if (!out) return MakeError(out.error());
     return Json{{"tags", tags}};
