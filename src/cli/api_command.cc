@@ -8,6 +8,7 @@
 #include "cli/exit_codes.h"
 #include "cli/json_input.h"
 #include "cli/output.h"
+#include "cli/parse_flags.h"
 
 namespace cordon::cli {
 
@@ -27,11 +28,7 @@ int RunApi(int argc, char** argv) {
   app.add_option("--output-file", output_file, "write a streaming payload (S3 GetObject Body) to this file");
   app.add_option("--query", query, "JMESPath expression applied to the output");
   AddAwsFlags(app, &flags);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsage;
-  }
+  if (auto done = ParseFlags(app, argc, argv)) return *done;
   auto input = ReadJsonArgument(input_text);
   if (!input) return ReportError(input.error());
   if (!input->is_object()) {

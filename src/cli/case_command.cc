@@ -4,10 +4,11 @@
 #include <cstdio>
 #include <string>
 
-#include "cli/cases_dir.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/parse_flags.h"
 #include "evidence/case_store.h"
+#include "response/case_paths.h"
 
 namespace cordon::cli {
 namespace {
@@ -138,7 +139,7 @@ int Verify(const std::filesystem::path& dir, bool json) {
 
 int RunCase(int argc, char** argv) {
   CLI::App app{"Look at and check case folders (journal, pre-state, evidence).", "cordon case"};
-  std::optional<std::string> cases_dir;
+  std::string cases_dir;
   std::string output = "text";
   app.add_option("--cases-dir", cases_dir,
                  "folder holding the cases (default $CORDON_CASES_DIR or ./cordon-cases)");
@@ -154,12 +155,8 @@ int RunCase(int argc, char** argv) {
     sub->add_option("--cases-dir", cases_dir, "folder holding the cases");
     sub->add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsage;
-  }
-  std::filesystem::path root = CasesDir(cases_dir);
+  if (auto done = ParseFlags(app, argc, argv)) return *done;
+  std::filesystem::path root = response::CasesRoot(cases_dir);
   bool json = output == "json";
   if (list->parsed()) return List(root, json);
   if (auto valid = evidence::ValidateCaseId(id); !valid) return ReportError(valid.error());

@@ -13,6 +13,7 @@
 #include "cli/aws_flags.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/parse_flags.h"
 #include "response/case_paths.h"
 #include "response/plan.h"
 
@@ -165,14 +166,7 @@ int RunContain(int argc, char** argv) {
   app.add_option("--output", output, "text or json (the summary on stdout)")
       ->check(CLI::IsMember({"text", "json"}));
   AddAwsFlags(app, &flags);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
-  }
+  if (auto done = ParseFlags(app, argc, argv)) return *done;
 
   if (auto s = evidence::ValidateCaseId(case_id); !s) return ReportError(s.error());
   if (auto s = response::ValidateSelection(selection); !s) return ReportError(s.error());

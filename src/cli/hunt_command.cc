@@ -11,6 +11,7 @@
 #include "aws/client_factory.h"
 #include "base/time.h"
 #include "cli/aws_flags.h"
+#include "cli/parse_flags.h"
 #include "hunt/athena_engine.h"
 #include "hunt/emit.h"
 #include "hunt/output.h"
@@ -81,14 +82,7 @@ int RunHunt(int argc, char** argv) {
   app.add_option("--athena-workgroup", athena.workgroup,
                  "with --engine athena: the workgroup (default primary)");
   AddAwsFlags(app, &aws_flags);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
-  }
+  if (auto done = ParseFlags(app, argc, argv)) return *done;
 
   if (!since.empty()) {
     Result<TimePoint> t = ParseWhen(since, false);

@@ -6,6 +6,7 @@
 #include "base/strings.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/parse_flags.h"
 #include "response/iam_policy.h"
 
 namespace cordon::cli {
@@ -16,14 +17,7 @@ int RunIamPolicy(int argc, char** argv) {
   std::string which = "triage,contain,release,preserve";
   app.add_option("--for", which,
                  "comma-separated commands: triage, contain, release, preserve (default: all)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
-  }
+  if (auto done = ParseFlags(app, argc, argv)) return *done;
   std::vector<std::string> commands;
   for (const std::string& part : Split(which, ',')) {
     std::string c(Trim(part));

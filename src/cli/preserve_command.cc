@@ -8,6 +8,7 @@
 #include "cli/contain_command.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/parse_flags.h"
 #include "response/case_paths.h"
 #include "response/preserve.h"
 
@@ -30,14 +31,7 @@ int RunPreserve(int argc, char** argv) {
   app.add_option("--vpc", vpc, "narrow an IP target to this VPC");
   app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   AddAwsFlags(app, &flags);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
-  }
+  if (auto done = ParseFlags(app, argc, argv)) return *done;
   if (auto s = evidence::ValidateCaseId(case_id); !s) return ReportError(s.error());
   auto interval = response::ParseInterval(every);
   if (!interval) return ReportError(interval.error());

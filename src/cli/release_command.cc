@@ -7,6 +7,7 @@
 #include "cli/contain_command.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/parse_flags.h"
 #include "response/case_paths.h"
 #include "response/release.h"
 
@@ -29,14 +30,7 @@ int RunRelease(int argc, char** argv) {
   app.add_option("--responder", responder, "who is responding (default $USER)");
   app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   AddAwsFlags(app, &flags);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
-  }
+  if (auto done = ParseFlags(app, argc, argv)) return *done;
   if (auto s = evidence::ValidateCaseId(case_id); !s) return ReportError(s.error());
   auto store = evidence::CaseStore::OpenExisting(response::CasesRoot(cases_dir) / case_id);
   if (!store) return ReportError(store.error());

@@ -10,6 +10,7 @@
 #include "cli/aws_flags.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/parse_flags.h"
 #include "cloud/activity.h"
 #include "cloud/instance_inventory.h"
 #include "cloud/tags.h"
@@ -232,11 +233,7 @@ int RunTriage(int argc, char** argv) {
                  "tag keys naming the criticality, in order of preference");
   app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   AddAwsFlags(app, &flags);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsage;
-  }
+  if (auto done = ParseFlags(app, argc, argv)) return *done;
 
   if (auto kind = cloud::ClassifyTarget(target_text); !kind) return ReportError(kind.error());
   auto since_time = ParseSince(since, SystemClock::Default()->Now());
