@@ -23,6 +23,19 @@ class FixedProvider : public CredentialsProvider {
   Credentials c_;
 };
 
+// A provider that also keeps alive what the wrapped chain borrows (the metadata transport).
+class KeepAliveProvider : public CredentialsProvider {
+ public:
+  KeepAliveProvider(std::shared_ptr<CredentialsProvider> inner, std::shared_ptr<Transport> borrowed)
+      : borrowed_(std::move(borrowed)), inner_(std::move(inner)) {}
+  Result<Credentials> Get() override { return inner_->Get(); }
+  std::string Name() const override { return inner_->Name(); }
+
+ private:
+  std::shared_ptr<Transport> borrowed_;  // declared first: destroyed after the chain that borrows it
+  std::shared_ptr<CredentialsProvider> inner_;
+};
+
 Result<Credentials> CredentialsFromSts(const Json& out, const std::string& source) {
   if (!out.contains("Credentials")) return MakeError(ErrorKind::kParse, "STS returned no credentials");
   const Json& c = out["Credentials"];
@@ -90,7 +103,9 @@ Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags) {
 
   auto imds = ResolveImdsSettings(env, shared->Find(selection.name));
   if (!imds) return tl::unexpected(imds.error());
-  static auto* metadata_transport = new CurlTransport(MetadataHttpOptions(*imds));
+  // IMDS and the container endpoint get their own short timeouts; the transport lives as long as
+  // the credentials chain that talks through it.
+  auto metadata_transport = std::make_shared<CurlTransport>(MetadataHttpOptions(*imds));
 
   DefaultChainOptions chain;
   chain.env = env;
@@ -98,11 +113,12 @@ Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags) {
   chain.profile_flag = flags.profile;
   chain.sts = sts;
   chain.sts_region = options.region;
-  chain.metadata_transport = metadata_transport;
+  chain.metadata_transport = metadata_transport.get();
   auto provider = MakeDefaultCredentialsChain(chain);
   if (!provider) return tl::unexpected(provider.error());
   // Cached, and refreshed before expiry, so a role profile does not call STS on every request.
-  options.credentials = std::make_shared<CachingProvider>(*provider, SystemClock::Default());
+  options.credentials = std::make_shared<KeepAliveProvider>(
+      std::make_shared<CachingProvider>(*provider, SystemClock::Default()), std::move(metadata_transport));
   return std::make_shared<Client>(options);
 }
 
