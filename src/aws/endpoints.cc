@@ -1,6 +1,8 @@
 #include "aws/endpoints.h"
 
 #include <regex>
+#include <utility>
+#include <vector>
 
 #include "aws/model/embedded_models.h"
 #include "base/json.h"
@@ -13,12 +15,24 @@ const Json& Partitions() {
   return partitions;
 }
 
+// Each partition's regionRegex, compiled once: a region outside the listed ones (a new region, or a
+// typo) is checked on every client made, and std::regex construction is slow.
+const std::vector<std::pair<const Json*, std::regex>>& PartitionRegexes() {
+  static const auto regexes = [] {
+    std::vector<std::pair<const Json*, std::regex>> out;
+    for (const Json& p : Partitions()["partitions"])
+      out.emplace_back(&p, std::regex(p["regionRegex"].get<std::string>()));
+    return out;
+  }();
+  return regexes;
+}
+
 const Json* FindPartition(const std::string& region) {
   for (const Json& p : Partitions()["partitions"]) {
     if (p["regions"].contains(region)) return &p;
   }
-  for (const Json& p : Partitions()["partitions"]) {
-    if (std::regex_match(region, std::regex(p["regionRegex"].get<std::string>()))) return &p;
+  for (const auto& [partition, regex] : PartitionRegexes()) {
+    if (std::regex_match(region, regex)) return partition;
   }
   return nullptr;
 }
