@@ -92,6 +92,19 @@ std::string UriEncode(std::string_view text, bool keep_slash) {
   return out;
 }
 
+std::string FormEncode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t start = 0;
+  for (size_t space = text.find(' '); space != std::string_view::npos; space = text.find(' ', start)) {
+    out += UriEncode(text.substr(start, space - start));
+    out += '+';
+    start = space + 1;
+  }
+  out += UriEncode(text.substr(start));
+  return out;
+}
+
 std::string UriDecode(std::string_view text, bool plus_as_space) {
   std::string out;
   out.reserve(text.size());

@@ -23,6 +23,13 @@ TEST(Base64Test, RejectsGarbage) {
   EXPECT_FALSE(Base64Decode("Z").has_value());
 }
 
+TEST(FormEncodeTest, SpacesArePlusEverythingElseAsUriEncode) {
+  EXPECT_EQ(FormEncode("cordon isolation group (no rules)"), "cordon+isolation+group+%28no+rules%29");
+  EXPECT_EQ(FormEncode(" a+b "), "+a%2Bb+");
+  EXPECT_EQ(FormEncode(""), "");
+  EXPECT_EQ(UriDecode(FormEncode("x y+z/ü"), /*plus_as_space=*/true), "x y+z/ü");
+}
+
 TEST(UriEncodeTest, KeepsOnlyUnreserved) {
   EXPECT_EQ(UriEncode("a b/c~d+e=f&ü"), "a%20b%2Fc~d%2Be%3Df%26%C3%BC");
   EXPECT_EQ(UriEncode("dir/key name", /*keep_slash=*/true), "dir/key%20name");

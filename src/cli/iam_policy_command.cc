@@ -16,7 +16,7 @@ int RunIamPolicy(int argc, char** argv) {
                "cordon iam-policy"};
   std::string which = "triage,contain,release,preserve";
   app.add_option("--for", which,
-                 "comma-separated commands: triage, contain, release, preserve (default: all)");
+                 "comma-separated commands: triage, contain, release, preserve, hunt (default: all)");
   if (auto done = ParseFlags(app, argc, argv)) return *done;
   std::vector<std::string> commands;
   for (const std::string& part : Split(which, ',')) {

@@ -277,7 +277,22 @@ TEST(IamPolicyTest, ContainPolicyCoversEveryStepAction) {
   ASSERT_TRUE(release);
   EXPECT_EQ(std::find(release->begin(), release->end(), "elasticloadbalancing:DeregisterTargets"),
             release->end());
-  EXPECT_FALSE(ActionsFor("hunt"));
+  auto hunt = ActionsFor("hunt");
+  ASSERT_TRUE(hunt);
+  for (const char* a :
+       {"s3:ListBucket", "s3:GetObject", "athena:StartQueryExecution", "athena:GetQueryResults"})
+    EXPECT_NE(std::find(hunt->begin(), hunt->end(), a), hunt->end()) << a;
+  EXPECT_EQ(std::find(hunt->begin(), hunt->end(), "s3:DeleteObject"), hunt->end());
+  auto unknown = ActionsFor("terminate");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("known: triage"), std::string::npos);
+}
+
+TEST(IamPolicyTest, TriageCoversTheAutoScalingGroupItDescribes) {
+  auto triage = ActionsFor("triage");
+  ASSERT_TRUE(triage);
+  for (const char* a : {"autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups"})
+    EXPECT_NE(std::find(triage->begin(), triage->end(), a), triage->end()) << a;
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ constexpr std::string_view kTriage[] = {"ec2:DescribeInstances",
                                         "ec2:DescribeIamInstanceProfileAssociations",
                                         "ec2:DescribeRegions",
                                         "autoscaling:DescribeAutoScalingInstances",
+                                        "autoscaling:DescribeAutoScalingGroups",
                                         "elasticloadbalancing:DescribeLoadBalancers",
                                         "elasticloadbalancing:DescribeTargetGroups",
                                         "elasticloadbalancing:DescribeTargetHealth",
@@ -35,10 +36,25 @@ constexpr std::string_view kTriage[] = {"ec2:DescribeInstances",
                                         "config:DescribeConfigurationRecorders",
                                         "config:GetResourceConfigHistory"};
 
+// Hunt reads log sources on S3 (and so does triage when log sources are configured); with
+// --engine athena it runs queries, which read the tables through Glue and write results to the
+// --athena-output bucket as the caller.
+constexpr std::string_view kHunt[] = {"s3:ListBucket",
+                                      "s3:GetObject",
+                                      "s3:GetBucketLocation",
+                                      "s3:PutObject",
+                                      "athena:StartQueryExecution",
+                                      "athena:GetQueryExecution",
+                                      "athena:GetQueryResults",
+                                      "athena:StopQueryExecution",
+                                      "glue:GetDatabase",
+                                      "glue:GetTable",
+                                      "glue:GetPartitions"};
+
 }  // namespace
 
 const std::vector<std::string>& PolicyCommands() {
-  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve"};
+  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve", "hunt"};
   return kNames;
 }
 
@@ -58,9 +74,11 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
     add(kResolve);
     add(PreserveSnapshotStep().iam_actions);
     add(ContainSteps()[0].iam_actions);  // the metadata and the pre-state are recorded too
+  } else if (command == "hunt") {
+    add(kHunt);
   } else {
     return MakeError(ErrorKind::kInvalidArgument,
-                     "no policy for '" + command + "' (known: triage, contain, release, preserve)");
+                     "no policy for '" + command + "' (known: triage, contain, release, preserve, hunt)");
   }
   return std::vector<std::string>(actions.begin(), actions.end());
 }

@@ -118,7 +118,7 @@ Result<HttpRequest> SerializeQuery(const OperationRef& op, const Json& input, co
   request.url = endpoint.url + (*op.model)["http"].value("requestUri", std::string("/"));
   for (const auto& [k, v] : params) {
     if (!request.body.empty()) request.body += '&';
-    request.body += UriEncode(k) + "=" + UriEncode(v);
+    request.body += FormEncode(k) + "=" + FormEncode(v);
   }
   request.headers.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
   return request;

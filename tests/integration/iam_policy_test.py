@@ -1,0 +1,123 @@
+"""`cordon iam-policy` is enough, and not more than enough: moto enforcing IAM (auth on) runs each
+command as a user whose only permissions are the policy cordon printed for it.
+
+Run from the repository root:  python3 -m unittest tests/integration/iam_policy_test.py -v
+The scenario is built, and the results judged, with boto3 as moto's root user (a window of
+unauthenticated requests, /moto-api/reset-auth); cordon runs with the restricted user's keys only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import unittest
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scenario import ResponseCase, client, explain, run_cordon  # noqa: E402
+
+EXIT_ACCESS_DENIED = 5
+
+
+class IamPolicyTests(ResponseCase):
+    range_args = ("--moto-env", "INITIAL_NO_AUTH_ACTION_COUNT=0")
+
+    def free_requests(self, n: int):
+        """moto's /moto-api/reset-auth: the next `n` requests skip authentication and authorization."""
+        req = urllib.request.Request(self.moto + "/moto-api/reset-auth", data=str(n).encode(), method="POST",
+                                     headers={"Content-Type": "text/plain"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            self.assertEqual(r.status, 200)
+
+    @contextlib.contextmanager
+    def as_root(self):
+        self.free_requests(1_000_000)
+        try:
+            yield
+        finally:
+            self.free_requests(0)
+
+    def setUp(self):
+        with self.as_root():
+            self.fresh()
+            self.pre = self.state()
+
+    def policy_for(self, commands: str) -> dict:
+        proc = run_cordon(["iam-policy", "--for", commands])
+        self.assertExit(proc, 0, "cordon iam-policy")
+        return json.loads(proc.stdout)
+
+    def user_with(self, name: str, policy: dict) -> tuple[str, str]:
+        """An IAM user whose only permission is `policy`; returns its access key pair."""
+        with self.as_root():
+            iam = client("iam", self.moto)
+            iam.create_user(UserName=name)
+            iam.put_user_policy(UserName=name, PolicyName="cordon", PolicyDocument=json.dumps(policy))
+            key = iam.create_access_key(UserName=name)["AccessKey"]
+        return key["AccessKeyId"], key["SecretAccessKey"]
+
+    def as_user(self, keys: tuple[str, str], *args):
+        return run_cordon(list(args), self.endpoint, key=keys[0], secret=keys[1])
+
+    def test_triage_reads_every_part_with_exactly_its_policy(self):
+        keys = self.user_with("triager", self.policy_for("triage"))
+        proc = self.as_user(keys, "triage", self.ids["suspect"], "--output", "json")
+        self.assertExit(proc, 0, "triage as the triage-policy user")
+        inventory = json.loads(proc.stdout)["inventory"]
+        # No part of the inventory was refused: a missing action would show as {"error": "...AccessDenied..."}.
+        refused = [k for k, v in inventory.items() if isinstance(v, dict) and "error" in v]
+        self.assertEqual(refused, [], proc.stdout[:2000])
+        self.assertEqual(inventory["instance"]["id"], self.ids["suspect"])
+        self.assertEqual(len(inventory["volumes"]), 3)
+
+    def test_contain_then_release_with_exactly_their_policies(self):
+        case = "IR-IAM-1"
+        keys = self.user_with("containment", self.policy_for("contain"))
+        proc = self.as_user(keys, "contain", self.ids["suspect"], "--case", case, "--yes", "--cases-dir",
+                            self.cases_dir, "--responder", self.responder)
+        self.assertExit(proc, 0, "contain as the contain-policy user")
+        with self.as_root():
+            self.assertContained(case, self.pre)
+
+        keys = self.user_with("releaser", self.policy_for("release"))
+        proc = self.as_user(keys, "release", "--case", case, "--yes", "--cases-dir", self.cases_dir)
+        self.assertExit(proc, 0, "release as the release-policy user")
+        with self.as_root():
+            released = self.state()
+        me, before = released["instances"][self.ids["suspect"]], self.pre["instances"][self.ids["suspect"]]
+        for field in ("enis", "eips", "profile", "disable_api_termination", "shutdown_behavior"):
+            self.assertEqual(me[field], before[field], field)
+        self.assertIn(self.ids["suspect"], released["asg"]["members"])
+
+    def test_preserve_with_exactly_its_policy(self):
+        keys = self.user_with("preserver", self.policy_for("preserve"))
+        proc = self.as_user(keys, "preserve", self.ids["suspect"], "--case", "IR-IAM-3", "--cases-dir",
+                            self.cases_dir, "--responder", self.responder)
+        self.assertExit(proc, 0, "preserve as the preserve-policy user")
+        with self.as_root():
+            snaps = client("ec2", self.moto).describe_snapshots(
+                Filters=[{"Name": "tag:cordon:case", "Values": ["IR-IAM-3"]}])["Snapshots"]
+        self.assertEqual(len(snaps), 3)
+
+    def test_a_policy_missing_one_action_is_refused_and_the_action_named(self):
+        policy = self.policy_for("contain")
+        for statement in policy["Statement"]:
+            actions = statement["Action"]
+            statement["Action"] = [a for a in actions if a != "autoscaling:DetachInstances"]
+        keys = self.user_with("almost", policy)
+        proc = self.as_user(keys, "contain", self.ids["suspect"], "--case", "IR-IAM-2", "--yes", "--cases-dir",
+                            self.cases_dir, "--responder", self.responder)
+        self.assertExit(proc, EXIT_ACCESS_DENIED, "contain without autoscaling:DetachInstances")
+        self.assertIn("autoscaling:DetachInstances", proc.stderr + proc.stdout, explain(proc))
+        with self.as_root():
+            after = self.state()
+        # Network isolation comes after Auto Scaling: the suspect still has its own groups.
+        iid = self.ids["suspect"]
+        self.assertEqual(after["instances"][iid]["enis"], self.pre["instances"][iid]["enis"])
+        self.assertIn(iid, after["asg"]["members"])
+
+
+if __name__ == "__main__":
+    unittest.main()
