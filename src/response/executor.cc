@@ -125,6 +125,8 @@ TargetReport Executor::RunPlan(Plan& plan) {
       if (r.status != StepStatus::kFailed) continue;
       if (!r.missing_permission.empty())
         stop_all = r.step + " was denied " + r.missing_permission;
+      else if (r.error.kind == ErrorKind::kAccessDenied)  // credentials or signature refused
+        stop_all = r.step + " was refused (" + r.error.code + ")";
       else if (plan.steps[i].evidence)
         stop_destructive = "evidence step " + r.step + " failed (rule 5)";
     }

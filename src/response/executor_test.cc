@@ -176,12 +176,38 @@ TEST_F(ExecutorTest, AccessDeniedNamesThePermissionAndStopsEverythingLater) {
   EXPECT_EQ(o->payload["missing_permission"], "iam:PutRolePolicy");
 }
 
+TEST_F(ExecutorTest, RefusedCredentialsStopEverythingLaterWithoutNamingAnAction) {
+  std::vector<Plan> plans;
+  std::vector<PlanStep> steps;
+  Error refused{ErrorKind::kAccessDenied, "AWS was not able to validate the provided access credentials",
+                "AuthFailure", 401, "req-2"};
+  steps.push_back(Ps("isolate", {}, true, false, &world_, refused));
+  steps.push_back(Ps("independent", {}, false, true, &world_));  // would run: it does not wait on isolate
+  steps.push_back(Ps("snapshot", {"isolate"}, false, true, &world_));
+  plans.push_back(MakePlan(std::move(steps)));
+  auto reports = Run(plans);
+  EXPECT_EQ(reports[0].steps[0].status, StepStatus::kFailed);
+  EXPECT_EQ(reports[0].steps[0].missing_permission, "");
+  EXPECT_EQ(reports[0].steps[2].status, StepStatus::kNotAttempted);
+  EXPECT_NE(reports[0].steps[2].detail.find("AuthFailure"), std::string::npos) << reports[0].steps[2].detail;
+}
+
 TEST(MissingPermissionTest, FallsBackToTheFailedCall) {
   aws::AuditRecord ok{"ec2", "DescribeInstances", "us-east-1", "r1", "ok"};
   aws::AuditRecord bad{"elbv2", "DeregisterTargets", "us-east-1", "r2", "AccessDenied"};
   Error e{ErrorKind::kAccessDenied, "You are not authorized to perform this operation.",
           "UnauthorizedOperation", 403, ""};
   EXPECT_EQ(MissingPermission(e, {ok, bad}), "elasticloadbalancing:DeregisterTargets");
+}
+
+TEST(MissingPermissionTest, CredentialAndSignatureErrorsNameNoAction) {
+  aws::AuditRecord bad{"ec2", "CreateSecurityGroup", "us-east-1", "r3", "AuthFailure"};
+  Error auth{ErrorKind::kAccessDenied, "AWS was not able to validate the provided access credentials",
+             "AuthFailure", 401, ""};
+  EXPECT_EQ(MissingPermission(auth, {bad}), "");
+  Error expired{ErrorKind::kAccessDenied, "The security token included in the request is expired",
+                "ExpiredToken", 403, ""};
+  EXPECT_EQ(MissingPermission(expired, {bad}), "");
 }
 
 TEST_F(ExecutorTest, OneFailingTargetDoesNotStopAnother) {

@@ -91,7 +91,8 @@ class Step {
 };
 
 // The IAM action an AccessDenied error is about: the one the message names ("... not authorized to
-// perform: iam:PutRolePolicy ..."), else the failed call's service:operation.
+// perform: iam:PutRolePolicy ..."), else the failed call's service:operation. Empty when the error is
+// about the credentials or the signature (AuthFailure, ExpiredToken, ...), not about a policy.
 std::string MissingPermission(const Error& error, const std::vector<aws::AuditRecord>& calls);
 
 }  // namespace cordon::response
