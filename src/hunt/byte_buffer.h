@@ -1,6 +1,7 @@
 // A growable byte buffer that is never zero-filled and always keeps read padding after its end.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -27,9 +28,12 @@ class ByteBuffer {
   size_t capacity() const { return capacity_; }
   std::string_view view() const { return std::string_view(data_.get(), size_); }
 
-  // Makes capacity() >= n, keeping the first size() bytes.
+  // Makes capacity() >= n, keeping the first size() bytes. Grows with headroom (a quarter, at most
+  // 16 MiB): the objects of one log are of similar sizes, so growing to the exact size would reallocate,
+  // and page-fault the fresh memory in again, for most objects larger than any before.
   void Reserve(size_t n) {
     if (n <= capacity_) return;
+    n += std::min(n / 4, size_t{16} << 20);
     auto bigger = std::make_unique_for_overwrite<char[]>(n + kReadPadding);
     if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
     data_ = std::move(bigger);

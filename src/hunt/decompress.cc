@@ -61,8 +61,10 @@ Status GunzipWhole(std::string_view data, size_t max_output, ByteBuffer* out) {
     while (true) {
       size_t in_used = 0;
       size_t produced = 0;
+      // The buffer may be bigger than max_output (reused, with headroom): never produce more than that.
+      const size_t room = std::min(out->capacity(), max_output) - used;
       const libdeflate_result r = libdeflate_gzip_decompress_ex(
-          d, rest.data(), rest.size(), out->data() + used, out->capacity() - used, &in_used, &produced);
+          d, rest.data(), rest.size(), out->data() + used, room, &in_used, &produced);
       if (r == LIBDEFLATE_SUCCESS) {
         in_pos += in_used;
         used += produced;

@@ -86,5 +86,18 @@ TEST(Decompress, BufferIsReusedAcrossObjects) {
   EXPECT_GE(out.capacity(), 100000u);
 }
 
+// A buffer grown by an earlier, bigger object (with headroom) must not let a later object past max_output:
+// the caller relies on kInvalidArgument to switch to streaming.
+TEST(Decompress, ReusedBigBufferStillEnforcesMaxOutput) {
+  ByteBuffer out;
+  ASSERT_TRUE(GunzipWhole(Gzip(SampleText(100000)), 1 << 30, &out));
+  ASSERT_GE(out.capacity(), 100000u);
+  Status s = GunzipWhole(Gzip(SampleText(5000)), 4000, &out);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().kind, ErrorKind::kInvalidArgument);
+  ASSERT_TRUE(GunzipWhole(Gzip(SampleText(5000)), 5000, &out));
+  EXPECT_EQ(out.view(), SampleText(5000));
+}
+
 }  // namespace
 }  // namespace cordon::hunt

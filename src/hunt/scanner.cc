@@ -88,7 +88,7 @@ struct ObjectScanner::Impl {
     }
   }
 
-  void Scan(LogKind kind, const std::string& name, std::string stored, HuntResults* r) {
+  void Scan(LogKind kind, const std::string& name, std::string& stored, HuntResults* r) {
     ++r->objects;
     r->bytes_read += stored.size();
     if (!IsGzip(stored)) {
@@ -154,8 +154,8 @@ ObjectScanner::ObjectScanner(const Selectors& selectors, const ScanOptions& opti
     : impl_(std::make_unique<Impl>(selectors, options)) {}
 ObjectScanner::~ObjectScanner() = default;
 
-void ObjectScanner::Scan(LogKind kind, const std::string& name, std::string stored, HuntResults* results) {
-  impl_->Scan(kind, name, std::move(stored), results);
+void ObjectScanner::Scan(LogKind kind, const std::string& name, std::string* stored, HuntResults* results) {
+  impl_->Scan(kind, name, *stored, results);
 }
 
 Result<HuntResults> RunHunt(const Selectors& selectors, const std::vector<SourceSpec>& sources,
@@ -192,15 +192,15 @@ Result<HuntResults> RunHunt(const Selectors& selectors, const std::vector<Source
   auto worker = [&](size_t index) {
     ObjectScanner scanner(selectors, options);
     HuntResults& results = partials[index];
+    std::string stored;  // compressed bytes, reused from object to object (see Source::ReadInto)
     for (size_t i = next.fetch_add(1); i < work.size(); i = next.fetch_add(1)) {
       const Work& w = work[i];
-      Result<std::string> stored = w.source->Read(w.object.name);
-      if (!stored) {
+      if (Status s = w.source->ReadInto(w.object.name, &stored); !s) {
         ++results.objects;
         ++results.objects_skipped;
-        results.skipped.push_back({w.object.name, "object", 1, stored.error().message});
+        results.skipped.push_back({w.object.name, "object", 1, s.error().message});
       } else {
-        scanner.Scan(w.kind, w.object.name, std::move(*stored), &results);
+        scanner.Scan(w.kind, w.object.name, &stored, &results);
       }
       done.fetch_add(1);
       bytes_done.fetch_add(w.object.size);

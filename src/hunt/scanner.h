@@ -52,12 +52,14 @@ Result<HuntResults> RunHunt(const Selectors& selectors, const std::vector<Source
                             const ScanOptions& options);
 
 // Scans one object's stored bytes (compressed or not) as `kind`, into *results. Exposed for tests and
-// fuzzers; RunHunt calls it on the workers.
+// fuzzers; RunHunt calls it on the workers. Scan() may write up to kReadPadding zero bytes past
+// stored->size() (within its capacity, or into a copy); the contents are left as they were, so the caller
+// can reuse the string's allocation for the next object.
 class ObjectScanner {
  public:
   ObjectScanner(const Selectors& selectors, const ScanOptions& options);
   ~ObjectScanner();
-  void Scan(LogKind kind, const std::string& name, std::string stored, HuntResults* results);
+  void Scan(LogKind kind, const std::string& name, std::string* stored, HuntResults* results);
 
  private:
   struct Impl;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hunt/byte_buffer.h"
 #include "hunt/flow_log.h"
 #include "hunt/output.h"
 #include "hunt/test_util.h"
@@ -159,10 +160,57 @@ TEST(Scanner, MissingSourceFailsTheHunt) {
   EXPECT_EQ(r.error().kind, ErrorKind::kNotFound);
 }
 
-TEST(Scanner, S3SourcesAreNotSupportedYet) {
+// Workers read object after object into one string (Source::ReadInto): a smaller object read after a
+// bigger one must hold only its own bytes, with the readers' padding reserved.
+TEST(Scanner, ReadIntoReusedStringHoldsOnlyTheNewObject) {
+  TempDir dir;
+  WriteFile(dir.path() / "big.json", std::string(100000, 'x'));
+  WriteFile(dir.path() / "small.json", "small");
+  LocalSource source(dir.path().string());
+  std::string stored;
+  ASSERT_TRUE(source.ReadInto((dir.path() / "big.json").string(), &stored));
+  EXPECT_EQ(stored.size(), 100000u);
+  ASSERT_TRUE(source.ReadInto((dir.path() / "small.json").string(), &stored));
+  EXPECT_EQ(stored, "small");
+  EXPECT_GE(stored.capacity(), stored.size() + kReadPadding);
+  EXPECT_FALSE(source.ReadInto((dir.path() / "missing.json").string(), &stored));
+}
+
+// One worker scans a big plain object and then a small one from the same reused string: the small one's
+// results must not see the big one's leftover bytes.
+TEST(Scanner, OneWorkerScansObjectsOfDifferentSizesExactly) {
+  TempDir dir;
+  const auto ct = dir.path() / "ct";
+  std::string filler;
+  for (int i = 0; i < 200; ++i) {
+    filler += R"({"eventID":"filler-)" + std::to_string(i) +
+              R"(","eventTime":"2024-01-01T00:00:00Z","requestParameters":{"instanceId":"i-0abc"}},)";
+  }
+  WriteFile(ct / "a.json", "{\"Records\":[" + filler + kGoodRecord + "]}");
+  WriteFile(ct / "b.json", "{\"Records\":[" + kGoodRecord + "]}");
+  Selectors selectors;
+  selectors.instances = {"i-0abc"};
+  ScanOptions options;
+  options.threads = 1;
+  HuntResults r = Hunt(selectors, {{LogKind::kCloudTrail, ct.string()}}, options);
+  EXPECT_TRUE(r.skipped.empty());
+  EXPECT_EQ(r.objects, 2u);
+  EXPECT_EQ(r.events.size(), 201u);  // good-1 is in both objects: reported once
+}
+
+// S3 sources are read through S3Source; OpenSource only refuses one when no client was given to read it
+// with (callers that read only local files pass none), and says so.
+TEST(Scanner, S3SourceWithoutClientIsRefused) {
   Result<std::unique_ptr<Source>> s = OpenSource("s3://bucket/AWSLogs/");
   ASSERT_FALSE(s);
-  EXPECT_NE(s.error().message.find("not yet supported"), std::string::npos);
+  EXPECT_EQ(s.error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_NE(s.error().message.find("needs an AWS client"), std::string::npos) << s.error().message;
+}
+
+TEST(Scanner, MalformedS3UrlIsRefusedBeforeTheClientIsNeeded) {
+  Result<std::unique_ptr<Source>> s = OpenSource("s3://");
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("no bucket name"), std::string::npos) << s.error().message;
 }
 
 }  // namespace

@@ -59,23 +59,36 @@ Result<std::vector<ObjectInfo>> LocalSource::List(const ListOptions& options) {
   return out;
 }
 
+Status Source::ReadInto(const std::string& name, std::string* out) {
+  Result<std::string> read = Read(name);
+  if (!read) return MakeError(read.error());
+  *out = std::move(*read);
+  return Ok();
+}
+
 Result<std::string> LocalSource::Read(const std::string& name) {
+  std::string out;
+  if (Status s = ReadInto(name, &out); !s) return MakeError(s.error());
+  return out;
+}
+
+Status LocalSource::ReadInto(const std::string& name, std::string* out) {
   std::FILE* f = std::fopen(name.c_str(), "rb");
   if (!f) return MakeError(ErrorKind::kIo, name + ": " + std::strerror(errno));
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(f, std::fclose);
-  std::string out;
+  out->clear();  // keeps the capacity: reserve() below only grows it
   std::error_code ec;
   const uintmax_t size = fs::file_size(name, ec);
   if (!ec) {
     // Reserve the padding the readers want, then read in one go.
-    out.reserve(static_cast<size_t>(size) + kReadPadding);
-    out.resize(static_cast<size_t>(size));
-    out.resize(std::fread(out.data(), 1, out.size(), f));
+    out->reserve(static_cast<size_t>(size) + kReadPadding);
+    out->resize(static_cast<size_t>(size));
+    out->resize(std::fread(out->data(), 1, out->size(), f));
   }
   char buf[1 << 16];  // the rest, if the file grew or its size was unknown
-  for (size_t n; (n = std::fread(buf, 1, sizeof(buf), f)) > 0;) out.append(buf, n);
+  for (size_t n; (n = std::fread(buf, 1, sizeof(buf), f)) > 0;) out->append(buf, n);
   if (std::ferror(f)) return MakeError(ErrorKind::kIo, name + ": read error");
-  return out;
+  return Ok();
 }
 
 Result<std::unique_ptr<Source>> OpenSource(const std::string& spec, aws::Client* client) {
@@ -84,8 +97,7 @@ Result<std::unique_ptr<Source>> OpenSource(const std::string& spec, aws::Client*
     if (Status s = ParseS3Url(spec, &bucket, &prefix); !s) return MakeError(s.error());
     if (client == nullptr) {
       // Callers that read only local files (tests, tools) pass no client.
-      return MakeError(ErrorKind::kInvalidArgument,
-                       spec + ": S3 sources are not yet supported without an AWS client");
+      return MakeError(ErrorKind::kInvalidArgument, spec + ": an s3:// source needs an AWS client");
     }
     return std::unique_ptr<Source>(std::make_unique<S3Source>(client, std::move(bucket), std::move(prefix)));
   }

@@ -6,6 +6,12 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// The AVX2 kernel is compiled for AVX2 with a target attribute and only called when the CPU has it, so the
+// binary still runs on x86-64 CPUs without AVX2 (the default build targets baseline x86-64).
+#include <immintrin.h>
+#define CORDON_HUNT_HAVE_AVX2_KERNEL 1
+#endif
 
 namespace cordon::hunt {
 namespace {
@@ -17,42 +23,111 @@ bool IsWordChar(unsigned char c) {
 }  // namespace
 
 namespace detail {
+namespace {
 
-size_t FindLiteral(std::string_view hay, std::string_view needle, size_t from) {
+// Confirms the candidate starts in `mask` (bit k set: a match may start at i + k, its first, middle and
+// last bytes agree) and returns the first real match, or npos.
+inline size_t FirstConfirmed(uint64_t mask, const char* base, size_t i, std::string_view needle) {
+  while (mask != 0) {
+    const size_t at = i + static_cast<size_t>(__builtin_ctzll(mask));
+    if (std::memcmp(base + at + 1, needle.data() + 1, needle.size() - 2) == 0) return at;
+    mask &= mask - 1;
+  }
+  return std::string_view::npos;
+}
+
+size_t FindScalar(std::string_view hay, std::string_view needle, size_t i) {
   const size_t n = needle.size();
-  if (n == 0 || hay.size() < n || from > hay.size() - n) return std::string_view::npos;
-  if (n == 1) {
-    const void* p = std::memchr(hay.data() + from, needle[0], hay.size() - from);
-    return p ? static_cast<const char*>(p) - hay.data() : std::string_view::npos;
-  }
-  const char* base = hay.data();
-  size_t i = from;
-  const size_t last_start = hay.size() - n;  // the last position a match may start at
-#if defined(__SSE2__)
-  // Compare 16 candidate starts at once on the needle's first and last byte (W. Mula's "generic SIMD"
-  // substring search), then confirm the few survivors with memcmp.
-  const __m128i first = _mm_set1_epi8(needle[0]);
-  const __m128i last = _mm_set1_epi8(needle[n - 1]);
-  while (i + 16 <= last_start + 1) {
-    const __m128i block_first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
-    const __m128i block_last = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i + n - 1));
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(
-        _mm_and_si128(_mm_cmpeq_epi8(first, block_first), _mm_cmpeq_epi8(last, block_last))));
-    while (mask != 0) {
-      const unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-      if (std::memcmp(base + i + bit + 1, needle.data() + 1, n - 2) == 0) return i + bit;
-      mask &= mask - 1;
-    }
-    i += 16;
-  }
-#endif
-  for (; i <= last_start; ++i) {
-    if (base[i] == needle[0] && base[i + n - 1] == needle[n - 1] &&
-        std::memcmp(base + i, needle.data(), n) == 0) {
+  for (const size_t last_start = hay.size() - n; i <= last_start; ++i) {
+    if (hay[i] == needle[0] && hay[i + n - 1] == needle[n - 1] &&
+        std::memcmp(hay.data() + i, needle.data(), n) == 0) {
       return i;
     }
   }
   return std::string_view::npos;
+}
+
+#if defined(CORDON_HUNT_HAVE_AVX2_KERNEL)
+__attribute__((target("avx2"))) size_t FindLiteralAvx2(std::string_view hay, std::string_view needle,
+                                                       size_t from) {
+  const size_t n = needle.size();
+  const size_t mid = n / 2;
+  const char* base = hay.data();
+  const size_t last_start = hay.size() - n;
+  const __m256i first = _mm256_set1_epi8(needle[0]);
+  const __m256i middle = _mm256_set1_epi8(needle[mid]);
+  const __m256i last = _mm256_set1_epi8(needle[n - 1]);
+  size_t i = from;
+  for (; i + 32 <= last_start + 1; i += 32) {
+    // No lambda for the loads: a lambda would not inherit the target("avx2") attribute.
+    const __m256i at_first = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + i));
+    const __m256i at_middle = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + i + mid));
+    const __m256i at_last = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + i + n - 1));
+    const __m256i eq = _mm256_and_si256(
+        _mm256_and_si256(_mm256_cmpeq_epi8(first, at_first), _mm256_cmpeq_epi8(middle, at_middle)),
+        _mm256_cmpeq_epi8(last, at_last));
+    const uint64_t mask = static_cast<uint32_t>(_mm256_movemask_epi8(eq));
+    if (mask != 0) {
+      const size_t at = FirstConfirmed(mask, base, i, needle);
+      if (at != std::string_view::npos) return at;
+    }
+  }
+  return FindLiteralBaseline(hay, needle, i);
+}
+
+bool CpuHasAvx2() {
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return has;
+}
+#endif
+
+}  // namespace
+
+size_t FindLiteralBaseline(std::string_view hay, std::string_view needle, size_t from) {
+  const size_t n = needle.size();
+  if (n == 0 || hay.size() < n || from > hay.size() - n) return std::string_view::npos;
+  if (n == 1) {
+    const void* p = std::memchr(hay.data() + from, needle[0], hay.size() - from);
+    return p ? static_cast<size_t>(static_cast<const char*>(p) - hay.data()) : std::string_view::npos;
+  }
+  size_t i = from;
+#if defined(__SSE2__)
+  // Compare 16 candidate starts at once on the needle's first, middle and last byte (W. Mula's "generic
+  // SIMD" substring search), then confirm the few survivors with memcmp. The middle byte matters: with an
+  // IP such as 10.0.3.8 in text full of digits, first and last byte alone let ~0.4% of positions through
+  // (each a mispredicted branch and a memcmp); the third byte cuts that about fifteenfold.
+  const size_t mid = n / 2;
+  const char* base = hay.data();
+  const size_t last_start = hay.size() - n;
+  const __m128i first = _mm_set1_epi8(needle[0]);
+  const __m128i middle = _mm_set1_epi8(needle[mid]);
+  const __m128i last = _mm_set1_epi8(needle[n - 1]);
+  for (; i + 16 <= last_start + 1; i += 16) {
+    const auto load = [&](size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + at)); };
+    const __m128i eq =
+        _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(first, load(i)), _mm_cmpeq_epi8(middle, load(i + mid))),
+                      _mm_cmpeq_epi8(last, load(i + n - 1)));
+    const uint64_t mask = static_cast<uint32_t>(_mm_movemask_epi8(eq));
+    if (mask != 0) {
+      const size_t at = FirstConfirmed(mask, base, i, needle);
+      if (at != std::string_view::npos) return at;
+    }
+  }
+#endif
+  return FindScalar(hay, needle, i);
+}
+
+size_t FindLiteral(std::string_view hay, std::string_view needle, size_t from) {
+#if defined(CORDON_HUNT_HAVE_AVX2_KERNEL)
+  const size_t n = needle.size();
+  if (n >= 2 && hay.size() >= n && from <= hay.size() - n && CpuHasAvx2()) {
+    return FindLiteralAvx2(hay, needle, from);
+  }
+#endif
+  return FindLiteralBaseline(hay, needle, from);
 }
 
 }  // namespace detail

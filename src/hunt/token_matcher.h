@@ -45,8 +45,11 @@ class TokenMatcher {
 
 namespace detail {
 // Offset of the first occurrence of `needle` in `hay` at or after `from` (delimited or not), or npos.
-// SSE2 first/last-byte filter plus memcmp; portable fallback elsewhere.
+// A SIMD filter on the needle's first, middle and last byte plus memcmp: AVX2 when the CPU has it (checked
+// once at run time), else SSE2 (every x86-64 CPU), else scalar.
 size_t FindLiteral(std::string_view hay, std::string_view needle, size_t from);
+// The same without the AVX2 kernel; exposed so tests cover the baseline on machines that have AVX2.
+size_t FindLiteralBaseline(std::string_view hay, std::string_view needle, size_t from);
 }  // namespace detail
 
 }  // namespace cordon::hunt
