@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Times `cordon contain` of 1 and 50 instances against moto + the range, and the same runbook done
-by hand as sequential AWS CLI commands (manual_runbook.sh); prints wall time, AWS calls (from the
-range's /__range/stats) and the ratios, from one run. See README.md."""
+by hand as sequential AWS CLI commands (manual_runbook.sh); prints wall time, AWS calls and the
+ratios, from one run. See README.md.
+
+AWS calls are counted twice per side, by independent means that must agree: the range's proxy
+(`/__range/stats`, every request it forwarded) and the side's own record (cordon: the `aws.call`
+records of its case journal, read with sqlite3; the runbook: a shim `aws` first on PATH that logs
+each CLI invocation). A run where they disagree is reported, not hidden."""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ import argparse
 import json
 import os
 import shutil
+import sqlite3
+import stat
 import subprocess
 import sys
 import tempfile
@@ -27,14 +34,94 @@ def timed(cmd, env) -> tuple[float, subprocess.CompletedProcess]:
     return time.monotonic() - t0, p
 
 
-def calls(rng) -> int:
-    return rng.stats()["requests"]
+def journal_calls(cases: str, case: str) -> int:
+    """aws.call records in the case journal: every AWS call cordon made, retries counted once."""
+    db = sqlite3.connect(f"file:{os.path.join(cases, case, 'case.db')}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT count(*) FROM journal WHERE kind = 'aws.call'").fetchone()[0]
+    finally:
+        db.close()
+
+
+def aws_shim(folder: str, log: str) -> str:
+    """A folder holding an `aws` that logs "call EPOCH" to `log`, then runs the real AWS CLI."""
+    real = shutil.which("aws")
+    if real is None:
+        raise SystemExit("bench: the AWS CLI (aws) is not installed")
+    shim = Path(folder, "aws")
+    shim.write_text(f'#!/bin/sh\necho "call $(date +%s.%N)" >> "{log}"\nexec "{real}" "$@"\n')
+    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    return folder
+
+
+def runbook_blocks(log: str) -> list[dict]:
+    """The shim log split per instance: [{"instance", "start", "calls"}], from the runbook's markers."""
+    blocks = []
+    for line in Path(log).read_text().splitlines():
+        parts = line.split()
+        if parts[0] == "==":
+            blocks.append({"instance": parts[1], "start": float(parts[2]), "calls": 0})
+        elif blocks:
+            blocks[-1]["calls"] += 1
+    return blocks
+
+
+def run_cordon(rng, n: int, targets: list, env: dict, cordon: str) -> dict:
+    cases = tempfile.mkdtemp(prefix="bench-cases-")
+    case = f"BENCH-{n}"
+    cmd = [cordon, "contain", *targets, "--case", case, "--yes", "--cases-dir", cases,
+           "--responder", "bench", "--endpoint-url", rng.endpoint, "--region", scenario.REGION]
+    secs, p = timed(cmd, env)
+    row = {"seconds": round(secs, 2), "calls": rng.stats()["requests"], "exit": p.returncode}
+    try:
+        row["journal_calls"] = journal_calls(cases, case)
+    except (sqlite3.Error, TypeError) as e:
+        row["journal_calls"] = f"unreadable: {e}"
+    if p.returncode != 0:
+        print(f"[cordon x{n}] exit {p.returncode}: {p.stderr[-1500:]}", file=sys.stderr)
+    shutil.rmtree(cases, ignore_errors=True)
+    return row
+
+
+def run_manual(rng, n: int, targets: list, env: dict, sample: int) -> dict:
+    """The runbook on all `targets`, or on the first `sample` of them, extrapolated (and said so):
+    the first instance also creates the VPC's two groups, so it is counted once and the others'
+    mean per instance is multiplied by n - 1."""
+    work = tempfile.mkdtemp(prefix="bench-runbook-")
+    log = os.path.join(work, "calls.log")
+    Path(log).write_text("")
+    run = targets[:sample] if 0 < sample < len(targets) else targets
+    env = dict(env, RUNBOOK_OUT=os.path.join(work, "out"), RUNBOOK_CALL_LOG=log,
+               PATH=aws_shim(work, log) + os.pathsep + env.get("PATH", os.environ["PATH"]))
+    cmd = ["bash", str(HERE / "manual_runbook.sh"), "--endpoint-url", rng.endpoint,
+           "--case", f"BENCH-{n}", "--responder", "bench", *run]
+    secs, p = timed(cmd, env)
+    end = time.time()
+    blocks = runbook_blocks(log)
+    row = {"seconds": round(secs, 2), "calls": rng.stats()["requests"], "exit": p.returncode,
+           "cli_invocations": sum(b["calls"] for b in blocks), "instances_run": len(run)}
+    if p.returncode != 0:
+        print(f"[manual x{n}] exit {p.returncode}: {p.stderr[-1500:]}", file=sys.stderr)
+    if len(run) < n and len(blocks) == len(run) >= 2:
+        first = blocks[1]["start"] - blocks[0]["start"]
+        rest = (end - blocks[1]["start"]) / (len(run) - 1)
+        calls_rest = sum(b["calls"] for b in blocks[1:]) / (len(run) - 1)
+        row["extrapolated_from"] = len(run)
+        row["measured_seconds"], row["measured_calls"] = row["seconds"], row["calls"]
+        row["seconds"] = round(first + rest * (n - 1), 2)
+        row["calls"] = round(blocks[0]["calls"] + calls_rest * (n - 1))
+        row["cli_invocations"] = row["calls"]
+    shutil.rmtree(work, ignore_errors=True)
+    return row
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "1,50"), help="instance counts (default 1,50)")
     ap.add_argument("--skip-manual", action="store_true", help="time cordon only")
+    ap.add_argument("--manual-sample", type=int, default=0,
+                    help="run the runbook on only this many instances of a larger size and extrapolate "
+                         "(default 0: all of them)")
     ap.add_argument("--json", help="also write the results here")
     a = ap.parse_args()
     sizes = [int(x) for x in a.sizes.split(",") if x]
@@ -42,9 +129,10 @@ def main() -> int:
     cordon = scenario.cordon_bin()
     rng = scenario.Range().start()
     results = []
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     try:
         for n in sizes:
-            row = {"instances": n}
+            row = {"instances": n, "load_before": os.getloadavg()[0]}
             for how in ("cordon", "manual"):
                 if how == "manual" and a.skip_manual:
                     continue
@@ -52,37 +140,42 @@ def main() -> int:
                 print(f"[{how} x{n}] building {n} suspect(s)...", file=sys.stderr, flush=True)
                 ids = scenario.build(rng.moto, suspects=n)  # straight to moto: not counted
                 targets = [s["instance_id"] for s in ids["suspects"]]
-                cases = tempfile.mkdtemp(prefix="bench-cases-")
                 rng.control("POST", "stats/reset")
-                if how == "cordon":
-                    cmd = [cordon, "contain", *targets, "--case", f"BENCH-{n}", "--yes", "--cases-dir", cases,
-                           "--responder", "bench", "--endpoint-url", rng.endpoint, "--region", scenario.REGION]
-                else:
-                    cmd = ["bash", str(HERE / "manual_runbook.sh"), "--endpoint-url", rng.endpoint,
-                           "--case", f"BENCH-{n}", "--responder", "bench", *targets]
-                    env = dict(env, RUNBOOK_OUT=cases)
                 print(f"[{how} x{n}] running...", file=sys.stderr, flush=True)
-                secs, p = timed(cmd, env)
-                shutil.rmtree(cases, ignore_errors=True)
-                row[how] = {"seconds": round(secs, 2), "calls": calls(rng), "exit": p.returncode}
-                if p.returncode != 0:
-                    print(f"[{how} x{n}] exit {p.returncode}: {p.stderr[-1500:]}", file=sys.stderr)
+                if how == "cordon":
+                    row[how] = run_cordon(rng, n, targets, env, cordon)
+                else:
+                    row[how] = run_manual(rng, n, targets, env, a.manual_sample)
+                row[how]["load_after"] = os.getloadavg()[0]
+                print(f"[{how} x{n}] {json.dumps(row[how])}", file=sys.stderr, flush=True)
             results.append(row)
     finally:
         rng.stop()
 
-    print(f"\n{'instances':>9}  {'cordon s':>9} {'calls':>6} {'exit':>4}  {'manual s':>9} {'calls':>6} {'exit':>4}  "
+    print(f"\nstarted {started}, {os.cpu_count()} CPUs")
+    print(f"{'instances':>9}  {'cordon s':>9} {'calls':>6} {'exit':>4}  {'manual s':>9} {'calls':>6} {'exit':>4}  "
           f"{'time ratio':>10} {'call ratio':>10}")
     for r in results:
         c, m = r.get("cordon", {}), r.get("manual", {})
         ok = c and m and c["exit"] == 0 and m["exit"] == 0  # no ratio from a failed run
         tr = f"{m['seconds'] / c['seconds']:.1f}x" if ok and c["seconds"] else "-"
         cr = f"{m['calls'] / c['calls']:.2f}x" if ok and c["calls"] else "-"
+        ms = f"{m.get('seconds', '-')}{'*' if 'extrapolated_from' in m else ''}"
         print(f"{r['instances']:>9}  {c.get('seconds', '-'):>9} {c.get('calls', '-'):>6} {c.get('exit', '-'):>4}  "
-              f"{m.get('seconds', '-'):>9} {m.get('calls', '-'):>6} {m.get('exit', '-'):>4}  {tr:>10} {cr:>10}")
+              f"{ms:>9} {m.get('calls', '-'):>6} {m.get('exit', '-'):>4}  {tr:>10} {cr:>10}")
+        if c and c.get("journal_calls") != c.get("calls"):
+            print(f"  note: cordon x{r['instances']}: the proxy saw {c.get('calls')} calls, the journal has "
+                  f"{c.get('journal_calls')}")
+        if m and "extrapolated_from" not in m and m.get("cli_invocations") != m.get("calls"):
+            print(f"  note: manual x{r['instances']}: the proxy saw {m.get('calls')} calls, the shim logged "
+                  f"{m.get('cli_invocations')} CLI invocations")
+        if "extrapolated_from" in m:
+            print(f"  * manual x{r['instances']}: run on {m['extrapolated_from']} instances "
+                  f"({m['measured_seconds']} s, {m['measured_calls']} calls) and extrapolated per instance")
     print("(ratios: manual / cordon; > 1 means cordon is faster or makes fewer calls)")
     if a.json:
-        Path(a.json).write_text(json.dumps(results, indent=2))
+        Path(a.json).write_text(json.dumps({"started": started, "cpus": os.cpu_count(), "results": results},
+                                           indent=2))
     return 0 if all(r.get(h, {}).get("exit", 0) == 0 for r in results for h in ("cordon", "manual")) else 1
 
 

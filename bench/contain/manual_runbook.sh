@@ -11,7 +11,9 @@
 #   -> per-ENI isolation through an all-open "untrack" group then the rule-less isolation group
 #   -> disassociate Elastic IPs -> disassociate the instance profile, inline deny on the role
 #   -> multi-volume snapshot set -> console output.
-# Pre-state is written to $RUNBOOK_OUT (default: a temporary folder).
+# Pre-state is written to $RUNBOOK_OUT (default: a temporary folder). With $RUNBOOK_CALL_LOG set,
+# a line "== INSTANCE EPOCH" is appended there as each instance starts, so bench.py can split the
+# calls and the time per instance (its `aws` shim appends one line per CLI invocation).
 set -euo pipefail
 
 endpoint="" case_id="" responder="${USER:-responder}" region="${AWS_REGION:-${AWS_DEFAULT_REGION:-us-east-1}}"
@@ -44,19 +46,22 @@ isolation_group() {  # VPC -> the isolation group id; creates the pair the first
     untrack="$(aws_ ec2 create-security-group --vpc-id "$vpc" --group-name "cordon-untrack-$vpc" \
                --description "cordon: all open, makes flows untracked" --query GroupId)"
     aws_ ec2 authorize-security-group-ingress --group-id "$untrack" \
-         --ip-permissions 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]' >/dev/null
-    aws_ ec2 create-tags --resources "$untrack" --tags Key=cordon:managed,Value=true
+         --ip-permissions 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}],Ipv6Ranges=[{CidrIpv6=::/0}]' >/dev/null
+    aws_ ec2 authorize-security-group-egress --group-id "$untrack" \
+         --ip-permissions 'IpProtocol=-1,Ipv6Ranges=[{CidrIpv6=::/0}]' >/dev/null
+    aws_ ec2 create-tags --resources "$untrack" --tags Key=cordon:managed,Value=true Key=cordon:purpose,Value=untrack
     iso="$(aws_ ec2 create-security-group --vpc-id "$vpc" --group-name "cordon-isolation-$vpc" \
            --description "cordon: isolation, no rules" --query GroupId)"
     aws_ ec2 revoke-security-group-egress --group-id "$iso" \
          --ip-permissions 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]' >/dev/null
-    aws_ ec2 create-tags --resources "$iso" --tags Key=cordon:managed,Value=true
+    aws_ ec2 create-tags --resources "$iso" --tags Key=cordon:managed,Value=true Key=cordon:purpose,Value=isolation
   fi
   echo "$iso"
 }
 
 for id in "${instances[@]}"; do
   echo "== $id" >&2
+  [ -n "${RUNBOOK_CALL_LOG:-}" ] && echo "== $id $(date +%s.%N)" >> "$RUNBOOK_CALL_LOG"
   # --- record the pre-state
   aws "${ep[@]}" --region "$region" ec2 describe-instances --instance-ids "$id" > "$out/$id.instance.json"
   vpc="$(aws_ ec2 describe-instances --instance-ids "$id" --query 'Reservations[0].Instances[0].VpcId')"
@@ -68,10 +73,14 @@ for id in "${instances[@]}"; do
   clbs="$(aws_ elb describe-load-balancers --query "LoadBalancerDescriptions[?Instances[?InstanceId=='$id']].LoadBalancerName")"
   tgs="$(aws_ elbv2 describe-target-groups --query 'TargetGroups[].TargetGroupArn')"
   eips="$(aws_ ec2 describe-addresses --query "Addresses[?InstanceId=='$id' || contains('$enis', NetworkInterfaceId || '-')].AssociationId")"
+  # the two attributes protect changes, so that they can be put back on release (cordon records them too)
+  aws_ ec2 describe-instance-attribute --instance-id "$id" --attribute disableApiTermination > "$out/$id.attr-termination.txt"
+  aws_ ec2 describe-instance-attribute --instance-id "$id" --attribute instanceInitiatedShutdownBehavior > "$out/$id.attr-shutdown.txt"
   echo "$assoc $asg $clbs $eips" > "$out/$id.pre.txt"
 
   # --- tag, termination protection, shutdown behaviour, DeleteOnTermination
-  aws_ ec2 create-tags --resources "$id" --tags "Key=incident-response,Value=quarantine:$case_id" "Key=cordon:case,Value=$case_id"
+  aws_ ec2 create-tags --resources "$id" --tags "Key=incident-response,Value=quarantine:$case_id" "Key=cordon:case,Value=$case_id" \
+       "Key=cordon:responder,Value=$responder"
   aws_ ec2 modify-instance-attribute --instance-id "$id" --disable-api-termination
   aws_ ec2 modify-instance-attribute --instance-id "$id" --attribute instanceInitiatedShutdownBehavior --value stop
   for dev in $devices; do
@@ -114,14 +123,14 @@ for id in "${instances[@]}"; do
     aws_ ec2 disassociate-address --association-id "$a"
   done
 
-  # --- credentials: profile off, deny the role's issued credentials for this instance
+  # --- credentials: deny the role's issued credentials for this instance, then the profile off
   assoc_id="$(echo "$assoc" | awk '{print $1}')"
   if [ "$assoc_id" != "None" ] && [ -n "$assoc_id" ]; then
     role="$(aws_ iam get-instance-profile --instance-profile-name "$(echo "$assoc" | awk '{print $2}' | sed 's#.*/##')" \
             --query 'InstanceProfile.Roles[0].RoleName')"
-    aws_ ec2 disassociate-iam-instance-profile --association-id "$assoc_id" >/dev/null
     aws_ iam put-role-policy --role-name "$role" --policy-name "cordon-deny-$case_id-$id" --policy-document \
       "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"ec2:SourceInstanceARN\":\"arn:aws:ec2:$region:123456789012:instance/$id\"}}}]}"
+    aws_ ec2 disassociate-iam-instance-profile --association-id "$assoc_id" >/dev/null
   fi
 
   # --- evidence: one snapshot set of every EBS volume, then the console output
@@ -129,7 +138,7 @@ for id in "${instances[@]}"; do
              --query 'Reservations[0].Instances[0].BlockDeviceMappings[?Ebs].[Ebs.VolumeId,DeviceName]')"
   aws_ ec2 create-snapshots --instance-specification "InstanceId=$id,ExcludeBootVolume=false" \
        --description "$responder-$today-$case_id" \
-       --tag-specifications "ResourceType=snapshot,Tags=[{Key=cordon:case,Value=$case_id},{Key=cordon:instance,Value=$id},{Key=cordon:responder,Value=$responder}]" \
+       --tag-specifications "ResourceType=snapshot,Tags=[{Key=cordon:case,Value=$case_id},{Key=cordon:instance,Value=$id},{Key=cordon:responder,Value=$responder},{Key=cordon:set,Value=contain}]" \
        --query 'Snapshots[].[SnapshotId,VolumeId]' > "$out/$id.snapshots.txt"
   while read -r snap vol; do  # each snapshot tagged with its volume and device, one call each
     dev="$(echo "$vol_dev" | awk -v v="$vol" '$1 == v {print $2}')"

@@ -50,11 +50,14 @@ int RunRelease(int argc, char** argv) {
   for (const std::string& line : outcome->refusals) PrintError("drift: " + line);
   if (!outcome->refusals.empty())
     PrintError(
-        "release refused for the targets above: live state no longer matches what cordon left; "
-        "check it, then rerun with --force to restore the recorded state anyway");
+        "release refused for the targets above, nothing changed on them: live state no longer matches "
+        "what cordon left; check it, then rerun with --force to restore what can still be restored");
+  for (const std::string& line : outcome->skipped) PrintError("skipped (--force): " + line);
   PrintSummary(outcome->reports, case_id, output == "json", "released");
+  // A refusal is a failure (exit 1); --force that had to skip something is partial (exit 6), and the
+  // case still counts as released: what is left is journaled.
   int status = outcome->refusals.empty() ? ExitStatusFor(outcome->reports) : kExitFailed;
-  if (status == kExitOk) (void)(*store)->SetStatus("released");
+  if (status == kExitOk || status == kExitPartial) (void)(*store)->SetStatus("released");
   return status;
 }
 

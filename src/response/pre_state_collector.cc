@@ -1,5 +1,8 @@
 #include "response/pre_state_collector.h"
 
+#include <string>
+#include <vector>
+
 #include "cloud/instance_inventory.h"
 #include "response/live_state.h"
 
@@ -62,7 +65,15 @@ Result<Json> CollectPreState(const StepContext& ctx) {
       OrError(Attribute(ctx, "instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior"));
   state["attributes"] = attributes;
   state["network_interfaces"] = OrError(DescribeTargetEnis(ctx));
-  auto addresses = ctx.Call("ec2", "DescribeAddresses", Filters("instance-id", {ctx.target.instance_id}));
+  // Elastic IPs by the ENIs they sit on: every address of the instance is on one of its ENIs, and an
+  // address associated by ENI id may not carry the InstanceId (moto leaves it empty).
+  std::vector<std::string> eni_ids;
+  if (state["network_interfaces"].is_array())
+    for (const Json& eni : state["network_interfaces"])
+      if (eni.contains("NetworkInterfaceId")) eni_ids.push_back(eni["NetworkInterfaceId"].get<std::string>());
+  auto addresses =
+      eni_ids.empty() ? ctx.Call("ec2", "DescribeAddresses", Filters("instance-id", {ctx.target.instance_id}))
+                      : ctx.Call("ec2", "DescribeAddresses", Filters("network-interface-id", eni_ids));
   state["addresses"] = addresses ? addresses->value("Addresses", Json::array()) : OrError(addresses);
   auto asg = ctx.Call("autoscaling", "DescribeAutoScalingInstances",
                       Json{{"InstanceIds", {ctx.target.instance_id}}});

@@ -3,9 +3,25 @@
 // For every target with a recorded pre-state, the undoable contain steps the journal shows done are
 // undone in the reverse of the contain order (credentials, Elastic IPs, network, load balancers,
 // Auto Scaling, protection, tags), each journaled as "release:<step>" with the same intent/outcome
-// protocol, so an interrupted release resumes. Before changing anything, every step's CheckDrift
-// reads live state; drift it cannot reconcile (the ENI's groups are no longer cordon's isolation
-// group, the Auto Scaling group was deleted, ...) refuses the whole target unless options.force.
+// protocol, so an interrupted release resumes.
+//
+// Before anything changes, live state is read and compared with what cordon left (docs/response.md,
+// "Drift"). Reconcilable, and not drift: a property already back at its recorded value (an ENI in
+// its recorded groups, the Elastic IP on its ENI, the instance back in its group, the recorded
+// profile associated), or still as containment left it. Unreconcilable drift, each listed:
+//   - the instance terminated or gone;
+//   - an ENI detached or deleted; a recorded security group deleted; an ENI's groups set by someone
+//     else (neither cordon's isolation group nor the recorded ones);
+//   - an Elastic IP released, or associated elsewhere;
+//   - a classic ELB or target group deleted;
+//   - the Auto Scaling group deleted, or the instance now in another group;
+//   - the recorded instance profile deleted, or another profile associated by someone else.
+// Any of these refuses that target (nothing changed, the drift journaled as a note) unless
+// options.force. With force, what can still be restored gets its recorded value (groups set by
+// someone else, an Elastic IP associated elsewhere, another profile are overridden) and what cannot
+// is skipped (a deleted ENI, group, address, load balancer, Auto Scaling group or profile; for a
+// terminated instance everything but removing the role's deny), journaled in a note, and the
+// target reports partial.
 #pragma once
 
 #include <string>
@@ -20,7 +36,8 @@ namespace cordon::response {
 
 struct ReleaseOutcome {
   std::vector<TargetReport> reports;
-  std::vector<std::string> refusals;  // one line per drift found (release refused for that target)
+  std::vector<std::string> refusals;  // "<instance> <step>: <drift>", one per drifted property, refused
+  std::vector<std::string> skipped;   // with force: "<instance> <step>: <drift>" left as it is
 };
 
 // `targets` empty: every target of the case. Installs the audit hook on `client`.

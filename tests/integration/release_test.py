@@ -5,7 +5,10 @@ Run from the repository root:  python3 -m unittest tests/integration/release_tes
 
 from __future__ import annotations
 
+import copy
+import json
 import os
+import sqlite3
 import sys
 import unittest
 
@@ -13,6 +16,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from scenario import ResponseCase, case_snapshots, client  # noqa: E402
 
 CASE_TAG_KEYS = ("incident-response", "cordon:case")
+
+
+def recorded_pre_state(cases_dir: str, case: str, iid: str) -> dict:
+    """The case's recorded pre-state of `iid`, read from case.db with sqlite3 (not through cordon)."""
+    db = sqlite3.connect(f"file:{os.path.join(cases_dir, case, 'case.db')}?mode=ro", uri=True)
+    try:
+        (state,) = db.execute("SELECT state FROM pre_state WHERE target = ?", (iid,)).fetchone()
+    finally:
+        db.close()
+    return json.loads(state)
 
 
 class ReleaseTests(ResponseCase):
@@ -79,6 +92,108 @@ class ReleaseTests(ResponseCase):
                          pre["instances"][self.ids["suspect"]]["enis"][eni0]["groups"])
         self.assertEqual(post["role_policies"], pre["role_policies"])
         self.assertCaseConsistent("IR-R2")
+
+        # the refusal and the forced release are journaled: the drift, then what --force skipped
+        notes = [r for r in self.journal("IR-R2") if r["kind"] == "note" and r["step"] == "release"]
+        self.assertGreaterEqual(len(notes), 2, notes)
+        self.assertIn("refused", notes[0]["payload"]["text"])
+        self.assertTrue(any(self.ids["security_groups"]["db"] in d for d in notes[0]["payload"]["drift"]))
+        self.assertTrue(any(self.ids["security_groups"]["db"] in d for d in notes[-1]["payload"]["skipped"]))
+        # --force restored what it could: the 2nd ENI gets its groups that still exist
+        eni1 = self.ids["suspects"][0]["second_eni"]
+        # (moto lists the instance's groups on every ENI, so the pre-state's list is the reference)
+        self.assertEqual(post["instances"][self.ids["suspect"]]["enis"][eni1]["groups"],
+                         [g for g in pre["instances"][self.ids["suspect"]]["enis"][eni1]["groups"]
+                          if g != self.ids["security_groups"]["db"]])
+
+    def test_release_refuses_each_drifted_property_and_force_skips_what_cannot_be_restored(self):
+        self.fresh()
+        pre = self.state()
+        iid, s = self.ids["suspect"], self.ids["suspects"][0]
+        self.assertExit(self.contain("IR-R3"), 0)
+        ec2, iam = client("ec2", self.moto), client("iam", self.moto)
+        # three drifts at once: the Elastic IP taken for a sibling, another profile put on the
+        # suspect (both restorable over), and the 2nd ENI detached and deleted (not restorable)
+        ec2.associate_address(AllocationId=s["eip_allocation"], InstanceId=self.ids["siblings"][0],
+                              AllowReassociation=True)
+        other = iam.create_instance_profile(InstanceProfileName="someone-elses")["InstanceProfile"]["Arn"]
+        ec2.associate_iam_instance_profile(InstanceId=iid, IamInstanceProfile={"Arn": other})
+        eni = ec2.describe_network_interfaces(NetworkInterfaceIds=[s["second_eni"]])["NetworkInterfaces"][0]
+        ec2.detach_network_interface(AttachmentId=eni["Attachment"]["AttachmentId"], Force=True)
+        ec2.delete_network_interface(NetworkInterfaceId=s["second_eni"])
+        drifted = self.state()
+        proc = self.release("IR-R3")
+        self.assertExit(proc, 1, "release went ahead over drift")
+        for needle in (s["public_ip"], "associated elsewhere", other, s["second_eni"]):
+            self.assertIn(needle, proc.stderr)
+        self.assertEqual(self.state(), drifted, "refused, yet changed something")
+        drift = [r for r in self.journal("IR-R3") if r["kind"] == "note" and r["step"] == "release"][-1]
+        self.assertEqual(len(drift["payload"]["drift"]), 3, drift)
+        forced = self.release("IR-R3", "--force")
+        self.assertExit(forced, 6, "--force that skipped the deleted ENI is partial")
+        post, before = self.state()["instances"][iid], pre["instances"][iid]
+        # overridden: the Elastic IP and the profile are back; the deleted ENI is skipped and said so
+        self.assertEqual(post["eips"], before["eips"])
+        self.assertEqual(post["profile"], before["profile"])
+        eni0 = s["primary_eni"]
+        self.assertEqual(post["enis"][eni0]["groups"], before["enis"][eni0]["groups"])
+        self.assertNotIn(s["second_eni"], post["enis"])
+        for field in ("disable_api_termination", "shutdown_behavior", "volumes"):
+            self.assertEqual(post[field], before[field], field)
+        self.assertIn(s["second_eni"], forced.stderr)
+        self.assertCaseConsistent("IR-R3")
+
+    def test_release_accepts_reconcilable_drift(self):
+        self.fresh()
+        pre = self.state()
+        iid = self.ids["suspect"]
+        self.assertExit(self.contain("IR-R4"), 0)
+        # a colleague already put the ENIs back in their groups by hand: nothing to refuse
+        ec2 = client("ec2", self.moto)
+        for eni, groups in self.ids["enis"].items():
+            ec2.modify_network_interface_attribute(NetworkInterfaceId=eni, Groups=groups)
+        # moto keeps the instance's groups apart from the primary ENI's and lists them on every ENI
+        # (DESIGN §5): put them back too, as on AWS the primary ENI's groups are the instance's
+        ec2.modify_instance_attribute(InstanceId=iid, Groups=self.ids["enis"][self.ids["suspects"][0]["primary_eni"]])
+        proc = self.release("IR-R4")
+        self.assertExit(proc, 0)
+        self.assertRestored("IR-R4", pre, self.state())
+
+    def test_contain_release_contain_again_under_a_new_case_then_release(self):
+        self.fresh()
+        pre = self.state()
+        iid = self.ids["suspect"]
+        self.assertExit(self.contain("IR-R5"), 0)
+        self.assertExit(self.release("IR-R5"), 0)
+        released = self.state()
+        self.assertRestored("IR-R5", pre, released)
+        self.assertExit(self.contain("IR-R6"), 0)
+        # assertContained compares every other original tag: the case tags are expected to change
+        expected = copy.deepcopy(released)
+        tags = expected["instances"][iid]["tags"]
+        for k in [k for k in tags if k == "incident-response" or k.startswith("cordon:")]:
+            del tags[k]
+        self.assertContained("IR-R6", expected)
+        # the second case recorded the released state, not the quarantined one
+        rec = recorded_pre_state(self.cases_dir, "IR-R6", iid)
+        enis = {e["NetworkInterfaceId"]: sorted(g["GroupId"] for g in e["Groups"]) for e in rec["network_interfaces"]}
+        self.assertEqual(enis, {k: v["groups"] for k, v in pre["instances"][iid]["enis"].items()})
+        # the Elastic IP is recorded although moto leaves InstanceId empty on an address associated by ENI
+        self.assertEqual([a["AllocationId"] for a in rec["addresses"]], [self.ids["eip_allocation"]])
+        self.assertEqual({e["NetworkInterfaceId"]: (e.get("Association") or {}).get("PublicIp")
+                          for e in rec["network_interfaces"]},
+                         {k: v["public_ip"] for k, v in pre["instances"][iid]["enis"].items()})
+        self.assertEqual(rec["iam_instance_profile_association"]["IamInstanceProfile"]["Arn"],
+                         pre["instances"][iid]["profile"])
+        self.assertEqual(rec["auto_scaling"]["AutoScalingGroupName"], self.ids["asg_name"])
+        tags = {t["Key"]: t["Value"] for t in rec["instance"].get("Tags", [])}
+        self.assertEqual(tags.get("incident-response"), "released:IR-R5")
+        self.assertExit(self.release("IR-R6"), 0)
+        post = self.state()
+        self.assertRestored("IR-R6", pre, post)
+        self.assertEqual(post["instances"][iid]["tags"]["incident-response"], "released:IR-R6")
+        self.assertCaseConsistent("IR-R5")
+        self.assertCaseConsistent("IR-R6")
 
 
 if __name__ == "__main__":
