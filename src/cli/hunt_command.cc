@@ -11,6 +11,8 @@
 #include "aws/client_factory.h"
 #include "base/time.h"
 #include "cli/aws_flags.h"
+#include "cli/config_file.h"
+#include "cli/hunt_sources.h"
 #include "cli/parse_flags.h"
 #include "hunt/athena_engine.h"
 #include "hunt/emit.h"
@@ -46,7 +48,7 @@ int RunHunt(int argc, char** argv) {
       "cordon hunt"};
   hunt::Selectors selectors;
   std::string since, until;
-  std::vector<std::string> cloudtrail, flow_logs, guardduty, config;
+  HuntSources source_flags;
   std::string output = "text";
   std::string emit;
   int threads = 0;
@@ -61,11 +63,7 @@ int RunHunt(int argc, char** argv) {
   app.add_option("--access-key", selectors.access_keys, "access key id (AKIA.../ASIA...); repeatable");
   app.add_option("--since", since, "start of the window (2023-07-10 or 2023-07-10T11:00:00Z)");
   app.add_option("--until", until, "end of the window, inclusive (a plain date means the whole day)");
-  app.add_option("--cloudtrail", cloudtrail,
-                 "CloudTrail logs: folder, file or s3://bucket/prefix; repeatable");
-  app.add_option("--flow-logs", flow_logs, "VPC flow logs: folder, file or s3://...; repeatable");
-  app.add_option("--guardduty", guardduty, "GuardDuty findings: folder, file or s3://...; repeatable");
-  app.add_option("--config", config, "AWS Config items / history: folder, file or s3://...; repeatable");
+  AddHuntSourceFlags(app, &source_flags);
   app.add_option("--output", output, "text, json, jsonl or csv")
       ->check(CLI::IsMember({"text", "json", "jsonl", "csv"}));
   app.add_option("--emit", emit,
@@ -127,26 +125,24 @@ int RunHunt(int argc, char** argv) {
     return hunt::ExitStatus(*results);
   }
 
-  std::vector<hunt::SourceSpec> sources;
-  const std::pair<hunt::LogKind, const std::vector<std::string>*> kinds[] = {
-      {hunt::LogKind::kCloudTrail, &cloudtrail},
-      {hunt::LogKind::kFlowLogs, &flow_logs},
-      {hunt::LogKind::kGuardDuty, &guardduty},
-      {hunt::LogKind::kConfig, &config}};
-  for (const auto& [kind, paths] : kinds) {
-    for (const std::string& path : *paths) {
-      if (path.rfind("s3://", 0) == 0) {
-        if (Status s = need_client(); !s) return PrintError(s.error().message), kExitUsage;
-      }
-      Result<std::unique_ptr<hunt::Source>> source = hunt::OpenSource(path, client.get());
-      if (!source) return PrintError(source.error().message), kExitUsage;
-      sources.push_back({kind, std::move(*source)});
-    }
+  // Source flags replace the configuration file's sources as a whole: what was typed is what is read.
+  HuntSources wanted = source_flags;
+  if (wanted.empty()) {
+    Result<ConfigFile> file = LoadConfigFile();
+    if (!file) return PrintError(file.error().message), kExitUsage;
+    wanted = file->hunt;
   }
-  if (sources.empty()) {
-    PrintError("no log sources: give --cloudtrail, --flow-logs, --guardduty or --config (or --emit)");
+  if (wanted.empty()) {
+    PrintError(
+        "no log sources: give --cloudtrail, --flow-logs, --guardduty or --config (or --emit), or list "
+        "them in the configuration file (docs/hunt.md)");
     return kExitUsage;
   }
+  Result<std::vector<hunt::SourceSpec>> sources = OpenHuntSources(wanted, [&]() -> Result<aws::Client*> {
+    if (Status s = need_client(); !s) return MakeError(s.error());
+    return client.get();
+  });
+  if (!sources) return PrintError(sources.error().message), kExitUsage;
   hunt::ScanOptions options;
   options.threads = threads;
   const bool show_progress = !quiet && isatty(STDERR_FILENO);
@@ -158,7 +154,7 @@ int RunHunt(int argc, char** argv) {
                    static_cast<double>(p.bytes_total) / 1e6);
     };
   }
-  Result<hunt::HuntResults> results = hunt::RunHunt(selectors, sources, options);
+  Result<hunt::HuntResults> results = hunt::RunHunt(selectors, *sources, options);
   if (show_progress) std::fprintf(stderr, "\r\033[K");
   if (!results) return PrintError(results.error().message), kExitError;
   hunt::WriteResults(*results, selectors, *format, std::cout);

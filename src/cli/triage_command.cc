@@ -2,15 +2,18 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/thread_pool.h"
 #include "base/time.h"
 #include "cli/aws_flags.h"
+#include "cli/config_file.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
+#include "cli/triage_hunt.h"
 #include "cloud/activity.h"
 #include "cloud/instance_inventory.h"
 #include "cloud/tags.h"
@@ -220,24 +223,37 @@ int RunTriage(int argc, char** argv) {
       "cordon triage"};
   std::string target_text, vpc, since = "7d", output = "text";
   std::string owner_tags = "owner,team,contact", criticality_tags = "criticality,env,environment";
-  bool all_regions = false;
+  bool all_regions = false, no_hunt = false;
   aws::ClientFlags flags;
+  HuntSources source_flags;
   app.add_option("target", target_text, "instance id (i-...), private or public IP, or ENI id (eni-...)")
       ->required();
   app.add_flag("--all-regions", all_regions, "search every enabled region (concurrently)");
   app.add_option("--vpc", vpc, "only instances in this VPC (narrows an IP used in several VPCs)");
-  app.add_option("--since", since,
-                 "CloudTrail/Config window start: 7d, 12h, 2026-01-31, or an ISO time (default 7d)");
+  app.add_option(
+      "--since", since,
+      "CloudTrail, Config and log hunt window start: 7d, 12h, 2026-01-31, or an ISO time (default 7d)");
   app.add_option("--owner-tags", owner_tags, "tag keys naming the owner, in order of preference");
   app.add_option("--criticality-tags", criticality_tags,
                  "tag keys naming the criticality, in order of preference");
   app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddHuntSourceFlags(app, &source_flags);
+  app.add_flag("--no-hunt", no_hunt,
+               "skip the log hunt, even with sources in the flags or the configuration file");
   AddAwsFlags(app, &flags);
   if (auto done = ParseFlags(app, argc, argv)) return *done;
 
   if (auto kind = cloud::ClassifyTarget(target_text); !kind) return ReportError(kind.error());
   auto since_time = ParseSince(since, SystemClock::Default()->Now());
   if (!since_time) return ReportError(since_time.error());
+  // Source flags replace the configuration file's sources as a whole (as in `cordon hunt`); --no-hunt
+  // wins over both. The file is read first so a broken one stops triage before any AWS call.
+  HuntSources sources = no_hunt ? HuntSources{} : source_flags;
+  if (sources.empty() && !no_hunt) {
+    Result<ConfigFile> file = LoadConfigFile();
+    if (!file) return ReportError(file.error());
+    sources = file->hunt;
+  }
   auto client = aws::MakeClient(flags);
   if (!client) return ReportError(client.error());
 
@@ -267,6 +283,9 @@ int RunTriage(int argc, char** argv) {
       activity = cloud::CollectActivity(**client, *target, *since_time);
   });
   if (!inv) return ReportError(inv.error());
+  // After the inventory: the hunt's selectors are the instance's addresses, ENIs and role.
+  std::optional<TriageHunt> hunt;
+  if (!sources.empty()) hunt = RunTriageHunt(client->get(), sources, TriageSelectors(*inv, *since_time));
 
   std::string owner = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(owner_tags));
   std::string criticality = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(criticality_tags));
@@ -284,13 +303,18 @@ int RunTriage(int argc, char** argv) {
              {"criticality", criticality.empty() ? Json() : Json(criticality)},
              {"findings", findings},
              {"inventory", cloud::ToJson(*inv)},
-             {"activity", cloud::ToJson(activity)}};
+             {"activity", cloud::ToJson(activity)},
+             {"hunt", hunt ? hunt->json : Json()}};
     std::string text = out.dump(2, ' ', false, Json::error_handler_t::replace);
     std::printf("%s\n", text.c_str());
   } else {
     PrintText(*inv, activity, owner, criticality);
+    if (hunt) PrintTriageHuntText(*hunt, activity.since);
   }
-  return kExitOk;
+  if (!hunt || hunt->complete) return kExitOk;
+  // The output says what went wrong; stderr says that something did, for whoever only sees the status.
+  PrintWarning("the log hunt failed or skipped input; see its part of the output");
+  return kExitPartial;
 }
 
 }  // namespace cordon::cli

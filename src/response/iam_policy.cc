@@ -12,29 +12,18 @@ namespace {
 constexpr std::string_view kResolve[] = {"ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
                                          "ec2:DescribeAddresses", "ec2:DescribeRegions"};
 // Triage reads; owned by triage, listed here so one policy document covers every command.
-constexpr std::string_view kTriage[] = {"ec2:DescribeInstances",
-                                        "ec2:DescribeInstanceAttribute",
-                                        "ec2:DescribeNetworkInterfaces",
-                                        "ec2:DescribeAddresses",
-                                        "ec2:DescribeSecurityGroups",
-                                        "ec2:DescribeVolumes",
-                                        "ec2:DescribeInstanceTypes",
-                                        "ec2:DescribeIamInstanceProfileAssociations",
-                                        "ec2:DescribeRegions",
-                                        "autoscaling:DescribeAutoScalingInstances",
-                                        "autoscaling:DescribeAutoScalingGroups",
-                                        "elasticloadbalancing:DescribeLoadBalancers",
-                                        "elasticloadbalancing:DescribeTargetGroups",
-                                        "elasticloadbalancing:DescribeTargetHealth",
-                                        "iam:GetInstanceProfile",
-                                        "iam:GetRole",
-                                        "iam:ListAttachedRolePolicies",
-                                        "iam:ListRolePolicies",
-                                        "iam:GetRolePolicy",
-                                        "ssm:DescribeInstanceInformation",
-                                        "cloudtrail:LookupEvents",
-                                        "config:DescribeConfigurationRecorders",
-                                        "config:GetResourceConfigHistory"};
+constexpr std::string_view kTriage[] = {
+    "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeAddresses", "ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DescribeInstanceTypes",
+    "ec2:DescribeIamInstanceProfileAssociations", "ec2:DescribeRegions",
+    "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups",
+    "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth", "iam:GetInstanceProfile", "iam:GetRole",
+    "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
+    "ssm:DescribeInstanceInformation", "cloudtrail:LookupEvents", "config:DescribeConfigurationRecorders",
+    "config:GetResourceConfigHistory",
+    // the hunt triage runs when log sources on S3 are configured
+    "s3:ListBucket", "s3:GetObject"};
 
 // Hunt reads log sources on S3 (and so does triage when log sources are configured); with
 // --engine athena it runs queries, which read the tables through Glue and write results to the

@@ -190,7 +190,10 @@ class TriageTest(unittest.TestCase):
         cls.range.stop()
 
     def triage(self, *args, expect=0):
-        proc = run_cordon(["triage", *args, "--endpoint-url", self.endpoint, "--since", "2000-01-01"])
+        # No configuration file, whatever the machine has: its log sources would add a hunt
+        # (triage_hunt_test.py tests that).
+        proc = run_cordon(["triage", *args, "--endpoint-url", self.endpoint, "--since", "2000-01-01"],
+                          env={"CORDON_CONFIG": ""})
         self.assertEqual(proc.returncode, expect, proc.stderr)
         return proc
 
@@ -316,6 +319,7 @@ class TriageTest(unittest.TestCase):
         self.assertEqual(inv["ssm"]["managed"], True)
         self.assertEqual(inv["ssm"]["ping_status"], "Online")
 
+        self.assertIsNone(out["hunt"], "no log sources configured: no hunt")
         events = out["activity"]["cloudtrail"]
         self.assertEqual([(e["event_id"], e["matched"]) for e in events],
                          [("ev-list", "session"), ("ev-stop", "resource")])
