@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -14,8 +15,10 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
+#include "response/capture_order.h"
 #include "response/case_paths.h"
 #include "response/plan.h"
+#include "response/preserve.h"
 
 namespace cordon::cli {
 namespace {
@@ -37,6 +40,74 @@ std::string JoinWords(const std::vector<std::string>& words) {
   std::string out;
   for (const std::string& w : words) out += (out.empty() ? "" : ", ") + w;
   return out;
+}
+
+// The --capture-memory flags as given.
+struct MemoryFlags {
+  bool capture = false, before_isolation = false;
+  std::string bucket_uri, tool, tool_sha256, timeout = "1h";
+};
+
+bool IsBucketName(std::string_view b) {
+  if (b.size() < 3 || b.size() > 63) return false;
+  for (char c : b)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) return false;
+  return true;
+}
+
+// Prefixes and tool keys stay within characters that need no escaping anywhere (S3 keys in URLs,
+// the host's shell, moto's signature check), so what the host prints is exactly what cordon expects.
+bool IsPlainKey(std::string_view k) {
+  for (char c : k)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' || c == '-'))
+      return false;
+  return k.find("//") == std::string_view::npos && k.find("..") == std::string_view::npos;
+}
+
+Result<response::MemoryCaptureOptions> ParseMemoryFlags(const MemoryFlags& f) {
+  response::MemoryCaptureOptions m;
+  auto bad = [](const std::string& why) { return MakeError(ErrorKind::kInvalidArgument, why); };
+  if (!f.capture) {
+    if (!f.bucket_uri.empty() || !f.tool.empty() || !f.tool_sha256.empty() || f.before_isolation)
+      return bad(
+          "--evidence-bucket, --memory-tool, --memory-tool-sha256 and --capture-before-isolation go with "
+          "--capture-memory");
+    return m;
+  }
+  m.enabled = true;
+  m.before_isolation = f.before_isolation;
+  if (!StartsWith(f.bucket_uri, "s3://"))
+    return bad("--capture-memory needs --evidence-bucket s3://BUCKET[/PREFIX]");
+  std::string rest = f.bucket_uri.substr(5);
+  size_t slash = rest.find('/');
+  m.bucket = rest.substr(0, slash);
+  m.prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  while (!m.prefix.empty() && m.prefix.back() == '/') m.prefix.pop_back();
+  if (!IsBucketName(m.bucket)) return bad("--evidence-bucket: '" + m.bucket + "' is not an S3 bucket name");
+  if (!IsPlainKey(m.prefix))
+    return bad("--evidence-bucket: the prefix may hold only letters, digits, '/', '.', '_' and '-'");
+  if (f.tool.empty())
+    return bad(
+        "--capture-memory needs --memory-tool: the staged acquisition tool, an absolute path on the "
+        "host or s3://BUCKET/KEY (it is never downloaded from the internet)");
+  if (StartsWith(f.tool, "s3://")) {
+    std::string key = f.tool.substr(5);
+    size_t s = key.find('/');
+    if (s == std::string::npos || !IsBucketName(key.substr(0, s)) || !IsPlainKey(key.substr(s + 1)))
+      return bad("--memory-tool: '" + f.tool + "' is not s3://BUCKET/KEY with a plain key");
+  } else if (f.tool[0] != '/' || !IsPlainKey(f.tool)) {
+    return bad("--memory-tool: give an absolute path on the host or s3://BUCKET/KEY");
+  }
+  m.tool = f.tool;
+  m.tool_sha256 = ToLower(f.tool_sha256);
+  if (m.tool_sha256.size() != 64 || m.tool_sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+    return bad(
+        "--capture-memory needs --memory-tool-sha256: the tool's SHA-256 (64 hex digits); the host "
+        "refuses to run a tool that differs");
+  auto timeout = response::ParseInterval(f.timeout);
+  if (!timeout) return bad("--capture-timeout: " + timeout.error().message);
+  m.timeout = *timeout;
+  return m;
 }
 
 }  // namespace
@@ -142,6 +213,7 @@ int RunContain(int argc, char** argv) {
   bool yes = false, plan_only = false, revoke_sessions = false;
   response::StepSelection selection;
   std::vector<std::string> allow_from;
+  MemoryFlags memory;
   aws::ClientFlags flags;
   app.add_option("TARGET", targets, "instance id, public or private IP, or ENI id; several run concurrently");
   app.add_option("--case", case_id, "case id (the case folder's name)")->required();
@@ -163,6 +235,16 @@ int RunContain(int argc, char** argv) {
   app.add_option("--targets-file", targets_file,
                  "read more targets from this file, one per line (# comments)");
   app.add_option("--vpc", vpc, "narrow an IP target to this VPC");
+  app.add_flag("--capture-memory", memory.capture,
+               "capture memory and volatile data through SSM Run Command to --evidence-bucket");
+  app.add_option("--evidence-bucket", memory.bucket_uri,
+                 "s3://BUCKET[/PREFIX]: objects go to PREFIX/CASE/INSTANCE/ (same region as the instance)");
+  app.add_option("--memory-tool", memory.tool,
+                 "the staged acquisition tool: an absolute path on the host, or s3://BUCKET/KEY");
+  app.add_option("--memory-tool-sha256", memory.tool_sha256, "the tool's SHA-256; the host checks it first");
+  app.add_option("--capture-timeout", memory.timeout, "how long the capture may run (default 1h)");
+  app.add_flag("--capture-before-isolation", memory.before_isolation,
+               "capture before isolate-network instead of after it (no SSM egress exception needed)");
   app.add_option("--output", output, "text or json (the summary on stdout)")
       ->check(CLI::IsMember({"text", "json"}));
   AddAwsFlags(app, &flags);
@@ -170,6 +252,9 @@ int RunContain(int argc, char** argv) {
 
   if (auto s = evidence::ValidateCaseId(case_id); !s) return ReportError(s.error());
   if (auto s = response::ValidateSelection(selection); !s) return ReportError(s.error());
+  auto memory_options = ParseMemoryFlags(memory);
+  if (!memory_options) return ReportError(memory_options.error());
+  if (auto s = response::SelectMemoryCapture(*memory_options, &selection); !s) return ReportError(s.error());
   if (!targets_file.empty()) {
     auto more = ReadTargetsFile(targets_file);
     if (!more) return ReportError(more.error());
@@ -186,6 +271,7 @@ int RunContain(int argc, char** argv) {
   options.allow_from = allow_from;
   options.revoke_role_sessions = revoke_sessions;
   options.quarantine_profile = quarantine_profile;
+  options.memory = *memory_options;
 
   auto client = aws::MakeClient(flags);
   if (!client) return ReportError(client.error());
@@ -214,6 +300,7 @@ int RunContain(int argc, char** argv) {
     if (std::find(seen.begin(), seen.end(), target->instance_id) != seen.end()) continue;
     seen.push_back(target->instance_id);
     plans.push_back(response::BuildContainPlan(*target, selection));
+    response::ArrangeMemoryCapture(options.memory, &plans.back());
   }
 
   for (const auto& plan : plans)

@@ -58,6 +58,8 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
     add(kResolve);
     for (const StepInfo& s : ContainSteps()) add(s.iam_actions);
   } else if (command == "release") {
+    // The drift check reads the instance itself (terminated? still there?) before anything is undone.
+    actions.emplace("ec2:DescribeInstances");
     for (const StepInfo& s : ContainSteps()) add(s.undo_iam_actions);
   } else if (command == "preserve") {
     add(kResolve);

@@ -4,6 +4,7 @@
 
 #include "base/strings.h"
 #include "response/live_state.h"
+#include "response/ssm_endpoints.h"
 
 namespace cordon::response {
 namespace {
@@ -105,6 +106,26 @@ Result<IsolationGroups> EnsureIsolationGroups(const StepContext& ctx, const std:
     auto r = ctx.Call("ec2", "RevokeSecurityGroupEgress",
                       Json{{"GroupId", g.isolation_id}, {"IpPermissions", perms}});
     if (!r && r.error().code.find("NotFound") == std::string::npos) return MakeError(r.error());
+  }
+  // Rule 7: memory capture after isolation needs the agent to keep HTTPS to the VPC's SSM and S3
+  // endpoints. Isolation must not wait on capture's needs, so a failed lookup is only a note here:
+  // the capture step repeats it and fails, saying why.
+  const MemoryCaptureOptions* memory = ctx.options != nullptr ? &ctx.options->memory : nullptr;
+  if (memory != nullptr && memory->enabled && !memory->before_isolation) {
+    auto reach = FindSsmReach(ctx, vpc_id);
+    Status allowed = reach ? AllowSsmEgress(ctx, g.isolation_id, *reach) : Status(MakeError(reach.error()));
+    std::string text;
+    if (!allowed) {
+      text =
+          "could not add the SSM egress exception to " + g.isolation_id + ": " + allowed.error().ToString();
+    } else {
+      text = "isolation exception (rule 7, --capture-memory): " + g.isolation_id +
+             " keeps egress tcp/443 to " + reach->ToJson()["rules"].dump();
+      for (const std::string& m : reach->missing)
+        text += (m == reach->missing.front() ? "; the VPC has no endpoint for " : ", ") + m;
+    }
+    (void)ctx.store->journal().Append(evidence::kind::kNote, ctx.target.instance_id, "isolate-network",
+                                      Json{{"text", text}});
   }
   for (const std::string& source : allow_from) {
     Json perm = {{"IpProtocol", "-1"}};

@@ -1,7 +1,9 @@
 // cordon's own security groups, one pair per VPC, never used by anything else:
 //   cordon-untrack-<vpc>    all traffic in and out allowed: moving an ENI here makes its existing
 //                           connections untracked, so the next swap really cuts them;
-//   cordon-isolation-<vpc>  no egress, and ingress only from --allow-from sources.
+//   cordon-isolation-<vpc>  no egress, and ingress only from --allow-from sources; with
+//                           --capture-memory (after isolation), egress tcp/443 to the VPC's SSM
+//                           and S3 endpoints only (ssm_endpoints.h, DESIGN.md rule 7).
 // Both are tagged cordon:managed=true and cordon:purpose=untrack|isolation.
 #pragma once
 
@@ -23,6 +25,7 @@ Result<IsolationGroups> FindIsolationGroups(const StepContext& ctx, const std::s
 
 // Finds or creates both groups and makes their rules what they must be (idempotent; safe when
 // several targets in the same VPC do it at once). `allow_from` adds ingress to the isolation group.
+// The SSM exception is journaled as a note of the target's isolate-network step.
 Result<IsolationGroups> EnsureIsolationGroups(const StepContext& ctx, const std::string& vpc_id,
                                               const std::vector<std::string>& allow_from);
 

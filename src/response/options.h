@@ -1,12 +1,27 @@
 // What a responder asked for: the flags of `contain`, `release` and `preserve` that steps read.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
 namespace cordon::response {
 
 enum class AsgMode { kDetach, kStandby };
+
+// --capture-memory (DESIGN.md §3 rule 7): memory and volatile data captured through SSM Run Command.
+struct MemoryCaptureOptions {
+  bool enabled = false;
+  // Run before isolate-network instead of after it (then no SSM egress exception is needed).
+  bool before_isolation = false;
+  std::string bucket;  // the evidence bucket; objects go under <prefix>/<case>/<instance>/
+  std::string prefix;  // without leading or trailing '/'; may be empty
+  // The staged acquisition tool: an absolute path on the host, or s3://bucket/key (fetched by the
+  // host from S3 only, never from the internet). It writes the image to the path it is given.
+  std::string tool;
+  std::string tool_sha256;  // the pin: lowercase hex; the host refuses to run a tool that differs
+  std::chrono::seconds timeout{3600};
+};
 
 struct ResponseOptions {
   std::string case_id;
@@ -19,6 +34,7 @@ struct ResponseOptions {
   std::string quarantine_profile;  // an instance profile name or ARN; empty: disassociate
   bool force = false;              // release: undo even where live state drifted
   std::string series;              // preserve: the snapshot set's index in the time series ("" for contain)
+  MemoryCaptureOptions memory;     // contain --capture-memory
 };
 
 }  // namespace cordon::response

@@ -59,6 +59,17 @@ constexpr A kProtectUndo[] = {"ec2:ModifyInstanceAttribute"};
 constexpr A kSnapIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeSnapshots",
                           "ec2:CreateSnapshots",   "ec2:CreateSnapshot",        "ec2:CreateTags"};
 constexpr A kConsoleIam[] = {"ec2:GetConsoleOutput"};
+// s3:GetObject covers HeadObject and the ranged reads of the evidence-side hash.
+constexpr A kCaptureIam[] = {"ec2:DescribeVpcEndpoints",
+                             "ec2:DescribeNetworkInterfaces",
+                             "ec2:DescribePrefixLists",
+                             "ec2:DescribeSecurityGroups",
+                             "ec2:AuthorizeSecurityGroupEgress",
+                             "ssm:DescribeInstanceInformation",
+                             "ssm:ListCommands",
+                             "ssm:SendCommand",
+                             "ssm:GetCommandInvocation",
+                             "s3:GetObject"};
 
 constexpr A kNone[] = {""};
 constexpr std::span<const A> kFirst(kNone, 0);
@@ -71,7 +82,9 @@ constexpr A kAfterLb[] = {"asg", "deregister-lb"};
 // Elastic IPs go after isolation, not beside it: a denied or failed isolation must leave every
 // later destructive step unattempted (rule 5), which a step already running in parallel could not.
 constexpr A kAfterIsolate[] = {"isolate-network"};
-constexpr A kAfterNet[] = {"isolate-network", "disassociate-eip"};
+// Credentials wait for the memory capture too: the host uploads with the instance's role, which
+// that step cuts (and a failed capture must stop it, rule 5).
+constexpr A kAfterNet[] = {"isolate-network", "disassociate-eip", "capture-memory"};
 constexpr A kAfterCred[] = {"credentials"};
 
 // Evidence steps neither destroy nor change the instance; destructive ones change it or its
@@ -91,6 +104,10 @@ const StepInfo kSteps[] = {
      kIsolateUndo, true, false, kAfterLb, MakeIsolateNetworkStep},
     {"disassociate-eip", "disassociate Elastic IPs (recorded for release)", kEipIam, kEipUndo, true, false,
      kAfterIsolate, MakeDisassociateEipStep},
+    // Opt-in (contain adds it with --capture-memory); --capture-before-isolation moves it before
+    // isolate-network (ArrangeMemoryCapture).
+    {"capture-memory", "memory image and volatile data to S3 through SSM Run Command, hashed on both sides",
+     kCaptureIam, kNoActions, false, true, kAfterIsolate, MakeCaptureMemoryStep},
     {"credentials", "replace/disassociate the instance profile; deny the role for this instance", kCredIam,
      kCredUndo, true, false, kAfterNet, MakeCredentialsStep},
     {"snapshot", "one crash-consistent snapshot set of every EBS volume, tagged", kSnapIam, kNoActions, false,

@@ -1,0 +1,81 @@
+#include "response/ssm_command.h"
+
+#include <algorithm>
+
+#include "response/live_state.h"
+
+namespace cordon::response {
+namespace {
+
+bool IsTerminal(const std::string& status) {
+  return status == "Success" || status == "Failed" || status == "Cancelled" || status == "TimedOut";
+}
+
+}  // namespace
+
+Result<std::string> FindLiveCommand(const StepContext& ctx, const std::string& comment) {
+  auto out = ctx.CallAll("ssm", "ListCommands", Json{{"InstanceId", ctx.target.instance_id}});
+  if (!out) return MakeError(out.error());
+  std::string running;
+  for (const Json& c : out->value("Commands", Json::array())) {
+    if (Str(c, "Comment") != comment) continue;
+    const std::string status = Str(c, "Status");
+    if (status == "Success") return Str(c, "CommandId");  // a finished capture: verify it, never redo it
+    if (status == "Pending" || status == "InProgress") running = Str(c, "CommandId");
+  }
+  return running;
+}
+
+Result<std::string> SendShellCommand(const StepContext& ctx, const ShellCommand& command) {
+  Json input = {
+      {"InstanceIds", {ctx.target.instance_id}},
+      {"DocumentName", "AWS-RunShellScript"},
+      {"Comment", command.comment},
+      {"Parameters",
+       {{"commands", command.lines}, {"executionTimeout", {std::to_string(command.timeout.count())}}}}};
+  if (!command.output_bucket.empty()) {
+    input["OutputS3BucketName"] = command.output_bucket;
+    input["OutputS3KeyPrefix"] = command.output_prefix;
+  }
+  auto out = ctx.Call("ssm", "SendCommand", input);
+  if (!out) return MakeError(out.error());
+  std::string id = Str(out->value("Command", Json::object()), "CommandId");
+  if (id.empty()) return MakeError(ErrorKind::kParse, "ssm:SendCommand returned no CommandId");
+  return id;
+}
+
+Result<SsmInvocation> WaitForInvocation(const StepContext& ctx, const std::string& command_id,
+                                        std::chrono::seconds wait) {
+  Clock* clock = ctx.client->clock();
+  const TimePoint deadline = clock->Now() + wait;
+  std::chrono::milliseconds pause(1000);
+  std::string last = "not yet delivered";
+  for (;;) {
+    // SSM answers InvocationDoesNotExist until the command reaches the instance: wait first.
+    clock->SleepFor(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(10000));
+    auto out = ctx.Call("ssm", "GetCommandInvocation",
+                        Json{{"CommandId", command_id}, {"InstanceId", ctx.target.instance_id}});
+    if (!out && out.error().code != "InvocationDoesNotExist") return MakeError(out.error());
+    if (out) {
+      last = Str(*out, "Status");
+      if (IsTerminal(last)) {
+        SsmInvocation inv;
+        inv.command_id = command_id;
+        inv.status = last;
+        inv.status_details = Str(*out, "StatusDetails");
+        inv.response_code = out->value("ResponseCode", -1);
+        inv.stdout_text = Str(*out, "StandardOutputContent");
+        inv.stderr_text = Str(*out, "StandardErrorContent");
+        return inv;
+      }
+    }
+    if (clock->Now() >= deadline)
+      return MakeError(
+          ErrorKind::kTransient,
+          "SSM command " + command_id + " is still " + last + " after " + std::to_string(wait.count()) +
+              "s; it keeps running on the host, and a rerun waits for it instead of sending another");
+  }
+}
+
+}  // namespace cordon::response

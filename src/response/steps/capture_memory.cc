@@ -1,0 +1,231 @@
+// capture-memory (DESIGN.md §3 rule 7, opt-in with `contain --capture-memory`): the memory image
+// and a volatile-data bundle, streamed by the host to the evidence bucket through SSM Run Command.
+//   1. After isolation (the default), the isolation group must keep tcp/443 to the VPC's SSM and S3
+//      endpoints: this step makes sure it does and records the exception; without the endpoints it
+//      fails before sending anything, saying so. With --capture-before-isolation it runs first and
+//      needs no exception.
+//   2. The instance must be SSM-managed and Online (ssm:DescribeInstanceInformation).
+//   3. A command an earlier run sent (same Comment) that is still running or succeeded is waited
+//      for; otherwise the script (memory_capture_script.h) is sent. Its id is journaled at once.
+//   4. The host prints each object's SHA-256 and size; this step hashes the objects again from S3.
+//      Both hashes go to the ledger; a mismatch or a missing object fails the step, and rule 5 then
+//      keeps every later destructive step from running.
+#include "base/strings.h"
+#include "response/isolation_groups.h"
+#include "response/live_state.h"
+#include "response/memory_capture_script.h"
+#include "response/s3_object_hash.h"
+#include "response/ssm_command.h"
+#include "response/ssm_endpoints.h"
+#include "response/steps/steps.h"
+
+namespace cordon::response {
+namespace {
+
+std::string KeyPrefix(const StepContext& ctx) {
+  const MemoryCaptureOptions& m = ctx.options->memory;
+  return (m.prefix.empty() ? "" : m.prefix + "/") + ctx.options->case_id + "/" + ctx.target.instance_id;
+}
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+// Rule 7 after isolation: the agent keeps HTTPS to the SSM and S3 endpoints, and the case says so.
+Result<Json> EnsureSsmException(StepContext& ctx) {
+  const std::string& vpc = ctx.target.vpc_id;
+  auto reach = FindSsmReach(ctx, vpc);
+  if (!reach) return MakeError(reach.error());
+  if (!reach->missing.empty())
+    return MakeError(
+        ErrorKind::kConflict,
+        "the SSM agent on " + ctx.target.instance_id + " cannot reach SSM once isolated: VPC " + vpc +
+            " has no available endpoint for " + Join(reach->missing) +
+            " (interface endpoints com.amazonaws." + ctx.target.region +
+            ".{ssm,ssmmessages,ec2messages}, and an S3 gateway or interface endpoint); nothing was "
+            "sent. Create them, or rerun with --capture-before-isolation");
+  auto groups = FindIsolationGroups(ctx, vpc);
+  if (!groups) return MakeError(groups.error());
+  if (groups->isolation_id.empty())
+    return MakeError(ErrorKind::kConflict, "no cordon isolation group in " + vpc +
+                                               ": capture after isolation needs isolate-network done first");
+  if (auto s = AllowSsmEgress(ctx, groups->isolation_id, *reach); !s) return MakeError(s.error());
+  Json exception = reach->ToJson();
+  exception["group"] = groups->isolation_id;
+  ctx.notes.push_back("isolation exception (rule 7, --capture-memory): " + groups->isolation_id +
+                      " keeps egress tcp/443 to the SSM endpoints and S3 of " + vpc + ": " +
+                      exception["rules"].dump());
+  return exception;
+}
+
+Status CheckManaged(StepContext& ctx) {
+  auto out = ctx.Call(
+      "ssm", "DescribeInstanceInformation",
+      Json{{"Filters", Json::array({Json{{"Key", "InstanceIds"}, {"Values", {ctx.target.instance_id}}}})}});
+  if (!out) return MakeError(out.error());
+  const Json list = out->value("InstanceInformationList", Json::array());
+  if (list.empty())
+    return MakeError(
+        ErrorKind::kConflict,
+        ctx.target.instance_id +
+            " is not managed by SSM (no agent registered), so memory cannot be captured through "
+            "Run Command: register the SSM agent (an instance profile allowing SSM), or rerun with "
+            "--skip capture-memory and capture memory another way");
+  const std::string ping = Str(list[0], "PingStatus");
+  if (ping != "Online")
+    return MakeError(ErrorKind::kConflict,
+                     "the SSM agent on " + ctx.target.instance_id + " is " + ping + " (last ping " +
+                         Str(list[0], "LastPingDateTime") +
+                         "), not Online: Run Command cannot reach it. Check the agent and its network path "
+                         "to SSM, or rerun with --skip capture-memory");
+  return Ok();
+}
+
+class CaptureMemoryStep : public Step {
+ public:
+  std::string_view name() const override { return "capture-memory"; }
+
+ protected:
+  Result<Json> Observe(StepContext&) override { return Json::object(); }
+  // Evidence is only "done" once recorded; live state cannot tell.
+  bool IsDone(StepContext& ctx, const Json&) override {
+    return ctx.journal_state == evidence::StepState::kDone;
+  }
+
+  Result<Json> DoApply(StepContext& ctx, const Json&) override {
+    const MemoryCaptureOptions& m = ctx.options->memory;
+    if (!m.enabled || m.bucket.empty() || m.tool.empty() || m.tool_sha256.empty())
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "capture-memory needs --capture-memory, --evidence-bucket, --memory-tool and "
+                       "--memory-tool-sha256");
+    Json exception;
+    if (!m.before_isolation) {
+      auto e = EnsureSsmException(ctx);
+      if (!e) return MakeError(e.error());
+      exception = *e;
+    }
+    if (auto s = CheckManaged(ctx); !s) return MakeError(s.error());
+
+    const std::string prefix = KeyPrefix(ctx);
+    const std::string comment = "cordon:capture-memory:" + ctx.options->case_id;
+    auto found = FindLiveCommand(ctx, comment);
+    if (!found) return MakeError(found.error());
+    std::string command_id = *found;
+    const bool reused = !command_id.empty();
+    if (!reused) {
+      ShellCommand command;
+      command.comment = comment;
+      command.lines = MemoryCaptureScript({ctx.target.region, m.bucket, prefix, m.tool, m.tool_sha256});
+      command.timeout = m.timeout;
+      command.output_bucket = m.bucket;
+      command.output_prefix = prefix + "/ssm-output";
+      auto sent = SendShellCommand(ctx, command);
+      if (!sent) return MakeError(sent.error());
+      command_id = *sent;
+      // Journaled now, not with the outcome: a crash while the host works must still show what runs.
+      (void)ctx.store->journal().Append(
+          evidence::kind::kNote, ctx.target.instance_id, name(),
+          Json{{"text", "sent SSM command " + command_id + " (AWS-RunShellScript, memory capture)"},
+               {"command_id", command_id}});
+    }
+    // A little longer than the host's own timeout, so the host's verdict arrives first.
+    auto inv = WaitForInvocation(ctx, command_id, m.timeout + std::chrono::seconds(120));
+    if (!inv) return MakeError(inv.error());
+    auto host = ParseHostOutput(inv->stdout_text);
+    if (!host) return MakeError(host.error());
+    if (inv->status != "Success" || !host->abort.empty() || !host->done) {
+      std::string why = !host->abort.empty() ? "the host aborted: " + host->abort
+                                             : "status " + inv->status + " (" + inv->status_details +
+                                                   ", exit " + std::to_string(inv->response_code) + ")";
+      std::string err = std::string(Trim(inv->stderr_text)).substr(0, 300);
+      return MakeError(ErrorKind::kService, "memory capture command " + command_id + " on " +
+                                                ctx.target.instance_id + " did not succeed: " + why +
+                                                (err.empty() ? "" : "; stderr: " + err));
+    }
+    return Record(ctx, *inv, *host, prefix, reused, exception);
+  }
+
+ private:
+  // Hashes every object on the evidence side, compares, then records them all (or none).
+  Result<Json> Record(StepContext& ctx, const SsmInvocation& inv, const HostOutput& host,
+                      const std::string& prefix, bool reused, const Json& exception) {
+    const MemoryCaptureOptions& m = ctx.options->memory;
+    struct Checked {
+      HostEvidence host;
+      ObjectDigest evidence;
+      std::string key;
+    };
+    std::vector<Checked> checked;
+    for (auto [label, object] :
+         {std::pair{"volatile", kVolatileObject}, std::pair{"memory", kMemoryObject}}) {
+      auto it = host.evidence.find(label);
+      const std::string key = prefix + "/" + std::string(object);
+      const std::string uri = "s3://" + m.bucket + "/" + key;
+      if (it == host.evidence.end())
+        return MakeError(ErrorKind::kParse,
+                         "the host reported no hash for " + uri + " (command " + inv.command_id + ")");
+      if (it->second.uri != uri)
+        return MakeError(ErrorKind::kConflict, "the host reported " + it->second.uri + ", expected " + uri);
+      auto digest = HashS3Object(ctx, m.bucket, key);
+      if (!digest) {
+        Error e = digest.error();
+        if (e.kind == ErrorKind::kNotFound)
+          e.message = "evidence object missing: " + e.message + " although the host (command " +
+                      inv.command_id + ") reported uploading it";
+        return MakeError(e);
+      }
+      if (digest->sha256 != it->second.sha256 || digest->size != it->second.size)
+        return MakeError(
+            ErrorKind::kConflict,
+            "hash mismatch for " + uri + ": the host computed sha256 " + it->second.sha256 + " (" +
+                std::to_string(it->second.size) + " bytes), the evidence side " + digest->sha256 + " (" +
+                std::to_string(digest->size) +
+                " bytes); not recorded as evidence. The object changed after the host sent it, or "
+                "the output was tampered with");
+      checked.push_back({it->second, *digest, key});
+    }
+    Json objects = Json::array();
+    std::string detail;
+    for (const Checked& c : checked) {
+      evidence::EvidenceItem item;
+      item.target = ctx.target.instance_id;
+      item.kind = c.host.name == "memory" ? evidence::EvidenceKind::kMemory : evidence::EvidenceKind::kFile;
+      item.location = c.host.uri;
+      item.sha256 = c.evidence.sha256;
+      item.size = c.evidence.size;
+      item.source = "ssm:SendCommand " + inv.command_id + " on " + ctx.target.instance_id + " (" +
+                    c.host.name + ", tool " + m.tool + " sha256 " + m.tool_sha256 + ")";
+      item.collector = ctx.options->responder;
+      item.step = std::string(name());
+      item.details = Json{{"host_sha256", c.host.sha256}, {"evidence_sha256", c.evidence.sha256},
+                          {"host_size", c.host.size},     {"etag", c.evidence.etag},
+                          {"command_id", inv.command_id}, {"tool", m.tool},
+                          {"tool_sha256", m.tool_sha256}, {"before_isolation", m.before_isolation}};
+      auto added = ctx.store->evidence().AddEvidence(item);
+      if (!added) return MakeError(added.error());
+      objects.push_back(Json{{"name", c.host.name},
+                             {"location", c.host.uri},
+                             {"host_sha256", c.host.sha256},
+                             {"sha256", c.evidence.sha256},
+                             {"size", c.evidence.size},
+                             {"evidence_id", added->id}});
+      detail += (detail.empty() ? "" : ", ") + c.host.name + " " + std::to_string(c.evidence.size) +
+                " bytes sha256 " + c.evidence.sha256.substr(0, 12);
+    }
+    ctx.detail = detail + (reused ? " (command of an earlier run)" : "");
+    return Json{{"command_id", inv.command_id},
+                {"status", inv.status},
+                {"reused_command", reused},
+                {"order", m.before_isolation ? "before-isolation" : "after-isolation"},
+                {"isolation_exception", exception},
+                {"objects", objects}};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Step> MakeCaptureMemoryStep() { return std::make_unique<CaptureMemoryStep>(); }
+
+}  // namespace cordon::response

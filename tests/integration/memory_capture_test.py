@@ -1,0 +1,279 @@
+"""`cordon contain --capture-memory` (DESIGN.md §3 rule 7) against moto + the range, judged with boto3
+and the case's SQLite file (never with cordon).
+
+moto's SSM runs nothing, so each test plays the agent: it uploads the "memory image" and the volatile
+bundle to the evidence bucket with boto3, and has the range answer GetCommandInvocation with the
+stdout the host would print (its SHA-256 lines). The range also answers DescribeInstanceInformation.
+
+Run from tests/integration:  CORDON_BIN=... python3 -m unittest memory_capture_test -v
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import sys
+import tarfile
+import tempfile
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scenario import REGION, ResponseCase, client  # noqa: E402
+
+BUCKET = "evidence"
+PREFIX = "ir"
+TOOL = "/opt/ir/avml"
+TOOL_SHA256 = hashlib.sha256(b"the staged acquisition tool").hexdigest()
+SSM_SERVICES = ("ssm", "ssmmessages", "ec2messages")
+KILLED = (137, -9)
+
+
+def volatile_bundle() -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name, text in (("volatile/processes.txt", b"root 1 init\n"), ("volatile/sockets.txt", b"tcp 22\n")):
+            info = tarfile.TarInfo(name)
+            info.size = len(text)
+            tar.addfile(info, io.BytesIO(text))
+    return buf.getvalue()
+
+
+class MemoryCaptureTests(ResponseCase):
+
+    # -- fixtures
+    def prepare(self, case: str, endpoints: bool = True, managed: bool = True, host_memory_sha: str | None = None):
+        """Scenario + evidence bucket + (optionally) the VPC endpoints; the agent's uploads and stdout."""
+        self.fresh()
+        ec2 = client("ec2", self.moto)
+        s3 = client("s3", self.moto)
+        s3.create_bucket(Bucket=BUCKET)
+        vpc = self.ids["vpc_id"]
+        self.endpoint_ips, self.prefix_list = set(), None
+        if endpoints:
+            ep_sg = ec2.create_security_group(GroupName="endpoints", Description="endpoints", VpcId=vpc)["GroupId"]
+            for svc in SSM_SERVICES:
+                e = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.{svc}",
+                                            VpcEndpointType="Interface", SubnetIds=[self.ids["subnets"][0]],
+                                            SecurityGroupIds=[ep_sg])["VpcEndpoint"]
+                enis = ec2.describe_network_interfaces(NetworkInterfaceIds=e["NetworkInterfaceIds"])
+                self.endpoint_ips |= {n["PrivateIpAddress"] for n in enis["NetworkInterfaces"]}
+            rt = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][0]
+            ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.s3", VpcEndpointType="Gateway",
+                                    RouteTableIds=[rt["RouteTableId"]])
+            self.prefix_list = ec2.describe_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": [
+                f"com.amazonaws.{REGION}.s3"]}])["PrefixLists"][0]["PrefixListId"]
+
+        # The agent's part: stream the objects to the bucket, print their hashes.
+        iid = self.ids["suspect"]
+        dest = f"{PREFIX}/{case}/{iid}"
+        self.uploaded = {"memory": os.urandom(3 * 1024 * 1024 + 17), "volatile": volatile_bundle()}
+        objects = {"memory": "memory.lime", "volatile": "volatile.tar.gz"}
+        lines = []
+        for name in ("volatile", "memory"):
+            body = self.uploaded[name]
+            s3.put_object(Bucket=BUCKET, Key=f"{dest}/{objects[name]}", Body=body)
+            sha = hashlib.sha256(body).hexdigest()
+            if name == "memory" and host_memory_sha:
+                sha = host_memory_sha
+            lines.append(f"CORDON-EVIDENCE {name} sha256={sha} size={len(body)} uri=s3://{BUCKET}/{dest}/{objects[name]}")
+        lines.append("CORDON-DONE")
+        scenario = {
+            "ssm_managed_instances": [{"InstanceId": iid, "PingStatus": "Online"}] if managed else [],
+            "ssm_commands": [{"InstanceId": iid, "DocumentName": "AWS-RunShellScript",
+                              "CommandContains": "CORDON-EVIDENCE", "Status": "Success",
+                              "StandardOutputContent": "\n".join(lines) + "\n",
+                              "not_found_polls": 1, "pending_polls": 1}],
+        }
+        self.range.control("POST", "scenario", scenario)
+
+    def capture(self, case: str, *extra, env=None):
+        return self.contain(case, "--capture-memory", "--evidence-bucket", f"s3://{BUCKET}/{PREFIX}",
+                            "--memory-tool", TOOL, "--memory-tool-sha256", TOOL_SHA256, *extra, env=env)
+
+    # -- judging
+    def db(self, case: str) -> sqlite3.Connection:
+        path = Path(self.cases_dir, case, "case.db")
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        self.addCleanup(con.close)
+        return con
+
+    def records(self, case: str, step: str | None = None) -> list:
+        rows = self.db(case).execute("SELECT seq, kind, step, payload FROM journal ORDER BY seq").fetchall()
+        return [{"seq": s, "kind": k, "step": st, "payload": json.loads(p)} for s, k, st, p in rows
+                if step is None or st == step]
+
+    def outcome(self, case: str, step: str) -> dict:
+        outs = [r for r in self.records(case, step) if r["kind"] in ("step.done", "step.failed", "step.skipped")]
+        self.assertTrue(outs, f"no outcome for {step}")
+        return outs[-1]
+
+    def commands(self) -> list:
+        return client("ssm", self.moto).list_commands(InstanceId=self.ids["suspect"])["Commands"]
+
+    def assertNothingDestructiveAfter(self, case: str):
+        """Rule 5: credentials were not touched (no deny policy, profile still associated)."""
+        self.assertEqual(self.outcome(case, "credentials")["kind"], "step.skipped")
+        policies = client("iam", self.moto).list_role_policies(RoleName=self.ids["role_name"])["PolicyNames"]
+        self.assertFalse([p for p in policies if p.startswith("cordon-deny")], policies)
+        assoc = client("ec2", self.moto).describe_iam_instance_profile_associations(Filters=[
+            {"Name": "instance-id", "Values": [self.ids["suspect"]]}])["IamInstanceProfileAssociations"]
+        self.assertTrue([a for a in assoc if a.get("State") == "associated"], assoc)
+
+    # -- tests
+    def test_capture_after_isolation_records_both_hashes(self):
+        case = "IR-MEM1"
+        self.prepare(case)
+        proc = self.capture(case)
+        self.assertExit(proc, 0)
+
+        # The one command sent: the pinned tool, checked before it runs; nothing from the internet.
+        cmds = self.commands()
+        self.assertEqual(len(cmds), 1, cmds)
+        self.assertEqual(cmds[0]["DocumentName"], "AWS-RunShellScript")
+        script = "\n".join(cmds[0]["Parameters"]["commands"])
+        self.assertIn(f"TOOL_SHA256='{TOOL_SHA256}'", script)
+        self.assertIn(f"TOOL='{TOOL}'", script)
+        self.assertIn('[ "$ACTUAL" = "$TOOL_SHA256" ] || abort "tool-sha256-mismatch', script)
+        self.assertIn(f"DEST='s3://{BUCKET}/{PREFIX}/{case}/{self.ids['suspect']}'", script)
+        for banned in ("curl", "wget", "http://", "https://"):
+            self.assertNotIn(banned, script)
+
+        # Both hashes, equal to hashlib's of what the agent uploaded, in the ledger and the journal.
+        rows = self.db(case).execute("SELECT kind, location, sha256, size, source, collector, time, details "
+                                     "FROM evidence WHERE step = 'capture-memory'").fetchall()
+        by_name = {("memory" if r[0] == "memory" else "volatile"): r for r in rows}
+        self.assertEqual(set(by_name), {"memory", "volatile"}, rows)
+        for name, body in self.uploaded.items():
+            kind, location, sha, size, source, collector, when, details = by_name[name]
+            details = json.loads(details)
+            want = hashlib.sha256(body).hexdigest()
+            self.assertEqual(sha, want)
+            self.assertEqual(details["host_sha256"], want)
+            self.assertEqual(details["evidence_sha256"], want)
+            self.assertEqual(size, len(body))
+            self.assertTrue(location.startswith(f"s3://{BUCKET}/{PREFIX}/{case}/"), location)
+            self.assertIn(cmds[0]["CommandId"], source)
+            self.assertEqual(collector, self.responder)
+            self.assertTrue(when)
+        done = self.outcome(case, "capture-memory")
+        self.assertEqual(done["kind"], "step.done")
+        self.assertEqual(done["payload"]["result"]["command_id"], cmds[0]["CommandId"])
+        for obj in done["payload"]["result"]["objects"]:
+            self.assertEqual(obj["host_sha256"], obj["sha256"])
+
+        # The isolation group keeps exactly tcp/443 to the SSM endpoints and S3's prefix list.
+        groups = self.isolation_groups(self.ids["vpc_id"])
+        egress = groups[f"cordon-isolation-{self.ids['vpc_id']}"]["IpPermissionsEgress"]
+        cidrs, lists = set(), set()
+        for perm in egress:
+            self.assertEqual((perm["IpProtocol"], perm.get("FromPort"), perm.get("ToPort")), ("tcp", 443, 443), perm)
+            cidrs |= {r["CidrIp"] for r in perm.get("IpRanges", [])}
+            lists |= {p["PrefixListId"] for p in perm.get("PrefixListIds", [])}
+            self.assertFalse(perm.get("Ipv6Ranges") or perm.get("UserIdGroupPairs"), perm)
+        self.assertEqual(cidrs, {ip + "/32" for ip in self.endpoint_ips})
+        self.assertEqual(lists, {self.prefix_list})
+        # ... and the case records the exception.
+        notes = [r["payload"]["text"] for r in self.records(case) if r["kind"] == "note"]
+        self.assertTrue([n for n in notes if "isolation exception" in n and self.prefix_list in n], notes)
+        self.assertTrue(done["payload"]["result"]["isolation_exception"]["rules"])
+
+        # Rule 7 order: isolated first, captured, then the credentials are cut.
+        seqs = {r["step"]: r["seq"] for r in self.records(case) if r["kind"] == "step.done"}
+        self.assertLess(seqs["isolate-network"], seqs["capture-memory"])
+        self.assertLess(seqs["capture-memory"], seqs["credentials"])
+        self.assertCaseConsistent(case)
+
+    def test_hash_mismatch_fails_and_stops_destructive_steps(self):
+        case = "IR-MEM2"
+        self.prepare(case, host_memory_sha="0" * 64)
+        proc = self.capture(case)
+        self.assertExit(proc, 1)
+        failed = self.outcome(case, "capture-memory")
+        self.assertEqual(failed["kind"], "step.failed")
+        self.assertIn("hash mismatch", failed["payload"]["error"]["message"])
+        self.assertIn("0" * 64, failed["payload"]["error"]["message"])
+        self.assertIn(hashlib.sha256(self.uploaded["memory"]).hexdigest(), failed["payload"]["error"]["message"])
+        self.assertIn("hash mismatch", proc.stderr)
+        self.assertNothingDestructiveAfter(case)
+        rows = self.db(case).execute("SELECT * FROM evidence WHERE kind = 'memory'").fetchall()
+        self.assertEqual(rows, [])
+
+    def test_unmanaged_instance_fails_clearly_without_sending(self):
+        case = "IR-MEM3"
+        self.prepare(case, managed=False)
+        proc = self.capture(case)
+        self.assertExit(proc, 1)
+        self.assertIn("not managed by SSM", proc.stderr)
+        self.assertEqual(self.commands(), [])
+        self.assertNothingDestructiveAfter(case)
+
+    def test_no_ssm_endpoints_fails_before_sending(self):
+        case = "IR-MEM4"
+        self.prepare(case, endpoints=False)
+        proc = self.capture(case)
+        self.assertExit(proc, 1)
+        self.assertIn("cannot reach SSM", proc.stderr)
+        self.assertIn("--capture-before-isolation", proc.stderr)
+        self.assertEqual(self.commands(), [])
+        self.assertNothingDestructiveAfter(case)
+
+    def test_capture_before_isolation_needs_no_exception(self):
+        case = "IR-MEM5"
+        self.prepare(case, endpoints=False)
+        proc = self.capture(case, "--capture-before-isolation")
+        self.assertExit(proc, 0)
+        self.assertEqual(len(self.commands()), 1)
+        seqs = {(r["step"], r["kind"]): r["seq"] for r in self.records(case)}
+        self.assertLess(seqs[("capture-memory", "step.done")], seqs[("isolate-network", "step.intent")])
+        groups = self.isolation_groups(self.ids["vpc_id"])
+        self.assertEqual(groups[f"cordon-isolation-{self.ids['vpc_id']}"]["IpPermissionsEgress"], [])
+
+    def test_rerun_after_a_crash_does_not_send_a_second_command(self):
+        case = "IR-MEM6"
+        self.prepare(case)
+        plan = self.cordon("contain", self.ids["suspect"], "--case", case, "--plan", "--capture-memory",
+                           "--evidence-bucket", f"s3://{BUCKET}/{PREFIX}", "--memory-tool", TOOL,
+                           "--memory-tool-sha256", TOOL_SHA256, "--cases-dir", self.cases_dir)
+        self.assertExit(plan, 0)
+        steps = [line.split(".", 1)[1].split()[0] for line in plan.stdout.splitlines()
+                 if line.strip()[:1].isdigit()]
+        position = steps.index("capture-memory") + 1
+        crashed = self.capture(case, env={"CORDON_TEST_CRASH_BEFORE_OUTCOME": str(position)})
+        self.assertIn(crashed.returncode, KILLED, crashed.stderr)
+        self.assertEqual(len(self.commands()), 1)
+        proc = self.capture(case)
+        self.assertExit(proc, 0)
+        self.assertEqual(len(self.commands()), 1, "the rerun sent a second capture")
+        done = self.outcome(case, "capture-memory")
+        self.assertEqual(done["kind"], "step.done")
+        self.assertTrue(done["payload"]["result"]["reused_command"])
+        rows = self.db(case).execute("SELECT kind FROM evidence WHERE step = 'capture-memory'").fetchall()
+        self.assertEqual(sorted(r[0] for r in rows), ["file", "memory"])
+        self.assertCaseConsistent(case)
+
+    def test_capture_flags_are_checked_before_anything_runs(self):
+        self.cases_dir = tempfile.mkdtemp(prefix="cordon-cases-")
+        self.addCleanup(shutil.rmtree, self.cases_dir, True)
+        self.range.control("POST", "stats/reset")
+        for flags, needle in (
+                (["--memory-tool", "https://example.com/avml", "--memory-tool-sha256", TOOL_SHA256], "--memory-tool"),
+                (["--memory-tool", TOOL, "--memory-tool-sha256", "abc"], "--memory-tool-sha256"),
+                (["--memory-tool", TOOL], "--memory-tool-sha256")):
+            proc = self.contain("IR-MEM7", "--capture-memory", "--evidence-bucket", f"s3://{BUCKET}", *flags,
+                                targets=["i-0123456789abcdef0"])
+            self.assertExit(proc, 2, str(flags))
+            self.assertIn(needle, proc.stderr)
+        proc = self.contain("IR-MEM7", "--evidence-bucket", f"s3://{BUCKET}", targets=["i-0123456789abcdef0"])
+        self.assertExit(proc, 2)
+        self.assertIn("--capture-memory", proc.stderr)
+        self.assertFalse(Path(self.cases_dir, "IR-MEM7").exists())
+        self.assertEqual(self.range.stats()["requests"], 0, "flags must be refused before any AWS call")
+
+
+if __name__ == "__main__":
+    unittest.main()
