@@ -1,6 +1,7 @@
 #include "response/isolation_groups.h"
 
 #include <mutex>
+#include <set>
 
 #include "base/strings.h"
 #include "response/live_state.h"
@@ -54,6 +55,26 @@ Status IgnoreDuplicate(const Result<Json>& r) {
   return MakeError(r.error());
 }
 
+// A described permission split into one permission per address range, prefix list or group, each
+// with its key: the rule without descriptions, to compare with the wanted ones.
+std::vector<std::pair<std::string, Json>> SingleRules(const Json& perm) {
+  std::vector<std::pair<std::string, Json>> out;
+  Json base = {{"IpProtocol", perm.value("IpProtocol", "-1")}};
+  for (const char* port : {"FromPort", "ToPort"})
+    if (perm.contains(port)) base[port] = perm[port];
+  for (const char* list : {"IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"}) {
+    for (const Json& item : perm.value(list, Json::array())) {
+      Json one = base, bare = item;
+      one[list] = Json::array({item});
+      bare.erase("Description");
+      Json key = base;
+      key[list] = Json::array({bare});
+      out.emplace_back(key.dump(), one);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<IsolationGroups> FindIsolationGroups(const StepContext& ctx, const std::string& vpc_id) {
@@ -95,7 +116,8 @@ Result<IsolationGroups> EnsureIsolationGroups(const StepContext& ctx, const std:
       !s)
     return MakeError(s.error());
 
-  // The isolation group: no egress at all (revoke the default rule), no ingress but --allow-from.
+  // The isolation group: no egress at all (revoke the default rule, and the SSM exception older
+  // versions added here), no ingress but --allow-from. A capture's egress is in the ssm-reach group.
   auto groups = ctx.Call("ec2", "DescribeSecurityGroups", Json{{"GroupIds", {g.isolation_id}}});
   if (!groups) return MakeError(groups.error());
   for (const Json& sg : groups->value("SecurityGroups", Json::array())) {
@@ -106,26 +128,6 @@ Result<IsolationGroups> EnsureIsolationGroups(const StepContext& ctx, const std:
     auto r = ctx.Call("ec2", "RevokeSecurityGroupEgress",
                       Json{{"GroupId", g.isolation_id}, {"IpPermissions", perms}});
     if (!r && r.error().code.find("NotFound") == std::string::npos) return MakeError(r.error());
-  }
-  // Rule 7: memory capture after isolation needs the agent to keep HTTPS to the VPC's SSM and S3
-  // endpoints. Isolation must not wait on capture's needs, so a failed lookup is only a note here:
-  // the capture step repeats it and fails, saying why.
-  const MemoryCaptureOptions* memory = ctx.options != nullptr ? &ctx.options->memory : nullptr;
-  if (memory != nullptr && memory->enabled && !memory->before_isolation) {
-    auto reach = FindSsmReach(ctx, vpc_id);
-    Status allowed = reach ? AllowSsmEgress(ctx, g.isolation_id, *reach) : Status(MakeError(reach.error()));
-    std::string text;
-    if (!allowed) {
-      text =
-          "could not add the SSM egress exception to " + g.isolation_id + ": " + allowed.error().ToString();
-    } else {
-      text = "isolation exception (rule 7, --capture-memory): " + g.isolation_id +
-             " keeps egress tcp/443 to " + reach->ToJson()["rules"].dump();
-      for (const std::string& m : reach->missing)
-        text += (m == reach->missing.front() ? "; the VPC has no endpoint for " : ", ") + m;
-    }
-    (void)ctx.store->journal().Append(evidence::kind::kNote, ctx.target.instance_id, "isolate-network",
-                                      Json{{"text", text}});
   }
   for (const std::string& source : allow_from) {
     Json perm = {{"IpProtocol", "-1"}};
@@ -143,6 +145,41 @@ Result<IsolationGroups> EnsureIsolationGroups(const StepContext& ctx, const std:
       return MakeError(s.error());
   }
   return g;
+}
+
+std::string SsmReachGroupName(const std::string& vpc_id) { return "cordon-ssm-reach-" + vpc_id; }
+
+Result<std::string> EnsureSsmReachGroup(const StepContext& ctx, const SsmReach& reach) {
+  std::lock_guard<std::mutex> lock(ensure_mu);
+  auto id = EnsureGroup(ctx, SsmReachGroupName(reach.vpc_id), reach.vpc_id, "ssm-reach",
+                        "cordon: HTTPS to the VPC's SSM and S3 endpoints only, during a memory capture");
+  if (!id) return MakeError(id.error());
+  if (auto s = AllowSsmEgress(ctx, *id, reach); !s) return MakeError(s.error());
+  std::set<std::string> wanted;
+  for (const Json& perm : reach.EgressPermissions())
+    for (const auto& [key, rule] : SingleRules(perm)) wanted.insert(key);
+  // Everything else goes: the default all-egress rule of a new group, endpoints since deleted.
+  auto groups = ctx.Call("ec2", "DescribeSecurityGroups", Json{{"GroupIds", {*id}}});
+  if (!groups) return MakeError(groups.error());
+  for (const Json& sg : groups->value("SecurityGroups", Json::array())) {
+    for (const Json& perm : sg.value("IpPermissionsEgress", Json::array())) {
+      for (const auto& [key, rule] : SingleRules(perm)) {
+        if (wanted.count(key) != 0) continue;
+        auto r = ctx.Call("ec2", "RevokeSecurityGroupEgress",
+                          Json{{"GroupId", *id}, {"IpPermissions", Json::array({rule})}});
+        if (!r && r.error().code.find("NotFound") == std::string::npos) return MakeError(r.error());
+      }
+    }
+  }
+  return *id;
+}
+
+std::vector<std::string> GroupIdsWithoutSsmReach(const Json& eni) {
+  const std::string reach = SsmReachGroupName(Str(eni, "VpcId"));
+  std::vector<std::string> ids;
+  for (const Json& g : eni.value("Groups", Json::array()))
+    if (Str(g, "GroupName") != reach) ids.push_back(Str(g, "GroupId"));
+  return ids;
 }
 
 }  // namespace cordon::response

@@ -6,6 +6,7 @@
 
 #include "base/thread_pool.h"
 #include "response/audit_capture.h"
+#include "response/isolation_groups.h"
 #include "response/live_state.h"
 #include "response/run_marker.h"
 #include "response/steps/steps.h"
@@ -44,13 +45,6 @@ std::vector<std::string> Strings(const Json& array) {
     for (const Json& v : array)
       if (v.is_string()) out.push_back(v.get<std::string>());
   return out;
-}
-
-// The group ids of a boto3 NetworkInterface, in the order given.
-std::vector<std::string> EniGroupIds(const Json& eni) {
-  std::vector<std::string> ids;
-  for (const Json& g : eni.value("Groups", Json::array())) ids.push_back(Str(g, "GroupId"));
-  return ids;
 }
 
 // Which of `ids` exist now. Asked by filter, not by GroupIds: one deleted id makes a GroupIds call
@@ -129,7 +123,8 @@ Status AssessNetwork(StepContext& ctx, const Live& live, Json& payload, Findings
       f.Skip(kStep, "ENI " + id + " is no longer attached to the instance (detached or deleted)");
       continue;
     }
-    std::vector<std::string> recorded = Strings(e["groups"]), groups = EniGroupIds(*now);
+    // A capture's ssm-reach group next to the isolation group is cordon's own, not a change.
+    std::vector<std::string> recorded = Strings(e["groups"]), groups = GroupIdsWithoutSsmReach(*now);
     std::string iso = Str(isolation, Str(e, "vpc_id").c_str());
     bool isolated = groups.size() == 1 && groups[0] == iso;
     std::vector<std::string> a = recorded, b = groups;

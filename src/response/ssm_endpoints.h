@@ -1,7 +1,8 @@
 // What an isolated instance's SSM agent still needs to reach for memory capture (DESIGN.md §3
 // rule 7): the VPC's interface endpoints for ssm, ssmmessages and ec2messages, and S3 (its gateway
 // endpoint's prefix list, or an S3 interface endpoint) for the upload to the evidence bucket.
-// The isolation group keeps egress tcp/443 to exactly these, and nothing else.
+// cordon's ssm-reach group (isolation_groups.h) has egress tcp/443 to exactly these, and nothing
+// else; it is on a capturing instance's primary ENI only while its capture runs.
 #pragma once
 
 #include <map>
@@ -27,7 +28,7 @@ struct SsmReach {
   std::string s3_prefix_list;        // pl-... of S3 in this region, when there is a gateway endpoint
   std::vector<std::string> missing;  // of the four, those the agent could not reach
 
-  // The egress rules the isolation group gets: tcp/443 to each IP/32 and to the prefix list.
+  // The egress rules the ssm-reach group gets: tcp/443 to each IP/32 and to the prefix list.
   std::vector<Json> EgressPermissions() const;
   // For the journal: {"vpc_id", "interfaces": {svc: {"endpoint_id", "ips"}}, "s3_gateway",
   // "s3_prefix_list", "rules": [...]}.

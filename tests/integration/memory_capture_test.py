@@ -19,6 +19,8 @@ import sqlite3
 import sys
 import tarfile
 import tempfile
+import threading
+import time
 import unittest
 from pathlib import Path
 
@@ -115,6 +117,34 @@ class MemoryCaptureTests(ResponseCase):
     def commands(self) -> list:
         return client("ssm", self.moto).list_commands(InstanceId=self.ids["suspect"])["Commands"]
 
+    def primary_eni_groups(self) -> list:
+        """The suspect's primary ENI's group ids, sorted, as boto3 sees them."""
+        enis = client("ec2", self.moto).describe_network_interfaces(Filters=[
+            {"Name": "attachment.instance-id", "Values": [self.ids["suspect"]]}])["NetworkInterfaces"]
+        primary = [e for e in enis if e["Attachment"]["DeviceIndex"] == 0]
+        self.assertEqual(len(primary), 1, enis)
+        return sorted(g["GroupId"] for g in primary[0]["Groups"])
+
+    def cordon_groups(self) -> tuple[dict, str, str]:
+        """(cordon's groups by name, the isolation group's id, the ssm-reach group's name)."""
+        vpc = self.ids["vpc_id"]
+        groups = self.isolation_groups(vpc)
+        return groups, groups[f"cordon-isolation-{vpc}"]["GroupId"], f"cordon-ssm-reach-{vpc}"
+
+    def assertSsmReachRemoved(self, case: str):
+        """The primary ENI is back in exactly [isolation], after an attach-then-detach in the journal."""
+        groups, isolation, reach_name = self.cordon_groups()
+        self.assertEqual(self.primary_eni_groups(), [isolation])
+        reach = groups[reach_name]["GroupId"]
+        notes = [r for r in self.records(case, "capture-memory") if r["kind"] == "note"]
+        attached = [r for r in notes if r["payload"].get("ssm_reach") == "attached"]
+        detached = [r for r in notes if r["payload"].get("ssm_reach") == "detached"]
+        self.assertTrue(attached and detached, notes)
+        self.assertEqual(attached[0]["payload"]["groups"], [isolation, reach])
+        self.assertEqual(detached[-1]["payload"]["groups"], [isolation])
+        self.assertLess(attached[0]["seq"], detached[-1]["seq"])
+        return attached, detached
+
     def assertNothingDestructiveAfter(self, case: str):
         """Rule 5: credentials were not touched (no deny policy, profile still associated)."""
         self.assertEqual(self.outcome(case, "credentials")["kind"], "step.skipped")
@@ -128,7 +158,18 @@ class MemoryCaptureTests(ResponseCase):
     def test_capture_after_isolation_records_both_hashes(self):
         case = "IR-MEM1"
         self.prepare(case)
-        proc = self.capture(case)
+        # Run cordon in the background and look at the primary ENI with boto3 once the command is
+        # sent: the range keeps it pending for a few seconds of polls.
+        result = {}
+        runner = threading.Thread(target=lambda: result.setdefault("proc", self.capture(case)))
+        runner.start()
+        during = None
+        while runner.is_alive() and during is None:
+            if self.commands():
+                during = self.primary_eni_groups()
+            time.sleep(0.1)
+        runner.join()
+        proc = result["proc"]
         self.assertExit(proc, 0)
 
         # The one command sent: the pinned tool, checked before it runs; nothing from the internet.
@@ -166,21 +207,36 @@ class MemoryCaptureTests(ResponseCase):
         for obj in done["payload"]["result"]["objects"]:
             self.assertEqual(obj["host_sha256"], obj["sha256"])
 
-        # The isolation group keeps exactly tcp/443 to the SSM endpoints and S3's prefix list.
-        groups = self.isolation_groups(self.ids["vpc_id"])
-        egress = groups[f"cordon-isolation-{self.ids['vpc_id']}"]["IpPermissionsEgress"]
+        # The isolation group has no egress at all; the exception is the ssm-reach group's, exactly
+        # tcp/443 to the SSM endpoints and S3's prefix list, and no ingress.
+        groups, isolation, reach_name = self.cordon_groups()
+        self.assertEqual(groups[f"cordon-isolation-{self.ids['vpc_id']}"]["IpPermissionsEgress"], [])
+        reach = groups[reach_name]
+        self.assertEqual(reach["IpPermissions"], [])
+        self.assertEqual({t["Key"]: t["Value"] for t in reach.get("Tags", [])}.get("cordon:purpose"), "ssm-reach")
+        self.assertEqual({t["Key"]: t["Value"] for t in reach.get("Tags", [])}.get("cordon:managed"), "true")
         cidrs, lists = set(), set()
-        for perm in egress:
+        for perm in reach["IpPermissionsEgress"]:
             self.assertEqual((perm["IpProtocol"], perm.get("FromPort"), perm.get("ToPort")), ("tcp", 443, 443), perm)
             cidrs |= {r["CidrIp"] for r in perm.get("IpRanges", [])}
             lists |= {p["PrefixListId"] for p in perm.get("PrefixListIds", [])}
             self.assertFalse(perm.get("Ipv6Ranges") or perm.get("UserIdGroupPairs"), perm)
         self.assertEqual(cidrs, {ip + "/32" for ip in self.endpoint_ips})
         self.assertEqual(lists, {self.prefix_list})
+        # While the command ran (seen with boto3), the primary ENI had [isolation, ssm-reach]; after
+        # it, exactly [isolation]. The journal has the attach before the command, the detach after.
+        self.assertEqual(during, sorted([isolation, reach["GroupId"]]))
+        attached, detached = self.assertSsmReachRemoved(case)
+        sent = [r for r in self.records(case, "capture-memory") if "command_id" in r["payload"]]
+        self.assertLess(attached[0]["seq"], sent[0]["seq"])
+        self.assertLess(sent[0]["seq"], detached[-1]["seq"])
         # ... and the case records the exception.
         notes = [r["payload"]["text"] for r in self.records(case) if r["kind"] == "note"]
         self.assertTrue([n for n in notes if "isolation exception" in n and self.prefix_list in n], notes)
-        self.assertTrue(done["payload"]["result"]["isolation_exception"]["rules"])
+        exception = done["payload"]["result"]["isolation_exception"]
+        self.assertTrue(exception["rules"])
+        self.assertEqual(exception["group"], reach["GroupId"])
+        self.assertEqual(exception["eni_groups_after"], [isolation])
 
         # Rule 7 order: isolated first, captured, then the credentials are cut.
         seqs = {r["step"]: r["seq"] for r in self.records(case) if r["kind"] == "step.done"}
@@ -202,6 +258,8 @@ class MemoryCaptureTests(ResponseCase):
         self.assertNothingDestructiveAfter(case)
         rows = self.db(case).execute("SELECT * FROM evidence WHERE kind = 'memory'").fetchall()
         self.assertEqual(rows, [])
+        # The failed capture ended the exception as well.
+        self.assertSsmReachRemoved(case)
 
     def test_unmanaged_instance_fails_clearly_without_sending(self):
         case = "IR-MEM3"
@@ -230,8 +288,10 @@ class MemoryCaptureTests(ResponseCase):
         self.assertEqual(len(self.commands()), 1)
         seqs = {(r["step"], r["kind"]): r["seq"] for r in self.records(case)}
         self.assertLess(seqs[("capture-memory", "step.done")], seqs[("isolate-network", "step.intent")])
-        groups = self.isolation_groups(self.ids["vpc_id"])
+        groups, isolation, reach_name = self.cordon_groups()
         self.assertEqual(groups[f"cordon-isolation-{self.ids['vpc_id']}"]["IpPermissionsEgress"], [])
+        self.assertNotIn(reach_name, groups)
+        self.assertEqual(self.primary_eni_groups(), [isolation])
 
     def test_rerun_after_a_crash_does_not_send_a_second_command(self):
         case = "IR-MEM6"
@@ -246,6 +306,13 @@ class MemoryCaptureTests(ResponseCase):
         crashed = self.capture(case, env={"CORDON_TEST_CRASH_BEFORE_OUTCOME": str(position)})
         self.assertIn(crashed.returncode, KILLED, crashed.stderr)
         self.assertEqual(len(self.commands()), 1)
+        # As a crash while the host worked would leave it: the primary ENI still in ssm-reach.
+        groups, isolation, reach_name = self.cordon_groups()
+        enis = client("ec2", self.moto).describe_network_interfaces(Filters=[
+            {"Name": "attachment.instance-id", "Values": [self.ids["suspect"]]}])["NetworkInterfaces"]
+        primary = [e for e in enis if e["Attachment"]["DeviceIndex"] == 0][0]["NetworkInterfaceId"]
+        client("ec2", self.moto).modify_network_interface_attribute(
+            NetworkInterfaceId=primary, Groups=[isolation, groups[reach_name]["GroupId"]])
         proc = self.capture(case)
         self.assertExit(proc, 0)
         self.assertEqual(len(self.commands()), 1, "the rerun sent a second capture")
@@ -254,6 +321,11 @@ class MemoryCaptureTests(ResponseCase):
         self.assertTrue(done["payload"]["result"]["reused_command"])
         rows = self.db(case).execute("SELECT kind FROM evidence WHERE step = 'capture-memory'").fetchall()
         self.assertEqual(sorted(r[0] for r in rows), ["file", "memory"])
+        # The rerun of a finished capture took ssm-reach off and did not put it on again.
+        self.assertEqual(self.primary_eni_groups(), [isolation])
+        reach_notes = [r["payload"]["ssm_reach"] for r in self.records(case, "capture-memory")
+                       if r["kind"] == "note" and "ssm_reach" in r["payload"]]
+        self.assertEqual(reach_notes, ["attached", "detached", "detached"])
         self.assertCaseConsistent(case)
 
     def test_capture_flags_are_checked_before_anything_runs(self):

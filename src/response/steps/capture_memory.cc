@@ -1,15 +1,19 @@
 // capture-memory (DESIGN.md §3 rule 7, opt-in with `contain --capture-memory`): the memory image
 // and a volatile-data bundle, streamed by the host to the evidence bucket through SSM Run Command.
-//   1. After isolation (the default), the isolation group must keep tcp/443 to the VPC's SSM and S3
-//      endpoints: this step makes sure it does and records the exception; without the endpoints it
-//      fails before sending anything, saying so. With --capture-before-isolation it runs first and
-//      needs no exception.
+//   1. After isolation (the default), the agent needs tcp/443 to the VPC's SSM and S3 endpoints:
+//      the primary ENI goes from [isolation] to [isolation, cordon-ssm-reach-<vpc>] before the
+//      command is sent, and back to [isolation] once it has ended (whatever its outcome), and the
+//      case records both. Without the endpoints it fails before sending anything, saying so. With
+//      --capture-before-isolation it runs first and needs no exception.
 //   2. The instance must be SSM-managed and Online (ssm:DescribeInstanceInformation).
 //   3. A command an earlier run sent (same Comment) that is still running or succeeded is waited
 //      for; otherwise the script (memory_capture_script.h) is sent. Its id is journaled at once.
 //   4. The host prints each object's SHA-256 and size; this step hashes the objects again from S3.
 //      Both hashes go to the ledger; a mismatch or a missing object fails the step, and rule 5 then
 //      keeps every later destructive step from running.
+#include <chrono>
+#include <optional>
+
 #include "base/strings.h"
 #include "response/isolation_groups.h"
 #include "response/live_state.h"
@@ -33,8 +37,17 @@ std::string Join(const std::vector<std::string>& words) {
   return out;
 }
 
-// Rule 7 after isolation: the agent keeps HTTPS to the SSM and S3 endpoints, and the case says so.
-Result<Json> EnsureSsmException(StepContext& ctx) {
+Result<Json> PrimaryEni(const StepContext& ctx) {
+  auto enis = DescribeTargetEnis(ctx);
+  if (!enis) return MakeError(enis.error());
+  for (const Json& e : *enis)
+    if (e.value("Attachment", Json::object()).value("DeviceIndex", -1) == 0) return e;
+  return MakeError(ErrorKind::kConflict, ctx.target.instance_id + " has no primary network interface");
+}
+
+// Rule 7 after isolation: the agent gets HTTPS to the SSM and S3 endpoints through the ssm-reach
+// group on the primary ENI, for this capture only. Returns the exception, for the step's result.
+Result<Json> OpenSsmReach(StepContext& ctx) {
   const std::string& vpc = ctx.target.vpc_id;
   auto reach = FindSsmReach(ctx, vpc);
   if (!reach) return MakeError(reach.error());
@@ -51,13 +64,50 @@ Result<Json> EnsureSsmException(StepContext& ctx) {
   if (groups->isolation_id.empty())
     return MakeError(ErrorKind::kConflict, "no cordon isolation group in " + vpc +
                                                ": capture after isolation needs isolate-network done first");
-  if (auto s = AllowSsmEgress(ctx, groups->isolation_id, *reach); !s) return MakeError(s.error());
+  auto eni = PrimaryEni(ctx);
+  if (!eni) return MakeError(eni.error());
+  auto reach_id = EnsureSsmReachGroup(ctx, *reach);
+  if (!reach_id) return MakeError(reach_id.error());
+  const std::string eni_id = Str(*eni, "NetworkInterfaceId");
+  const Json eni_groups = {groups->isolation_id, *reach_id};
+  auto r = ctx.Call("ec2", "ModifyNetworkInterfaceAttribute",
+                    Json{{"NetworkInterfaceId", eni_id}, {"Groups", eni_groups}});
+  if (!r) return MakeError(r.error());
   Json exception = reach->ToJson();
-  exception["group"] = groups->isolation_id;
-  ctx.notes.push_back("isolation exception (rule 7, --capture-memory): " + groups->isolation_id +
-                      " keeps egress tcp/443 to the SSM endpoints and S3 of " + vpc + ": " +
-                      exception["rules"].dump());
+  exception["group"] = *reach_id;
+  exception["isolation_group"] = groups->isolation_id;
+  exception["eni"] = eni_id;
+  (void)ctx.store->journal().Append(
+      evidence::kind::kNote, ctx.target.instance_id, "capture-memory",
+      Json{{"text", "isolation exception (rule 7, --capture-memory): " + eni_id + " is in " +
+                        eni_groups.dump() + " while the capture runs; " + *reach_id +
+                        " allows egress tcp/443 to the SSM endpoints and S3 of " + vpc + ": " +
+                        exception["rules"].dump()},
+           {"ssm_reach", "attached"},
+           {"eni", eni_id},
+           {"groups", eni_groups}});
   return exception;
+}
+
+// Takes the ssm-reach group off the primary ENI when it is there: after the command ended, and on
+// a rerun after a crash that left it there. Returns the ENI's groups now.
+Result<Json> CloseSsmReach(StepContext& ctx) {
+  auto eni = PrimaryEni(ctx);
+  if (!eni) return MakeError(eni.error());
+  const std::string eni_id = Str(*eni, "NetworkInterfaceId");
+  const std::vector<std::string> kept = GroupIdsWithoutSsmReach(*eni);
+  if (kept.size() == eni->value("Groups", Json::array()).size()) return Json(kept);
+  auto r = ctx.Call("ec2", "ModifyNetworkInterfaceAttribute",
+                    Json{{"NetworkInterfaceId", eni_id}, {"Groups", kept}});
+  if (!r) return MakeError(r.error());
+  (void)ctx.store->journal().Append(
+      evidence::kind::kNote, ctx.target.instance_id, "capture-memory",
+      Json{{"text", "isolation exception ended: " + SsmReachGroupName(ctx.target.vpc_id) + " removed from " +
+                        eni_id + ", now in " + Json(kept).dump()},
+           {"ssm_reach", "detached"},
+           {"eni", eni_id},
+           {"groups", kept}});
+  return Json(kept);
 }
 
 Status CheckManaged(StepContext& ctx) {
@@ -100,21 +150,65 @@ class CaptureMemoryStep : public Step {
       return MakeError(ErrorKind::kInvalidArgument,
                        "capture-memory needs --capture-memory, --evidence-bucket, --memory-tool and "
                        "--memory-tool-sha256");
-    Json exception;
-    if (!m.before_isolation) {
-      auto e = EnsureSsmException(ctx);
-      if (!e) return MakeError(e.error());
-      exception = *e;
-    }
-    if (auto s = CheckManaged(ctx); !s) return MakeError(s.error());
-
     const std::string prefix = KeyPrefix(ctx);
     const std::string comment = "cordon:capture-memory:" + ctx.options->case_id;
     auto found = FindLiveCommand(ctx, comment);
     if (!found) return MakeError(found.error());
-    std::string command_id = *found;
-    const bool reused = !command_id.empty();
-    if (!reused) {
+    const bool reused = !found->empty();
+    // A command of an earlier run that has already ended needs no path to SSM: look before opening.
+    std::optional<SsmInvocation> ended;
+    if (reused) {
+      auto probe = WaitForInvocation(ctx, *found, std::chrono::seconds(0));
+      if (probe) ended = *probe;
+    }
+    Json exception;
+    if (!m.before_isolation && !ended) {
+      auto e = OpenSsmReach(ctx);
+      if (!e) {
+        (void)CloseSsmReach(ctx);  // a crashed run's group must not stay when this one cannot start
+        return MakeError(e.error());
+      }
+      exception = *e;
+    }
+    Result<SsmInvocation> inv =
+        ended ? Result<SsmInvocation>(*ended) : RunOnHost(ctx, *found, comment, prefix);
+    if (!m.before_isolation) {
+      // Whatever the outcome (failed, timed out, or the hashes still to be checked): the host is
+      // done with SSM, or no longer waited for, so the exception ends here.
+      auto closed = CloseSsmReach(ctx);
+      if (!closed) {
+        Error e = closed.error();
+        e.message = "could not remove " + SsmReachGroupName(ctx.target.vpc_id) + " from the primary ENI of " +
+                    ctx.target.instance_id + " after the capture (a rerun removes it): " + e.message +
+                    (inv ? "" : "; the capture itself: " + inv.error().message);
+        return MakeError(e);
+      }
+      exception["eni_groups_after"] = *closed;
+    }
+    if (!inv) return MakeError(inv.error());
+    auto host = ParseHostOutput(inv->stdout_text);
+    if (!host) return MakeError(host.error());
+    const std::string& command_id = inv->command_id;
+    if (inv->status != "Success" || !host->abort.empty() || !host->done) {
+      std::string why = !host->abort.empty() ? "the host aborted: " + host->abort
+                                             : "status " + inv->status + " (" + inv->status_details +
+                                                   ", exit " + std::to_string(inv->response_code) + ")";
+      std::string err = std::string(Trim(inv->stderr_text)).substr(0, 300);
+      return MakeError(ErrorKind::kService, "memory capture command " + command_id + " on " +
+                                                ctx.target.instance_id + " did not succeed: " + why +
+                                                (err.empty() ? "" : "; stderr: " + err));
+    }
+    return Record(ctx, *inv, *host, prefix, reused, exception);
+  }
+
+ private:
+  // Checks the agent, sends the script unless `command_id` (an earlier run's) is given, and waits
+  // for the command to end.
+  Result<SsmInvocation> RunOnHost(StepContext& ctx, std::string command_id, const std::string& comment,
+                                  const std::string& prefix) {
+    const MemoryCaptureOptions& m = ctx.options->memory;
+    if (auto s = CheckManaged(ctx); !s) return MakeError(s.error());
+    if (command_id.empty()) {
       ShellCommand command;
       command.comment = comment;
       command.lines = MemoryCaptureScript({ctx.target.region, m.bucket, prefix, m.tool, m.tool_sha256});
@@ -131,23 +225,9 @@ class CaptureMemoryStep : public Step {
                {"command_id", command_id}});
     }
     // A little longer than the host's own timeout, so the host's verdict arrives first.
-    auto inv = WaitForInvocation(ctx, command_id, m.timeout + std::chrono::seconds(120));
-    if (!inv) return MakeError(inv.error());
-    auto host = ParseHostOutput(inv->stdout_text);
-    if (!host) return MakeError(host.error());
-    if (inv->status != "Success" || !host->abort.empty() || !host->done) {
-      std::string why = !host->abort.empty() ? "the host aborted: " + host->abort
-                                             : "status " + inv->status + " (" + inv->status_details +
-                                                   ", exit " + std::to_string(inv->response_code) + ")";
-      std::string err = std::string(Trim(inv->stderr_text)).substr(0, 300);
-      return MakeError(ErrorKind::kService, "memory capture command " + command_id + " on " +
-                                                ctx.target.instance_id + " did not succeed: " + why +
-                                                (err.empty() ? "" : "; stderr: " + err));
-    }
-    return Record(ctx, *inv, *host, prefix, reused, exception);
+    return WaitForInvocation(ctx, command_id, m.timeout + std::chrono::seconds(120));
   }
 
- private:
   // Hashes every object on the evidence side, compares, then records them all (or none).
   Result<Json> Record(StepContext& ctx, const SsmInvocation& inv, const HostOutput& host,
                       const std::string& prefix, bool reused, const Json& exception) {

@@ -1,18 +1,14 @@
 // isolate-network: per ENI, never only ModifyInstanceAttribute(Groups) (rule 3). Each ENI moves
 // first to cordon-untrack-<vpc> (all open: existing flows become untracked), then to
-// cordon-isolation-<vpc>. The before records each ENI's original groups for release.
+// cordon-isolation-<vpc>. The before records each ENI's original groups for release. A primary
+// ENI in [isolation, cordon-ssm-reach-<vpc>] is isolated with a memory capture running
+// (capture_memory.cc): it counts as isolated and is left as it is.
 #include "response/isolation_groups.h"
 #include "response/live_state.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
 namespace {
-
-std::vector<std::string> GroupIds(const Json& eni) {
-  std::vector<std::string> ids;
-  for (const Json& g : eni.value("Groups", Json::array())) ids.push_back(Str(g, "GroupId"));
-  return ids;
-}
 
 class IsolateNetworkStep : public Step {
  public:
@@ -49,7 +45,7 @@ class IsolateNetworkStep : public Step {
       out.push_back(
           Json{{"id", Str(e, "NetworkInterfaceId")},
                {"vpc_id", Str(e, "VpcId")},
-               {"groups", GroupIds(e)},
+               {"groups", GroupIdsWithoutSsmReach(e)},
                {"primary", e.contains("Attachment") && e["Attachment"].value("DeviceIndex", -1) == 0}});
     return Json{{"enis", out}};
   }
@@ -80,14 +76,12 @@ class IsolateNetworkStep : public Step {
                           Json{{"NetworkInterfaceId", e["id"]}, {"Groups", {group}}});
         if (!r) return MakeError(r.error());
       }
-    }
-    // ModifyInstanceAttribute(Groups) sets the primary interface's groups: on AWS it repeats what the
-    // per-ENI calls did; moto, which reports the instance's groups on every ENI, needs it as well.
-    for (const Json& e : (*live)["enis"]) {
+      // ModifyInstanceAttribute(Groups) sets the primary interface's groups: on AWS it repeats what
+      // the per-ENI calls did; moto, which reports the instance's groups on every ENI, needs it as
+      // well. Only for an ENI moved now: one already isolated may have a capture's ssm-reach group.
       if (!e.value("primary", false)) continue;
-      auto r =
-          ctx.Call("ec2", "ModifyInstanceAttribute",
-                   Json{{"InstanceId", ctx.target.instance_id}, {"Groups", {isolation[Str(e, "vpc_id")]}}});
+      auto r = ctx.Call("ec2", "ModifyInstanceAttribute",
+                        Json{{"InstanceId", ctx.target.instance_id}, {"Groups", {g->isolation_id}}});
       if (!r) return MakeError(r.error());
     }
     ctx.detail = std::to_string((*live)["enis"].size()) + " ENIs";
