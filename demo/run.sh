@@ -119,12 +119,12 @@ run "contain" contain "$SUSPECT" --case "$CASE" --yes --responder demo --cases-d
 run "preserve (one more snapshot set)" preserve "$SUSPECT" --case "$CASE" --cases-dir "$CASES_DIR" "${AWSFLAGS[@]}"
 run "release" release --case "$CASE" --yes --cases-dir "$CASES_DIR" "${AWSFLAGS[@]}"
 run "verify the case journal" case verify "$CASE" --cases-dir "$CASES_DIR"
+run "write the case report" case report "$CASE" --cases-dir "$CASES_DIR"
 
 say "where things are"
 echo "case folder: $CASES_DIR/$CASE"
 if [ -d "$CASES_DIR/$CASE" ]; then
-  reports="$(find "$CASES_DIR/$CASE" -maxdepth 2 -type f \( -name '*.md' -o -name '*.html' -o -name 'report*' \) | sort)"
-  if [ -n "$reports" ]; then echo "report:"; echo "$reports" | sed 's/^/  /'; else echo "report: (none written)"; fi
+  if [ -f "$CASES_DIR/$CASE/report.md" ]; then echo "report: $CASES_DIR/$CASE/report.md"; else echo "report: (not written)"; fi
   echo "journal: cordon case show $CASE --cases-dir $CASES_DIR"
 fi
 if [ ${#failed[@]} -gt 0 ]; then

@@ -2,12 +2,14 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
 #include "evidence/case_store.h"
+#include "report/case_report.h"
 #include "response/case_paths.h"
 
 namespace cordon::cli {
@@ -135,6 +137,34 @@ int Verify(const std::filesystem::path& dir, bool json) {
   return report->ok() ? kExitOk : kExitFailed;
 }
 
+// Writes the Markdown report to `out` (default <case>/report.md, replaced atomically: it is derived
+// from the journal and can always be written again) and prints where it is.
+int Report(const std::filesystem::path& dir, const std::string& out) {
+  auto store = evidence::CaseStore::OpenExisting(dir);
+  if (!store) return ReportError(store.error());
+  auto md = report::RenderCaseReport(**store);
+  if (!md) return ReportError(md.error());
+  if (out == "-") {
+    std::fwrite(md->data(), 1, md->size(), stdout);
+    return kExitOk;
+  }
+  std::filesystem::path path = out.empty() ? dir / "report.md" : std::filesystem::path(out);
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+    file << *md;
+    if (!file.flush())
+      return ReportError(Error{ErrorKind::kIo, "cannot write " + tmp.string() +
+                                                   ": check the folder exists "
+                                                   "and is writable, or pass --out"});
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return ReportError(Error{ErrorKind::kIo, "cannot write " + path.string() + ": " + ec.message()});
+  std::printf("%s\n", path.string().c_str());
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunCase(int argc, char** argv) {
@@ -151,7 +181,11 @@ int RunCase(int argc, char** argv) {
   show->add_option("id", id, "case id")->required();
   auto* verify = app.add_subcommand("verify", "check the hash chain, pre-state and evidence hashes");
   verify->add_option("id", id, "case id")->required();
-  for (auto* sub : {list, show, verify}) {
+  std::string report_out;
+  auto* report = app.add_subcommand("report", "write the case report (Markdown) from the journal");
+  report->add_option("id", id, "case id")->required();
+  report->add_option("--out", report_out, "where to write it (default <case>/report.md; - for stdout)");
+  for (auto* sub : {list, show, verify, report}) {
     sub->add_option("--cases-dir", cases_dir, "folder holding the cases");
     sub->add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   }
@@ -161,6 +195,7 @@ int RunCase(int argc, char** argv) {
   if (list->parsed()) return List(root, json);
   if (auto valid = evidence::ValidateCaseId(id); !valid) return ReportError(valid.error());
   if (show->parsed()) return Show(root / id, json);
+  if (report->parsed()) return Report(root / id, report_out);
   return Verify(root / id, json);
 }
 

@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import unittest
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from scenario import ResponseCase, case_snapshots, client, explain, mutating_calls  # noqa: E402
@@ -30,6 +31,18 @@ class ContainTests(ResponseCase):
         new = {i["InstanceId"] for i in group["Instances"]} - set(self.ids["siblings"])
         self.assertEqual(len(new), 1, group["Instances"])
         self.assertNotIn(self.ids["suspect"], new)
+        # the case report names every snapshot boto3 sees for the case, and every step as done
+        proc = self.cordon("case", "report", "IR-1", "--cases-dir", self.cases_dir, endpoint=False)
+        self.assertExit(proc, 0, "cordon case report")
+        report = Path(self.cases_dir, "IR-1", "report.md").read_text()
+        self.assertEqual(proc.stdout.strip(), str(Path(self.cases_dir, "IR-1", "report.md")))
+        snaps = case_snapshots(self.moto, "IR-1")
+        self.assertEqual(len(snaps), 3)
+        for snap in snaps:
+            self.assertIn(snap["SnapshotId"], report)
+        for step in ("tag", "protect", "asg", "deregister-lb", "isolate-network", "credentials", "snapshot"):
+            self.assertIn(f"| {step} | done |", report)
+        self.assertIn("hash chain intact", report)
 
     def test_plan_changes_nothing(self):
         self.fresh()
