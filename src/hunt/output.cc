@@ -365,7 +365,54 @@ int ExitStatus(const HuntResults& results) {
   return results.AnythingSkipped() ? kExitIncomplete : kExitComplete;
 }
 
-Json ResultsToJson(const HuntResults& r, const Selectors& selectors) {
+namespace {
+
+// The flow aggregates written straight to text, exactly as nlohmann's dump(2) would write
+// AggregateToJson's objects at `indent`: a flow hunt can have many thousands of them, and building
+// and freeing a JSON object per aggregate (twice, for "rejected") cost more than the rest of the
+// output. Strings go through Json's own escaping.
+void AppendAggregatesArray(const std::vector<SortedAggregate>& aggregates, bool rejected_only, int indent,
+                           std::string* out) {
+  const std::string pad(static_cast<size_t>(indent), ' ');
+  const std::string item_pad = pad + "  ", key_pad = pad + "    ";
+  auto number_or_null = [](int v) { return v < 0 ? std::string("null") : std::to_string(v); };
+  auto time_or_null = [](int64_t t, bool valid) {
+    return valid ? "\"" + EpochToIso(t) + "\"" : std::string("null");
+  };
+  bool first = true;
+  for (const SortedAggregate& a : aggregates) {
+    if (rejected_only && a.key->action != "REJECT") continue;
+    *out += first ? "[\n" : ",\n";
+    first = false;
+    *out += item_pad + "{\n";
+    *out += key_pad + "\"peer\": " + Json(a.key->peer).dump() + ",\n";
+    *out += key_pad + "\"port\": " + number_or_null(a.key->port) + ",\n";
+    *out += key_pad + "\"protocol\": " + number_or_null(a.key->protocol) + ",\n";
+    *out += key_pad + "\"direction\": " + Json(a.key->direction).dump() + ",\n";
+    *out += key_pad + "\"action\": " + Json(a.key->action).dump() + ",\n";
+    *out += key_pad + "\"bytes\": " + std::to_string(a.agg->bytes) + ",\n";
+    *out += key_pad + "\"packets\": " + std::to_string(a.agg->packets) + ",\n";
+    *out += key_pad + "\"flows\": " + std::to_string(a.agg->flows) + ",\n";
+    *out += key_pad + "\"first\": " + time_or_null(a.agg->first, a.agg->first != INT64_MAX) + ",\n";
+    *out += key_pad + "\"last\": " + time_or_null(a.agg->last, a.agg->last != INT64_MIN) + "\n";
+    *out += item_pad + "}";
+  }
+  *out += first ? "[]" : "\n" + pad + "]";
+}
+
+constexpr std::string_view kAggregatesSlot = "\"@cordon:aggregates@\"";
+constexpr std::string_view kRejectedSlot = "\"@cordon:rejected@\"";
+
+// Replaces the one occurrence of `slot` (a JSON string no real value can equal: values are escaped
+// by dump, and '@cordon:' never comes from a log) with `text`.
+void Splice(std::string* doc, std::string_view slot, const std::string& text) {
+  const size_t at = doc->find(slot);
+  if (at != std::string::npos) doc->replace(at, slot.size(), text);
+}
+
+// The document; with flow_lists false, "aggregates" and "rejected" are left empty (ResultsToJsonText
+// writes them directly).
+Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool flow_lists) {
   Json by = Json::array(), on = Json::array();
   for (const CloudTrailEvent& e : r.events) (e.by ? by : on).push_back(EventToJson(e));
   const std::vector<SessionUse> sessions = InstanceSessions(r, selectors);
@@ -375,10 +422,11 @@ Json ResultsToJson(const HuntResults& r, const Selectors& selectors) {
   for (const SessionUse& s : exfil) exfil_json.push_back(SessionToJson(s));
 
   Json aggregates = Json::array(), talkers = Json::array(), rejected = Json::array();
-  for (const SortedAggregate& a : SortedAggregates(r)) {
-    aggregates.push_back(AggregateToJson(*a.key, *a.agg));
-    if (a.key->action == "REJECT") rejected.push_back(AggregateToJson(*a.key, *a.agg));
-  }
+  if (flow_lists)
+    for (const SortedAggregate& a : SortedAggregates(r)) {
+      aggregates.push_back(AggregateToJson(*a.key, *a.agg));
+      if (a.key->action == "REJECT") rejected.push_back(AggregateToJson(*a.key, *a.agg));
+    }
   for (const Talker& t : TopTalkers(r)) {
     talkers.push_back({{"peer", t.peer}, {"bytes", t.bytes}, {"packets", t.packets}, {"flows", t.flows}});
   }
@@ -405,6 +453,26 @@ Json ResultsToJson(const HuntResults& r, const Selectors& selectors) {
               {"summary", SummaryToJson(r, by_count, on_count, exfil_count)}};
 }
 
+}  // namespace
+
+Json ResultsToJson(const HuntResults& r, const Selectors& selectors) {
+  return BuildResultsJson(r, selectors, true);
+}
+
+std::string ResultsToJsonText(const HuntResults& r, const Selectors& selectors) {
+  Json doc = BuildResultsJson(r, selectors, /*flow_lists=*/false);
+  doc["flows"]["aggregates"] = std::string(kAggregatesSlot.substr(1, kAggregatesSlot.size() - 2));
+  doc["flows"]["rejected"] = std::string(kRejectedSlot.substr(1, kRejectedSlot.size() - 2));
+  std::string text = doc.dump(2);
+  const std::vector<SortedAggregate> sorted = SortedAggregates(r);
+  std::string aggregates, rejected;
+  AppendAggregatesArray(sorted, false, 4, &aggregates);  // root > "flows" > "aggregates": indent 4
+  AppendAggregatesArray(sorted, true, 4, &rejected);
+  Splice(&text, kAggregatesSlot, aggregates);
+  Splice(&text, kRejectedSlot, rejected);
+  return text;
+}
+
 void WriteResults(const HuntResults& r, const Selectors& selectors, OutputFormat format, std::ostream& out) {
   switch (format) {
     case OutputFormat::kText:
@@ -414,7 +482,7 @@ void WriteResults(const HuntResults& r, const Selectors& selectors, OutputFormat
       WriteCsv(r, selectors, out);
       return;
     case OutputFormat::kJson:
-      out << ResultsToJson(r, selectors).dump(2) << "\n";
+      out << ResultsToJsonText(r, selectors) << "\n";
       return;
     case OutputFormat::kJsonl: {
       // One line per item, each with a "type"; the summary last.

@@ -28,6 +28,8 @@ int ExitStatus(const HuntResults& results);
 // flows {matched_records, nodata_records, aggregates, top_talkers, rejected}, findings, skipped,
 // warnings and summary. `results` must be Finalize()d.
 Json ResultsToJson(const HuntResults& results, const Selectors& selectors);
+// ResultsToJson(...).dump(2), byte for byte, written faster: the flow aggregates are written directly.
+std::string ResultsToJsonText(const HuntResults& results, const Selectors& selectors);
 
 void WriteResults(const HuntResults& results, const Selectors& selectors, OutputFormat format,
                   std::ostream& out);

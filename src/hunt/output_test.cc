@@ -47,6 +47,32 @@ TEST(Output, JsonHasTheDocumentedShape) {
   EXPECT_EQ(j["summary"]["flow_records"], 3);
 }
 
+// --output json writes the aggregates directly for speed; it must stay byte for byte what the
+// document's dump(2) is, with the real samples and with the edge cases (no port/protocol, no times,
+// a peer needing escaping, REJECT and ACCEPT, no aggregates at all).
+TEST(Output, JsonTextIsTheDocumentsDumpByteForByte) {
+  Selectors s;
+  HuntResults r = InvictusAndFlows(&s);
+  EXPECT_EQ(ResultsToJsonText(r, s), ResultsToJson(r, s).dump(2));
+
+  HuntResults edge;
+  FlowAggregate a;
+  a.bytes = 10;
+  a.packets = 2;
+  a.flows = 1;
+  edge.flows[FlowKey{"10.0.0.1", -1, -1, "in", "REJECT"}] = a;  // first/last never seen: null
+  a.first = 1714564800;
+  a.last = 1714564860;
+  a.bytes = 99;
+  edge.flows[FlowKey{"we\"ird\\peer", 443, 6, "out", "ACCEPT"}] = a;
+  edge.Finalize();
+  EXPECT_EQ(ResultsToJsonText(edge, s), ResultsToJson(edge, s).dump(2));
+
+  HuntResults empty;
+  empty.Finalize();
+  EXPECT_EQ(ResultsToJsonText(empty, Selectors()), ResultsToJson(empty, Selectors()).dump(2));
+}
+
 TEST(Output, JsonLinesEndWithTheSummary) {
   Selectors s;
   HuntResults r = InvictusAndFlows(&s);
