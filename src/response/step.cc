@@ -1,5 +1,6 @@
 #include "response/step.h"
 
+#include "aws/retry/error_table.h"
 #include "response/audit_capture.h"
 #include "response/crash_hook.h"
 
@@ -130,23 +131,8 @@ std::string_view StepStatusName(StepStatus status) {
 }
 
 std::string MissingPermission(const Error& error, const std::vector<aws::AuditRecord>& calls) {
-  // These say the credentials or the signature were not accepted: no policy change would help, and
-  // naming an action would send the responder to fix the wrong thing.
-  static constexpr std::string_view kNotAPolicyDenial[] = {"AuthFailure",
-                                                           "SignatureDoesNotMatch",
-                                                           "InvalidSignatureException",
-                                                           "IncompleteSignature",
-                                                           "InvalidClientTokenId",
-                                                           "UnrecognizedClientException",
-                                                           "InvalidAccessKeyId",
-                                                           "MissingAuthenticationToken",
-                                                           "RequestExpired",
-                                                           "RequestTimeTooSkewed",
-                                                           "ExpiredToken",
-                                                           "ExpiredTokenException",
-                                                           "InvalidToken"};
-  for (std::string_view code : kNotAPolicyDenial)
-    if (error.code == code) return "";
+  // Credentials or signature refused: no policy change would help, so name no action.
+  if (aws::IsCredentialRejection(error.code)) return "";
   static constexpr std::string_view kMarker = "perform: ";
   if (size_t at = error.message.find(kMarker); at != std::string::npos) {
     size_t start = at + kMarker.size();

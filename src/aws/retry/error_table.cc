@@ -92,6 +92,25 @@ constexpr AwsErrorEntry kAwsErrors[] = {
 
 std::span<const AwsErrorEntry> AwsErrorTable() { return kAwsErrors; }
 
+bool IsCredentialRejection(std::string_view code) {
+  static constexpr std::string_view kCodes[] = {"AuthFailure",
+                                                "SignatureDoesNotMatch",
+                                                "InvalidSignatureException",
+                                                "IncompleteSignature",
+                                                "InvalidClientTokenId",
+                                                "UnrecognizedClientException",
+                                                "InvalidAccessKeyId",
+                                                "MissingAuthenticationToken",
+                                                "RequestExpired",
+                                                "RequestTimeTooSkewed",
+                                                "ExpiredToken",
+                                                "ExpiredTokenException",
+                                                "InvalidToken"};
+  for (std::string_view c : kCodes)
+    if (c == code) return true;
+  return false;
+}
+
 ErrorKind ClassifyAwsError(std::string_view code, int http_status) {
   if (!code.empty()) {
     for (const AwsErrorEntry& e : kAwsErrors)

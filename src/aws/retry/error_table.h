@@ -29,4 +29,9 @@ std::span<const AwsErrorEntry> AwsErrorTable();
 // `code` may be empty (an error response without a parsable body).
 ErrorKind ClassifyAwsError(std::string_view code, int http_status);
 
+// True for the kAccessDenied codes that mean the credentials or the signature were refused
+// (AuthFailure, ExpiredToken, SignatureDoesNotMatch, ...) rather than an IAM policy denying an action:
+// no policy change would help, so no "missing permission" should be named for them.
+bool IsCredentialRejection(std::string_view code);
+
 }  // namespace cordon::aws

@@ -99,3 +99,18 @@ TEST(ErrorTableTest, TheCodeWinsOverTheStatus) {
 
 }  // namespace
 }  // namespace cordon::aws
+
+namespace cordon::aws {
+namespace {
+
+TEST(ErrorTable, CredentialRejectionsAreAccessDeniedButNotPolicyDenials) {
+  for (const char* code : {"AuthFailure", "ExpiredToken", "SignatureDoesNotMatch", "InvalidClientTokenId"}) {
+    EXPECT_TRUE(IsCredentialRejection(code)) << code;
+    EXPECT_EQ(ClassifyAwsError(code, 403), ErrorKind::kAccessDenied) << code;
+  }
+  for (const char* code : {"AccessDenied", "UnauthorizedOperation", "AccessDeniedException", ""})
+    EXPECT_FALSE(IsCredentialRejection(code)) << code;
+}
+
+}  // namespace
+}  // namespace cordon::aws
