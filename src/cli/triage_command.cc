@@ -57,6 +57,39 @@ std::string Join(const std::vector<std::string>& v, const char* sep = ", ") {
   return s;
 }
 
+// A part triage attempted that failed or was only partly read. `part` is where it sits in the JSON output
+// ("inventory.volumes", "activity.cloudtrail", "hunt"); `error` is why (the AWS error code and message).
+struct IncompletePart {
+  std::string part, error;
+};
+
+// Every attempted part that is not complete. Parts that were not attempted (no log sources: no hunt; no
+// instance profile: no role; no Config recorder: no history) are not in it.
+std::vector<IncompletePart> IncompleteParts(const cloud::InstanceInventory& inv, const cloud::Activity& act,
+                                            const std::optional<TriageHunt>& hunt) {
+  std::vector<IncompletePart> parts;
+  auto add = [&](const char* part, const std::string& error) {
+    if (!error.empty()) parts.push_back({part, error});
+  };
+  add("inventory.network_interfaces", inv.network_interfaces.error);
+  add("inventory.elastic_ips", inv.elastic_ips.error);
+  add("inventory.exposure", inv.exposure.error);
+  add("inventory.auto_scaling", inv.auto_scaling.error);
+  add("inventory.classic_load_balancers", inv.classic_load_balancers.error);
+  add("inventory.target_groups", inv.target_groups.error);
+  add("inventory.instance_profile", inv.instance_profile.error);
+  add("inventory.instance_profile.role", inv.instance_profile.role_error);
+  add("inventory.volumes", inv.volumes.error);
+  add("inventory.instance_store", inv.instance_store.error);
+  add("inventory.attributes", inv.attributes.error);
+  add("inventory.ssm", inv.ssm.error);
+  add("activity.cloudtrail", act.cloudtrail_error);
+  add("activity.config", act.config_error);
+  if (hunt && !hunt->complete)
+    add("hunt", hunt->incomplete_reason.empty() ? "incomplete" : hunt->incomplete_reason);
+  return parts;
+}
+
 void PrintText(const cloud::InstanceInventory& inv, const cloud::Activity& act, const std::string& owner,
                const std::string& criticality) {
   const auto& i = inv.instance;
@@ -289,7 +322,11 @@ int RunTriage(int argc, char** argv) {
 
   std::string owner = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(owner_tags));
   std::string criticality = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(criticality_tags));
+  const std::vector<IncompletePart> incomplete = IncompleteParts(*inv, activity, hunt);
   if (output == "json") {
+    Json incomplete_json = Json::array();
+    for (const IncompletePart& p : incomplete)
+      incomplete_json.push_back(Json{{"part", p.part}, {"error", p.error}});
     Json findings = Json::array();
     for (const auto& f : cloud::Findings(*inv)) findings.push_back(f);
     Json out{{"target", Json{{"query", target_text},
@@ -304,16 +341,28 @@ int RunTriage(int argc, char** argv) {
              {"findings", findings},
              {"inventory", cloud::ToJson(*inv)},
              {"activity", cloud::ToJson(activity)},
-             {"hunt", hunt ? hunt->json : Json()}};
+             {"hunt", hunt ? hunt->json : Json()},
+             {"complete", incomplete.empty()},
+             {"incomplete", incomplete_json}};
     std::string text = out.dump(2, ' ', false, Json::error_handler_t::replace);
     std::printf("%s\n", text.c_str());
   } else {
     PrintText(*inv, activity, owner, criticality);
     if (hunt) PrintTriageHuntText(*hunt, activity.since);
+    if (!incomplete.empty()) {
+      Section("Incomplete (these parts could not be read, or only in part)");
+      for (const IncompletePart& p : incomplete) Line(p.part + ": " + p.error);
+    }
   }
-  if (!hunt || hunt->complete) return kExitOk;
+  if (incomplete.empty()) return kExitOk;
   // The output says what went wrong; stderr says that something did, for whoever only sees the status.
-  PrintWarning("the log hunt failed or skipped input; see its part of the output");
+  std::vector<std::string> unread;
+  for (const IncompletePart& p : incomplete)
+    if (p.part != "hunt") unread.push_back(p.part);
+  if (!unread.empty())
+    PrintWarning("triage is incomplete: " + Join(unread) + " could not be read; see the output");
+  if (hunt && !hunt->complete)
+    PrintWarning("the log hunt failed or skipped input; see its part of the output");
   return kExitPartial;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hunt/output.h"
+#include "hunt/results.h"
 #include "hunt/scanner.h"
 
 namespace cordon::cli {
@@ -83,6 +84,7 @@ TriageHunt RunTriageHunt(aws::Client* client, const HuntSources& sources, const 
   auto failed = [&](const Error& error) {
     out.json = Json{{"error", error.ToString()}};
     out.complete = false;
+    out.incomplete_reason = error.ToString();
     return out;
   };
   Result<std::vector<hunt::SourceSpec>> specs = OpenHuntSources(sources, [&]() -> Result<aws::Client*> {
@@ -94,6 +96,19 @@ TriageHunt RunTriageHunt(aws::Client* client, const HuntSources& sources, const 
   if (!results) return failed(results.error());
   out.json = hunt::ResultsToJson(*results, selectors);
   out.complete = hunt::ExitStatus(*results) == hunt::kExitComplete;
+  if (!out.complete) {
+    // The first skip in full, then how many more: hunt.skipped in the JSON lists every one.
+    const std::vector<hunt::Skipped>& skipped = results->skipped;
+    if (skipped.empty()) {
+      out.incomplete_reason = "some input was skipped";
+    } else {
+      const hunt::Skipped& s = skipped.front();
+      out.incomplete_reason =
+          "skipped " + std::to_string(s.count) + " " + s.unit + "(s) of " + s.file + ": " + s.reason;
+      if (skipped.size() > 1)
+        out.incomplete_reason += " (and " + std::to_string(skipped.size() - 1) + " more)";
+    }
+  }
   return out;
 }
 

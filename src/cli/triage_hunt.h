@@ -2,6 +2,8 @@
 // file), triage runs the hunt (docs/hunt.md) for everything that identifies the triaged instance.
 #pragma once
 
+#include <string>
+
 #include "base/json.h"
 #include "base/time.h"
 #include "cli/hunt_sources.h"
@@ -25,6 +27,8 @@ struct TriageHunt {
   Json json;
   // False when the hunt failed or skipped some input: triage then exits with kExitPartial.
   bool complete = true;
+  // Why it is not complete, in one line (the error, or what was skipped); empty when complete.
+  std::string incomplete_reason;
 };
 
 // Runs the local hunt over `sources` (which must not be empty). s3:// sources are read through

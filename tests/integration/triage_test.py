@@ -320,24 +320,47 @@ class TriageTest(unittest.TestCase):
         self.assertEqual(inv["ssm"]["ping_status"], "Online")
 
         self.assertIsNone(out["hunt"], "no log sources configured: no hunt")
+        # Every part was read: exit 0 (self.triage checks it), and nothing is listed as incomplete.
+        self.assertTrue(out["complete"])
+        self.assertEqual(out["incomplete"], [])
         events = out["activity"]["cloudtrail"]
         self.assertEqual([(e["event_id"], e["matched"]) for e in events],
                          [("ev-list", "session"), ("ev-stop", "resource")])
         self.assertEqual(events[1]["source_ip"], "198.51.100.9")
 
-    def test_a_part_that_fails_is_reported_in_place(self):
+    def test_a_part_that_fails_is_reported_in_place_and_exits_partial(self):
         self.range.control("POST", "faults", {"rules": [
             {"kind": "http500", "status": 403, "code": "AccessDenied", "message": "not allowed",
              "service": "elasticloadbalancing", "action": "DescribeLoadBalancers"}]})
         self.addCleanup(self.range.control, "DELETE", "faults")
-        out = self.triage_json(self.s["iid"], "--max-attempts", "1")
+        proc = self.triage(self.s["iid"], "--max-attempts", "1", "--output", "json", expect=6)
+        out = json.loads(proc.stdout)
         inv = out["inventory"]
         self.assertIn("AccessDenied", inv["classic_load_balancers"]["error"])
         self.assertEqual([t["arn"] for t in inv["target_groups"]], [self.s["tg"]])
         self.assertEqual(len(inv["volumes"]), 3)
-        text = self.triage(self.s["iid"], "--max-attempts", "1").stdout
-        self.assertIn("could not be read", text)
-        self.assertIn("Storage", text)
+        # Exit 6, and the JSON names the part that failed and why; nothing else is listed.
+        self.assertFalse(out["complete"])
+        self.assertEqual([p["part"] for p in out["incomplete"]], ["inventory.classic_load_balancers"])
+        self.assertIn("AccessDenied", out["incomplete"][0]["error"])
+        self.assertIn("inventory.classic_load_balancers", proc.stderr)
+        proc = self.triage(self.s["iid"], "--max-attempts", "1", expect=6)
+        self.assertIn("could not be read", proc.stdout)
+        self.assertIn("Storage", proc.stdout)
+        self.assertIn("Incomplete", proc.stdout)
+        self.assertIn("inventory.classic_load_balancers", proc.stdout)
+        self.assertIn("triage is incomplete", proc.stderr)
+
+    def test_throttled_activity_lookup_exits_partial(self):
+        # A call that is still throttled after its retries counts like a refused one.
+        self.range.control("POST", "faults", {"rules": [
+            {"kind": "throttle", "service": "cloudtrail", "action": "LookupEvents"}]})
+        self.addCleanup(self.range.control, "DELETE", "faults")
+        proc = self.triage(self.s["iid"], "--max-attempts", "2", "--output", "json", expect=6)
+        out = json.loads(proc.stdout)
+        self.assertIn("error", out["activity"]["cloudtrail"])
+        self.assertEqual([p["part"] for p in out["incomplete"]], ["activity.cloudtrail"])
+        self.assertEqual(out["inventory"]["classic_load_balancers"], ["web-clb"])
 
     def test_asg_instance_shows_its_group(self):
         out = self.triage_json(self.s["asg_iid"])
