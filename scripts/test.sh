@@ -38,7 +38,8 @@ unit() { (cd build && ctest --output-on-failure -j "$jobs" --timeout 300); }
 # The integration modules CI runs (contain_smoke_test is a quick subset of these, for development);
 # run one by hand with: CORDON_BIN=build/src/cli/cordon python3 -m unittest tests/integration/NAME.py
 integration_modules=(range_test api_parity_test api_errors_test triage_test triage_hunt_test hunt_s3_test hunt_athena_test
-  contain_test bad_input_test faults_test crash_rerun_test release_test iam_policy_test memory_capture_test)
+  contain_test bad_input_test faults_test crash_rerun_test release_test iam_policy_test memory_capture_test
+  allow_from_test)
 integration() {
   (cd tests/integration && CORDON_BIN="$root/build/src/cli/cordon" python3 -m unittest -v "${integration_modules[@]}")
 }

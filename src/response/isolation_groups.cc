@@ -1,5 +1,8 @@
 #include "response/isolation_groups.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <mutex>
 #include <set>
 
@@ -26,13 +29,15 @@ Result<std::string> FindGroup(const StepContext& ctx, const std::string& name, c
 bool IsDuplicate(const Error& e) { return e.code.find("Duplicate") != std::string::npos; }
 
 Result<std::string> EnsureGroup(const StepContext& ctx, const std::string& name, const std::string& vpc_id,
-                                const std::string& purpose, const std::string& description) {
+                                const std::string& purpose, const std::string& description,
+                                const std::string& case_id = "") {
   auto found = FindGroup(ctx, name, vpc_id);
   if (!found) return MakeError(found.error());
   if (!found->empty()) return *found;
   Json tags = Json::array({Json{{"Key", "cordon:managed"}, {"Value", "true"}},
                            Json{{"Key", "cordon:purpose"}, {"Value", purpose}},
                            Json{{"Key", "Name"}, {"Value", name}}});
+  if (!case_id.empty()) tags.push_back(Json{{"Key", "cordon:case"}, {"Value", case_id}});
   auto out = ctx.Call(
       "ec2", "CreateSecurityGroup",
       Json{{"GroupName", name},
@@ -55,24 +60,96 @@ Status IgnoreDuplicate(const Result<Json>& r) {
   return MakeError(r.error());
 }
 
+// A CIDR in the form AWS describes it (host bits cleared, IPv6 lowercase and compressed), so that a
+// source given as 2001:DB8:0::/64 matches the rule AWS reports; anything else unchanged.
+std::string CanonicalCidr(const std::string& cidr) {
+  const size_t slash = cidr.find('/');
+  if (slash == std::string::npos) return cidr;
+  const std::string addr = cidr.substr(0, slash), bits = cidr.substr(slash + 1);
+  const int family = addr.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+  const int width = family == AF_INET6 ? 128 : 32;
+  if (bits.empty() || bits.size() > 3 || bits.find_first_not_of("0123456789") != std::string::npos)
+    return cidr;
+  const int prefix = std::stoi(bits);
+  unsigned char raw[16] = {};
+  if (prefix > width || inet_pton(family, addr.c_str(), raw) != 1) return cidr;
+  for (int i = 0; i < width / 8; ++i) {
+    const int keep = std::clamp(prefix - i * 8, 0, 8);
+    raw[i] &= static_cast<unsigned char>(0xff00 >> keep);
+  }
+  char text[INET6_ADDRSTRLEN] = {};
+  if (inet_ntop(family, raw, text, sizeof text) == nullptr) return cidr;
+  return std::string(text) + "/" + std::to_string(prefix);
+}
+
 // A described permission split into one permission per address range, prefix list or group, each
-// with its key: the rule without descriptions, to compare with the wanted ones.
+// with its key: protocol, ports and the one source, to compare with the wanted ones. The key leaves
+// out what AWS adds when it describes a rule (descriptions, a pair's UserId) and the ports of an
+// all-protocols rule.
 std::vector<std::pair<std::string, Json>> SingleRules(const Json& perm) {
+  static const std::pair<const char*, const char*> kSources[] = {{"IpRanges", "CidrIp"},
+                                                                 {"Ipv6Ranges", "CidrIpv6"},
+                                                                 {"PrefixListIds", "PrefixListId"},
+                                                                 {"UserIdGroupPairs", "GroupId"}};
   std::vector<std::pair<std::string, Json>> out;
   Json base = {{"IpProtocol", perm.value("IpProtocol", "-1")}};
-  for (const char* port : {"FromPort", "ToPort"})
-    if (perm.contains(port)) base[port] = perm[port];
-  for (const char* list : {"IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"}) {
+  if (base["IpProtocol"] != "-1")
+    for (const char* port : {"FromPort", "ToPort"})
+      if (perm.contains(port)) base[port] = perm[port];
+  for (const auto& [list, field] : kSources) {
     for (const Json& item : perm.value(list, Json::array())) {
-      Json one = base, bare = item;
+      Json one = perm, key = base;
+      for (const auto& [other, unused] : kSources) one.erase(other);
       one[list] = Json::array({item});
-      bare.erase("Description");
-      Json key = base;
-      key[list] = Json::array({bare});
+      key[list] = CanonicalCidr(Str(item, field));
       out.emplace_back(key.dump(), one);
     }
   }
   return out;
+}
+
+// The description of a single rule from SingleRules ("" when it has none).
+std::string RuleDescription(const Json& rule) {
+  for (const char* list : {"IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"})
+    if (rule.contains(list) && !rule[list].empty()) return Str(rule[list][0], "Description");
+  return "";
+}
+
+// What older versions added to the shared isolation group for --allow-from (the leak this migrates).
+constexpr char kAllowFromDescription[] = "cordon --allow-from";
+
+Result<Json> DescribeGroup(const StepContext& ctx, const std::string& id) {
+  auto out = ctx.Call("ec2", "DescribeSecurityGroups", Json{{"GroupIds", {id}}});
+  if (!out) return MakeError(out.error());
+  Json groups = out->value("SecurityGroups", Json::array());
+  if (groups.empty()) return MakeError(ErrorKind::kNotFound, "security group " + id + " not found");
+  return groups[0];
+}
+
+Status Revoke(const StepContext& ctx, const char* op, const std::string& id, const Json& rule) {
+  auto r = ctx.Call("ec2", op, Json{{"GroupId", id}, {"IpPermissions", Json::array({rule})}});
+  if (!r && r.error().code.find("NotFound") == std::string::npos) return MakeError(r.error());
+  return Ok();
+}
+
+// The ingress rule one --allow-from source gets: all protocols from a CIDR or a group.
+Json AllowPermission(const std::string& source) {
+  Json perm = {{"IpProtocol", "-1"}};
+  if (StartsWith(source, "sg-"))
+    perm["UserIdGroupPairs"] =
+        Json::array({Json{{"GroupId", source}, {"Description", kAllowFromDescription}}});
+  else if (source.find(':') != std::string::npos)
+    perm["Ipv6Ranges"] = Json::array({Json{{"CidrIpv6", source}, {"Description", kAllowFromDescription}}});
+  else
+    perm["IpRanges"] = Json::array({Json{{"CidrIp", source}, {"Description", kAllowFromDescription}}});
+  return perm;
+}
+
+std::set<std::string> AllowKeys(const std::vector<std::string>& allow_from) {
+  std::set<std::string> keys;
+  for (const std::string& source : allow_from)
+    for (const auto& [key, rule] : SingleRules(AllowPermission(source))) keys.insert(key);
+  return keys;
 }
 
 }  // namespace
@@ -88,8 +165,7 @@ Result<IsolationGroups> FindIsolationGroups(const StepContext& ctx, const std::s
   return g;
 }
 
-Result<IsolationGroups> EnsureIsolationGroups(const StepContext& ctx, const std::string& vpc_id,
-                                              const std::vector<std::string>& allow_from) {
+Result<IsolationGroups> EnsureIsolationGroups(const StepContext& ctx, const std::string& vpc_id) {
   std::lock_guard<std::mutex> lock(ensure_mu);
   IsolationGroups g;
   auto u = EnsureGroup(ctx, "cordon-untrack-" + vpc_id, vpc_id, "untrack",
@@ -116,35 +192,111 @@ Result<IsolationGroups> EnsureIsolationGroups(const StepContext& ctx, const std:
       !s)
     return MakeError(s.error());
 
-  // The isolation group: no egress at all (revoke the default rule, and the SSM exception older
-  // versions added here), no ingress but --allow-from. A capture's egress is in the ssm-reach group.
-  auto groups = ctx.Call("ec2", "DescribeSecurityGroups", Json{{"GroupIds", {g.isolation_id}}});
-  if (!groups) return MakeError(groups.error());
-  for (const Json& sg : groups->value("SecurityGroups", Json::array())) {
-    Json egress = sg.value("IpPermissionsEgress", Json::array());
-    if (egress.empty()) continue;
+  // The isolation group: no egress at all (the default rule, and the SSM exception older versions
+  // added here; a capture's egress is in the ssm-reach group), and none of the --allow-from ingress
+  // older versions added here (it reached every contained instance of the VPC; now it is in the
+  // case's allow group). Other ingress is someone else's and is left for the drift report.
+  auto sg = DescribeGroup(ctx, g.isolation_id);
+  if (!sg) return MakeError(sg.error());
+  Json egress = sg->value("IpPermissionsEgress", Json::array());
+  if (!egress.empty()) {
     // Revoke exactly what is there: the described rules have the shape the revoke takes.
-    Json perms = egress;
     auto r = ctx.Call("ec2", "RevokeSecurityGroupEgress",
-                      Json{{"GroupId", g.isolation_id}, {"IpPermissions", perms}});
+                      Json{{"GroupId", g.isolation_id}, {"IpPermissions", egress}});
     if (!r && r.error().code.find("NotFound") == std::string::npos) return MakeError(r.error());
   }
+  for (const Json& perm : sg->value("IpPermissions", Json::array()))
+    for (const auto& [key, rule] : SingleRules(perm))
+      if (RuleDescription(rule) == kAllowFromDescription)
+        if (auto s = Revoke(ctx, "RevokeSecurityGroupIngress", g.isolation_id, rule); !s)
+          return MakeError(s.error());
+  return g;
+}
+
+Result<bool> IsolationGroupClean(const StepContext& ctx, const std::string& isolation_id) {
+  auto sg = DescribeGroup(ctx, isolation_id);
+  if (!sg) return MakeError(sg.error());
+  if (!sg->value("IpPermissionsEgress", Json::array()).empty()) return false;
+  for (const Json& perm : sg->value("IpPermissions", Json::array()))
+    for (const auto& [key, rule] : SingleRules(perm))
+      if (RuleDescription(rule) == kAllowFromDescription) return false;
+  return true;
+}
+
+std::string AllowGroupName(const std::string& case_id, const std::string& vpc_id) {
+  return "cordon-allow-" + case_id + "-" + vpc_id;
+}
+
+Result<std::string> FindAllowGroup(const StepContext& ctx, const std::string& case_id,
+                                   const std::string& vpc_id) {
+  return FindGroup(ctx, AllowGroupName(case_id, vpc_id), vpc_id);
+}
+
+Result<std::string> EnsureAllowGroup(const StepContext& ctx, const std::string& case_id,
+                                     const std::string& vpc_id, const std::vector<std::string>& allow_from) {
+  std::lock_guard<std::mutex> lock(ensure_mu);
+  auto id = EnsureGroup(ctx, AllowGroupName(case_id, vpc_id), vpc_id, "allow-from",
+                        "cordon: --allow-from access to the contained instances of case " + case_id, case_id);
+  if (!id) return MakeError(id.error());
+  // The wanted rules first, then everything else goes: the default egress rule of a new group, and
+  // sources an earlier run of the case allowed but this one does not.
   for (const std::string& source : allow_from) {
-    Json perm = {{"IpProtocol", "-1"}};
-    if (StartsWith(source, "sg-"))
-      perm["UserIdGroupPairs"] =
-          Json::array({Json{{"GroupId", source}, {"Description", "cordon --allow-from"}}});
-    else if (source.find(':') != std::string::npos)
-      perm["Ipv6Ranges"] = Json::array({Json{{"CidrIpv6", source}, {"Description", "cordon --allow-from"}}});
-    else
-      perm["IpRanges"] = Json::array({Json{{"CidrIp", source}, {"Description", "cordon --allow-from"}}});
     if (auto s = IgnoreDuplicate(
             ctx.Call("ec2", "AuthorizeSecurityGroupIngress",
-                     Json{{"GroupId", g.isolation_id}, {"IpPermissions", Json::array({perm})}}));
+                     Json{{"GroupId", *id}, {"IpPermissions", Json::array({AllowPermission(source)})}}));
         !s)
       return MakeError(s.error());
   }
-  return g;
+  const std::set<std::string> wanted = AllowKeys(allow_from);
+  auto sg = DescribeGroup(ctx, *id);
+  if (!sg) return MakeError(sg.error());
+  for (const Json& perm : sg->value("IpPermissionsEgress", Json::array()))
+    for (const auto& [key, rule] : SingleRules(perm))
+      if (auto s = Revoke(ctx, "RevokeSecurityGroupEgress", *id, rule); !s) return MakeError(s.error());
+  for (const Json& perm : sg->value("IpPermissions", Json::array()))
+    for (const auto& [key, rule] : SingleRules(perm))
+      if (wanted.count(key) == 0)
+        if (auto s = Revoke(ctx, "RevokeSecurityGroupIngress", *id, rule); !s) return MakeError(s.error());
+  return *id;
+}
+
+Result<bool> AllowGroupMatches(const StepContext& ctx, const std::string& group_id,
+                               const std::vector<std::string>& allow_from) {
+  auto sg = DescribeGroup(ctx, group_id);
+  if (!sg) return MakeError(sg.error());
+  if (!sg->value("IpPermissionsEgress", Json::array()).empty()) return false;
+  std::set<std::string> have;
+  for (const Json& perm : sg->value("IpPermissions", Json::array()))
+    for (const auto& [key, rule] : SingleRules(perm)) have.insert(key);
+  return have == AllowKeys(allow_from);
+}
+
+Result<std::string> DeleteAllowGroupIfUnused(const StepContext& ctx, const std::string& group_id) {
+  auto enis = ctx.Call("ec2", "DescribeNetworkInterfaces", Filters("group-id", {group_id}));
+  if (!enis) return MakeError(enis.error());
+  const Json users = enis->value("NetworkInterfaces", Json::array());
+  if (!users.empty()) return "kept (still used by " + Str(users[0], "NetworkInterfaceId") + ")";
+  auto r = ctx.Call("ec2", "DeleteSecurityGroup", Json{{"GroupId", group_id}});
+  if (r) return std::string("deleted");
+  if (r.error().code == "DependencyViolation") return std::string("kept (still in use)");
+  if (r.error().code == "InvalidGroup.NotFound") return std::string("already gone");
+  return MakeError(r.error());
+}
+
+bool IsCordonIsolated(const std::vector<std::string>& groups, const std::string& isolation_id,
+                      const std::string& allow_id) {
+  if (isolation_id.empty()) return false;
+  std::vector<std::string> want = {isolation_id};
+  if (!allow_id.empty()) want.push_back(allow_id);
+  std::vector<std::string> have = groups;
+  std::sort(want.begin(), want.end());
+  std::sort(have.begin(), have.end());
+  return have == want;
+}
+
+std::string CaseIdOf(const StepContext& ctx) {
+  if (ctx.options != nullptr && !ctx.options->case_id.empty()) return ctx.options->case_id;
+  return ctx.store != nullptr ? ctx.store->id() : "";
 }
 
 std::string SsmReachGroupName(const std::string& vpc_id) { return "cordon-ssm-reach-" + vpc_id; }

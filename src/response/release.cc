@@ -103,13 +103,16 @@ struct Live {
   }
 };
 
-// isolate-network. Reconcilable: an ENI in cordon's isolation group, or already back in its
-// recorded groups. Not: the ENI detached or deleted (skipped), a recorded group deleted (that group
-// skipped; an ENI left with none stays isolated), other groups set by someone else (overridden).
+// isolate-network. Reconcilable: an ENI in cordon's isolation group (alone, or with the case's
+// --allow-from group), or already back in its recorded groups. Not: the ENI detached or deleted (skipped), a
+// recorded group deleted (that group skipped; an ENI left with none stays isolated), other groups set by
+// someone else (overridden).
 Status AssessNetwork(StepContext& ctx, const Live& live, Json& payload, Findings& f) {
   static const std::string kStep = "isolate-network";
   Json& before = payload["before"];
-  const Json isolation = payload.value("result", Json::object()).value("isolation_groups", Json::object());
+  const Json result = payload.value("result", Json::object());
+  const Json isolation = result.value("isolation_groups", Json::object());
+  const Json allow = result.value("allow_groups", Json::object());
   std::vector<std::string> recorded_all;
   for (const Json& e : before.value("enis", Json::array()))
     for (const std::string& g : Strings(e.value("groups", Json::array()))) recorded_all.push_back(g);
@@ -123,10 +126,12 @@ Status AssessNetwork(StepContext& ctx, const Live& live, Json& payload, Findings
       f.Skip(kStep, "ENI " + id + " is no longer attached to the instance (detached or deleted)");
       continue;
     }
-    // A capture's ssm-reach group next to the isolation group is cordon's own, not a change.
+    // A capture's ssm-reach group next to the isolation group is cordon's own, not a change; so is
+    // the case's allow group.
     std::vector<std::string> recorded = Strings(e["groups"]), groups = GroupIdsWithoutSsmReach(*now);
-    std::string iso = Str(isolation, Str(e, "vpc_id").c_str());
-    bool isolated = groups.size() == 1 && groups[0] == iso;
+    const std::string vpc = Str(e, "vpc_id"), iso = Str(isolation, vpc.c_str());
+    bool isolated =
+        IsCordonIsolated(groups, iso, "") || IsCordonIsolated(groups, iso, Str(allow, vpc.c_str()));
     std::vector<std::string> a = recorded, b = groups;
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());

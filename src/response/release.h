@@ -11,7 +11,8 @@
 // profile associated), or still as containment left it. Unreconcilable drift, each listed:
 //   - the instance terminated or gone;
 //   - an ENI detached or deleted; a recorded security group deleted; an ENI's groups set by someone
-//     else (neither cordon's isolation group nor the recorded ones);
+//     else (neither cordon's isolation group, alone or with the case's allow group, nor the
+//     recorded ones);
 //   - an Elastic IP released, or associated elsewhere;
 //   - a classic ELB or target group deleted;
 //   - the Auto Scaling group deleted, or the instance now in another group;

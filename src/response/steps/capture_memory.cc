@@ -3,7 +3,8 @@
 //   1. After isolation (the default), the agent needs tcp/443 to the VPC's SSM and S3 endpoints:
 //      the primary ENI goes from [isolation] to [isolation, cordon-ssm-reach-<vpc>] before the
 //      command is sent, and back to [isolation] once it has ended (whatever its outcome), and the
-//      case records both. Without the endpoints it fails before sending anything, saying so. With
+//      case records both; the case's --allow-from group stays on it throughout when it is there.
+//      Without the endpoints it fails before sending anything, saying so. With
 //      --capture-before-isolation it runs first and needs no exception.
 //   2. The instance must be SSM-managed and Online (ssm:DescribeInstanceInformation).
 //   3. A command an earlier run sent (same Comment) that is still running or succeeded is waited
@@ -11,6 +12,7 @@
 //   4. The host prints each object's SHA-256 and size; this step hashes the objects again from S3.
 //      Both hashes go to the ledger; a mismatch or a missing object fails the step, and rule 5 then
 //      keeps every later destructive step from running.
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -66,16 +68,25 @@ Result<Json> OpenSsmReach(StepContext& ctx) {
                                                ": capture after isolation needs isolate-network done first");
   auto eni = PrimaryEni(ctx);
   if (!eni) return MakeError(eni.error());
+  // The case's --allow-from group stays on the ENI if it is there: the capture must not cut the
+  // analysts' access (and closing the exception keeps it too).
+  auto allow_id = FindAllowGroup(ctx, CaseIdOf(ctx), vpc);
+  if (!allow_id) return MakeError(allow_id.error());
+  const std::vector<std::string> now = GroupIdsWithoutSsmReach(*eni);
+  const bool keep_allow = !allow_id->empty() && std::find(now.begin(), now.end(), *allow_id) != now.end();
   auto reach_id = EnsureSsmReachGroup(ctx, *reach);
   if (!reach_id) return MakeError(reach_id.error());
   const std::string eni_id = Str(*eni, "NetworkInterfaceId");
-  const Json eni_groups = {groups->isolation_id, *reach_id};
+  Json eni_groups = Json::array({groups->isolation_id});
+  if (keep_allow) eni_groups.push_back(*allow_id);
+  eni_groups.push_back(*reach_id);
   auto r = ctx.Call("ec2", "ModifyNetworkInterfaceAttribute",
                     Json{{"NetworkInterfaceId", eni_id}, {"Groups", eni_groups}});
   if (!r) return MakeError(r.error());
   Json exception = reach->ToJson();
   exception["group"] = *reach_id;
   exception["isolation_group"] = groups->isolation_id;
+  if (keep_allow) exception["allow_group"] = *allow_id;
   exception["eni"] = eni_id;
   (void)ctx.store->journal().Append(
       evidence::kind::kNote, ctx.target.instance_id, "capture-memory",

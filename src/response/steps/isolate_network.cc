@@ -1,14 +1,47 @@
 // isolate-network: per ENI, never only ModifyInstanceAttribute(Groups) (rule 3). Each ENI moves
 // first to cordon-untrack-<vpc> (all open: existing flows become untracked), then to
-// cordon-isolation-<vpc>. The before records each ENI's original groups for release. A primary
-// ENI in [isolation, cordon-ssm-reach-<vpc>] is isolated with a memory capture running
-// (capture_memory.cc): it counts as isolated and is left as it is.
+// cordon-isolation-<vpc>, or with --allow-from to [isolation, cordon-allow-<case>-<vpc>] in one
+// call: the analysts' access is in a group only this case's ENIs carry (isolation_groups.h). The
+// before records each ENI's original groups for release. A primary ENI that also has
+// cordon-ssm-reach-<vpc> is isolated with a memory capture running (capture_memory.cc): it counts
+// as isolated and is left as it is.
+#include <set>
+#include <vector>
+
 #include "response/isolation_groups.h"
 #include "response/live_state.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
 namespace {
+
+// After the ENIs are restored: the case's allow groups (recorded, else found by name, as an
+// "already done" record has no result) are deleted once no ENI uses them. A failure to delete is
+// noted, not fatal: the ENIs are back, and the group only lets in the case's own sources.
+Json RemoveAllowGroups(StepContext& ctx, const Json& before, const Json& result) {
+  std::set<std::string> vpcs, ids;
+  for (const Json& e : before.value("enis", Json::array())) vpcs.insert(Str(e, "vpc_id"));
+  const Json recorded = result.is_object() ? result.value("allow_groups", Json::object()) : Json::object();
+  for (const auto& [vpc, id] : recorded.items())
+    if (id.is_string()) ids.insert(id.get<std::string>());
+  for (const std::string& vpc : vpcs) {
+    std::string id = Str(recorded, vpc.c_str());
+    if (id.empty()) {
+      auto found = FindAllowGroup(ctx, CaseIdOf(ctx), vpc);
+      if (found) id = *found;
+    }
+    if (!id.empty()) ids.insert(id);
+  }
+  Json out = Json::object();
+  for (const std::string& id : ids) {
+    auto what = DeleteAllowGroupIfUnused(ctx, id);
+    out[id] = what ? *what : "not deleted: " + what.error().message;
+    ctx.detail += "; allow group " + id + " " + out[id].get<std::string>();
+    if (!what)
+      ctx.notes.push_back("the --allow-from group " + id + " was not deleted: " + what.error().message);
+  }
+  return out;
+}
 
 class IsolateNetworkStep : public Step {
  public:
@@ -18,7 +51,9 @@ class IsolateNetworkStep : public Step {
   Status CheckDrift(StepContext& ctx, const Json& done) override {
     auto live = Observe(ctx);
     if (!live) return MakeError(live.error());
-    const Json isolation = done.value("result", Json::object()).value("isolation_groups", Json::object());
+    const Json result = done.value("result", Json::object());
+    const Json isolation = result.value("isolation_groups", Json::object());
+    const Json allow = result.value("allow_groups", Json::object());
     for (const Json& eni : done.value("before", Json::object()).value("enis", Json::array())) {
       const Json* now = nullptr;
       for (const Json& e : (*live)["enis"])
@@ -26,8 +61,11 @@ class IsolateNetworkStep : public Step {
       if (now == nullptr)
         return MakeError(ErrorKind::kConflict,
                          "the ENI " + Str(eni, "id") + " is no longer attached to the instance");
-      std::string iso = Str(isolation, Str(eni, "vpc_id").c_str());
-      bool isolated = (*now)["groups"].size() == 1 && (*now)["groups"][0] == iso;
+      const std::string vpc = Str(eni, "vpc_id"), iso = Str(isolation, vpc.c_str());
+      const std::vector<std::string> groups = (*now)["groups"].get<std::vector<std::string>>();
+      // [isolation] or [isolation, this case's allow group]: both are cordon's own.
+      bool isolated =
+          IsCordonIsolated(groups, iso, "") || IsCordonIsolated(groups, iso, Str(allow, vpc.c_str()));
       if (!isolated && (*now)["groups"] != eni["groups"])
         return MakeError(ErrorKind::kConflict, "the groups of " + Str(eni, "id") +
                                                    " are no longer cordon's isolation group " + iso +
@@ -51,10 +89,23 @@ class IsolateNetworkStep : public Step {
   }
   bool IsDone(StepContext& ctx, const Json& o) override {
     if (o["enis"].empty()) return false;
+    const std::vector<std::string>& allow_from = ctx.options->allow_from;
     for (const Json& e : o["enis"]) {
-      auto g = FindIsolationGroups(ctx, Str(e, "vpc_id"));
+      const std::string vpc = Str(e, "vpc_id");
+      auto g = FindIsolationGroups(ctx, vpc);
       if (!g || g->isolation_id.empty()) return false;
-      if (e["groups"].size() != 1 || e["groups"][0] != g->isolation_id) return false;
+      auto clean = IsolationGroupClean(ctx, g->isolation_id);
+      if (!clean || !*clean) return false;  // e.g. an older version's --allow-from ingress to revoke
+      std::string allow_id;
+      if (!allow_from.empty()) {
+        auto a = FindAllowGroup(ctx, CaseIdOf(ctx), vpc);
+        if (!a || a->empty()) return false;
+        auto matches = AllowGroupMatches(ctx, *a, allow_from);
+        if (!matches || !*matches) return false;
+        allow_id = *a;
+      }
+      if (!IsCordonIsolated(e["groups"].get<std::vector<std::string>>(), g->isolation_id, allow_id))
+        return false;
     }
     return true;
   }
@@ -63,17 +114,33 @@ class IsolateNetworkStep : public Step {
     if (!live) return MakeError(live.error());
     if ((*live)["enis"].empty())
       return MakeError(ErrorKind::kConflict, "the instance has no network interfaces to isolate");
-    Json untrack = Json::object(), isolation = Json::object();
+    const std::vector<std::string>& allow_from = ctx.options->allow_from;
+    Json untrack = Json::object(), isolation = Json::object(), allow = Json::object();
     for (const Json& e : (*live)["enis"]) {
       std::string vpc = Str(e, "vpc_id");
-      auto g = EnsureIsolationGroups(ctx, vpc, ctx.options->allow_from);
+      auto g = EnsureIsolationGroups(ctx, vpc);
       if (!g) return MakeError(g.error());
       untrack[vpc] = g->untrack_id;
       isolation[vpc] = g->isolation_id;
-      if (e["groups"].size() == 1 && e["groups"][0] == g->isolation_id) continue;  // done before a crash
-      for (const std::string& group : {g->untrack_id, g->isolation_id}) {
+      std::string allow_id;
+      if (!allow_from.empty()) {
+        auto a = EnsureAllowGroup(ctx, CaseIdOf(ctx), vpc, allow_from);
+        if (!a) return MakeError(a.error());
+        allow_id = *a;
+        allow[vpc] = allow_id;
+      }
+      Json final_groups = Json::array({g->isolation_id});
+      if (!allow_id.empty()) final_groups.push_back(allow_id);
+      const std::vector<std::string> now = e["groups"].get<std::vector<std::string>>();
+      if (IsCordonIsolated(now, g->isolation_id, allow_id)) continue;  // done before a crash
+      // Untracking first cuts the flows the final groups would not allow. An ENI only in the
+      // isolation group has none (a rerun adding --allow-from): it must not pass through the
+      // all-open group again.
+      std::vector<Json> swaps = {Json::array({g->untrack_id}), final_groups};
+      if (IsCordonIsolated(now, g->isolation_id, "")) swaps.erase(swaps.begin());
+      for (const Json& groups : swaps) {
         auto r = ctx.Call("ec2", "ModifyNetworkInterfaceAttribute",
-                          Json{{"NetworkInterfaceId", e["id"]}, {"Groups", {group}}});
+                          Json{{"NetworkInterfaceId", e["id"]}, {"Groups", groups}});
         if (!r) return MakeError(r.error());
       }
       // ModifyInstanceAttribute(Groups) sets the primary interface's groups: on AWS it repeats what
@@ -81,15 +148,15 @@ class IsolateNetworkStep : public Step {
       // well. Only for an ENI moved now: one already isolated may have a capture's ssm-reach group.
       if (!e.value("primary", false)) continue;
       auto r = ctx.Call("ec2", "ModifyInstanceAttribute",
-                        Json{{"InstanceId", ctx.target.instance_id}, {"Groups", {g->isolation_id}}});
+                        Json{{"InstanceId", ctx.target.instance_id}, {"Groups", final_groups}});
       if (!r) return MakeError(r.error());
     }
     ctx.detail = std::to_string((*live)["enis"].size()) + " ENIs";
-    return Json{{"untrack_groups", untrack},
-                {"isolation_groups", isolation},
-                {"allow_from", ctx.options->allow_from}};
+    Json result = {{"untrack_groups", untrack}, {"isolation_groups", isolation}, {"allow_from", allow_from}};
+    if (!allow.empty()) result["allow_groups"] = allow;
+    return result;
   }
-  Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json&) override {
+  Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json& result) override {
     int restored = 0;
     for (const Json& e : before.value("enis", Json::array())) {
       auto r = ctx.Call("ec2", "ModifyNetworkInterfaceAttribute",
@@ -106,7 +173,9 @@ class IsolateNetworkStep : public Step {
       }
     }
     ctx.detail = std::to_string(restored) + " ENIs";
-    return Json{{"restored", restored}};
+    Json out = {{"restored", restored}};
+    if (auto a = RemoveAllowGroups(ctx, before, result); !a.empty()) out["allow_groups"] = a;
+    return out;
   }
 };
 

@@ -33,12 +33,18 @@ constexpr A kLbIam[] = {
 constexpr A kLbUndo[] = {
     "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:RegisterInstancesWithLoadBalancer", "elasticloadbalancing:RegisterTargets"};
-constexpr A kIsolateIam[] = {"ec2:DescribeNetworkInterfaces",     "ec2:DescribeSecurityGroups",
-                             "ec2:CreateSecurityGroup",           "ec2:CreateTags",
-                             "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
-                             "ec2:RevokeSecurityGroupEgress",     "ec2:ModifyNetworkInterfaceAttribute"};
+constexpr A kIsolateIam[] = {"ec2:DescribeNetworkInterfaces",
+                             "ec2:DescribeSecurityGroups",
+                             "ec2:CreateSecurityGroup",
+                             "ec2:CreateTags",
+                             "ec2:AuthorizeSecurityGroupIngress",
+                             "ec2:AuthorizeSecurityGroupEgress",
+                             "ec2:RevokeSecurityGroupEgress",
+                             "ec2:RevokeSecurityGroupIngress",
+                             "ec2:ModifyNetworkInterfaceAttribute"};
+// DeleteSecurityGroup: the case's --allow-from group, once no ENI uses it.
 constexpr A kIsolateUndo[] = {"ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups",
-                              "ec2:ModifyNetworkInterfaceAttribute"};
+                              "ec2:ModifyNetworkInterfaceAttribute", "ec2:DeleteSecurityGroup"};
 constexpr A kEipIam[] = {"ec2:DescribeNetworkInterfaces", "ec2:DescribeAddresses", "ec2:DisassociateAddress"};
 constexpr A kEipUndo[] = {"ec2:DescribeAddresses", "ec2:AssociateAddress"};
 constexpr A kCredIam[] = {"ec2:DescribeIamInstanceProfileAssociations",
