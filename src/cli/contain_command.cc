@@ -15,6 +15,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
+#include "cloud/target.h"
 #include "response/capture_order.h"
 #include "response/case_paths.h"
 #include "response/plan.h"
@@ -290,6 +291,13 @@ int RunContain(int argc, char** argv) {
       ReportError(target.error());
       PrintInfo("nothing was changed");
       return code;
+    }
+    // Found by IP while a region could not be searched: another instance may have the IP, so this
+    // one is not proven to be the one meant. Changing it anyway is a guess.
+    if (auto s = cloud::RequireDefinitive(*target, text); !s) {
+      PrintError(s.error().message);
+      PrintInfo("nothing was changed");
+      return kExitAmbiguous;
     }
     if (target->state == "terminated" || target->state == "shutting-down") {
       PrintError("instance " + target->instance_id + " is " + target->state +

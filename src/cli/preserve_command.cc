@@ -9,6 +9,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
+#include "cloud/target.h"
 #include "response/case_paths.h"
 #include "response/preserve.h"
 
@@ -46,6 +47,11 @@ int RunPreserve(int argc, char** argv) {
     int code = target.error().kind == ErrorKind::kConflict ? kExitAmbiguous : ExitCodeFor(target.error());
     ReportError(target.error());
     return code;
+  }
+  // Found by IP while a region could not be searched: another instance may have the IP.
+  if (auto s = cloud::RequireDefinitive(*target, target_text); !s) {
+    PrintError(s.error().message);
+    return kExitAmbiguous;
   }
   if (target->state == "terminated") {
     PrintError("instance " + target->instance_id + " is terminated: there is nothing left to preserve");

@@ -65,12 +65,18 @@ struct IncompletePart {
 
 // Every attempted part that is not complete. Parts that were not attempted (no log sources: no hunt; no
 // instance profile: no role; no Config recorder: no history) are not in it.
-std::vector<IncompletePart> IncompleteParts(const cloud::InstanceInventory& inv, const cloud::Activity& act,
+// "target.regions" is listed when the target was found by IP but a region could not be searched: another
+// instance there may have the same IP. Skipped regions after a match by id are only noted in the target.
+std::vector<IncompletePart> IncompleteParts(const cloud::ResolvedTarget& target,
+                                            const cloud::InstanceInventory& inv, const cloud::Activity& act,
                                             const std::optional<TriageHunt>& hunt) {
   std::vector<IncompletePart> parts;
   auto add = [&](const char* part, const std::string& error) {
     if (!error.empty()) parts.push_back({part, error});
   };
+  if (target.uniqueness_unproven)
+    add("target.regions", "not searched, so other instances may have this IP: " +
+                              cloud::DescribeSkipped(target.skipped_regions));
   add("inventory.network_interfaces", inv.network_interfaces.error);
   add("inventory.elastic_ips", inv.elastic_ips.error);
   add("inventory.exposure", inv.exposure.error);
@@ -90,12 +96,18 @@ std::vector<IncompletePart> IncompleteParts(const cloud::InstanceInventory& inv,
   return parts;
 }
 
-void PrintText(const cloud::InstanceInventory& inv, const cloud::Activity& act, const std::string& owner,
-               const std::string& criticality) {
+void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInventory& inv,
+               const cloud::Activity& act, const std::string& owner, const std::string& criticality) {
   const auto& i = inv.instance;
   std::printf("%s%s  %s  (%s, found by %s)\n", i.id.c_str(),
               i.name.empty() ? "" : (" \"" + i.name + "\"").c_str(), i.state.c_str(),
               inv.target.region.c_str(), inv.target.matched_by.c_str());
+  if (target.uniqueness_unproven)
+    std::printf("  ! other instances may have this IP: these regions could not be searched: %s\n",
+                cloud::DescribeSkipped(target.skipped_regions).c_str());
+  else if (!target.skipped_regions.empty())
+    std::printf("  (the match is definitive; these regions could not be searched: %s)\n",
+                cloud::DescribeSkipped(target.skipped_regions).c_str());
 
   auto findings = cloud::Findings(inv);
   Section("Findings");
@@ -322,11 +334,14 @@ int RunTriage(int argc, char** argv) {
 
   std::string owner = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(owner_tags));
   std::string criticality = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(criticality_tags));
-  const std::vector<IncompletePart> incomplete = IncompleteParts(*inv, activity, hunt);
+  const std::vector<IncompletePart> incomplete = IncompleteParts(*target, *inv, activity, hunt);
   if (output == "json") {
     Json incomplete_json = Json::array();
     for (const IncompletePart& p : incomplete)
       incomplete_json.push_back(Json{{"part", p.part}, {"error", p.error}});
+    Json skipped = Json::array();
+    for (const cloud::SkippedRegion& r : target->skipped_regions)
+      skipped.push_back(Json{{"region", r.region}, {"error", r.error.ToString()}});
     Json findings = Json::array();
     for (const auto& f : cloud::Findings(*inv)) findings.push_back(f);
     Json out{{"target", Json{{"query", target_text},
@@ -335,7 +350,8 @@ int RunTriage(int argc, char** argv) {
                              {"vpc_id", target->vpc_id},
                              {"state", target->state},
                              {"terminated", target->terminated()},
-                             {"matched_by", target->matched_by}}},
+                             {"matched_by", target->matched_by},
+                             {"skipped_regions", skipped}}},
              {"owner", owner.empty() ? Json() : Json(owner)},
              {"criticality", criticality.empty() ? Json() : Json(criticality)},
              {"findings", findings},
@@ -347,7 +363,7 @@ int RunTriage(int argc, char** argv) {
     std::string text = out.dump(2, ' ', false, Json::error_handler_t::replace);
     std::printf("%s\n", text.c_str());
   } else {
-    PrintText(*inv, activity, owner, criticality);
+    PrintText(*target, *inv, activity, owner, criticality);
     if (hunt) PrintTriageHuntText(*hunt, activity.since);
     if (!incomplete.empty()) {
       Section("Incomplete (these parts could not be read, or only in part)");

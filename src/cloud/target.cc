@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <tuple>
 
 #include "base/strings.h"
 #include "base/thread_pool.h"
@@ -151,15 +153,16 @@ Result<std::vector<std::string>> ListRegions(aws::Client& client) {
   return regions;
 }
 
-Result<std::vector<ResolvedTarget>> FindTargets(aws::Client& client, const TargetQuery& query) {
+Result<TargetSearch> FindTargets(aws::Client& client, const TargetQuery& query) {
   auto kind = ClassifyTarget(query.text);
   if (!kind) return tl::unexpected(kind.error());
   std::vector<std::string> regions = query.regions;
   if (regions.empty()) regions.push_back(client.region());
 
   std::mutex mu;
-  std::vector<ResolvedTarget> found;
-  std::vector<Error> errors;
+  TargetSearch search;
+  // Indexed like `regions`, so "the first error" does not depend on which thread finished first.
+  std::vector<std::optional<Error>> errors(regions.size());
   ParallelFor(regions.size(), 8, [&](size_t i) {
     const std::string& region = regions[i];
     auto matches = FindInRegion(client, *kind, query.text, region);
@@ -186,42 +189,89 @@ Result<std::vector<ResolvedTarget>> FindTargets(aws::Client& client, const Targe
     }
     std::lock_guard<std::mutex> lock(mu);
     if (!matches) {
-      errors.push_back(matches.error());
+      errors[i] = matches.error();
       return;
     }
-    for (auto& t : here) found.push_back(std::move(t));
+    for (auto& t : here) search.found.push_back(std::move(t));
   });
-  if (found.empty() && !errors.empty()) return WithContext(errors.front(), "looking up " + query.text);
-  std::sort(found.begin(), found.end(), [](const ResolvedTarget& a, const ResolvedTarget& b) {
+  for (size_t i = 0; i < regions.size(); ++i)
+    if (errors[i]) search.skipped.push_back({regions[i], *errors[i]});
+  if (search.skipped.size() == regions.size())
+    return WithContext(
+        search.skipped.front().error,
+        "looking up " + query.text + " in " + regions.front() +
+            (regions.size() > 1 ? " (all " + std::to_string(regions.size()) + " regions failed)" : ""));
+  std::sort(search.found.begin(), search.found.end(), [](const ResolvedTarget& a, const ResolvedTarget& b) {
     return std::tie(a.region, a.vpc_id, a.instance_id) < std::tie(b.region, b.vpc_id, b.instance_id);
   });
-  return found;
+  std::sort(search.skipped.begin(), search.skipped.end(),
+            [](const SkippedRegion& a, const SkippedRegion& b) { return a.region < b.region; });
+  return search;
+}
+
+std::string DescribeSkipped(const std::vector<SkippedRegion>& skipped) {
+  std::string s;
+  for (const auto& r : skipped) s += (s.empty() ? "" : "; ") + r.region + " (" + r.error.ToString() + ")";
+  return s;
 }
 
 Result<ResolvedTarget> ResolveTarget(aws::Client& client, const TargetQuery& query) {
-  auto found = FindTargets(client, query);
-  if (!found) return tl::unexpected(found.error());
+  auto search = FindTargets(client, query);
+  if (!search) return tl::unexpected(search.error());
+  std::vector<ResolvedTarget>& found = search->found;
+  const std::vector<SkippedRegion>& skipped = search->skipped;
   std::vector<std::string> regions = query.regions;
   if (regions.empty()) regions.push_back(client.region());
-  if (found->empty()) {
-    auto kind = ClassifyTarget(query.text);
+  auto kind = ClassifyTarget(query.text);  // FindTargets checked it
+  std::string unsearched = skipped.empty() ? "" : "could not search " + DescribeSkipped(skipped);
+  if (found.empty()) {
     std::string what = *kind == TargetKind::kInstanceId ? "no instance " + query.text
                        : *kind == TargetKind::kEniId
                            ? "no network interface " + query.text + " attached to an instance"
                            : "no instance with the IP address " + query.text;
     if (!query.vpc_id.empty()) what += " in " + query.vpc_id;
+    if (!skipped.empty()) {
+      // Not found where we could look, which proves nothing about where we could not: the failure
+      // (access denied, throttled...) is the error, not "not found".
+      std::vector<std::string> answered;
+      for (const auto& r : regions)
+        if (std::none_of(skipped.begin(), skipped.end(),
+                         [&](const SkippedRegion& s) { return s.region == r; }))
+          answered.push_back(r);
+      Error e = skipped.front().error;
+      e.message = what + " in " + RegionList(answered) + ", but " + unsearched +
+                  "\nfix access to those regions, or pass --region REGION if the instance is elsewhere";
+      return tl::unexpected(std::move(e));
+    }
     return MakeError(ErrorKind::kNotFound,
                      what + " in " + RegionList(regions) +
                          (query.regions.size() > 1 ? "" : " (--all-regions searches every region)"));
   }
-  if (found->size() > 1) {
-    std::string msg = query.text + " matches " + std::to_string(found->size()) + " instances:";
-    for (const auto& t : *found) msg += "\n  " + Describe(t);
+  if (found.size() > 1) {
+    std::string msg = query.text + " matches " + std::to_string(found.size()) + " instances:";
+    for (const auto& t : found) msg += "\n  " + Describe(t);
+    if (!skipped.empty()) msg += "\nand perhaps more: " + unsearched;
     msg += "\nnarrow it with --vpc VPC_ID";
     if (regions.size() > 1) msg += " or --region REGION";
     return MakeError(ErrorKind::kConflict, msg);
   }
-  return std::move(found->front());
+  ResolvedTarget t = std::move(found.front());
+  t.skipped_regions = std::move(search->skipped);
+  t.uniqueness_unproven =
+      *kind == TargetKind::kIpAddress && query.vpc_id.empty() && !t.skipped_regions.empty();
+  return t;
+}
+
+Status RequireDefinitive(const ResolvedTarget& target, const std::string& query_text) {
+  if (!target.uniqueness_unproven) return Ok();
+  const size_t n = target.skipped_regions.size();
+  return MakeError(ErrorKind::kConflict,
+                   query_text + " matches " + Describe(target) + ", but " + std::to_string(n) +
+                       (n == 1 ? " region" : " regions") +
+                       " could not be searched, and another instance there may have the same IP: " +
+                       DescribeSkipped(target.skipped_regions) + "\nnarrow the search with --region " +
+                       target.region + " or --vpc " + (target.vpc_id.empty() ? "VPC_ID" : target.vpc_id) +
+                       " (or use the instance id), or fix access to those regions");
 }
 
 }  // namespace cordon::cloud

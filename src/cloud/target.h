@@ -18,6 +18,13 @@ struct TargetQuery {
   std::string vpc_id;                // --vpc: narrows an IP that exists in several VPCs
 };
 
+// A region that could not be searched (access denied, region not enabled for the account, throttled
+// after retries, endpoint unreachable), and why.
+struct SkippedRegion {
+  std::string region;
+  Error error;
+};
+
 // One instance that matches a query.
 struct ResolvedTarget {
   std::string instance_id;
@@ -25,6 +32,14 @@ struct ResolvedTarget {
   std::string vpc_id;
   std::string state;       // running, stopped, terminated...
   std::string matched_by;  // e.g. "private IP of eni-0abc", "public IP", "instance id"
+
+  // Regions of the query that could not be searched although another region answered (sorted).
+  // Empty when every region was searched.
+  std::vector<SkippedRegion> skipped_regions;
+  // The match may not be the only one: it was found by IP address (private IPs repeat across VPCs
+  // and regions) without --vpc, and a region could not be searched. A match by instance or ENI id,
+  // or inside the --vpc (a VPC lives in one region), is definitive whatever was skipped.
+  bool uniqueness_unproven = false;
 
   // A terminated instance is still found (its record lingers for about an hour) so triage can say
   // so; containment refuses it.
@@ -38,12 +53,32 @@ Result<TargetKind> ClassifyTarget(const std::string& text);
 // Errors: kInvalidArgument (not an id/IP/ENI), kNotFound (nothing matches, naming the regions
 // searched), and kConflict when several instances match (message lists every candidate with its
 // region and VPC, and suggests --vpc / --region); never guesses.
+// Regions that fail while another answers are listed in skipped_regions of the match (see
+// uniqueness_unproven for when that matters). When nothing matches and some region could not be
+// searched, the error is that region's (its kind, so access denied stays access denied), with a
+// message saying where the target was not found and which regions could not be searched. When every
+// region fails, the first region's error (in the order of query.regions).
 Result<ResolvedTarget> ResolveTarget(aws::Client& client, const TargetQuery& query);
 
-// All matches, for callers that present candidates themselves (empty when nothing matches). Regions
-// are searched concurrently. A region that fails is skipped when others answered; when every region
-// fails the first error is returned.
-Result<std::vector<ResolvedTarget>> FindTargets(aws::Client& client, const TargetQuery& query);
+// Everything a search found.
+struct TargetSearch {
+  std::vector<ResolvedTarget> found;   // sorted by region, VPC, instance id; their skipped_regions empty
+  std::vector<SkippedRegion> skipped;  // regions that failed, sorted by region
+};
+
+// All matches, for callers that present candidates themselves. Regions are searched concurrently. A
+// region that fails is listed in `skipped` when another region answered; when every region fails, the
+// first region's error (in the order of query.regions) is returned.
+Result<TargetSearch> FindTargets(aws::Client& client, const TargetQuery& query);
+
+// For callers that change things (contain, preserve): kConflict when the target may not be the only
+// match (uniqueness_unproven), with a message naming the regions that could not be searched and what to
+// do (narrow with --region or --vpc, or fix access to them); Ok otherwise. `query_text` is what the user
+// typed.
+Status RequireDefinitive(const ResolvedTarget& target, const std::string& query_text);
+
+// "eu-west-1 (UnauthorizedOperation (HTTP 403): ...); ap-south-1 (...)": for messages and reports.
+std::string DescribeSkipped(const std::vector<SkippedRegion>& skipped);
 
 // The regions enabled for the account (ec2 DescribeRegions), for --all-regions.
 Result<std::vector<std::string>> ListRegions(aws::Client& client);

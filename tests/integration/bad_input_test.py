@@ -110,6 +110,31 @@ class BadInputTests(ResponseCase):
             self.assertEqual([g["GroupId"] for g in eni["Groups"]], [iso])
         self.assertEqual(inst["State"]["Name"], "running")
 
+    def test_region_that_cannot_be_searched(self):
+        # contain and preserve search one region; when it refuses the lookup there is no match to act
+        # on: the refusal is the error (5, access denied), naming the region, and nothing changes.
+        # (A region refused while another answered: triage_test.py; contain/preserve refuse a match
+        # by IP then, see cloud::RequireDefinitive.)
+        self.range.set_faults({"rules": [
+            {"kind": "http500", "service": "ec2", "action": "DescribeNetworkInterfaces", "status": 403,
+             "code": "UnauthorizedOperation", "message": "You are not authorized to perform this operation.",
+             "body": "aws"}]})
+        self.addCleanup(self.range.set_faults, None)
+        ip = self.ids["private_ip"]
+        proc = self.contain("IR-B7", "--max-attempts", "1", targets=[ip])
+        self.assertExit(proc, 5)
+        self.assertIn("UnauthorizedOperation", proc.stderr)
+        self.assertIn(f"looking up {ip} in us-east-1", proc.stderr)
+        self.assertIn("nothing was changed", proc.stderr)
+        self.assertNothingChanged("IR-B7")
+        proc = self.cordon("preserve", ip, "--case", "IR-B8", "--cases-dir", self.cases_dir, "--max-attempts", "1")
+        self.assertExit(proc, 5)
+        self.assertIn(f"looking up {ip} in us-east-1", proc.stderr)
+        self.assertNothingChanged("IR-B8")
+        tags = client("ec2", self.moto).describe_tags(
+            Filters=[{"Name": "resource-id", "Values": [self.ids["suspect"]]}])["Tags"]
+        self.assertEqual([t["Key"] for t in tags if t["Key"].startswith("cordon:")], [])
+
     def test_usage_errors(self):
         p = self.cordon("contain", self.ids["suspect"], "--yes", "--cases-dir", self.cases_dir)
         self.assertExit(p, USAGE, "contain without --case")

@@ -13,15 +13,20 @@ one; a terminated instance; and VPC B with an instance on the suspect's private 
 
 from __future__ import annotations
 
+import http.client
+import http.server
 import json
 import os
+import re
 import selectors
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -81,6 +86,61 @@ class Range:
         if self.proc:
             self.proc.stdout.close()
             self._err.close()
+
+
+class RegionRefusingProxy:
+    """A loopback proxy in front of the range that refuses every call signed for one of `regions` (only
+    the `actions` given, if any) as EC2 refuses a region that is not enabled for the account (403
+    UnauthorizedOperation), and forwards the rest. The range's fault rules select by service and action
+    only, not by region. .endpoint is the proxy."""
+
+    ERROR = (b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>UnauthorizedOperation"
+             b"</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors>"
+             b"<RequestID>refused-by-test-proxy</RequestID></Response>")
+
+    def __init__(self, upstream, regions, actions=None):
+        up = urllib.parse.urlsplit(upstream)
+        refused, error = set(regions), self.ERROR
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _serve(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                m = re.search(r"Credential=[^/]+/\d{8}/([^/]+)/", self.headers.get("Authorization", ""))
+                action = urllib.parse.parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
+                if m and m.group(1) in refused and (actions is None or action in actions):
+                    status, headers, out = 403, [("Content-Type", "text/xml")], error
+                else:
+                    conn = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
+                    conn.request(self.command, self.path, body=body,
+                                 headers={k: v for k, v in self.headers.items() if k.lower() != "expect"})
+                    resp = conn.getresponse()
+                    status, out = resp.status, resp.read()
+                    headers = [(k, v) for k, v in resp.getheaders()
+                               if k.lower() not in ("content-length", "transfer-encoding", "connection")]
+                    conn.close()
+                self.send_response(status)
+                for k, v in headers:
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def build_scenario(endpoint):
@@ -223,6 +283,60 @@ class TriageTest(unittest.TestCase):
     def test_all_regions_finds_the_region(self):
         out = self.triage_json(self.s["iid"], "--all-regions")
         self.assertEqual((out["target"]["instance_id"], out["target"]["region"]), (self.s["iid"], REGION))
+
+    # --- a region that cannot be searched -------------------------------------------------------
+
+    def triage_refusing(self, regions, *args, expect, actions=None):
+        proxy = RegionRefusingProxy(self.endpoint, regions, actions)
+        self.addCleanup(proxy.stop)
+        proc = run_cordon(["triage", *args, "--all-regions", "--max-attempts", "1", "--endpoint-url",
+                           proxy.endpoint, "--since", "2000-01-01"], env={"CORDON_CONFIG": ""})
+        self.assertEqual(proc.returncode, expect, proc.stderr)
+        return proc
+
+    def test_ip_found_while_a_region_refuses_is_incomplete(self):
+        # 10.0.2.20 is the suspect's alone in us-east-1; eu-west-1 could hold another instance with it.
+        proc = self.triage_refusing(["eu-west-1"], "10.0.2.20", "--output", "json", expect=6)
+        out = json.loads(proc.stdout)
+        self.assertEqual((out["target"]["instance_id"], out["target"]["region"]), (self.s["iid"], REGION))
+        self.assertEqual([r["region"] for r in out["target"]["skipped_regions"]], ["eu-west-1"])
+        self.assertIn("UnauthorizedOperation", out["target"]["skipped_regions"][0]["error"])
+        self.assertFalse(out["complete"])
+        self.assertEqual([p["part"] for p in out["incomplete"]], ["target.regions"])
+        self.assertIn("eu-west-1", out["incomplete"][0]["error"])
+        self.assertIn("UnauthorizedOperation", out["incomplete"][0]["error"])
+        self.assertIn("target.regions", proc.stderr)
+        # The inventory was still collected, from the match that was found.
+        self.assertEqual(len(out["inventory"]["volumes"]), 3)
+        proc = self.triage_refusing(["eu-west-1"], "10.0.2.20", expect=6)
+        self.assertIn("other instances may have this IP", proc.stdout)
+        self.assertIn("eu-west-1", proc.stdout)
+        self.assertIn("Incomplete", proc.stdout)
+
+    def test_id_found_while_a_region_refuses_is_definitive(self):
+        proc = self.triage_refusing(["eu-west-1", "ap-south-1"], self.s["iid"], "--output", "json", expect=0)
+        out = json.loads(proc.stdout)
+        self.assertEqual(out["target"]["instance_id"], self.s["iid"])
+        self.assertEqual([r["region"] for r in out["target"]["skipped_regions"]], ["ap-south-1", "eu-west-1"])
+        self.assertTrue(out["complete"])
+        self.assertEqual(out["incomplete"], [])
+        proc = self.triage_refusing(["eu-west-1"], self.s["iid"], expect=0)
+        self.assertIn("could not be searched: eu-west-1", proc.stdout)
+
+    def test_ip_in_no_region_that_answered_is_not_not_found(self):
+        # Not in the regions that answered proves nothing about eu-west-1: access denied (5), not 3.
+        proc = self.triage_refusing(["eu-west-1"], "192.0.2.77", expect=5)
+        self.assertIn("no instance with the IP address 192.0.2.77", proc.stderr)
+        self.assertIn("could not search eu-west-1", proc.stderr)
+        self.assertEqual(proc.stdout, "")
+
+    def test_every_region_refusing_is_the_regions_error(self):
+        # DescribeRegions (for --all-regions) answers; every lookup is refused.
+        regions = [r["RegionName"] for r in self.ec2.describe_regions()["Regions"]]
+        proc = self.triage_refusing(regions, "10.0.2.20", expect=5,
+                                    actions={"DescribeInstances", "DescribeNetworkInterfaces", "DescribeAddresses"})
+        self.assertIn("UnauthorizedOperation", proc.stderr)
+        self.assertRegex(proc.stderr, rf"looking up 10\.0\.2\.20 in [a-z0-9-]+ \(all {len(regions)} regions failed\)")
 
     def test_unknown_id_and_unmatched_ip_are_not_found(self):
         proc = self.triage("i-0123456789abcdef0", expect=3)
