@@ -55,6 +55,10 @@ class FakeClock : public Clock {
 std::string FormatAmzDate(TimePoint t);
 // "2015-08-30T12:36:00Z" (ISO 8601, UTC, no fraction).
 std::string FormatIso8601(TimePoint t);
+// The same written to `out` (room for kIso8601Size bytes, no terminating NUL); returns the length. For
+// writers of many timestamps, without a string per call.
+inline constexpr size_t kIso8601Size = 20;
+size_t WriteIso8601(TimePoint t, char* out);
 // As Python's datetime.isoformat() on a UTC datetime, which is how boto3 results print:
 // "2015-08-30T12:36:00+00:00" or "2015-08-30T12:36:00.123000+00:00".
 std::string FormatIsoLikeBoto3(TimePoint t);

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <random>
+#include <vector>
+
 namespace cordon {
 
 TEST(TimeTest, FormatsAwsShapes) {
@@ -21,6 +25,25 @@ TEST(TimeTest, ParsesFractionsOffsetsEpochAndHttpDates) {
   EXPECT_EQ(FormatIso8601(*ParseTimestamp("Sun, 30 Aug 2015 12:36:00 GMT")), "2015-08-30T12:36:00Z");
   EXPECT_FALSE(ParseTimestamp("yesterday").has_value());
   EXPECT_FALSE(ParseTimestamp("").has_value());
+}
+
+// FormatIso8601 does its own calendar arithmetic: it must agree with gmtime_r + strftime everywhere,
+// including leap days, century years and times before the epoch.
+TEST(TimeTest, Iso8601AgreesWithStrftime) {
+  std::mt19937_64 rng(7);
+  std::vector<int64_t> seconds = {0, -1, 951782400 /* 2000-02-29 */, 4107542399 /* 2100-02-28T23:59:59 */,
+                                  -2208988800 /* 1900-01-01 */};
+  for (int i = 0; i < 20000; ++i)
+    // 1900 to 2200: TimePoint counts nanoseconds in 64 bits, which ends in 2262.
+    seconds.push_back(static_cast<int64_t>(rng() % 9467280000ULL) - 2208988800LL);
+  for (int64_t s : seconds) {
+    const std::time_t tt = static_cast<std::time_t>(s);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char expected[64];
+    std::strftime(expected, sizeof(expected), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ASSERT_EQ(FormatIso8601(TimePoint(std::chrono::seconds(s))), expected) << s;
+  }
 }
 
 TEST(FakeClockTest, SleepAdvancesTime) {

@@ -2,16 +2,32 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
 
 namespace cordon::hunt {
 namespace {
 
 bool Present(std::string_view field) { return !field.empty() && field != "-"; }
 
+// The selectors a record of this format can match: IPs only when it has an address field, ENIs only with
+// interface-id, instances only with instance-id; roles and access keys never (no flow field holds them).
+// Scanning for a token the format cannot hold would only cost a pass over the text: the default format
+// has no instance-id, so a hunt by instance and IP would scan every object twice for nothing.
+std::vector<std::string> TokensFor(const Selectors& selectors, const FlowHeader& header) {
+  std::vector<std::string> tokens;
+  auto add = [&](const std::vector<std::string>& list) {
+    tokens.insert(tokens.end(), list.begin(), list.end());
+  };
+  if (header.srcaddr >= 0 || header.dstaddr >= 0 || header.pkt_srcaddr >= 0 || header.pkt_dstaddr >= 0)
+    add(selectors.ips);
+  if (header.interface_id >= 0) add(selectors.enis);
+  if (header.instance_id >= 0) add(selectors.instances);
+  return tokens;
+}
+
 }  // namespace
 
-FlowLogReader::FlowLogReader(const Selectors& selectors)
-    : selectors_(selectors), matcher_(selectors.AllTokens()) {
+FlowLogReader::FlowLogReader(const Selectors& selectors) : selectors_(selectors), matcher_({}) {
   using std::chrono::seconds;
   if (selectors.since)
     since_ = std::chrono::duration_cast<seconds>(selectors.since->time_since_epoch()).count();
@@ -68,14 +84,15 @@ void FlowLogReader::Finish() {
 
 void FlowLogReader::ProcessHeader(std::string_view line) {
   have_header_ = true;
-  if (LooksLikeFlowHeader(line)) {
-    header_ = ParseFlowHeader(line);
+  const bool has_header = LooksLikeFlowHeader(line);
+  header_ = ParseFlowHeader(has_header ? line : kDefaultFlowHeader);
+  matcher_ = TokenMatcher(TokensFor(selectors_, header_));
+  if (has_header) {
     for (const std::string& name : header_.unknown_fields) {
       results_->warnings.push_back({file_, "unknown flow log field '" + name + "' in the header (ignored)"});
     }
     return;
   }
-  header_ = ParseFlowHeader(kDefaultFlowHeader);
   results_->warnings.push_back({file_, "no header line; read as the default (version 2) format"});
   ProcessLine(line);
 }

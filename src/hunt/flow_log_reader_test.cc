@@ -116,6 +116,40 @@ TEST(FlowLogReader, V5FlowDirectionGivesDirectionForInstanceSelector) {
   EXPECT_EQ(out.packets, 7u);
 }
 
+// The prefilter looks only for selectors the file's format can hold: a record is never parsed for an
+// instance id when the format has no instance-id field (the default one has none), nor for a role or an
+// access key, which no flow field holds. The instance id below sits in the account-id field of the first
+// record: the exact rule would reject it anyway, but only after parsing the line.
+TEST(FlowLogReader, SelectorsTheFormatCannotHoldAreNotSearched) {
+  Selectors s;
+  s.instances = {"i-0c50d5961bcb2d47b"};
+  s.roles = {"web-node"};
+  s.access_keys = {"ASIAEXAMPLEEXAMPLE01"};
+  s.ips = {"10.0.0.5"};
+  const std::string v2 =
+      "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end "
+      "action "
+      "log-status\n"
+      "2 i-0c50d5961bcb2d47b eni-1 10.0.0.9 10.0.0.7 1 2 6 1 40 100 160 ACCEPT OK\n"
+      "2 web-node eni-1 10.0.0.9 10.0.0.7 1 2 6 1 40 100 160 ACCEPT OK\n"
+      "2 ASIAEXAMPLEEXAMPLE01 eni-1 10.0.0.5 10.0.0.7 1 443 6 3 120 100 160 ACCEPT OK\n";
+  HuntResults r;
+  FlowLogReader reader(s);
+  reader.Scan("v2.log", v2, &r);
+  EXPECT_EQ(r.flow_lines_parsed, 1u);  // only the line with the IP
+  EXPECT_EQ(r.flow_matched_records, 1u);
+  EXPECT_EQ(Get(r, "10.0.0.7", 443, 6, "egress", "ACCEPT").bytes, 120u);
+
+  // With an instance-id field, the instance id is searched and matches.
+  HuntResults v5;
+  reader.Scan("v5.log",
+              "instance-id srcaddr dstaddr srcport dstport protocol packets bytes start end action\n"
+              "i-0c50d5961bcb2d47b 10.0.0.9 10.0.0.7 1 22 6 2 80 100 160 REJECT\n",
+              &v5);
+  EXPECT_EQ(v5.flow_lines_parsed, 1u);
+  EXPECT_EQ(v5.flow_matched_records, 1u);
+}
+
 TEST(FlowLogReader, OtelFilesWithV6AndV7FieldsHaveNoWarnings) {
   Selectors s;
   s.ips = {"10.0.1.100", "10.0.0.1"};

@@ -1,9 +1,14 @@
 #include "hunt/output.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <ostream>
+#include <sstream>
+#include <unordered_map>
 
 #include "hunt/sessions.h"
 
@@ -46,15 +51,18 @@ Json SessionToJson(const SessionUse& s) {
 }
 
 struct SortedAggregate {
+  uint64_t bytes;  // a copy of agg->bytes: sorting compares it without a cache miss into the map's nodes
   const FlowKey* key;
   const FlowAggregate* agg;
 };
 
 std::vector<SortedAggregate> SortedAggregates(const HuntResults& r) {
   std::vector<SortedAggregate> out;
-  for (const auto& [key, agg] : r.flows) out.push_back({&key, &agg});
-  std::stable_sort(out.begin(), out.end(), [](const SortedAggregate& a, const SortedAggregate& b) {
-    return a.agg->bytes > b.agg->bytes;
+  out.reserve(r.flows.size());
+  for (const auto& [key, agg] : r.flows) out.push_back({agg.bytes, &key, &agg});
+  // Most bytes first; ties in key order, so the output does not depend on the hash map's order.
+  std::sort(out.begin(), out.end(), [](const SortedAggregate& a, const SortedAggregate& b) {
+    return a.bytes != b.bytes ? a.bytes > b.bytes : *a.key < *b.key;
   });
   return out;
 }
@@ -78,19 +86,30 @@ struct Talker {
 };
 
 std::vector<Talker> TopTalkers(const HuntResults& r) {
-  std::map<std::string, Talker> by_peer;
+  // Totals hashed by a view of the aggregates' own peer strings, and only the top few sorted and copied
+  // out: a flow hunt can have hundreds of thousands of peers.
+  struct Totals {
+    uint64_t bytes = 0, packets = 0, flows = 0;
+  };
+  std::unordered_map<std::string_view, Totals> by_peer;
+  by_peer.reserve(r.flows.size());
   for (const auto& [key, agg] : r.flows) {
-    Talker& t = by_peer[key.peer];
-    t.peer = key.peer;
+    Totals& t = by_peer[key.peer];
     t.bytes += agg.bytes;
     t.packets += agg.packets;
     t.flows += agg.flows;
   }
+  std::vector<std::pair<std::string_view, Totals>> all(by_peer.begin(), by_peer.end());
+  const size_t top = std::min(all.size(), kTopTalkers);
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(top), all.end(),
+                    [](const auto& a, const auto& b) {
+                      return a.second.bytes != b.second.bytes ? a.second.bytes > b.second.bytes
+                                                              : a.first < b.first;
+                    });
   std::vector<Talker> out;
-  for (auto& [peer, t] : by_peer) out.push_back(t);
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Talker& a, const Talker& b) { return a.bytes > b.bytes; });
-  if (out.size() > kTopTalkers) out.resize(kTopTalkers);
+  for (size_t i = 0; i < top; ++i)
+    out.push_back(
+        {std::string(all[i].first), all[i].second.bytes, all[i].second.packets, all[i].second.flows});
   return out;
 }
 
@@ -299,21 +318,22 @@ void WriteText(const HuntResults& r, const Selectors& selectors, std::ostream& o
   if (r.flow_nodata_records > 0) out << ", " << r.flow_nodata_records << " NODATA/SKIPDATA record(s)";
   out << "\n";
   if (!r.flows.empty()) {
-    char line[512];
-    std::snprintf(line, sizeof(line), "  %-8s %-6s %-39s %6s %5s %14s %10s %7s  %-20s  %s\n", "DIR", "ACTION",
-                  "PEER", "PORT", "PROTO", "BYTES", "PACKETS", "FLOWS", "FIRST", "LAST");
-    out << line;
+    // fmt, not snprintf: one line per aggregate, and there can be hundreds of thousands.
+    constexpr std::string_view kRow = "  {:<8} {:<6} {:<39} {:>6} {:>5} {:>14} {:>10} {:>7}  {:<20}  {}\n";
+    fmt::memory_buffer line;
+    fmt::format_to(fmt::appender(line), kRow, "DIR", "ACTION", "PEER", "PORT", "PROTO", "BYTES", "PACKETS",
+                   "FLOWS", "FIRST", "LAST");
     for (const SortedAggregate& a : SortedAggregates(r)) {
-      std::snprintf(line, sizeof(line), "  %-8s %-6s %-39s %6s %5s %14llu %10llu %7llu  %-20s  %s\n",
-                    a.key->direction.c_str(), a.key->action.c_str(), a.key->peer.c_str(),
-                    NumberOrEmpty(a.key->port).c_str(), NumberOrEmpty(a.key->protocol).c_str(),
-                    static_cast<unsigned long long>(a.agg->bytes),
-                    static_cast<unsigned long long>(a.agg->packets),
-                    static_cast<unsigned long long>(a.agg->flows),
-                    a.agg->first != INT64_MAX ? EpochToIso(a.agg->first).c_str() : "-",
-                    a.agg->last != INT64_MIN ? EpochToIso(a.agg->last).c_str() : "-");
-      out << line;
+      fmt::format_to(fmt::appender(line), kRow, a.key->direction, a.key->action, a.key->peer,
+                     NumberOrEmpty(a.key->port), NumberOrEmpty(a.key->protocol), a.agg->bytes, a.agg->packets,
+                     a.agg->flows, a.agg->first != INT64_MAX ? EpochToIso(a.agg->first) : "-",
+                     a.agg->last != INT64_MIN ? EpochToIso(a.agg->last) : "-");
+      if (line.size() > 1 << 16) {
+        out.write(line.data(), static_cast<std::streamsize>(line.size()));
+        line.clear();
+      }
     }
+    out.write(line.data(), static_cast<std::streamsize>(line.size()));
     out << "\nTop talkers:\n";
     for (const Talker& t : TopTalkers(r)) {
       out << "  " << t.peer << "  " << Human(t.bytes) << " in " << t.flows << " flow(s)\n";
@@ -367,48 +387,110 @@ int ExitStatus(const HuntResults& results) {
 
 namespace {
 
-// The flow aggregates written straight to text, exactly as nlohmann's dump(2) would write
-// AggregateToJson's objects at `indent`: a flow hunt can have many thousands of them, and building
-// and freeing a JSON object per aggregate (twice, for "rejected") cost more than the rest of the
-// output. Strings go through Json's own escaping.
-void AppendAggregatesArray(const std::vector<SortedAggregate>& aggregates, bool rejected_only, int indent,
-                           std::string* out) {
+// Peers, directions and actions are nearly always plain ASCII, which JSON writes as it is; anything
+// else goes through Json's escaping (and its UTF-8 check).
+void AppendJsonString(fmt::memory_buffer& b, const std::string& s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    const std::string escaped = Json(s).dump();
+    b.append(escaped.data(), escaped.data() + escaped.size());
+    return;
+  }
+  b.push_back('"');
+  b.append(s.data(), s.data() + s.size());
+  b.push_back('"');
+}
+
+// The flow aggregates written straight to `out`, exactly as nlohmann's dump(2) would write
+// AggregateToJson's objects at `indent`: a flow hunt can have hundreds of thousands of them, and building
+// a JSON object per aggregate (twice, for "rejected"), or the whole array as one string, cost more time
+// and memory than the scan's own work on them.
+void WriteAggregatesArray(const std::vector<SortedAggregate>& aggregates, bool rejected_only, int indent,
+                          std::ostream& out) {
   const std::string pad(static_cast<size_t>(indent), ' ');
-  const std::string item_pad = pad + "  ", key_pad = pad + "    ";
-  auto number_or_null = [](int v) { return v < 0 ? std::string("null") : std::to_string(v); };
-  auto time_or_null = [](int64_t t, bool valid) {
-    return valid ? "\"" + EpochToIso(t) + "\"" : std::string("null");
+  const std::string item_open = pad + "  {\n", item_close = "\n" + pad + "  }", key_pad = pad + "    ";
+  // Appends only, no format string parsed per field: fmt::format_to per field cost about 2 µs an aggregate.
+  fmt::memory_buffer b;  // a batch of aggregates' text, written out every 64 KB
+  auto text = [&](std::string_view s) { b.append(s.data(), s.data() + s.size()); };
+  auto key = [&](std::string_view name) {
+    text(key_pad);
+    b.push_back('"');
+    text(name);
+    text("\": ");
+  };
+  auto number = [&](auto v) {
+    const fmt::format_int digits(v);
+    b.append(digits.data(), digits.data() + digits.size());
+  };
+  auto number_or_null = [&](int v) { v < 0 ? text("null") : number(v); };
+  auto time_or_null = [&](int64_t t, bool valid) {
+    if (!valid) return text("null");
+    char iso[kIso8601Size];
+    b.push_back('"');
+    b.append(iso, iso + WriteIso8601(TimePoint(std::chrono::seconds(t)), iso));
+    b.push_back('"');
   };
   bool first = true;
-  for (const SortedAggregate& a : aggregates) {
+  for (size_t i = 0; i < aggregates.size(); ++i) {
+    // The nodes are scattered over the heap in hash order, not in this one: ask for a later one early.
+    constexpr size_t kAhead = 8;
+    if (i + kAhead < aggregates.size()) {
+      __builtin_prefetch(aggregates[i + kAhead].key);
+      __builtin_prefetch(aggregates[i + kAhead].agg);
+    }
+    const SortedAggregate& a = aggregates[i];
     if (rejected_only && a.key->action != "REJECT") continue;
-    *out += first ? "[\n" : ",\n";
+    text(first ? "[\n" : ",\n");
     first = false;
-    *out += item_pad + "{\n";
-    *out += key_pad + "\"peer\": " + Json(a.key->peer).dump() + ",\n";
-    *out += key_pad + "\"port\": " + number_or_null(a.key->port) + ",\n";
-    *out += key_pad + "\"protocol\": " + number_or_null(a.key->protocol) + ",\n";
-    *out += key_pad + "\"direction\": " + Json(a.key->direction).dump() + ",\n";
-    *out += key_pad + "\"action\": " + Json(a.key->action).dump() + ",\n";
-    *out += key_pad + "\"bytes\": " + std::to_string(a.agg->bytes) + ",\n";
-    *out += key_pad + "\"packets\": " + std::to_string(a.agg->packets) + ",\n";
-    *out += key_pad + "\"flows\": " + std::to_string(a.agg->flows) + ",\n";
-    *out += key_pad + "\"first\": " + time_or_null(a.agg->first, a.agg->first != INT64_MAX) + ",\n";
-    *out += key_pad + "\"last\": " + time_or_null(a.agg->last, a.agg->last != INT64_MIN) + "\n";
-    *out += item_pad + "}";
+    text(item_open);
+    key("peer");
+    AppendJsonString(b, a.key->peer);
+    text(",\n");
+    key("port");
+    number_or_null(a.key->port);
+    text(",\n");
+    key("protocol");
+    number_or_null(a.key->protocol);
+    text(",\n");
+    key("direction");
+    AppendJsonString(b, a.key->direction);
+    text(",\n");
+    key("action");
+    AppendJsonString(b, a.key->action);
+    text(",\n");
+    key("bytes");
+    number(a.agg->bytes);
+    text(",\n");
+    key("packets");
+    number(a.agg->packets);
+    text(",\n");
+    key("flows");
+    number(a.agg->flows);
+    text(",\n");
+    key("first");
+    time_or_null(a.agg->first, a.agg->first != INT64_MAX);
+    text(",\n");
+    key("last");
+    time_or_null(a.agg->last, a.agg->last != INT64_MIN);
+    text(item_close);
+    if (b.size() >= 1 << 16) {
+      out.write(b.data(), static_cast<std::streamsize>(b.size()));
+      b.clear();
+    }
   }
-  *out += first ? "[]" : "\n" + pad + "]";
+  text(first ? "[]" : "\n" + pad + "]");
+  out.write(b.data(), static_cast<std::streamsize>(b.size()));
 }
 
-constexpr std::string_view kAggregatesSlot = "\"@cordon:aggregates@\"";
-constexpr std::string_view kRejectedSlot = "\"@cordon:rejected@\"";
+// Stand-ins for the two flow lists in the dumped document: JSON strings no real value can equal (values
+// are escaped by dump, and '@cordon:' never comes from a log).
+constexpr std::string_view kAggregatesSlot = "@cordon:aggregates@";
+constexpr std::string_view kRejectedSlot = "@cordon:rejected@";
 
-// Replaces the one occurrence of `slot` (a JSON string no real value can equal: values are escaped
-// by dump, and '@cordon:' never comes from a log) with `text`.
-void Splice(std::string* doc, std::string_view slot, const std::string& text) {
-  const size_t at = doc->find(slot);
-  if (at != std::string::npos) doc->replace(at, slot.size(), text);
-}
+std::string Quoted(std::string_view slot) { return "\"" + std::string(slot) + "\""; }
 
 // The document; with flow_lists false, "aggregates" and "rejected" are left empty (ResultsToJsonText
 // writes them directly).
@@ -459,18 +541,30 @@ Json ResultsToJson(const HuntResults& r, const Selectors& selectors) {
   return BuildResultsJson(r, selectors, true);
 }
 
-std::string ResultsToJsonText(const HuntResults& r, const Selectors& selectors) {
+void WriteResultsJson(const HuntResults& r, const Selectors& selectors, std::ostream& out) {
   Json doc = BuildResultsJson(r, selectors, /*flow_lists=*/false);
-  doc["flows"]["aggregates"] = std::string(kAggregatesSlot.substr(1, kAggregatesSlot.size() - 2));
-  doc["flows"]["rejected"] = std::string(kRejectedSlot.substr(1, kRejectedSlot.size() - 2));
-  std::string text = doc.dump(2);
+  doc["flows"]["aggregates"] = std::string(kAggregatesSlot);
+  doc["flows"]["rejected"] = std::string(kRejectedSlot);
+  const std::string text = doc.dump(2);
+  const std::string aggregates_slot = Quoted(kAggregatesSlot), rejected_slot = Quoted(kRejectedSlot);
+  const size_t at_aggregates = text.find(aggregates_slot);
+  const size_t at_rejected = text.find(rejected_slot, at_aggregates);
   const std::vector<SortedAggregate> sorted = SortedAggregates(r);
-  std::string aggregates, rejected;
-  AppendAggregatesArray(sorted, false, 4, &aggregates);  // root > "flows" > "aggregates": indent 4
-  AppendAggregatesArray(sorted, true, 4, &rejected);
-  Splice(&text, kAggregatesSlot, aggregates);
-  Splice(&text, kRejectedSlot, rejected);
-  return text;
+  // The document around the two lists, and the lists streamed in their places: root > "flows" >
+  // "aggregates" sits at indent 4, and "rejected" comes after it (Json keeps insertion order).
+  out.write(text.data(), static_cast<std::streamsize>(at_aggregates));
+  WriteAggregatesArray(sorted, false, 4, out);
+  const size_t after_aggregates = at_aggregates + aggregates_slot.size();
+  out.write(text.data() + after_aggregates, static_cast<std::streamsize>(at_rejected - after_aggregates));
+  WriteAggregatesArray(sorted, true, 4, out);
+  const size_t after_rejected = at_rejected + rejected_slot.size();
+  out.write(text.data() + after_rejected, static_cast<std::streamsize>(text.size() - after_rejected));
+}
+
+std::string ResultsToJsonText(const HuntResults& r, const Selectors& selectors) {
+  std::ostringstream out;
+  WriteResultsJson(r, selectors, out);
+  return std::move(out).str();
 }
 
 void WriteResults(const HuntResults& r, const Selectors& selectors, OutputFormat format, std::ostream& out) {
@@ -482,11 +576,13 @@ void WriteResults(const HuntResults& r, const Selectors& selectors, OutputFormat
       WriteCsv(r, selectors, out);
       return;
     case OutputFormat::kJson:
-      out << ResultsToJsonText(r, selectors) << "\n";
+      WriteResultsJson(r, selectors, out);
+      out << "\n";
       return;
     case OutputFormat::kJsonl: {
-      // One line per item, each with a "type"; the summary last.
-      Json doc = ResultsToJson(r, selectors);
+      // One line per item, each with a "type"; the summary last. The flow aggregates are made one at a
+      // time rather than held in the document: there can be hundreds of thousands.
+      Json doc = BuildResultsJson(r, selectors, /*flow_lists=*/false);
       auto emit = [&](const char* type, Json item) {
         Json line{{"type", type}};
         for (auto& [k, v] : item.items()) line[k] = v;
@@ -500,7 +596,7 @@ void WriteResults(const HuntResults& r, const Selectors& selectors, OutputFormat
         }
       }
       for (auto& s : doc["cloudtrail"]["exfiltration"]) emit("exfiltration", s);
-      for (auto& a : doc["flows"]["aggregates"]) emit("flow", a);
+      for (const SortedAggregate& a : SortedAggregates(r)) emit("flow", AggregateToJson(*a.key, *a.agg));
       for (auto& f : doc["findings"]) emit("finding", f);
       for (auto& s : doc["skipped"]) emit("skipped", s);
       for (auto& w : doc["warnings"]) emit("warning", w);

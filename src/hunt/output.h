@@ -28,7 +28,10 @@ int ExitStatus(const HuntResults& results);
 // flows {matched_records, nodata_records, aggregates, top_talkers, rejected}, findings, skipped,
 // warnings and summary. `results` must be Finalize()d.
 Json ResultsToJson(const HuntResults& results, const Selectors& selectors);
-// ResultsToJson(...).dump(2), byte for byte, written faster: the flow aggregates are written directly.
+// ResultsToJson(...).dump(2), byte for byte, written faster and in bounded memory: the flow aggregates are
+// streamed to `out` one by one, never held as JSON objects or as one string.
+void WriteResultsJson(const HuntResults& results, const Selectors& selectors, std::ostream& out);
+// The same, as a string (for tests and small results).
 std::string ResultsToJsonText(const HuntResults& results, const Selectors& selectors);
 
 void WriteResults(const HuntResults& results, const Selectors& selectors, OutputFormat format,

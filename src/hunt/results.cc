@@ -8,14 +8,18 @@ namespace cordon::hunt {
 void HuntResults::Merge(HuntResults&& other) {
   events.insert(events.end(), std::make_move_iterator(other.events.begin()),
                 std::make_move_iterator(other.events.end()));
+  // Aggregates only `other` has move over as map nodes (no copy, no allocation), so merging the workers'
+  // partial results never holds two copies of a large flow hunt; what is left in `other` is also here.
+  flows.merge(other.flows);
   for (auto& [key, agg] : other.flows) {
-    FlowAggregate& mine = flows[key];
+    FlowAggregate& mine = flows.find(key)->second;
     mine.bytes += agg.bytes;
     mine.packets += agg.packets;
     mine.flows += agg.flows;
     mine.first = std::min(mine.first, agg.first);
     mine.last = std::max(mine.last, agg.last);
   }
+  other.flows.clear();
   flow_matched_records += other.flow_matched_records;
   flow_nodata_records += other.flow_nodata_records;
   findings.insert(findings.end(), std::make_move_iterator(other.findings.begin()),
