@@ -67,6 +67,8 @@ struct IncompletePart {
 // instance profile: no role; no Config recorder: no history) are not in it.
 // "target.regions" is listed when the target was found by IP but a region could not be searched: another
 // instance there may have the same IP. Skipped regions after a match by id are only noted in the target.
+// "target.lookups" likewise when a public-address lookup (Elastic IPs) failed: an instance holding the IP
+// as an Elastic IP may be missed.
 std::vector<IncompletePart> IncompleteParts(const cloud::ResolvedTarget& target,
                                             const cloud::InstanceInventory& inv, const cloud::Activity& act,
                                             const std::optional<TriageHunt>& hunt) {
@@ -74,9 +76,12 @@ std::vector<IncompletePart> IncompleteParts(const cloud::ResolvedTarget& target,
   auto add = [&](const char* part, const std::string& error) {
     if (!error.empty()) parts.push_back({part, error});
   };
-  if (target.uniqueness_unproven)
+  if (target.uniqueness_unproven && !target.skipped_regions.empty())
     add("target.regions", "not searched, so other instances may have this IP: " +
                               cloud::DescribeSkipped(target.skipped_regions));
+  if (target.uniqueness_unproven && !target.failed_lookups.empty())
+    add("target.lookups", "failed, so an instance holding this IP as an Elastic IP may be missed: " +
+                              cloud::DescribeFailedLookups(target.failed_lookups));
   add("inventory.network_interfaces", inv.network_interfaces.error);
   add("inventory.elastic_ips", inv.elastic_ips.error);
   add("inventory.exposure", inv.exposure.error);
@@ -102,12 +107,18 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
   std::printf("%s%s  %s  (%s, found by %s)\n", i.id.c_str(),
               i.name.empty() ? "" : (" \"" + i.name + "\"").c_str(), i.state.c_str(),
               inv.target.region.c_str(), inv.target.matched_by.c_str());
-  if (target.uniqueness_unproven)
+  if (target.uniqueness_unproven && !target.skipped_regions.empty())
     std::printf("  ! other instances may have this IP: these regions could not be searched: %s\n",
                 cloud::DescribeSkipped(target.skipped_regions).c_str());
   else if (!target.skipped_regions.empty())
     std::printf("  (the match is definitive; these regions could not be searched: %s)\n",
                 cloud::DescribeSkipped(target.skipped_regions).c_str());
+  if (target.uniqueness_unproven && !target.failed_lookups.empty())
+    std::printf("  ! an instance holding this IP as an Elastic IP may be missed: these lookups failed: %s\n",
+                cloud::DescribeFailedLookups(target.failed_lookups).c_str());
+  else if (!target.failed_lookups.empty())
+    std::printf("  (the match is definitive; these lookups failed: %s)\n",
+                cloud::DescribeFailedLookups(target.failed_lookups).c_str());
 
   auto findings = cloud::Findings(inv);
   Section("Findings");
@@ -342,6 +353,10 @@ int RunTriage(int argc, char** argv) {
     Json skipped = Json::array();
     for (const cloud::SkippedRegion& r : target->skipped_regions)
       skipped.push_back(Json{{"region", r.region}, {"error", r.error.ToString()}});
+    Json failed_lookups = Json::array();
+    for (const cloud::FailedLookup& f : target->failed_lookups)
+      failed_lookups.push_back(
+          Json{{"region", f.region}, {"action", f.action}, {"what", f.what}, {"error", f.error.ToString()}});
     Json findings = Json::array();
     for (const auto& f : cloud::Findings(*inv)) findings.push_back(f);
     Json out{{"target", Json{{"query", target_text},
@@ -351,7 +366,8 @@ int RunTriage(int argc, char** argv) {
                              {"state", target->state},
                              {"terminated", target->terminated()},
                              {"matched_by", target->matched_by},
-                             {"skipped_regions", skipped}}},
+                             {"skipped_regions", skipped},
+                             {"failed_lookups", failed_lookups}}},
              {"owner", owner.empty() ? Json() : Json(owner)},
              {"criticality", criticality.empty() ? Json() : Json(criticality)},
              {"findings", findings},

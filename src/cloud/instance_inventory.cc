@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "base/strings.h"
 #include "base/thread_pool.h"
 #include "base/time.h"
 
@@ -205,10 +206,19 @@ void ReadInstanceStore(Collector& c, InstanceInventory* inv) {
       inv->instance_store.total_gib = Int(Obj(t, "InstanceStorageInfo"), "TotalSizeInGB");
     }
   }
-  // The AMI's ephemeral mappings name the devices. The AMI may be gone: then only the type is known.
+  // The AMI's ephemeral mappings name the devices. The AMI may be gone (deregistered: no image, or
+  // InvalidAMIID.NotFound): then only the type is known, and that is not a failure. Any other error
+  // (access denied, throttled) is: the devices are unknown.
   if (inv->instance.image_id.empty()) return;
   auto images = c.Call("ec2", "DescribeImages", Json{{"ImageIds", Json::array({inv->instance.image_id})}});
-  if (!images) return;
+  if (!images) {
+    const Error& e = images.error();
+    if (e.kind == ErrorKind::kNotFound || StartsWith(e.code, "InvalidAMIID.")) return;
+    std::string& error = inv->instance_store.error;
+    error += (error.empty() ? "" : "; ") + std::string("device names from ") + inv->instance.image_id +
+             " (ec2:DescribeImages): " + e.ToString();
+    return;
+  }
   for (const Json& img : Arr(*images, "Images"))
     for (const Json& m : Arr(img, "BlockDeviceMappings"))
       if (Str(m, "VirtualName").rfind("ephemeral", 0) == 0)

@@ -67,8 +67,22 @@ Result<Json> Lookup(aws::Client& client, const char* service, const char* op, Js
   return out;
 }
 
+// Whether `ip` could be an Elastic IP or an instance's public IPv4 address. Private (RFC 1918), shared
+// (RFC 6598), loopback and link-local IPv4 addresses never are, and Elastic IPs are IPv4 only: for those a
+// failed public-address lookup hides nothing.
+bool CouldBePublicIpv4(const std::string& ip) {
+  in_addr addr{};
+  if (inet_pton(AF_INET, ip.c_str(), &addr) != 1) return false;
+  const uint32_t a = ntohl(addr.s_addr);
+  auto in = [&](uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
+  return !(in(0x0A000000, 8) || in(0xAC100000, 12) || in(0xC0A80000, 16) || in(0x64400000, 10) ||
+           in(0x7F000000, 8) || in(0xA9FE0000, 16));
+}
+
+// Lookups of `kind` in `region`. A failure of the lookups that must answer fails the region; the
+// public-address lookups are best effort, and their failures go to *failed (see below).
 Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::string& text,
-                             const std::string& region) {
+                             const std::string& region, std::vector<FailedLookup>* failed) {
   Matches m;
   switch (kind) {
     case TargetKind::kInstanceId: {
@@ -97,23 +111,45 @@ Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::st
       auto pub = Lookup(client, "ec2", "DescribeInstances", Filter("ip-address", text), region);
       if (!pub) return tl::unexpected(pub.error());
       AddInstances(*pub, "public IP", &m);
-      // Public IPs of secondary ENIs. Best effort: some emulators lack the filter, and the Elastic
-      // IP lookup below covers associated EIPs anyway.
-      if (auto assoc = Lookup(client, "ec2", "DescribeNetworkInterfaces",
-                              Filter("association.public-ip", text), region))
+      // Public IPs of secondary ENIs, and Elastic IPs, two ways. Each covers the Elastic IPs the other
+      // would find, so neither fails the region. The ENI filter is missing from some emulators (moto
+      // answers 500), so its failure alone is not reported; a failed Elastic IP lookup is (it needs
+      // its own permission, ec2:DescribeAddresses), together with the ENI filter's if that failed too.
+      std::optional<FailedLookup> assoc_failed;
+      auto assoc =
+          Lookup(client, "ec2", "DescribeNetworkInterfaces", Filter("association.public-ip", text), region);
+      if (assoc)
         AddEnis(*assoc, "public IP", &m);
-      if (auto eips = Lookup(client, "ec2", "DescribeAddresses", Filter("public-ip", text), region)) {
-        Json enis = Json::array();
+      else
+        assoc_failed = FailedLookup{region, "ec2:DescribeNetworkInterfaces",
+                                    "public IPs of network interfaces", assoc.error()};
+      std::vector<FailedLookup> eip_failed;
+      auto eips = Lookup(client, "ec2", "DescribeAddresses", Filter("public-ip", text), region);
+      if (!eips) {
+        eip_failed.push_back({region, "ec2:DescribeAddresses", "Elastic IPs", eips.error()});
+      } else {
+        Json eni_ids = Json::array();
         for (const Json& a : eips->value("Addresses", Json::array())) {
           AddMatch(&m, Str(a, "InstanceId"), "Elastic IP " + Str(a, "AllocationId"));
           // An EIP associated with an ENI (not the instance) may not name the instance.
           if (Str(a, "InstanceId").empty() && !Str(a, "NetworkInterfaceId").empty())
-            enis.push_back(Str(a, "NetworkInterfaceId"));
+            eni_ids.push_back(Str(a, "NetworkInterfaceId"));
         }
-        if (!enis.empty())
-          if (auto out = Lookup(client, "ec2", "DescribeNetworkInterfaces",
-                                Json{{"NetworkInterfaceIds", enis}}, region))
+        if (!eni_ids.empty()) {
+          auto out = Lookup(client, "ec2", "DescribeNetworkInterfaces",
+                            Json{{"NetworkInterfaceIds", eni_ids}}, region);
+          if (out)
             AddEnis(*out, "Elastic IP", &m);
+          else
+            eip_failed.push_back({region, "ec2:DescribeNetworkInterfaces",
+                                  "the network interfaces of Elastic IPs", out.error()});
+        }
+      }
+      // The Elastic IP lookup's failure first: it is the one that matters, and the error a search
+      // that found nothing returns (access denied stays access denied, not the filter's 500).
+      if (!eip_failed.empty() && CouldBePublicIpv4(text)) {
+        for (auto& f : eip_failed) failed->push_back(std::move(f));
+        if (assoc_failed) failed->push_back(std::move(*assoc_failed));
       }
       break;
     }
@@ -131,6 +167,20 @@ std::string RegionList(const std::vector<std::string>& regions) {
   std::string s;
   for (const auto& r : regions) s += (s.empty() ? "" : ", ") + r;
   return regions.size() > 3 ? std::to_string(regions.size()) + " regions" : s;
+}
+
+// "a public-address lookup failed, so ... may be missed: <lookups>\ngrant ec2:DescribeAddresses ...": the
+// failed lookups, what they may hide, and what to do.
+std::string FailedLookupsText(const std::vector<FailedLookup>& failed) {
+  std::string denied;  // the actions refused, each once
+  for (const auto& f : failed)
+    if (f.error.kind == ErrorKind::kAccessDenied && denied.find(f.action) == std::string::npos)
+      denied += (denied.empty() ? "" : " and ") + f.action;
+  return std::string(failed.size() == 1 ? "a public-address lookup" : "public-address lookups") +
+         " failed, so an instance holding this IP as an Elastic IP may be missed: " +
+         DescribeFailedLookups(failed) + "\n" +
+         (denied.empty() ? "retry later" : "grant " + denied + " (cordon iam-policy includes it)") +
+         ", or use the instance id";
 }
 
 }  // namespace
@@ -165,7 +215,8 @@ Result<TargetSearch> FindTargets(aws::Client& client, const TargetQuery& query) 
   std::vector<std::optional<Error>> errors(regions.size());
   ParallelFor(regions.size(), 8, [&](size_t i) {
     const std::string& region = regions[i];
-    auto matches = FindInRegion(client, *kind, query.text, region);
+    std::vector<FailedLookup> failed;
+    auto matches = FindInRegion(client, *kind, query.text, region, &failed);
     std::vector<ResolvedTarget> here;
     if (matches && !matches->empty()) {
       // One call fills in state and VPC for every match (ENI and EIP matches lack them).
@@ -193,6 +244,7 @@ Result<TargetSearch> FindTargets(aws::Client& client, const TargetQuery& query) 
       return;
     }
     for (auto& t : here) search.found.push_back(std::move(t));
+    for (auto& f : failed) search.failed_lookups.push_back(std::move(f));
   });
   for (size_t i = 0; i < regions.size(); ++i)
     if (errors[i]) search.skipped.push_back({regions[i], *errors[i]});
@@ -206,12 +258,23 @@ Result<TargetSearch> FindTargets(aws::Client& client, const TargetQuery& query) 
   });
   std::sort(search.skipped.begin(), search.skipped.end(),
             [](const SkippedRegion& a, const SkippedRegion& b) { return a.region < b.region; });
+  // Stable: a region's failures keep their order (the Elastic IP lookup's first).
+  std::stable_sort(search.failed_lookups.begin(), search.failed_lookups.end(),
+                   [](const FailedLookup& a, const FailedLookup& b) { return a.region < b.region; });
   return search;
 }
 
 std::string DescribeSkipped(const std::vector<SkippedRegion>& skipped) {
   std::string s;
   for (const auto& r : skipped) s += (s.empty() ? "" : "; ") + r.region + " (" + r.error.ToString() + ")";
+  return s;
+}
+
+std::string DescribeFailedLookups(const std::vector<FailedLookup>& failed) {
+  std::string s;
+  for (const auto& f : failed)
+    s += (s.empty() ? "" : "; ") + f.action + " (" + f.what + ") in " + f.region + " (" + f.error.ToString() +
+         ")";
   return s;
 }
 
@@ -223,6 +286,7 @@ Result<ResolvedTarget> ResolveTarget(aws::Client& client, const TargetQuery& que
   std::vector<std::string> regions = query.regions;
   if (regions.empty()) regions.push_back(client.region());
   auto kind = ClassifyTarget(query.text);  // FindTargets checked it
+  const std::vector<FailedLookup>& failed = search->failed_lookups;
   std::string unsearched = skipped.empty() ? "" : "could not search " + DescribeSkipped(skipped);
   if (found.empty()) {
     std::string what = *kind == TargetKind::kInstanceId ? "no instance " + query.text
@@ -230,17 +294,20 @@ Result<ResolvedTarget> ResolveTarget(aws::Client& client, const TargetQuery& que
                            ? "no network interface " + query.text + " attached to an instance"
                            : "no instance with the IP address " + query.text;
     if (!query.vpc_id.empty()) what += " in " + query.vpc_id;
-    if (!skipped.empty()) {
-      // Not found where we could look, which proves nothing about where we could not: the failure
-      // (access denied, throttled...) is the error, not "not found".
+    if (!skipped.empty() || !failed.empty()) {
+      // Not found where we could look, which proves nothing about where (or how) we could not: the
+      // failure (access denied, throttled...) is the error, not "not found".
       std::vector<std::string> answered;
       for (const auto& r : regions)
         if (std::none_of(skipped.begin(), skipped.end(),
                          [&](const SkippedRegion& s) { return s.region == r; }))
           answered.push_back(r);
-      Error e = skipped.front().error;
-      e.message = what + " in " + RegionList(answered) + ", but " + unsearched +
-                  "\nfix access to those regions, or pass --region REGION if the instance is elsewhere";
+      Error e = !skipped.empty() ? skipped.front().error : failed.front().error;
+      e.message = what + " in " + RegionList(answered);
+      if (!skipped.empty())
+        e.message += ", but " + unsearched +
+                     "\nfix access to those regions, or pass --region REGION if the instance is elsewhere";
+      if (!failed.empty()) e.message += (skipped.empty() ? ", but " : "\nand ") + FailedLookupsText(failed);
       return tl::unexpected(std::move(e));
     }
     return MakeError(ErrorKind::kNotFound,
@@ -251,27 +318,34 @@ Result<ResolvedTarget> ResolveTarget(aws::Client& client, const TargetQuery& que
     std::string msg = query.text + " matches " + std::to_string(found.size()) + " instances:";
     for (const auto& t : found) msg += "\n  " + Describe(t);
     if (!skipped.empty()) msg += "\nand perhaps more: " + unsearched;
+    if (!failed.empty())
+      msg += "\nand perhaps more: the lookups " + DescribeFailedLookups(failed) + " failed";
     msg += "\nnarrow it with --vpc VPC_ID";
     if (regions.size() > 1) msg += " or --region REGION";
     return MakeError(ErrorKind::kConflict, msg);
   }
   ResolvedTarget t = std::move(found.front());
   t.skipped_regions = std::move(search->skipped);
-  t.uniqueness_unproven =
-      *kind == TargetKind::kIpAddress && query.vpc_id.empty() && !t.skipped_regions.empty();
+  t.failed_lookups = std::move(search->failed_lookups);
+  t.uniqueness_unproven = *kind == TargetKind::kIpAddress && query.vpc_id.empty() &&
+                          (!t.skipped_regions.empty() || !t.failed_lookups.empty());
   return t;
 }
 
 Status RequireDefinitive(const ResolvedTarget& target, const std::string& query_text) {
   if (!target.uniqueness_unproven) return Ok();
+  std::string msg = query_text + " matches " + Describe(target) + ", but ";
   const size_t n = target.skipped_regions.size();
-  return MakeError(ErrorKind::kConflict,
-                   query_text + " matches " + Describe(target) + ", but " + std::to_string(n) +
-                       (n == 1 ? " region" : " regions") +
-                       " could not be searched, and another instance there may have the same IP: " +
-                       DescribeSkipped(target.skipped_regions) + "\nnarrow the search with --region " +
-                       target.region + " or --vpc " + (target.vpc_id.empty() ? "VPC_ID" : target.vpc_id) +
-                       " (or use the instance id), or fix access to those regions");
+  if (n > 0)
+    msg += std::to_string(n) + (n == 1 ? " region" : " regions") +
+           " could not be searched, and another instance there may have the same IP: " +
+           DescribeSkipped(target.skipped_regions) + "\nnarrow the search with --region " + target.region +
+           " or --vpc " + (target.vpc_id.empty() ? "VPC_ID" : target.vpc_id) +
+           " (or use the instance id), or fix access to those regions";
+  if (!target.failed_lookups.empty())
+    msg += (n > 0 ? "\nand " : "") + FailedLookupsText(target.failed_lookups) + " (or narrow with --vpc " +
+           (target.vpc_id.empty() ? "VPC_ID" : target.vpc_id) + ")";
+  return MakeError(ErrorKind::kConflict, msg);
 }
 
 }  // namespace cordon::cloud

@@ -25,6 +25,15 @@ struct SkippedRegion {
   Error error;
 };
 
+// A lookup by public address that failed in a region that otherwise answered (the Elastic IP lookup
+// denied, say): an instance that holds the queried IP as an Elastic IP may be missing from the result.
+struct FailedLookup {
+  std::string region;
+  std::string action;  // "ec2:DescribeAddresses"
+  std::string what;    // what it looks for: "Elastic IPs"
+  Error error;
+};
+
 // One instance that matches a query.
 struct ResolvedTarget {
   std::string instance_id;
@@ -36,9 +45,13 @@ struct ResolvedTarget {
   // Regions of the query that could not be searched although another region answered (sorted).
   // Empty when every region was searched.
   std::vector<SkippedRegion> skipped_regions;
+  // Public-address lookups that failed in regions that answered (sorted by region). Only IP queries
+  // make them.
+  std::vector<FailedLookup> failed_lookups;
   // The match may not be the only one: it was found by IP address (private IPs repeat across VPCs
-  // and regions) without --vpc, and a region could not be searched. A match by instance or ENI id,
-  // or inside the --vpc (a VPC lives in one region), is definitive whatever was skipped.
+  // and regions) without --vpc, and a region could not be searched or a public-address lookup failed.
+  // A match by instance or ENI id, or inside the --vpc (a VPC lives in one region, and an IP is unique
+  // inside it), is definitive whatever was skipped.
   bool uniqueness_unproven = false;
 
   // A terminated instance is still found (its record lingers for about an hour) so triage can say
@@ -57,13 +70,16 @@ Result<TargetKind> ClassifyTarget(const std::string& text);
 // uniqueness_unproven for when that matters). When nothing matches and some region could not be
 // searched, the error is that region's (its kind, so access denied stays access denied), with a
 // message saying where the target was not found and which regions could not be searched. When every
-// region fails, the first region's error (in the order of query.regions).
+// region fails, the first region's error (in the order of query.regions). Failed public-address
+// lookups are carried in failed_lookups of the match; when nothing matches and one failed, the error
+// is the failed lookup's (its kind), naming it and what to do, rather than kNotFound.
 Result<ResolvedTarget> ResolveTarget(aws::Client& client, const TargetQuery& query);
 
 // Everything a search found.
 struct TargetSearch {
   std::vector<ResolvedTarget> found;   // sorted by region, VPC, instance id; their skipped_regions empty
   std::vector<SkippedRegion> skipped;  // regions that failed, sorted by region
+  std::vector<FailedLookup> failed_lookups;  // in regions that answered, sorted by region
 };
 
 // All matches, for callers that present candidates themselves. Regions are searched concurrently. A
@@ -72,13 +88,17 @@ struct TargetSearch {
 Result<TargetSearch> FindTargets(aws::Client& client, const TargetQuery& query);
 
 // For callers that change things (contain, preserve): kConflict when the target may not be the only
-// match (uniqueness_unproven), with a message naming the regions that could not be searched and what to
-// do (narrow with --region or --vpc, or fix access to them); Ok otherwise. `query_text` is what the user
+// match (uniqueness_unproven), with a message naming the regions that could not be searched and the
+// lookups that failed, and what to do (narrow with --region or --vpc, use the instance id, or fix
+// access); Ok otherwise. `query_text` is what the user
 // typed.
 Status RequireDefinitive(const ResolvedTarget& target, const std::string& query_text);
 
 // "eu-west-1 (UnauthorizedOperation (HTTP 403): ...); ap-south-1 (...)": for messages and reports.
 std::string DescribeSkipped(const std::vector<SkippedRegion>& skipped);
+
+// "ec2:DescribeAddresses (Elastic IPs) in us-east-1 (UnauthorizedOperation (HTTP 403): ...); ...".
+std::string DescribeFailedLookups(const std::vector<FailedLookup>& failed);
 
 // The regions enabled for the account (ec2 DescribeRegions), for --all-regions.
 Result<std::vector<std::string>> ListRegions(aws::Client& client);

@@ -15,7 +15,7 @@ constexpr std::string_view kResolve[] = {"ec2:DescribeInstances", "ec2:DescribeN
 constexpr std::string_view kTriage[] = {
     "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeAddresses", "ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DescribeInstanceTypes",
-    "ec2:DescribeIamInstanceProfileAssociations", "ec2:DescribeRegions",
+    "ec2:DescribeImages", "ec2:DescribeIamInstanceProfileAssociations", "ec2:DescribeRegions",
     "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups",
     "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DescribeTargetHealth", "iam:GetInstanceProfile", "iam:GetRole",

@@ -338,6 +338,43 @@ class TriageTest(unittest.TestCase):
         self.assertIn("UnauthorizedOperation", proc.stderr)
         self.assertRegex(proc.stderr, rf"looking up 10\.0\.2\.20 in [a-z0-9-]+ \(all {len(regions)} regions failed\)")
 
+    # --- a public-address lookup that fails ----------------------------------------------------
+
+    def deny(self, action):
+        """Every `ec2 <action>` call is refused (403 UnauthorizedOperation), in every region."""
+        self.range.control("POST", "faults", {"rules": [
+            {"kind": "http500", "status": 403, "code": "UnauthorizedOperation",
+             "message": "You are not authorized to perform this operation.", "service": "ec2", "action": action}]})
+        self.addCleanup(self.range.control, "DELETE", "faults")
+
+    def test_private_ip_found_while_the_elastic_ip_lookup_is_denied_is_definitive(self):
+        # 10.0.2.20 is private: no Elastic IP or public IP can be it, so the refused lookup hides nothing
+        # (a public address found that way is not proven unique: target_test's unit tests).
+        self.deny("DescribeAddresses")
+        proc = self.triage("10.0.2.20", "--max-attempts", "1", "--output", "json", expect=6)
+        out = json.loads(proc.stdout)
+        self.assertEqual(out["target"]["instance_id"], self.s["iid"])
+        self.assertEqual(out["target"]["failed_lookups"], [])
+        # Only the inventory's own Elastic IP part is incomplete.
+        self.assertEqual([p["part"] for p in out["incomplete"]], ["inventory.elastic_ips"])
+        self.assertNotIn("target.lookups", proc.stderr)
+
+    def test_ip_not_found_while_the_elastic_ip_lookup_is_denied_is_access_denied(self):
+        # Not found by the lookups that answered proves nothing about Elastic IPs: access denied (5), not 3.
+        self.deny("DescribeAddresses")
+        proc = self.triage("192.0.2.77", "--max-attempts", "1", expect=5)
+        self.assertIn("no instance with the IP address 192.0.2.77", proc.stderr)
+        self.assertIn("ec2:DescribeAddresses", proc.stderr)
+        self.assertIn("instance id", proc.stderr)
+        self.assertEqual(proc.stdout, "")
+
+    def test_id_lookup_with_the_elastic_ip_lookup_denied_has_no_target_part(self):
+        self.deny("DescribeAddresses")
+        out = json.loads(self.triage(self.s["iid"], "--max-attempts", "1", "--output", "json", expect=6).stdout)
+        self.assertEqual(out["target"]["failed_lookups"], [])
+        # Only the inventory's own Elastic IP part is incomplete.
+        self.assertEqual([p["part"] for p in out["incomplete"]], ["inventory.elastic_ips"])
+
     def test_unknown_id_and_unmatched_ip_are_not_found(self):
         proc = self.triage("i-0123456789abcdef0", expect=3)
         self.assertIn("no instance i-0123456789abcdef0 in us-east-1", proc.stderr)
@@ -464,6 +501,20 @@ class TriageTest(unittest.TestCase):
         self.assertIn("Incomplete", proc.stdout)
         self.assertIn("inventory.classic_load_balancers", proc.stdout)
         self.assertIn("triage is incomplete", proc.stderr)
+
+    def test_denied_image_lookup_is_an_incomplete_instance_store(self):
+        # DescribeImages names the instance-store devices; a deregistered AMI is silent, a refusal is not.
+        self.range.control("POST", "faults", {"rules": [
+            {"kind": "http500", "status": 403, "code": "UnauthorizedOperation",
+             "message": "You are not authorized to perform this operation.", "service": "ec2",
+             "action": "DescribeImages"}]})
+        self.addCleanup(self.range.control, "DELETE", "faults")
+        proc = self.triage(self.s["iid"], "--max-attempts", "1", "--output", "json", expect=6)
+        out = json.loads(proc.stdout)
+        self.assertIn("UnauthorizedOperation", out["inventory"]["instance_store"]["error"])
+        self.assertIn("ec2:DescribeImages", out["inventory"]["instance_store"]["error"])
+        self.assertEqual([p["part"] for p in out["incomplete"]], ["inventory.instance_store"])
+        self.assertIn("inventory.instance_store", proc.stderr)
 
     def test_throttled_activity_lookup_exits_partial(self):
         # A call that is still throttled after its retries counts like a refused one.
