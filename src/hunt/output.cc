@@ -415,7 +415,10 @@ void WriteAggregatesArray(const std::vector<SortedAggregate>& aggregates, bool r
   // Appends only, no format string parsed per field: fmt::format_to per field cost about 2 µs an aggregate.
   fmt::memory_buffer b;  // a batch of aggregates' text, written out every 64 KB
   auto text = [&](std::string_view s) { b.append(s.data(), s.data() + s.size()); };
+  bool first_key = true;  // of the current aggregate
   auto key = [&](std::string_view name) {
+    if (!first_key) text(",\n");
+    first_key = false;
     text(key_pad);
     b.push_back('"');
     text(name);
@@ -446,33 +449,25 @@ void WriteAggregatesArray(const std::vector<SortedAggregate>& aggregates, bool r
     text(first ? "[\n" : ",\n");
     first = false;
     text(item_open);
+    first_key = true;
     key("peer");
     AppendJsonString(b, a.key->peer);
-    text(",\n");
     key("port");
     number_or_null(a.key->port);
-    text(",\n");
     key("protocol");
     number_or_null(a.key->protocol);
-    text(",\n");
     key("direction");
     AppendJsonString(b, a.key->direction);
-    text(",\n");
     key("action");
     AppendJsonString(b, a.key->action);
-    text(",\n");
     key("bytes");
     number(a.agg->bytes);
-    text(",\n");
     key("packets");
     number(a.agg->packets);
-    text(",\n");
     key("flows");
     number(a.agg->flows);
-    text(",\n");
     key("first");
     time_or_null(a.agg->first, a.agg->first != INT64_MAX);
-    text(",\n");
     key("last");
     time_or_null(a.agg->last, a.agg->last != INT64_MIN);
     text(item_close);
