@@ -10,8 +10,6 @@ import ipaddress
 import os
 import re
 import sys
-import threading
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -174,21 +172,13 @@ class CaptureWithAllowFromTests(ResponseCase):
     capture = mc.MemoryCaptureTests.capture
     commands = mc.MemoryCaptureTests.commands
     primary_eni_groups = mc.MemoryCaptureTests.primary_eni_groups
+    capture_watching_groups = mc.MemoryCaptureTests.capture_watching_groups
 
     def test_capture_keeps_the_allow_group(self):
         case = "AF-MEM"
         self.prepare(case)
-        result = {}
-        runner = threading.Thread(
-            target=lambda: result.setdefault("proc", self.capture(case, "--allow-from", "10.9.0.0/24")))
-        runner.start()
-        during = None
-        while runner.is_alive() and during is None:
-            if self.commands():
-                during = self.primary_eni_groups()
-            time.sleep(0.1)
-        runner.join()
-        self.assertExit(result["proc"], 0)
+        proc, during = self.capture_watching_groups(case, "--allow-from", "10.9.0.0/24")
+        self.assertExit(proc, 0)
         vpc = self.ids["vpc_id"]
         groups = self.isolation_groups(vpc)
         iso = groups[f"cordon-isolation-{vpc}"]["GroupId"]

@@ -114,6 +114,20 @@ class MemoryCaptureTests(ResponseCase):
         self.assertTrue(outs, f"no outcome for {step}")
         return outs[-1]
 
+    def capture_watching_groups(self, case: str, *extra):
+        """Runs the capture in the background and reads the primary ENI's groups with boto3 once the
+        command is sent (the range keeps it pending for a few seconds of polls): (process, groups then)."""
+        result = {}
+        runner = threading.Thread(target=lambda: result.setdefault("proc", self.capture(case, *extra)))
+        runner.start()
+        during = None
+        while runner.is_alive() and during is None:
+            if self.commands():
+                during = self.primary_eni_groups()
+            time.sleep(0.1)
+        runner.join()
+        return result["proc"], during
+
     def commands(self) -> list:
         return client("ssm", self.moto).list_commands(InstanceId=self.ids["suspect"])["Commands"]
 
@@ -158,18 +172,7 @@ class MemoryCaptureTests(ResponseCase):
     def test_capture_after_isolation_records_both_hashes(self):
         case = "IR-MEM1"
         self.prepare(case)
-        # Run cordon in the background and look at the primary ENI with boto3 once the command is
-        # sent: the range keeps it pending for a few seconds of polls.
-        result = {}
-        runner = threading.Thread(target=lambda: result.setdefault("proc", self.capture(case)))
-        runner.start()
-        during = None
-        while runner.is_alive() and during is None:
-            if self.commands():
-                during = self.primary_eni_groups()
-            time.sleep(0.1)
-        runner.join()
-        proc = result["proc"]
+        proc, during = self.capture_watching_groups(case)
         self.assertExit(proc, 0)
 
         # The one command sent: the pinned tool, checked before it runs; nothing from the internet.
