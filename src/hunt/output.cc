@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <sstream>
 #include <unordered_map>
 
+#include "hunt/dump_writer.h"
 #include "hunt/sessions.h"
 
 namespace cordon::hunt {
@@ -387,56 +389,32 @@ int ExitStatus(const HuntResults& results) {
 
 namespace {
 
-// Peers, directions and actions are nearly always plain ASCII, which JSON writes as it is; anything
-// else goes through Json's escaping (and its UTF-8 check).
-void AppendJsonString(fmt::memory_buffer& b, const std::string& s) {
-  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
-  });
-  if (!plain) {
-    const std::string escaped = Json(s).dump();
-    b.append(escaped.data(), escaped.data() + escaped.size());
-    return;
-  }
-  b.push_back('"');
-  b.append(s.data(), s.data() + s.size());
-  b.push_back('"');
+// Writes `out`'s contents to `stream` once it holds a batch (64 KB), so the text of a long list is never
+// held whole.
+void FlushBatch(fmt::memory_buffer& out, std::ostream& stream, bool force = false) {
+  if (!force && out.size() < (1 << 16)) return;
+  stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+  out.clear();
 }
 
-// The flow aggregates written straight to `out`, exactly as nlohmann's dump(2) would write
-// AggregateToJson's objects at `indent`: a flow hunt can have hundreds of thousands of them, and building
-// a JSON object per aggregate (twice, for "rejected"), or the whole array as one string, cost more time
-// and memory than the scan's own work on them.
+// The flow aggregates written straight to `stream`, exactly as dump(2) writes AggregateToJson's objects
+// at `indent`: a flow hunt can have hundreds of thousands of them, and building a JSON object per
+// aggregate (twice, for "rejected"), or the whole array as one string, cost more time and memory than
+// the scan's own work on them.
 void WriteAggregatesArray(const std::vector<SortedAggregate>& aggregates, bool rejected_only, int indent,
-                          std::ostream& out) {
-  const std::string pad(static_cast<size_t>(indent), ' ');
-  const std::string item_open = pad + "  {\n", item_close = "\n" + pad + "  }", key_pad = pad + "    ";
-  // Appends only, no format string parsed per field: fmt::format_to per field cost about 2 µs an aggregate.
-  fmt::memory_buffer b;  // a batch of aggregates' text, written out every 64 KB
-  auto text = [&](std::string_view s) { b.append(s.data(), s.data() + s.size()); };
-  bool first_key = true;  // of the current aggregate
-  auto key = [&](std::string_view name) {
-    if (!first_key) text(",\n");
-    first_key = false;
-    text(key_pad);
-    b.push_back('"');
-    text(name);
-    text("\": ");
-  };
-  auto number = [&](auto v) {
-    const fmt::format_int digits(v);
-    b.append(digits.data(), digits.data() + digits.size());
-  };
-  auto number_or_null = [&](int v) { v < 0 ? text("null") : number(v); };
+                          std::ostream& stream) {
+  fmt::memory_buffer out;
+  DumpWriter w(&out, indent);
   auto time_or_null = [&](int64_t t, bool valid) {
-    if (!valid) return text("null");
+    if (!valid) {
+      w.Null();
+      return;
+    }
     char iso[kIso8601Size];
-    b.push_back('"');
-    b.append(iso, iso + WriteIso8601(TimePoint(std::chrono::seconds(t)), iso));
-    b.push_back('"');
+    w.String(std::string_view(iso, WriteIso8601(TimePoint(std::chrono::seconds(t)), iso)));
   };
-  bool first = true;
+  auto number_or_null = [&](int v) { v < 0 ? w.Null() : w.Number(v); };
+  w.BeginArray();
   for (size_t i = 0; i < aggregates.size(); ++i) {
     // The nodes are scattered over the heap in hash order, not in this one: ask for a later one early.
     constexpr size_t kAhead = 8;
@@ -444,54 +422,91 @@ void WriteAggregatesArray(const std::vector<SortedAggregate>& aggregates, bool r
       __builtin_prefetch(aggregates[i + kAhead].key);
       __builtin_prefetch(aggregates[i + kAhead].agg);
     }
-    const SortedAggregate& a = aggregates[i];
-    if (rejected_only && a.key->action != "REJECT") continue;
-    text(first ? "[\n" : ",\n");
-    first = false;
-    text(item_open);
-    first_key = true;
-    key("peer");
-    AppendJsonString(b, a.key->peer);
-    key("port");
-    number_or_null(a.key->port);
-    key("protocol");
-    number_or_null(a.key->protocol);
-    key("direction");
-    AppendJsonString(b, a.key->direction);
-    key("action");
-    AppendJsonString(b, a.key->action);
-    key("bytes");
-    number(a.agg->bytes);
-    key("packets");
-    number(a.agg->packets);
-    key("flows");
-    number(a.agg->flows);
-    key("first");
-    time_or_null(a.agg->first, a.agg->first != INT64_MAX);
-    key("last");
-    time_or_null(a.agg->last, a.agg->last != INT64_MIN);
-    text(item_close);
-    if (b.size() >= 1 << 16) {
-      out.write(b.data(), static_cast<std::streamsize>(b.size()));
-      b.clear();
-    }
+    const FlowKey& k = *aggregates[i].key;
+    const FlowAggregate& a = *aggregates[i].agg;
+    if (rejected_only && k.action != "REJECT") continue;
+    w.BeginObject();
+    w.Key("peer").String(k.peer);
+    w.Key("port");
+    number_or_null(k.port);
+    w.Key("protocol");
+    number_or_null(k.protocol);
+    w.Key("direction").String(k.direction);
+    w.Key("action").String(k.action);
+    w.Key("bytes").Number(a.bytes);
+    w.Key("packets").Number(a.packets);
+    w.Key("flows").Number(a.flows);
+    w.Key("first");
+    time_or_null(a.first, a.first != INT64_MAX);
+    w.Key("last");
+    time_or_null(a.last, a.last != INT64_MIN);
+    w.EndObject();
+    FlushBatch(out, stream);
   }
-  text(first ? "[]" : "\n" + pad + "]");
-  out.write(b.data(), static_cast<std::streamsize>(b.size()));
+  w.EndArray();
+  FlushBatch(out, stream, true);
 }
 
-// Stand-ins for the two flow lists in the dumped document: JSON strings no real value can equal (values
-// are escaped by dump, and '@cordon:' never comes from a log).
+// The events of one relation ("by" when `by`), written as dump(2) writes EventToJson's objects at
+// `indent`: the same reason as for the aggregates, with thousands of events.
+void WriteEventsArray(const std::vector<CloudTrailEvent>& events, bool by, int indent, std::ostream& stream) {
+  fmt::memory_buffer out;
+  DumpWriter w(&out, indent);
+  w.BeginArray();
+  for (const CloudTrailEvent& e : events) {
+    if (e.by != by) continue;
+    w.BeginObject();
+    w.Key("eventID").String(e.event_id);
+    w.Key("eventTime").String(e.event_time);
+    w.Key("eventSource").String(e.event_source);
+    w.Key("eventName").String(e.event_name);
+    w.Key("awsRegion").String(e.aws_region);
+    w.Key("sourceIPAddress").String(e.source_ip);
+    w.Key("userAgent").String(e.user_agent);
+    w.Key("errorCode").StringOrNull(e.error_code);
+    w.Key("identity").BeginObject();
+    w.Key("type").String(e.identity_type);
+    w.Key("arn").StringOrNull(e.identity_arn);
+    w.Key("principalId").StringOrNull(e.principal_id);
+    w.Key("accessKeyId").StringOrNull(e.access_key_id);
+    w.EndObject();
+    w.Key("resources").BeginArray();
+    for (const std::string& arn : e.resources) w.String(arn);
+    w.EndArray();
+    w.Key("matched").BeginArray();
+    for (const SelectorHit& h : e.hits) {
+      w.BeginObject();
+      w.Key("selector").String(h.selector);
+      w.Key("field").String(h.field);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("file").String(e.file);
+    w.EndObject();
+    FlushBatch(out, stream);
+  }
+  w.EndArray();
+  FlushBatch(out, stream, true);
+}
+
+// Stand-ins for the long lists in the dumped document: JSON strings no real value can equal (values are
+// escaped by dump, and '@cordon:' never comes from a log).
+constexpr std::string_view kByEventsSlot = "@cordon:by@";
+constexpr std::string_view kOnEventsSlot = "@cordon:on@";
 constexpr std::string_view kAggregatesSlot = "@cordon:aggregates@";
 constexpr std::string_view kRejectedSlot = "@cordon:rejected@";
 
 std::string Quoted(std::string_view slot) { return "\"" + std::string(slot) + "\""; }
 
-// The document; with flow_lists false, "aggregates" and "rejected" are left empty (ResultsToJsonText
-// writes them directly).
-Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool flow_lists) {
+// The document; with long_lists false, the event lists "by" and "on" and the flow lists "aggregates" and
+// "rejected" are left empty (WriteResultsJson writes them directly).
+Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool long_lists) {
   Json by = Json::array(), on = Json::array();
-  for (const CloudTrailEvent& e : r.events) (e.by ? by : on).push_back(EventToJson(e));
+  size_t by_count = 0;
+  for (const CloudTrailEvent& e : r.events) by_count += e.by ? 1 : 0;
+  const size_t on_count = r.events.size() - by_count;
+  if (long_lists)
+    for (const CloudTrailEvent& e : r.events) (e.by ? by : on).push_back(EventToJson(e));
   const std::vector<SessionUse> sessions = InstanceSessions(r, selectors);
   const std::vector<SessionUse> exfil = Exfiltration(sessions, selectors);
   Json sessions_json = Json::array(), exfil_json = Json::array();
@@ -499,7 +514,7 @@ Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool flo
   for (const SessionUse& s : exfil) exfil_json.push_back(SessionToJson(s));
 
   Json aggregates = Json::array(), talkers = Json::array(), rejected = Json::array();
-  if (flow_lists)
+  if (long_lists)
     for (const SortedAggregate& a : SortedAggregates(r)) {
       aggregates.push_back(AggregateToJson(*a.key, *a.agg));
       if (a.key->action == "REJECT") rejected.push_back(AggregateToJson(*a.key, *a.agg));
@@ -511,23 +526,39 @@ Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool flo
   for (const Finding& f : r.findings) findings.push_back(FindingToJson(f));
   for (const Skipped& s : r.skipped) skipped.push_back(SkippedToJson(s));
   for (const Warning& w : r.warnings) warnings.push_back({{"file", w.file}, {"message", w.message}});
-  const size_t by_count = by.size(), on_count = on.size(), exfil_count = exfil_json.size();
-  return Json{{"selectors", SelectorsToJson(selectors)},
-              {"cloudtrail",
-               {{"by", std::move(by)},
-                {"on", std::move(on)},
-                {"sessions", std::move(sessions_json)},
-                {"exfiltration", std::move(exfil_json)}}},
-              {"flows",
-               {{"matched_records", r.flow_matched_records},
-                {"nodata_records", r.flow_nodata_records},
-                {"aggregates", std::move(aggregates)},
-                {"top_talkers", std::move(talkers)},
-                {"rejected", std::move(rejected)}}},
-              {"findings", std::move(findings)},
-              {"skipped", std::move(skipped)},
-              {"warnings", std::move(warnings)},
-              {"summary", SummaryToJson(r, by_count, on_count, exfil_count)}};
+  const size_t exfil_count = exfil_json.size();
+  // The skeleton first, with every list empty, and the lists moved into their places after: Json objects
+  // keep their members in a vector whose elements are copied, not moved, when it grows, so a document
+  // built around its lists deep-copied thousands of events several times over.
+  Json doc{{"selectors", SelectorsToJson(selectors)},
+           {"cloudtrail",
+            {{"by", Json::array()},
+             {"on", Json::array()},
+             {"sessions", Json::array()},
+             {"exfiltration", Json::array()}}},
+           {"flows",
+            {{"matched_records", r.flow_matched_records},
+             {"nodata_records", r.flow_nodata_records},
+             {"aggregates", Json::array()},
+             {"top_talkers", Json::array()},
+             {"rejected", Json::array()}}},
+           {"findings", Json::array()},
+           {"skipped", Json::array()},
+           {"warnings", Json::array()},
+           {"summary", SummaryToJson(r, by_count, on_count, exfil_count)}};
+  Json& cloudtrail = doc["cloudtrail"];
+  cloudtrail["by"] = std::move(by);
+  cloudtrail["on"] = std::move(on);
+  cloudtrail["sessions"] = std::move(sessions_json);
+  cloudtrail["exfiltration"] = std::move(exfil_json);
+  Json& flows = doc["flows"];
+  flows["aggregates"] = std::move(aggregates);
+  flows["top_talkers"] = std::move(talkers);
+  flows["rejected"] = std::move(rejected);
+  doc["findings"] = std::move(findings);
+  doc["skipped"] = std::move(skipped);
+  doc["warnings"] = std::move(warnings);
+  return doc;
 }
 
 }  // namespace
@@ -537,23 +568,30 @@ Json ResultsToJson(const HuntResults& r, const Selectors& selectors) {
 }
 
 void WriteResultsJson(const HuntResults& r, const Selectors& selectors, std::ostream& out) {
-  Json doc = BuildResultsJson(r, selectors, /*flow_lists=*/false);
+  Json doc = BuildResultsJson(r, selectors, /*long_lists=*/false);
+  doc["cloudtrail"]["by"] = std::string(kByEventsSlot);
+  doc["cloudtrail"]["on"] = std::string(kOnEventsSlot);
   doc["flows"]["aggregates"] = std::string(kAggregatesSlot);
   doc["flows"]["rejected"] = std::string(kRejectedSlot);
   const std::string text = doc.dump(2);
-  const std::string aggregates_slot = Quoted(kAggregatesSlot), rejected_slot = Quoted(kRejectedSlot);
-  const size_t at_aggregates = text.find(aggregates_slot);
-  const size_t at_rejected = text.find(rejected_slot, at_aggregates);
   const std::vector<SortedAggregate> sorted = SortedAggregates(r);
-  // The document around the two lists, and the lists streamed in their places: root > "flows" >
-  // "aggregates" sits at indent 4, and "rejected" comes after it (Json keeps insertion order).
-  out.write(text.data(), static_cast<std::streamsize>(at_aggregates));
-  WriteAggregatesArray(sorted, false, 4, out);
-  const size_t after_aggregates = at_aggregates + aggregates_slot.size();
-  out.write(text.data() + after_aggregates, static_cast<std::streamsize>(at_rejected - after_aggregates));
-  WriteAggregatesArray(sorted, true, 4, out);
-  const size_t after_rejected = at_rejected + rejected_slot.size();
-  out.write(text.data() + after_rejected, static_cast<std::streamsize>(text.size() - after_rejected));
+  // The document around the lists, and the lists streamed in their places, in document order (Json keeps
+  // insertion order). Each list is a member of "cloudtrail" or "flows", at indent 4.
+  const std::pair<std::string_view, std::function<void()>> lists[] = {
+      {kByEventsSlot, [&] { WriteEventsArray(r.events, true, 4, out); }},
+      {kOnEventsSlot, [&] { WriteEventsArray(r.events, false, 4, out); }},
+      {kAggregatesSlot, [&] { WriteAggregatesArray(sorted, false, 4, out); }},
+      {kRejectedSlot, [&] { WriteAggregatesArray(sorted, true, 4, out); }},
+  };
+  size_t from = 0;
+  for (const auto& [slot, write_list] : lists) {
+    const std::string quoted = Quoted(slot);
+    const size_t at = text.find(quoted, from);
+    out.write(text.data() + from, static_cast<std::streamsize>(at - from));
+    write_list();
+    from = at + quoted.size();
+  }
+  out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
 }
 
 std::string ResultsToJsonText(const HuntResults& r, const Selectors& selectors) {
@@ -575,18 +613,19 @@ void WriteResults(const HuntResults& r, const Selectors& selectors, OutputFormat
       out << "\n";
       return;
     case OutputFormat::kJsonl: {
-      // One line per item, each with a "type"; the summary last. The flow aggregates are made one at a
-      // time rather than held in the document: there can be hundreds of thousands.
-      Json doc = BuildResultsJson(r, selectors, /*flow_lists=*/false);
+      // One line per item, each with a "type"; the summary last. Events and flow aggregates are made one at
+      // a time rather than held in the document: there can be hundreds of thousands.
+      Json doc = BuildResultsJson(r, selectors, /*long_lists=*/false);
       auto emit = [&](const char* type, Json item) {
         Json line{{"type", type}};
-        for (auto& [k, v] : item.items()) line[k] = v;
+        for (auto& [k, v] : item.items()) line[k] = std::move(v);
         out << line.dump() << "\n";
       };
-      for (const char* relation : {"by", "on"}) {
-        for (auto& e : doc["cloudtrail"][relation]) {
-          Json item{{"relation", relation}};
-          item.update(e);
+      for (const bool by : {true, false}) {
+        for (const CloudTrailEvent& e : r.events) {
+          if (e.by != by) continue;
+          Json item{{"relation", by ? "by" : "on"}};
+          item.update(EventToJson(e));
           emit("event", std::move(item));
         }
       }

@@ -47,9 +47,9 @@ TEST(Output, JsonHasTheDocumentedShape) {
   EXPECT_EQ(j["summary"]["flow_records"], 3);
 }
 
-// --output json writes the aggregates directly for speed; it must stay byte for byte what the
-// document's dump(2) is, with the real samples and with the edge cases (no port/protocol, no times,
-// a peer needing escaping, REJECT and ACCEPT, no aggregates at all).
+// --output json writes the events and aggregates directly for speed; it must stay byte for byte what
+// the document's dump(2) is, with the real samples and with the edge cases (no port/protocol, no times,
+// a peer needing escaping, REJECT and ACCEPT, empty and escaped event fields, no lists at all).
 TEST(Output, JsonTextIsTheDocumentsDumpByteForByte) {
   Selectors s;
   HuntResults r = InvictusAndFlows(&s);
@@ -65,6 +65,26 @@ TEST(Output, JsonTextIsTheDocumentsDumpByteForByte) {
   a.last = 1714564860;
   a.bytes = 99;
   edge.flows[FlowKey{"we\"ird\\peer", 443, 6, "out", "ACCEPT"}] = a;
+  // Events: one by, with every optional field empty (nulls) and no resources; one on, with an error code,
+  // text needing escaping and UTF-8, two resources and two hits.
+  CloudTrailEvent by;
+  by.by = true;
+  by.event_id = "e-1";
+  by.hits = {{"i-0abc", "userIdentity.arn"}};
+  edge.events.push_back(by);
+  CloudTrailEvent on;
+  on.event_id = "e-2";
+  on.event_time = "2024-05-01T12:00:00Z";
+  on.error_code = "Client.UnauthorizedOperation";
+  on.user_agent = "aws-cli/2 \"quoted\" \\ tab\t caf\xc3\xa9";
+  on.identity_type = "AssumedRole";
+  on.identity_arn = "arn:aws:sts::1:assumed-role/r/i-0abc";
+  on.principal_id = "AROA:i-0abc";
+  on.access_key_id = "ASIAEXAMPLE";
+  on.resources = {"arn:aws:ec2:us-east-1:1:instance/i-0abc", "arn:aws:iam::1:role/r"};
+  on.hits = {{"i-0abc", "requestParameters"}, {"10.0.0.1", "resources"}};
+  on.file = "AWSLogs/1/CloudTrail/us-east-1/2024/05/01/x.json.gz";
+  edge.events.push_back(on);
   edge.Finalize();
   EXPECT_EQ(ResultsToJsonText(edge, s), ResultsToJson(edge, s).dump(2));
 
