@@ -19,13 +19,14 @@ namespace cordon::hunt {
 //   w.Key("peer").String(peer);
 //   w.EndObject().EndArray();
 //
-// Not thread-safe. Strings that are not plain printable ASCII go through nlohmann's own escaping (and
-// its UTF-8 check, which throws on invalid UTF-8, as dump does).
+// The common calls are defined here, inline: they run a dozen times per aggregate. Not thread-safe.
+// Strings that are not plain printable ASCII go through nlohmann's own escaping (and its UTF-8 check,
+// which throws on invalid UTF-8, as dump does).
 class DumpWriter {
  public:
   // `indent`: the number of spaces before the line the first value starts on (its own first line is not
   // indented: it continues a key or an array's line).
-  DumpWriter(fmt::memory_buffer* out, int indent) : out_(*out), base_indent_(indent) {}
+  DumpWriter(fmt::memory_buffer* out, int indent) : out_(*out), base_indent_(static_cast<size_t>(indent)) {}
 
   // Each call returns the writer, so that a member reads as one line: w.Key("port").Number(443);
   DumpWriter& BeginObject() { return Begin('{'); }
@@ -33,13 +34,22 @@ class DumpWriter {
   DumpWriter& BeginArray() { return Begin('['); }
   DumpWriter& EndArray() { return End(']'); }
   // An object member's key; the next call writes its value.
-  DumpWriter& Key(std::string_view name);
+  DumpWriter& Key(std::string_view name) {
+    Separate();
+    AppendString(name);
+    Append(": ");
+    return *this;
+  }
 
-  DumpWriter& String(std::string_view s);
+  DumpWriter& String(std::string_view s) {
+    BeforeValue();
+    AppendString(s);
+    return *this;
+  }
   DumpWriter& Null() { return Literal("null"); }
   DumpWriter& Bool(bool b) { return Literal(b ? "true" : "false"); }
-  DumpWriter& Number(uint64_t n);
-  DumpWriter& Number(int64_t n);
+  DumpWriter& Number(uint64_t n) { return Digits(fmt::format_int(n)); }
+  DumpWriter& Number(int64_t n) { return Digits(fmt::format_int(n)); }
   DumpWriter& Number(int n) { return Number(static_cast<int64_t>(n)); }
   // A string, or null when it is empty.
   DumpWriter& StringOrNull(std::string_view s) { return s.empty() ? Null() : String(s); }
@@ -50,20 +60,59 @@ class DumpWriter {
     bool empty = true;
   };
 
-  DumpWriter& Begin(char bracket);
-  DumpWriter& End(char bracket);
-  // Writes what precedes a value: a separator and new line in an array, nothing after a key.
-  void BeforeValue();
+  DumpWriter& Begin(char bracket) {
+    BeforeValue();
+    out_.push_back(bracket);
+    levels_.push_back({bracket == '['});
+    return *this;
+  }
+  DumpWriter& End(char bracket) {
+    // dump writes an empty container as "[]" or "{}", on one line.
+    const bool empty = levels_.back().empty;
+    levels_.pop_back();
+    if (!empty) NewLine();
+    out_.push_back(bracket);
+    return *this;
+  }
+  // What precedes a value: in an array, a separator and a new line; nothing after a key or at the top.
+  void BeforeValue() {
+    if (!levels_.empty() && levels_.back().is_array) Separate();
+  }
+  // A comma unless this is the container's first member or item, then a new line at the members' depth.
+  void Separate() {
+    Level& level = levels_.back();
+    if (!level.empty) out_.push_back(',');
+    level.empty = false;
+    NewLine();
+  }
+  void NewLine() {
+    out_.push_back('\n');
+    size_t spaces = base_indent_ + 2 * levels_.size();
+    constexpr std::string_view kSpaces = "                                ";
+    for (; spaces > kSpaces.size(); spaces -= kSpaces.size()) Append(kSpaces);
+    Append(kSpaces.substr(0, spaces));
+  }
   DumpWriter& Literal(std::string_view literal) {
     BeforeValue();
     Append(literal);
     return *this;
   }
-  void NewLine(size_t depth);
+  DumpWriter& Digits(const fmt::format_int& digits) { return Literal({digits.data(), digits.size()}); }
+  void AppendString(std::string_view s) {
+    for (char c : s) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') return AppendEscaped(s);
+    }
+    out_.push_back('"');
+    Append(s);
+    out_.push_back('"');
+  }
+  // Through nlohmann's escaping, for strings with anything but plain printable ASCII.
+  void AppendEscaped(std::string_view s);
   void Append(std::string_view s) { out_.append(s.data(), s.data() + s.size()); }
 
   fmt::memory_buffer& out_;
-  int base_indent_;
+  size_t base_indent_;
   std::vector<Level> levels_;
 };
 
