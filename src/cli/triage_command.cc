@@ -222,7 +222,10 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
                   ", delete on termination " + YesNo(v.delete_on_termination));
   const auto& st = inv.instance_store;
   if (!st.error.empty())
-    Row("instance store", "(could not be read: " + st.error + ")");
+    Row("instance store",
+        (st.type_read ? (st.supported ? std::to_string(st.total_gib) + " GiB by the instance type" : "none by the instance type") + "; "
+                      : std::string()) +
+            "(could not be read: " + st.error + ")");
   else if (st.supported || !st.devices.empty())
     Row("instance store", std::to_string(st.total_gib) + " GiB" +
                               (st.devices.empty() ? "" : ", " + Join(st.devices)) +

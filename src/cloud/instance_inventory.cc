@@ -202,6 +202,7 @@ void ReadInstanceStore(Collector& c, InstanceInventory* inv) {
     inv->instance_store.error = types.error().ToString();
   } else {
     for (const Json& t : Arr(*types, "InstanceTypes")) {
+      inv->instance_store.type_read = true;
       inv->instance_store.supported = Bool(t, "InstanceStorageSupported");
       inv->instance_store.total_gib = Int(Obj(t, "InstanceStorageInfo"), "TotalSizeInGB");
     }

@@ -91,6 +91,7 @@ struct Volume {
 
 struct InstanceStore {
   std::string error;
+  bool type_read = false;  // supported and total_gib were read (DescribeInstanceTypes answered)
   bool supported = false;  // the instance type has instance-store disks
   int total_gib = 0;
   std::vector<std::string> devices;  // ephemeral mappings ("/dev/sdb=ephemeral0") from the AMI

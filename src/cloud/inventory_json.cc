@@ -165,12 +165,16 @@ Json ToJson(const InstanceInventory& inv) {
                 {"snapshot_id", Str(v.snapshot_id)},
                 {"delete_on_termination", v.delete_on_termination}};
   });
-  if (inv.instance_store.error.empty()) {
-    j["instance_store"] = Json{{"supported", inv.instance_store.supported},
-                               {"total_gib", inv.instance_store.total_gib},
-                               {"devices", inv.instance_store.devices}};
+  const InstanceStore& store = inv.instance_store;
+  if (store.error.empty()) {
+    j["instance_store"] =
+        Json{{"supported", store.supported}, {"total_gib", store.total_gib}, {"devices", store.devices}};
   } else {
-    j["instance_store"] = Json{{"error", inv.instance_store.error}, {"devices", inv.instance_store.devices}};
+    // What was read stays: a refused DescribeImages leaves the instance type's answer known.
+    j["instance_store"] = Json{{"error", store.error},
+                               {"supported", store.type_read ? Json(store.supported) : Json(nullptr)},
+                               {"total_gib", store.type_read ? Json(store.total_gib) : Json(nullptr)},
+                               {"devices", store.devices}};
   }
   if (!inv.ssm.error.empty()) {
     j["ssm"] = Json{{"error", inv.ssm.error}};

@@ -513,6 +513,9 @@ class TriageTest(unittest.TestCase):
         out = json.loads(proc.stdout)
         self.assertIn("UnauthorizedOperation", out["inventory"]["instance_store"]["error"])
         self.assertIn("ec2:DescribeImages", out["inventory"]["instance_store"]["error"])
+        # The instance type was read before the refusal: its answer stays (a t2 has no instance store).
+        self.assertIs(out["inventory"]["instance_store"]["supported"], False)
+        self.assertEqual(out["inventory"]["instance_store"]["total_gib"], 0)
         self.assertEqual([p["part"] for p in out["incomplete"]], ["inventory.instance_store"])
         self.assertIn("inventory.instance_store", proc.stderr)
 
