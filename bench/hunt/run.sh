@@ -49,16 +49,33 @@ if [ ! -d "$here/node_modules/@duckdb/node-api" ]; then
   (cd "$here" && npm install --no-save --silent @duckdb/node-api >/dev/null 2>&1) || echo "DuckDB not installable: skipped" >&2
 fi
 
+# seconds NAME CMD...: runs CMD once (its output to $work/NAME.out), prints the wall time in seconds.
+seconds() {
+  local name="$1"; shift
+  local t0 t1
+  t0=$(date +%s.%N); "$@" > "$work/$name.out"; t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l
+}
+median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 # median_seconds NAME CMD...: runs CMD $runs times, prints the median wall time in seconds.
 median_seconds() {
-  local name="$1"; shift
-  local times=()
+  for _ in $(seq "$runs"); do seconds "$@"; done | median
+}
+# paired A B: runs the functions A and B one right after the other, $runs times; sets secs[A] and secs[B]
+# to their medians and pair_ratio[B] to the median of the per-pair ratios B/A. This machine is a shared VM
+# whose speed drifts over minutes: a ratio of adjacent runs compares like with like, where a ratio of
+# medians taken minutes apart does not.
+declare -A secs pair_ratio
+paired() {
+  local a_times=() b_times=() ratios=()
   for _ in $(seq "$runs"); do
-    local t0 t1
-    t0=$(date +%s.%N); "$@" > "$work/$name.out"; t1=$(date +%s.%N)
-    times+=("$(echo "$t1 - $t0" | bc -l)")
+    local ta tb
+    ta=$(seconds "$1" "$1"); tb=$(seconds "$2" "$2")
+    a_times+=("$ta"); b_times+=("$tb"); ratios+=("$(echo "$tb / $ta" | bc -l)")
   done
-  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'
+  secs[$1]=$(printf '%s\n' "${a_times[@]}" | median)
+  secs[$2]=$(printf '%s\n' "${b_times[@]}" | median)
+  pair_ratio[$2]=$(printf '%s\n' "${ratios[@]}" | median)
 }
 
 gunzip_all() { find "$1" -name '*.gz' -print0 | xargs -0 -P2 -n 16 ${GUNZIP:-libdeflate-gunzip} -c > /dev/null; }
@@ -73,15 +90,17 @@ jq_ct() {
 }
 awk_fl() { find "$data/flowlogs" -name '*.gz' -print0 | xargs -0 zcat | awk -v ip="$ip" '$14 == "OK" && ($4 == ip || $5 == ip) {n++; b += $10} END {printf "%d %.0f\n", n, b}'; }
 rg_ct() { rg -z -o -w -F -e "$instance" -e "$ip" "$data/cloudtrail" | wc -l; }
+# cordon again, as the first of a pair with another tool (its output file is not the one checked).
+cordon_ct_again() { cordon_ct; }
+cordon_fl_again() { cordon_fl; }
+gunzip_ct() { gunzip_all "$data/cloudtrail"; }
+gunzip_fl() { gunzip_all "$data/flowlogs"; }
 rg_fl() { rg -z -c -w -F "$ip" "$data/flowlogs" | awk -F: '{n += $NF} END {print n}'; }
 duck_ct() { node "$here/duckdb_hunt.mjs" cloudtrail "$data/cloudtrail" "$instance" "$ip" "$work/duck_ct.ids"; }
 duck_fl() { node "$here/duckdb_hunt.mjs" flows "$data/flowlogs" "$instance" "$ip" "$work/duck_fl.txt"; }
 
-declare -A secs
-secs[gunzip_ct]=$(median_seconds gunzip_ct gunzip_all "$data/cloudtrail")
-secs[gunzip_fl]=$(median_seconds gunzip_fl gunzip_all "$data/flowlogs")
-secs[cordon_ct]=$(median_seconds cordon_ct cordon_ct)
-secs[cordon_fl]=$(median_seconds cordon_fl cordon_fl)
+paired gunzip_ct cordon_ct
+paired gunzip_fl cordon_fl
 # Peak memory of one cordon run over both.
 peak_kb=$( { /usr/bin/time -f '%M' "${hunt_cmd[@]}" --instance "$instance" --ip "$ip" --cloudtrail "$data/cloudtrail" \
   --flow-logs "$data/flowlogs" --output json --quiet > /dev/null; } 2>&1 | tail -1)
@@ -94,7 +113,7 @@ check "cordon CloudTrail event ids = manifest" "$(sha256sum < "$work/cordon_ct.i
 check "cordon flow records" "$(jq .flows.matched_records "$work/cordon_fl.out")" "$exp_flows"
 check "cordon flow bytes" "$(jq '[.flows.aggregates[].bytes] | add // 0' "$work/cordon_fl.out")" "$exp_flow_bytes"
 if [ "$skip_jq" = 0 ]; then
-  secs[jq_ct]=$(median_seconds jq_ct jq_ct)
+  paired cordon_ct_again jq_ct
   sort "$work/jq_ct.out" > "$work/jq_ct.ids"
   check "zcat | jq CloudTrail event ids" "$(sha256sum < "$work/jq_ct.ids")" "$(sha256sum < "$data/expected_event_ids.txt")"
 fi
@@ -107,14 +126,20 @@ if command -v rg >/dev/null; then
   check "rg -z flow lines" "$(cat "$work/rg_fl.out")" "$exp_flows"
 fi
 if [ -d "$here/node_modules/@duckdb/node-api" ]; then
-  secs[duck_ct]=$(median_seconds duck_ct duck_ct)
-  secs[duck_fl]=$(median_seconds duck_fl duck_fl)
+  paired cordon_ct_again duck_ct
+  paired cordon_fl_again duck_fl
   check "DuckDB CloudTrail event ids" "$(sort "$work/duck_ct.ids" | sha256sum)" "$(sha256sum < "$data/expected_event_ids.txt")"
   check "DuckDB flow records and bytes" "$(cat "$work/duck_fl.txt")" "$exp_flows $exp_flow_bytes"
 fi
 
 rate() { echo "scale=1; $1 / $2 / 1000000" | bc -l; }
-ratio() { if [ -n "${secs[$2]:-}" ]; then echo "scale=2; ${secs[$2]} / ${secs[$1]}" | bc -l; else echo "-"; fi; }
+# ratio OTHER: the median of the paired ratios other tool / cordon, or the ratio of medians when unpaired.
+ratio() {
+  if [ -n "${pair_ratio[$2]:-}" ]; then two "${pair_ratio[$2]}"
+  elif [ -n "${secs[$2]:-}" ]; then echo "scale=2; ${secs[$2]} / ${secs[$1]}" | bc -l
+  else echo "-"; fi
+}
+two() { printf '%.2f' "$1"; }
 echo
 echo "Medians over $runs run(s); MB/s of uncompressed input (CloudTrail $((ct_bytes / 1000000)) MB, flow logs $((flow_bytes / 1000000)) MB):"
 printf '  %-28s %9s %9s\n' "" CloudTrail "flow logs"
@@ -125,8 +150,10 @@ row "zcat | jq / zcat | awk" "${secs[jq_ct]:-}" "${secs[awk_fl]:-}"
 row "rg -z" "${secs[rg_ct]:-}" "${secs[rg_fl]:-}"
 row "DuckDB" "${secs[duck_ct]:-}" "${secs[duck_fl]:-}"
 echo
-echo "Ratios (other tool's time / cordon's time; for decompression, cordon's time / decompression's):"
-echo "  cordon vs decompression: CloudTrail $(echo "scale=2; ${secs[cordon_ct]} / ${secs[gunzip_ct]}" | bc -l)x, flow logs $(echo "scale=2; ${secs[cordon_fl]} / ${secs[gunzip_fl]}" | bc -l)x (target <= 1.3x)"
+echo "Ratios (other tool's time / cordon's time; for decompression, cordon's time / decompression's); where"
+echo "a pair ran back to back, the median of the $runs per-pair ratios:"
+echo "  cordon vs decompression: CloudTrail $(two "${pair_ratio[cordon_ct]}")x, flow logs $(two "${pair_ratio[cordon_fl]}")x (target <= 1.3x; median of $runs paired runs)"
+echo "    (ratio of the medians above: CloudTrail $(echo "scale=2; ${secs[cordon_ct]} / ${secs[gunzip_ct]}" | bc -l)x, flow logs $(echo "scale=2; ${secs[cordon_fl]} / ${secs[gunzip_fl]}" | bc -l)x)"
 echo "  zcat | jq: $(ratio cordon_ct jq_ct)x (target >= 40x)"
 echo "  DuckDB: CloudTrail $(ratio cordon_ct duck_ct)x (target >= 4x), flow logs $(ratio cordon_fl duck_fl)x (target >= 6x)"
 echo "  rg -z: CloudTrail $(ratio cordon_ct rg_ct)x, flow logs $(ratio cordon_fl rg_fl)x"
