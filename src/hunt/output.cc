@@ -489,14 +489,14 @@ void WriteEventsArray(const std::vector<CloudTrailEvent>& events, bool by, int i
   FlushBatch(out, stream, true);
 }
 
-// Stand-ins for the long lists in the dumped document: JSON strings no real value can equal (values are
-// escaped by dump, and '@cordon:' never comes from a log).
-constexpr std::string_view kByEventsSlot = "@cordon:by@";
-constexpr std::string_view kOnEventsSlot = "@cordon:on@";
-constexpr std::string_view kAggregatesSlot = "@cordon:aggregates@";
-constexpr std::string_view kRejectedSlot = "@cordon:rejected@";
+// The long lists are dumped as this placeholder and then written in its place. The placeholder is found
+// by its whole member, `"by": "@cordon:list@"`: text that no string value can hold, since dump escapes
+// every quote inside a string, and a selector, a session or a flow peer may well hold the bare placeholder.
+constexpr std::string_view kListPlaceholder = "@cordon:list@";
 
-std::string Quoted(std::string_view slot) { return "\"" + std::string(slot) + "\""; }
+std::string PlaceholderMember(std::string_view key) {
+  return "\"" + std::string(key) + "\": \"" + std::string(kListPlaceholder) + "\"";
+}
 
 // The document; with long_lists false, the event lists "by" and "on" and the flow lists "aggregates" and
 // "rejected" are left empty (WriteResultsJson writes them directly).
@@ -569,27 +569,29 @@ Json ResultsToJson(const HuntResults& r, const Selectors& selectors) {
 
 void WriteResultsJson(const HuntResults& r, const Selectors& selectors, std::ostream& out) {
   Json doc = BuildResultsJson(r, selectors, /*long_lists=*/false);
-  doc["cloudtrail"]["by"] = std::string(kByEventsSlot);
-  doc["cloudtrail"]["on"] = std::string(kOnEventsSlot);
-  doc["flows"]["aggregates"] = std::string(kAggregatesSlot);
-  doc["flows"]["rejected"] = std::string(kRejectedSlot);
+  for (Json* list : {&doc["cloudtrail"]["by"], &doc["cloudtrail"]["on"], &doc["flows"]["aggregates"],
+                     &doc["flows"]["rejected"]}) {
+    *list = std::string(kListPlaceholder);
+  }
   const std::string text = doc.dump(2);
   const std::vector<SortedAggregate> sorted = SortedAggregates(r);
-  // The document around the lists, and the lists streamed in their places, in document order (Json keeps
-  // insertion order). Each list is a member of "cloudtrail" or "flows", at indent 4.
+  // The document around the lists, and the lists written in their places, in document order (Json keeps
+  // insertion order). Each list is a member of "cloudtrail" or "flows", at indent 4; no other member
+  // before the last one has these keys.
   const std::pair<std::string_view, std::function<void()>> lists[] = {
-      {kByEventsSlot, [&] { WriteEventsArray(r.events, true, 4, out); }},
-      {kOnEventsSlot, [&] { WriteEventsArray(r.events, false, 4, out); }},
-      {kAggregatesSlot, [&] { WriteAggregatesArray(sorted, false, 4, out); }},
-      {kRejectedSlot, [&] { WriteAggregatesArray(sorted, true, 4, out); }},
+      {"by", [&] { WriteEventsArray(r.events, true, 4, out); }},
+      {"on", [&] { WriteEventsArray(r.events, false, 4, out); }},
+      {"aggregates", [&] { WriteAggregatesArray(sorted, false, 4, out); }},
+      {"rejected", [&] { WriteAggregatesArray(sorted, true, 4, out); }},
   };
   size_t from = 0;
-  for (const auto& [slot, write_list] : lists) {
-    const std::string quoted = Quoted(slot);
-    const size_t at = text.find(quoted, from);
-    out.write(text.data() + from, static_cast<std::streamsize>(at - from));
+  for (const auto& [key, write_list] : lists) {
+    const std::string member = PlaceholderMember(key);
+    const size_t at = text.find(member, from);
+    const size_t value_at = at + member.size() - kListPlaceholder.size() - 2;  // the opening quote
+    out.write(text.data() + from, static_cast<std::streamsize>(value_at - from));
     write_list();
-    from = at + quoted.size();
+    from = at + member.size();
   }
   out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
 }

@@ -93,6 +93,27 @@ TEST(Output, JsonTextIsTheDocumentsDumpByteForByte) {
   EXPECT_EQ(ResultsToJsonText(empty, Selectors()), ResultsToJson(empty, Selectors()).dump(2));
 }
 
+// The lists are spliced into the dumped document where placeholder members stand. Text that looks like a
+// placeholder, in a selector, a session or a flow peer (a tampered log), must not move them.
+TEST(Output, JsonTextIsNotMisledByPlaceholderLookalikes) {
+  Selectors s;
+  s.roles = {"@cordon:list@", "@cordon:by@", "@cordon:aggregates@", "\"by\": \"@cordon:list@\""};
+  HuntResults r;
+  FlowAggregate a;
+  a.bytes = 5;
+  r.flows[FlowKey{"@cordon:rejected@", 1, 6, "in", "REJECT"}] = a;
+  r.flows[FlowKey{"\"rejected\": \"@cordon:list@\"", 2, 6, "in", "REJECT"}] = a;
+  CloudTrailEvent e;
+  e.by = true;
+  e.event_id = "@cordon:on@";
+  e.user_agent = "\"on\": \"@cordon:list@\"";
+  r.events.push_back(e);
+  r.Finalize();
+  const std::string text = ResultsToJsonText(r, s);
+  EXPECT_EQ(text, ResultsToJson(r, s).dump(2));
+  EXPECT_NO_THROW((void)Json::parse(text));
+}
+
 TEST(Output, JsonLinesEndWithTheSummary) {
   Selectors s;
   HuntResults r = InvictusAndFlows(&s);
