@@ -6,6 +6,8 @@
 
 namespace cordon::hunt {
 
-void DumpWriter::AppendEscaped(std::string_view s) { Append(Json(std::string(s)).dump()); }
+void DumpWriter::AppendEscaped(std::string_view s) {
+  Append(Json(std::string(s)).dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace));
+}
 
 }  // namespace cordon::hunt

@@ -1,4 +1,5 @@
-// Writes JSON text exactly as nlohmann's dump(2) writes it, without building a document first.
+// Writes JSON text exactly as nlohmann's dump(2) writes it (invalid UTF-8 replaced), without building a
+// document first.
 #pragma once
 
 #include <fmt/format.h>
@@ -20,8 +21,9 @@ namespace cordon::hunt {
 //   w.EndObject().EndArray();
 //
 // The common calls are defined here, inline: they run a dozen times per aggregate. Not thread-safe.
-// Strings that are not plain printable ASCII go through nlohmann's own escaping (and its UTF-8 check,
-// which throws on invalid UTF-8, as dump does).
+// Strings that are not plain printable ASCII go through nlohmann's own escaping, with invalid UTF-8
+// replaced by U+FFFD as dump(2, ' ', false, error_handler_t::replace) does: the hunt's strings come from
+// logs and file names, which may hold any bytes, and the output must not abort on them.
 class DumpWriter {
  public:
   // `indent`: the number of spaces before the line the first value starts on (its own first line is not

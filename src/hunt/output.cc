@@ -389,6 +389,12 @@ int ExitStatus(const HuntResults& results) {
 
 namespace {
 
+// The output's JSON text. Invalid UTF-8 (a log line or file name may hold any bytes) becomes U+FFFD
+// instead of an exception that would abort the hunt after the scan; DumpWriter does the same.
+std::string DumpText(const Json& j, int indent) {
+  return j.dump(indent, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
+}
+
 // Writes `out`'s contents to `stream` once it holds a batch (64 KB), so the text of a long list is never
 // held whole.
 void FlushBatch(fmt::memory_buffer& out, std::ostream& stream, bool force = false) {
@@ -573,7 +579,7 @@ void WriteResultsJson(const HuntResults& r, const Selectors& selectors, std::ost
                      &doc["flows"]["rejected"]}) {
     *list = std::string(kListPlaceholder);
   }
-  const std::string text = doc.dump(2);
+  const std::string text = DumpText(doc, 2);
   const std::vector<SortedAggregate> sorted = SortedAggregates(r);
   // The document around the lists, and the lists written in their places, in document order (Json keeps
   // insertion order). Each list is a member of "cloudtrail" or "flows", at indent 4; no other member
@@ -621,7 +627,7 @@ void WriteResults(const HuntResults& r, const Selectors& selectors, OutputFormat
       auto emit = [&](const char* type, Json item) {
         Json line{{"type", type}};
         for (auto& [k, v] : item.items()) line[k] = std::move(v);
-        out << line.dump() << "\n";
+        out << DumpText(line, -1) << "\n";
       };
       for (const bool by : {true, false}) {
         for (const CloudTrailEvent& e : r.events) {

@@ -114,6 +114,40 @@ TEST(Output, JsonTextIsNotMisledByPlaceholderLookalikes) {
   EXPECT_NO_THROW((void)Json::parse(text));
 }
 
+// Flow logs and file names may hold any bytes; the output replaces invalid UTF-8 (U+FFFD) in every JSON
+// format instead of aborting after the scan.
+TEST(Output, InvalidUtf8InALogOrFileNameIsReplacedNotFatal) {
+  testing::TempDir dir;
+  const std::string header =
+      "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end "
+      "action log-status\n";
+  testing::WriteFile(dir.path() / "fl\xffows.log",
+                     header +
+                         "2 123456789012 eni-1 10.0.3.8 \xff\xfe.1 443 49152 6 10 840 1418530010 "
+                         "1418530070 ACCEPT OK\n"
+                         // Fields missing: the line is skipped, and the skip names the file.
+                         "2 123456789012 eni-1 10.0.3.8\n");
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  HuntResults r = Hunt(s, {{LogKind::kFlowLogs, dir.path().string()}});
+  ASSERT_EQ(r.flow_matched_records, 1u);
+  const std::string replaced = "\xef\xbf\xbd";
+
+  std::string text;
+  ASSERT_NO_THROW(text = ResultsToJsonText(r, s));
+  EXPECT_EQ(text, ResultsToJson(r, s).dump(2, ' ', false, Json::error_handler_t::replace));
+  const Json parsed = Json::parse(text);
+  EXPECT_EQ(parsed["flows"]["aggregates"][0]["peer"], replaced + replaced + ".1");
+  EXPECT_EQ(parsed["flows"]["top_talkers"][0]["peer"], replaced + replaced + ".1");
+  ASSERT_EQ(parsed["skipped"].size(), 1u);
+  EXPECT_NE(parsed["skipped"][0]["file"].get<std::string>().find("fl" + replaced + "ows.log"),
+            std::string::npos);
+
+  std::ostringstream lines;
+  ASSERT_NO_THROW(WriteResults(r, s, OutputFormat::kJsonl, lines));
+  EXPECT_NE(lines.str().find("\"peer\":\"" + replaced + replaced + ".1\""), std::string::npos);
+}
+
 TEST(Output, JsonLinesEndWithTheSummary) {
   Selectors s;
   HuntResults r = InvictusAndFlows(&s);
