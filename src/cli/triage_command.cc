@@ -221,17 +221,18 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
                                : "not encrypted") +
                   ", delete on termination " + YesNo(v.delete_on_termination));
   const auto& st = inv.instance_store;
-  if (!st.error.empty())
-    Row("instance store",
-        (st.type_read ? (st.supported ? std::to_string(st.total_gib) + " GiB by the instance type" : "none by the instance type") + "; "
-                      : std::string()) +
-            "(could not be read: " + st.error + ")");
-  else if (st.supported || !st.devices.empty())
+  if (!st.error.empty()) {
+    std::string known;  // the instance type's answer, when it was read before the failure
+    if (st.type_read)
+      known = (st.supported ? std::to_string(st.total_gib) + " GiB" : "none") + " by the instance type; ";
+    Row("instance store", known + "(could not be read: " + st.error + ")");
+  } else if (st.supported || !st.devices.empty()) {
     Row("instance store", std::to_string(st.total_gib) + " GiB" +
                               (st.devices.empty() ? "" : ", " + Join(st.devices)) +
                               " (cannot be snapshotted)");
-  else
+  } else {
     Row("instance store", "none");
+  }
 
   Section("Protection and metadata");
   const auto& at = inv.attributes;

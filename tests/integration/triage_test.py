@@ -516,6 +516,8 @@ class TriageTest(unittest.TestCase):
         # The instance type was read before the refusal: its answer stays (a t2 has no instance store).
         self.assertIs(out["inventory"]["instance_store"]["supported"], False)
         self.assertEqual(out["inventory"]["instance_store"]["total_gib"], 0)
+        proc = self.triage(self.s["iid"], "--max-attempts", "1", expect=6)
+        self.assertIn("none by the instance type; (could not be read:", proc.stdout)
         self.assertEqual([p["part"] for p in out["incomplete"]], ["inventory.instance_store"])
         self.assertIn("inventory.instance_store", proc.stderr)
 
