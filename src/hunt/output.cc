@@ -582,8 +582,8 @@ void WriteResultsJson(const HuntResults& r, const Selectors& selectors, std::ost
   const std::string text = DumpText(doc, 2);
   const std::vector<SortedAggregate> sorted = SortedAggregates(r);
   // The document around the lists, and the lists written in their places, in document order (Json keeps
-  // insertion order). Each list is a member of "cloudtrail" or "flows", at indent 4; no other member
-  // before the last one has these keys.
+  // insertion order). Each list is a member of "cloudtrail" or "flows", at indent 4, and no member that
+  // comes before it in the document has its key.
   const std::pair<std::string_view, std::function<void()>> lists[] = {
       {"by", [&] { WriteEventsArray(r.events, true, 4, out); }},
       {"on", [&] { WriteEventsArray(r.events, false, 4, out); }},
