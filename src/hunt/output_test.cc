@@ -111,7 +111,9 @@ TEST(Output, JsonTextIsNotMisledByPlaceholderLookalikes) {
   r.Finalize();
   const std::string text = ResultsToJsonText(r, s);
   EXPECT_EQ(text, ResultsToJson(r, s).dump(2));
-  EXPECT_NO_THROW((void)Json::parse(text));
+  Json parsed;
+  EXPECT_NO_THROW(parsed = Json::parse(text));
+  EXPECT_TRUE(parsed.is_object());
 }
 
 // Flow logs and file names may hold any bytes; the output replaces invalid UTF-8 (U+FFFD) in every JSON
