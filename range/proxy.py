@@ -698,6 +698,8 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         if info.service == "ec2" and info.action in ("DescribeSnapshots", "CreateSnapshot",
                                                      "CreateSnapshots", "CopySnapshot"):
             capture = info.action
+        elif info.service == "ec2" and info.action == "DescribeInstances" and st.scenario.instance_states:
+            capture = info.action
         elif info.service == "ssm" and info.action == "SendCommand" and isinstance(info.params, dict):
             capture = "SendCommand"
         st.count_served(info, "moto")
@@ -839,6 +841,8 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             return data
         if capture == "DescribeSnapshots":
             return st.rewrite_describe_snapshots(data)
+        if capture == "DescribeInstances":
+            return st.scenario.rewrite_instance_states(data)
         if capture == "SendCommand":
             try:
                 st.scenario.record_send_command(info.params, json.loads(data.decode("utf-8")))

@@ -22,6 +22,7 @@ import copy
 import datetime as _dt
 import hashlib
 import json
+import re
 import threading
 import time
 import uuid
@@ -39,6 +40,11 @@ class ApiError(Exception):
 
 class ScenarioError(ValueError):
     pass
+
+
+# EC2's instance state codes (InstanceState in the EC2 API reference).
+INSTANCE_STATE_CODES = {"pending": 0, "running": 16, "shutting-down": 32, "terminated": 48, "stopping": 64,
+                        "stopped": 80}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -390,7 +396,8 @@ class Scenario:
         data = {} if data is None else data
         if not isinstance(data, dict):
             raise ScenarioError("a scenario is a JSON object")
-        known = {"cloudtrail_events", "ssm_managed_instances", "ssm_commands", "description", "name"}
+        known = {"cloudtrail_events", "ssm_managed_instances", "ssm_commands", "instance_states", "description",
+                 "name"}
         unknown = set(data) - known
         if unknown:
             raise ScenarioError(f"unknown scenario keys: {sorted(unknown)}")
@@ -398,6 +405,10 @@ class Scenario:
         self.events = [TrailEvent(e, i) for i, e in enumerate(data.get("cloudtrail_events") or [])]
         self.instances = [ManagedInstance(e, i) for i, e in enumerate(data.get("ssm_managed_instances") or [])]
         self.outcomes = [CommandOutcome(e, i) for i, e in enumerate(data.get("ssm_commands") or [])]
+        self.instance_states = dict(data.get("instance_states") or {})
+        for iid, state in self.instance_states.items():
+            if state not in INSTANCE_STATE_CODES:
+                raise ScenarioError(f"instance_states: {iid}: unknown state {state!r}")
         self._lock = threading.Lock()
         self._invocations = {}  # (command_id, instance_id) -> dict
 
@@ -420,6 +431,20 @@ class Scenario:
             for old, fresh in zip(self.outcomes, new.outcomes):
                 fresh.used = old.used
         return new
+
+    # ---- EC2 DescribeInstances: lifecycle states moto never shows -----------------------------
+    def rewrite_instance_states(self, body: bytes) -> bytes:
+        """DescribeInstances XML with each listed instance's <instanceState> replaced. moto moves a
+        terminated instance straight to `terminated`; AWS shows `shutting-down` first, for a while
+        (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html)."""
+        for iid, state in self.instance_states.items():
+            pattern = re.compile(rb"(<instanceId>" + re.escape(iid.encode()) +
+                                 rb"</instanceId>.*?<instanceState>)\s*<code>\d+</code>\s*<name>[^<]*</name>",
+                                 re.S)
+            code = INSTANCE_STATE_CODES[state]
+            body = pattern.sub(lambda m: m.group(1) + b"<code>%d</code><name>%s</name>" % (code, state.encode()),
+                               body, count=1)
+        return body
 
     # ---- CloudTrail LookupEvents ------------------------------------------------------------
     def lookup_events(self, params: dict, region: str | None) -> dict:

@@ -22,6 +22,8 @@ std::string_view ErrorKindName(ErrorKind kind) {
       return "parse error";
     case ErrorKind::kIo:
       return "i/o error";
+    case ErrorKind::kAmbiguous:
+      return "ambiguous";
     case ErrorKind::kConflict:
       return "conflict";
     case ErrorKind::kCancelled:
@@ -35,10 +37,12 @@ std::string_view ErrorKindName(ErrorKind kind) {
 std::string Error::ToString() const {
   if (code.empty() && http_status == 0) return message;
   std::string out = code.empty() ? std::string(ErrorKindName(kind)) : code;
-  out += " (";
-  if (http_status != 0) out += "HTTP " + std::to_string(http_status);
-  if (!request_id.empty()) out += (http_status != 0 ? ", request " : "request ") + request_id;
-  out += ")";
+  if (http_status != 0 || !request_id.empty()) {  // a code of cordon's own has neither
+    out += " (";
+    if (http_status != 0) out += "HTTP " + std::to_string(http_status);
+    if (!request_id.empty()) out += (http_status != 0 ? ", request " : "request ") + request_id;
+    out += ")";
+  }
   if (!message.empty()) out += ": " + message;
   return out;
 }

@@ -19,7 +19,8 @@ enum class ErrorKind {
   kService,          // any other error the service returned (a 4xx with a code)
   kParse,            // a response or file we could not parse
   kIo,               // local file system
-  kConflict,         // state drifted from what we expected
+  kConflict,         // state drifted from what we expected, or someone else holds it
+  kAmbiguous,        // a target matched several things, or is not proven to be the only match
   kCancelled,        // interrupted on purpose (Ctrl-C, a test hook)
   kInternal,         // a bug in cordon
 };

@@ -55,18 +55,38 @@ void ThreadPool::WorkerLoop() {
   }
 }
 
+namespace {
+
+std::atomic<size_t> helper_budget{kDefaultHelperBudget};
+
+// Takes up to `wanted` helper threads from the budget; returns how many it got.
+size_t TakeHelpers(size_t wanted) {
+  size_t left = helper_budget.load();
+  size_t got = 0;
+  do {
+    got = std::min(wanted, left);
+  } while (got > 0 && !helper_budget.compare_exchange_weak(left, left - got));
+  return got;
+}
+
+}  // namespace
+
+void SetParallelForBudget(size_t helpers) { helper_budget = helpers; }
+
 void ParallelFor(size_t n, size_t concurrency, const std::function<void(size_t)>& fn) {
   if (n == 0) return;
-  size_t threads = std::min(std::max<size_t>(concurrency, 1), n);
+  size_t wanted = std::min(std::max<size_t>(concurrency, 1), n) - 1;
+  size_t granted = TakeHelpers(wanted);
   std::atomic<size_t> next{0};
   auto drain = [&] {
     for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) fn(i);
   };
   std::vector<std::thread> helpers;
-  helpers.reserve(threads - 1);
-  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(drain);
+  helpers.reserve(granted);
+  for (size_t t = 0; t < granted; ++t) helpers.emplace_back(drain);
   drain();
   for (std::thread& t : helpers) t.join();
+  helper_budget += granted;
 }
 
 }  // namespace cordon

@@ -54,6 +54,15 @@ class ThreadPool {
 // Calls fn(i) for every i in [0, n), on at most `concurrency` threads at once (the calling thread is
 // one of them), and returns when all calls have finished. Indexes are handed out in increasing order.
 // concurrency 0 is treated as 1. fn must be safe to call concurrently and must not throw.
+//
+// The helper threads come from one process-wide budget (kDefaultHelperBudget): a ParallelFor nested
+// inside another (targets x steps x regions x calls) gets only what is left, down to none, when it
+// runs on the calling thread alone. So the process never starts more than the budget's threads
+// however deep the nesting, and never deadlocks waiting for a thread, since every caller works too.
 void ParallelFor(size_t n, size_t concurrency, const std::function<void(size_t)>& fn);
+
+inline constexpr size_t kDefaultHelperBudget = 32;
+// Sets the budget of helper threads all ParallelFor calls share (for tests; not while one runs).
+void SetParallelForBudget(size_t helpers);
 
 }  // namespace cordon

@@ -137,5 +137,30 @@ TEST(ParallelForTest, EdgeCases) {
   EXPECT_EQ(seen, (std::set<size_t>{0, 1, 2}));
 }
 
+// Regression (issue 10): nested fan-outs (targets x steps x regions) multiplied their threads: 8 x 8 x 8
+// here started 511 helper threads. Now they share one budget, every index still runs exactly once, and
+// no nesting depth can deadlock (each caller works through its own indexes when no helper is left).
+TEST(ParallelForTest, NestedCallsShareOneBudgetOfThreads) {
+  constexpr size_t kBudget = 6;
+  SetParallelForBudget(kBudget);
+  ConcurrencyProbe probe;
+  std::atomic<int> calls{0};
+  ParallelFor(8, 8, [&](size_t) {
+    ParallelFor(8, 8, [&](size_t) {
+      ParallelFor(8, 8, [&](size_t) {
+        probe.Enter();
+        ++calls;
+        std::this_thread::sleep_for(std::chrono::microseconds(300));
+        probe.Leave();
+      });
+    });
+  });
+  SetParallelForBudget(kDefaultHelperBudget);
+  EXPECT_EQ(calls.load(), 512);
+  // The calling thread plus at most the budget's helpers are ever inside the innermost body.
+  EXPECT_LE(probe.peak.load(), static_cast<int>(kBudget) + 1);
+  EXPECT_GE(probe.peak.load(), 2);  // and the budget is used, not left idle
+}
+
 }  // namespace
 }  // namespace cordon

@@ -2,45 +2,43 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
 
 #include "aws/jmespath/jmespath.h"
-#include "cli/aws_flags.h"
 #include "cli/exit_codes.h"
 #include "cli/json_input.h"
 #include "cli/output.h"
-#include "cli/parse_flags.h"
 
 namespace cordon::cli {
 
-int RunApi(int argc, char** argv) {
-  CLI::App app{
-      "Call any embedded AWS operation; prints its output as JSON, shaped as boto3 returns it "
-      "(without ResponseMetadata).",
-      "cordon api"};
-  std::string service, operation, input_text;
+namespace {
+
+struct ApiFlags {
+  std::string service, operation, input_text, output_file, query;
   bool paginate = false;
-  std::string output_file, query;
-  aws::ClientFlags flags;
-  app.add_option("service", service, "botocore service name, e.g. ec2, elbv2, logs")->required();
-  app.add_option("operation", operation, "operation name, e.g. DescribeInstances")->required();
-  app.add_option("input", input_text, "input as JSON, or @file (@- for stdin)");
-  app.add_flag("--paginate", paginate, "follow every page and merge them, as boto3's build_full_result()");
-  app.add_option("--output-file", output_file, "write a streaming payload (S3 GetObject Body) to this file");
-  app.add_option("--query", query, "JMESPath expression applied to the output");
-  AddAwsFlags(app, &flags);
-  if (auto done = ParseFlags(app, argc, argv)) return *done;
-  auto input = ReadJsonArgument(input_text);
-  if (!input) return ReportError(input.error());
-  if (!input->is_object()) {
-    PrintError("the input must be a JSON object, e.g. '{\"InstanceIds\": [\"i-0123456789abcdef0\"]}'");
-    return kExitUsage;
-  }
-  auto client = aws::MakeClient(flags);
+  Json input;  // from input_text, by Check
+};
+
+// The input is read before the client is made: a bad file or JSON is a usage error, whatever the
+// credentials.
+Status Check(ApiFlags& f) {
+  auto input = ReadJsonArgument(f.input_text);
+  if (!input) return MakeError(input.error());
+  if (!input->is_object())
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "the input must be a JSON object, e.g. '{\"InstanceIds\": [\"i-0123456789abcdef0\"]}'");
+  f.input = std::move(*input);
+  return Ok();
+}
+
+int Api(const CommandContext& ctx, const ApiFlags& f) {
+  auto client = ctx.Client();
   if (!client) return ReportError(client.error());
+  const std::string& query = f.query;
   aws::CallOptions options;
-  options.output_file = output_file;
-  auto result = paginate ? (*client)->CallAll(service, operation, *input, options)
-                         : (*client)->Call(service, operation, *input, options);
+  options.output_file = f.output_file;
+  auto result = f.paginate ? (*client)->CallAll(f.service, f.operation, f.input, options)
+                           : (*client)->Call(f.service, f.operation, f.input, options);
   if (!result) return ReportError(result.error());
   Json out = std::move(*result);
   if (!query.empty()) {
@@ -52,6 +50,22 @@ int RunApi(int argc, char** argv) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fputc('\n', stdout);
   return kExitOk;
+}
+
+}  // namespace
+
+CommandBody SetupApi(CLI::App& app) {
+  app.description(
+      "Call any embedded AWS operation; prints its output as JSON, shaped as boto3 returns it "
+      "(without ResponseMetadata).");
+  auto f = std::make_shared<ApiFlags>();
+  app.add_option("service", f->service, "botocore service name, e.g. ec2, elbv2, logs")->required();
+  app.add_option("operation", f->operation, "operation name, e.g. DescribeInstances")->required();
+  app.add_option("input", f->input_text, "input as JSON, or @file (@- for stdin)");
+  app.add_flag("--paginate", f->paginate, "follow every page and merge them, as boto3's build_full_result()");
+  app.add_option("--output-file", f->output_file, "write a streaming payload (S3 GetObject Body) to this file");
+  app.add_option("--query", f->query, "JMESPath expression applied to the output");
+  return {[f](const CommandContext& ctx) { return Api(ctx, *f); }, [f] { return Check(*f); }};
 }
 
 }  // namespace cordon::cli

@@ -7,7 +7,6 @@
 
 #include "cli/exit_codes.h"
 #include "cli/output.h"
-#include "cli/parse_flags.h"
 #include "evidence/case_store.h"
 #include "report/case_report.h"
 #include "response/case_paths.h"
@@ -165,23 +164,40 @@ int Report(const std::filesystem::path& dir, const std::string& out) {
   return kExitOk;
 }
 
+
+struct CaseCommandFlags {
+  std::string cases_dir, output = "text", id, report_out;
+  CLI::App *list = nullptr, *show = nullptr, *verify = nullptr, *report = nullptr;
+};
+
+int CaseCommand(const CaseCommandFlags& f) {
+  std::filesystem::path root = response::CasesRoot(f.cases_dir);
+  bool json = f.output == "json";
+  if (f.list->parsed()) return List(root, json);
+  if (auto valid = evidence::ValidateCaseId(f.id); !valid) return ReportError(valid.error());
+  if (f.show->parsed()) return Show(root / f.id, json);
+  if (f.report->parsed()) return Report(root / f.id, f.report_out);
+  return Verify(root / f.id, json);
+}
+
 }  // namespace
 
-int RunCase(int argc, char** argv) {
-  CLI::App app{"Look at and check case folders (journal, pre-state, evidence).", "cordon case"};
-  std::string cases_dir;
-  std::string output = "text";
+CommandBody SetupCase(CLI::App& app) {
+  app.description("Look at and check case folders (journal, pre-state, evidence).");
+  auto flags = std::make_shared<CaseCommandFlags>();
+  std::string& cases_dir = flags->cases_dir;
+  std::string& output = flags->output;
+  std::string& id = flags->id;
+  std::string& report_out = flags->report_out;
   app.add_option("--cases-dir", cases_dir,
                  "folder holding the cases (default $CORDON_CASES_DIR or ./cordon-cases)");
   app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   app.require_subcommand(1);
   auto* list = app.add_subcommand("list", "list the cases");
-  std::string id;
   auto* show = app.add_subcommand("show", "print a case's journal, evidence and pre-state");
   show->add_option("id", id, "case id")->required();
   auto* verify = app.add_subcommand("verify", "check the hash chain, pre-state and evidence hashes");
   verify->add_option("id", id, "case id")->required();
-  std::string report_out;
   auto* report = app.add_subcommand("report", "write the case report (Markdown) from the journal");
   report->add_option("id", id, "case id")->required();
   report->add_option("--out", report_out, "where to write it (default <case>/report.md; - for stdout)");
@@ -189,14 +205,11 @@ int RunCase(int argc, char** argv) {
     sub->add_option("--cases-dir", cases_dir, "folder holding the cases");
     sub->add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   }
-  if (auto done = ParseFlags(app, argc, argv)) return *done;
-  std::filesystem::path root = response::CasesRoot(cases_dir);
-  bool json = output == "json";
-  if (list->parsed()) return List(root, json);
-  if (auto valid = evidence::ValidateCaseId(id); !valid) return ReportError(valid.error());
-  if (show->parsed()) return Show(root / id, json);
-  if (report->parsed()) return Report(root / id, report_out);
-  return Verify(root / id, json);
+  flags->list = list;
+  flags->show = show;
+  flags->verify = verify;
+  flags->report = report;
+  return {[flags](const CommandContext&) { return CaseCommand(*flags); }, {}};
 }
 
 }  // namespace cordon::cli

@@ -1,6 +1,8 @@
 // `cordon case list | show ID | verify ID`: look at and check case folders.
 #pragma once
 
+#include "cli/command.h"
+
 namespace cordon::cli {
-int RunCase(int argc, char** argv);
+CommandBody SetupCase(CLI::App& app);
 }  // namespace cordon::cli

@@ -6,60 +6,148 @@
 
 #include "base/strings.h"
 #include "cli/api_command.h"
+#include "cli/aws_flags.h"
 #include "cli/case_command.h"
+#include "cli/case_flags.h"
 #include "cli/contain_command.h"
 #include "cli/exit_codes.h"
 #include "cli/hunt_command.h"
 #include "cli/iam_policy_command.h"
 #include "cli/output.h"
+#include "cli/parse_flags.h"
 #include "cli/preserve_command.h"
 #include "cli/release_command.h"
+#include "cli/target_flags.h"
 #include "cli/triage_command.h"
 
 namespace cordon::cli {
 namespace {
 
-int RunHelp(int argc, char** argv);
+CommandBody SetupHelp(CLI::App& app);
 
-constexpr Command kCommands[] = {
+using namespace needs;  // the table reads better with the bare names
+
+const Command kCommands[] = {
     {"triage", "find an instance by id, IP or ENI and show who owns it, what exposes it, what it did",
-     RunTriage},
+     kOneTarget, SetupTriage},
     {"contain", "tag, protect, detach, deregister, isolate, cut credentials and snapshot an instance",
-     RunContain},
-    {"preserve", "snapshot every EBS volume (optionally as a time series) and record metadata", RunPreserve},
-    {"release", "restore a contained instance to its recorded pre-state (a false positive)", RunRelease},
-    {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", RunApi},
-    {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", RunHunt},
-    {"case", "list, show or verify cases (hash-chained journal, pre-state, evidence)", RunCase},
-    {"iam-policy", "print the least-privilege IAM policy each command needs", RunIamPolicy},
-    {"help", "list the commands", RunHelp},
+     kTargets | kLiveTargets | kCase, SetupContain},
+    {"preserve", "snapshot every EBS volume (optionally as a time series) and record metadata",
+     kOneTarget | kLiveTargets | kCase, SetupPreserve},
+    {"release", "restore a contained instance to its recorded pre-state (a false positive)",
+     kClient | kExistingCase, SetupRelease},
+    {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", kAwsFlags,
+     SetupApi},
+    {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", kAwsFlags,
+     SetupHunt},
+    {"case", "list, show or verify cases (hash-chained journal, pre-state, evidence)", kNone, SetupCase},
+    {"iam-policy", "print the least-privilege IAM policy each command needs", kNone, SetupIamPolicy},
+    {"help", "list the commands", kNone, SetupHelp},
 };
 
-int RunHelp(int, char**) {
+void PrintCommandList() {
   std::printf(
       "cordon: respond to a compromised EC2 instance.\n\nusage: cordon COMMAND [options]\n\ncommands:\n");
   for (const Command& c : kCommands)
     std::printf("  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                 static_cast<int>(c.summary.size()), c.summary.data());
   std::printf("\n`cordon COMMAND --help` describes a command's options.\n");
-  return kExitOk;
+}
+
+CommandBody SetupHelp(CLI::App&) {
+  return {[](const CommandContext&) {
+            PrintCommandList();
+            return kExitOk;
+          },
+          {}};
+}
+
+const Command* FindCommand(const std::string& name) {
+  for (const Command& c : kCommands)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+std::string CommandLine(int argc, char** argv) {
+  std::string out;
+  for (int i = 1; i < argc; ++i) out += (i > 1 ? " " : "") + std::string(argv[i]);
+  return out;
+}
+
+// The shared flags, by the command's needs; they are added before the command's own, so --help
+// lists them first.
+void AddSharedFlags(CLI::App& app, CommandContext* ctx) {
+  if (Has(ctx->needs, kTargets)) AddTargetFlags(app, &ctx->target_flags, Has(ctx->needs, kOneTarget));
+  if (Has(ctx->needs, kCase)) AddCaseFlags(app, &ctx->case_flags);
+  if (Has(ctx->needs, kAwsFlags)) AddAwsFlags(app, &ctx->aws_flags);
+}
+
+// Everything Main does between parsing and the command's body, in the order command.h gives.
+// Returns the exit code when the command must not run.
+std::optional<int> PrepareContext(const CommandBody& body, CommandContext* ctx) {
+  const bool changes = Has(ctx->needs, kCase);
+  auto refuse = [&](const Error& error) {
+    int code = ReportError(error);
+    if (changes) PrintInfo("nothing was changed");
+    return code;
+  };
+  if (Has(ctx->needs, kCase)) {
+    if (auto s = FinishCaseFlags(&ctx->case_flags); !s) return refuse(s.error());
+  }
+  if (Has(ctx->needs, kTargets) && !Has(ctx->needs, kOneTarget)) {
+    if (auto s = ReadTargetsFile(&ctx->target_flags); !s) return refuse(s.error());
+  }
+  if (body.check) {
+    if (auto s = body.check(); !s) return refuse(s.error());
+  }
+  if (Has(ctx->needs, kTargets)) {
+    if (auto s = cloud::ClassifyTarget(ctx->target_flags.texts.front()); !s) return refuse(s.error());
+  }
+  if (Has(ctx->needs, kClient)) {
+    auto client = ctx->Client();
+    if (!client) return refuse(client.error());
+    if (Has(ctx->needs, kTargets)) {
+      auto targets = ResolveTargets(**client, ctx->target_flags, Has(ctx->needs, kLiveTargets));
+      if (!targets) return refuse(targets.error());
+      ctx->targets = std::move(*targets);
+    }
+  }
+  return std::nullopt;
+}
+
+int RunCommand(const Command& command, int argc, char** argv) {
+  CLI::App app{std::string(command.summary), "cordon " + std::string(command.name)};
+  CommandContext ctx;
+  ctx.command = command.name;
+  ctx.command_line = CommandLine(argc, argv);
+  ctx.needs = command.needs;
+  AddSharedFlags(app, &ctx);
+  CommandBody body = command.setup(app);
+  // argv[0] is "cordon"; CLI11 takes the command's arguments after the command name.
+  if (auto done = ParseFlags(app, argc - 1, argv + 1)) return *done;
+  if (auto stop = PrepareContext(body, &ctx)) return *stop;
+  return body.run(ctx);
 }
 
 }  // namespace
 
+std::span<const Command> Commands() { return kCommands; }
+
 int Main(int argc, char** argv) {
   if (argc < 2) {
-    RunHelp(0, nullptr);
+    PrintCommandList();
     return kExitUsage;
   }
   std::string name = argv[1];
-  if (name == "--help" || name == "-h") return RunHelp(0, nullptr);
+  if (name == "--help" || name == "-h") {
+    PrintCommandList();
+    return kExitOk;
+  }
   if (name == "--version") {
     std::printf("cordon 0.1.0\n");
     return kExitOk;
   }
-  for (const Command& c : kCommands)
-    if (c.name == name) return c.run(argc - 1, argv + 1);
+  if (const Command* command = FindCommand(name)) return RunCommand(*command, argc, argv);
   std::vector<std::string> names;
   for (const Command& c : kCommands) names.emplace_back(c.name);
   std::string message = "unknown command '" + name + "'";

@@ -1,15 +1,15 @@
-// The command table (one static table, as ninja's tools) and the entry point that dispatches to it.
+// The command table (one static table, as ninja's tools) and the entry point that dispatches to it
+// after doing each command's shared setup (command.h).
 #pragma once
 
-#include <string_view>
+#include <span>
+
+#include "cli/command.h"
 
 namespace cordon::cli {
 
-struct Command {
-  std::string_view name;
-  std::string_view summary;
-  int (*run)(int argc, char** argv);  // argv[0] is the command name
-};
+// Every command, in the order `cordon help` lists them.
+std::span<const Command> Commands();
 
 int Main(int argc, char** argv);
 

@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "aws/client_factory.h"
+#include "base/duration.h"
 #include "base/time.h"
-#include "cli/aws_flags.h"
+#include "cli/exit_codes.h"
 #include "cli/config_file.h"
 #include "cli/hunt_sources.h"
-#include "cli/parse_flags.h"
+#include "cli/output.h"
 #include "hunt/athena_engine.h"
 #include "hunt/emit.h"
 #include "hunt/output.h"
@@ -22,30 +23,7 @@
 namespace cordon::cli {
 namespace {
 
-using hunt::kExitError;
-using hunt::kExitUsage;
-
-void PrintError(const std::string& message) { std::fprintf(stderr, "cordon: error: %s\n", message.c_str()); }
-
-// --since/--until take ISO 8601 times or plain dates; a plain --until date means the end of that day.
-Result<TimePoint> ParseWhen(const std::string& text, bool end_of_day) {
-  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
-    auto t = ParseTimestamp(text + (end_of_day ? "T23:59:59Z" : "T00:00:00Z"));
-    if (t) return *t;
-  }
-  if (auto t = ParseTimestamp(text)) return *t;
-  return MakeError(ErrorKind::kInvalidArgument,
-                   "cannot read the time '" + text + "' (use 2023-07-10 or 2023-07-10T11:57:00Z)");
-}
-
-}  // namespace
-
-int RunHunt(int argc, char** argv) {
-  CLI::App app{
-      "Scan CloudTrail, VPC flow logs, GuardDuty findings and Config items for what one instance did,\n"
-      "and what was done to it. Sources are local files or folders, or s3://bucket/prefix. With\n"
-      "--engine athena the hunt runs as Amazon Athena queries instead (see --emit athena-ddl).",
-      "cordon hunt"};
+struct HuntFlags {
   hunt::Selectors selectors;
   std::string since, until;
   HuntSources source_flags;
@@ -55,81 +33,57 @@ int RunHunt(int argc, char** argv) {
   bool quiet = false;
   std::string engine = "local";
   hunt::AthenaOptions athena;
-  aws::ClientFlags aws_flags;
-  app.add_option("--instance", selectors.instances, "instance id (i-...); repeatable");
-  app.add_option("--ip", selectors.ips, "one of the instance's addresses; repeatable");
-  app.add_option("--eni", selectors.enis, "network interface id (eni-...); repeatable");
-  app.add_option("--role", selectors.roles, "the instance profile's IAM role name; repeatable");
-  app.add_option("--access-key", selectors.access_keys, "access key id (AKIA.../ASIA...); repeatable");
-  app.add_option("--since", since, "start of the window (2023-07-10 or 2023-07-10T11:00:00Z)");
-  app.add_option("--until", until, "end of the window, inclusive (a plain date means the whole day)");
-  AddHuntSourceFlags(app, &source_flags);
-  app.add_option("--output", output, "text, json, jsonl or csv")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "csv"}));
-  app.add_option("--emit", emit,
-                 "print the hunt as queries instead: athena, athena-ddl, insights, spl, opensearch")
-      ->check(CLI::IsMember({"athena", "athena-ddl", "insights", "spl", "opensearch"}));
-  app.add_option("--threads", threads, "workers (default: one per core)")->check(CLI::NonNegativeNumber);
-  app.add_flag("--quiet", quiet, "no progress on stderr");
-  app.add_option("--engine", engine, "local (read the logs here) or athena (run the hunt as Athena queries)")
-      ->check(CLI::IsMember({"local", "athena"}));
-  app.add_option("--athena-output", athena.output_location,
-                 "with --engine athena: s3://bucket/prefix/ for Athena's result files");
-  app.add_option("--athena-database", athena.database,
-                 "with --engine athena: the database holding cloudtrail_logs and vpc_flow_logs");
-  app.add_option("--athena-workgroup", athena.workgroup,
-                 "with --engine athena: the workgroup (default primary)");
-  AddAwsFlags(app, &aws_flags);
-  if (auto done = ParseFlags(app, argc, argv)) return *done;
+  hunt::OutputFormat format = hunt::OutputFormat::kText;  // from `output`, by Check
+};
 
-  if (!since.empty()) {
-    Result<TimePoint> t = ParseWhen(since, false);
-    if (!t) return PrintError(t.error().message), kExitUsage;
-    selectors.since = *t;
+// Everything about the flags that can be checked before a log or AWS is read.
+Status Check(HuntFlags& f) {
+  const TimePoint now = SystemClock::Default()->Now();
+  if (!f.since.empty()) {
+    Result<TimePoint> t = ParseTimeOrAgo(f.since, now, false, "--since");
+    if (!t) return MakeError(t.error());
+    f.selectors.since = *t;
   }
-  if (!until.empty()) {
-    Result<TimePoint> t = ParseWhen(until, true);
-    if (!t) return PrintError(t.error().message), kExitUsage;
-    selectors.until = *t;
+  if (!f.until.empty()) {
+    Result<TimePoint> t = ParseTimeOrAgo(f.until, now, true, "--until");
+    if (!t) return MakeError(t.error());
+    f.selectors.until = *t;
   }
-  if (!emit.empty()) {
-    Result<std::string> text = hunt::EmitQueries(emit, selectors);
-    if (!text) return PrintError(text.error().message), kExitUsage;
+  if (!f.emit.empty()) return Ok();
+  if (Status s = hunt::ValidateSelectors(f.selectors); !s) return s;
+  Result<hunt::OutputFormat> format = hunt::ParseOutputFormat(f.output);
+  if (!format) return MakeError(format.error());
+  f.format = *format;
+  if (f.engine == "athena" && f.athena.output_location.rfind("s3://", 0) != 0)
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "--engine athena needs --athena-output s3://bucket/prefix/ for Athena's result files");
+  return Ok();
+}
+
+int Hunt(const CommandContext& ctx, const HuntFlags& f) {
+  const hunt::Selectors& selectors = f.selectors;
+  if (!f.emit.empty()) {
+    Result<std::string> text = hunt::EmitQueries(f.emit, selectors);
+    if (!text) return ReportError(text.error());
     std::cout << *text;
-    return 0;
+    return kExitOk;
   }
-  if (Status s = hunt::ValidateSelectors(selectors); !s) return PrintError(s.error().message), kExitUsage;
-  Result<hunt::OutputFormat> format = hunt::ParseOutputFormat(output);
-  if (!format) return PrintError(format.error().message), kExitUsage;
-
-  // The AWS client is made only when something needs it: local folders work without credentials.
-  std::shared_ptr<aws::Client> client;
-  auto need_client = [&]() -> Status {
-    if (client) return Ok();
-    Result<std::shared_ptr<aws::Client>> made = aws::MakeClient(aws_flags);
-    if (!made) return MakeError(made.error());
-    client = std::move(*made);
-    return Ok();
-  };
-
-  if (engine == "athena") {
-    if (athena.output_location.rfind("s3://", 0) != 0) {
-      PrintError("--engine athena needs --athena-output s3://bucket/prefix/ for Athena's result files");
-      return kExitUsage;
-    }
-    if (Status s = need_client(); !s) return PrintError(s.error().message), kExitUsage;
-    Result<hunt::HuntResults> results = hunt::RunAthenaHunt(client.get(), selectors, athena);
-    if (!results) return PrintError(results.error().message), kExitError;
-    hunt::WriteResults(*results, selectors, *format, std::cout);
+  // ctx.Client() is made only when something needs it: local folders work without credentials.
+  if (f.engine == "athena") {
+    auto client = ctx.Client();
+    if (!client) return ReportError(client.error());
+    Result<hunt::HuntResults> results = hunt::RunAthenaHunt(*client, selectors, f.athena);
+    if (!results) return ReportError(results.error());
+    hunt::WriteResults(*results, selectors, f.format, std::cout);
     std::cout.flush();
     return hunt::ExitStatus(*results);
   }
 
   // Source flags replace the configuration file's sources as a whole: what was typed is what is read.
-  HuntSources wanted = source_flags;
+  HuntSources wanted = f.source_flags;
   if (wanted.empty()) {
     Result<ConfigFile> file = LoadConfigFile();
-    if (!file) return PrintError(file.error().message), kExitUsage;
+    if (!file) return ReportError(file.error());
     wanted = file->hunt;
   }
   if (wanted.empty()) {
@@ -138,14 +92,11 @@ int RunHunt(int argc, char** argv) {
         "them in the configuration file (docs/hunt.md)");
     return kExitUsage;
   }
-  Result<std::vector<hunt::SourceSpec>> sources = OpenHuntSources(wanted, [&]() -> Result<aws::Client*> {
-    if (Status s = need_client(); !s) return MakeError(s.error());
-    return client.get();
-  });
-  if (!sources) return PrintError(sources.error().message), kExitUsage;
+  Result<std::vector<hunt::SourceSpec>> sources = OpenHuntSources(wanted, [&] { return ctx.Client(); });
+  if (!sources) return ReportError(sources.error());
   hunt::ScanOptions options;
-  options.threads = threads;
-  const bool show_progress = !quiet && isatty(STDERR_FILENO);
+  options.threads = f.threads;
+  const bool show_progress = !f.quiet && isatty(STDERR_FILENO);
   if (show_progress) {
     options.progress = [](const hunt::ScanProgress& p) {
       std::fprintf(stderr, "\rcordon: hunt: %llu/%llu objects, %.1f/%.1f MB",
@@ -156,14 +107,48 @@ int RunHunt(int argc, char** argv) {
   }
   Result<hunt::HuntResults> results = hunt::RunHunt(selectors, *sources, options);
   if (show_progress) std::fprintf(stderr, "\r\033[K");
-  if (!results) return PrintError(results.error().message), kExitError;
-  hunt::WriteResults(*results, selectors, *format, std::cout);
+  if (!results) return ReportError(results.error());
+  hunt::WriteResults(*results, selectors, f.format, std::cout);
   std::cout.flush();
   for (const hunt::Skipped& s : results->skipped) {
-    std::fprintf(stderr, "cordon: warning: skipped %llu %s(s) of %s: %s\n",
-                 static_cast<unsigned long long>(s.count), s.unit.c_str(), s.file.c_str(), s.reason.c_str());
+    PrintWarning("skipped " + std::to_string(s.count) + " " + s.unit + "(s) of " + s.file + ": " + s.reason);
   }
   return hunt::ExitStatus(*results);
+}
+
+}  // namespace
+
+CommandBody SetupHunt(CLI::App& app) {
+  app.description(
+      "Scan CloudTrail, VPC flow logs, GuardDuty findings and Config items for what one instance did,\n"
+      "and what was done to it. Sources are local files or folders, or s3://bucket/prefix. With\n"
+      "--engine athena the hunt runs as Amazon Athena queries instead (see --emit athena-ddl).");
+  auto f = std::make_shared<HuntFlags>();
+  hunt::Selectors& selectors = f->selectors;
+  app.add_option("--instance", selectors.instances, "instance id (i-...); repeatable");
+  app.add_option("--ip", selectors.ips, "one of the instance's addresses; repeatable");
+  app.add_option("--eni", selectors.enis, "network interface id (eni-...); repeatable");
+  app.add_option("--role", selectors.roles, "the instance profile's IAM role name; repeatable");
+  app.add_option("--access-key", selectors.access_keys, "access key id (AKIA.../ASIA...); repeatable");
+  app.add_option("--since", f->since, "start of the window (7d, 2023-07-10 or 2023-07-10T11:00:00Z)");
+  app.add_option("--until", f->until, "end of the window, inclusive (a plain date means the whole day)");
+  AddHuntSourceFlags(app, &f->source_flags);
+  app.add_option("--output", f->output, "text, json, jsonl or csv")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "csv"}));
+  app.add_option("--emit", f->emit,
+                 "print the hunt as queries instead: athena, athena-ddl, insights, spl, opensearch")
+      ->check(CLI::IsMember({"athena", "athena-ddl", "insights", "spl", "opensearch"}));
+  app.add_option("--threads", f->threads, "workers (default: one per core)")->check(CLI::NonNegativeNumber);
+  app.add_flag("--quiet", f->quiet, "no progress on stderr");
+  app.add_option("--engine", f->engine, "local (read the logs here) or athena (run the hunt as Athena queries)")
+      ->check(CLI::IsMember({"local", "athena"}));
+  app.add_option("--athena-output", f->athena.output_location,
+                 "with --engine athena: s3://bucket/prefix/ for Athena's result files");
+  app.add_option("--athena-database", f->athena.database,
+                 "with --engine athena: the database holding cloudtrail_logs and vpc_flow_logs");
+  app.add_option("--athena-workgroup", f->athena.workgroup,
+                 "with --engine athena: the workgroup (default primary)");
+  return {[f](const CommandContext& ctx) { return Hunt(ctx, *f); }, [f] { return Check(*f); }};
 }
 
 }  // namespace cordon::cli

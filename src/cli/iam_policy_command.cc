@@ -6,18 +6,13 @@
 #include "base/strings.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
-#include "cli/parse_flags.h"
 #include "response/iam_policy.h"
 
 namespace cordon::cli {
 
-int RunIamPolicy(int argc, char** argv) {
-  CLI::App app{"Print the least-privilege IAM policy the response commands need (built from the step table).",
-               "cordon iam-policy"};
-  std::string which = "triage,contain,release,preserve";
-  app.add_option("--for", which,
-                 "comma-separated commands: triage, contain, release, preserve, hunt (default: all)");
-  if (auto done = ParseFlags(app, argc, argv)) return *done;
+namespace {
+
+int IamPolicy(const std::string& which) {
   std::vector<std::string> commands;
   for (const std::string& part : Split(which, ',')) {
     std::string c(Trim(part));
@@ -27,6 +22,16 @@ int RunIamPolicy(int argc, char** argv) {
   if (!policy) return ReportError(policy.error());
   std::printf("%s\n", policy->dump(2).c_str());
   return kExitOk;
+}
+
+}  // namespace
+
+CommandBody SetupIamPolicy(CLI::App& app) {
+  app.description("Print the least-privilege IAM policy the response commands need (built from the step table).");
+  auto which = std::make_shared<std::string>("triage,contain,release,preserve");
+  app.add_option("--for", *which,
+                 "comma-separated commands: triage, contain, release, preserve, hunt (default: all)");
+  return {[which](const CommandContext&) { return IamPolicy(*which); }, {}};
 }
 
 }  // namespace cordon::cli

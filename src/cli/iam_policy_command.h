@@ -1,9 +1,11 @@
 // `cordon iam-policy [--for triage,contain,release,preserve]`: prints the least-privilege IAM policy.
 #pragma once
 
+#include "cli/command.h"
+
 namespace cordon::cli {
 
 // Prints the policy JSON on stdout. 0, or 2 for an unknown command name.
-int RunIamPolicy(int argc, char** argv);
+CommandBody SetupIamPolicy(CLI::App& app);
 
 }  // namespace cordon::cli

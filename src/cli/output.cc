@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "aws/retry/error_table.h"
 #include "cli/exit_codes.h"
 
 namespace cordon::cli {
@@ -15,6 +16,8 @@ int ExitCodeFor(const Error& error) {
       return kExitNotFound;
     case ErrorKind::kAccessDenied:
       return kExitAccessDenied;
+    case ErrorKind::kAmbiguous:
+      return kExitAmbiguous;
     default:
       return kExitFailed;
   }
@@ -32,8 +35,13 @@ void PrintInfo(std::string_view message) {
 
 int ReportError(const Error& error) {
   std::string text = error.ToString();
-  if (error.kind == ErrorKind::kAccessDenied && error.message.find("not authorized") == std::string::npos)
+  if (error.kind == ErrorKind::kAccessDenied && aws::IsCredentialRejection(error.code)) {
+    if (error.code != "NoCredentials")  // whose message already says how to sign in
+      text += " (the credentials were refused, or have expired: sign in again, e.g. `aws sso login`, or pass "
+              "--profile)";
+  } else if (error.kind == ErrorKind::kAccessDenied && error.message.find("not authorized") == std::string::npos) {
     text += " (the credentials in use lack a permission; `cordon iam-policy` prints what cordon needs)";
+  }
   PrintError(text);
   return ExitCodeFor(error);
 }

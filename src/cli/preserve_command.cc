@@ -1,78 +1,61 @@
 #include "cli/preserve_command.h"
 
-#include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
 #include <thread>
 
-#include "cli/aws_flags.h"
-#include "cli/contain_command.h"
+#include "base/duration.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
-#include "cli/parse_flags.h"
-#include "cloud/target.h"
-#include "response/case_paths.h"
+#include "cli/response_output.h"
 #include "response/preserve.h"
 
 namespace cordon::cli {
+namespace {
 
-int RunPreserve(int argc, char** argv) {
-  CLI::App app{
-      "Preserve an instance: snapshot sets of every EBS volume as a time series, and its metadata.\n"
-      "Changes nothing on the instance.",
-      "cordon preserve"};
-  std::string target_text, case_id, cases_dir, responder, every = "30m", vpc, output = "text";
+struct PreserveFlags {
+  std::string every = "30m", output = "text";
   int count = 1;
-  aws::ClientFlags flags;
-  app.add_option("TARGET", target_text, "instance id, public or private IP, or ENI id")->required();
-  app.add_option("--case", case_id, "case id")->required();
-  app.add_option("--every", every, "time between sets (30m, 1h, 90s); default 30m")->capture_default_str();
-  app.add_option("--count", count, "number of sets (default 1)")->check(CLI::Range(1, 1000));
-  app.add_option("--cases-dir", cases_dir, "where cases live (default $CORDON_CASES_DIR or ./cordon-cases)");
-  app.add_option("--responder", responder, "who is responding (default $USER)");
-  app.add_option("--vpc", vpc, "narrow an IP target to this VPC");
-  app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
-  AddAwsFlags(app, &flags);
-  if (auto done = ParseFlags(app, argc, argv)) return *done;
-  if (auto s = evidence::ValidateCaseId(case_id); !s) return ReportError(s.error());
-  auto interval = response::ParseInterval(every);
-  if (!interval) return ReportError(interval.error());
-  auto client = aws::MakeClient(flags);
-  if (!client) return ReportError(client.error());
-  cloud::TargetQuery query;
-  query.text = target_text;
-  query.regions = {(*client)->region()};
-  query.vpc_id = vpc;
-  auto target = cloud::ResolveTarget(**client, query);
-  if (!target) {
-    int code = target.error().kind == ErrorKind::kConflict ? kExitAmbiguous : ExitCodeFor(target.error());
-    ReportError(target.error());
-    return code;
-  }
-  // Found by IP while a region could not be searched: another instance may have the IP.
-  if (auto s = cloud::RequireDefinitive(*target, target_text); !s) {
-    PrintError(s.error().message);
-    return kExitAmbiguous;
-  }
-  if (target->state == "terminated") {
-    PrintError("instance " + target->instance_id + " is terminated: there is nothing left to preserve");
-    return kExitFailed;
-  }
+  std::chrono::seconds interval{0};  // from `every`, by Check
+};
+
+Status Check(PreserveFlags& f) {
+  auto interval = ParseDuration(f.every, "--every");
+  if (!interval) return MakeError(interval.error());
+  f.interval = *interval;
+  return Ok();
+}
+
+int Preserve(const CommandContext& ctx, const PreserveFlags& f) {
+  const cloud::ResolvedTarget& target = ctx.targets.front();
   response::ResponseOptions options;
-  options.case_id = case_id;
-  options.responder = response::DefaultResponder(responder);
-  auto store =
-      evidence::CaseStore::Open(response::CasesRoot(cases_dir) / case_id,
-                                evidence::CaseInfo{options.responder, "preserve " + target->instance_id});
+  options.case_id = ctx.case_flags.id;
+  options.responder = ctx.case_flags.responder;
+  auto store = ctx.OpenCase("preserve " + target.instance_id);
   if (!store) return ReportError(store.error());
-  response::TargetReport report = response::Preserve(client->get(), store->get(), options, *target, count,
-                                                     *interval, PrintProgress, [](std::chrono::seconds s) {
-                                                       std::fprintf(stderr, "cordon: next set in %llds\n",
-                                                                    static_cast<long long>(s.count()));
-                                                       std::this_thread::sleep_for(s);
-                                                     });
-  PrintSummary({report}, case_id, output == "json", "preserved");
-  std::fprintf(stderr, "cordon: case %s is in %s\n", case_id.c_str(), (*store)->dir().c_str());
+  auto client = ctx.Client();
+  if (!client) return ReportError(client.error());
+  response::TargetReport report = response::Preserve(
+      *client, *store, options, target, f.count, f.interval, PrintProgress, [](std::chrono::seconds s) {
+        PrintInfo("next set in " + std::to_string(s.count()) + "s");
+        std::this_thread::sleep_for(s);
+      });
+  PrintSummary({report}, options.case_id, f.output == "json", "preserved");
+  PrintInfo("case " + options.case_id + " is in " + (*store)->dir().string());
   return ExitStatusFor({report});
+}
+
+}  // namespace
+
+CommandBody SetupPreserve(CLI::App& app) {
+  app.description(
+      "Preserve an instance: snapshot sets of every EBS volume as a time series, and its metadata.\n"
+      "Changes nothing on the instance.");
+  auto f = std::make_shared<PreserveFlags>();
+  app.add_option("--every", f->every, "time between sets (30m, 1h, 90s); default 30m")->capture_default_str();
+  app.add_option("--count", f->count, "number of sets (default 1)")->check(CLI::Range(1, 1000));
+  app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  return {[f](const CommandContext& ctx) { return Preserve(ctx, *f); }, [f] { return Check(*f); }};
 }
 
 }  // namespace cordon::cli

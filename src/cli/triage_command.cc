@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/duration.h"
 #include "base/thread_pool.h"
 #include "base/time.h"
 #include "cli/aws_flags.h"
@@ -21,25 +22,6 @@
 
 namespace cordon::cli {
 namespace {
-
-// "7d", "12h", "30m" back from now, or an ISO 8601 time / plain date.
-Result<TimePoint> ParseSince(const std::string& text, TimePoint now) {
-  if (text.size() >= 2) {
-    char unit = text.back();
-    std::string num = text.substr(0, text.size() - 1);
-    if ((unit == 'd' || unit == 'h' || unit == 'm') &&
-        num.find_first_not_of("0123456789") == std::string::npos) {
-      long n = std::stol(num);
-      long minutes = unit == 'd' ? n * 1440 : unit == 'h' ? n * 60 : n;
-      return now - std::chrono::minutes(minutes);
-    }
-  }
-  if (text.size() == 10 && text[4] == '-' && text[7] == '-')
-    if (auto t = ParseTimestamp(text + "T00:00:00Z")) return *t;
-  if (auto t = ParseTimestamp(text)) return *t;
-  return MakeError(ErrorKind::kInvalidArgument,
-                   "cannot read --since '" + text + "' (use 7d, 12h, 2026-01-31 or 2026-01-31T10:00:00Z)");
-}
 
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 std::string YesNo(bool b) { return b ? "yes" : "no"; }
@@ -276,76 +258,55 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
 
 }  // namespace
 
-int RunTriage(int argc, char** argv) {
-  CLI::App app{
-      "Read-only triage of one instance: identity, owner, network exposure, Auto Scaling and load\n"
-      "balancer memberships, credentials, storage, protections, SSM and recent activity.",
-      "cordon triage"};
-  std::string target_text, vpc, since = "7d", output = "text";
+namespace {
+
+struct TriageFlags {
+  std::string since = "7d", output = "text";
   std::string owner_tags = "owner,team,contact", criticality_tags = "criticality,env,environment";
-  bool all_regions = false, no_hunt = false;
-  aws::ClientFlags flags;
+  bool no_hunt = false;
   HuntSources source_flags;
-  app.add_option("target", target_text, "instance id (i-...), private or public IP, or ENI id (eni-...)")
-      ->required();
-  app.add_flag("--all-regions", all_regions, "search every enabled region (concurrently)");
-  app.add_option("--vpc", vpc, "only instances in this VPC (narrows an IP used in several VPCs)");
-  app.add_option(
-      "--since", since,
-      "CloudTrail, Config and log hunt window start: 7d, 12h, 2026-01-31, or an ISO time (default 7d)");
-  app.add_option("--owner-tags", owner_tags, "tag keys naming the owner, in order of preference");
-  app.add_option("--criticality-tags", criticality_tags,
-                 "tag keys naming the criticality, in order of preference");
-  app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
-  AddHuntSourceFlags(app, &source_flags);
-  app.add_flag("--no-hunt", no_hunt,
-               "skip the log hunt, even with sources in the flags or the configuration file");
-  AddAwsFlags(app, &flags);
-  if (auto done = ParseFlags(app, argc, argv)) return *done;
+  // By Check: the window start and the log sources to hunt.
+  TimePoint since_time;
+  HuntSources sources;
+};
 
-  if (auto kind = cloud::ClassifyTarget(target_text); !kind) return ReportError(kind.error());
-  auto since_time = ParseSince(since, SystemClock::Default()->Now());
-  if (!since_time) return ReportError(since_time.error());
+// Before any AWS call: the window, and the configuration file (a broken one stops triage first).
+Status Check(TriageFlags& f) {
+  auto since_time = ParseTimeOrAgo(f.since, SystemClock::Default()->Now(), false, "--since");
+  if (!since_time) return MakeError(since_time.error());
+  f.since_time = *since_time;
   // Source flags replace the configuration file's sources as a whole (as in `cordon hunt`); --no-hunt
-  // wins over both. The file is read first so a broken one stops triage before any AWS call.
-  HuntSources sources = no_hunt ? HuntSources{} : source_flags;
-  if (sources.empty() && !no_hunt) {
+  // wins over both.
+  f.sources = f.no_hunt ? HuntSources{} : f.source_flags;
+  if (f.sources.empty() && !f.no_hunt) {
     Result<ConfigFile> file = LoadConfigFile();
-    if (!file) return ReportError(file.error());
-    sources = file->hunt;
+    if (!file) return MakeError(file.error());
+    f.sources = file->hunt;
   }
-  auto client = aws::MakeClient(flags);
+  return Ok();
+}
+
+int Triage(const CommandContext& ctx, const TriageFlags& f) {
+  auto client = ctx.Client();
   if (!client) return ReportError(client.error());
-
-  cloud::TargetQuery query;
-  query.text = target_text;
-  query.vpc_id = vpc;
-  if (all_regions) {
-    auto regions = cloud::ListRegions(**client);
-    if (!regions) return ReportError(regions.error());
-    query.regions = *regions;
-  }
-  auto target = cloud::ResolveTarget(**client, query);
-  if (!target) {
-    if (target.error().kind == ErrorKind::kConflict) {
-      PrintError(target.error().message);
-      return kExitAmbiguous;
-    }
-    return ReportError(target.error());
-  }
-
+  const cloud::ResolvedTarget* target = &ctx.targets.front();
+  const std::string& target_text = ctx.target_flags.texts.front();
+  const std::string& output = f.output;
+  const std::string &owner_tags = f.owner_tags, &criticality_tags = f.criticality_tags;
+  const HuntSources& sources = f.sources;
+  const TimePoint since_time = f.since_time;
   Result<cloud::InstanceInventory> inv = MakeError(ErrorKind::kInternal, "not collected");
   cloud::Activity activity;
   ParallelFor(2, 2, [&](size_t i) {
     if (i == 0)
       inv = cloud::CollectInventory(**client, *target);
     else
-      activity = cloud::CollectActivity(**client, *target, *since_time);
+      activity = cloud::CollectActivity(**client, *target, since_time);
   });
   if (!inv) return ReportError(inv.error());
   // After the inventory: the hunt's selectors are the instance's addresses, ENIs and role.
   std::optional<TriageHunt> hunt;
-  if (!sources.empty()) hunt = RunTriageHunt(client->get(), sources, TriageSelectors(*inv, *since_time));
+  if (!sources.empty()) hunt = RunTriageHunt(*client, sources, TriageSelectors(*inv, since_time));
 
   std::string owner = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(owner_tags));
   std::string criticality = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(criticality_tags));
@@ -400,6 +361,26 @@ int RunTriage(int argc, char** argv) {
   if (hunt && !hunt->complete)
     PrintWarning("the log hunt failed or skipped input; see its part of the output");
   return kExitPartial;
+}
+
+}  // namespace
+
+CommandBody SetupTriage(CLI::App& app) {
+  app.description(
+      "Read-only triage of one instance: identity, owner, network exposure, Auto Scaling and load\n"
+      "balancer memberships, credentials, storage, protections, SSM and recent activity.");
+  auto f = std::make_shared<TriageFlags>();
+  app.add_option(
+      "--since", f->since,
+      "CloudTrail, Config and log hunt window start: 7d, 12h, 2026-01-31, or an ISO time (default 7d)");
+  app.add_option("--owner-tags", f->owner_tags, "tag keys naming the owner, in order of preference");
+  app.add_option("--criticality-tags", f->criticality_tags,
+                 "tag keys naming the criticality, in order of preference");
+  app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddHuntSourceFlags(app, &f->source_flags);
+  app.add_flag("--no-hunt", f->no_hunt,
+               "skip the log hunt, even with sources in the flags or the configuration file");
+  return {[f](const CommandContext& ctx) { return Triage(ctx, *f); }, [f] { return Check(*f); }};
 }
 
 }  // namespace cordon::cli

@@ -322,7 +322,7 @@ Result<ResolvedTarget> ResolveTarget(aws::Client& client, const TargetQuery& que
       msg += "\nand perhaps more: the lookups " + DescribeFailedLookups(failed) + " failed";
     msg += "\nnarrow it with --vpc VPC_ID";
     if (regions.size() > 1) msg += " or --region REGION";
-    return MakeError(ErrorKind::kConflict, msg);
+    return MakeError(ErrorKind::kAmbiguous, msg);
   }
   ResolvedTarget t = std::move(found.front());
   t.skipped_regions = std::move(search->skipped);
@@ -345,7 +345,7 @@ Status RequireDefinitive(const ResolvedTarget& target, const std::string& query_
   if (!target.failed_lookups.empty())
     msg += (n > 0 ? "\nand " : "") + FailedLookupsText(target.failed_lookups) + " (or narrow with --vpc " +
            (target.vpc_id.empty() ? "VPC_ID" : target.vpc_id) + ")";
-  return MakeError(ErrorKind::kConflict, msg);
+  return MakeError(ErrorKind::kAmbiguous, msg);
 }
 
 }  // namespace cordon::cloud

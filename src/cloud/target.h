@@ -64,7 +64,7 @@ Result<TargetKind> ClassifyTarget(const std::string& text);
 
 // Resolves a query to exactly one instance.
 // Errors: kInvalidArgument (not an id/IP/ENI), kNotFound (nothing matches, naming the regions
-// searched), and kConflict when several instances match (message lists every candidate with its
+// searched), and kAmbiguous when several instances match (message lists every candidate with its
 // region and VPC, and suggests --vpc / --region); never guesses.
 // Regions that fail while another answers are listed in skipped_regions of the match (see
 // uniqueness_unproven for when that matters). When nothing matches and some region could not be
@@ -87,7 +87,7 @@ struct TargetSearch {
 // first region's error (in the order of query.regions) is returned.
 Result<TargetSearch> FindTargets(aws::Client& client, const TargetQuery& query);
 
-// For callers that change things (contain, preserve): kConflict when the target may not be the only
+// For callers that change things (contain, preserve): kAmbiguous when the target may not be the only
 // match (uniqueness_unproven), with a message naming the regions that could not be searched and the
 // lookups that failed, and what to do (narrow with --region or --vpc, use the instance id, or fix
 // access); Ok otherwise. `query_text` is what the user

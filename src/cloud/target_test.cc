@@ -160,7 +160,7 @@ TEST_F(ResolveAcrossRegions, IpMatchWithAFailedRegionIsUnproven) {
   EXPECT_TRUE(t->uniqueness_unproven);
   auto s = RequireDefinitive(*t, kIp);
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().kind, ErrorKind::kConflict);
+  EXPECT_EQ(s.error().kind, ErrorKind::kAmbiguous);
   for (const char* part :
        {"ap-south-1", "eu-west-1", "UnauthorizedOperation", "--region us-east-1", "--vpc vpc-1"})
     EXPECT_NE(s.error().message.find(part), std::string::npos) << part << " in " << s.error().message;
@@ -232,7 +232,7 @@ TEST_F(ResolveAcrossRegions, PublicIpMatchWithElasticIpLookupDeniedIsUnproven) {
   EXPECT_TRUE(t->uniqueness_unproven);
   auto s = RequireDefinitive(*t, kPublicIp);
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error().kind, ErrorKind::kConflict);
+  EXPECT_EQ(s.error().kind, ErrorKind::kAmbiguous);
   for (const char* part : {"ec2:DescribeAddresses", "Elastic IP", "UnauthorizedOperation",
                            "grant ec2:DescribeAddresses", "instance id", "--vpc vpc-1"})
     EXPECT_NE(s.error().message.find(part), std::string::npos) << part << " in " << s.error().message;

@@ -8,37 +8,18 @@ unauthenticated requests, /moto-api/reset-auth); cordon runs with the restricted
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
 import unittest
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from scenario import ResponseCase, client, explain, run_cordon  # noqa: E402
+from scenario import IamEnforcing, ResponseCase, client, explain, run_cordon  # noqa: E402
 
 EXIT_ACCESS_DENIED = 5
 
 
-class IamPolicyTests(ResponseCase):
-    range_args = ("--moto-env", "INITIAL_NO_AUTH_ACTION_COUNT=0")
-
-    def free_requests(self, n: int):
-        """moto's /moto-api/reset-auth: the next `n` requests skip authentication and authorization."""
-        req = urllib.request.Request(self.moto + "/moto-api/reset-auth", data=str(n).encode(), method="POST",
-                                     headers={"Content-Type": "text/plain"})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            self.assertEqual(r.status, 200)
-
-    @contextlib.contextmanager
-    def as_root(self):
-        self.free_requests(1_000_000)
-        try:
-            yield
-        finally:
-            self.free_requests(0)
-
+class IamPolicyTests(IamEnforcing, ResponseCase):
     def setUp(self):
         with self.as_root():
             self.fresh()

@@ -25,6 +25,7 @@ Also a CLI for the demo and the bench:
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -447,6 +448,29 @@ def run_cordon(args, endpoint: str | None = None, env: dict | None = None, timeo
 
 def explain(proc: subprocess.CompletedProcess) -> str:
     return f"cordon {' '.join(proc.args[1:])} -> {proc.returncode}\nstdout:\n{proc.stdout[-4000:]}\nstderr:\n{proc.stderr[-4000:]}"
+
+
+class IamEnforcing:
+    """Mixin for a ResponseCase whose moto enforces IAM (range_args sets INITIAL_NO_AUTH_ACTION_COUNT=0):
+    `with self.as_root():` sets up and judges as moto's root user, cordon runs with a user's keys."""
+
+    range_args = ("--moto-env", "INITIAL_NO_AUTH_ACTION_COUNT=0")
+
+    def free_requests(self, n: int):
+        """moto's /moto-api/reset-auth: the next `n` requests skip authentication and authorization."""
+        import urllib.request
+        req = urllib.request.Request(self.moto + "/moto-api/reset-auth", data=str(n).encode(), method="POST",
+                                     headers={"Content-Type": "text/plain"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            self.assertEqual(r.status, 200)
+
+    @contextlib.contextmanager
+    def as_root(self):
+        self.free_requests(1_000_000)
+        try:
+            yield
+        finally:
+            self.free_requests(0)
 
 
 def _main(argv) -> int:

@@ -33,7 +33,14 @@ Result<Credentials> ProviderChain::Get() {
     if (creds.error().kind != ErrorKind::kNotFound) return WithContext(creds.error(), provider->Name());
     tried += fmt::format("{}  {}: {}", tried.empty() ? "" : "\n", provider->Name(), creds.error().message);
   }
-  return MakeError(ErrorKind::kNotFound, "no AWS credentials found; tried:\n" + tried);
+  // Not kNotFound: a caller looking up an instance must never read "no credentials" as "no such
+  // instance" (issue 17). An access problem, with the code the credential checks know.
+  Error error{ErrorKind::kAccessDenied,
+              "no AWS credentials found; tried:\n" + tried +
+                  "\nsign in (`aws sso login --profile NAME`), pass --profile, or set AWS_PROFILE or "
+                  "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+              "NoCredentials", 0, {}};  // listed in aws::IsCredentialRejection
+  return MakeError(std::move(error));
 }
 
 std::string ProviderChain::Name() const {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "aws/credentials/test_util.h"
+#include "aws/retry/error_table.h"
 
 namespace cordon::aws {
 namespace {
@@ -141,8 +142,11 @@ TEST_F(ChainTest, NothingAnywhereListsWhatWasTried) {
   config_ = Config("");
   auto creds = Resolve();
   ASSERT_FALSE(creds);
-  EXPECT_EQ(creds.error().kind, ErrorKind::kNotFound);
-  for (const char* name : {"environment", "profile:default", "container", "imds"})
+  // Never kNotFound, which a target lookup would take for "no such instance" (issue 17).
+  EXPECT_EQ(creds.error().kind, ErrorKind::kAccessDenied);
+  EXPECT_EQ(creds.error().code, "NoCredentials");
+  EXPECT_TRUE(aws::IsCredentialRejection(creds.error().code));
+  for (const char* name : {"environment", "profile:default", "container", "imds", "aws sso login"})
     EXPECT_NE(creds.error().message.find(name), std::string::npos) << creds.error().message;
 }
 

@@ -105,7 +105,8 @@ bool IsCredentialRejection(std::string_view code) {
                                                 "RequestTimeTooSkewed",
                                                 "ExpiredToken",
                                                 "ExpiredTokenException",
-                                                "InvalidToken"};
+                                                "InvalidToken",
+                                                "NoCredentials"};  // cordon's own: the chain found none
   for (std::string_view c : kCodes)
     if (c == code) return true;
   return false;

@@ -1,0 +1,21 @@
+#include "cli/case_flags.h"
+
+#include "evidence/case_store.h"
+#include "response/case_paths.h"
+
+namespace cordon::cli {
+
+void AddCaseFlags(CLI::App& app, CaseFlags* flags) {
+  app.add_option("--case", flags->id, "case id (the case folder's name)")->required();
+  app.add_option("--cases-dir", flags->cases_dir,
+                 "where cases live (default $CORDON_CASES_DIR or ./cordon-cases)");
+  app.add_option("--responder", flags->responder, "who is responding (default $USER)");
+}
+
+Status FinishCaseFlags(CaseFlags* flags) {
+  if (auto s = evidence::ValidateCaseId(flags->id); !s) return s;
+  flags->responder = response::DefaultResponder(flags->responder);
+  return Ok();
+}
+
+}  // namespace cordon::cli

@@ -1,0 +1,79 @@
+// What Main hands every command: the shared flags as given, the AWS client, the resolved targets and
+// the case. Built once per process by the shared setup (commands.cc); commands only read it.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aws/client.h"
+#include "aws/client_factory.h"
+#include "base/error.h"
+#include "cloud/target.h"
+#include "evidence/case_store.h"
+
+namespace cordon::cli {
+
+// The shared setup a command needs, as bits. Main does it in this order: shared flags added, flags
+// parsed, case id and responder validated, the client made, the targets resolved (one rule for not
+// found, ambiguous, unproven and terminated: ResolveTargets in target_flags.h). The case itself is
+// opened by the command through ctx.OpenCase(), after its plan and confirmation, under the case lock.
+namespace needs {
+inline constexpr unsigned kNone = 0;
+inline constexpr unsigned kAwsFlags = 1u << 0;               // --region, --profile, --endpoint-url, ...
+inline constexpr unsigned kClient = 1u << 1 | kAwsFlags;     // the client is made before Run
+inline constexpr unsigned kTargets = 1u << 2 | kClient;      // TARGET..., --targets-file, --vpc, --all-regions
+inline constexpr unsigned kOneTarget = 1u << 3 | kTargets;   // exactly one TARGET
+inline constexpr unsigned kLiveTargets = 1u << 4;            // refuse terminated or shutting-down instances
+inline constexpr unsigned kCase = 1u << 5;                   // --case, --cases-dir, --responder
+inline constexpr unsigned kExistingCase = 1u << 6 | kCase;   // the case must exist already
+}  // namespace needs
+
+// Whether `needs` includes every bit of `want`.
+inline bool Has(unsigned needs, unsigned want) { return (needs & want) == want; }
+
+// --case, --cases-dir, --responder (needs::kCase). After setup: id validated, responder defaulted.
+struct CaseFlags {
+  std::string id, cases_dir, responder;
+};
+
+// TARGET..., --targets-file, --vpc, --all-regions (needs::kTargets).
+struct TargetFlags {
+  std::vector<std::string> texts;  // as typed, then the targets file's lines
+  std::string targets_file, vpc;
+  bool all_regions = false;
+};
+
+class CommandContext {
+ public:
+  std::string command;       // "contain"
+  std::string command_line;  // every argument after "cordon", for the case's run records
+  unsigned needs = 0;        // the command's needs:: bits
+  aws::ClientFlags aws_flags;
+  CaseFlags case_flags;
+  TargetFlags target_flags;
+  // needs::kTargets: one per distinct instance, in the order given. Every one exists, is the only
+  // match of what was typed, and (needs::kLiveTargets) is neither terminated nor shutting down.
+  std::vector<cloud::ResolvedTarget> targets;
+
+  // The client, made on first use (before Run with needs::kClient); the same one afterwards.
+  Result<aws::Client*> Client() const;
+
+  // needs::kCase: where the case lives (--cases-dir, $CORDON_CASES_DIR, ./cordon-cases).
+  std::filesystem::path CaseDir() const;
+
+  // needs::kCase: takes the case's lock (one live run per case) and opens the case, creating it
+  // unless needs::kExistingCase (then kNotFound naming the folder). `description` is recorded when
+  // the case is new. Every later call returns the same store. Fails with kConflict naming the
+  // holder while another live process runs on the case.
+  Result<evidence::CaseStore*> OpenCase(std::string_view description) const;
+
+ private:
+  mutable std::shared_ptr<aws::Client> client_;
+  mutable std::shared_ptr<void> lock_;  // the case lock, held until the process ends
+  mutable std::unique_ptr<evidence::CaseStore> store_;
+};
+
+}  // namespace cordon::cli

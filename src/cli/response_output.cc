@@ -1,0 +1,113 @@
+#include "cli/response_output.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "base/strings.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+
+namespace cordon::cli {
+
+void PrintProgress(const cloud::ResolvedTarget& target, const response::StepReport& r) {
+  std::string detail =
+      r.status == response::StepStatus::kFailed
+          ? "FAILED: " + r.error.ToString() +
+                (r.missing_permission.empty() ? "" : " (missing permission: " + r.missing_permission + ")")
+          : (r.detail.empty() ? std::string(response::StepStatusName(r.status)) : r.detail);
+  std::fprintf(stderr, "%s  %-18s %s\n", target.instance_id.c_str(), r.step.c_str(), detail.c_str());
+}
+
+void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id, bool json,
+                  const std::string& verb) {
+  if (json) {
+    Json out = Json::array();
+    for (const auto& t : reports) {
+      Json steps = Json::array();
+      for (const auto& s : t.steps) {
+        Json j = {{"step", s.step}, {"status", response::StepStatusName(s.status)}, {"detail", s.detail}};
+        if (s.status == response::StepStatus::kFailed) j["error"] = s.error.ToString();
+        if (!s.missing_permission.empty()) j["missing_permission"] = s.missing_permission;
+        steps.push_back(j);
+      }
+      out.push_back(Json{{"instance_id", t.target.instance_id},
+                         {"region", t.target.region},
+                         {"case", case_id},
+                         {"result", t.failed() ? "failed" : (t.changed() ? verb : "unchanged")},
+                         {"partial", t.partial()},
+                         {"steps", steps}});
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return;
+  }
+  for (const auto& t : reports) {
+    int done = 0, already = 0, failed = 0, skipped = 0;
+    for (const auto& s : t.steps) {
+      if (s.status == response::StepStatus::kDone)
+        ++done;
+      else if (s.status == response::StepStatus::kAlreadyDone)
+        ++already;
+      else if (s.status == response::StepStatus::kFailed)
+        ++failed;
+      else
+        ++skipped;
+    }
+    std::string what;
+    if (t.failed())
+      what = "NOT fully " + verb + ": " + std::to_string(failed) + " failed, " + std::to_string(skipped) +
+             " not attempted; fix the cause and run the same command again";
+    else if (!t.changed())
+      what = "already " + verb + " under case " + case_id + "; nothing changed";
+    else
+      what = verb + " under case " + case_id;
+    std::printf("%s (%s): %s [%d done, %d already done, %d failed, %d not attempted]%s\n",
+                t.target.instance_id.c_str(), t.target.region.c_str(), what.c_str(), done, already, failed,
+                skipped, t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
+    for (const auto& s : t.steps)
+      if (!s.missing_permission.empty())
+        std::printf("  %s needs %s (`cordon iam-policy` prints the whole policy)\n", s.step.c_str(),
+                    s.missing_permission.c_str());
+  }
+}
+
+int ExitStatusFor(const std::vector<response::TargetReport>& reports) {
+  bool failed = false, denied = false, partial = false;
+  for (const auto& t : reports) {
+    failed = failed || t.failed();
+    partial = partial || t.partial();
+    for (const auto& s : t.steps) denied = denied || !s.missing_permission.empty();
+  }
+  if (denied) return kExitAccessDenied;
+  if (failed) return kExitFailed;
+  if (partial) return kExitPartial;
+  return kExitOk;
+}
+
+int RecordCaseStatus(evidence::CaseStore& store, int status, std::string_view case_status) {
+  if (status != kExitOk && status != kExitPartial) return status;
+  if (auto s = store.SetStatus(case_status); !s) {
+    ReportError(s.error());
+    return kExitFailed;
+  }
+  return status;
+}
+
+bool Confirm(const std::string& question) {
+  if (!isatty(STDIN_FILENO)) {
+    PrintError(
+        "refusing to change anything without confirmation: stdin is not a terminal (pass --yes to proceed, "
+        "or "
+        "--plan to only print the plan)");
+    return false;
+  }
+  std::fprintf(stderr, "%s [y/N] ", question.c_str());
+  std::fflush(stderr);
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  answer = ToLower(Trim(answer));
+  return answer == "y" || answer == "yes";
+}
+
+}  // namespace cordon::cli

@@ -1,0 +1,28 @@
+// What contain, preserve and release print about a response: progress lines on stderr as steps
+// finish, one summary per target on stdout (text or JSON), the exit status, and the confirmation.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "evidence/case_store.h"
+#include "response/executor.h"
+
+namespace cordon::cli {
+
+// One line on stderr per finished step.
+void PrintProgress(const cloud::ResolvedTarget& target, const response::StepReport& report);
+// One summary block per target on stdout (text), or a JSON array with `json`. `verb` is what the
+// command does: "contained", "preserved", "released".
+void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id, bool json,
+                  const std::string& verb);
+// The exit status for finished reports: 5 a permission is missing, 1 a step failed, 6 something
+// could not be captured, else 0.
+int ExitStatusFor(const std::vector<response::TargetReport>& reports);
+// After a run that ended `status` (an exit code): on success or partial success sets the case status
+// to `case_status` and returns `status`; when that write fails, says so and returns kExitFailed.
+int RecordCaseStatus(evidence::CaseStore& store, int status, std::string_view case_status);
+// Asks "question [y/N]" on the terminal. Without a terminal: false, after saying to pass --yes.
+bool Confirm(const std::string& question);
+
+}  // namespace cordon::cli

@@ -1,0 +1,32 @@
+// The target flags of the commands that act on instances (TARGET..., --targets-file, --vpc,
+// --all-regions) and the one rule for turning them into instances.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <vector>
+
+#include "aws/client.h"
+#include "base/error.h"
+#include "cli/command_context.h"
+#include "cloud/target.h"
+
+namespace cordon::cli {
+
+// `one`: a single required TARGET and no --targets-file (triage, preserve).
+void AddTargetFlags(CLI::App& app, TargetFlags* flags, bool one);
+
+// Reads --targets-file (one target a line, # comments) into flags->texts. kInvalidArgument when it
+// cannot be read or nothing is left to act on.
+Status ReadTargetsFile(TargetFlags* flags);
+
+// Resolves every target before anything changes (a typo must not leave half a fleet contained),
+// one rule for all commands, stopping at the first that fails:
+//   kNotFound    nothing matches (exit 3);
+//   kAmbiguous   several instances match, or the match is not proven unique because a region could
+//                not be searched (exit 4), each naming how to narrow it;
+//   kConflict    `live` and the instance is terminated or shutting down: nothing left to act on.
+// Instances named twice (by id and by IP, say) are kept once, in the order first given.
+Result<std::vector<cloud::ResolvedTarget>> ResolveTargets(aws::Client& client, const TargetFlags& flags,
+                                                          bool live);
+
+}  // namespace cordon::cli
