@@ -43,16 +43,24 @@ TimePoint FromParts(int y, int mo, int d, int h, int mi, int s, int64_t micros, 
   return std::chrono::system_clock::from_time_t(secs) + std::chrono::microseconds(micros);
 }
 
+// A calendar date and a time of day that exist (timegm would roll 2026-13-45 over into 2027).
+bool ValidParts(int y, int mo, int d, int h, int mi, int s) {
+  using namespace std::chrono;
+  return year_month_day(year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))).ok() &&
+         mo >= 1 && d >= 1 && h >= 0 && h < 24 && mi >= 0 && mi < 60 && s >= 0 && s <= 60;
+}
+
 std::optional<TimePoint> ParseIso(std::string_view text) {
   int y, mo, d, h = 0, mi = 0, s = 0;
   std::string copy(text);
   int consumed = 0;
   if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6) {
     if (std::sscanf(copy.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 ||
-        consumed != (int)copy.size())
+        consumed != (int)copy.size() || !ValidParts(y, mo, d, 0, 0, 0))
       return std::nullopt;
     return FromParts(y, mo, d, 0, 0, 0, 0, 0);
   }
+  if (!ValidParts(y, mo, d, h, mi, s)) return std::nullopt;
   std::string_view rest = text.substr(consumed);
   int64_t micros = 0;
   if (!rest.empty() && rest[0] == '.') {

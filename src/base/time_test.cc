@@ -29,6 +29,14 @@ TEST(TimeTest, ParsesFractionsOffsetsEpochAndHttpDates) {
 
 // FormatIso8601 does its own calendar arithmetic: it must agree with gmtime_r + strftime everywhere,
 // including leap days, century years and times before the epoch.
+// timegm rolls an impossible date over (2026-13-45 into 2027-02-14); such input is refused instead.
+TEST(TimeTest, RefusesDatesAndTimesThatDoNotExist) {
+  for (const char* text : {"2026-13-45", "2026-02-30", "2026-00-10", "2026-01-31T24:00:00Z",
+                           "2026-01-31T10:61:00Z", "2026-01-00T10:00:00Z"})
+    EXPECT_FALSE(ParseTimestamp(text)) << text;
+  EXPECT_TRUE(ParseTimestamp("2024-02-29T23:59:60Z"));  // a leap day, and a leap second
+}
+
 TEST(TimeTest, Iso8601AgreesWithStrftime) {
   std::mt19937_64 rng(7);
   std::vector<int64_t> seconds = {0, -1, 951782400 /* 2000-02-29 */, 4107542399 /* 2100-02-28T23:59:59 */,

@@ -26,7 +26,7 @@ inline constexpr unsigned kAwsFlags = 1u << 0;               // --region, --prof
 inline constexpr unsigned kClient = 1u << 1 | kAwsFlags;     // the client is made before Run
 inline constexpr unsigned kTargets = 1u << 2 | kClient;      // TARGET..., --targets-file, --vpc, --all-regions
 inline constexpr unsigned kOneTarget = 1u << 3 | kTargets;   // exactly one TARGET
-inline constexpr unsigned kLiveTargets = 1u << 4;            // refuse terminated or shutting-down instances
+inline constexpr unsigned kActsOnTargets = 1u << 4;  // refuse unproven, terminated or shutting-down targets
 inline constexpr unsigned kCase = 1u << 5;                   // --case, --cases-dir, --responder
 inline constexpr unsigned kExistingCase = 1u << 6 | kCase;   // the case must exist already
 }  // namespace needs
@@ -54,8 +54,9 @@ class CommandContext {
   aws::ClientFlags aws_flags;
   CaseFlags case_flags;
   TargetFlags target_flags;
-  // needs::kTargets: one per distinct instance, in the order given. Every one exists, is the only
-  // match of what was typed, and (needs::kLiveTargets) is neither terminated nor shutting down.
+  // needs::kTargets: one per distinct instance, in the order given. Every one exists and is the only
+  // match found; with needs::kActsOnTargets it is proven the only one and is neither terminated nor
+  // shutting down.
   std::vector<cloud::ResolvedTarget> targets;
 
   // The client, made on first use (before Run with needs::kClient); the same one afterwards.

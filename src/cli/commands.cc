@@ -31,9 +31,9 @@ const Command kCommands[] = {
     {"triage", "find an instance by id, IP or ENI and show who owns it, what exposes it, what it did",
      kOneTarget, SetupTriage},
     {"contain", "tag, protect, detach, deregister, isolate, cut credentials and snapshot an instance",
-     kTargets | kLiveTargets | kCase, SetupContain},
+     kTargets | kActsOnTargets | kCase, SetupContain},
     {"preserve", "snapshot every EBS volume (optionally as a time series) and record metadata",
-     kOneTarget | kLiveTargets | kCase, SetupPreserve},
+     kOneTarget | kActsOnTargets | kCase, SetupPreserve},
     {"release", "restore a contained instance to its recorded pre-state (a false positive)",
      kClient | kExistingCase, SetupRelease},
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", kAwsFlags,
@@ -107,7 +107,7 @@ std::optional<int> PrepareContext(const CommandBody& body, CommandContext* ctx) 
     auto client = ctx->Client();
     if (!client) return refuse(client.error());
     if (Has(ctx->needs, kTargets)) {
-      auto targets = ResolveTargets(**client, ctx->target_flags, Has(ctx->needs, kLiveTargets));
+      auto targets = ResolveTargets(**client, ctx->target_flags, Has(ctx->needs, kActsOnTargets));
       if (!targets) return refuse(targets.error());
       ctx->targets = std::move(*targets);
     }

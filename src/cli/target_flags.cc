@@ -39,7 +39,7 @@ Status ReadTargetsFile(TargetFlags* flags) {
 }
 
 Result<std::vector<cloud::ResolvedTarget>> ResolveTargets(aws::Client& client, const TargetFlags& flags,
-                                                          bool live) {
+                                                          bool acts) {
   cloud::TargetQuery query;
   query.regions = {client.region()};
   query.vpc_id = flags.vpc;
@@ -55,8 +55,10 @@ Result<std::vector<cloud::ResolvedTarget>> ResolveTargets(aws::Client& client, c
     if (!target) return MakeError(target.error());
     // Found by IP while a region could not be searched: another instance may have the IP, so this
     // one is not proven to be the one meant. Acting on it anyway is a guess.
-    if (auto s = cloud::RequireDefinitive(*target, text); !s) return MakeError(s.error());
-    if (live && target->terminated())
+    if (acts) {
+      if (auto s = cloud::RequireDefinitive(*target, text); !s) return MakeError(s.error());
+    }
+    if (acts && target->terminated())
       return MakeError(ErrorKind::kConflict, "instance " + target->instance_id + " is " + target->state +
                                                  ": there is nothing left to act on");
     bool seen = std::any_of(out.begin(), out.end(), [&](const cloud::ResolvedTarget& t) {

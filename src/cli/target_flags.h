@@ -22,11 +22,13 @@ Status ReadTargetsFile(TargetFlags* flags);
 // Resolves every target before anything changes (a typo must not leave half a fleet contained),
 // one rule for all commands, stopping at the first that fails:
 //   kNotFound    nothing matches (exit 3);
-//   kAmbiguous   several instances match, or the match is not proven unique because a region could
-//                not be searched (exit 4), each naming how to narrow it;
-//   kConflict    `live` and the instance is terminated or shutting down: nothing left to act on.
+//   kAmbiguous   several instances match (exit 4), naming each candidate;
+// and for a command that `acts` on the instances (contain, preserve):
+//   kAmbiguous   the match is not proven unique because a region could not be searched (exit 4),
+//                naming how to narrow it (triage shows such a match as incomplete instead);
+//   kConflict    the instance is terminated or shutting down: nothing left to act on (exit 1).
 // Instances named twice (by id and by IP, say) are kept once, in the order first given.
 Result<std::vector<cloud::ResolvedTarget>> ResolveTargets(aws::Client& client, const TargetFlags& flags,
-                                                          bool live);
+                                                          bool acts);
 
 }  // namespace cordon::cli
