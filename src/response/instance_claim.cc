@@ -125,7 +125,11 @@ Result<ClaimState> ClaimInstance(aws::Client& client, const cloud::ResolvedTarge
 
   std::string mine;  // our claim's time
   ClaimState result;
-  if (!take_over_case.empty()) {
+  if (now.holder_case == case_id) {
+    // Our claim is the earliest live one (a rerun after a crash before the tag step, or after a
+    // take-over that did not reach it): keep it and settle as after a fresh write.
+    mine = now.since;
+  } else if (!take_over_case.empty()) {
     if (now.holder_case != take_over_case)
       return MakeError(ErrorKind::kInvalidArgument,
                        "--take-over " + take_over_case + ": instance " + target.instance_id +
@@ -145,18 +149,17 @@ Result<ClaimState> ClaimInstance(aws::Client& client, const cloud::ResolvedTarge
       return MakeError(ok.error());
     result.taken_over_from = take_over_case;
   } else {
-    if (!view.established.empty()) return HeldBy(target, now.holder_case, now.since);
-    if (auto other = EarliestClaim(view, case_id)) return HeldBy(target, other->first, other->second);
-    auto own = view.live.find(case_id);
-    if (own != view.live.end()) {
-      mine = own->second;  // a rerun after a crash between claim and tag: keep the first claim time
-    } else {
-      mine = FormatIso8601(client.clock()->Now());
-      if (auto ok =
-              Tag(client, target, "CreateTags", Json::array({Json{{"Key", ClaimKey(case_id)}, {"Value", mine}}}));
-          !ok)
-        return MakeError(ok.error());
+    if (!now.holder_case.empty()) {
+      // Held or claimed by another case. A claim of ours left by a crashed run goes with us.
+      if (auto own = view.live.find(case_id); own != view.live.end())
+        (void)Tag(client, target, "DeleteTags",
+                  Json::array({Json{{"Key", ClaimKey(case_id)}, {"Value", own->second}}}));
+      return HeldBy(target, now.holder_case, now.since);
     }
+    mine = FormatIso8601(client.clock()->Now());
+    if (auto ok = Tag(client, target, "CreateTags", Json::array({Json{{"Key", ClaimKey(case_id)}, {"Value", mine}}}));
+        !ok)
+      return MakeError(ok.error());
   }
 
   // Win only on a read after our write that shows nobody else (docs/concurrency.md, "Why").

@@ -206,6 +206,25 @@ TEST_F(InstanceClaimTest, TakeOverMovesTheClaim) {
   EXPECT_NE(a.error().message.find("claimed by case B"), std::string::npos) << a.error().message;
 }
 
+// A crash after the take-over's tag writes, before B's tag step: the same command again continues.
+TEST_F(InstanceClaimTest, TakeOverRerunAfterACrashContinues) {
+  tags_ = {{"incident-response", "quarantine:A"}, {"cordon:case", "B"}, {"cordon:claim:B", "2024-05-01T11:30:00Z"}};
+  auto c = ClaimInstance(*client_, target_, "B", "A", Fast());
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->holder_case, "B");
+  EXPECT_EQ(c->since, "2024-05-01T11:30:00Z");
+  EXPECT_EQ(Writes(), 0);
+}
+
+// A crash between B's claim and its tag step: the rerun keeps the first claim.
+TEST_F(InstanceClaimTest, OwnPendingClaimIsKept) {
+  tags_["cordon:claim:B"] = "2024-05-01T11:30:00Z";
+  auto c = ClaimInstance(*client_, target_, "B", "", Fast());
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->since, "2024-05-01T11:30:00Z");
+  EXPECT_EQ(Writes(), 0);
+}
+
 TEST_F(InstanceClaimTest, TakeOverMustNameTheHolder) {
   Contained("A");
   auto c = ClaimInstance(*client_, target_, "B", "C", Fast());
