@@ -56,6 +56,7 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
     add(kTriage);
   } else if (command == "contain") {
     add(kResolve);
+    add(InstanceClaimIam());
     for (const StepInfo& s : ContainSteps()) add(s.iam_actions);
   } else if (command == "release") {
     // The drift check reads the instance itself (terminated? still there?) before anything is undone.

@@ -17,7 +17,10 @@ constexpr A kPreStateIam[] = {"ec2:DescribeInstances",
                               "elasticloadbalancing:DescribeTargetGroups",
                               "elasticloadbalancing:DescribeTargetHealth",
                               "iam:GetInstanceProfile"};
-constexpr A kTagIam[] = {"ec2:DescribeInstances", "ec2:CreateTags"};
+// DeleteTags: other cases' cordon:claim:<CASE> tags (a take-over's, a released case's).
+constexpr A kTagIam[] = {"ec2:DescribeInstances", "ec2:CreateTags", "ec2:DeleteTags"};
+// ClaimInstance (response/instance_claim.h), run by contain before any step.
+constexpr A kClaimIam[] = {"ec2:DescribeInstances", "ec2:CreateTags", "ec2:DeleteTags"};
 constexpr A kProtectIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceAttribute",
                              "ec2:ModifyInstanceAttribute"};
 constexpr A kAsgIam[] = {"autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups",
@@ -60,7 +63,7 @@ constexpr A kCredUndo[] = {"ec2:DescribeIamInstanceProfileAssociations",
                            "iam:GetInstanceProfile",
                            "iam:DeleteRolePolicy",
                            "iam:PassRole"};
-constexpr A kTagUndo[] = {"ec2:CreateTags"};
+constexpr A kTagUndo[] = {"ec2:CreateTags", "ec2:DeleteTags"};
 constexpr A kProtectUndo[] = {"ec2:ModifyInstanceAttribute"};
 constexpr A kSnapIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeSnapshots",
                           "ec2:CreateSnapshots",   "ec2:CreateSnapshot",        "ec2:CreateTags"};
@@ -139,6 +142,7 @@ const StepInfo kPreserveSnapshot = {"preserve-snapshot",
 
 std::span<const StepInfo> ContainSteps() { return kSteps; }
 const StepInfo& PreserveSnapshotStep() { return kPreserveSnapshot; }
+std::span<const std::string_view> InstanceClaimIam() { return kClaimIam; }
 
 const StepInfo* FindStep(std::string_view name) {
   for (const StepInfo& s : kSteps)

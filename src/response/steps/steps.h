@@ -29,6 +29,8 @@ std::span<const StepInfo> ContainSteps();
 // The step `preserve` runs (one snapshot set per round); not part of contain.
 const StepInfo& PreserveSnapshotStep();
 const StepInfo* FindStep(std::string_view name);
+// What ClaimInstance (response/instance_claim.h) calls; contain claims every target before its plan.
+std::span<const std::string_view> InstanceClaimIam();
 
 // Factories, one per file in steps/.
 std::unique_ptr<Step> MakeRecordPreStateStep();

@@ -1,6 +1,10 @@
 // tag: marks the instance as quarantined under the case, so every responder (and automation)
 // sees it: incident-response=quarantine:<CASE>, cordon:case=<CASE>, cordon:responder=<NAME>.
-// Release sets incident-response=released:<CASE> (the case tags stay, as a record).
+// Release sets incident-response=released:<CASE> (the case tags stay, as a record) and removes the
+// case's cordon:claim:<CASE> tag. Tagging also removes every other case's claim tag: it runs only
+// after this case won the claim (response/instance_claim.h), so those are leftovers of a take-over,
+// a released case or a loser of the race (docs/concurrency.md).
+#include "response/instance_claim.h"
 #include "response/live_state.h"
 #include "response/steps/steps.h"
 
@@ -40,14 +44,33 @@ class TagStep : public Step {
                      Json{{"Key", "cordon:responder"}, {"Value", ctx.options->responder}}});
     auto out = ctx.Call("ec2", "CreateTags", Json{{"Resources", {ctx.target.instance_id}}, {"Tags", tags}});
     if (!out) return MakeError(out.error());
-    return Json{{"tags", tags}};
+    // Read after the write, so a claim written meanwhile is seen (and goes) too.
+    auto instance = DescribeTargetInstance(ctx);
+    if (!instance) return MakeError(instance.error());
+    Json others = Json::array();
+    const std::string own = std::string(kClaimTagPrefix) + ctx.options->case_id;
+    for (const Json& t : instance->value("Tags", Json::array())) {
+      std::string key = Str(t, "Key");
+      if (key.rfind(kClaimTagPrefix, 0) == 0 && key != own) others.push_back(Json{{"Key", key}});
+    }
+    Json result{{"tags", tags}};
+    if (!others.empty()) {
+      auto del = ctx.Call("ec2", "DeleteTags", Json{{"Resources", {ctx.target.instance_id}}, {"Tags", others}});
+      if (!del) return MakeError(del.error());
+      result["removed_claims"] = others;
+    }
+    return result;
   }
   Result<Json> DoUndo(StepContext& ctx, const Json&, const Json&) override {
     Json tags =
         Json::array({Json{{"Key", "incident-response"}, {"Value", "released:" + ctx.options->case_id}}});
     auto out = ctx.Call("ec2", "CreateTags", Json{{"Resources", {ctx.target.instance_id}}, {"Tags", tags}});
     if (!out) return MakeError(out.error());
-    return Json{{"tags", tags}};
+    // After released:<CASE> (which already makes the claim stale), so a failure here leaves no doubt.
+    Json claim = Json::array({Json{{"Key", std::string(kClaimTagPrefix) + ctx.options->case_id}}});
+    auto del = ctx.Call("ec2", "DeleteTags", Json{{"Resources", {ctx.target.instance_id}}, {"Tags", claim}});
+    if (!del) return MakeError(del.error());
+    return Json{{"tags", tags}, {"removed_claims", claim}};
   }
 };
 
