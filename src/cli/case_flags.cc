@@ -10,6 +10,9 @@ void AddCaseFlags(CLI::App& app, CaseFlags* flags) {
   app.add_option("--cases-dir", flags->cases_dir,
                  "where cases live (default $CORDON_CASES_DIR or ./cordon-cases)");
   app.add_option("--responder", flags->responder, "who is responding (default $USER)");
+  app.add_option("--wait-lock", flags->wait_lock_seconds,
+                 "while another run holds the case, wait this many seconds for it (default: refuse at once)")
+      ->check(CLI::Range(0, 24 * 3600));
 }
 
 Status FinishCaseFlags(CaseFlags* flags) {

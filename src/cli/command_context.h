@@ -12,6 +12,7 @@
 #include "aws/client_factory.h"
 #include "base/error.h"
 #include "cloud/target.h"
+#include "evidence/case_lock.h"
 #include "evidence/case_store.h"
 
 namespace cordon::cli {
@@ -37,6 +38,7 @@ inline bool Has(unsigned needs, unsigned want) { return (needs & want) == want; 
 // --case, --cases-dir, --responder (needs::kCase). After setup: id validated, responder defaulted.
 struct CaseFlags {
   std::string id, cases_dir, responder;
+  int wait_lock_seconds = 0;  // --wait-lock: how long to wait for another run of the case to end
 };
 
 // TARGET..., --targets-file, --vpc, --all-regions (needs::kTargets).
@@ -73,7 +75,7 @@ class CommandContext {
 
  private:
   mutable std::shared_ptr<aws::Client> client_;
-  mutable std::shared_ptr<void> lock_;  // the case lock, held until the process ends
+  mutable std::unique_ptr<evidence::CaseLock> lock_;  // held until the context goes (the process ends)
   mutable std::unique_ptr<evidence::CaseStore> store_;
 };
 

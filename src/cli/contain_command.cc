@@ -8,13 +8,15 @@
 #include "cli/output.h"
 #include "cli/response_output.h"
 #include "response/capture_order.h"
+#include "response/case_paths.h"
+#include "response/instance_claim.h"
 #include "response/plan.h"
 
 namespace cordon::cli {
 namespace {
 
 struct ContainFlags {
-  std::string asg = "detach", output = "text", quarantine_profile;
+  std::string asg = "detach", output = "text", quarantine_profile, take_over;
   bool yes = false, plan_only = false, revoke_sessions = false;
   response::StepSelection selection;
   std::vector<std::string> allow_from;
@@ -50,8 +52,47 @@ response::ResponseOptions MakeOptions(const CommandContext& ctx, const ContainFl
   return options;
 }
 
+// Before anything is written: every target held by another case is refused (unless --take-over names
+// that case), so a fleet is never half claimed. Read-only; the claim itself comes after the lock.
+Status CheckClaims(const CommandContext& ctx, aws::Client& client, const std::string& take_over) {
+  for (const cloud::ResolvedTarget& target : ctx.targets) {
+    auto claim = response::ReadClaim(client, target);
+    if (!claim) return MakeError(claim.error());
+    const std::string& holder = claim->holder_case;
+    if (holder.empty() || holder == ctx.case_flags.id || holder == take_over) continue;
+    return MakeError(ErrorKind::kConflict, "instance " + target.instance_id + " is claimed by case " + holder +
+                                               (claim->since.empty() ? "" : " (since " + claim->since + ")") +
+                                               "; contain it under that case, or pass --take-over " + holder +
+                                               " to move it to case " + ctx.case_flags.id);
+  }
+  return Ok();
+}
+
+// Claims every target for the case (the lock held), journaling any take-over in both cases.
+Status ClaimTargets(const CommandContext& ctx, aws::Client& client, evidence::CaseStore& store,
+                    const std::string& take_over) {
+  for (const cloud::ResolvedTarget& target : ctx.targets) {
+    auto claim = response::ClaimInstance(client, target, ctx.case_flags.id, take_over);
+    if (!claim) return MakeError(claim.error());
+    if (claim->taken_over_from.empty()) continue;
+    PrintInfo("instance " + target.instance_id + " taken over from case " + claim->taken_over_from);
+    if (auto s = response::RecordTakeOver(store, response::CasesRoot(ctx.case_flags.cases_dir),
+                                          target.instance_id, *claim, ctx.case_flags.responder);
+        !s)
+      return s;
+  }
+  return Ok();
+}
+
 int Contain(const CommandContext& ctx, ContainFlags& f) {
   const response::ResponseOptions options = MakeOptions(ctx, f);
+  auto client = ctx.Client();
+  if (!client) return ReportError(client.error());
+  if (auto s = CheckClaims(ctx, **client, f.take_over); !s) {
+    ReportError(s.error());
+    PrintInfo("nothing was changed");
+    return ExitCodeFor(s.error());
+  }
   std::vector<response::Plan> plans;
   for (const cloud::ResolvedTarget& target : ctx.targets) {
     plans.push_back(response::BuildContainPlan(target, f.selection));
@@ -67,8 +108,11 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
 
   auto store = ctx.OpenCase("contain " + JoinWords(ctx.targets));
   if (!store) return ReportError(store.error());
-  auto client = ctx.Client();
-  if (!client) return ReportError(client.error());
+  if (auto s = ClaimTargets(ctx, **client, **store, f.take_over); !s) {
+    ReportError(s.error());
+    PrintInfo("nothing was contained");
+    return ExitCodeFor(s.error());
+  }
   response::Executor executor(*client, *store, &options, PrintProgress);
   std::vector<response::TargetReport> reports = executor.Run(plans);
   PrintSummary(reports, case_id, f.output == "json", "contained");
@@ -96,6 +140,8 @@ CommandBody SetupContain(CLI::App& app) {
   app.add_flag(
       "--revoke-role-sessions", f->revoke_sessions,
       "also deny every session of the role issued before now (affects every sibling sharing the role)");
+  app.add_option("--take-over", f->take_over,
+                 "move instances another case holds to this case (name that case; journaled in both)");
   app.add_option("--quarantine-profile", f->quarantine_profile,
                  "replace the instance profile with this one instead of removing it");
   AddMemoryFlags(app, &f->memory);

@@ -1,10 +1,12 @@
 #include "cli/release_command.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
+#include "response/instance_claim.h"
 #include "response/release.h"
 
 namespace cordon::cli {
@@ -25,6 +27,32 @@ void PrintDrift(const response::ReleaseOutcome& outcome) {
   for (const std::string& line : outcome.skipped) PrintError("skipped (--force): " + line);
 }
 
+// The case's targets (or those asked for) that this case still holds. A target another case took
+// over is refused by name: releasing it would undo what that case holds.
+Result<std::vector<std::string>> TargetsStillHeld(const CommandContext& ctx, aws::Client& client,
+                                                  evidence::CaseStore& store, const ReleaseFlags& f,
+                                                  std::vector<std::string>* refused) {
+  auto records = store.pre_state().All();
+  if (!records) return MakeError(records.error());
+  std::vector<std::string> held;
+  for (const auto& r : *records) {
+    if (!f.targets.empty() && std::find(f.targets.begin(), f.targets.end(), r.target) == f.targets.end())
+      continue;
+    cloud::ResolvedTarget target;
+    target.instance_id = r.target;
+    target.region = r.state.value("region", client.region());
+    auto claim = response::ReadClaim(client, target);
+    if (claim && !claim->holder_case.empty() && claim->holder_case != ctx.case_flags.id) {
+      refused->push_back("instance " + r.target + " is now held by case " + claim->holder_case +
+                         "; release it from that case");
+      continue;
+    }
+    // A claim that cannot be read (the instance gone, say) is for the release's own checks to judge.
+    held.push_back(r.target);
+  }
+  return held;
+}
+
 int Release(const CommandContext& ctx, const ReleaseFlags& f) {
   const std::string& case_id = ctx.case_flags.id;
   auto store = ctx.OpenCase("release");
@@ -32,17 +60,23 @@ int Release(const CommandContext& ctx, const ReleaseFlags& f) {
   if (!f.yes && !Confirm("Release case " + case_id + " (restore the recorded pre-state" +
                          (f.force ? ", --force" : "") + ")?"))
     return kExitUsage;
+  aws::Client& client = **ctx.Client();  // made before Run (needs::kClient)
+  std::vector<std::string> refused;
+  auto targets = TargetsStillHeld(ctx, client, **store, f, &refused);
+  if (!targets) return ReportError(targets.error());
+  for (const std::string& line : refused) PrintError(line);
+  if (targets->empty() && !refused.empty()) return kExitFailed;
   response::ResponseOptions options;
   options.case_id = case_id;
   options.responder = ctx.case_flags.responder;
   options.force = f.force;
-  auto outcome = response::ReleaseCase(*ctx.Client(), *store, options, f.targets, PrintProgress);
+  auto outcome = response::ReleaseCase(&client, *store, options, *targets, PrintProgress);
   if (!outcome) return ReportError(outcome.error());
   PrintDrift(*outcome);
   PrintSummary(outcome->reports, case_id, f.output == "json", "released");
   // A refusal is a failure (exit 1); --force that had to skip something is partial (exit 6), and the
   // case still counts as released: what is left is journaled.
-  int status = outcome->refusals.empty() ? ExitStatusFor(outcome->reports) : kExitFailed;
+  int status = outcome->refusals.empty() && refused.empty() ? ExitStatusFor(outcome->reports) : kExitFailed;
   status = RecordCaseStatus(**store, status, "released");
   return status;
 }
