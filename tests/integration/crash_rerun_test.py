@@ -75,6 +75,16 @@ class CrashRerunTests(ResponseCase):
             with self.subTest(step=n, name=name):
                 self.crash_then_rerun("CORDON_TEST_CRASH_BEFORE_OUTCOME", n)
 
+    def test_snapshots_found_again_after_a_crash_are_recorded_with_their_size(self):
+        # Regression (issue 16): a rerun that found the crashed run's snapshots recorded them with size 0.
+        n = CONTAIN_STEPS.index("snapshot") + 1
+        self.crash_then_rerun("CORDON_TEST_CRASH_BEFORE_OUTCOME", n)
+        proc = self.cordon("case", "show", CASE, "--cases-dir", self.cases_dir, "--output", "json", endpoint=False)
+        self.assertExit(proc, 0, "case show")
+        recorded = {e["location"]: e["size"] for e in json.loads(proc.stdout)["evidence"] if e["kind"] == "snapshot"}
+        actual = {s["SnapshotId"]: s["VolumeSize"] * 2**30 for s in case_snapshots(self.moto, CASE)}
+        self.assertEqual(recorded, actual)
+
     def test_pre_state_survives_a_crash_release_restores_it(self):
         n = CONTAIN_STEPS.index("disassociate-eip") + 1
         pre = self.crash_then_rerun("CORDON_TEST_CRASH_BEFORE_OUTCOME", n)

@@ -42,7 +42,8 @@ class SnapshotStep : public Step {
               {"instance_type", Str(*instance, "InstanceType")},
               {"root_device_type", Str(*instance, "RootDeviceType")},
               {"description", description},
-              {"existing", Json::object()}};
+              {"existing", Json::object()},
+              {"existing_gib", Json::object()}};
     if (!ids.empty()) {
       Json input = Filters("volume-id", ids);
       input["OwnerIds"] = {"self"};
@@ -53,7 +54,10 @@ class SnapshotStep : public Step {
         bool ours = (TagValue(tags, "cordon:case") == ctx.options->case_id &&
                      TagValue(tags, "cordon:set") == Set()) ||
                     Str(s, "Description") == description;
-        if (ours && Str(s, "State") != "error") o["existing"][Str(s, "VolumeId")] = Str(s, "SnapshotId");
+        if (ours && Str(s, "State") != "error") {
+          o["existing"][Str(s, "VolumeId")] = Str(s, "SnapshotId");
+          o["existing_gib"][Str(s, "VolumeId")] = s.value("VolumeSize", 0);
+        }
       }
     }
     return o;
@@ -79,7 +83,11 @@ class SnapshotStep : public Step {
     std::vector<std::string> missing;
     for (const Json& v : (*now)["volumes"])
       if (!existing.contains(Str(v, "volume_id"))) missing.push_back(Str(v, "volume_id"));
+    // Snapshots a crashed run already took are recorded with their real size, as new ones are.
     std::map<std::string, int64_t> sizes;
+    const Json existing_gib = now->value("existing_gib", Json::object());
+    for (const auto& [vol, gib] : existing_gib.items())
+      sizes[vol] = gib.is_number_integer() ? gib.get<int64_t>() : 0;
     if (!missing.empty() && missing.size() == (*now)["volumes"].size()) {
       auto out = ctx.Call("ec2", "CreateSnapshots",
                           Json{{"InstanceSpecification",
