@@ -58,4 +58,27 @@ bool IsNotFoundError(const Error& e) {
          e.code == "NoSuchEntity" || e.code.find("Malformed") != std::string::npos;
 }
 
+bool IsAccessDeniedError(const Error& e) {
+  return e.kind == ErrorKind::kAccessDenied || e.code == "AccessDenied" ||
+         e.code == "UnauthorizedOperation" || e.code == "AccessDeniedException";
+}
+
+Result<LiveState> ReadLiveState(const StepContext& ctx) {
+  LiveState live;
+  auto instance = DescribeTargetInstance(ctx);
+  bool denied = !instance && IsAccessDeniedError(instance.error());
+  if (!instance && !denied && !IsNotFoundError(instance.error())) return MakeError(instance.error());
+  auto enis = DescribeTargetEnis(ctx);
+  if (!enis) return MakeError(enis.error());
+  live.enis = std::move(*enis);
+  if (instance) {
+    live.instance = std::move(*instance);
+    std::string state = Str(live.instance.value("State", Json::object()), "Name");
+    live.gone = state == "terminated" || state == "shutting-down";
+  } else {
+    live.gone = denied ? live.enis.empty() : true;
+  }
+  return live;
+}
+
 }  // namespace cordon::response

@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "base/json.h"
+#include "response/drift.h"
 #include "response/step.h"
 
 namespace cordon::response {
@@ -27,5 +28,13 @@ Result<Json> DescribeTargetEnis(const StepContext& ctx);
 std::string InstanceArn(const StepContext& ctx, const std::string& owner_arn);
 // Whether an error means "that thing does not exist".
 bool IsNotFoundError(const Error& e);
+// Whether an error is a refusal by policy (AccessDenied, UnauthorizedOperation, ...).
+bool IsAccessDeniedError(const Error& e);
+
+// What release reads of the target once, before its drift assessment (drift.h). `gone` when the
+// instance no longer exists or is terminated or shutting down. When DescribeInstances is refused,
+// `instance` is null and `gone` is inferred from the ENIs (a running or stopped instance always has
+// its primary ENI attached). Fails when the ENIs cannot be read, or the instance for another reason.
+Result<LiveState> ReadLiveState(const StepContext& ctx);
 
 }  // namespace cordon::response

@@ -3,6 +3,7 @@
 #include "aws/retry/error_table.h"
 #include "response/audit_capture.h"
 #include "response/crash_hook.h"
+#include "response/live_state.h"
 
 namespace cordon::response {
 namespace {
@@ -23,11 +24,6 @@ std::string IamPrefix(const std::string& service) {
   return service;
 }
 
-bool IsAccessDenied(const Error& e) {
-  return e.kind == ErrorKind::kAccessDenied || e.code == "AccessDenied" ||
-         e.code == "UnauthorizedOperation" || e.code == "AccessDeniedException";
-}
-
 // The shared protocol of Run and RunUndo. `apply` gets the "before" to act on.
 template <class ObserveFn, class DoneFn, class ApplyFn>
 StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn observe, DoneFn is_done,
@@ -42,7 +38,7 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn obse
     report.status = StepStatus::kFailed;
     report.error = error;
     Json payload = {{"before", before}, {"error", ErrorJson(error)}};
-    if (IsAccessDenied(error)) {
+    if (IsAccessDeniedError(error)) {
       report.missing_permission = MissingPermission(error, scope.records());
       payload["missing_permission"] = report.missing_permission;
     }
@@ -156,11 +152,8 @@ StepReport Step::RunUndo(StepContext& ctx, const Json& done) {
   const Json result = done.value("result", Json());
   return RunProtocol(
       ctx, "release:" + std::string(name()),
-      [&](StepContext& c) -> Result<Json> {
-        // What release will act on is the recorded before; the drift check reads live state.
-        if (!c.options->force) {
-          if (auto s = CheckDrift(c, done); !s) return MakeError(s.error());
-        }
+      // What release acts on is the recorded before, as its drift assessment left it.
+      [&](StepContext&) -> Result<Json> {
         return Json{{"restoring", before}};
       },
       [](StepContext& c, const Json&) { return c.journal_state == StepState::kDone; },

@@ -1,6 +1,6 @@
 // A playbook step and the bookkeeping around it. The public, non-virtual Run() does the journaling
 // (intent, idempotency probe, outcome with the AWS request ids); a step author writes Observe,
-// IsDone and DoApply (and DoUndo/CheckDrift for `release`). Copy steps/noop.cc to start a new step.
+// IsDone and DoApply (and DoUndo/AssessDrift for `release`). Copy steps/noop.cc to start a new step.
 //
 // Protocol of Run() for (target, step):
 //   1. Read the journal: done / interrupted (intent without outcome) / failed / none.
@@ -22,6 +22,7 @@
 #include "base/json.h"
 #include "cloud/target.h"
 #include "evidence/case_store.h"
+#include "response/drift.h"
 #include "response/options.h"
 
 namespace cordon::response {
@@ -67,15 +68,28 @@ class Step {
   StepReport Run(StepContext& ctx);
 
   // Undoes what the step's step.done record `done` says it did, journaled the same way under the
-  // step name "release:<name>". Refuses (kConflict) when CheckDrift finds live state it cannot
-  // reconcile, unless ctx.options->force.
+  // step name "release:<name>". Checks no drift itself: release assesses every step (AssessDrift)
+  // before it undoes any, and passes `done` as that assessment left it.
   StepReport RunUndo(StepContext& ctx, const Json& done);
 
   // Whether release can undo it (steps that only record or collect cannot).
   virtual bool undoable() const { return false; }
 
-  // Live state that would make undoing `done` wrong (kConflict with a message naming it).
-  virtual Status CheckDrift(StepContext& ctx, const Json& done) { return Ok(); }
+  // Release's drift check for this step (release.h; docs/response.md, "Drift"). `*undo` is the
+  // step's journaled step.done payload ({"before", "result", ...}), which release then passes to
+  // RunUndo: take out of undo["before"] what is already restored (undoing it again would be wrong
+  // or fail) and what cannot be restored, and add one finding per drifted property to `*findings`
+  // (Skip: cannot be restored; Override: someone else's change that --force sets back; Hold: the
+  // target is another case's now, refused even with --force). Only reads AWS. A non-OK status
+  // means live state could not be read; nothing is then changed on the target.
+  // When live.gone, it is called only if UndoWhenInstanceGone().
+  virtual Status AssessDrift(StepContext& ctx, const LiveState& live, Json* undo, DriftFindings* findings) {
+    return Ok();
+  }
+
+  // Whether release still undoes this step on a terminated or vanished instance, where nothing on
+  // the instance can be restored (e.g. a policy change outside the instance that names it).
+  virtual bool UndoWhenInstanceGone() const { return false; }
 
  protected:
   // Reads the live state this step changes, as JSON: the "before" journaled with the intent.

@@ -159,6 +159,27 @@ class ReleaseTests(ResponseCase):
         self.assertExit(proc, 0)
         self.assertRestored("IR-R4", pre, self.state())
 
+    def test_release_refuses_an_instance_another_case_holds_even_with_force(self):
+        self.fresh()
+        pre = self.state()
+        iid = self.ids["suspect"]
+        self.assertExit(self.contain("IR-R7"), 0)
+        contained = self.assertContained("IR-R7", pre)
+        # another case took the instance over: its cordon:case tag now names IR-R8
+        client("ec2", self.moto).create_tags(Resources=[iid], Tags=[{"Key": "cordon:case", "Value": "IR-R8"}])
+        held = self.state()
+        proc = self.release("IR-R7", "--force")
+        self.assertExit(proc, 1, "--force released an instance another case holds")
+        self.assertIn(f"instance {iid} is now held by case IR-R8; release it from that case", proc.stderr)
+        # nothing changed: still isolated (boto3), still out of its group, the deny still on the role
+        now = self.state()
+        self.assertEqual(now, held, "refused, yet changed something")
+        self.assertEqual(now["instances"][iid]["enis"], contained["instances"][iid]["enis"])
+        self.assertEqual(now["instances"][iid]["tags"].get("incident-response"), "quarantine:IR-R7")
+        note = [r for r in self.journal("IR-R7") if r["kind"] == "note" and r["step"] == "release"][-1]
+        self.assertIn("held", note["payload"]["text"])
+        self.assertTrue(any("IR-R8" in h for h in note["payload"]["held"]), note)
+
     def test_contain_release_contain_again_under_a_new_case_then_release(self):
         self.fresh()
         pre = self.state()

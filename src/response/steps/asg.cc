@@ -13,20 +13,28 @@ class AsgStep : public Step {
   std::string_view name() const override { return "asg"; }
   bool undoable() const override { return true; }
 
-  Status CheckDrift(StepContext& ctx, const Json& done) override {
-    const Json before = done.value("before", Json::object());
+  // Reconcilable: the instance out of its group (as containment left it) or already back in it.
+  // Not: the group deleted, or the instance now in another group, in either mode (both skipped: an
+  // instance belongs to one group at most).
+  Status AssessDrift(StepContext& ctx, const LiveState&, Json* undo, DriftFindings* f) override {
+    Json& before = (*undo)["before"];
     std::string group = Str(before, "group");
     if (group.empty()) return Ok();
-    auto out = ctx.Call("autoscaling", "DescribeAutoScalingGroups", Json{{"AutoScalingGroupNames", {group}}});
-    if (!out) return MakeError(out.error());
-    if (out->value("AutoScalingGroups", Json::array()).empty())
-      return MakeError(ErrorKind::kConflict, "the Auto Scaling group " + group + " no longer exists");
+    auto g = ctx.Call("autoscaling", "DescribeAutoScalingGroups", Json{{"AutoScalingGroupNames", {group}}});
+    if (!g) return MakeError(g.error());
+    if (g->value("AutoScalingGroups", Json::array()).empty()) {
+      f->Skip(name(), "Auto Scaling group " + group + " no longer exists");
+      before["group"] = nullptr;
+      return Ok();
+    }
     auto now = Observe(ctx);
     if (!now) return MakeError(now.error());
     std::string current = Str(*now, "group");
-    std::string mode = Str(done.value("result", Json::object()), "mode");
-    if (mode == "detach" && !current.empty() && current != group)
-      return MakeError(ErrorKind::kConflict, "the instance is now in another Auto Scaling group, " + current);
+    if (!current.empty() && current != group) {
+      f->Skip(name(),
+              "the instance is now in another Auto Scaling group, " + current + " (recorded " + group + ")");
+      before["group"] = nullptr;
+    }
     return Ok();
   }
 

@@ -31,20 +31,35 @@ class CredentialsStep : public Step {
   std::string_view name() const override { return "credentials"; }
   bool undoable() const override { return true; }
 
-  Status CheckDrift(StepContext& ctx, const Json& done) override {
-    const Json before = done.value("before", Json::object());
-    std::string profile = Str(before, "profile_name");
+  // The deny names only this instance, but it sits on the shared role: it is removed even when the
+  // instance is gone, or it would stay on the role for good.
+  bool UndoWhenInstanceGone() const override { return true; }
+
+  // Reconcilable: no profile, the quarantine profile, or the recorded one already back. Not: the
+  // recorded profile deleted (skipped: only the deny is removed), another profile put there by
+  // someone else (overridden: replaced by the recorded one). On a gone instance only the deny is
+  // removed, with no finding of its own (release reports the instance).
+  Status AssessDrift(StepContext& ctx, const LiveState& live, Json* undo, DriftFindings* f) override {
+    Json& before = (*undo)["before"];
+    if (live.gone) {
+      before["profile_arn"] = nullptr;
+      return Ok();
+    }
+    std::string profile = Str(before, "profile_name"), arn = Str(before, "profile_arn");
     if (profile.empty()) return Ok();
     auto p = ctx.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", profile}});
-    if (!p && IsNotFoundError(p.error()))
-      return MakeError(ErrorKind::kConflict, "the instance profile " + profile + " no longer exists");
-    if (!p) return MakeError(p.error());
+    if (!p && !IsNotFoundError(p.error())) return MakeError(p.error());
+    if (!p) {
+      f->Skip(name(), "instance profile " + profile + " no longer exists (the role's deny is still removed)");
+      before["profile_arn"] = nullptr;
+      return Ok();
+    }
     auto now = Association(ctx);
     if (!now) return MakeError(now.error());
     std::string now_arn = ProfileArnOf(*now);
-    std::string quarantine = Str(done.value("result", Json::object()), "quarantine_profile_arn");
-    if (!now_arn.empty() && now_arn != quarantine && now_arn != Str(before, "profile_arn"))
-      return MakeError(ErrorKind::kConflict, "the instance now has another instance profile, " + now_arn);
+    std::string quarantine = Str(undo->value("result", Json::object()), "quarantine_profile_arn");
+    if (!now_arn.empty() && now_arn != arn && now_arn != quarantine)
+      f->Override(name(), "instance profile replaced by someone else: now " + now_arn + ", recorded " + arn);
     return Ok();
   }
 

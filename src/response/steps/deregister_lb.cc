@@ -20,21 +20,31 @@ class DeregisterLbStep : public Step {
   std::string_view name() const override { return "deregister-lb"; }
   bool undoable() const override { return true; }
 
-  Status CheckDrift(StepContext& ctx, const Json& done) override {
-    const Json before = done.value("before", Json::object());
-    for (const Json& name : before.value("classic", Json::array())) {
-      auto out = ctx.Call("elb", "DescribeLoadBalancers", Json{{"LoadBalancerNames", {name}}});
-      if (!out && IsNotFoundError(out.error()))
-        return MakeError(ErrorKind::kConflict,
-                         "the classic load balancer " + name.get<std::string>() + " no longer exists");
-      if (!out) return MakeError(out.error());
+  // Not reconcilable: a classic ELB or target group deleted (skipped). Registering again where the
+  // instance already is registered is harmless, so that is reconcilable.
+  Status AssessDrift(StepContext& ctx, const LiveState&, Json* undo, DriftFindings* f) override {
+    Json& before = (*undo)["before"];
+    Json classic = Json::array(), groups = Json::array();
+    for (const Json& lb : before.value("classic", Json::array())) {
+      auto out = ctx.Call("elb", "DescribeLoadBalancers", Json{{"LoadBalancerNames", {lb}}});
+      if (!out && !IsNotFoundError(out.error())) return MakeError(out.error());
+      if (!out) {
+        f->Skip(name(), "classic load balancer " + lb.get<std::string>() + " no longer exists");
+        continue;
+      }
+      classic.push_back(lb);
     }
     for (const Json& m : before.value("target_groups", Json::array())) {
       auto out = ctx.Call("elbv2", "DescribeTargetGroups", Json{{"TargetGroupArns", {m["arn"]}}});
-      if (!out && IsNotFoundError(out.error()))
-        return MakeError(ErrorKind::kConflict, "the target group " + Str(m, "arn") + " no longer exists");
-      if (!out) return MakeError(out.error());
+      if (!out && !IsNotFoundError(out.error())) return MakeError(out.error());
+      if (!out) {
+        f->Skip(name(), "target group " + Str(m, "arn") + " no longer exists");
+        continue;
+      }
+      groups.push_back(m);
     }
+    before["classic"] = classic;
+    before["target_groups"] = groups;
     return Ok();
   }
 

@@ -11,20 +11,36 @@ class DisassociateEipStep : public Step {
   std::string_view name() const override { return "disassociate-eip"; }
   bool undoable() const override { return true; }
 
-  Status CheckDrift(StepContext& ctx, const Json& done) override {
-    for (const Json& a : done.value("before", Json::object()).value("addresses", Json::array())) {
-      auto out = ctx.Call("ec2", "DescribeAddresses", Json{{"AllocationIds", {a["allocation_id"]}}});
-      if (!out && IsNotFoundError(out.error()))
-        return MakeError(ErrorKind::kConflict, "the Elastic IP " + Str(a, "public_ip") + " was released");
-      if (!out) return MakeError(out.error());
-      for (const Json& now : out->value("Addresses", Json::array())) {
-        std::string eni = Str(now, "NetworkInterfaceId");
-        if (!Str(now, "AssociationId").empty() && eni != Str(a, "network_interface_id"))
-          return MakeError(ErrorKind::kConflict, "the Elastic IP " + Str(a, "public_ip") +
-                                                     " is now associated elsewhere (" +
-                                                     (eni.empty() ? Str(now, "InstanceId") : eni) + ")");
+  // Reconcilable: the address already back on its recorded ENI (taken out of the undo: associating
+  // it again would fail). Not: released or its ENI gone (skipped), associated elsewhere
+  // (overridden: re-associated with AllowReassociation).
+  Status AssessDrift(StepContext& ctx, const LiveState& live, Json* undo, DriftFindings* f) override {
+    Json& before = (*undo)["before"];
+    Json kept = Json::array();
+    for (const Json& a : before.value("addresses", Json::array())) {
+      std::string ip = Str(a, "public_ip"), eni = Str(a, "network_interface_id");
+      if (live.Eni(eni) == nullptr) {
+        f->Skip(name(), "Elastic IP " + ip + ": its ENI " + eni + " is no longer attached to the instance");
+        continue;
       }
+      // By filter, not AllocationIds: a released address is then an empty list, not an error.
+      auto out = ctx.Call("ec2", "DescribeAddresses", Filters("allocation-id", {Str(a, "allocation_id")}));
+      if (!out) return MakeError(out.error());
+      Json found = out->value("Addresses", Json::array());
+      if (found.empty()) {
+        f->Skip(name(), "Elastic IP " + ip + " (" + Str(a, "allocation_id") + ") was released");
+        continue;
+      }
+      const Json& now = found[0];
+      if (!Str(now, "AssociationId").empty()) {
+        std::string where = Str(now, "NetworkInterfaceId");
+        if (where == eni) continue;  // already restored
+        f->Override(name(), "Elastic IP " + ip + " is now associated elsewhere (" +
+                                (where.empty() ? Str(now, "InstanceId") : where) + ")");
+      }
+      kept.push_back(a);
     }
+    before["addresses"] = kept;
     return Ok();
   }
 

@@ -5,7 +5,9 @@
 // before records each ENI's original groups for release. A primary ENI that also has
 // cordon-ssm-reach-<vpc> is isolated with a memory capture running (capture_memory.cc): it counts
 // as isolated and is left as it is.
+#include <algorithm>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "response/isolation_groups.h"
@@ -14,6 +16,32 @@
 
 namespace cordon::response {
 namespace {
+
+std::string List(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ",") + s;
+  return "[" + out + "]";
+}
+
+std::vector<std::string> Strings(const Json& array) {
+  std::vector<std::string> out;
+  if (array.is_array())
+    for (const Json& v : array)
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+// Which of `ids` exist now. Asked by filter, not by GroupIds: one deleted id makes a GroupIds call
+// fail as a whole (InvalidGroup.NotFound), and we want to know which ones are left.
+Result<std::set<std::string>> ExistingSecurityGroups(const StepContext& ctx,
+                                                     const std::vector<std::string>& ids) {
+  std::set<std::string> found;
+  if (ids.empty()) return found;
+  auto out = ctx.CallAll("ec2", "DescribeSecurityGroups", Filters("group-id", ids));
+  if (!out) return MakeError(out.error());
+  for (const Json& g : out->value("SecurityGroups", Json::array())) found.insert(Str(g, "GroupId"));
+  return found;
+}
 
 // After the ENIs are restored: the case's allow groups (recorded, else found by name, as an
 // "already done" record has no result) are deleted once no ENI uses them. A failure to delete is
@@ -48,29 +76,58 @@ class IsolateNetworkStep : public Step {
   std::string_view name() const override { return "isolate-network"; }
   bool undoable() const override { return true; }
 
-  Status CheckDrift(StepContext& ctx, const Json& done) override {
-    auto live = Observe(ctx);
-    if (!live) return MakeError(live.error());
-    const Json result = done.value("result", Json::object());
+  // Reconcilable: an ENI in cordon's isolation group (alone, or with the case's --allow-from
+  // group), or already back in its recorded groups (in any order: a by-hand restore need not keep
+  // it; taken out of the undo). Not: the ENI detached or deleted (skipped), a recorded group deleted
+  // (that group skipped; an ENI left with none stays isolated), other groups set by someone else
+  // (overridden).
+  Status AssessDrift(StepContext& ctx, const LiveState& live, Json* undo, DriftFindings* f) override {
+    Json& before = (*undo)["before"];
+    const Json result = undo->value("result", Json::object());
     const Json isolation = result.value("isolation_groups", Json::object());
     const Json allow = result.value("allow_groups", Json::object());
-    for (const Json& eni : done.value("before", Json::object()).value("enis", Json::array())) {
-      const Json* now = nullptr;
-      for (const Json& e : (*live)["enis"])
-        if (e["id"] == eni["id"]) now = &e;
-      if (now == nullptr)
-        return MakeError(ErrorKind::kConflict,
-                         "the ENI " + Str(eni, "id") + " is no longer attached to the instance");
-      const std::string vpc = Str(eni, "vpc_id"), iso = Str(isolation, vpc.c_str());
-      const std::vector<std::string> groups = (*now)["groups"].get<std::vector<std::string>>();
-      // [isolation] or [isolation, this case's allow group]: both are cordon's own.
+    std::vector<std::string> recorded_all;
+    for (const Json& e : before.value("enis", Json::array()))
+      for (const std::string& g : Strings(e.value("groups", Json::array()))) recorded_all.push_back(g);
+    auto existing = ExistingSecurityGroups(ctx, recorded_all);
+    if (!existing) return MakeError(existing.error());
+    Json kept = Json::array();
+    for (Json e : before.value("enis", Json::array())) {
+      std::string id = Str(e, "id");
+      const Json* now = live.Eni(id);
+      if (now == nullptr) {
+        f->Skip(name(), "ENI " + id + " is no longer attached to the instance (detached or deleted)");
+        continue;
+      }
+      // A capture's ssm-reach group next to the isolation group is cordon's own, not a change; so
+      // is the case's allow group.
+      std::vector<std::string> recorded = Strings(e["groups"]), groups = GroupIdsWithoutSsmReach(*now);
+      const std::string vpc = Str(e, "vpc_id"), iso = Str(isolation, vpc.c_str());
       bool isolated =
           IsCordonIsolated(groups, iso, "") || IsCordonIsolated(groups, iso, Str(allow, vpc.c_str()));
-      if (!isolated && (*now)["groups"] != eni["groups"])
-        return MakeError(ErrorKind::kConflict, "the groups of " + Str(eni, "id") +
-                                                   " are no longer cordon's isolation group " + iso +
-                                                   " (now " + (*now)["groups"].dump() + ")");
+      std::vector<std::string> a = recorded, b = groups;
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      if (a == b) continue;  // already back in its recorded groups: nothing to undo
+      if (!isolated)
+        f->Override(name(), "ENI " + id + " security groups changed by someone else since containment: now " +
+                                List(groups) + ", recorded " + List(recorded));
+      Json still = Json::array();
+      for (const std::string& g : recorded) {
+        if (existing->count(g) != 0) {
+          still.push_back(g);
+        } else {
+          f->Skip(name(), "ENI " + id + " recorded security group " + g + " no longer exists");
+        }
+      }
+      if (still.empty()) {
+        f->Skip(name(), "ENI " + id + " has none of its recorded security groups left; it stays isolated");
+        continue;
+      }
+      e["groups"] = still;
+      kept.push_back(e);
     }
+    before["enis"] = kept;
     return Ok();
   }
 

@@ -1,9 +1,10 @@
 // tag: marks the instance as quarantined under the case, so every responder (and automation)
 // sees it: incident-response=quarantine:<CASE>, cordon:case=<CASE>, cordon:responder=<NAME>.
 // Release sets incident-response=released:<CASE> (the case tags stay, as a record) and removes the
-// case's cordon:claim:<CASE> tag. Tagging also removes every other case's claim tag: it runs only
-// after this case won the claim (response/instance_claim.h), so those are leftovers of a take-over,
-// a released case or a loser of the race (docs/concurrency.md).
+// case's cordon:claim:<CASE> tag, and refuses a target whose cordon:case now names another case.
+// Tagging also removes every other case's claim tag: it runs only after this case won the claim
+// (response/instance_claim.h), so those are leftovers of a take-over, a released case or a loser of
+// the race (docs/concurrency.md).
 #include "response/instance_claim.h"
 #include "response/live_state.h"
 #include "response/steps/steps.h"
@@ -17,6 +18,18 @@ class TagStep : public Step {
  public:
   std::string_view name() const override { return "tag"; }
   bool undoable() const override { return true; }
+
+  // Held: the instance's cordon:case tag names another case, which contained it after this one.
+  // Releasing it here would undo that case's containment, so it is refused even with --force.
+  // Not checked when DescribeInstances was refused (live.instance null).
+  Status AssessDrift(StepContext& ctx, const LiveState& live, Json*, DriftFindings* f) override {
+    if (!live.instance.is_object()) return Ok();
+    std::string holder = TagValue(live.instance.value("Tags", Json::array()), "cordon:case");
+    if (!holder.empty() && holder != ctx.options->case_id)
+      f->Hold(name(), "instance " + ctx.target.instance_id + " is now held by case " + holder +
+                          "; release it from that case");
+    return Ok();
+  }
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
