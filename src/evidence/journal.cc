@@ -178,10 +178,49 @@ Result<std::optional<JournalRecord>> ReadRecordLocked(Database* db, int64_t seq)
 
 }  // namespace detail
 
+std::string LostRecord::ToString() const {
+  std::string out = kind;
+  for (const std::string* part : {&step, &target}) {
+    if (!part->empty()) out += " " + *part;
+  }
+  return out;
+}
+
+void Journal::RecordFailureLocked(const Error& error, std::vector<LostRecord> lost) {
+  if (!sticky_) sticky_ = error;
+  for (LostRecord& r : lost) lost_.push_back(std::move(r));
+}
+
 Result<int64_t> Journal::Append(std::string_view kind, std::string_view target, std::string_view step,
                                 const Json& payload) {
-  return InWriteTransaction<int64_t>(
+  // A malformed record is refused before the sticky check: it is the caller's bug, not the log's.
+  if (auto s = ValidateRecordFields(kind, target, step); !s) return MakeError(s.error());
+  std::lock_guard<std::mutex> sticky_lock(sticky_mu_);
+  LostRecord record{std::string(kind), std::string(target), std::string(step)};
+  if (sticky_) {
+    lost_.push_back(std::move(record));
+    return MakeError(*sticky_);
+  }
+  auto seq = InWriteTransaction<int64_t>(
       db_, [&]() { return detail::AppendLocked(db_, clock_, kind, target, step, payload); });
+  if (!seq) RecordFailureLocked(seq.error(), {std::move(record)});
+  return seq;
+}
+
+bool Journal::healthy() const {
+  std::lock_guard<std::mutex> lock(sticky_mu_);
+  return !sticky_;
+}
+
+Status Journal::sticky_error() const {
+  std::lock_guard<std::mutex> lock(sticky_mu_);
+  if (sticky_) return MakeError(*sticky_);
+  return Ok();
+}
+
+std::vector<LostRecord> Journal::lost_records() const {
+  std::lock_guard<std::mutex> lock(sticky_mu_);
+  return lost_;
 }
 
 Result<JournalHead> Journal::Head() {
@@ -293,9 +332,21 @@ Result<int64_t> Journal::RecordInterrupted(std::string_view target, std::string_
 }
 
 Result<int> Journal::MarkInterrupted(std::string_view reason) {
-  return InWriteTransaction<int>(db_, [&]() -> Result<int> {
+  std::lock_guard<std::mutex> sticky_lock(sticky_mu_);
+  // Which markers are lost is only known once the interrupted steps are read; until then the loss
+  // is one unnamed `interrupted` record.
+  std::vector<LostRecord> pending = {LostRecord{std::string(kind::kInterrupted), "", ""}};
+  if (sticky_) {
+    lost_.insert(lost_.end(), pending.begin(), pending.end());
+    return MakeError(*sticky_);
+  }
+  auto marked = InWriteTransaction<int>(db_, [&]() -> Result<int> {
     auto steps = InterruptedStepsLocked(db_);
     if (!steps) return MakeError(steps.error());
+    pending.clear();
+    for (const StepRef& ref : *steps) {
+      if (!ref.marked) pending.push_back(LostRecord{std::string(kind::kInterrupted), ref.target, ref.step});
+    }
     int marked = 0;
     for (const StepRef& ref : *steps) {
       if (ref.marked) continue;
@@ -306,6 +357,9 @@ Result<int> Journal::MarkInterrupted(std::string_view reason) {
     }
     return marked;
   });
+  // The markers share one transaction: when it failed, none of them was written.
+  if (!marked) RecordFailureLocked(marked.error(), std::move(pending));
+  return marked;
 }
 
 }  // namespace cordon::evidence

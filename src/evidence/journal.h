@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,18 +63,49 @@ struct StepRef {
   bool marked = false;  // an `interrupted` record already follows the intent
 };
 
+// A record the journal could not write: what a summary names ("step.done tag i-0abc"). The payload
+// is left out on purpose, to keep the list short.
+struct LostRecord {
+  std::string kind;
+  std::string target;  // "" for the case itself
+  std::string step;    // "" when the record is about no step
+
+  // "<kind> <step> <target>", leaving out the empty ones: "step.done tag i-0abc", "run.end".
+  std::string ToString() const;
+  bool operator==(const LostRecord&) const = default;
+};
+
 // Appends to and reads the journal table of one case. Thread-safe: every method takes the case
 // database's mutex, and appends from several threads (or processes) get distinct, gapless seqs.
 // `db` and `clock` must outlive the Journal.
+//
+// A failed append is sticky, as a failed log write is in LevelDB (DBImpl::RecordBackgroundError):
+// the Journal keeps the first failed append's error, and every later append (Append,
+// RecordInterrupted, MarkInterrupted) fails at once with that error, without touching the database:
+// no step record follows a hole in the record of what was done, and the engine, which checks
+// healthy(), starts nothing more. Each record that failed, the first one and the ones refused after
+// it, is kept in lost_records(). A Journal stays unhealthy until the case is opened again (a rerun
+// re-observes whatever the lost records were about). Reads (Records, LastOutcome, Verify, ...) still
+// work. Not sticky: a malformed kind/target/step (kInvalidArgument: the caller's bug, the database
+// was never asked). Outside this rule: the case store's own rows (pre-state, evidence), written with
+// their records in one transaction through detail::AppendLocked, which fail or succeed whole and are
+// returned to the step that wrote them.
 class Journal {
  public:
   Journal(detail::Database* db, Clock* clock) : db_(db), clock_(clock) {}
 
   // Appends one record and returns its seq once it is durable (committed with synchronous=FULL).
-  // Fails with kInvalidArgument for a malformed kind/target/step (see ValidateRecordFields), and
-  // with kConflict when the head anchor points at an existing record (the journal was tampered with).
+  // Fails with kInvalidArgument for a malformed kind/target/step (see ValidateRecordFields), with
+  // kConflict when the head anchor points at an existing record (the journal was tampered with),
+  // and with sticky_error() once an earlier append failed.
   [[nodiscard]] Result<int64_t> Append(std::string_view kind, std::string_view target, std::string_view step,
                                        const Json& payload = Json::object());
+
+  // False once an append failed; sticky_error() is then that first failure (Ok() while healthy).
+  bool healthy() const;
+  Status sticky_error() const;
+  // The records lost since the first failure (that one included), in the order they were refused.
+  std::vector<LostRecord> lost_records() const;
 
   [[nodiscard]] Result<JournalHead> Head();
 
@@ -98,12 +130,21 @@ class Journal {
                                                   std::string_view reason);
 
   // Marks every interrupted step not yet marked; returns how many were marked. An engine calls this
-  // once when it resumes a case, before deciding what to rerun.
+  // once when it resumes a case, before deciding what to rerun. All markers are written in one
+  // transaction: on failure none is, and each is a lost record.
   [[nodiscard]] Result<int> MarkInterrupted(std::string_view reason);
 
  private:
+  // Keeps `error` as the sticky error when it is the first failure, and `lost` as lost records.
+  // Requires sticky_mu_.
+  void RecordFailureLocked(const Error& error, std::vector<LostRecord> lost);
+
   detail::Database* db_;
   Clock* clock_;
+  // Held across each append, so no append can succeed after one that failed. Taken before db_->mu().
+  mutable std::mutex sticky_mu_;
+  std::optional<Error> sticky_;    // guarded by sticky_mu_
+  std::vector<LostRecord> lost_;   // guarded by sticky_mu_
 };
 
 namespace detail {

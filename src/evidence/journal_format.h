@@ -33,6 +33,10 @@ inline constexpr std::string_view kNote = "note";         // free text from the 
 inline constexpr std::string_view kInterrupted = "interrupted";  // a step's intent had no outcome
 inline constexpr std::string_view kPreState = "pre_state.recorded";
 inline constexpr std::string_view kEvidenceAdded = "evidence.added";
+// One command run (contain, preserve, release) in the case, see response/run_marker.h.
+inline constexpr std::string_view kRunStart = "run.start";              // payload: {"command"}
+inline constexpr std::string_view kRunEnd = "run.end";                  // payload: {"run_seq", "result"}
+inline constexpr std::string_view kRunInterrupted = "run.interrupted";  // a run.start had no run.end
 }  // namespace kind
 
 // One journal record as stored. `payload` is compact JSON text and is hashed byte for byte.

@@ -390,5 +390,80 @@ TEST_F(JournalTest, MarkInterruptedMarksEachDanglingIntentOnce) {
   EXPECT_TRUE(Verify().ok());
 }
 
+// Issue 10: a failed append is sticky, as a failed log write is in LevelDB. The failure is a real
+// one: an SQLite trigger refuses the insert, as a full disk or a lost lock would.
+TEST_F(JournalTest, FailedAppendIsStickyAndNamesTheLostRecords) {
+  AppendNotesUpTo(2);
+  ASSERT_TRUE(journal().healthy());
+  ASSERT_TRUE(journal().sticky_error());
+  ASSERT_EQ(RawSql(db(), "CREATE TRIGGER inject BEFORE INSERT ON journal WHEN NEW.step = 'isolate-network' "
+                         "BEGIN SELECT RAISE(ABORT, 'injected'); END;"),
+            "");
+
+  auto failed = journal().Append(kind::kStepDone, "i-0abc", "isolate-network", Json{{"secret", "x"}});
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("injected"), std::string::npos) << failed.error().message;
+  EXPECT_FALSE(journal().healthy());
+  Status sticky = journal().sticky_error();
+  ASSERT_FALSE(sticky);
+  EXPECT_EQ(sticky.error().message, failed.error().message);
+
+  // Later appends fail at once with the first error, though the database would take them now.
+  ASSERT_EQ(RawSql(db(), "DROP TRIGGER inject"), "");
+  auto later = journal().Append(kind::kNote, "i-0abc", "tag", Json{{"text", "hello"}});
+  ASSERT_FALSE(later);
+  EXPECT_EQ(later.error().message, failed.error().message);
+  auto interrupted = journal().RecordInterrupted("i-0abc", "snapshot", "why");
+  ASSERT_FALSE(interrupted);
+  auto marked = journal().MarkInterrupted("resuming");
+  ASSERT_FALSE(marked);
+  EXPECT_EQ(marked.error().message, failed.error().message);
+  // A malformed record is the caller's bug: refused, but neither sticky nor counted as lost.
+  auto malformed = journal().Append("Not A Kind", "", "");
+  ASSERT_FALSE(malformed);
+  EXPECT_EQ(malformed.error().kind, ErrorKind::kInvalidArgument);
+
+  const std::vector<LostRecord> expected = {
+      {"step.done", "i-0abc", "isolate-network"},
+      {"note", "i-0abc", "tag"},
+      {"interrupted", "i-0abc", "snapshot"},
+      {"interrupted", "", ""},  // MarkInterrupted, refused before it could read which steps
+  };
+  EXPECT_EQ(journal().lost_records(), expected);
+  EXPECT_EQ(journal().lost_records()[0].ToString(), "step.done isolate-network i-0abc");
+  EXPECT_EQ(journal().lost_records()[3].ToString(), "interrupted");
+
+  // Nothing reached the database after the failure, and what is there is an intact chain.
+  auto head = journal().Head();
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->seq, 2);
+  EXPECT_TRUE(Verify().ok());
+
+  // Sticky for this process only: opening the case again starts healthy.
+  Reopen();
+  EXPECT_TRUE(journal().healthy());
+  EXPECT_TRUE(journal().lost_records().empty());
+  auto appended = journal().Append(kind::kNote, "i-0abc", "tag", Json{{"text", "hello"}});
+  ASSERT_TRUE(appended) << appended.error().message;
+  EXPECT_EQ(*appended, 3);
+}
+
+// The markers of MarkInterrupted share one transaction: when it fails, each of them is lost.
+TEST_F(JournalTest, FailedMarkInterruptedLosesEveryMarker) {
+  ASSERT_TRUE(journal().Append(kind::kStepIntent, "i-1", "protect"));
+  ASSERT_TRUE(journal().Append(kind::kStepIntent, "i-2", "tag"));
+  ASSERT_EQ(RawSql(db(), "CREATE TRIGGER inject BEFORE INSERT ON journal WHEN NEW.target = 'i-2' "
+                         "BEGIN SELECT RAISE(ABORT, 'injected'); END;"),
+            "");
+  auto marked = journal().MarkInterrupted("resuming");
+  ASSERT_FALSE(marked);
+  EXPECT_FALSE(journal().healthy());
+  const std::vector<LostRecord> expected = {{"interrupted", "i-1", "protect"}, {"interrupted", "i-2", "tag"}};
+  EXPECT_EQ(journal().lost_records(), expected);
+  auto head = journal().Head();
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->seq, 3);  // i-1's marker was rolled back with the rest
+}
+
 }  // namespace
 }  // namespace cordon::evidence

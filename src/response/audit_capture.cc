@@ -29,8 +29,9 @@ Json AuditRecordJson(const aws::AuditRecord& r) {
 
 void AuditScope::Add(const aws::AuditRecord& record) {
   records_.push_back(record);
-  // A journal failure here cannot be reported to the caller; the step's outcome record still lists
-  // the call, so nothing is lost but the separate aws.call row.
+  // Safe to drop: the hook has no caller to tell, and it need not. A failure is sticky: the
+  // journal refuses the step's outcome record next (the step fails) and the engine starts nothing
+  // more, and this aws.call is named among the journal's lost records.
   if (store_ != nullptr)
     (void)store_->journal().Append(evidence::kind::kAwsCall, target_, step_, AuditRecordJson(record));
 }

@@ -15,12 +15,18 @@ bool Succeeded(StepStatus s) { return s == StepStatus::kDone || s == StepStatus:
 
 std::mutex progress_mu;
 
+// Why nothing more may start, or "" while the journal is healthy.
+std::string JournalStop(const evidence::Journal& journal) {
+  Status s = journal.sticky_error();
+  return s ? "" : "the case journal failed: " + s.error().message;
+}
+
 }  // namespace
 
 bool TargetReport::failed() const {
   return std::any_of(steps.begin(), steps.end(), [](const StepReport& r) {
     return r.status == StepStatus::kFailed || r.status == StepStatus::kNotAttempted;
-  });
+  }) || !lost_records.empty();
 }
 bool TargetReport::partial() const {
   return std::any_of(steps.begin(), steps.end(), [](const StepReport& r) { return r.partial; });
@@ -38,6 +44,7 @@ Executor::Executor(aws::Client* client, evidence::CaseStore* store, const Respon
 
 std::vector<TargetReport> Executor::Run(std::vector<Plan>& plans, size_t target_concurrency) {
   int64_t run = BeginRun(store_, "contain");
+  // Safe to drop: a failure leaves the journal unhealthy (sticky), and RunPlan then attempts no step.
   (void)store_->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
   std::vector<TargetReport> reports(plans.size());
   ParallelFor(plans.size(), target_concurrency, [&](size_t i) { reports[i] = RunPlan(plans[i]); });
@@ -45,6 +52,14 @@ std::vector<TargetReport> Executor::Run(std::vector<Plan>& plans, size_t target_
   EndRun(store_, run, failed ? "failed" : "ok");
   return reports;
 }
+
+std::vector<std::string> Executor::lost_records() const {
+  std::vector<std::string> out;
+  for (const evidence::LostRecord& r : store_->journal().lost_records()) out.push_back(r.ToString());
+  return out;
+}
+
+Status Executor::journal_status() const { return store_->journal().sticky_error(); }
 
 TargetReport Executor::RunPlan(Plan& plan) {
   TargetReport report;
@@ -58,13 +73,16 @@ TargetReport Executor::RunPlan(Plan& plan) {
     report.steps[i].step = plan.steps[i].name;
   }
   std::string stop_destructive, stop_all;  // why, when set
+  evidence::Journal& journal = store_->journal();
 
   auto not_attempted = [&](size_t i, const std::string& why) {
     StepReport& r = report.steps[i];
     r.status = StepStatus::kNotAttempted;
     r.detail = "not attempted: " + why;
-    (void)store_->journal().Append(evidence::kind::kStepSkipped, plan.target.instance_id, plan.steps[i].name,
-                                   Json{{"reason", r.detail}});
+    // Safe to drop: the step did nothing, and a failure is sticky, so the next round stops every
+    // step left (this record is then among the journal's lost records).
+    (void)journal.Append(evidence::kind::kStepSkipped, plan.target.instance_id, plan.steps[i].name,
+                         Json{{"reason", r.detail}});
     finished[i] = true;
     if (progress_) {
       std::lock_guard<std::mutex> lock(progress_mu);
@@ -73,6 +91,9 @@ TargetReport Executor::RunPlan(Plan& plan) {
   };
 
   for (;;) {
+    // Checked before every round: the journal is shared by every target of the case, so another
+    // target's failure stops this one too. It overrides AccessDenied, which is less fundamental.
+    if (std::string why = JournalStop(journal); !why.empty()) stop_all = why;
     std::vector<size_t> ready;
     bool progressed = false;
     for (size_t i = 0; i < n; ++i) {
@@ -134,6 +155,11 @@ TargetReport Executor::RunPlan(Plan& plan) {
   // A dependency cycle would leave steps unfinished; the table has none, but never report them as done.
   for (size_t i = 0; i < n; ++i)
     if (!finished[i]) not_attempted(i, "its dependencies never completed");
+  if (Status s = journal.sticky_error(); !s) {
+    report.journal_error = s.error().message;
+    for (evidence::LostRecord& r : journal.lost_records())
+      if (r.target == plan.target.instance_id) report.lost_records.push_back(std::move(r));
+  }
   return report;
 }
 

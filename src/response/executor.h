@@ -6,7 +6,12 @@
 //  - a failed step's dependents are not attempted;
 //  - a failed evidence step stops every destructive step not yet started (DESIGN.md §3 rule 5);
 //  - an AccessDenied stops every step not yet started (the message names the missing permission);
-// steps not attempted are journaled as step.skipped with the reason, so a rerun picks them up.
+//  - a failed journal append stops every step not yet started, of every target ("the case journal
+//    failed: <error>"): a step's change must never go unrecorded. The failure is sticky
+//    (evidence::Journal), so a step already running when it happened cannot write its intent either,
+//    and Step::Run never calls DoApply without a durable intent;
+// steps not attempted are journaled as step.skipped with the reason, so a rerun picks them up (once
+// the journal failed, those records are lost too and counted among the lost records).
 #pragma once
 
 #include <functional>
@@ -23,8 +28,13 @@ namespace cordon::response {
 struct TargetReport {
   cloud::ResolvedTarget target;
   std::vector<StepReport> steps;  // in plan order
+  // Set when the case journal failed during or before this target's plan: its error, and the records
+  // about this target it could not write, as of the plan's end. Case-level ones (run.*, target "")
+  // are only in Executor::lost_records() / Journal::lost_records().
+  std::string journal_error;
+  std::vector<evidence::LostRecord> lost_records;
 
-  bool failed() const;
+  bool failed() const;   // a step failed or was not attempted, or a record about the target was lost
   bool partial() const;  // a step did not all it could (instance-store volumes, ...)
   bool changed() const;  // some step changed something in this run
 };
@@ -44,6 +54,13 @@ class Executor {
 
   // Runs one plan.
   TargetReport RunPlan(Plan& plan);
+
+  // Every journal record this process could not write to the case, as LostRecord::ToString()
+  // ("step.done isolate-network i-0abc", "run.end"), in order; empty while the journal is healthy.
+  // Complete after Run() returns (run.end included), for the summary's "journal records lost: ...".
+  std::vector<std::string> lost_records() const;
+  // The journal's first failure (Ok() while healthy).
+  Status journal_status() const;
 
  private:
   aws::Client* client_;

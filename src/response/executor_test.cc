@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "aws/http/fake_transport.h"
 #include "evidence/test_util.h"
 #include "response/iam_policy.h"
 
@@ -288,6 +289,192 @@ TEST_F(ExecutorTest, FailedStepIsRetriedOnRerun) {
   plans.push_back(MakePlan(std::move(steps)));
   auto reports = Run(plans);
   EXPECT_EQ(reports[0].steps[0].status, StepStatus::kDone);
+}
+
+// Issue 10: the case journal's failures stop the response. These steps call EC2 through a real
+// client and a FakeTransport, so the test sees exactly which requests went out.
+
+class StaticCredentials : public aws::CredentialsProvider {
+ public:
+  Result<aws::Credentials> Get() override {
+    return aws::Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"};
+  }
+  std::string Name() const override { return "static"; }
+};
+
+// A step that makes the EC2 calls `calls` (operation, input) in DoApply, with the live state a flag.
+class AwsStep : public Step {
+ public:
+  AwsStep(std::string name, std::vector<std::pair<std::string, Json>> calls, std::vector<std::string> notes = {})
+      : name_(std::move(name)), calls_(std::move(calls)), notes_(std::move(notes)) {}
+  std::string_view name() const override { return name_; }
+
+ protected:
+  Result<Json> Observe(StepContext&) override { return Json{{"applied", applied_}}; }
+  bool IsDone(StepContext&, const Json& o) override { return o["applied"] == true; }
+  Result<Json> DoApply(StepContext& ctx, const Json&) override {
+    for (const auto& [op, input] : calls_) {
+      if (auto r = ctx.Call("ec2", op, input); !r) return MakeError(r.error());
+    }
+    applied_ = true;
+    ctx.notes = notes_;
+    return Json{{"ok", true}};
+  }
+
+ private:
+  std::string name_;
+  std::vector<std::pair<std::string, Json>> calls_;
+  std::vector<std::string> notes_;
+  bool applied_ = false;
+};
+
+class JournalFailureTest : public ExecutorTest {
+ protected:
+  void SetUp() override {
+    ExecutorTest::SetUp();
+    transport_ = std::make_shared<aws::FakeTransport>([](const aws::HttpRequest& r) {
+      const size_t a = r.body.find("Action=");
+      const std::string action = r.body.substr(a + 7, r.body.find('&', a) - a - 7);
+      aws::HttpResponse out;
+      out.status = 200;
+      out.body = "<" + action + "Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>req-" +
+                 action + "</requestId></" + action + "Response>";
+      return Result<aws::HttpResponse>(out);
+    });
+    aws::ClientOptions options;
+    options.region = "us-east-1";
+    options.credentials = std::make_shared<StaticCredentials>();
+    options.transport = transport_;
+    options.retry.max_attempts = 1;
+    options.rate_limit = aws::RateLimit::Unlimited();
+    client_ = std::make_unique<aws::Client>(options);
+  }
+
+  // The contain chain, reduced to one call per kind of change (two ENIs for isolation).
+  Plan ContainPlan(const std::string& id, std::vector<std::string> tag_notes = {}) {
+    auto step = [](std::string name, std::vector<std::string> after, bool destructive, bool evidence,
+                   std::vector<std::pair<std::string, Json>> calls, std::vector<std::string> notes = {}) {
+      PlanStep ps;
+      ps.name = name;
+      ps.after = std::move(after);
+      ps.destructive = destructive;
+      ps.evidence = evidence;
+      ps.step = std::make_unique<AwsStep>(name, std::move(calls), std::move(notes));
+      return ps;
+    };
+    std::vector<PlanStep> steps;
+    steps.push_back(step("tag", {}, true, false,
+                         {{"CreateTags", Json{{"Resources", Json::array({id})},
+                                              {"Tags", Json::array({Json{{"Key", "k"}, {"Value", "v"}}})}}}},
+                         std::move(tag_notes)));
+    steps.push_back(step("isolate-network", {"tag"}, true, false,
+                         {{"ModifyNetworkInterfaceAttribute",
+                           Json{{"NetworkInterfaceId", "eni-1"}, {"Groups", Json::array({"sg-1"})}}},
+                          {"ModifyNetworkInterfaceAttribute",
+                           Json{{"NetworkInterfaceId", "eni-2"}, {"Groups", Json::array({"sg-1"})}}}}));
+    steps.push_back(step("credentials", {"isolate-network"}, true, false,
+                         {{"DisassociateIamInstanceProfile", Json{{"AssociationId", "iip-assoc-1"}}}}));
+    steps.push_back(step("snapshot", {"credentials"}, false, true,
+                         {{"CreateSnapshots", Json{{"InstanceSpecification", Json{{"InstanceId", id}}}}}}));
+    return MakePlan(std::move(steps), id);
+  }
+
+  // The EC2 actions sent, in order, as "Action InstanceOrEni".
+  std::vector<std::string> Actions() {
+    std::vector<std::string> out;
+    for (const aws::HttpRequest& r : transport_->requests()) {
+      const size_t a = r.body.find("Action=");
+      out.push_back(r.body.substr(a + 7, r.body.find('&', a) - a - 7));
+    }
+    return out;
+  }
+
+  void InjectFailure(const std::string& when) {
+    ASSERT_EQ(evidence::test::RawSql(dir_.path() / "IR-1" / "case.db",
+                                     "CREATE TRIGGER inject BEFORE INSERT ON journal WHEN " + when +
+                                         " BEGIN SELECT RAISE(ABORT, 'injected'); END;"),
+              "");
+  }
+
+  std::shared_ptr<aws::FakeTransport> transport_;
+  std::unique_ptr<aws::Client> client_;
+};
+
+// isolate-network's change goes through, but its step.done record cannot be written: nothing after
+// it is attempted, on this target or the next, and the result names every record lost.
+TEST_F(JournalFailureTest, FailedAppendMidContainStopsEveryLaterStep) {
+  InjectFailure("NEW.step = 'isolate-network' AND NEW.kind = 'step.done'");
+  std::vector<Plan> plans;
+  plans.push_back(ContainPlan("i-1"));
+  plans.push_back(ContainPlan("i-2"));
+  Executor ex(client_.get(), store_.get(), &options_, nullptr);
+  auto reports = ex.Run(plans, /*target_concurrency=*/1);  // i-1, then i-2
+
+  // The requests end with isolate-network's: no ModifyNetworkInterfaceAttribute, credentials change
+  // or CreateSnapshots after the failure, and nothing at all for i-2.
+  const std::vector<std::string> expected_actions = {"CreateTags", "ModifyNetworkInterfaceAttribute",
+                                                     "ModifyNetworkInterfaceAttribute"};
+  EXPECT_EQ(Actions(), expected_actions);
+
+  ASSERT_EQ(reports.size(), 2u);
+  const TargetReport& first = reports[0];
+  EXPECT_EQ(first.steps[0].status, StepStatus::kDone);
+  EXPECT_EQ(first.steps[1].status, StepStatus::kFailed);
+  EXPECT_NE(first.steps[1].error.message.find("injected"), std::string::npos) << first.steps[1].error.message;
+  for (size_t i : {2u, 3u}) {
+    EXPECT_EQ(first.steps[i].status, StepStatus::kNotAttempted) << first.steps[i].step;
+    EXPECT_EQ(first.steps[i].detail.rfind("not attempted: the case journal failed: ", 0), 0u)
+        << first.steps[i].detail;
+    EXPECT_NE(first.steps[i].detail.find("injected"), std::string::npos) << first.steps[i].detail;
+  }
+  for (const StepReport& r : reports[1].steps) {
+    EXPECT_EQ(r.status, StepStatus::kNotAttempted) << r.step;
+    EXPECT_NE(r.detail.find("the case journal failed: "), std::string::npos) << r.detail;
+  }
+  EXPECT_TRUE(first.failed());
+  EXPECT_TRUE(reports[1].failed());
+  EXPECT_NE(first.journal_error.find("injected"), std::string::npos) << first.journal_error;
+
+  // The lost records: isolate-network's outcome (done, then failed), every skip after it, run.end.
+  const std::vector<std::string> lost = ex.lost_records();
+  const std::vector<std::string> expected_lost = {
+      "step.done isolate-network i-1", "step.failed isolate-network i-1", "step.skipped credentials i-1",
+      "step.skipped snapshot i-1",     "step.skipped tag i-2",            "step.skipped isolate-network i-2",
+      "step.skipped credentials i-2",  "step.skipped snapshot i-2",       "run.end",
+  };
+  EXPECT_EQ(lost, expected_lost);
+  ASSERT_GE(first.lost_records.size(), 1u);
+  EXPECT_EQ(first.lost_records[0].ToString(), "step.done isolate-network i-1");
+  EXPECT_EQ(first.lost_records.size(), 4u);
+  EXPECT_EQ(reports[1].lost_records.size(), 4u);
+  ASSERT_FALSE(ex.journal_status());
+
+  // What was written is an intact chain, and isolate-network reads as interrupted (its intent has no
+  // outcome), so a rerun re-observes it instead of trusting a record that does not exist.
+  auto verify = store_->journal().Verify();
+  ASSERT_TRUE(verify);
+  EXPECT_TRUE(verify->ok()) << verify->reason;
+  EXPECT_EQ(State("i-1", "isolate-network"), StepState::kInterrupted);
+  EXPECT_EQ(State("i-1", "credentials"), StepState::kNone);
+}
+
+// A lost note does not fail its step, but the journal has a hole now: the next step does not start,
+// though nothing it depends on failed.
+TEST_F(JournalFailureTest, LostNoteStopsTheNextStepThoughItsStepIsDone) {
+  InjectFailure("NEW.kind = 'note'");
+  std::vector<Plan> plans;
+  plans.push_back(ContainPlan("i-1", {"tagged with the case"}));
+  Executor ex(client_.get(), store_.get(), &options_, nullptr);
+  auto reports = ex.Run(plans);
+  EXPECT_EQ(reports[0].steps[0].status, StepStatus::kDone);
+  EXPECT_NE(reports[0].steps[0].detail.find("notes could not be journaled"), std::string::npos);
+  EXPECT_EQ(reports[0].steps[1].status, StepStatus::kNotAttempted);
+  EXPECT_NE(reports[0].steps[1].detail.find("the case journal failed: "), std::string::npos);
+  const std::vector<std::string> expected_actions = {"CreateTags"};
+  EXPECT_EQ(Actions(), expected_actions);
+  ASSERT_FALSE(ex.lost_records().empty());
+  EXPECT_EQ(ex.lost_records()[0], "note tag i-1");
+  EXPECT_EQ(State("i-1", "tag"), StepState::kDone);
 }
 
 TEST(IamPolicyTest, ContainPolicyCoversEveryStepAction) {

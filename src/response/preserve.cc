@@ -1,5 +1,8 @@
 #include "response/preserve.h"
 
+#include <string>
+#include <vector>
+
 #include "base/hash.h"
 #include "response/audit_capture.h"
 #include "response/pre_state_collector.h"
@@ -33,7 +36,9 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
                       const ProgressFn& progress, const std::function<void(std::chrono::seconds)>& sleep) {
   InstallAuditHook(*client);
   int64_t run = BeginRun(store, "preserve");
-  (void)store->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
+  evidence::Journal& journal = store->journal();
+  // Safe to drop: a failure leaves the journal unhealthy (sticky), and no round starts below.
+  (void)journal.MarkInterrupted("the previous run stopped inside this step; resuming");
   TargetReport report;
   report.target = target;
   auto emit = [&](const StepReport& r) {
@@ -48,14 +53,36 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
     ctx.options = o;
     return ctx;
   };
+  // Ends the run; the report carries the journal's failure, if any, for the summary.
+  auto finish = [&](const std::string& result) {
+    EndRun(store, run, result);
+    if (Status s = journal.sticky_error(); !s) {
+      report.journal_error = s.error().message;
+      for (evidence::LostRecord& r : journal.lost_records())
+        if (r.target == target.instance_id) report.lost_records.push_back(std::move(r));
+    }
+    return report;
+  };
+  // What starts must be able to record what it does: once the journal failed, no further step (and
+  // no further snapshot set) is taken; they are reported not attempted, naming the failure.
+  auto journal_failed = [&](const std::vector<std::string>& steps) {
+    Status s = journal.sticky_error();
+    if (s) return false;
+    for (const std::string& step : steps) {
+      StepReport skipped;
+      skipped.step = step;
+      skipped.status = StepStatus::kNotAttempted;
+      skipped.detail = "not attempted: the case journal failed: " + s.error().message;
+      emit(skipped);
+    }
+    return true;
+  };
+  if (journal_failed({"record-pre-state"})) return finish("failed");
   {
     StepContext ctx = context(&options);
     ctx.position = 1;
     emit(MakeRecordPreStateStep()->Run(ctx));
-    if (report.steps.back().status == StepStatus::kFailed) {
-      EndRun(store, run, "failed");
-      return report;
-    }
+    if (report.steps.back().status == StepStatus::kFailed) return finish("failed");
   }
   // The first round: an unfinished one of an earlier run, else the one after the last.
   int first = 1;
@@ -65,6 +92,9 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
     if (!last || last->state != evidence::StepState::kDone) break;
   }
   for (int round = first; round < first + count; ++round) {
+    std::vector<std::string> left;
+    for (int r = round; r < first + count; ++r) left.push_back("preserve-snapshot-" + std::to_string(r));
+    if (journal_failed(left)) break;
     if (round > first) sleep(every);
     ResponseOptions o = options;
     o.series = std::to_string(round);
@@ -105,8 +135,7 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
     emit(m);
     if (m.status == StepStatus::kFailed) break;
   }
-  EndRun(store, run, report.failed() ? "failed" : "ok");
-  return report;
+  return finish(report.failed() ? "failed" : "ok");
 }
 
 }  // namespace cordon::response

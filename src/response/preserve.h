@@ -15,7 +15,8 @@
 namespace cordon::response {
 
 // Runs `count` rounds `every` apart (sleeping with `sleep`), returning one report with every step.
-// Stops at the first failed round.
+// Stops at the first failed round, and takes no further snapshot set once the case journal failed
+// (the rounds left are reported not attempted; the report's journal_error and lost_records say why).
 TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const ResponseOptions& options,
                       const cloud::ResolvedTarget& target, int count, std::chrono::seconds every,
                       const ProgressFn& progress, const std::function<void(std::chrono::seconds)>& sleep);

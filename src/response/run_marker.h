@@ -12,7 +12,8 @@ namespace cordon::response {
 // then run.start {"command"}. Returns the run.start seq (0 when the journal could not be written).
 int64_t BeginRun(evidence::CaseStore* store, const std::string& command);
 
-// Journals run.end {"run_seq", "result"}.
+// Journals run.end {"run_seq", "result"}. A failure of either is kept by the journal (it becomes
+// unhealthy, the record is among its lost_records()), which is where callers look for it.
 void EndRun(evidence::CaseStore* store, int64_t run_seq, const std::string& result);
 
 }  // namespace cordon::response

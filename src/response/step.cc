@@ -87,10 +87,14 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn obse
   if (!ctx.detail.empty()) payload["detail"] = ctx.detail;
   payload["aws"] = scope.RecordsJson();
   if (auto s = journal.Append(kind::kStepDone, target, step, payload); !s) return fail(s.error(), before);
+  // The step is done and recorded; a lost note does not undo that. It leaves the journal unhealthy
+  // (sticky), which stops every later step, and is named among the lost records.
+  bool notes_lost = false;
   for (const std::string& note : ctx.notes)
-    (void)journal.Append(kind::kNote, target, step, Json{{"text", note}});
+    notes_lost = !journal.Append(kind::kNote, target, step, Json{{"text", note}}) || notes_lost;
   report.status = StepStatus::kDone;
   report.detail = ctx.detail.empty() ? "done" : "done (" + ctx.detail + ")";
+  if (notes_lost) report.detail += "; its notes could not be journaled";
   report.partial = ctx.partial;
   MaybeCrashAfterOutcome(ctx.position);
   return report;

@@ -88,7 +88,9 @@ Result<Json> OpenSsmReach(StepContext& ctx) {
   exception["isolation_group"] = groups->isolation_id;
   if (keep_allow) exception["allow_group"] = *allow_id;
   exception["eni"] = eni_id;
-  (void)ctx.store->journal().Append(
+  // An isolation exception nobody recorded must not stay: on failure the caller takes the group off
+  // again (CloseSsmReach) and the step fails.
+  auto noted = ctx.store->journal().Append(
       evidence::kind::kNote, ctx.target.instance_id, "capture-memory",
       Json{{"text", "isolation exception (rule 7, --capture-memory): " + eni_id + " is in " +
                         eni_groups.dump() + " while the capture runs; " + *reach_id +
@@ -97,6 +99,7 @@ Result<Json> OpenSsmReach(StepContext& ctx) {
            {"ssm_reach", "attached"},
            {"eni", eni_id},
            {"groups", eni_groups}});
+  if (!noted) return MakeError(noted.error());
   return exception;
 }
 
@@ -111,6 +114,8 @@ Result<Json> CloseSsmReach(StepContext& ctx) {
   auto r = ctx.Call("ec2", "ModifyNetworkInterfaceAttribute",
                     Json{{"NetworkInterfaceId", eni_id}, {"Groups", kept}});
   if (!r) return MakeError(r.error());
+  // Safe to drop: the group is off the ENI, which is what matters (a rerun reads live state). A
+  // failure is sticky, so this step's outcome record fails at once and the engine starts nothing more.
   (void)ctx.store->journal().Append(
       evidence::kind::kNote, ctx.target.instance_id, "capture-memory",
       Json{{"text", "isolation exception ended: " + SsmReachGroupName(ctx.target.vpc_id) + " removed from " +
@@ -230,10 +235,13 @@ class CaptureMemoryStep : public Step {
       if (!sent) return MakeError(sent.error());
       command_id = *sent;
       // Journaled now, not with the outcome: a crash while the host works must still show what runs.
-      (void)ctx.store->journal().Append(
+      // When it cannot be, the capture could not be recorded either: stop waiting for it (the step
+      // fails; the command goes on, and a rerun finds it by its comment).
+      auto noted = ctx.store->journal().Append(
           evidence::kind::kNote, ctx.target.instance_id, name(),
           Json{{"text", "sent SSM command " + command_id + " (AWS-RunShellScript, memory capture)"},
                {"command_id", command_id}});
+      if (!noted) return MakeError(noted.error());
     }
     // A little longer than the host's own timeout, so the host's verdict arrives first.
     return WaitForInvocation(ctx, command_id, m.timeout + std::chrono::seconds(120));
