@@ -39,6 +39,13 @@ stage() {  # stage NAME COMMAND...: runs one stage, counts it, keeps going
   fi
 }
 
+# Shell scripts pass shellcheck, Python files pyflakes (both quick; they fail the stage, not the run).
+lint() {
+  local ok=0
+  shellcheck scripts/*.sh demo/*.sh || ok=1
+  pyflakes3 tests/ range/ bench/ || ok=1  # the Debian pyflakes: python3 may be another interpreter
+  return $ok
+}
 build() {
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_WERROR=ON >/dev/null &&
     cmake --build build -j "$jobs"
@@ -90,6 +97,7 @@ fuzz() {
   done
 }
 
+stage lint lint
 stage build build
 stage unit-tests unit
 start_asan_build
