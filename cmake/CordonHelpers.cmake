@@ -40,5 +40,5 @@ function(cordon_test_definitions target)
   target_compile_definitions(${target} PRIVATE
     CORDON_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     CORDON_BINARY_DIR="${PROJECT_BINARY_DIR}"
-    CORDON_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")
+    CORDON_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
 endfunction()

@@ -3,12 +3,21 @@
 # moto_server + the test range on 127.0.0.1 (each test class starts its own), an ASan+UBSan build of
 # the unit tests, and a short run of every fuzzer. Usage: scripts/test.sh [--quick]
 #   --quick   unit and integration tests only (no sanitizer build, no fuzzing)
+# Environment: CORDON_IT_JOBS (integration modules run at once, default 3),
+#   CORDON_OVERLAP_ASAN=0 (build the sanitizer tests after the integration tests, not during them).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 root=$(pwd)
 quick=0
 [[ "${1:-}" == "--quick" ]] && quick=1
 jobs=$(nproc)
+it_jobs=${CORDON_IT_JOBS:-3}
+overlap_asan=${CORDON_OVERLAP_ASAN:-1}
+# ccache (the compiler launcher when installed, see CMakeLists.txt) keys on paths relative to the
+# clone, and ignores the working directory that -g would otherwise hash, so another clone's objects
+# (a rerun, a CI cache) are reused; debug info may then name that clone's folder.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
+total_start=$SECONDS
 
 scripts/install-deps.sh || exit 1
 
@@ -30,6 +39,13 @@ stage() {  # stage NAME COMMAND...: runs one stage, counts it, keeps going
   fi
 }
 
+# Shell scripts pass shellcheck, Python files pyflakes (both quick; they fail the stage, not the run).
+lint() {
+  local ok=0
+  shellcheck scripts/*.sh demo/*.sh || ok=1
+  pyflakes3 tests/ range/ bench/ || ok=1  # the Debian pyflakes: python3 may be another interpreter
+  return $ok
+}
 build() {
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_WERROR=ON >/dev/null &&
     cmake --build build -j "$jobs"
@@ -37,17 +53,38 @@ build() {
 unit() { (cd build && ctest --output-on-failure -j "$jobs" --timeout 300); }
 # The integration modules CI runs (contain_smoke_test is a quick subset of these, for development);
 # run one by hand with: CORDON_BIN=build/src/cli/cordon python3 -m unittest tests/integration/NAME.py
+# They are independent (each class starts its own moto/range on a free port), so run_parallel.py runs
+# $it_jobs at once; each module's verbose log is kept in build/integration-logs/.
 integration_modules=(range_test api_parity_test api_errors_test triage_test triage_hunt_test hunt_s3_test hunt_athena_test
   contain_test bad_input_test faults_test crash_rerun_test release_test iam_policy_test memory_capture_test
   allow_from_test)
 integration() {
-  (cd tests/integration && CORDON_BIN="$root/build/src/cli/cordon" python3 -m unittest -v "${integration_modules[@]}")
+  CORDON_BIN="$root/build/src/cli/cordon" python3 tests/integration/run_parallel.py --jobs "$it_jobs" \
+    --log-dir build/integration-logs "${integration_modules[@]}"
 }
-asan() {
+asan_build() {
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCORDON_SANITIZE=address,undefined \
     -DCORDON_BUILD_BENCH=OFF >/dev/null &&
-    cmake --build build-asan -j "$jobs" --target cordon_tests &&
-    (cd build-asan && ./cordon_tests --gtest_brief=1)
+    cmake --build build-asan -j "$jobs" --target cordon_tests
+}
+# The integration tests mostly wait on moto, so the sanitizer build can use the idle CPU meanwhile:
+# started before them at the lowest priority, its log in build-asan.log, waited for by the asan stage.
+asan_pid=""
+start_asan_build() {
+  ((quick == 0 && overlap_asan == 1)) || return 0
+  mkdir -p build
+  (nice -n 19 bash -c "$(declare -f asan_build); jobs=$jobs; asan_build" >build/asan-build.log 2>&1) &
+  asan_pid=$!
+}
+asan() {
+  if [[ -n "$asan_pid" ]]; then
+    local waited=$SECONDS
+    wait "$asan_pid" || { tail -50 build/asan-build.log; return 1; }
+    echo "(built during the integration tests; waited $((SECONDS - waited)) s more)"
+  else
+    asan_build || return 1
+  fi
+  (cd build-asan && ./cordon_tests --gtest_brief=1)
 }
 fuzz() {
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_BUILD_FUZZERS=ON \
@@ -60,8 +97,10 @@ fuzz() {
   done
 }
 
+stage lint lint
 stage build build
 stage unit-tests unit
+start_asan_build
 stage integration-tests integration
 if ((quick == 0)); then
   stage asan-ubsan-unit-tests asan
@@ -70,5 +109,5 @@ fi
 
 echo
 ((failed > 0)) && echo "failed stages: ${failures[*]}"
-echo "stages: $passed passed, $failed failed"
+echo "stages: $passed passed, $failed failed; total $((SECONDS - total_start)) s"
 ((failed == 0))

@@ -11,9 +11,9 @@ namespace cordon::hunt {
 namespace {
 
 using testing::Hunt;
-using testing::SharedData;
+using testing::TestData;
 
-const std::string kInvictus = SharedData("cloudtrail/invictus-aws-dataset/CloudTrail");
+const std::string kInvictus = TestData("cloudtrail/invictus-aws-dataset/CloudTrail");
 
 size_t CountBy(const HuntResults& r, bool by) {
   return static_cast<size_t>(
@@ -84,7 +84,7 @@ TEST(CloudTrailReader, StratusArrayShapeWithMixedCaseIds) {
   Selectors s;
   s.instances = {"i-786a3A8B5C0d92eF4"};
   HuntResults r = Hunt(
-      s, {{LogKind::kCloudTrail, SharedData("cloudtrail/stratus-red-team/docs/detonation-logs/"
+      s, {{LogKind::kCloudTrail, TestData("cloudtrail/stratus-red-team/docs/detonation-logs/"
                                             "aws.credential-access.ec2-steal-instance-credentials.json")}});
   EXPECT_TRUE(r.skipped.empty());
   std::set<std::string> by_names;
@@ -101,7 +101,7 @@ TEST(CloudTrailReader, StratusArrayShapeWithMixedCaseIds) {
 TEST(CloudTrailReader, OtrfJsonLinesUseTimestampFallback) {
   Selectors s;
   s.instances = {"i-0317f6c6b66ae9c40"};
-  HuntResults r = Hunt(s, {{LogKind::kCloudTrail, SharedData("cloudtrail/otrf-security-datasets")}});
+  HuntResults r = Hunt(s, {{LogKind::kCloudTrail, TestData("cloudtrail/otrf-security-datasets")}});
   EXPECT_TRUE(r.skipped.empty());
   // PROVENANCE.md: 11 records by the role session (ListBuckets 2, ListObjects 7, GetObject 2).
   EXPECT_EQ(CountBy(r, true), 11u);

@@ -10,14 +10,14 @@ namespace cordon::hunt {
 namespace {
 
 using testing::Hunt;
-using testing::SharedData;
+using testing::TestData;
 
 std::string Base(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 TEST(GuardDutyReader, FindingShapesApiAndEventBridge) {
   Selectors s;
   s.instances = {"i-05746eb48123455e0"};
-  HuntResults r = Hunt(s, {{LogKind::kGuardDuty, SharedData("guardduty")}});
+  HuntResults r = Hunt(s, {{LogKind::kGuardDuty, TestData("guardduty")}});
   EXPECT_TRUE(r.skipped.empty());
   // The camelCase finding and its EventBridge-wrapped copy (derived/).
   ASSERT_EQ(r.findings.size(), 2u);
@@ -37,7 +37,7 @@ TEST(GuardDutyReader, FindingShapesApiAndEventBridge) {
 TEST(GuardDutyReader, PascalCaseFindingsResponse) {
   Selectors s;
   s.instances = {"i-99999999"};
-  HuntResults r = Hunt(s, {{LogKind::kGuardDuty, SharedData("guardduty/secmon-as-code-alertchain")}});
+  HuntResults r = Hunt(s, {{LogKind::kGuardDuty, TestData("guardduty/secmon-as-code-alertchain")}});
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].type, "Trojan:EC2/DropPoint!DNS");
   EXPECT_EQ(r.findings[0].severity, 8);
@@ -47,7 +47,7 @@ TEST(GuardDutyReader, PascalCaseFindingsResponse) {
 TEST(ConfigReader, InstanceLifecycleInEveryShape) {
   Selectors s;
   s.instances = {"i-0a763ac3ee37d8d2b"};
-  HuntResults r = Hunt(s, {{LogKind::kConfig, SharedData("config")}});
+  HuntResults r = Hunt(s, {{LogKind::kConfig, TestData("config")}});
   EXPECT_TRUE(r.skipped.empty());
   // ec2.0-4 + ec2.5, ec2.6 and ec2.malformed (SNS envelopes), ec2.0-4.message (bare notifications), and
   // the 5 items of the history file: 18 items, 5 distinct states.
@@ -70,7 +70,7 @@ TEST(ConfigReader, PublicIpFindsTheItemsThatHadIt) {
   Selectors s;
   s.ips = {"34.219.72.29"};  // the new public IP after the restart (ec2.2), gone again at ec2.3's stop
   HuntResults r =
-      Hunt(s, {{LogKind::kConfig, SharedData("config/derived/ec2-i-0a763ac3ee37d8d2b.history.json")}});
+      Hunt(s, {{LogKind::kConfig, TestData("config/derived/ec2-i-0a763ac3ee37d8d2b.history.json")}});
   ASSERT_EQ(r.findings.size(), 1u);  // only the ec2.2 item: history files carry no diffs
   EXPECT_EQ(r.findings[0].time, "2019-02-22T21:02:18.758Z");
 }
@@ -79,7 +79,7 @@ TEST(ConfigReader, InvalidMessageInEnvelopeIsSkippedWithFileName) {
   Selectors s;
   s.instances = {"i-08f37101ae44e31e4"};
   HuntResults r =
-      Hunt(s, {{LogKind::kConfig, SharedData("config/asecurityteam-awsconfig-transformerd/pkg/handlers/"
+      Hunt(s, {{LogKind::kConfig, TestData("config/asecurityteam-awsconfig-transformerd/pkg/handlers/"
                                              "v1/testdata/ec2.deleted-malformed.json")}});
   ASSERT_EQ(r.skipped.size(), 1u);
   EXPECT_EQ(Base(r.skipped[0].file), "ec2.deleted-malformed.json");

@@ -8,9 +8,9 @@ namespace cordon::hunt {
 namespace {
 
 using testing::Hunt;
-using testing::SharedData;
+using testing::TestData;
 
-const std::string kDocs = SharedData("vpcflow/aws-vpc-user-guide/derived/");
+const std::string kDocs = TestData("vpcflow/aws-vpc-user-guide/derived/");
 
 FlowAggregate Get(const HuntResults& r, const std::string& peer, int port, int protocol,
                   const std::string& direction, const std::string& action) {
@@ -155,7 +155,7 @@ TEST(FlowLogReader, OtelFilesWithV6AndV7FieldsHaveNoWarnings) {
   s.ips = {"10.0.1.100", "10.0.0.1"};
   HuntResults r =
       Hunt(s, {{LogKind::kFlowLogs,
-                SharedData("vpcflow/opentelemetry-collector-contrib/extension/encoding/"
+                TestData("vpcflow/opentelemetry-collector-contrib/extension/encoding/"
                            "awslogsencodingextension/internal/unmarshaler/vpc-flow-log/testdata")}});
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_TRUE(r.skipped.empty());

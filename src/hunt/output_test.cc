@@ -10,14 +10,14 @@ namespace cordon::hunt {
 namespace {
 
 using testing::Hunt;
-using testing::SharedData;
+using testing::TestData;
 
 HuntResults InvictusAndFlows(Selectors* s) {
   s->instances = {"i-0dbc91f429e48eeed"};
   s->ips = {"3.225.16.109", "172.31.16.139"};
   return Hunt(
-      *s, {{LogKind::kCloudTrail, SharedData("cloudtrail/invictus-aws-dataset/CloudTrail")},
-           {LogKind::kFlowLogs, SharedData("vpcflow/aws-vpc-user-guide/derived/default-v2-examples.log")}});
+      *s, {{LogKind::kCloudTrail, TestData("cloudtrail/invictus-aws-dataset/CloudTrail")},
+           {LogKind::kFlowLogs, TestData("vpcflow/aws-vpc-user-guide/derived/default-v2-examples.log")}});
 }
 
 TEST(Output, JsonHasTheDocumentedShape) {

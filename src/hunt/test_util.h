@@ -1,4 +1,5 @@
-// Helpers shared by the hunt tests (header-only; not part of the library).
+// Helpers shared by the hunt tests (header-only; not part of the library). TestData() names a file
+// under tests/data/ (CORDON_TEST_DATA_DIR), where the public samples the tests read are kept.
 #pragma once
 
 #include <zlib.h>
@@ -16,8 +17,8 @@
 
 namespace cordon::hunt::testing {
 
-inline std::string SharedData(std::string_view relative) {
-  return std::string(CORDON_SHARED_DATA_DIR) + "/" + std::string(relative);
+inline std::string TestData(std::string_view relative) {
+  return std::string(CORDON_TEST_DATA_DIR) + "/" + std::string(relative);
 }
 
 inline std::string ReadFile(const std::string& path) {

@@ -13,7 +13,7 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from scenario import ResponseCase, case_snapshots, client, explain, mutating_calls  # noqa: E402
+from scenario import ResponseCase, case_snapshots, client, mutating_calls  # noqa: E402
 
 
 class ContainTests(ResponseCase):

@@ -6,12 +6,19 @@ Import from a test module in tests/integration/ (unittest discover puts that fol
 
 Stable API (other engineers' tests import these; add, do not rename):
 
-- ROOT, RANGE_DIR, REGION
+- ROOT, RANGE_DIR, REGION, TEST_DATA (tests/data: the public samples, see its README.md)
 - load_range_module(name)        range/<name>.py loaded by path (range/moto.py would shadow moto)
-- cordon_bin()                   the cordon binary: env CORDON_BIN, default build/src/cli/cordon
+- cordon_bin()                   the cordon binary: env CORDON_BIN, else build/ (or build-scn/)
 - cordon_env(extra=None)         environment for a cordon child: test credentials, region, no
-                                 profile files, plus `extra`
-- run_cordon(args, ...)          runs cordon; returns subprocess.CompletedProcess (text mode)
+                                 profile files, no inherited AWS_* or CORDON_TEST_*, plus `extra`
+- run_cordon(args, ..., endpoint=None)
+                                 runs cordon (with --endpoint-url/--region when `endpoint` is
+                                 given); returns subprocess.CompletedProcess (text mode)
+- read_json_line(proc, timeout, on_timeout, on_exit)
+                                 the first stdout line of a child that prints its address as JSON
+- Range(*args)                   range/run.py (moto_server + the proxy) as a child process:
+                                 .start() -> self, .endpoint, .moto, .control(), .stats(),
+                                 .set_faults(), .reset(), .post_scenario(), .stop()
 - cordon_api(endpoint, service, operation, input=None, *flags, ...)
                                  runs `cordon api`, asserts exit 0, returns the parsed JSON
 - boto3_client(service, endpoint, **kw)
@@ -20,18 +27,28 @@ Stable API (other engineers' tests import these; add, do not rename):
                                  the UTC datetime, bytes as base64, ResponseMetadata removed
 - MotoFixture                    unittest.TestCase mixin: one moto per test class (setUpClass /
                                  tearDownClass); self.endpoint, self.moto, cls.moto_env
+
+Child processes: every moto_server, range and cordon started here dies with the test process. Each is
+started with PR_SET_PDEATHSIG (range/moto.py child_preexec), so even a SIGKILLed test leaves none
+behind; the ranges and motos still running are stopped at exit (atexit) and on SIGTERM/SIGHUP (which
+Python would otherwise end without running atexit).
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
+import atexit
 import importlib.util
 import json
 import os
+import selectors
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import boto3
@@ -39,6 +56,7 @@ from botocore.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
 RANGE_DIR = ROOT / "range"
+TEST_DATA = ROOT / "tests" / "data"
 REGION = "us-east-1"
 TEST_ACCESS_KEY = "testing"
 TEST_SECRET_KEY = "testing"
@@ -58,7 +76,10 @@ def load_range_module(name: str):
 
 def cordon_bin() -> str:
     """Path of the cordon binary: $CORDON_BIN, else build/src/cli/cordon under the repo root."""
-    path = os.environ.get("CORDON_BIN") or str(ROOT / "build" / "src" / "cli" / "cordon")
+    path = os.environ.get("CORDON_BIN")
+    if not path:
+        candidates = [ROOT / d / "src" / "cli" / "cordon" for d in ("build", "build-scn")]
+        path = str(next((p for p in candidates if os.access(p, os.X_OK)), candidates[0]))
     if not os.path.isabs(path):
         path = str(ROOT / path)
     if not os.access(path, os.X_OK):
@@ -79,7 +100,7 @@ def cordon_env(extra: dict | None = None, access_key: str = TEST_ACCESS_KEY,
         for name in ("config", "credentials"):
             Path(_EMPTY_AWS_DIR, name).write_text("")
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("AWS_") or k in ("AWS_CA_BUNDLE",)}
+           if (not k.startswith("AWS_") or k in ("AWS_CA_BUNDLE",)) and not k.startswith("CORDON_TEST_")}
     env.update({
         "AWS_ACCESS_KEY_ID": access_key,
         "AWS_SECRET_ACCESS_KEY": secret_key,
@@ -94,13 +115,18 @@ def cordon_env(extra: dict | None = None, access_key: str = TEST_ACCESS_KEY,
 
 
 def run_cordon(args, env: dict | None = None, timeout: float = 120.0, input: str | None = None,
-               **env_kw) -> subprocess.CompletedProcess:
-    """Runs `cordon ARGS...` with cordon_env(**env_kw) updated by `env`. Never raises on a non-zero
-    exit: check .returncode, .stdout and .stderr."""
+               endpoint: str | None = None, **env_kw) -> subprocess.CompletedProcess:
+    """Runs `cordon ARGS...` (plus `--endpoint-url ENDPOINT --region REGION` when `endpoint` is given)
+    with cordon_env(**env_kw) updated by `env`; stdin is `input`, else empty. Never raises on a
+    non-zero exit: check .returncode, .stdout and .stderr."""
+    full = [cordon_bin(), *map(str, args)]
+    if endpoint:
+        full += ["--endpoint-url", endpoint, "--region", env_kw.get("region", REGION)]
     full_env = cordon_env(**env_kw)
     full_env.update(env or {})
-    return subprocess.run([cordon_bin(), *map(str, args)], env=full_env, capture_output=True,
-                          text=True, timeout=timeout, input=input)
+    return subprocess.run(full, env=full_env, capture_output=True, text=True, timeout=timeout,
+                          input=input, stdin=None if input is not None else subprocess.DEVNULL,
+                          preexec_fn=load_range_module("moto").child_preexec())
 
 
 class CordonError(AssertionError):
@@ -158,6 +184,129 @@ def normalise(value, drop=("ResponseMetadata",)):
     return value
 
 
+# ------------------------------------------------------------------------------ child processes
+
+_LIVE = []  # ranges and motos started and not yet stopped, newest last
+
+
+def _stop_all():
+    while _LIVE:
+        try:
+            _LIVE.pop().stop()
+        except Exception:  # at exit: stop the others whatever this one did
+            pass
+
+
+def _on_signal(signum, frame):
+    _stop_all()
+    os._exit(128 + signum)
+
+
+atexit.register(_stop_all)
+for _sig in (signal.SIGTERM, signal.SIGHUP):
+    if signal.getsignal(_sig) in (signal.SIG_DFL, None):
+        signal.signal(_sig, _on_signal)
+
+
+def _track(child):
+    _LIVE.append(child)
+    return child
+
+
+def _untrack(child):
+    if child in _LIVE:
+        _LIVE.remove(child)
+
+
+def read_json_line(proc: subprocess.Popen, timeout: float, on_timeout, on_exit) -> dict:
+    """The first line `proc` writes to its stdout (a pipe), parsed as JSON: how range/run.py and
+    range/moto.py say where they listen. Calls on_timeout() or on_exit() (which should raise) when no
+    line comes within `timeout` seconds or the child closes its stdout first."""
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    line, deadline = b"", time.monotonic() + timeout
+    try:
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not sel.select(left):
+                on_timeout()
+                raise AssertionError(f"no line from {proc.args} in {timeout}s")
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                on_exit()
+                raise AssertionError(f"{proc.args} exited before its first line")
+            line += chunk
+    finally:
+        sel.close()
+    return json.loads(line.decode())
+
+
+class Range:
+    """range/run.py (moto_server + the proxy) as a child process; .endpoint is the proxy, .moto is
+    moto itself (for building and judging scenarios without faults or counting)."""
+
+    def __init__(self, *args: str):
+        self.args = list(args)
+        self.proc = None
+        self.info = None
+
+    def start(self, timeout: float = 60.0) -> "Range":
+        self._err = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([sys.executable, str(RANGE_DIR / "run.py"), *self.args], cwd=str(ROOT),
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err,
+                                     preexec_fn=load_range_module("moto").child_preexec())
+        _track(self)
+
+        def timed_out():
+            self.stop()
+            raise AssertionError(f"range did not start in {timeout}s")
+
+        def exited():
+            self._err.seek(0)
+            raise AssertionError(f"range exited: {self._err.read().decode(errors='replace')}")
+
+        self.info = read_json_line(self.proc, timeout, timed_out, exited)
+        self.endpoint, self.moto = self.info["endpoint"], self.info["moto"]
+        return self
+
+    def control(self, method: str, path: str, body=None) -> dict:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"{self.endpoint}/__range/{path}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read() or b"{}")
+
+    def stats(self) -> dict:
+        return self.control("GET", "stats")
+
+    def set_faults(self, rules: dict | None):
+        if rules is None:
+            self.control("DELETE", "faults")
+        else:
+            self.control("POST", "faults", rules)
+
+    def reset(self):
+        self.control("POST", "reset")
+
+    def post_scenario(self, scenario: dict):
+        self.control("POST", "scenario", scenario)
+
+    def stop(self):
+        _untrack(self)
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self.proc.stdout.close()
+        self._err.close()
+        self.proc = None
+
+
 class MotoFixture:
     """Mixin for unittest.TestCase: starts one moto_server per test class and stops it after.
 
@@ -172,11 +321,12 @@ class MotoFixture:
         super().setUpClass()
         env = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "true"}
         env.update(cls.moto_env)
-        cls.moto = load_range_module("moto").MotoServer(env=env)
+        cls.moto = _track(load_range_module("moto").MotoServer(env=env))
         cls.endpoint = cls.moto.start()
 
     @classmethod
     def tearDownClass(cls):
+        _untrack(cls.moto)
         cls.moto.stop()
         super().tearDownClass()
 

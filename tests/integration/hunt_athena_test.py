@@ -29,9 +29,9 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helpers import MotoFixture, run_cordon  # noqa: E402
+from helpers import TEST_DATA, MotoFixture, run_cordon  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = TEST_DATA
 INVICTUS = DATA / "cloudtrail" / "invictus-aws-dataset" / "CloudTrail"
 FLOWS = DATA / "vpcflow" / "aws-vpc-user-guide" / "derived" / "default-v2-examples.log"
 INSTANCE = "i-0dbc91f429e48eeed"

@@ -23,9 +23,9 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helpers import MotoFixture, run_cordon  # noqa: E402
+from helpers import TEST_DATA, MotoFixture, run_cordon  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = TEST_DATA
 INVICTUS = DATA / "cloudtrail" / "invictus-aws-dataset" / "CloudTrail"
 FLOWS = DATA / "vpcflow" / "aws-vpc-user-guide" / "derived"
 BUCKET = "cordon-hunt-logs"

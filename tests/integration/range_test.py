@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import importlib.util
 import json
 import os
-import selectors
 import signal
 import socket
 import subprocess
@@ -29,22 +27,10 @@ import boto3
 import botocore.exceptions
 from botocore.config import Config
 
-ROOT = Path(__file__).resolve().parents[2]
-RANGE_DIR = ROOT / "range"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from helpers import RANGE_DIR, REGION, ROOT, load_range_module, read_json_line  # noqa: E402
+
 RUN_PY = RANGE_DIR / "run.py"
-REGION = "us-east-1"
-
-
-def load_range_module(name: str):
-    """range/<name>.py by path (range/moto.py must not shadow the moto package)."""
-    modname = "cordon_range_" + name
-    if modname in sys.modules:
-        return sys.modules[modname]
-    spec = importlib.util.spec_from_file_location(modname, RANGE_DIR / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[modname] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 range_moto = load_range_module("moto")
@@ -96,23 +82,17 @@ class RangeProcess:
             [sys.executable, str(RUN_PY), *self.args], cwd=str(ROOT),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr,
             preexec_fn=range_moto.child_preexec())
-        sel = selectors.DefaultSelector()
-        sel.register(self.proc.stdout, selectors.EVENT_READ)
-        line = b""
-        deadline = t0 + timeout
-        while not line.endswith(b"\n"):
-            left = deadline - time.monotonic()
-            if left <= 0 or not sel.select(left):
-                self.kill()
-                raise AssertionError(f"range did not start in {timeout}s: {self.stderr()}")
-            chunk = os.read(self.proc.stdout.fileno(), 4096)
-            if not chunk:
-                self.proc.wait(5)
-                raise AssertionError(f"range exited with {self.proc.returncode}: {self.stderr()}")
-            line += chunk
-        sel.close()
+
+        def timed_out():
+            self.kill()
+            raise AssertionError(f"range did not start in {timeout}s: {self.stderr()}")
+
+        def exited():
+            self.proc.wait(5)
+            raise AssertionError(f"range exited with {self.proc.returncode}: {self.stderr()}")
+
+        self.info = read_json_line(self.proc, timeout - (time.monotonic() - t0), timed_out, exited)
         self.startup_seconds = time.monotonic() - t0
-        self.info = json.loads(line.decode())
         return self.info
 
     def stderr(self) -> str:

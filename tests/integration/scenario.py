@@ -11,8 +11,8 @@
       Every property `cordon contain` changes, per instance (suspects and siblings), plus the
       group-wide ones (ASG, CLB, TG, role policies), as plain JSON-able values for field-by-field
       comparison of pre / post / released states.
-- Range: range/run.py as a child process (moto_server + proxy), for a unittest class.
-- run_cordon(args, endpoint, ...): the cordon binary (env CORDON_BIN, else build-scn/ or build/).
+- Range: range/run.py as a child process (moto_server + proxy), for a unittest class (from helpers).
+- run_cordon(args, endpoint, ...): helpers.run_cordon with the endpoint second and a 300 s timeout.
 
 moto quirks handled here (DESIGN §5): moto does not always register ASG members in target groups,
 so they are registered explicitly; the instance profile of the launch template is associated
@@ -26,24 +26,18 @@ Also a CLI for the demo and the bench:
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
-import selectors
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import boto3
-import botocore.exceptions
-from botocore.config import Config
+import helpers
+from helpers import REGION, Range, boto3_client
 
-ROOT = Path(__file__).resolve().parents[2]
-RANGE_DIR = ROOT / "range"
-REGION = "us-east-1"
+cordon_bin, cordon_env = helpers.cordon_bin, helpers.cordon_env  # bench/contain/bench.py uses them from here
+
 AMI = "ami-12c6146b"  # in moto's default catalogue
 ROLE_NAME = "web-role"
 PROFILE_NAME = "web-profile"
@@ -61,10 +55,9 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 def client(service: str, endpoint: str, region: str = REGION, key: str = "testing", secret: str = "testing",
            attempts: int = 5):
     """boto3 client for moto/the range. A few retries: the judge must not be fooled by injected faults."""
-    return boto3.session.Session().client(
-        service, endpoint_url=endpoint, region_name=region, aws_access_key_id=key,
-        aws_secret_access_key=secret,
-        config=Config(retries={"max_attempts": attempts, "mode": "standard"}, connect_timeout=10, read_timeout=60))
+    return boto3_client(service, endpoint, access_key=key, secret_key=secret, region=region,
+                        retries={"max_attempts": attempts, "mode": "standard"}, connect_timeout=10,
+                        read_timeout=60)
 
 
 # ------------------------------------------------------------------------------------------ building
@@ -330,120 +323,12 @@ def case_snapshots(endpoint_url: str, case: str, region: str = REGION) -> list:
 
 # ------------------------------------------------------------------------------------------ range + cordon
 
-def _load_range_module(name: str):
-    modname = "cordon_range_" + name
-    if modname in sys.modules:
-        return sys.modules[modname]
-    spec = importlib.util.spec_from_file_location(modname, RANGE_DIR / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[modname] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-class Range:
-    """range/run.py (moto_server + proxy) as a child process; .endpoint is the proxy, .moto is moto."""
-
-    def __init__(self, *args: str):
-        self.args = list(args)
-        self.proc = None
-        self.info = None
-
-    def start(self, timeout: float = 60.0) -> "Range":
-        self._err = tempfile.TemporaryFile()
-        preexec = _load_range_module("moto").child_preexec()
-        self.proc = subprocess.Popen([sys.executable, str(RANGE_DIR / "run.py"), *self.args], cwd=str(ROOT),
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err,
-                                     preexec_fn=preexec)
-        sel = selectors.DefaultSelector()
-        sel.register(self.proc.stdout, selectors.EVENT_READ)
-        line, deadline = b"", time.monotonic() + timeout
-        while not line.endswith(b"\n"):
-            left = deadline - time.monotonic()
-            if left <= 0 or not sel.select(left):
-                self.stop()
-                raise AssertionError(f"range did not start in {timeout}s")
-            chunk = os.read(self.proc.stdout.fileno(), 4096)
-            if not chunk:
-                self._err.seek(0)
-                raise AssertionError(f"range exited: {self._err.read().decode(errors='replace')}")
-            line += chunk
-        sel.close()
-        self.info = json.loads(line)
-        self.endpoint, self.moto = self.info["endpoint"], self.info["moto"]
-        return self
-
-    def control(self, method: str, path: str, body=None) -> dict:
-        import urllib.request
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(f"{self.endpoint}/__range/{path}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return json.loads(r.read() or b"{}")
-
-    def stats(self) -> dict:
-        return self.control("GET", "stats")
-
-    def set_faults(self, rules: dict | None):
-        if rules is None:
-            self.control("DELETE", "faults")
-        else:
-            self.control("POST", "faults", rules)
-
-    def reset(self):
-        self.control("POST", "reset")
-
-    def stop(self):
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self.proc.stdout.close()
-        self._err.close()
-        self.proc = None
-
-
-def cordon_bin() -> str:
-    env = os.environ.get("CORDON_BIN")
-    if env:
-        return env if os.path.isabs(env) else str(ROOT / env)
-    for d in ("build-scn", "build"):
-        p = ROOT / d / "src" / "cli" / "cordon"
-        if os.access(p, os.X_OK):
-            return str(p)
-    raise AssertionError("cordon binary not found: build it (cmake --build build-scn --target cordon) or set CORDON_BIN")
-
-
-_AWS_DIR = None
-
-
-def cordon_env(extra: dict | None = None, region: str = REGION, key: str = "testing", secret: str = "testing") -> dict:
-    global _AWS_DIR
-    if _AWS_DIR is None:
-        _AWS_DIR = tempfile.mkdtemp(prefix="cordon-scn-aws-")
-        for n in ("config", "credentials"):
-            Path(_AWS_DIR, n).write_text("")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and not k.startswith("CORDON_TEST_")}
-    env.update({"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret, "AWS_REGION": region,
-                "AWS_DEFAULT_REGION": region, "AWS_CONFIG_FILE": f"{_AWS_DIR}/config",
-                "AWS_SHARED_CREDENTIALS_FILE": f"{_AWS_DIR}/credentials", "AWS_EC2_METADATA_DISABLED": "true"})
-    env.update(extra or {})
-    return env
-
-
 def run_cordon(args, endpoint: str | None = None, env: dict | None = None, timeout: float = 300.0,
                region: str = REGION, key: str = "testing", secret: str = "testing") -> subprocess.CompletedProcess:
-    """`cordon ARGS... [--endpoint-url ENDPOINT --region REGION]`; never raises on exit status."""
-    full = [cordon_bin(), *map(str, args)]
-    if endpoint:
-        full += ["--endpoint-url", endpoint, "--region", region]
-    return subprocess.run(full, env=cordon_env(env, region, key, secret), capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    """`cordon ARGS... [--endpoint-url ENDPOINT --region REGION]`; never raises on exit status
+    (helpers.run_cordon with this module's longer timeout and positional endpoint)."""
+    return helpers.run_cordon(args, env=env, timeout=timeout, endpoint=endpoint, region=region,
+                              access_key=key, secret_key=secret)
 
 
 def explain(proc: subprocess.CompletedProcess) -> str:

@@ -16,76 +16,18 @@ from __future__ import annotations
 import http.client
 import http.server
 import json
-import os
 import re
-import selectors
-import signal
-import subprocess
 import sys
-import tempfile
 import threading
-import time
 import unittest
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helpers import ROOT, REGION, boto3_client, normalise, run_cordon  # noqa: E402
+from helpers import REGION, Range, boto3_client, normalise, run_cordon  # noqa: E402
 
 SUSPECT_IP = "10.0.1.10"
-
-
-class Range:
-    """range/run.py as a child process; .endpoint is the proxy."""
-
-    def __init__(self):
-        self.proc = None
-        self.info = None
-
-    def start(self, timeout=60.0):
-        self._err = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "range" / "run.py")], cwd=str(ROOT),
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err)
-        sel = selectors.DefaultSelector()
-        sel.register(self.proc.stdout, selectors.EVENT_READ)
-        line, deadline = b"", time.monotonic() + timeout
-        while not line.endswith(b"\n"):
-            left = deadline - time.monotonic()
-            if left <= 0 or not sel.select(left):
-                self.stop()
-                raise AssertionError("range did not start")
-            chunk = os.read(self.proc.stdout.fileno(), 4096)
-            if not chunk:
-                self._err.seek(0)
-                raise AssertionError("range exited: " + self._err.read().decode(errors="replace"))
-            line += chunk
-        sel.close()
-        self.info = json.loads(line)
-        self.endpoint = self.info["endpoint"]
-        return self
-
-    def control(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.endpoint + "/__range/" + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            assert resp.status == 200
-
-    def post_scenario(self, scenario):
-        self.control("POST", "scenario", scenario)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        if self.proc:
-            self.proc.stdout.close()
-            self._err.close()
 
 
 class RegionRefusingProxy:

@@ -1,5 +1,5 @@
 // Every stage of header and query signing, byte for byte, against every v4 case of the aws-c-auth
-// signing test suite (../shared/data/sigv4/PROVENANCE.md).
+// signing test suite (tests/data/sigv4/PROVENANCE.md).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -39,7 +39,7 @@ constexpr const char* kCaseFiles[] = {
 };
 
 fs::path SuiteDir() {
-  return fs::path(CORDON_SHARED_DATA_DIR) / "sigv4/aws-c-auth/tests/aws-signing-test-suite/v4";
+  return fs::path(CORDON_TEST_DATA_DIR) / "sigv4/aws-c-auth/tests/aws-signing-test-suite/v4";
 }
 
 std::vector<std::string> CaseNames() {

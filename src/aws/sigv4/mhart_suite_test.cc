@@ -2,7 +2,7 @@
 // .creq, .sts, .authz and .sreq out. Its requests already carry X-Amz-Date (and, for
 // post-sts-header-before, X-Amz-Security-Token), so they are signed as they stand; for
 // post-sts-header-after the token is sent but not signed (omit_session_token). See
-// ../shared/data/sigv4/PROVENANCE.md, section 2.
+// tests/data/sigv4/PROVENANCE.md, section 2.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -38,7 +38,7 @@ constexpr struct {
 };
 
 fs::path SuiteDir() {
-  return fs::path(CORDON_SHARED_DATA_DIR) / "sigv4/mhart-aws4/test/aws-sig-v4-test-suite";
+  return fs::path(CORDON_TEST_DATA_DIR) / "sigv4/mhart-aws4/test/aws-sig-v4-test-suite";
 }
 
 // Case folders relative to the suite: every folder holding "<folder name>.req".
