@@ -25,7 +25,7 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from scenario import ResponseCase, case_snapshots, client, cordon_bin, cordon_env, explain  # noqa: E402
+from scenario import ResponseCase, case_snapshots, client, cordon_bin, cordon_env  # noqa: E402
 
 # Slows contain's protect step (after the lock is taken and the claim made) so another run meets it.
 SLOW_CONTAIN = {"seed": 1, "rules": [
