@@ -117,7 +117,7 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
   std::vector<response::TargetReport> reports = executor.Run(plans);
   PrintSummary(reports, case_id, f.output == "json", "contained");
   int status = ExitStatusFor(reports);
-  status = RecordCaseStatus(**store, status, "contained");
+  status = ReportLostRecords(**store, RecordCaseStatus(**store, status, "contained"));
   PrintInfo("case " + case_id + " is in " + (*store)->dir().string());
   return status;
 }

@@ -42,7 +42,7 @@ int Preserve(const CommandContext& ctx, const PreserveFlags& f) {
       });
   PrintSummary({report}, options.case_id, f.output == "json", "preserved");
   PrintInfo("case " + options.case_id + " is in " + (*store)->dir().string());
-  return ExitStatusFor({report});
+  return ReportLostRecords(**store, ExitStatusFor({report}));
 }
 
 }  // namespace

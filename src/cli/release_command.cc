@@ -77,7 +77,7 @@ int Release(const CommandContext& ctx, const ReleaseFlags& f) {
   // A refusal is a failure (exit 1); --force that had to skip something is partial (exit 6), and the
   // case still counts as released: what is left is journaled.
   int status = outcome->refusals.empty() && refused.empty() ? ExitStatusFor(outcome->reports) : kExitFailed;
-  status = RecordCaseStatus(**store, status, "released");
+  status = ReportLostRecords(**store, RecordCaseStatus(**store, status, "released"));
   return status;
 }
 

@@ -94,6 +94,17 @@ int RecordCaseStatus(evidence::CaseStore& store, int status, std::string_view ca
   return status;
 }
 
+int ReportLostRecords(evidence::CaseStore& store, int status) {
+  const evidence::Journal& journal = store.journal();
+  if (journal.healthy()) return status;
+  std::string lost;
+  for (const evidence::LostRecord& r : journal.lost_records()) lost += (lost.empty() ? "" : ", ") + r.ToString();
+  PrintError("the case journal failed (" + journal.sticky_error().error().ToString() +
+             "); nothing was changed after that, and these records are lost: " + lost +
+             "; fix the cause (disk full, permissions) and run the same command again");
+  return kExitFailed;
+}
+
 bool Confirm(const std::string& question) {
   if (!isatty(STDIN_FILENO)) {
     PrintError(

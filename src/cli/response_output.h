@@ -22,6 +22,10 @@ int ExitStatusFor(const std::vector<response::TargetReport>& reports);
 // After a run that ended `status` (an exit code): on success or partial success sets the case status
 // to `case_status` and returns `status`; when that write fails, says so and returns kExitFailed.
 int RecordCaseStatus(evidence::CaseStore& store, int status, std::string_view case_status);
+// When the case journal failed during the run: says so on stderr with its first error and every
+// record that was lost (a rerun re-observes what they were about), and returns kExitFailed; else
+// returns `status`.
+int ReportLostRecords(evidence::CaseStore& store, int status);
 // Asks "question [y/N]" on the terminal. Without a terminal: false, after saying to pass --yes.
 bool Confirm(const std::string& question);
 

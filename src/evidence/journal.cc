@@ -153,7 +153,9 @@ Result<int64_t> AppendLocked(Database* db, Clock* clock, std::string_view kind, 
   insert->Bind(1, r.seq).Bind(2, r.time).Bind(3, r.kind).Bind(4, r.target).Bind(5, r.step);
   insert->Bind(6, r.payload).Bind(7, r.prev_hash).Bind(8, r.hash);
   if (auto s = insert->Run(); !s) {
-    if (s.error().kind == ErrorKind::kConflict) {
+    // A duplicate seq (UNIQUE) means records exist past the anchor; any other constraint (a trigger's
+    // RAISE, say) is reported as SQLite said it.
+    if (s.error().kind == ErrorKind::kConflict && s.error().message.find("UNIQUE") != std::string::npos) {
       return MakeError(ErrorKind::kConflict,
                        "journal record " + std::to_string(r.seq) +
                            " already exists but the head anchor says seq " + std::to_string(head.seq) +

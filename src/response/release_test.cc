@@ -73,6 +73,9 @@ class ReleaseHeldTest : public ::testing::Test {
       ++create_tags_;
       out.body =
           "<CreateTagsResponse" + ns + "><requestId>r</requestId><return>true</return></CreateTagsResponse>";
+    } else if (action == "DeleteTags") {  // the release of the tag step drops the case's claim tag
+      out.body =
+          "<DeleteTagsResponse" + ns + "><requestId>r</requestId><return>true</return></DeleteTagsResponse>";
     } else {
       return MakeError(ErrorKind::kInternal, "unexpected " + action);
     }
