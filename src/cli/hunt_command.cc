@@ -60,6 +60,13 @@ Status Check(HuntFlags& f) {
   return Ok();
 }
 
+// A log source that does not exist (a folder, a bucket) is not the instance the hunt is about, so it
+// is exit 1 (docs/hunt.md), not "target not found" (3); every other kind maps as for any command.
+int ReportSourceError(const Error& error) {
+  int code = ReportError(error);
+  return error.kind == ErrorKind::kNotFound ? kExitFailed : code;
+}
+
 int Hunt(const CommandContext& ctx, const HuntFlags& f) {
   const hunt::Selectors& selectors = f.selectors;
   if (!f.emit.empty()) {
@@ -93,7 +100,7 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
     return kExitUsage;
   }
   Result<std::vector<hunt::SourceSpec>> sources = OpenHuntSources(wanted, [&] { return ctx.Client(); });
-  if (!sources) return ReportError(sources.error());
+  if (!sources) return ReportSourceError(sources.error());
   hunt::ScanOptions options;
   options.threads = f.threads;
   const bool show_progress = !f.quiet && isatty(STDERR_FILENO);
@@ -107,7 +114,7 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
   }
   Result<hunt::HuntResults> results = hunt::RunHunt(selectors, *sources, options);
   if (show_progress) std::fprintf(stderr, "\r\033[K");
-  if (!results) return ReportError(results.error());
+  if (!results) return ReportSourceError(results.error());
   hunt::WriteResults(*results, selectors, f.format, std::cout);
   std::cout.flush();
   for (const hunt::Skipped& s : results->skipped) {
