@@ -149,5 +149,34 @@ class BadInputTests(ResponseCase):
         self.assertNothingChanged("IR-B6")
 
 
+    def test_json_bombs_are_usage_errors_not_crashes(self):
+        """Deep nesting and numbers no double holds, in an @file and in the configuration file: exit 2
+        with the place named; never a stack overflow (SIGSEGV) or an uncaught exception (exit 134)."""
+        tmp = Path(tempfile.mkdtemp(prefix="cordon-bombs-"))
+        self.addCleanup(shutil.rmtree, tmp, True)
+        bombs = {
+            "deep.json": '{"Filters": ' + "[" * 100000 + "]" * 100000 + "}",
+            "deep_objects.json": '{"a":' * 100000 + "1" + "}" * 100000,
+            "huge.json": '{"MaxResults":1e999999}',
+        }
+        for name, text in bombs.items():
+            path = tmp / name
+            path.write_text(text)
+            proc = self.cordon("api", "ec2", "DescribeInstances", f"@{path}", timeout=60)
+            self.assertExit(proc, USAGE, f"api with {name}")
+            self.assertIn(str(path), proc.stderr)
+            self.assertIn("line 1, column", proc.stderr)
+            proc = self.cordon("hunt", "--instance", self.ids["suspect"], endpoint=False, timeout=60,
+                               env={"CORDON_CONFIG": str(path)})
+            self.assertExit(proc, USAGE, f"configuration file {name}")
+            self.assertIn("configuration file", proc.stderr)
+            self.assertIn(str(path), proc.stderr)
+        self.assertIn("nested deeper than", self.cordon(
+            "api", "ec2", "DescribeInstances", f"@{tmp / 'deep.json'}").stderr)
+        self.assertIn("1e999999", self.cordon(
+            "api", "ec2", "DescribeInstances", f"@{tmp / 'huge.json'}").stderr)
+        self.assertEqual(mutating_calls(self.range.stats()), {})
+
+
 if __name__ == "__main__":
     unittest.main()
