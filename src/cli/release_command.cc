@@ -20,10 +20,14 @@ struct ReleaseFlags {
 
 void PrintDrift(const response::ReleaseOutcome& outcome) {
   for (const std::string& line : outcome.refusals) PrintError("drift: " + line);
-  if (!outcome.refusals.empty())
+  // A target another case holds is refused even with --force, so --force is no hint for it.
+  if (outcome.refusals.size() > outcome.held.size())
     PrintError(
         "release refused for the targets above, nothing changed on them: live state no longer matches "
         "what cordon left; check it, then rerun with --force to restore what can still be restored");
+  else if (!outcome.held.empty())
+    PrintError("release refused for the targets above, nothing changed on them: release them from the "
+               "case that holds them");
   for (const std::string& line : outcome.skipped) PrintError("skipped (--force): " + line);
 }
 
