@@ -11,26 +11,6 @@
 
 namespace cordon::response {
 
-Result<std::chrono::seconds> ParseInterval(const std::string& text) {
-  long long total = 0, number = -1;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') {
-      number = (number < 0 ? 0 : number * 10) + (c - '0');
-      if (number > 10'000'000) break;
-      continue;
-    }
-    long long unit = c == 's' ? 1 : c == 'm' ? 60 : c == 'h' ? 3600 : c == 'd' ? 86400 : 0;
-    if (unit == 0 || number < 0)
-      return MakeError(ErrorKind::kInvalidArgument, "bad interval '" + text + "' (e.g. 30m, 1h, 90s)");
-    total += number * unit;
-    number = -1;
-  }
-  if (number >= 0 || total <= 0)
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "bad interval '" + text + "' (e.g. 30m, 1h, 90s; a unit is required)");
-  return std::chrono::seconds(total);
-}
-
 TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const ResponseOptions& options,
                       const cloud::ResolvedTarget& target, int count, std::chrono::seconds every,
                       const ProgressFn& progress, const std::function<void(std::chrono::seconds)>& sleep) {

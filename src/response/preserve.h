@@ -21,7 +21,4 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
                       const cloud::ResolvedTarget& target, int count, std::chrono::seconds every,
                       const ProgressFn& progress, const std::function<void(std::chrono::seconds)>& sleep);
 
-// "30m", "1h", "45s", "2h30m" -> seconds; kInvalidArgument otherwise.
-Result<std::chrono::seconds> ParseInterval(const std::string& text);
-
 }  // namespace cordon::response
