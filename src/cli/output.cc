@@ -4,6 +4,7 @@
 #include <string>
 
 #include "aws/retry/error_table.h"
+#include "base/terminal_text.h"
 #include "cli/exit_codes.h"
 
 namespace cordon::cli {
@@ -23,15 +24,19 @@ int ExitCodeFor(const Error& error) {
   }
 }
 
-void PrintError(std::string_view message) {
-  std::fprintf(stderr, "cordon: error: %.*s\n", static_cast<int>(message.size()), message.data());
+namespace {
+
+// Messages quote what AWS and the logs said (tags, file names, error messages): no raw control bytes.
+void Print(const char* prefix, std::string_view message) {
+  const std::string safe = NeutralizeControls(message);
+  std::fprintf(stderr, "%s%.*s\n", prefix, static_cast<int>(safe.size()), safe.data());
 }
-void PrintWarning(std::string_view message) {
-  std::fprintf(stderr, "cordon: warning: %.*s\n", static_cast<int>(message.size()), message.data());
-}
-void PrintInfo(std::string_view message) {
-  std::fprintf(stderr, "cordon: %.*s\n", static_cast<int>(message.size()), message.data());
-}
+
+}  // namespace
+
+void PrintError(std::string_view message) { Print("cordon: error: ", message); }
+void PrintWarning(std::string_view message) { Print("cordon: warning: ", message); }
+void PrintInfo(std::string_view message) { Print("cordon: ", message); }
 
 int ReportError(const Error& error) {
   std::string text = error.ToString();

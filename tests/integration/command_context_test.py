@@ -112,5 +112,20 @@ class HuntAccessDenied(IamEnforcing, ResponseCase):
         self.assertEqual([e["eventID"] for e in out["cloudtrail"]["on"]], ["e-1"])
 
 
+class TerminalSafeMessages(unittest.TestCase):
+    """Diagnostics quote what they were given (here a case id, elsewhere tags and log fields): an
+    escape sequence in it reaches stderr made visible, never raw (issue 16, terminals)."""
+
+    def test_an_osc8_link_and_a_screen_clear_are_shown_not_obeyed(self):
+        hostile = "IR\x1b]8;;http://evil.example\x07x\x1b]8;;\x07\x1b[2J\x9b"
+        proc = run_cordon(["case", "show", hostile])
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        raw = proc.stderr.encode("utf-8", "surrogateescape")
+        for byte in (b"\x1b", b"\x07", b"\x9b", b"\xc2\x9b"):
+            self.assertNotIn(byte, raw)
+        self.assertIn("\\x1b]8;;http://evil.example\\x07", proc.stderr)
+        self.assertIn("\\x1b[2J", proc.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
