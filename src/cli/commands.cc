@@ -13,6 +13,7 @@
 #include "cli/exit_codes.h"
 #include "cli/hunt_command.h"
 #include "cli/iam_policy_command.h"
+#include "cli/lab_command.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
 #include "cli/preserve_command.h"
@@ -40,6 +41,14 @@ const Command kCommands[] = {
      SetupApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", kAwsFlags,
      SetupHunt},
+    {"lab up", "launch the case's forensic workstation (a CloudFormation stack) beside the suspect",
+     kClient | kExistingCase, SetupLabUp},
+    {"lab allow", "let the case's forensic workstation reach the suspect", kClient | kExistingCase, SetupLabAllow},
+    {"lab attach", "attach volumes made from the case's snapshots to the forensic workstation",
+     kClient | kExistingCase, SetupLabAttach},
+    {"lab down", "tear the case's lab down (never the snapshots or evidence) and check nothing is left",
+     kClient | kExistingCase, SetupLabDown},
+    {"lab template", "print the forensic workstation's CloudFormation template", kNone, SetupLabTemplate},
     {"case", "list, show or verify cases (hash-chained journal, pre-state, evidence)", kNone, SetupCase},
     {"iam-policy", "print the least-privilege IAM policy each command needs", kNone, SetupIamPolicy},
     {"help", "list the commands", kNone, SetupHelp},
@@ -49,7 +58,7 @@ void PrintCommandList() {
   std::printf(
       "cordon: respond to a compromised EC2 instance.\n\nusage: cordon COMMAND [options]\n\ncommands:\n");
   for (const Command& c : kCommands)
-    std::printf("  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+    std::printf("  %-12.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                 static_cast<int>(c.summary.size()), c.summary.data());
   std::printf("\n`cordon COMMAND --help` describes a command's options.\n");
 }
@@ -62,10 +71,28 @@ CommandBody SetupHelp(CLI::App&) {
           {}};
 }
 
-const Command* FindCommand(const std::string& name) {
-  for (const Command& c : kCommands)
-    if (c.name == name) return &c;
+// The command argv names: one word ("contain"), or two for a command with sub-commands ("lab up").
+// `*words` is set to how many arguments the name took.
+const Command* FindCommand(int argc, char** argv, int* words) {
+  for (const Command& c : kCommands) {
+    if (c.name == argv[1]) {
+      *words = 1;
+      return &c;
+    }
+    if (argc > 2 && c.name == std::string(argv[1]) + " " + argv[2]) {
+      *words = 2;
+      return &c;
+    }
+  }
   return nullptr;
+}
+
+// The commands whose name starts with `group` ("lab"), for `cordon lab` alone or a misspelt one.
+std::vector<std::string> SubCommands(const std::string& group) {
+  std::vector<std::string> out;
+  for (const Command& c : kCommands)
+    if (c.name.starts_with(group + " ")) out.emplace_back(c.name);
+  return out;
 }
 
 std::string CommandLine(int argc, char** argv) {
@@ -115,7 +142,7 @@ std::optional<int> PrepareContext(const CommandBody& body, CommandContext* ctx) 
   return std::nullopt;
 }
 
-int RunCommand(const Command& command, int argc, char** argv) {
+int RunCommand(const Command& command, int words, int argc, char** argv) {
   CLI::App app{std::string(command.summary), "cordon " + std::string(command.name)};
   CommandContext ctx;
   ctx.command = command.name;
@@ -123,8 +150,9 @@ int RunCommand(const Command& command, int argc, char** argv) {
   ctx.needs = command.needs;
   AddSharedFlags(app, &ctx);
   CommandBody body = command.setup(app);
-  // argv[0] is "cordon"; CLI11 takes the command's arguments after the command name.
-  if (auto done = ParseFlags(app, argc - 1, argv + 1)) return *done;
+  // argv[0] is "cordon"; CLI11 takes the command's arguments after the command name (its last word
+  // standing in for the program name).
+  if (auto done = ParseFlags(app, argc - words, argv + words)) return *done;
   if (auto stop = PrepareContext(body, &ctx)) return *stop;
   return body.run(ctx);
 }
@@ -147,9 +175,17 @@ int Main(int argc, char** argv) {
     std::printf("cordon 0.1.0\n");
     return kExitOk;
   }
-  if (const Command* command = FindCommand(name)) return RunCommand(*command, argc, argv);
+  int words = 1;
+  if (const Command* command = FindCommand(argc, argv, &words)) return RunCommand(*command, words, argc, argv);
   std::vector<std::string> names;
   for (const Command& c : kCommands) names.emplace_back(c.name);
+  if (auto subs = SubCommands(name); !subs.empty()) {
+    std::string list;
+    for (const std::string& s : subs) list += "\n  cordon " + s;
+    PrintError((argc > 2 ? "unknown command '" + name + " " + argv[2] + "'" : "'" + name + "' needs a sub-command") +
+               "; one of:" + list);
+    return kExitUsage;
+  }
   std::string message = "unknown command '" + name + "'";
   auto near = ClosestMatches(name, names, 1);
   if (!near.empty()) message += ", did you mean '" + near[0] + "'?";

@@ -43,7 +43,7 @@ Executor::Executor(aws::Client* client, evidence::CaseStore* store, const Respon
 }
 
 std::vector<TargetReport> Executor::Run(std::vector<Plan>& plans, size_t target_concurrency) {
-  int64_t run = BeginRun(store_, "contain");
+  int64_t run = BeginRun(store_, command_);
   // Safe to drop: a failure leaves the journal unhealthy (sticky), and RunPlan then attempts no step.
   (void)store_->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
   std::vector<TargetReport> reports(plans.size());

@@ -48,6 +48,9 @@ class Executor {
   Executor(aws::Client* client, evidence::CaseStore* store, const ResponseOptions* options,
            ProgressFn progress);
 
+  // The command the run records name (run.start {"command"}); "contain" unless set.
+  void set_command(std::string command) { command_ = std::move(command); }
+
   // Runs every plan, at most `target_concurrency` targets at once. Marks the case's interrupted
   // steps first (so the journal shows the interruption) and then resumes them.
   std::vector<TargetReport> Run(std::vector<Plan>& plans, size_t target_concurrency = 8);
@@ -67,6 +70,7 @@ class Executor {
   evidence::CaseStore* store_;
   const ResponseOptions* options_;
   ProgressFn progress_;
+  std::string command_ = "contain";
 };
 
 }  // namespace cordon::response

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "response/lab/lab.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -40,10 +41,20 @@ constexpr std::string_view kHunt[] = {"s3:ListBucket",
                                       "glue:GetTable",
                                       "glue:GetPartitions"};
 
+// The tag condition of a teardown action of `command`, or null when the action is not conditioned.
+Json TeardownCondition(const std::string& command, const std::string& action) {
+  if (command != "lab") return Json();
+  if (action == "ec2:TerminateInstances" || action == "ec2:DeleteVolume" || action == "ec2:DetachVolume")
+    return Json{{"StringEquals", {{"aws:ResourceTag/cordon:role", {"lab", "forensic-workstation"}}}}};
+  if (action == "ec2:DeleteSecurityGroup" || action == "cloudformation:DeleteStack")
+    return Json{{"Null", {{"aws:ResourceTag/cordon:case", "false"}}}};
+  return Json();
+}
+
 }  // namespace
 
 const std::vector<std::string>& PolicyCommands() {
-  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve", "hunt"};
+  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve", "hunt", "lab"};
   return kNames;
 }
 
@@ -68,9 +79,11 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
     add(ContainSteps()[0].iam_actions);  // the metadata and the pre-state are recorded too
   } else if (command == "hunt") {
     add(kHunt);
+  } else if (command == "lab") {
+    for (const std::string& a : lab::LabIamActions()) actions.insert(a);
   } else {
     return MakeError(ErrorKind::kInvalidArgument,
-                     "no policy for '" + command + "' (known: triage, contain, release, preserve, hunt)");
+                     "no policy for '" + command + "' (known: triage, contain, release, preserve, hunt, lab)");
   }
   return std::vector<std::string>(actions.begin(), actions.end());
 }
@@ -82,7 +95,21 @@ Result<Json> PolicyFor(const std::vector<std::string>& commands) {
     if (!actions) return MakeError(actions.error());
     std::string sid = "Cordon" + c;
     sid[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(sid[6])));
-    statements.push_back(Json{{"Sid", sid}, {"Effect", "Allow"}, {"Action", *actions}, {"Resource", "*"}});
+    // What tears something down gets a statement of its own, allowed only on what carries the tags
+    // cordon put on it (a suspect never carries cordon:role, so the lab cannot terminate it).
+    std::vector<std::string> open;
+    std::vector<Json> conditioned;
+    for (const std::string& a : *actions) {
+      Json condition = TeardownCondition(c, a);
+      if (condition.is_null()) {
+        open.push_back(a);
+        continue;
+      }
+      conditioned.push_back(Json{{"Sid", sid + "Teardown" + std::to_string(conditioned.size() + 1)}, {"Effect", "Allow"},
+                                 {"Action", {a}}, {"Resource", "*"}, {"Condition", condition}});
+    }
+    statements.push_back(Json{{"Sid", sid}, {"Effect", "Allow"}, {"Action", open}, {"Resource", "*"}});
+    for (Json& st : conditioned) statements.push_back(std::move(st));
   }
   return Json{{"Version", "2012-10-17"}, {"Statement", statements}};
 }

@@ -73,8 +73,8 @@ Plan BuildContainPlan(const cloud::ResolvedTarget& target, const StepSelection& 
 
 std::string FormatPlan(const Plan& plan) {
   std::string out = plan.target.instance_id + " (" + plan.target.region +
-                    (plan.target.vpc_id.empty() ? "" : ", " + plan.target.vpc_id) + ", " + plan.target.state +
-                    ")\n";
+                    (plan.target.vpc_id.empty() ? "" : ", " + plan.target.vpc_id) +
+                    (plan.target.state.empty() ? "" : ", " + plan.target.state) + ")\n";
   int i = 1;
   for (const PlanStep& s : plan.steps) {
     out += "  " + std::to_string(i++) + ". " + s.name;

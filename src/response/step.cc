@@ -26,8 +26,8 @@ std::string IamPrefix(const std::string& service) {
 
 // The shared protocol of Run and RunUndo. `apply` gets the "before" to act on.
 template <class ObserveFn, class DoneFn, class ApplyFn>
-StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn observe, DoneFn is_done,
-                       ApplyFn apply) {
+StepReport RunProtocol(StepContext& ctx, const std::string& step, bool cycles, ObserveFn observe,
+                       DoneFn is_done, ApplyFn apply) {
   StepReport report;
   report.step = step;
   evidence::Journal& journal = ctx.store->journal();
@@ -51,8 +51,8 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, ObserveFn obse
   Result<evidence::StepOutcome> last = journal.LastOutcome(target, step);
   if (!last) return fail(last.error(), nullptr);
   ctx.journal_state = last->state;
-  if (last->state == StepState::kDone || last->state == StepState::kInterrupted ||
-      last->state == StepState::kFailed) {
+  if (!cycles && (last->state == StepState::kDone || last->state == StepState::kInterrupted ||
+                  last->state == StepState::kFailed)) {
     if (last->payload.is_object() && last->payload.contains("before"))
       ctx.prior_before = last->payload["before"];
   }
@@ -146,7 +146,7 @@ std::string MissingPermission(const Error& error, const std::vector<aws::AuditRe
 
 StepReport Step::Run(StepContext& ctx) {
   return RunProtocol(
-      ctx, std::string(name()), [this](StepContext& c) { return Observe(c); },
+      ctx, std::string(name()), Cycles(), [this](StepContext& c) { return Observe(c); },
       [this](StepContext& c, const Json& o) { return IsDone(c, o); },
       [this](StepContext& c, const Json& before) { return DoApply(c, before); });
 }
@@ -155,7 +155,7 @@ StepReport Step::RunUndo(StepContext& ctx, const Json& done) {
   const Json before = done.value("before", Json());
   const Json result = done.value("result", Json());
   return RunProtocol(
-      ctx, "release:" + std::string(name()),
+      ctx, "release:" + std::string(name()), /*cycles=*/false,
       // What release acts on is the recorded before, as its drift assessment left it.
       [&](StepContext&) -> Result<Json> {
         return Json{{"restoring", before}};

@@ -6,6 +6,8 @@
 //   1. Read the journal: done / interrupted (intent without outcome) / failed / none.
 //   2. Observe() live state. The step's "before" is the first recorded one (from the done record,
 //      or the interrupted intent), else the live observation: a rerun never loses the original.
+//      A step that is done again and again on one case (the lab's, cycled by lab up / lab down)
+//      says so with Cycles(); its "before" is always this run's observation.
 //   3. Journal already done + IsDone(live) -> "already done", nothing written.
 //      Not in the journal but IsDone(live) -> step.done {"before", "already": true}, nothing changed.
 //   4. Otherwise step.intent {"before"}, DoApply(), then step.done {"before", "result", "detail",
@@ -90,6 +92,10 @@ class Step {
   // Whether release still undoes this step on a terminated or vanished instance, where nothing on
   // the instance can be restored (e.g. a policy change outside the instance that names it).
   virtual bool UndoWhenInstanceGone() const { return false; }
+
+  // Whether the step is done once per cycle of something made and destroyed again on the same case
+  // (the lab), so an earlier run's "before" describes a lab that no longer exists.
+  virtual bool Cycles() const { return false; }
 
  protected:
   // Reads the live state this step changes, as JSON: the "before" journaled with the intent.
