@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# cordon's demo: a compromised web server, triaged, contained, preserved and released against
-# moto_server + the range on loopback. No AWS account needed.
+# cordon's demo, the runbook end to end against moto_server + the range on loopback (no AWS account):
+# a compromised web server triaged, contained, preserved, examined in a forensics lab, cleaned up and
+# recovered; then a false positive contained and released.
 #
 #   demo/run.sh            (from anywhere; builds cordon first if needed)
 #
@@ -85,9 +86,11 @@ echo "range: $ENDPOINT"
 
 # --- the demo environment (boto3): VPC, ASG of 3 behind a CLB and an ALB, the suspect web-1
 say "building the demo environment (VPC, Auto Scaling group of 3 behind a CLB and an ALB, suspect web-1)"
-python3 "$ROOT/tests/integration/scenario.py" build "$ENDPOINT" > "$WORK/ids.json" || die "building the environment failed"
+python3 "$ROOT/tests/integration/scenario.py" build "$ENDPOINT" --suspects 2 > "$WORK/ids.json" || die "building the environment failed"
 SUSPECT="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["suspect"])' "$WORK/ids.json")"
 PRIVATE_IP="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["private_ip"])' "$WORK/ids.json")"
+SECOND="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["suspects"][1]["instance_id"])' "$WORK/ids.json")"
+AMI="ami-12c6146b"  # the forensic workstation's image: any AMI of moto's catalogue
 render "$ROOT/demo/scenario.json" "$WORK/scenario.json" "$WORK/ids.json"
 python3 - "$ENDPOINT" "$WORK/scenario.json" <<'PY' || die "could not load the scenario into the range"
 import sys, urllib.request
@@ -115,14 +118,24 @@ run() {  # run TITLE CMD...: shows and runs one cordon command, remembers failur
 }
 
 run "triage (read-only), by private IP" triage "$PRIVATE_IP" "${AWSFLAGS[@]}"
-run "contain" contain "$SUSPECT" --case "$CASE" --yes --responder demo --cases-dir "$CASES_DIR" "${AWSFLAGS[@]}"
-run "preserve (one more snapshot set)" preserve "$SUSPECT" --case "$CASE" --cases-dir "$CASES_DIR" "${AWSFLAGS[@]}"
-run "release" release --case "$CASE" --yes --cases-dir "$CASES_DIR" "${AWSFLAGS[@]}"
-run "verify the case journal" case verify "$CASE" --cases-dir "$CASES_DIR"
+C=(--case "$CASE" --cases-dir "$CASES_DIR")
+run "contain" contain "$SUSPECT" "${C[@]}" --yes --responder demo "${AWSFLAGS[@]}"
+run "preserve (one more snapshot set)" preserve "$SUSPECT" "${C[@]}" "${AWSFLAGS[@]}"
+run "the forensics lab: a workstation stack beside the suspect" lab up "${C[@]}" --ami "$AMI" "${AWSFLAGS[@]}"
+run "let the workstation reach the suspect" lab allow "${C[@]}" "${AWSFLAGS[@]}"
+run "volumes from the snapshots, attached to the workstation" lab attach "${C[@]}" "${AWSFLAGS[@]}"
+run "tear the lab down (the snapshots stay)" lab down "${C[@]}" --yes "${AWSFLAGS[@]}"
+run "clean up: terminate the suspect (its volumes and snapshots stay)" cleanup "${C[@]}" --terminate-suspect --yes "${AWSFLAGS[@]}"
+run "recover: the Auto Scaling group replaced it, behind both load balancers" recover "${C[@]}" --wait 30 "${AWSFLAGS[@]}"
+run "verify the case journal" case verify "$CASE"  --cases-dir "$CASES_DIR"
 run "write the case report" case report "$CASE" --cases-dir "$CASES_DIR"
 
+FP_CASE="$CASE-FP"
+run "a second alarm, a false positive: contain web-2" contain "$SECOND" --case "$FP_CASE" --cases-dir "$CASES_DIR" --yes --responder demo "${AWSFLAGS[@]}"
+run "release it to its recorded pre-state" release --case "$FP_CASE" --cases-dir "$CASES_DIR" --yes "${AWSFLAGS[@]}"
+
 say "where things are"
-echo "case folder: $CASES_DIR/$CASE"
+echo "case folder: $CASES_DIR/$CASE (the false positive: $CASES_DIR/$FP_CASE)"
 if [ -d "$CASES_DIR/$CASE" ]; then
   if [ -f "$CASES_DIR/$CASE/report.md" ]; then echo "report: $CASES_DIR/$CASE/report.md"; else echo "report: (not written)"; fi
   echo "journal: cordon case show $CASE --cases-dir $CASES_DIR"

@@ -8,6 +8,8 @@
 namespace cordon {
 
 std::vector<std::string> Split(std::string_view text, char sep);
+// The parts with `sep` between them: Join({"a", "b"}) == "a, b".
+std::string Join(const std::vector<std::string>& parts, std::string_view sep = ", ");
 std::string_view Trim(std::string_view text);
 std::string ToLower(std::string_view text);
 bool StartsWith(std::string_view text, std::string_view prefix);

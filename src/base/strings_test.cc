@@ -9,6 +9,13 @@ TEST(StringsTest, SplitKeepsEmptyFields) {
   EXPECT_EQ(Split("", ','), (std::vector<std::string>{""}));
 }
 
+TEST(StringsTest, JoinPutsTheSeparatorBetweenPartsOnly) {
+  EXPECT_EQ(Join({"a", "b", "c"}), "a, b, c");
+  EXPECT_EQ(Join({"", "b"}, "; "), "; b");  // an empty first part still gets its separator
+  EXPECT_EQ(Join({"x"}, " or "), "x");
+  EXPECT_EQ(Join({}), "");
+}
+
 TEST(StringsTest, ClosestMatchesSuggestsNearNames) {
   std::vector<std::string> ops = {"DescribeInstances", "DescribeImages", "CreateTags", "DeleteTags"};
   auto m = ClosestMatches("DescribeInstance", ops);

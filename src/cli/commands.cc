@@ -9,6 +9,7 @@
 #include "cli/aws_flags.h"
 #include "cli/case_command.h"
 #include "cli/case_flags.h"
+#include "cli/cleanup_command.h"
 #include "cli/contain_command.h"
 #include "cli/exit_codes.h"
 #include "cli/hunt_command.h"
@@ -17,6 +18,7 @@
 #include "cli/output.h"
 #include "cli/parse_flags.h"
 #include "cli/preserve_command.h"
+#include "cli/recover_command.h"
 #include "cli/release_command.h"
 #include "cli/target_flags.h"
 #include "cli/triage_command.h"
@@ -43,12 +45,18 @@ const Command kCommands[] = {
      SetupHunt},
     {"lab up", "launch the case's forensic workstation (a CloudFormation stack) beside the suspect",
      kClient | kExistingCase, SetupLabUp},
-    {"lab allow", "let the case's forensic workstation reach the suspect", kClient | kExistingCase, SetupLabAllow},
+    {"lab allow", "let the case's forensic workstation reach the suspect", kClient | kExistingCase,
+     SetupLabAllow},
     {"lab attach", "attach volumes made from the case's snapshots to the forensic workstation",
      kClient | kExistingCase, SetupLabAttach},
     {"lab down", "tear the case's lab down (never the snapshots or evidence) and check nothing is left",
      kClient | kExistingCase, SetupLabDown},
     {"lab template", "print the forensic workstation's CloudFormation template", kNone, SetupLabTemplate},
+    {"cleanup", "terminate the suspect once its evidence is complete, and delete cordon's groups",
+     kClient | kExistingCase, SetupCleanup},
+    {"recover",
+     "check the service recovered (Auto Scaling, load balancers), or relaunch a standalone suspect",
+     kClient | kExistingCase, SetupRecover},
     {"case", "list, show or verify cases (hash-chained journal, pre-state, evidence)", kNone, SetupCase},
     {"iam-policy", "print the least-privilege IAM policy each command needs", kNone, SetupIamPolicy},
     {"help", "list the commands", kNone, SetupHelp},
@@ -176,13 +184,15 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   int words = 1;
-  if (const Command* command = FindCommand(argc, argv, &words)) return RunCommand(*command, words, argc, argv);
+  if (const Command* command = FindCommand(argc, argv, &words))
+    return RunCommand(*command, words, argc, argv);
   std::vector<std::string> names;
   for (const Command& c : kCommands) names.emplace_back(c.name);
   if (auto subs = SubCommands(name); !subs.empty()) {
     std::string list;
     for (const std::string& s : subs) list += "\n  cordon " + s;
-    PrintError((argc > 2 ? "unknown command '" + name + " " + argv[2] + "'" : "'" + name + "' needs a sub-command") +
+    PrintError((argc > 2 && argv[2][0] != '-' ? "unknown command '" + name + " " + argv[2] + "'"
+                                              : "'" + name + "' needs a sub-command before its options") +
                "; one of:" + list);
     return kExitUsage;
   }

@@ -12,6 +12,7 @@ inline constexpr int kExitNotFound = 3;      // the target (instance, IP, case) 
 inline constexpr int kExitAmbiguous = 4;     // the target matched several instances
 inline constexpr int kExitAccessDenied = 5;  // credentials lack a permission
 inline constexpr int kExitPartial = 6;       // finished, but something was skipped or could not be read
+inline constexpr int kExitNotRecovered = 7;  // recover: the service is not whole (yet)
 
 int ExitCodeFor(const Error& error);
 

@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/case_plan_command.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
-#include "cli/response_output.h"
 #include "response/lab/lab.h"
 #include "response/plan.h"
 
@@ -14,68 +14,15 @@ namespace {
 
 namespace lab = response::lab;
 
-struct LabFlags {
-  std::string target, output = "text";
-  bool yes = false, plan_only = false;
+struct LabFlags : CasePlanFlags {
   lab::LabOptions options;
 };
 
-// The case's suspect: its only contained instance, or the one --target names.
-Result<cloud::ResolvedTarget> CaseSuspect(evidence::CaseStore& store, const std::string& wanted,
-                                          const std::string& default_region) {
-  auto records = store.pre_state().All();
-  if (!records) return MakeError(records.error());
-  std::vector<const evidence::PreStateRecord*> found;
-  std::string ids;
-  for (const auto& r : *records) {
-    ids += (ids.empty() ? "" : ", ") + r.target;
-    if (wanted.empty() || r.target == wanted) found.push_back(&r);
-  }
-  if (records->empty())
-    return MakeError(ErrorKind::kNotFound, "case " + store.id() + " has contained no instance; run contain first");
-  if (found.empty())
-    return MakeError(ErrorKind::kNotFound, "instance " + wanted + " is not one of case " + store.id() + "'s (" + ids + ")");
-  if (found.size() > 1)
-    return MakeError(ErrorKind::kAmbiguous, "case " + store.id() + " holds several instances (" + ids +
-                                                "); say which with --target");
-  cloud::ResolvedTarget target;
-  target.instance_id = found[0]->target;
-  target.region = found[0]->state.value("region", default_region);
-  target.vpc_id = found[0]->state.value("vpc_id", "");
-  target.matched_by = "case " + store.id();
-  return target;
-}
-
 using PlanBuilder = response::Plan (*)(const cloud::ResolvedTarget&, const LabFlags&);
 
-// What every lab sub-command does around its plan: the case, the suspect, the plan printed (and
-// with --plan nothing else), the confirmation of what it destroys, the run, the summary.
-int RunLab(const CommandContext& ctx, const LabFlags& f, PlanBuilder build, const std::string& verb,
-           const std::string& destroys = "") {
-  auto store = ctx.OpenCase("lab");
-  if (!store) return ReportError(store.error());
-  aws::Client& client = **ctx.Client();  // made before Run (needs::kClient)
-  auto suspect = CaseSuspect(**store, f.target, client.region());
-  if (!suspect) return ReportError(suspect.error());
-  std::vector<response::Plan> plans;
-  plans.push_back(build(*suspect, f));
-  std::fprintf(f.plan_only ? stdout : stderr, "%s", response::FormatPlan(plans[0]).c_str());
-  if (f.plan_only) return kExitOk;
-  if (!destroys.empty() && !f.yes && !Confirm(destroys + " of case " + ctx.case_flags.id + "?")) return kExitUsage;
-  response::ResponseOptions options;
-  options.case_id = ctx.case_flags.id;
-  options.responder = ctx.case_flags.responder;
-  response::Executor executor(&client, *store, &options, PrintProgress);
-  executor.set_command(ctx.command);
-  std::vector<response::TargetReport> reports = executor.Run(plans);
-  PrintSummary(reports, ctx.case_flags.id, f.output == "json", verb);
-  return ReportLostRecords(**store, ExitStatusFor(reports));
-}
-
-void AddCommonFlags(CLI::App& app, LabFlags* f) {
-  app.add_option("--target", f->target, "the case's instance (when the case holds several)");
-  app.add_flag("--plan", f->plan_only, "print the plan and change nothing");
-  app.add_option("--output", f->output, "text or json (the summary on stdout)")->check(CLI::IsMember({"text", "json"}));
+int RunLab(const CommandContext& ctx, const LabFlags& f, PlanBuilder build, CasePlanRun run) {
+  return RunCasePlan(
+      ctx, f, [&](const cloud::ResolvedTarget& t) { return build(t, f); }, run);
 }
 
 }  // namespace
@@ -87,20 +34,24 @@ CommandBody SetupLabUp(CLI::App& app) {
       "an encrypted root volume, a role that may write only the case's evidence prefix. cordon checks\n"
       "the workstation after launch and fixes what the stack did not get right.");
   auto f = std::make_shared<LabFlags>();
-  AddCommonFlags(app, f.get());
+  AddCasePlanFlags(app, f.get(), false);
   app.add_option("--ami", f->options.ami, "the forensic workstation's AMI (required)");
   app.add_option("--instance-type", f->options.instance_type, "default t3.large")->capture_default_str();
-  app.add_option("--subnet", f->options.subnet, "a subnet in the suspect's AZ (default: the suspect's subnet)");
+  app.add_option("--subnet", f->options.subnet,
+                 "a subnet in the suspect's AZ (default: the suspect's subnet)");
   app.add_option("--evidence-bucket", f->options.evidence_bucket, "the bucket the workstation may write to");
   app.add_option("--evidence-prefix", f->options.evidence_prefix, "under this prefix (then /<case>/)");
   return {[f](const CommandContext& ctx) {
-            return RunLab(ctx, *f, [](const cloud::ResolvedTarget& t, const LabFlags& fl) {
-              return lab::BuildLabUpPlan(t, fl.options);
-            }, "lab up");
+            return RunLab(ctx, *f,
+                          [](const cloud::ResolvedTarget& t, const LabFlags& fl) {
+                            return lab::BuildLabUpPlan(t, fl.options);
+                          },
+                          {"lab up"});
           },
           [f]() -> Status {
             if (!f->plan_only && f->options.ami.empty())
-              return MakeError(ErrorKind::kInvalidArgument, "--ami is required: the AMI of the forensic workstation");
+              return MakeError(ErrorKind::kInvalidArgument,
+                               "--ami is required: the AMI of the forensic workstation");
             return Ok();
           }};
 }
@@ -110,10 +61,12 @@ CommandBody SetupLabAllow(CLI::App& app) {
       "Let the case's forensic workstation reach the suspect: its group into the case's own allow group\n"
       "on the suspect's ENIs (never into a group other instances use).");
   auto f = std::make_shared<LabFlags>();
-  AddCommonFlags(app, f.get());
+  AddCasePlanFlags(app, f.get(), false);
   return {[f](const CommandContext& ctx) {
-            return RunLab(ctx, *f, [](const cloud::ResolvedTarget& t, const LabFlags&) { return lab::BuildLabAllowPlan(t); },
-                          "lab allow");
+            return RunLab(
+                ctx, *f,
+                [](const cloud::ResolvedTarget& t, const LabFlags&) { return lab::BuildLabAllowPlan(t); },
+                {"lab allow"});
           },
           {}};
 }
@@ -123,22 +76,28 @@ CommandBody SetupLabAttach(CLI::App& app) {
       "Make a volume from each of the case's snapshots in the workstation's AZ, attach it to the\n"
       "workstation, and journal snapshot -> volume -> device (the chain of custody).");
   auto f = std::make_shared<LabFlags>();
-  AddCommonFlags(app, f.get());
-  app.add_option("--snapshot", f->options.snapshots, "only this snapshot (repeatable; default: all of the case's)");
+  AddCasePlanFlags(app, f.get(), false);
+  app.add_option("--snapshot", f->options.snapshots,
+                 "only this snapshot (repeatable; default: all of the case's)");
   app.add_option("--volume-type", f->options.volume_type, "default gp3")->capture_default_str();
   app.add_option("--iops", f->options.iops, "provisioned IOPS (io1, io2, gp3)")->check(CLI::Range(0, 256000));
   app.add_option("--kms-key", f->options.kms_key, "encrypt the volumes with this KMS key");
-  return {[f](const CommandContext& ctx) {
-            int status = RunLab(ctx, *f, [](const cloud::ResolvedTarget& t, const LabFlags& fl) {
-              return lab::BuildLabAttachPlan(t, fl.options);
-            }, "lab attach");
-            if (status == kExitOk && !f->plan_only)
-              PrintInfo("mount read-only on the workstation: find each volume by its id (lsblk -o NAME,SERIAL shows "
-                        "vol... without the dash on Nitro), then `sudo mount -o ro,noload /dev/<device>1 /mnt/<snapshot>`; "
-                        "never mount read-write, never fsck");
-            return status;
-          },
-          {}};
+  return {
+      [f](const CommandContext& ctx) {
+        int status = RunLab(ctx, *f,
+                            [](const cloud::ResolvedTarget& t, const LabFlags& fl) {
+                              return lab::BuildLabAttachPlan(t, fl.options);
+                            },
+                            {"lab attach"});
+        if (status == kExitOk && !f->plan_only)
+          PrintInfo(
+              "mount read-only on the workstation: find each volume by its id (lsblk -o NAME,SERIAL shows "
+              "vol... without the dash on Nitro), then `sudo mount -o ro,noload /dev/<device>1 "
+              "/mnt/<snapshot>`; "
+              "never mount read-write, never fsck");
+        return status;
+      },
+      {}};
 }
 
 CommandBody SetupLabDown(CLI::App& app) {
@@ -147,13 +106,15 @@ CommandBody SetupLabDown(CLI::App& app) {
       "stack, then look for anything still tagged for the lab and delete it. Never touches snapshots,\n"
       "evidence objects or the case folder.");
   auto f = std::make_shared<LabFlags>();
-  AddCommonFlags(app, f.get());
-  app.add_flag("--yes", f->yes, "do not ask for confirmation");
+  AddCasePlanFlags(app, f.get(), true);
   return {[f](const CommandContext& ctx) {
-            return RunLab(ctx, *f, [](const cloud::ResolvedTarget& t, const LabFlags&) { return lab::BuildLabDownPlan(t); },
-                          "lab down",
-                          "Destroy the forensic workstation, its stack " + lab::LabStackName(ctx.case_flags.id) +
-                              ", its group and every lab volume (the snapshots and evidence stay)");
+            return RunLab(
+                ctx, *f,
+                [](const cloud::ResolvedTarget& t, const LabFlags&) { return lab::BuildLabDownPlan(t); },
+                {"lab down",
+                 "Destroy the forensic workstation, its stack " + lab::LabStackName(ctx.case_flags.id) +
+                     ", its group and every lab volume (the snapshots and evidence stay)",
+                 Confirmation::kYesNo});
           },
           {}};
 }

@@ -98,27 +98,43 @@ int ReportLostRecords(evidence::CaseStore& store, int status) {
   const evidence::Journal& journal = store.journal();
   if (journal.healthy()) return status;
   std::string lost;
-  for (const evidence::LostRecord& r : journal.lost_records()) lost += (lost.empty() ? "" : ", ") + r.ToString();
+  for (const evidence::LostRecord& r : journal.lost_records())
+    lost += (lost.empty() ? "" : ", ") + r.ToString();
   PrintError("the case journal failed (" + journal.sticky_error().error().ToString() +
              "); nothing was changed after that, and these records are lost: " + lost +
              "; fix the cause (disk full, permissions) and run the same command again");
   return kExitFailed;
 }
 
+namespace {
+
+bool HaveTerminal() {
+  if (isatty(STDIN_FILENO)) return true;
+  PrintError(
+      "refusing to change anything without confirmation: stdin is not a terminal (pass --yes to proceed, or "
+      "--plan to only print the plan)");
+  return false;
+}
+
+}  // namespace
+
 bool Confirm(const std::string& question) {
-  if (!isatty(STDIN_FILENO)) {
-    PrintError(
-        "refusing to change anything without confirmation: stdin is not a terminal (pass --yes to proceed, "
-        "or "
-        "--plan to only print the plan)");
-    return false;
-  }
+  if (!HaveTerminal()) return false;
   std::fprintf(stderr, "%s [y/N] ", question.c_str());
   std::fflush(stderr);
   std::string answer;
   if (!std::getline(std::cin, answer)) return false;
   answer = ToLower(Trim(answer));
   return answer == "y" || answer == "yes";
+}
+
+bool ConfirmByTyping(const std::string& what, const std::string& expected) {
+  if (!HaveTerminal()) return false;
+  std::fprintf(stderr, "%s\nThis cannot be undone. Type %s to proceed: ", what.c_str(), expected.c_str());
+  std::fflush(stderr);
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  return Trim(answer) == expected;
 }
 
 }  // namespace cordon::cli

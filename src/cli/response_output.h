@@ -28,5 +28,8 @@ int RecordCaseStatus(evidence::CaseStore& store, int status, std::string_view ca
 int ReportLostRecords(evidence::CaseStore& store, int status);
 // Asks "question [y/N]" on the terminal. Without a terminal: false, after saying to pass --yes.
 bool Confirm(const std::string& question);
+// For what cannot be undone (terminating the suspect): says `what`, then the responder types
+// `expected` (the case id) on the terminal. Without a terminal: false, after saying to pass --yes.
+bool ConfirmByTyping(const std::string& what, const std::string& expected);
 
 }  // namespace cordon::cli

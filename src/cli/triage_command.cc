@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/duration.h"
+#include "base/strings.h"
 #include "base/thread_pool.h"
 #include "base/time.h"
 #include "cli/aws_flags.h"
@@ -32,12 +33,6 @@ void Row(const std::string& label, const std::string& value) {
 }
 void Line(const std::string& text) { std::printf("  %s\n", text.c_str()); }
 void Failed(const std::string& error) { std::printf("  (could not be read: %s)\n", error.c_str()); }
-
-std::string Join(const std::vector<std::string>& v, const char* sep = ", ") {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
-}
 
 // A part triage attempted that failed or was only partly read. `part` is where it sits in the JSON output
 // ("inventory.volumes", "activity.cloudtrail", "hunt"); `error` is why (the AWS error code and message).

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "base/json.h"
+#include "base/strings.h"
 #include "hunt/date_layout.h"
 
 namespace cordon::hunt {
@@ -45,12 +46,6 @@ std::string SqlList(const std::vector<std::string>& values) {
 std::string QuotedList(const std::vector<std::string>& values, const char* quote = "\"") {
   std::string out;
   for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + std::string(quote) + values[i] + quote;
-  return out;
-}
-
-std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(sep) : "") + parts[i];
   return out;
 }
 

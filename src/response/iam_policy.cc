@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "response/cleanup/cleanup.h"
 #include "response/lab/lab.h"
+#include "response/recover/recover.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -43,6 +45,13 @@ constexpr std::string_view kHunt[] = {"s3:ListBucket",
 
 // The tag condition of a teardown action of `command`, or null when the action is not conditioned.
 Json TeardownCondition(const std::string& command, const std::string& action) {
+  if (command == "cleanup") {
+    // The suspect carries cordon:case since contain's tag step; cordon's groups cordon:managed.
+    if (action == "ec2:TerminateInstances") return Json{{"Null", {{"aws:ResourceTag/cordon:case", "false"}}}};
+    if (action == "ec2:DeleteSecurityGroup")
+      return Json{{"StringEquals", {{"aws:ResourceTag/cordon:managed", "true"}}}};
+    return Json();
+  }
   if (command != "lab") return Json();
   if (action == "ec2:TerminateInstances" || action == "ec2:DeleteVolume" || action == "ec2:DetachVolume")
     return Json{{"StringEquals", {{"aws:ResourceTag/cordon:role", {"lab", "forensic-workstation"}}}}};
@@ -54,7 +63,8 @@ Json TeardownCondition(const std::string& command, const std::string& action) {
 }  // namespace
 
 const std::vector<std::string>& PolicyCommands() {
-  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve", "hunt", "lab"};
+  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve",
+                                                  "hunt",   "lab",     "cleanup", "recover"};
   return kNames;
 }
 
@@ -81,9 +91,14 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
     add(kHunt);
   } else if (command == "lab") {
     for (const std::string& a : lab::LabIamActions()) actions.insert(a);
+  } else if (command == "cleanup") {
+    for (const std::string& a : cleanup::CleanupIamActions()) actions.insert(a);
+  } else if (command == "recover") {
+    for (const std::string& a : recover::RecoverIamActions()) actions.insert(a);
   } else {
     return MakeError(ErrorKind::kInvalidArgument,
-                     "no policy for '" + command + "' (known: triage, contain, release, preserve, hunt, lab)");
+                     "no policy for '" + command +
+                         "' (known: triage, contain, release, preserve, hunt, lab, cleanup, recover)");
   }
   return std::vector<std::string>(actions.begin(), actions.end());
 }
@@ -105,8 +120,11 @@ Result<Json> PolicyFor(const std::vector<std::string>& commands) {
         open.push_back(a);
         continue;
       }
-      conditioned.push_back(Json{{"Sid", sid + "Teardown" + std::to_string(conditioned.size() + 1)}, {"Effect", "Allow"},
-                                 {"Action", {a}}, {"Resource", "*"}, {"Condition", condition}});
+      conditioned.push_back(Json{{"Sid", sid + "Teardown" + std::to_string(conditioned.size() + 1)},
+                                 {"Effect", "Allow"},
+                                 {"Action", {a}},
+                                 {"Resource", "*"},
+                                 {"Condition", condition}});
     }
     statements.push_back(Json{{"Sid", sid}, {"Effect", "Allow"}, {"Action", open}, {"Resource", "*"}});
     for (Json& st : conditioned) statements.push_back(std::move(st));

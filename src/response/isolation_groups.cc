@@ -201,7 +201,7 @@ Result<bool> AllowGroupMatches(const StepContext& ctx, const std::string& group_
   return have == AllowKeys(allow_from);
 }
 
-Result<std::string> DeleteAllowGroupIfUnused(const StepContext& ctx, const std::string& group_id) {
+Result<std::string> DeleteGroupIfUnused(const StepContext& ctx, const std::string& group_id) {
   auto enis = ctx.Call("ec2", "DescribeNetworkInterfaces", Filters("group-id", {group_id}));
   if (!enis) return MakeError(enis.error());
   const Json users = enis->value("NetworkInterfaces", Json::array());

@@ -60,10 +60,10 @@ Result<std::string> EnsureAllowGroup(const StepContext& ctx, const std::string& 
 Result<bool> AllowGroupMatches(const StepContext& ctx, const std::string& group_id,
                                const std::vector<std::string>& allow_from);
 
-// Deletes the allow group when no ENI uses it any more. Returns what happened, for the step
-// detail: "deleted", "kept (still used by eni-...)", "already gone". A group AWS still sees in use
-// (DependencyViolation) is kept, not an error.
-Result<std::string> DeleteAllowGroupIfUnused(const StepContext& ctx, const std::string& group_id);
+// Deletes a cordon group (the allow group, or a VPC's shared ones at cleanup) when no ENI uses it any more.
+// Returns what happened, for the step detail: "deleted", "kept (still used by eni-...)", "already gone". A
+// group AWS still sees in use (DependencyViolation) is kept, not an error.
+Result<std::string> DeleteGroupIfUnused(const StepContext& ctx, const std::string& group_id);
 
 // Whether an ENI's groups (without ssm-reach) are exactly [isolation] when `allow_id` is empty, else
 // exactly [isolation, allow], in any order.

@@ -71,6 +71,17 @@ Plan BuildContainPlan(const cloud::ResolvedTarget& target, const StepSelection& 
   return plan;
 }
 
+PlanStep MakePlanStep(std::unique_ptr<Step> step, std::string summary, std::vector<std::string> after,
+                      bool destructive) {
+  PlanStep p;
+  p.name = std::string(step->name());
+  p.summary = std::move(summary);
+  p.after = std::move(after);
+  p.destructive = destructive;
+  p.step = std::move(step);
+  return p;
+}
+
 std::string FormatPlan(const Plan& plan) {
   std::string out = plan.target.instance_id + " (" + plan.target.region +
                     (plan.target.vpc_id.empty() ? "" : ", " + plan.target.vpc_id) +

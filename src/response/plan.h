@@ -39,6 +39,10 @@ Status ValidateSelection(const StepSelection& selection);
 // step's own dependencies, so the order among the remaining steps is kept.
 Plan BuildContainPlan(const cloud::ResolvedTarget& target, const StepSelection& selection);
 
+// One step of a plan that is not built from the step table (lab, cleanup, recover).
+PlanStep MakePlanStep(std::unique_ptr<Step> step, std::string summary, std::vector<std::string> after,
+                      bool destructive);
+
 // "1. record-pre-state  ...\n2. tag (after record-pre-state) ..." for --plan and the confirmation.
 std::string FormatPlan(const Plan& plan);
 

@@ -142,7 +142,7 @@ class LabRevokeAllowStep : public Step {
                         Json{{"NetworkInterfaceId", e["id"]}, {"Groups", groups}});
       if (!r) return MakeError(r.error());
     }
-    auto deleted = DeleteAllowGroupIfUnused(ctx, allow);
+    auto deleted = DeleteGroupIfUnused(ctx, allow);
     if (!deleted) return MakeError(deleted.error());
     ctx.detail = "lab access revoked; allow group " + allow + " " + *deleted;
     result["allow_group_deleted"] = *deleted;

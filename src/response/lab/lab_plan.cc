@@ -7,17 +7,6 @@
 namespace cordon::response::lab {
 namespace {
 
-PlanStep MakePlanStep(std::unique_ptr<Step> step, std::string summary, std::vector<std::string> after,
-                      bool destructive) {
-  PlanStep p;
-  p.name = std::string(step->name());
-  p.summary = std::move(summary);
-  p.after = std::move(after);
-  p.destructive = destructive;
-  p.step = std::move(step);
-  return p;
-}
-
 Plan OnePlan(const cloud::ResolvedTarget& suspect) {
   Plan plan;
   plan.target = suspect;

@@ -33,12 +33,6 @@ std::string KeyPrefix(const StepContext& ctx) {
   return (m.prefix.empty() ? "" : m.prefix + "/") + ctx.options->case_id + "/" + ctx.target.instance_id;
 }
 
-std::string Join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : ", ") + w;
-  return out;
-}
-
 Result<Json> PrimaryEni(const StepContext& ctx) {
   auto enis = DescribeTargetEnis(ctx);
   if (!enis) return MakeError(enis.error());

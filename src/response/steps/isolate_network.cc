@@ -62,7 +62,7 @@ Json RemoveAllowGroups(StepContext& ctx, const Json& before, const Json& result)
   }
   Json out = Json::object();
   for (const std::string& id : ids) {
-    auto what = DeleteAllowGroupIfUnused(ctx, id);
+    auto what = DeleteGroupIfUnused(ctx, id);
     out[id] = what ? *what : "not deleted: " + what.error().message;
     ctx.detail += "; allow group " + id + " " + out[id].get<std::string>();
     if (!what)

@@ -1,0 +1,14 @@
+// The cleanup steps (cleanup.h describes them), made by BuildCleanupPlan.
+#pragma once
+
+#include <memory>
+
+#include "response/step.h"
+
+namespace cordon::response::cleanup {
+
+std::unique_ptr<Step> MakeCheckEvidenceStep();  // check_evidence.cc
+std::unique_ptr<Step> MakeTerminateStep();      // terminate_suspect.cc
+std::unique_ptr<Step> MakeDeleteGroupsStep();   // delete_groups.cc
+
+}  // namespace cordon::response::cleanup
