@@ -15,13 +15,19 @@ CommandBody SetupCleanup(CLI::App& app) {
       "is missing, before it changes anything.");
   struct Flags : CasePlanFlags {
     bool terminate = false;
+    response::cleanup::CleanupOptions options;
   };
   auto f = std::make_shared<Flags>();
   AddCasePlanFlags(app, f.get(), true);
   app.add_flag("--terminate-suspect", f->terminate, "required: says that the suspect is to be terminated");
+  app.add_flag("--accept-missing-memory", f->options.accept_missing_memory,
+               "terminate although a started memory capture did not finish (journaled as waived)");
   return {[f](const CommandContext& ctx) {
             return RunCasePlan(
-                ctx, *f, response::cleanup::BuildCleanupPlan,
+                ctx, *f,
+                [&](const cloud::ResolvedTarget& t) {
+                  return response::cleanup::BuildCleanupPlan(t, f->options);
+                },
                 {"cleaned up",
                  "Terminate the suspect (its volumes and snapshots are kept) and delete cordon's "
                  "groups",

@@ -273,6 +273,26 @@ class MemoryCaptureTests(ResponseCase):
         self.assertEqual(self.commands(), [])
         self.assertNothingDestructiveAfter(case)
 
+    def test_cleanup_waits_for_the_capture_or_its_waiver(self):
+        """A capture that failed keeps `cleanup` from terminating the suspect (its memory is evidence that
+        termination destroys) until the responder waives it, which the case records."""
+        case = "IR-MEM-CLEAN"
+        self.prepare(case, managed=False)
+        self.assertExit(self.capture(case), 1, "capture on an unmanaged instance")
+        self.assertExit(self.contain(case, "--skip", "capture-memory"), 0, "contain without the capture")
+        clean = ["cleanup", "--case", case, "--cases-dir", self.cases_dir, "--terminate-suspect", "--yes"]
+        proc = self.cordon(*clean)
+        self.assertExit(proc, 1, "cleanup after a failed capture")
+        self.assertIn("memory capture did not finish", proc.stderr + proc.stdout)
+        ec2 = client("ec2", self.moto)
+        state = ec2.describe_instances(InstanceIds=[self.ids["suspect"]])["Reservations"][0]["Instances"][0]["State"]
+        self.assertEqual(state["Name"], "running")
+        self.assertExit(self.cordon(*clean, "--accept-missing-memory"), 0, "cleanup with the capture waived")
+        state = ec2.describe_instances(InstanceIds=[self.ids["suspect"]])["Reservations"][0]["Instances"][0]["State"]
+        self.assertEqual(state["Name"], "terminated")
+        done = self.outcome(case, "cleanup-check-evidence")
+        self.assertIn("memory capture did not finish", json.dumps(done))
+
     def test_no_ssm_endpoints_fails_before_sending(self):
         case = "IR-MEM4"
         self.prepare(case, endpoints=False)

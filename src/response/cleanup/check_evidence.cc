@@ -86,7 +86,9 @@ Result<std::string> MemoryProblem(const StepContext& ctx) {
 
 class CheckEvidenceStep : public Step {
  public:
+  explicit CheckEvidenceStep(CleanupOptions options) : options_(options) {}
   std::string_view name() const override { return "cleanup-check-evidence"; }
+  bool Cycles() const override { return true; }  // a fresh verdict on every run, never an old one
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
@@ -99,12 +101,17 @@ class CheckEvidenceStep : public Step {
       if (std::string p = VolumeProblem(v, *snaps); !p.empty()) missing.push_back("volume " + p);
     auto memory = MemoryProblem(ctx);
     if (!memory) return MakeError(memory.error());
-    if (!memory->empty()) missing.push_back(*memory);
+    Json observed = Json::object();
+    if (!memory->empty() && options_.accept_missing_memory) observed["memory_waived"] = *memory;
+    if (!memory->empty() && !options_.accept_missing_memory)
+      missing.push_back(*memory + " (or pass --accept-missing-memory)");
     auto lab = lab::LabLeftovers(ctx, CaseIdOf(ctx));
     if (!lab) return MakeError(lab.error());
     if (!lab->empty())
       missing.push_back("the case's lab is still up; run `cordon lab down --case " + CaseIdOf(ctx) + "`");
-    return Json{{"volumes", *volumes}, {"missing", missing}};
+    observed["volumes"] = *volumes;
+    observed["missing"] = missing;
+    return observed;
   }
   bool IsDone(StepContext&, const Json& o) override { return o["missing"].empty(); }
   Result<Json> DoApply(StepContext&, const Json& before) override {
@@ -112,10 +119,15 @@ class CheckEvidenceStep : public Step {
                      "not terminating: " + Join(before["missing"].get<std::vector<std::string>>(), "; ") +
                          "; nothing was changed, rerun cleanup then");
   }
+
+ private:
+  CleanupOptions options_;
 };
 
 }  // namespace
 
-std::unique_ptr<Step> MakeCheckEvidenceStep() { return std::make_unique<CheckEvidenceStep>(); }
+std::unique_ptr<Step> MakeCheckEvidenceStep(const CleanupOptions& options) {
+  return std::make_unique<CheckEvidenceStep>(options);
+}
 
 }  // namespace cordon::response::cleanup

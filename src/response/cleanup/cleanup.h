@@ -20,7 +20,13 @@
 
 namespace cordon::response::cleanup {
 
-Plan BuildCleanupPlan(const cloud::ResolvedTarget& suspect);
+struct CleanupOptions {
+  // Terminate although a memory capture that was started did not finish (the host cannot be
+  // captured: no SSM agent, no memory tool). Journaled in the check's record as waived.
+  bool accept_missing_memory = false;
+};
+
+Plan BuildCleanupPlan(const cloud::ResolvedTarget& suspect, const CleanupOptions& options);
 
 // What the three steps call, for `cordon iam-policy --for cleanup`.
 std::vector<std::string> CleanupIamActions();

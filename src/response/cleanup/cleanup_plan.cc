@@ -5,10 +5,10 @@
 
 namespace cordon::response::cleanup {
 
-Plan BuildCleanupPlan(const cloud::ResolvedTarget& suspect) {
+Plan BuildCleanupPlan(const cloud::ResolvedTarget& suspect, const CleanupOptions& options) {
   Plan plan;
   plan.target = suspect;
-  plan.steps.push_back(MakePlanStep(MakeCheckEvidenceStep(),
+  plan.steps.push_back(MakePlanStep(MakeCheckEvidenceStep(options),
                                     "check the evidence is complete (a completed snapshot of every volume, "
                                     "verified memory hashes) and the lab is down; change nothing",
                                     {}, false));
