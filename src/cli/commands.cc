@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "cli/aws_flags.h"
 #include "cli/case_command.h"
 #include "cli/case_flags.h"
+#include "cli/case_note_command.h"
 #include "cli/cleanup_command.h"
 #include "cli/contain_command.h"
 #include "cli/exit_codes.h"
@@ -27,6 +29,8 @@ namespace cordon::cli {
 namespace {
 
 CommandBody SetupHelp(CLI::App& app);
+const Command* FindCommand(int argc, char** argv, int* words);
+int RunCommand(const Command& command, int words, int argc, char** argv);
 
 using namespace needs;  // the table reads better with the bare names
 
@@ -57,6 +61,8 @@ const Command kCommands[] = {
     {"recover",
      "check the service recovered (Auto Scaling, load balancers), or relaunch a standalone suspect",
      kClient | kExistingCase, SetupRecover},
+    {"case note", "add the responder's observation to a case's journal and report", kExistingCase,
+     SetupCaseNote},
     {"case", "list, show or verify cases (hash-chained journal, pre-state, evidence)", kNone, SetupCase},
     {"iam-policy", "print the least-privilege IAM policy each command needs", kNone, SetupIamPolicy},
     {"help", "list the commands", kNone, SetupHelp},
@@ -71,10 +77,27 @@ void PrintCommandList() {
   std::printf("\n`cordon COMMAND --help` describes a command's options.\n");
 }
 
-CommandBody SetupHelp(CLI::App&) {
-  return {[](const CommandContext&) {
-            PrintCommandList();
-            return kExitOk;
+// `cordon help [COMMAND]`: the list, or that command's --help.
+CommandBody SetupHelp(CLI::App& app) {
+  auto words = std::make_shared<std::vector<std::string>>();
+  app.add_option("command", *words, "a command (`lab up`: both words)");
+  return {[words](const CommandContext&) {
+            if (words->empty()) {
+              PrintCommandList();
+              return kExitOk;
+            }
+            std::vector<std::string> args = {"cordon"};
+            args.insert(args.end(), words->begin(), words->end());
+            args.push_back("--help");
+            std::vector<char*> argv;
+            for (std::string& a : args) argv.push_back(a.data());
+            int taken = 0;
+            const Command* command = FindCommand(static_cast<int>(argv.size()), argv.data(), &taken);
+            if (command == nullptr || taken != static_cast<int>(words->size())) {
+              PrintError("no command '" + Join(*words, " ") + "'; `cordon help` lists them");
+              return kExitUsage;
+            }
+            return RunCommand(*command, taken, static_cast<int>(argv.size()), argv.data());
           },
           {}};
 }
