@@ -163,9 +163,13 @@ Json SelectorsToJson(const Selectors& s) {
 
 // ---- CSV ----
 
+// A cell a spreadsheet would run as a formula (=, +, -, @, or a tab or CR before one) gets a leading
+// apostrophe, as OWASP's "CSV Injection" advice says: a log field an attacker wrote (a user agent, a
+// finding title) must not become =HYPERLINK(...) in the responder's spreadsheet.
 std::string CsvField(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
+  const bool formula = !v.empty() && std::string_view("=+-@\t\r").find(v.front()) != std::string_view::npos;
+  if (!formula && v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string out = formula ? "\"'" : "\"";
   for (char c : v) {
     if (c == '"') out += '"';
     out += c;

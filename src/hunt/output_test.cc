@@ -180,6 +180,23 @@ TEST(Output, CsvHasOneRowPerItem) {
   EXPECT_EQ(rows, 1 + r.events.size() + 1 /*exfiltration*/ + 3 /*flows*/);
 }
 
+TEST(Output, CsvCellsAreNeverFormulas) {
+  Selectors s;
+  HuntResults r = InvictusAndFlows(&s);
+  ASSERT_GE(r.events.size(), 3u);
+  r.events[0].event_name = "=HYPERLINK(\"http://evil.example/\",\"click\")";
+  r.events[1].source_ip = "@SUM(A1)";
+  r.events[2].event_source = "-2+3";
+  std::ostringstream out;
+  WriteResults(r, s, OutputFormat::kCsv, out);
+  const std::string csv = out.str();
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"click\"\")\","), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",\"'@SUM(A1)\","), std::string::npos);
+  EXPECT_NE(csv.find(",\"'-2+3\","), std::string::npos);
+  EXPECT_EQ(csv.find(",=HYPERLINK"), std::string::npos);
+  EXPECT_EQ(csv.find(",@SUM"), std::string::npos);
+}
+
 TEST(Output, TextLeadsWithExfiltration) {
   Selectors s;
   HuntResults r = InvictusAndFlows(&s);
