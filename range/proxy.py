@@ -52,6 +52,7 @@ def _sibling(name: str):
 
 
 scenario_mod = _sibling("scenario")
+SharedSnapshots = _sibling("shared_snapshots").SharedSnapshots
 Scenario = scenario_mod.Scenario
 ApiError = scenario_mod.ApiError
 ScenarioError = scenario_mod.ScenarioError
@@ -432,6 +433,7 @@ class RangeState:
         self.reset_stats()
         self.snapshots_created = set()
         self.snapshot_describes = {}
+        self.shared = SharedSnapshots(self.upstream_host, self.upstream_port)
 
     # ---- stats --------------------------------------------------------------------------------
     def reset_stats(self):
@@ -546,6 +548,7 @@ class RangeState:
             self.plan = FaultPlan(self.plan.config)
             self.snapshots_created = set()
             self.snapshot_describes = {}
+        self.shared.reset()
         self.scenario.reset_state()
         self.reset_stats()
 
@@ -694,8 +697,17 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                 st.count_served(info, "range")
                 return self._send_json_ok(answer)
 
+        if (info.service == "ec2" and info.action == "CreateVolume" and isinstance(info.params, dict)
+                and info.params.get("SnapshotId")):
+            served = st.shared.serve_create_volume(self.headers, info.params)
+            if served is not None:
+                st.count_served(info, "range")
+                return self._send(served[0], [("Content-Type", "text/xml;charset=UTF-8")], served[1])
+
         capture = None
-        if info.service == "ec2" and info.action in ("DescribeSnapshots", "CreateSnapshot",
+        if info.service == "ec2" and info.action == "DescribeVolumes" and st.shared.volumes:
+            capture = info.action
+        elif info.service == "ec2" and info.action in ("DescribeSnapshots", "CreateSnapshot",
                                                      "CreateSnapshots", "CopySnapshot"):
             capture = info.action
         elif info.service == "ec2" and info.action == "DescribeInstances" and st.scenario.instance_states:
@@ -843,6 +855,8 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             return st.rewrite_describe_snapshots(data)
         if capture == "DescribeInstances":
             return st.scenario.rewrite_instance_states(data)
+        if capture == "DescribeVolumes":
+            return st.shared.rewrite_describe_volumes(data)
         if capture == "SendCommand":
             try:
                 st.scenario.record_send_command(info.params, json.loads(data.decode("utf-8")))

@@ -873,6 +873,43 @@ class ScenarioTests(RangeCase):
 
 # ================================================================================================
 
+class SharedSnapshotTests(RangeCase):
+    """A volume from a snapshot another account shared with createVolumePermission, which AWS allows
+    ("Share an Amazon EBS snapshot", Amazon EBS User Guide) and moto 5.2.1 answers with
+    InvalidSnapshot.NotFound: the range serves it (range/shared_snapshots.py)."""
+
+    FORENSIC = "222222222222"
+
+    def forensic(self, service):
+        creds = self.client("sts").assume_role(RoleArn=f"arn:aws:iam::{self.FORENSIC}:role/forensics",
+                                               RoleSessionName="range-test")["Credentials"]
+        return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint,
+                            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds["SessionToken"])
+
+    def test_a_shared_snapshot_makes_a_volume_in_the_other_account(self):
+        ec2 = self.client("ec2")
+        vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=12)["VolumeId"]
+        snap = ec2.create_snapshot(VolumeId=vol)["SnapshotId"]
+        theirs = self.forensic("ec2")
+        with self.assertRaises(Exception) as refused:  # not shared yet: AWS and the range refuse it
+            theirs.create_volume(AvailabilityZone="us-east-1a", SnapshotId=snap)
+        self.assertIn("InvalidSnapshot.NotFound", str(refused.exception))
+        ec2.modify_snapshot_attribute(SnapshotId=snap, Attribute="createVolumePermission", OperationType="add",
+                                      UserIds=[self.FORENSIC])
+        made = theirs.create_volume(AvailabilityZone="us-east-1a", SnapshotId=snap, Encrypted=True,
+                                    TagSpecifications=[{"ResourceType": "volume",
+                                                        "Tags": [{"Key": "k", "Value": "v"}]}])
+        self.assertEqual((made["SnapshotId"], made["Size"], made["Encrypted"]), (snap, 12, True))
+        seen = theirs.describe_volumes(VolumeIds=[made["VolumeId"]])["Volumes"][0]
+        self.assertEqual(seen["SnapshotId"], snap)
+        self.assertEqual(seen["Tags"], [{"Key": "k", "Value": "v"}])
+        mine = {v["VolumeId"] for v in ec2.describe_volumes()["Volumes"]}
+        self.assertNotIn(made["VolumeId"], mine)  # it lives in the forensic account
+        own = ec2.create_volume(AvailabilityZone="us-east-1a", SnapshotId=snap)  # the owner's path is moto's
+        self.assertEqual(own["SnapshotId"], snap)
+
+
 class AuthModeTests(RangeCase):
     """moto enforcing IAM auth (env passthrough): SigV4 signatures must survive the proxy."""
 
