@@ -48,7 +48,41 @@ Result<Credentials> CredentialsFromSts(const Json& out, const std::string& sourc
   return creds;
 }
 
+// AssumeRole with the base client's credentials, each time the cache asks.
+class AssumedRoleProvider : public CredentialsProvider {
+ public:
+  AssumedRoleProvider(ClientOptions base, std::string role_arn, std::string session_name)
+      : base_(std::move(base)), role_arn_(std::move(role_arn)), session_name_(std::move(session_name)) {}
+  Result<Credentials> Get() override {
+    auto source = base_.credentials->Get();
+    if (!source) return tl::unexpected(source.error());
+    ClientOptions signer = base_;
+    signer.credentials = std::make_shared<FixedProvider>(*source);
+    Client sts(signer);
+    auto out = sts.Call("sts", "AssumeRole", Json{{"RoleArn", role_arn_}, {"RoleSessionName", session_name_}});
+    if (!out) {
+      Error e = out.error();
+      e.message = "assuming " + role_arn_ + ": " + e.message;
+      return tl::unexpected(e);
+    }
+    return CredentialsFromSts(*out, "assume-role:" + role_arn_);
+  }
+  std::string Name() const override { return "assume-role"; }
+
+ private:
+  ClientOptions base_;
+  std::string role_arn_, session_name_;
+};
+
 }  // namespace
+
+std::shared_ptr<Client> MakeAssumedRoleClient(const Client& base, const std::string& role_arn,
+                                              const std::string& session_name) {
+  ClientOptions options = *base.options();
+  options.credentials = std::make_shared<CachingProvider>(
+      std::make_shared<AssumedRoleProvider>(*base.options(), role_arn, session_name), SystemClock::Default());
+  return std::make_shared<Client>(options);
+}
 
 Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags) {
   Environment env = Environment::FromProcess();

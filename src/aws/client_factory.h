@@ -22,4 +22,10 @@ struct ClientFlags {
 // settings; credentials themselves are resolved lazily on the first call.
 Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags);
 
+// A client like `base` (endpoints, retries, transport) acting as `role_arn`: its credentials come
+// from STS AssumeRole signed with base's, cached and refreshed before they expire. For a second
+// account (the forensic account of `cordon lab`). Nothing is called until the first request.
+std::shared_ptr<Client> MakeAssumedRoleClient(const Client& base, const std::string& role_arn,
+                                              const std::string& session_name);
+
 }  // namespace cordon::aws

@@ -41,6 +41,10 @@ CommandBody SetupLabUp(CLI::App& app) {
                  "a subnet in the suspect's AZ (default: the suspect's subnet)");
   app.add_option("--evidence-bucket", f->options.evidence_bucket, "the bucket the workstation may write to");
   app.add_option("--evidence-prefix", f->options.evidence_prefix, "under this prefix (then /<case>/)");
+  app.add_option(
+      "--forensic-account-role", f->options.forensic_account_role,
+      "launch the lab in the account of this role (arn:aws:iam::<account>:role/NAME), with --subnet "
+      "there; later lab commands find it in the case");
   return {[f](const CommandContext& ctx) {
             return RunLab(ctx, *f,
                           [](const cloud::ResolvedTarget& t, const LabFlags& fl) {

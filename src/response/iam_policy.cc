@@ -57,6 +57,9 @@ Json TeardownCondition(const std::string& command, const std::string& action) {
     return Json{{"StringEquals", {{"aws:ResourceTag/cordon:role", {"lab", "forensic-workstation"}}}}};
   if (action == "ec2:DeleteSecurityGroup" || action == "cloudformation:DeleteStack")
     return Json{{"Null", {{"aws:ResourceTag/cordon:case", "false"}}}};
+  // Only the lab's copies of the snapshots and the case key: never a case snapshot (evidence).
+  if (action == "ec2:DeleteSnapshot" || action == "kms:ScheduleKeyDeletion")
+    return Json{{"StringEquals", {{"aws:ResourceTag/cordon:role", "lab"}}}};
   return Json();
 }
 

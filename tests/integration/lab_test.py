@@ -16,6 +16,8 @@ import os
 import sys
 import unittest
 
+import boto3
+
 sys.path.insert(0, os.path.dirname(__file__))
 from scenario import AMI, ResponseCase, case_snapshots, client, explain  # noqa: E402
 
@@ -202,6 +204,89 @@ class LabLifecycleTest(LabCase):
         self.assertEqual(len(self.workstations()), 1)
 
 
+class LabForensicAccountTest(LabCase):
+    """The lab in a second account (AWS's guidance: a forensic account of its own). moto keeps accounts
+    apart by the credentials STS's AssumeRole hands out; a volume made there from a snapshot the
+    suspect's account shared is served by the range (range/shared_snapshots.py), as AWS allows it
+    ("Share an Amazon EBS snapshot", Amazon EBS User Guide)."""
+
+    FORENSIC = "222222222222"
+    ROLE = f"arn:aws:iam::{FORENSIC}:role/cordon-forensics"
+
+    def forensic(self, service: str, endpoint: str | None = None):
+        creds = client("sts", self.moto).assume_role(RoleArn=self.ROLE, RoleSessionName="judge")["Credentials"]
+        return boto3.client(service, region_name="us-east-1", endpoint_url=endpoint or self.moto,
+                            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds["SessionToken"])
+
+    def test_copies_encrypted_shared_and_volumes_in_the_forensic_account(self):
+        self.contained()
+        originals = sorted(s["SnapshotId"] for s in case_snapshots(self.moto, CASE))
+        fec2 = self.forensic("ec2")
+        vpc = fec2.create_vpc(CidrBlock="10.90.0.0/16")["Vpc"]["VpcId"]
+        subnet = fec2.create_subnet(VpcId=vpc, CidrBlock="10.90.1.0/24", AvailabilityZone="us-east-1b")["Subnet"]
+        up = ["--forensic-account-role", self.ROLE, "--subnet", subnet["SubnetId"]]
+        self.assertExit(self.lab("up", *up), 0, "lab up in the forensic account")
+        self.assertEqual(self.stacks(), [], "the stack is in the suspect's account")
+        fcf = self.forensic("cloudformation")
+        self.assertEqual([s["StackName"] for s in fcf.describe_stacks()["Stacks"]], ["cordon-lab-" + CASE])
+        ws = [i for r in fec2.describe_instances(Filters=[
+            {"Name": "tag:cordon:role", "Values": ["forensic-workstation"]},
+            {"Name": "instance-state-name", "Values": ["running"]}])["Reservations"] for i in r["Instances"]]
+        self.assertEqual(len(ws), 1)
+        self.assertEqual(ws[0]["SubnetId"], subnet["SubnetId"])
+
+        proc = self.lab("allow")
+        self.assertExit(proc, 1, "lab allow across accounts (the step refuses)")
+        self.assertIn("peering", proc.stderr)
+
+        # Killed after its copies, shares and volumes, before its outcome: the rerun makes none twice.
+        proc = self.lab("attach", env={"CORDON_TEST_CRASH_BEFORE_OUTCOME": "1"})
+        self.assertEqual(proc.returncode, 137, explain(proc))
+        self.assertExit(self.lab("attach"), 0, "lab attach in the forensic account")
+        ec2 = self.ec2()
+        copies = ec2.describe_snapshots(OwnerIds=["self"], Filters=[
+            {"Name": "tag:cordon:case", "Values": [CASE]}, {"Name": "tag:cordon:role", "Values": ["lab"]}])["Snapshots"]
+        self.assertEqual(sorted(LabLifecycleTest.tag(c, "cordon:source-snapshot") for c in copies), originals)
+        key = client("kms", self.moto).describe_key(KeyId="alias/cordon-lab-" + CASE)["KeyMetadata"]
+        for c in copies:
+            self.assertTrue(c["Encrypted"])
+            self.assertEqual(c["KmsKeyId"], key["Arn"], "a copy not under the case key")
+            perms = ec2.describe_snapshot_attribute(SnapshotId=c["SnapshotId"], Attribute="createVolumePermission")
+            self.assertEqual(perms["CreateVolumePermissions"], [{"UserId": self.FORENSIC}])
+        for o in originals:  # the evidence itself is never shared
+            perms = ec2.describe_snapshot_attribute(SnapshotId=o, Attribute="createVolumePermission")
+            self.assertEqual(perms["CreateVolumePermissions"], [])
+        # Through the range, which keeps the snapshot a shared-snapshot volume was made from (moto drops it).
+        volumes = self.forensic("ec2", self.endpoint).describe_volumes(
+            Filters=[{"Name": "tag:cordon:role", "Values": ["lab"]}])["Volumes"]
+        self.assertEqual(sorted(LabLifecycleTest.tag(v, "cordon:source-snapshot") for v in volumes), originals)
+        by_copy = {c["SnapshotId"] for c in copies}
+        for v in volumes:
+            self.assertIn(v["SnapshotId"], by_copy)
+            self.assertEqual(LabLifecycleTest.tag(v, "cordon:lab-copy"), v["SnapshotId"])
+            self.assertEqual(v["AvailabilityZone"], "us-east-1b")
+            self.assertEqual([a["InstanceId"] for a in v["Attachments"]], [ws[0]["InstanceId"]])
+        self.assertEqual(self.lab_volumes(), [], "lab volumes in the suspect's account")
+        custody = [r for r in self.journal(CASE) if r["kind"] == "note" and "custody" in str(r["payload"])]
+        self.assertTrue(custody and all(self.FORENSIC in str(r["payload"]) for r in custody[-len(originals):]))
+
+        self.assertExit(self.lab("down"), 0, "lab down in the forensic account")
+        self.assertEqual(fec2.describe_volumes(Filters=[{"Name": "tag:cordon:role", "Values": ["lab"]}])["Volumes"], [])
+        self.assertEqual([s for s in fcf.describe_stacks()["Stacks"] if s["StackStatus"] != "DELETE_COMPLETE"], [])
+        self.assertEqual(fec2.describe_security_groups(Filters=[{"Name": "tag:cordon:case", "Values": [CASE]}])[
+            "SecurityGroups"], [])
+        left = [i for r in fec2.describe_instances(Filters=[{"Name": "tag:cordon:case", "Values": [CASE]}])[
+            "Reservations"] for i in r["Instances"] if i["State"]["Name"] != "terminated"]
+        self.assertEqual(left, [])
+        self.assertEqual(ec2.describe_snapshots(OwnerIds=["self"], Filters=[
+            {"Name": "tag:cordon:role", "Values": ["lab"]}])["Snapshots"], [], "a lab copy was left")
+        key = client("kms", self.moto).describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+        self.assertEqual(key["KeyState"], "PendingDeletion")
+        self.assertEqual(sorted(s["SnapshotId"] for s in case_snapshots(self.moto, CASE)), originals)
+        self.assertCaseConsistent(CASE)
+
+
 class LabCrashTest(LabCase):
     """A SIGKILL after each step (and inside lab attach, after its AWS calls), then a rerun: one stack,
     one volume per snapshot, nothing left behind."""
@@ -222,6 +307,9 @@ class LabCrashTest(LabCase):
         self.crash("allow", "CORDON_TEST_CRASH_BEFORE_OUTCOME", 1)
         self.crash("attach", "CORDON_TEST_CRASH_BEFORE_OUTCOME", 1)
         self.assertEqual(sorted(LabLifecycleTest.tag(v, "cordon:source-snapshot") for v in self.lab_volumes()), snapshots)
+        # The killed attach journaled no custody; its rerun, which found every volume attached, did.
+        custody = [r for r in self.journal(CASE) if r["kind"] == "note" and "custody" in str(r["payload"])]
+        self.assertEqual(sorted({str(r["payload"]).split("custody: ")[1].split(" ")[0] for r in custody}), snapshots)
         # A crash after the last step is a finished lab down; after each earlier one, the rerun finishes it.
         for n in (1, 2, 3):
             for sub in ("up", "allow", "attach"):

@@ -41,6 +41,8 @@ struct LabOptions {
   std::vector<std::string> snapshots;      // lab attach --snapshot; empty: every snapshot of the case
   std::string volume_type = "gp3", kms_key;
   int iops = 0;  // 0: the volume type's default
+  // lab up: launch the lab in the account of this role (lab_account.h); "" : the suspect's account.
+  std::string forensic_account_role;
 };
 
 // "cordon-lab-<case>", with every character CloudFormation refuses in a stack name ([A-Za-z0-9-]

@@ -11,6 +11,7 @@
 
 #include "response/group_rules.h"
 #include "response/isolation_groups.h"
+#include "response/lab/lab_account.h"
 #include "response/lab/lab_steps.h"
 #include "response/live_state.h"
 
@@ -41,6 +42,14 @@ class LabAllowStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
+    auto role = RecordedForensicRole(ctx);
+    if (!role) return MakeError(role.error());
+    if (!role->empty())
+      return MakeError(
+          ErrorKind::kInvalidArgument,
+          "the workstation is in the forensic account (" + *role +
+              "): it can reach the suspect only over a VPC peering or a transit gateway between "
+              "the accounts, which cordon does not set up; examine the snapshots there (lab attach)");
     auto lab = RequireLab(ctx);
     if (!lab) return MakeError(lab.error());
     auto allow = FindAllowGroup(ctx, CaseIdOf(ctx), ctx.target.vpc_id);

@@ -10,6 +10,8 @@
 
 #include "base/hash.h"
 #include "response/isolation_groups.h"
+#include "response/lab/lab_account.h"
+#include "response/lab/lab_share.h"
 #include "response/lab/lab_state.h"
 #include "response/lab/lab_steps.h"
 #include "response/live_state.h"
@@ -35,16 +37,21 @@ class LabAttachStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
+    LabAccount account(ctx);
+    if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
     auto lab = RequireLab(ctx);
     if (!lab) return MakeError(lab.error());
-    auto snaps =
-        ctx.CallAll("ec2", "DescribeSnapshots",
-                    Json{{"OwnerIds", {"self"}},
-                         {"Filters", {Json{{"Name", "tag:cordon:case"}, {"Values", {CaseIdOf(ctx)}}}}}});
+    auto snaps = account.InSuspectAccount([&] {
+      return ctx.CallAll("ec2", "DescribeSnapshots",
+                         Json{{"OwnerIds", {"self"}},
+                              {"Filters", {Json{{"Name", "tag:cordon:case"}, {"Values", {CaseIdOf(ctx)}}}}}});
+    });
     if (!snaps) return MakeError(snaps.error());
     Json wanted = Json::array();
     for (const Json& s : snaps->value("Snapshots", Json::array())) {
       const std::string id = Str(s, "SnapshotId");
+      if (!TagValue(s.value("Tags", Json::array()), "cordon:role").empty())
+        continue;  // a lab copy, not evidence
       if (!options_.snapshots.empty() &&
           std::find(options_.snapshots.begin(), options_.snapshots.end(), id) == options_.snapshots.end())
         continue;
@@ -84,14 +91,19 @@ class LabAttachStep : public Step {
                 {"volumes", lab_volumes}};
   }
 
-  bool IsDone(StepContext&, const Json& o) override {
+  bool IsDone(StepContext& ctx, const Json& o) override {
     if (o["snapshots"].empty()) return false;  // DoApply says why
+    // A run killed after attaching but before its outcome journaled no custody: run again, which
+    // finds every volume attached and journals the chain.
+    if (ctx.journal_state == evidence::StepState::kInterrupted) return false;
     for (const Json& s : o["snapshots"])
       if (Attached(o, Str(s, "snapshot")).is_null()) return false;
     return true;
   }
 
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
+    LabAccount account(ctx);
+    if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
     if (before["snapshots"].empty())
       return MakeError(ErrorKind::kNotFound,
                        "case " + CaseIdOf(ctx) + " has no snapshots to attach; contain or preserve first");
@@ -108,15 +120,32 @@ class LabAttachStep : public Step {
     for (const Json& m :
          FirstOf(FirstOf(*instance, "Reservations"), "Instances").value("BlockDeviceMappings", Json::array()))
       used.insert(Str(m, "DeviceName"));
+    std::string key;  // the case key, for a lab in the forensic account
+    if (account.cross_account()) {
+      auto made = account.InSuspectAccount([&] { return EnsureCaseKey(ctx, account.account()); });
+      if (!made) return MakeError(made.error());
+      key = *made;
+    }
     Json custody = Json::array();
     for (const Json& s : before["snapshots"]) {
-      auto link = AttachOne(ctx, before, s, &used);
+      std::string from = Str(s, "snapshot");  // what the volume is made from: the snapshot or its lab copy
+      if (account.cross_account()) {
+        auto copy = account.InSuspectAccount(
+            [&] { return EnsureSharedCopy(ctx, Str(s, "snapshot"), key, account.account()); });
+        if (!copy) return MakeError(copy.error());
+        from = *copy;
+      }
+      auto link = AttachOne(ctx, before, s, from, key, &used);
       if (!link) return MakeError(link.error());
       custody.push_back(*link);
+      std::string via = account.cross_account() ? " -> copy " + from + " (case key " + key +
+                                                      ", shared with account " + account.account() + " only)"
+                                                : "";
       ctx.notes.push_back("custody: " + Str(s, "snapshot") + " (of " + Str(s, "source_volume") + " " +
-                          Str(s, "source_device") + " on " + Str(s, "source_instance") + ") -> " +
+                          Str(s, "source_device") + " on " + Str(s, "source_instance") + ")" + via + " -> " +
                           Str(*link, "volume") + " -> " + Str(before, "workstation") + " " +
-                          Str(*link, "device"));
+                          Str(*link, "device") +
+                          (account.cross_account() ? " in account " + account.account() : ""));
     }
     ctx.detail = std::to_string(custody.size()) + " volumes attached to " + Str(before, "workstation");
     return Json{{"custody", custody}, {"workstation", before["workstation"]}};
@@ -130,7 +159,8 @@ class LabAttachStep : public Step {
     return Json();
   }
 
-  Result<Json> AttachOne(StepContext& ctx, const Json& o, const Json& snap, std::set<std::string>* used) {
+  Result<Json> AttachOne(StepContext& ctx, const Json& o, const Json& snap, const std::string& from,
+                         const std::string& key, std::set<std::string>* used) {
     const std::string snapshot = Str(snap, "snapshot"), ws = Str(o, "workstation");
     Json link = {{"snapshot", snapshot},
                  {"source_volume", snap["source_volume"]},
@@ -142,7 +172,8 @@ class LabAttachStep : public Step {
       link["device"] = done["device"];
       return link;
     }
-    auto volume = FindOrCreateVolume(ctx, o, snap);
+    if (from != snapshot) link["lab_copy"] = from;
+    auto volume = FindOrCreateVolume(ctx, o, snap, from, key);
     if (!volume) return MakeError(volume.error());
     if (Status s = ctx.client->Wait("ec2", "VolumeAvailable", Json{{"VolumeIds", {*volume}}},
                                     {.region = ctx.target.region});
@@ -166,7 +197,8 @@ class LabAttachStep : public Step {
   }
 
   // The snapshot's lab volume in the workstation's AZ that is not attached elsewhere, else a new one.
-  Result<std::string> FindOrCreateVolume(StepContext& ctx, const Json& o, const Json& snap) {
+  Result<std::string> FindOrCreateVolume(StepContext& ctx, const Json& o, const Json& snap,
+                                         const std::string& from, const std::string& key) {
     const std::string snapshot = Str(snap, "snapshot"), az = Str(o, "availability_zone");
     for (const Json& v : o["volumes"])
       if (Str(v, "snapshot") == snapshot && Str(v, "availability_zone") == az && v["attached_to"].is_null() &&
@@ -179,16 +211,18 @@ class LabAttachStep : public Step {
                              tag("cordon:source-device", Str(snap, "source_device")),
                              tag("cordon:source-instance", Str(snap, "source_instance")),
                              tag("Name", "cordon-lab-" + CaseIdOf(ctx) + "-" + snapshot)});
-    Json input = {{"SnapshotId", snapshot},
+    if (from != snapshot) tags.push_back(tag("cordon:lab-copy", from));
+    Json input = {{"SnapshotId", from},
                   {"AvailabilityZone", az},
                   {"VolumeType", options_.volume_type},
                   {"ClientToken",
                    Sha256Hex(CaseIdOf(ctx) + "/" + snapshot + "/" + Str(o, "workstation")).substr(0, 64)},
                   {"TagSpecifications", {Json{{"ResourceType", "volume"}, {"Tags", tags}}}}};
     if (options_.iops > 0) input["Iops"] = options_.iops;
-    if (!options_.kms_key.empty()) {
+    const std::string kms = options_.kms_key.empty() ? key : options_.kms_key;
+    if (!kms.empty()) {
       input["Encrypted"] = true;
-      input["KmsKeyId"] = options_.kms_key;
+      input["KmsKeyId"] = kms;
     }
     auto created = ctx.Call("ec2", "CreateVolume", input);
     if (!created) return MakeError(created.error());

@@ -11,6 +11,8 @@
 
 #include "response/group_rules.h"
 #include "response/isolation_groups.h"
+#include "response/lab/lab_account.h"
+#include "response/lab/lab_share.h"
 #include "response/lab/lab_state.h"
 #include "response/lab/lab_steps.h"
 #include "response/live_state.h"
@@ -49,6 +51,8 @@ class LabDetachVolumesStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
+    LabAccount account(ctx);
+    if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
     auto volumes = LabVolumes(ctx);
     if (!volumes) return MakeError(volumes.error());
     Json ids = Json::array();
@@ -57,6 +61,8 @@ class LabDetachVolumesStep : public Step {
   }
   bool IsDone(StepContext&, const Json& o) override { return o["volumes"].empty(); }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
+    LabAccount account(ctx);
+    if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
     auto volumes = LabVolumes(ctx);
     if (!volumes) return MakeError(volumes.error());
     Json deleted = Json::array();
@@ -76,6 +82,10 @@ class LabRevokeAllowStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
+    auto role = RecordedForensicRole(ctx);
+    if (!role) return MakeError(role.error());
+    if (!role->empty())
+      return Json{{"allow_group", ""}, {"forensic_account_role", *role}};  // lab allow refused it
     auto allow = FindAllowGroup(ctx, CaseIdOf(ctx), ctx.target.vpc_id);
     if (!allow) return MakeError(allow.error());
     auto lab = FindLab(ctx, CaseIdOf(ctx));
@@ -168,6 +178,8 @@ class LabDeleteStackStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
+    LabAccount account(ctx);
+    if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
     auto stack = DescribeStack(ctx, CaseIdOf(ctx));
     if (!stack) return MakeError(stack.error());
     if (stack->is_null()) return Json{{"stack", nullptr}};
@@ -177,6 +189,8 @@ class LabDeleteStackStep : public Step {
     return o["stack"].is_null() || Str(o, "status") == "DELETE_COMPLETE";
   }
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
+    LabAccount account(ctx);
+    if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
     const std::string stack = Str(before, "stack");  // by id: the name may be reused by the next lab up
     auto r = ctx.Call("cloudformation", "DeleteStack", Json{{"StackName", stack}});
     if (!r && !IsMissingStack(r.error())) return MakeError(r.error());
@@ -204,7 +218,14 @@ class LabSweepStep : public Step {
   bool IsDone(StepContext&, const Json& o) override { return o["left"].empty(); }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
     Json deleted = Json::array();
-    if (Status s = Sweep(ctx, &deleted); !s) return MakeError(s.error());
+    {
+      LabAccount account(ctx);
+      if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
+      if (Status s = Sweep(ctx, &deleted); !s) return MakeError(s.error());
+      // A forensic-account lab's copies of the snapshots and the case key (lab_share.h).
+      if (Status s = account.InSuspectAccount([&] { return RemoveSharing(ctx, &deleted); }); !s)
+        return MakeError(s.error());
+    }
     auto left = LabLeftovers(ctx, CaseIdOf(ctx));
     if (!left) return MakeError(left.error());
     if (!left->empty()) {

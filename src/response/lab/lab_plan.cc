@@ -80,7 +80,11 @@ std::vector<std::string> LabIamActions() {
       // lab attach
       "ec2:DescribeSnapshots", "ec2:CreateVolume", "ec2:AttachVolume",
       // lab down
-      "ec2:DetachVolume", "ec2:DeleteVolume", "ec2:TerminateInstances", "ec2:DeleteSecurityGroup"};
+      "ec2:DetachVolume", "ec2:DeleteVolume", "ec2:TerminateInstances", "ec2:DeleteSecurityGroup",
+      // a lab in the forensic account (lab_share.h): the role, the case key, the shared copies
+      "sts:AssumeRole", "sts:GetCallerIdentity", "kms:CreateKey", "kms:CreateAlias", "kms:DescribeKey",
+      "kms:CancelKeyDeletion", "kms:EnableKey", "kms:ScheduleKeyDeletion", "kms:TagResource",
+      "ec2:CopySnapshot", "ec2:ModifySnapshotAttribute", "ec2:DeleteSnapshot"};
   std::sort(actions.begin(), actions.end());
   actions.erase(std::unique(actions.begin(), actions.end()), actions.end());
   return actions;

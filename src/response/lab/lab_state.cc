@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "response/lab/lab_account.h"
+#include "response/lab/lab_share.h"
 #include "response/live_state.h"
 
 namespace cordon::response::lab {
@@ -93,7 +95,10 @@ Result<std::optional<Lab>> FindLab(const StepContext& ctx, const std::string& ca
   return std::optional<Lab>(lab);
 }
 
-Result<std::vector<std::string>> LabLeftovers(const StepContext& ctx, const std::string& case_id) {
+namespace {
+
+// What is left in the lab's account (the suspect's, or the forensic one).
+Result<std::vector<std::string>> AccountLeftovers(const StepContext& ctx, const std::string& case_id) {
   std::vector<std::string> left;
   auto stack = DescribeStack(ctx, case_id);
   if (!stack) return MakeError(stack.error());
@@ -116,6 +121,20 @@ Result<std::vector<std::string>> LabLeftovers(const StepContext& ctx, const std:
   if (!groups) return MakeError(groups.error());
   for (const Json& g : groups->value("SecurityGroups", Json::array()))
     left.push_back("security-group " + Str(g, "GroupId"));
+  return left;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> LabLeftovers(const StepContext& ctx, const std::string& case_id) {
+  StepContext c = ctx;  // LabAccount switches a context's client
+  LabAccount account(c);
+  if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
+  auto left = AccountLeftovers(c, case_id);
+  if (!left) return MakeError(left.error());
+  auto sharing = account.InSuspectAccount([&] { return SharingLeftovers(c); });
+  if (!sharing) return MakeError(sharing.error());
+  left->insert(left->end(), sharing->begin(), sharing->end());
   return left;
 }
 

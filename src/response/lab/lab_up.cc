@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "response/isolation_groups.h"
+#include "response/lab/lab_account.h"
 #include "response/lab/lab_state.h"
 #include "response/lab/lab_steps.h"
 #include "response/live_state.h"
@@ -60,20 +61,27 @@ class LabStackStep : public Step {
   bool Cycles() const override { return true; }
 
  protected:
+  // The role is part of what is journaled: every later lab command finds the lab's account there.
   Result<Json> Observe(StepContext& ctx) override {
+    LabAccount account(ctx);
+    if (Status s = account.Enter(options_.forensic_account_role); !s) return MakeError(s.error());
     auto lab = FindLab(ctx, CaseIdOf(ctx));
     if (!lab) return MakeError(lab.error());
-    if (!*lab) return Json{{"stack", nullptr}};
-    return Json{{"stack", (*lab)->stack_id},
-                {"status", (*lab)->stack_status},
-                {"workstation", (*lab)->workstation_id},
-                {"workstation_state", (*lab)->workstation_state}};
+    Json o = {{"forensic_account_role", options_.forensic_account_role}, {"stack", nullptr}};
+    if (!*lab) return o;
+    o["stack"] = (*lab)->stack_id;
+    o["status"] = (*lab)->stack_status;
+    o["workstation"] = (*lab)->workstation_id;
+    o["workstation_state"] = (*lab)->workstation_state;
+    return o;
   }
   bool IsDone(StepContext&, const Json& o) override {
     return IsComplete(Str(o, "status")) &&
            (Str(o, "workstation_state") == "running" || Str(o, "workstation_state") == "pending");
   }
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
+    LabAccount account(ctx);
+    if (Status s = account.Enter(options_.forensic_account_role); !s) return MakeError(s.error());
     const std::string stack = LabStackName(CaseIdOf(ctx));
     const std::string status = Str(before, "status");
     if (!status.empty() && status != "CREATE_IN_PROGRESS" && !IsComplete(status))
@@ -81,7 +89,7 @@ class LabStackStep : public Step {
                                                  "; run `cordon lab down --case " + CaseIdOf(ctx) +
                                                  "`, then lab up again");
     if (status.empty()) {
-      auto created = Create(ctx, stack);
+      auto created = Create(ctx, account, stack);
       if (!created) return MakeError(created.error());
     }
     if (Status s = ctx.client->Wait("cloudformation", "StackCreateComplete", Json{{"StackName", stack}},
@@ -106,10 +114,17 @@ class LabStackStep : public Step {
   }
 
  private:
-  Result<Json> Create(StepContext& ctx, const std::string& stack) {
-    if (options_.ami.empty())
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "lab up needs the workstation's AMI: pass --ami ami-... (a forensic image you trust)");
+  // The workstation's subnet: in the suspect's VPC and AZ, or the --subnet given in the forensic
+  // account (the copied snapshots become volumes in any AZ there). Returns {subnet, vpc}.
+  Result<std::pair<std::string, std::string>> WorkstationSubnet(StepContext& ctx, LabAccount& account) {
+    if (account.cross_account()) {
+      if (options_.subnet.empty())
+        return MakeError(ErrorKind::kInvalidArgument,
+                         "a lab in the forensic account needs --subnet: a subnet of that account's VPC");
+      auto subnets = ctx.Call("ec2", "DescribeSubnets", Json{{"SubnetIds", {options_.subnet}}});
+      if (!subnets) return MakeError(subnets.error());
+      return std::pair{options_.subnet, Str(FirstOf(*subnets, "Subnets"), "VpcId")};
+    }
     auto placement = SuspectPlacement(ctx);
     if (!placement) return MakeError(placement.error());
     std::string subnet = options_.subnet.empty() ? placement->subnet_id : options_.subnet;
@@ -121,6 +136,16 @@ class LabStackStep : public Step {
                        "subnet " + subnet + " is in " + Str(s, "VpcId") + " " + Str(s, "AvailabilityZone") +
                            "; the workstation must be in the suspect's VPC and AZ (" + placement->vpc_id +
                            " " + placement->availability_zone + ")");
+    return std::pair{subnet, placement->vpc_id};
+  }
+
+  Result<Json> Create(StepContext& ctx, LabAccount& account, const std::string& stack) {
+    if (options_.ami.empty())
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "lab up needs the workstation's AMI: pass --ami ami-... (a forensic image you trust)");
+    auto where = WorkstationSubnet(ctx, account);
+    if (!where) return MakeError(where.error());
+    const auto& [subnet, vpc] = *where;
     auto images = ctx.Call("ec2", "DescribeImages", Json{{"ImageIds", {options_.ami}}});
     if (!images) return MakeError(images.error());
     std::string root = Str(FirstOf(*images, "Images"), "RootDeviceName");
@@ -129,7 +154,7 @@ class LabStackStep : public Step {
       if (!value.empty()) params.push_back(Json{{"ParameterKey", key}, {"ParameterValue", value}});
     };
     param("CaseId", CaseIdOf(ctx));
-    param("VpcId", placement->vpc_id);
+    param("VpcId", vpc);
     param("SubnetId", subnet);
     param("ImageId", options_.ami);
     param("InstanceType", options_.instance_type);

@@ -13,6 +13,7 @@
 
 #include "response/group_rules.h"
 #include "response/isolation_groups.h"
+#include "response/lab/lab_account.h"
 #include "response/lab/lab_state.h"
 #include "response/lab/lab_steps.h"
 #include "response/live_state.h"
@@ -59,9 +60,14 @@ class LabVerifyStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
+    LabAccount account(ctx);
+    if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
     auto lab = RequireLab(ctx);
     if (!lab) return MakeError(lab.error());
-    auto placement = SuspectPlacement(ctx);
+    // In the forensic account the workstation's VPC and AZ are its own (lab up took --subnet there).
+    auto placement = account.cross_account()
+                         ? Result<Placement>(Placement{lab->subnet_id, lab->availability_zone, lab->vpc_id})
+                         : account.InSuspectAccount([&] { return SuspectPlacement(ctx); });
     if (!placement) return MakeError(placement.error());
     auto instances = ctx.Call("ec2", "DescribeInstances", Json{{"InstanceIds", {lab->workstation_id}}});
     if (!instances) return MakeError(instances.error());
@@ -80,7 +86,8 @@ class LabVerifyStep : public Step {
     std::vector<std::string> ingress, egress;
     for (auto& [key, rule] : Rules(g.value("IpPermissions", Json::array()))) ingress.push_back(key);
     for (auto& [key, rule] : Rules(g.value("IpPermissionsEgress", Json::array()))) egress.push_back(key);
-    auto allow = FindAllowGroup(ctx, CaseIdOf(ctx), placement->vpc_id);
+    auto allow = account.cross_account() ? Result<std::string>(std::string())
+                                         : FindAllowGroup(ctx, CaseIdOf(ctx), placement->vpc_id);
     if (!allow) return MakeError(allow.error());
     auto term = ctx.Call("ec2", "DescribeInstanceAttribute",
                          Json{{"InstanceId", lab->workstation_id}, {"Attribute", "disableApiTermination"}});
@@ -106,6 +113,8 @@ class LabVerifyStep : public Step {
   bool IsDone(StepContext&, const Json& o) override { return Wrong(o).empty(); }
 
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
+    LabAccount account(ctx);
+    if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
     std::vector<std::string> fixed;
     if (Status s = Fix(ctx, before, &fixed); !s) return MakeError(s.error());
     auto after = Observe(ctx);
