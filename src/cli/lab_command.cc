@@ -86,6 +86,8 @@ CommandBody SetupLabAttach(CLI::App& app) {
   app.add_option("--volume-type", f->options.volume_type, "default gp3")->capture_default_str();
   app.add_option("--iops", f->options.iops, "provisioned IOPS (io1, io2, gp3)")->check(CLI::Range(0, 256000));
   app.add_option("--kms-key", f->options.kms_key, "encrypt the volumes with this KMS key");
+  app.add_flag("--mount", f->options.mount,
+               "then, over SSM on the workstation: set each volume read-only, hash it, mount it read-only");
   return {
       [f](const CommandContext& ctx) {
         int status = RunLab(ctx, *f,

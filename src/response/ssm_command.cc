@@ -78,4 +78,27 @@ Result<SsmInvocation> WaitForInvocation(const StepContext& ctx, const std::strin
   }
 }
 
+Status RequireSsmOnline(const StepContext& ctx, const std::string& consequence,
+                        const std::string& otherwise) {
+  auto out = ctx.Call(
+      "ssm", "DescribeInstanceInformation",
+      Json{{"Filters", Json::array({Json{{"Key", "InstanceIds"}, {"Values", {ctx.target.instance_id}}}})}});
+  if (!out) return MakeError(out.error());
+  const Json list = out->value("InstanceInformationList", Json::array());
+  if (list.empty())
+    return MakeError(ErrorKind::kConflict,
+                     ctx.target.instance_id + " is not managed by SSM (no agent registered), so " +
+                         consequence + ": register the SSM agent (an instance profile allowing SSM), or " +
+                         otherwise);
+  const std::string ping = list[0].value("PingStatus", "");
+  if (ping != "Online")
+    return MakeError(ErrorKind::kConflict,
+                     "the SSM agent on " + ctx.target.instance_id + " is " + ping + " (last ping " +
+                         list[0].value("LastPingDateTime", "") +
+                         "), not Online: Run Command cannot reach it. Check the agent and "
+                         "its network path to SSM, or " +
+                         otherwise);
+  return Ok();
+}
+
 }  // namespace cordon::response

@@ -33,6 +33,10 @@ struct ShellCommand {
   std::string output_prefix;
 };
 
+// Ok when the target's SSM agent is registered and Online; else kConflict saying that `consequence`
+// ("memory cannot be captured through Run Command") and what to do instead (`otherwise`).
+Status RequireSsmOnline(const StepContext& ctx, const std::string& consequence, const std::string& otherwise);
+
 // Sends `command` to the target (ssm:SendCommand) and returns the command id.
 Result<std::string> SendShellCommand(const StepContext& ctx, const ShellCommand& command);
 

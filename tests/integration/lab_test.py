@@ -204,6 +204,43 @@ class LabLifecycleTest(LabCase):
         self.assertEqual(len(self.workstations()), 1)
 
 
+class LabMountTest(LabCase):
+    """lab attach --mount: over SSM Run Command on the workstation (the range plays the agent), each
+    lab volume set read-only, hashed whole and mounted read-only; the hashes in the chain of custody."""
+
+    def test_hashes_and_mounts_over_ssm_once(self):
+        self.contained()
+        self.assertExit(self.lab("up"), 0, "lab up")
+        self.assertExit(self.lab("attach"), 0, "lab attach")
+        ws = self.workstations()[0]["InstanceId"]
+        proc = self.lab("attach", "--mount")
+        self.assertExit(proc, 1, "--mount on a workstation without an SSM agent")
+        self.assertIn("not managed by SSM", proc.stderr)
+
+        volumes = self.lab_volumes()
+        hashes = {v["VolumeId"]: f"{n:064x}" for n, v in enumerate(volumes, 1)}
+        lines = [f"CORDON-DEVICE {vid} dev=/dev/nvme{n}n1 sha256={h}" for n, (vid, h) in enumerate(hashes.items(), 1)]
+        lines += [f"CORDON-MOUNTED {vid} at=/mnt/cordon/x" for vid in hashes] + ["CORDON-DONE"]
+        self.range.control("POST", "scenario", {
+            "ssm_managed_instances": [{"InstanceId": ws, "PingStatus": "Online"}],
+            "ssm_commands": [{"InstanceId": ws, "DocumentName": "AWS-RunShellScript", "CommandContains": "CORDON-DEVICE",
+                              "Status": "Success", "StandardOutputContent": "\n".join(lines) + "\n"}]})
+        self.addCleanup(self.range.control, "DELETE", "scenario")
+        self.assertExit(self.lab("attach", "--mount"), 0, "lab attach --mount")
+        commands = client("ssm", self.moto).list_commands(InstanceId=ws)["Commands"]
+        self.assertEqual(len(commands), 1)
+        script = "\n".join(commands[0]["Parameters"]["commands"])
+        for must in ("blockdev --setro", "sha256sum", "mount -o ro,noload", "ro,norecovery"):
+            self.assertIn(must, script)
+        self.assertNotIn("mount -o rw", script)
+        notes = [str(r["payload"]) for r in self.journal(CASE) if r["kind"] == "note" and "sha256" in str(r["payload"])]
+        for vid, h in hashes.items():
+            self.assertTrue(any(vid in n and h in n for n in notes), f"no custody hash for {vid}")
+        proc = self.lab("attach", "--mount")
+        self.assertExit(proc, 0, "lab attach --mount rerun")
+        self.assertEqual(len(client("ssm", self.moto).list_commands(InstanceId=ws)["Commands"]), 1, "sent twice")
+
+
 class LabForensicAccountTest(LabCase):
     """The lab in a second account (AWS's guidance: a forensic account of its own). moto keeps accounts
     apart by the credentials STS's AssumeRole hands out; a volume made there from a snapshot the

@@ -34,13 +34,14 @@ inline constexpr std::string_view kLabRole = "lab";
 
 // What the responder chose for the lab (lab up / attach flags; empty: the default).
 struct LabOptions {
-  std::string ami;                         // required for lab up
-  std::string instance_type = "t3.large";  // a current type with NVMe EBS and enough memory to carve
-  std::string subnet;                      // default: the suspect's subnet (its VPC and AZ)
+  std::string ami;                               // required for lab up
+  std::string instance_type = "t3.large";        // a current type with NVMe EBS and enough memory to carve
+  std::string subnet;                            // default: the suspect's subnet (its VPC and AZ)
   std::string evidence_bucket, evidence_prefix;  // the workstation's role may write only there
-  std::vector<std::string> snapshots;      // lab attach --snapshot; empty: every snapshot of the case
+  std::vector<std::string> snapshots;            // lab attach --snapshot; empty: every snapshot of the case
   std::string volume_type = "gp3", kms_key;
-  int iops = 0;  // 0: the volume type's default
+  int iops = 0;        // 0: the volume type's default
+  bool mount = false;  // lab attach --mount: hash and mount the volumes on the workstation over SSM
   // lab up: launch the lab in the account of this role (lab_account.h); "" : the suspect's account.
   std::string forensic_account_role;
 };

@@ -43,6 +43,11 @@ Plan BuildLabAttachPlan(const cloud::ResolvedTarget& suspect, const LabOptions& 
                    "make a volume from each case snapshot in the workstation's AZ and attach it "
                    "(chain of custody journaled)",
                    {}, false));
+  if (options.mount)
+    plan.steps.push_back(MakePlanStep(MakeLabMountStep(),
+                                      "on the workstation (SSM): set each volume read-only, hash it whole, "
+                                      "mount it read-only without journal replay",
+                                      {"lab-attach"}, false));
   return plan;
 }
 
@@ -79,6 +84,8 @@ std::vector<std::string> LabIamActions() {
       "ec2:DescribeNetworkInterfaces", "ec2:AuthorizeSecurityGroupIngress",
       // lab attach
       "ec2:DescribeSnapshots", "ec2:CreateVolume", "ec2:AttachVolume",
+      // lab attach --mount
+      "ssm:DescribeInstanceInformation", "ssm:ListCommands", "ssm:SendCommand", "ssm:GetCommandInvocation",
       // lab down
       "ec2:DetachVolume", "ec2:DeleteVolume", "ec2:TerminateInstances", "ec2:DeleteSecurityGroup",
       // a lab in the forensic account (lab_share.h): the role, the case key, the shared copies

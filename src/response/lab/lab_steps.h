@@ -12,6 +12,7 @@ std::unique_ptr<Step> MakeLabStackStep(const LabOptions& options);   // lab_up.c
 std::unique_ptr<Step> MakeLabVerifyStep();                           // lab_verify.cc
 std::unique_ptr<Step> MakeLabAllowStep();                            // lab_allow.cc
 std::unique_ptr<Step> MakeLabAttachStep(const LabOptions& options);  // lab_attach.cc
+std::unique_ptr<Step> MakeLabMountStep();                            // lab_mount.cc
 std::unique_ptr<Step> MakeLabDetachVolumesStep();                    // lab_down.cc
 std::unique_ptr<Step> MakeLabRevokeAllowStep();                      // lab_down.cc
 std::unique_ptr<Step> MakeLabDeleteStackStep();                      // lab_down.cc

@@ -120,29 +120,6 @@ Result<Json> CloseSsmReach(StepContext& ctx) {
   return Json(kept);
 }
 
-Status CheckManaged(StepContext& ctx) {
-  auto out = ctx.Call(
-      "ssm", "DescribeInstanceInformation",
-      Json{{"Filters", Json::array({Json{{"Key", "InstanceIds"}, {"Values", {ctx.target.instance_id}}}})}});
-  if (!out) return MakeError(out.error());
-  const Json list = out->value("InstanceInformationList", Json::array());
-  if (list.empty())
-    return MakeError(
-        ErrorKind::kConflict,
-        ctx.target.instance_id +
-            " is not managed by SSM (no agent registered), so memory cannot be captured through "
-            "Run Command: register the SSM agent (an instance profile allowing SSM), or rerun with "
-            "--skip capture-memory and capture memory another way");
-  const std::string ping = Str(list[0], "PingStatus");
-  if (ping != "Online")
-    return MakeError(ErrorKind::kConflict,
-                     "the SSM agent on " + ctx.target.instance_id + " is " + ping + " (last ping " +
-                         Str(list[0], "LastPingDateTime") +
-                         "), not Online: Run Command cannot reach it. Check the agent and its network path "
-                         "to SSM, or rerun with --skip capture-memory");
-  return Ok();
-}
-
 class CaptureMemoryStep : public Step {
  public:
   std::string_view name() const override { return "capture-memory"; }
@@ -217,7 +194,10 @@ class CaptureMemoryStep : public Step {
   Result<SsmInvocation> RunOnHost(StepContext& ctx, std::string command_id, const std::string& comment,
                                   const std::string& prefix) {
     const MemoryCaptureOptions& m = ctx.options->memory;
-    if (auto s = CheckManaged(ctx); !s) return MakeError(s.error());
+    if (auto s = RequireSsmOnline(ctx, "memory cannot be captured through Run Command",
+                                  "rerun with --skip capture-memory and capture memory another way");
+        !s)
+      return MakeError(s.error());
     if (command_id.empty()) {
       ShellCommand command;
       command.comment = comment;
