@@ -121,13 +121,26 @@ Result<CreateOutcome> CreateFileDurably(const std::filesystem::path& path, std::
   return outcome;
 }
 
-Result<FileDigest> HashFile(const std::filesystem::path& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+Result<FileDigest> HashFile(const std::filesystem::path& path, std::optional<int64_t> max_size) {
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer. O_NOFOLLOW: a link is refused.
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (fd.get() < 0 && errno == ELOOP)
+    return MakeError(ErrorKind::kIo, path.string() + " is a symbolic link, not the evidence file itself");
   if (fd.get() < 0) return MakeError(IoError("opening", path, errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return MakeError(IoError("reading", path, errno));
+  if (!S_ISREG(st.st_mode))
+    return MakeError(ErrorKind::kIo, path.string() + " is not a regular file (" +
+                                         (S_ISFIFO(st.st_mode)  ? "a FIFO"
+                                          : S_ISCHR(st.st_mode) ? "a character device"
+                                          : S_ISBLK(st.st_mode) ? "a block device"
+                                          : S_ISDIR(st.st_mode) ? "a directory"
+                                                                : "not a file") +
+                                         "): it was replaced");
   Sha256Hasher hasher;
   FileDigest digest;
   std::string buffer(1 << 16, '\0');
-  while (true) {
+  while (!max_size || digest.size <= *max_size) {
     ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
     if (n < 0) {
       if (errno == EINTR) continue;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,11 @@ struct FileDigest {
 [[nodiscard]] Status SyncFolder(const std::filesystem::path& dir);
 
 // Reads `path` in pieces and returns its SHA-256 and size. kNotFound when it does not exist.
-[[nodiscard]] Result<FileDigest> HashFile(const std::filesystem::path& path);
+// Only a regular file is read, and a symbolic link is not followed (kIo naming what it is): an
+// evidence file swapped for a FIFO or a link to /dev/zero must not make `case verify` wait or read
+// forever. With `max_size` (the recorded size), reading stops once past it: the size alone
+// then says the file is not what was recorded.
+[[nodiscard]] Result<FileDigest> HashFile(const std::filesystem::path& path,
+                                          std::optional<int64_t> max_size = std::nullopt);
 
 }  // namespace cordon::evidence::detail

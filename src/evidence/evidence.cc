@@ -253,7 +253,7 @@ Status EvidenceLedger::Check(bool check_files, std::vector<std::string>* problem
       }
     }
     if (!check_files || !item.location.starts_with(std::string(kEvidenceDir) + "/")) continue;
-    auto digest = detail::HashFile(case_dir_ / item.location);
+    auto digest = detail::HashFile(case_dir_ / item.location, item.size);
     if (!digest) {
       problems->push_back(what + ": " + digest.error().message);
     } else if (digest->sha256 != item.sha256 || digest->size != item.size) {

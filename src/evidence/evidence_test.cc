@@ -227,5 +227,32 @@ TEST_F(EvidenceTest, VerifyDetectsChangedFilesAndRows) {
       << problems[0];
 }
 
+// An evidence file swapped for a FIFO, a link to /dev/zero or a huge file: verify reports each at
+// once instead of waiting for a writer or reading forever (issue 16). No timing is asserted: a hang
+// would stop the test binary, which ctest's --timeout turns into a failure.
+TEST_F(EvidenceTest, VerifyRefusesWhatIsNotTheRecordedRegularFile) {
+  ASSERT_TRUE(ledger().StoreFile("fifo.txt", "a", Console()));
+  ASSERT_TRUE(ledger().StoreFile("zero.txt", "b", Console("i-2")));
+  ASSERT_TRUE(ledger().StoreFile("big.txt", "c", Console("i-3")));
+  const fs::path ev = dir() / "evidence";
+  fs::remove(ev / "fifo.txt");
+  ASSERT_EQ(::mkfifo((ev / "fifo.txt").c_str(), 0600), 0);
+  fs::remove(ev / "zero.txt");
+  fs::create_symlink("/dev/zero", ev / "zero.txt");
+  fs::permissions(ev / "big.txt", fs::perms::owner_write, fs::perm_options::add);
+  {
+    std::ofstream big(ev / "big.txt", std::ios::binary | std::ios::trunc);
+    const std::string mib(1 << 20, 'x');
+    for (int i = 0; i < 64; ++i) big << mib;
+  }
+  std::vector<std::string> problems = Problems();
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_NE(problems[0].find("not a regular file (a FIFO)"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[1].find("is a symbolic link"), std::string::npos) << problems[1];
+  EXPECT_NE(problems[2].find("does not match the recorded"), std::string::npos) << problems[2];
+  // Read only past the recorded byte, not the whole 64 MiB.
+  EXPECT_EQ(problems[2].find("67108864 bytes"), std::string::npos) << problems[2];
+}
+
 }  // namespace
 }  // namespace cordon::evidence
