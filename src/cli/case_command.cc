@@ -1,6 +1,7 @@
 #include "cli/case_command.h"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -111,20 +112,46 @@ int Show(const std::filesystem::path& dir, bool json) {
   return kExitOk;
 }
 
-int Verify(const std::filesystem::path& dir, bool json) {
+// "SEQ:SHA256", as verify prints the head, into the external anchor the chain must still hold.
+Result<std::optional<evidence::JournalHead>> ParseAnchor(const std::string& text) {
+  if (text.empty()) return std::optional<evidence::JournalHead>();
+  const size_t colon = text.find(':');
+  evidence::JournalHead head;
+  head.seq = 0;
+  head.hash = colon == std::string::npos ? "" : text.substr(colon + 1);
+  const char* end = text.data() + (colon == std::string::npos ? text.size() : colon);
+  auto [ptr, ec] = std::from_chars(text.data(), end, head.seq);
+  if (ec != std::errc() || ptr != end || head.seq < 1) head.seq = 0;
+  if (head.seq == 0 || head.hash.size() != 64 ||
+      head.hash.find_first_not_of("0123456789abcdef") != std::string::npos)
+    return MakeError(
+        ErrorKind::kInvalidArgument,
+        "--anchor takes SEQ:SHA256 as `case verify` printed the head (e.g. 321:a39d8c...), not '" + text +
+            "'");
+  return std::optional<evidence::JournalHead>(head);
+}
+
+int Verify(const std::filesystem::path& dir, bool json, const std::string& anchor_text) {
+  auto anchor = ParseAnchor(anchor_text);
+  if (!anchor) return ReportError(anchor.error());
   auto store = evidence::CaseStore::OpenExisting(dir);
   if (!store) return ReportError(store.error());
-  auto report = (*store)->Verify();
+  auto report = (*store)->Verify(/*check_files=*/true, *anchor);
   if (!report) return ReportError(report.error());
   if (json) {
     Print({{"ok", report->ok()},
            {"records", report->records},
+           {"head", {{"seq", report->head.seq}, {"hash", report->head.hash}}},
            {"first_bad_seq", report->first_bad_seq},
            {"reason", report->reason},
            {"problems", report->problems}});
   } else if (report->ok()) {
-    std::printf("case %s: journal intact (%lld records), pre-state and evidence consistent\n",
-                (*store)->id().c_str(), static_cast<long long>(report->records));
+    std::printf(
+        "case %s: journal intact (%lld records), pre-state and evidence consistent\n"
+        "head: seq %lld sha256 %s (keep it outside the case: a later verify against it shows any "
+        "rewrite)\n",
+        (*store)->id().c_str(), static_cast<long long>(report->records),
+        static_cast<long long>(report->head.seq), report->head.hash.c_str());
   } else {
     std::printf("case %s: TAMPERED OR DAMAGED", (*store)->id().c_str());
     if (report->first_bad_seq)
@@ -164,9 +191,8 @@ int Report(const std::filesystem::path& dir, const std::string& out) {
   return kExitOk;
 }
 
-
 struct CaseCommandFlags {
-  std::string cases_dir, output = "text", id, report_out;
+  std::string cases_dir, output = "text", id, report_out, anchor;
   CLI::App *list = nullptr, *show = nullptr, *verify = nullptr, *report = nullptr;
 };
 
@@ -177,7 +203,7 @@ int CaseCommand(const CaseCommandFlags& f) {
   if (auto valid = evidence::ValidateCaseId(f.id); !valid) return ReportError(valid.error());
   if (f.show->parsed()) return Show(root / f.id, json);
   if (f.report->parsed()) return Report(root / f.id, f.report_out);
-  return Verify(root / f.id, json);
+  return Verify(root / f.id, json, f.anchor);
 }
 
 }  // namespace
@@ -198,6 +224,8 @@ CommandBody SetupCase(CLI::App& app) {
   show->add_option("id", id, "case id")->required();
   auto* verify = app.add_subcommand("verify", "check the hash chain, pre-state and evidence hashes");
   verify->add_option("id", id, "case id")->required();
+  verify->add_option("--anchor", flags->anchor,
+                     "SEQ:SHA256, a head an earlier verify printed: the chain must still hold it");
   auto* report = app.add_subcommand("report", "write the case report (Markdown) from the journal");
   report->add_option("id", id, "case id")->required();
   report->add_option("--out", report_out, "where to write it (default <case>/report.md; - for stdout)");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 #include <system_error>
 
 #include "evidence/atomic_file.h"
@@ -71,6 +72,55 @@ Status ReadSummaryLocked(Database* db, CaseSummary* summary) {
   if (*row) {
     summary->records = last->Int(0);
     summary->last_activity = last->Text(1);
+  }
+  return Ok();
+}
+
+// The seqs of a table's rows (pre_state, evidence), each of which names the record that logged it.
+Result<std::set<int64_t>> RowSeqs(Database* db, const char* table) {
+  auto stmt = db->Prepare(std::string("SELECT seq FROM ") + table);
+  if (!stmt) return MakeError(stmt.error());
+  std::set<int64_t> seqs;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return MakeError(row.error());
+    if (!*row) break;
+    seqs.insert(stmt->Int(0));
+  }
+  return seqs;
+}
+
+// The journal against the rows and the meta it logged, the other way round from the rows' own
+// checks: a pre_state or evidence row deleted, or the case's status, responder or description edited
+// in `meta`, leaves the chain intact but no longer matching (issue 16).
+Status CheckAgainstJournal(Database* db, const std::vector<JournalRecord>& records,
+                           std::vector<std::string>* problems) {
+  auto pre_state = RowSeqs(db, "pre_state");
+  if (!pre_state) return MakeError(pre_state.error());
+  auto evidence = RowSeqs(db, "evidence");
+  if (!evidence) return MakeError(evidence.error());
+  std::string status(kInitialStatus);
+  Json opened;
+  for (const JournalRecord& r : records) {
+    if (r.kind == kind::kPreState && !pre_state->count(r.seq))
+      problems->push_back("pre-state of " + r.target + ": recorded at seq " + std::to_string(r.seq) +
+                          " but its row is gone");
+    if (r.kind == kind::kEvidenceAdded && !evidence->count(r.seq))
+      problems->push_back("evidence added at seq " + std::to_string(r.seq) + ": its inventory row is gone");
+    if (r.kind == kind::kCaseStatus) status = r.PayloadJson().value("to", status);
+    if (r.kind == kind::kCaseOpen) opened = r.PayloadJson();
+  }
+  const std::pair<std::string_view, std::string> expected[] = {
+      {detail::meta::kStatus, status},
+      {detail::meta::kCaseId, opened.is_object() ? opened.value("case_id", "") : ""},
+      {detail::meta::kResponder, opened.is_object() ? opened.value("responder", "") : ""},
+      {detail::meta::kDescription, opened.is_object() ? opened.value("description", "") : ""}};
+  for (const auto& [key, want] : expected) {
+    auto have = MetaOrEmpty(db, key);
+    if (!have) return MakeError(have.error());
+    if (*have != want)
+      problems->push_back("the case's " + std::string(key) + " is '" + *have + "' but the journal says '" +
+                          want + "' (meta was edited outside cordon)");
   }
   return Ok();
 }
@@ -233,6 +283,10 @@ Result<VerifyReport> CaseStore::Verify(bool check_files, const std::optional<Jou
   if (!report) return report;
   if (auto s = pre_state_.Check(&report->problems); !s) return MakeError(s.error());
   if (auto s = evidence_.Check(check_files, &report->problems); !s) return MakeError(s.error());
+  auto records = journal_.Records();
+  if (!records) return MakeError(records.error());
+  std::lock_guard<std::mutex> lock(db_->mu());
+  if (auto s = CheckAgainstJournal(db_.get(), *records, &report->problems); !s) return MakeError(s.error());
   return report;
 }
 

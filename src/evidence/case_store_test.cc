@@ -148,6 +148,43 @@ TEST_F(CaseStoreTest, SetStatusIsJournaled) {
   EXPECT_EQ((*store)->Summary()->status, "contained");
 }
 
+// Rows deleted and meta edited with the triggers dropped leave the chain intact; verify still sees
+// that the journal says otherwise (issue 16).
+TEST_F(CaseStoreTest, VerifyComparesTheJournalWithTheRowsAndMeta) {
+  {
+    auto store = Open("IR-1");
+    ASSERT_TRUE(store);
+    ASSERT_TRUE((*store)->pre_state().RecordPreState("i-1", Json{{"instance_id", "i-1"}}));
+    EvidenceItem item;
+    item.target = "i-1";
+    item.kind = EvidenceKind::kSnapshot;
+    item.location = "snap-1";
+    item.source = "ec2:CreateSnapshots";
+    item.collector = "alice";
+    ASSERT_TRUE((*store)->evidence().AddEvidence(item));
+    ASSERT_TRUE((*store)->SetStatus("contained"));
+    auto clean = (*store)->Verify();
+    ASSERT_TRUE(clean);
+    EXPECT_TRUE(clean->problems.empty());
+  }
+  const fs::path db = root() / "IR-1" / "case.db";
+  ASSERT_EQ(RawSql(db, test::kDropTriggers), "");
+  ASSERT_EQ(RawSql(db, "DELETE FROM evidence; DELETE FROM pre_state; "
+                       "UPDATE meta SET value = 'released' WHERE key = 'status'; "
+                       "UPDATE meta SET value = 'mallory' WHERE key = 'responder'"),
+            "");
+  auto store = CaseStore::OpenExisting(root() / "IR-1", &clock_);
+  ASSERT_TRUE(store);
+  auto report = (*store)->Verify();
+  ASSERT_TRUE(report);
+  std::string all;
+  for (const std::string& p : report->problems) all += p + "\n";
+  EXPECT_NE(all.find("pre-state of i-1: recorded at seq"), std::string::npos) << all;
+  EXPECT_NE(all.find("its inventory row is gone"), std::string::npos) << all;
+  EXPECT_NE(all.find("status is 'released' but the journal says 'contained'"), std::string::npos) << all;
+  EXPECT_NE(all.find("responder is 'mallory' but the journal says 'alice'"), std::string::npos) << all;
+}
+
 TEST_F(CaseStoreTest, ListsCases) {
   {
     auto a = Open("IR-B");

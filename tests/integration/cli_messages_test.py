@@ -8,6 +8,8 @@ Run: CORDON_BIN=build/src/cli/cordon python3 -m unittest tests/integration/cli_m
 from __future__ import annotations
 
 import os
+import re
+import sqlite3
 import sys
 import tempfile
 import unittest
@@ -75,6 +77,24 @@ class CaseNote(ResponseCase):
                                     endpoint=False), 0, "case report")
         self.assertIn(note, out.read_text())
         self.assertExit(self.case_verify("IR-NOTE"), 0, "the note is part of the chain")
+
+        # verify prints the head; a later verify against it catches a rewrite, even one that re-hashes
+        # the chain and its internal anchor (the attacker cannot reach the copy kept outside).
+        proc = self.case_verify("IR-NOTE")
+        head = re.search(r"head: seq (\d+) sha256 ([0-9a-f]{64})", proc.stdout)
+        self.assertIsNotNone(head, proc.stdout)
+        anchor = f"{head.group(1)}:{head.group(2)}"
+        verify = ["case", "verify", "IR-NOTE", "--cases-dir", self.cases_dir, "--anchor", anchor]
+        self.assertExit(self.cordon(*verify, endpoint=False), 0, "verify against its own head")
+        db = sqlite3.connect(Path(self.cases_dir, "IR-NOTE", "case.db"))
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            db.execute(f"DROP TRIGGER {name}")
+        db.execute("UPDATE meta SET value = 'mallory' WHERE key = 'responder'")
+        db.commit()
+        db.close()
+        proc = self.cordon(*verify, endpoint=False)
+        self.assertExit(proc, 1, "verify after meta was edited")
+        self.assertIn("responder is 'mallory'", proc.stdout + proc.stderr)
 
         proc = self.cordon(*base, "clear screen \x1b[2J", endpoint=False)
         self.assertExit(proc, EXIT_USAGE, "a note with an escape sequence")
