@@ -18,7 +18,7 @@ void AddCaseFlags(CLI::App& app, CaseFlags* flags) {
 Status FinishCaseFlags(CaseFlags* flags) {
   if (auto s = evidence::ValidateCaseId(flags->id); !s) return s;
   flags->responder = response::DefaultResponder(flags->responder);
-  return Ok();
+  return evidence::ValidateResponder(flags->responder);  // before any change: evidence records it
 }
 
 }  // namespace cordon::cli

@@ -154,6 +154,16 @@ Status InitializeCase(Database* db, Clock* clock, const std::string& id, const C
 
 }  // namespace
 
+Status ValidateResponder(std::string_view responder) {
+  if (responder.empty() || responder.size() > 128)
+    return MakeError(ErrorKind::kInvalidArgument, "--responder must be 1 to 128 characters (your name or email)");
+  for (unsigned char c : responder)
+    if (c < 0x20 || c == 0x7f)
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "--responder holds a control character; give your name or email as plain text");
+  return Ok();
+}
+
 Status ValidateCaseId(std::string_view id) {
   auto bad = [&](std::string why) {
     return MakeError(

@@ -49,6 +49,10 @@ struct CaseSummary {
 // it is never "." or "..", nor read as a command-line option). kInvalidArgument says what is wrong.
 [[nodiscard]] Status ValidateCaseId(std::string_view id);
 
+// A responder name as every record stores it: 1 to 128 bytes, no control character (it is shown on
+// terminals and in reports). Checked before a command changes anything.
+[[nodiscard]] Status ValidateResponder(std::string_view responder);
+
 // An open case. One CaseStore per case per process: it holds the case's only connection, which
 // every method (and the journal(), pre_state() and evidence() objects) share under one mutex, so
 // the store is safe to use from many threads. Several processes may open the same case; SQLite's

@@ -50,6 +50,17 @@ class Mistypes(unittest.TestCase):
         self.assertIn("--skip", lines[1])
         self.assertNotIn("'tag'", proc.stderr)  # the misspelt flag's value is not a second mistake
 
+    def test_a_responder_with_control_characters_is_refused_before_anything(self):
+        # No endpoint is reachable: the refusal must come before the first AWS call, let alone a change.
+        cases = tempfile.mkdtemp()
+        proc = self.run_cordon("contain", "i-0123456789abcdef0", "--case", "IR-1", "--cases-dir", cases, "--yes",
+                               "--responder", "eve\x1b[2J", "--region", "us-east-1",
+                               "--endpoint-url", "http://127.0.0.1:9")
+        self.assertEqual(proc.returncode, EXIT_USAGE, explain(proc))
+        self.assertIn("--responder holds a control character", proc.stderr)
+        self.assertIn("nothing was changed", proc.stderr)
+        self.assertEqual(os.listdir(cases), [])
+
     def test_an_unknown_sub_command_lists_the_real_ones(self):
         proc = self.run_cordon("case", "foo")
         self.assertEqual(proc.returncode, EXIT_USAGE, explain(proc))
