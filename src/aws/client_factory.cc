@@ -59,7 +59,8 @@ class AssumedRoleProvider : public CredentialsProvider {
     ClientOptions signer = base_;
     signer.credentials = std::make_shared<FixedProvider>(*source);
     Client sts(signer);
-    auto out = sts.Call("sts", "AssumeRole", Json{{"RoleArn", role_arn_}, {"RoleSessionName", session_name_}});
+    auto out =
+        sts.Call("sts", "AssumeRole", Json{{"RoleArn", role_arn_}, {"RoleSessionName", session_name_}});
     if (!out) {
       Error e = out.error();
       e.message = "assuming " + role_arn_ + ": " + e.message;
@@ -73,6 +74,20 @@ class AssumedRoleProvider : public CredentialsProvider {
   ClientOptions base_;
   std::string role_arn_, session_name_;
 };
+
+// Timeouts and the CA bundle, from the flags, else the environment and the profile as the AWS CLI
+// reads them (AWS_CA_BUNDLE, ca_bundle).
+HttpOptions HttpOptionsFrom(const ClientFlags& flags, const ClientSettings& settings) {
+  HttpOptions http;
+  if (flags.connect_timeout) http.connect_timeout = std::chrono::seconds(*flags.connect_timeout);
+  if (flags.read_timeout) http.read_timeout = std::chrono::seconds(*flags.read_timeout);
+  if (flags.ca_bundle) {
+    http.ca_bundle = *flags.ca_bundle;
+  } else if (auto bundle = settings.CaBundle()) {
+    http.ca_bundle = *bundle;
+  }
+  return http;
+}
 
 }  // namespace
 
@@ -106,7 +121,7 @@ Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags) {
     if (!url) return tl::unexpected(url.error());
     return url->value_or("");
   };
-  options.transport = std::make_shared<CurlTransport>();
+  options.transport = std::make_shared<CurlTransport>(HttpOptionsFrom(flags, *settings));
 
   // STS for role profiles and web identity goes through a client of our own, so the same endpoint
   // overrides, retries and audit apply.

@@ -9,6 +9,14 @@ void AddAwsFlags(CLI::App& app, aws::ClientFlags* flags) {
   app.add_option("--endpoint-url", flags->endpoint_url,
                  "send every call to this URL (an emulator, a VPC endpoint); S3 then uses path-style");
   app.add_option("--max-attempts", flags->max_attempts, "attempts per call, retries included (default 3)");
+  app.add_option("--connect-timeout", flags->connect_timeout, "seconds to wait for a connection (default 10)")
+      ->check(CLI::Range(1, 3600));
+  app.add_option("--read-timeout", flags->read_timeout,
+                 "seconds a response may send nothing before the attempt fails (default 60)")
+      ->check(CLI::Range(1, 3600));
+  app.add_option("--ca-bundle", flags->ca_bundle,
+                 "PEM file of the CAs to trust instead of the system's (default AWS_CA_BUNDLE, the profile's "
+                 "ca_bundle)");
 }
 
 }  // namespace cordon::cli

@@ -41,6 +41,9 @@ class ClientSettings {
   // AWS_RETRY_MODE, then the profile's `retry_mode`; kInvalidArgument unless legacy, standard or adaptive.
   Result<std::optional<std::string>> RetryMode() const;
 
+  // AWS_CA_BUNDLE, then the profile's `ca_bundle`: a PEM file of the CAs to trust.
+  std::optional<std::string> CaBundle() const { return Lookup("AWS_CA_BUNDLE", "ca_bundle"); }
+
   const std::string& profile() const { return profile_; }
 
  private:

@@ -132,12 +132,18 @@ Error TransferError(CURLcode rc, const EasyHandle& handle, const Transfer& trans
     }
     case CURLE_OPERATION_TIMEDOUT:
       return Error{ErrorKind::kNetwork, "request to " + where + " timed out: " + reason, "", 0, ""};
+    // A certificate that is not trusted will not be trusted on the next attempt either (and may be an
+    // interception): not retried, and the message says where trust comes from.
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
+      return Error{ErrorKind::kService,
+                   "TLS certificate of " + where + " rejected: " + reason +
+                       " (the CAs trusted are the system's, or --ca-bundle / AWS_CA_BUNDLE / the profile's ca_bundle)",
+                   "TlsCertificateRejected", 0, ""};
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CIPHER:
       return Error{ErrorKind::kNetwork, "TLS failure with " + where + ": " + reason, "", 0, ""};
     case CURLE_WRITE_ERROR:
       if (transfer.sink_stopped) {
@@ -239,6 +245,10 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout.count()));
+  // Less than one byte a second for read_timeout: the stalled-read timeout.
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                   std::max(1L, static_cast<long>(options.read_timeout.count() / 1000)));
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);

@@ -44,6 +44,9 @@ struct HttpResponse {
 struct HttpOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds request_timeout{120000};
+  // Give up on a response that sends nothing for this long (the AWS CLI's --cli-read-timeout, 60 s):
+  // an endpoint that accepts and never answers fails in seconds, a large download still completes.
+  std::chrono::milliseconds read_timeout{60000};
   bool verify_tls = true;  // never turned off by cordon itself; only a user's explicit choice could
   // A PEM file of CA certificates to trust instead of the system's (AWS_CA_BUNDLE, --ca-bundle);
   // empty for the system's store.
