@@ -20,6 +20,7 @@
 #include "cli/release_command.h"
 #include "cli/target_flags.h"
 #include "cli/triage_command.h"
+#include "cli/watch_command.h"
 
 namespace cordon::cli {
 namespace {
@@ -37,6 +38,8 @@ const Command kCommands[] = {
      kOneTarget | kActsOnTargets | kCase, SetupPreserve},
     {"release", "restore a contained instance to its recorded pre-state (a false positive)",
      kClient | kExistingCase, SetupRelease},
+    {"watch", "contain the instances of GuardDuty findings and incident-response tags arriving on an SQS queue",
+     kClient, SetupWatch},
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", kAwsFlags,
      SetupApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", kAwsFlags,

@@ -41,6 +41,10 @@ constexpr std::string_view kHunt[] = {"s3:ListBucket",
                                       "glue:GetTable",
                                       "glue:GetPartitions"};
 
+// What `cordon watch` calls on its queue, besides what contain calls for each event.
+constexpr std::string_view kWatchQueue[] = {"sqs:ReceiveMessage", "sqs:DeleteMessage",
+                                            "sqs:ChangeMessageVisibility"};
+
 // The tag condition of a teardown action of `command`, or null when the action is not conditioned.
 Json TeardownCondition(const std::string& command, const std::string& action) {
   if (command != "lab") return Json();
@@ -54,7 +58,8 @@ Json TeardownCondition(const std::string& command, const std::string& action) {
 }  // namespace
 
 const std::vector<std::string>& PolicyCommands() {
-  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve", "hunt", "lab"};
+  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve", "hunt", "lab",
+                                                      "watch"};
   return kNames;
 }
 
@@ -65,7 +70,8 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
   };
   if (command == "triage") {
     add(kTriage);
-  } else if (command == "contain") {
+  } else if (command == "contain" || command == "watch") {
+    if (command == "watch") add(kWatchQueue);
     add(kResolve);
     add(InstanceClaimIam());
     for (const StepInfo& s : ContainSteps()) add(s.iam_actions);
@@ -83,7 +89,7 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
     for (const std::string& a : lab::LabIamActions()) actions.insert(a);
   } else {
     return MakeError(ErrorKind::kInvalidArgument,
-                     "no policy for '" + command + "' (known: triage, contain, release, preserve, hunt, lab)");
+                     "no policy for '" + command + "' (known: triage, contain, release, preserve, hunt, lab, watch)");
   }
   return std::vector<std::string>(actions.begin(), actions.end());
 }

@@ -1,0 +1,144 @@
+#include "automation/watcher.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "base/hash.h"
+#include "base/thread_pool.h"
+
+namespace cordon::automation {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool Stopping(const std::atomic<bool>* stop) { return stop != nullptr && stop->load(); }
+
+// Errors a retry cannot fix: the watcher was pointed at the wrong queue or lacks permission.
+bool Fatal(const Error& e) {
+  return e.kind == ErrorKind::kNotFound || e.kind == ErrorKind::kAccessDenied ||
+         e.kind == ErrorKind::kInvalidArgument;
+}
+
+// Sleeps up to `d`, waking early on a stop.
+void Nap(std::chrono::milliseconds d, const std::atomic<bool>* stop) {
+  for (auto end = Clock::now() + d; Clock::now() < end && !Stopping(stop);)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
+
+Json EventLine(const QueueMessage& m, const Event& e) {
+  Json j = {{"log", "event"},
+            {"message_id", m.message_id},
+            {"receive_count", m.receive_count},
+            {"kind", EventKindName(e.kind)},
+            {"instance_id", e.instance_id}};
+  if (e.kind == EventKind::kGuardDutyFinding) j["finding_id"] = e.finding_id;
+  return j;
+}
+
+}  // namespace
+
+Watcher::Watcher(aws::Client* client, SqsQueue* queue, const WatchOptions* options, const LoopOptions* loop,
+                 LogFn log, const std::atomic<bool>* stop)
+    : client_(client), queue_(queue), options_(options), loop_(loop), log_(std::move(log)), stop_(stop) {}
+
+void Watcher::Settle(const QueueMessage& message, const HandleResult& result) {
+  Json line = {{"log", "outcome"},       {"message_id", message.message_id},
+               {"outcome", OutcomeName(result.outcome)}, {"case", result.case_id},
+               {"detail", result.detail}, {"deleted", false}};
+  if (result.done()) {
+    Status s = queue_->Delete(message);
+    line["deleted"] = s.has_value();
+    if (!s) line["delete_error"] = s.error().ToString();
+  } else if (result.outcome == Outcome::kStopped) {
+    // Visible again at once, for whichever watcher runs next; the case continues where it stopped.
+    Status s = queue_->Release(message);
+    line["released"] = s.has_value();
+  }
+  log_(line);
+}
+
+void Watcher::Handle(const QueueMessage& message) {
+  auto event = ParseEvent(message.body);
+  if (!event) {
+    log_(Json{{"log", "malformed"},
+              {"message_id", message.message_id},
+              {"receive_count", message.receive_count},
+              {"error", event.error().message},
+              {"body_bytes", message.body.size()},
+              {"body_sha256", Sha256Hex(message.body)},
+              {"deleted", false}});
+    return;
+  }
+  log_(EventLine(message, *event));
+  // Events for one instance one after another: the second then finds the first's case converged.
+  KeyedLock lock(&instances_, event->instance_id);
+  if (Stopping(stop_)) return Settle(message, HandleResult{Outcome::kStopped, "", "not started"});
+  Settle(message, HandleEvent(*client_, *event, message.message_id, *options_, stop_, log_));
+}
+
+Status Watcher::Run() {
+  ThreadPool pool(static_cast<size_t>(std::max(1, loop_->jobs)));
+  auto idle_since = Clock::now();
+  int received = 0, failures = 0;
+  bool first = true;
+  std::string why = "signal";
+  while (!Stopping(stop_)) {
+    if (loop_->max_messages > 0 && received >= loop_->max_messages) {
+      why = "max-messages";
+      break;
+    }
+    int room;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      slot_free_.wait_for(lock, std::chrono::milliseconds(200), [&] { return in_flight_ < loop_->jobs; });
+      room = loop_->jobs - in_flight_;
+    }
+    if (room <= 0) continue;
+    room = std::min(room, 10);
+    if (loop_->max_messages > 0) room = std::min(room, loop_->max_messages - received);
+    auto messages = queue_->Receive(room, loop_->wait_seconds, loop_->visibility_seconds);
+    if (!messages) {
+      if (first && Fatal(messages.error())) return MakeError(messages.error());
+      log_(Json{{"log", "error"}, {"error", "receiving from the queue: " + messages.error().ToString()}});
+      Nap(std::chrono::milliseconds(std::min(30000, 500 << std::min(failures++, 6))), stop_);
+      continue;
+    }
+    first = false;
+    failures = 0;
+    if (messages->empty()) {
+      std::chrono::duration<double> idle = Clock::now() - idle_since;
+      bool busy;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        busy = in_flight_ > 0;
+      }
+      if (loop_->exit_when_idle >= 0 && idle.count() >= loop_->exit_when_idle && !busy) {
+        why = "idle";
+        break;
+      }
+      continue;
+    }
+    idle_since = Clock::now();
+    received += static_cast<int>(messages->size());
+    for (QueueMessage& m : *messages) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++in_flight_;
+      }
+      pool.Submit([this, m = std::move(m)] {
+        Handle(m);
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          --in_flight_;
+        }
+        slot_free_.notify_all();
+      });
+    }
+  }
+  pool.Wait();
+  log_(Json{{"log", "stop"}, {"reason", Stopping(stop_) ? "signal" : why}, {"received", received}});
+  return Ok();
+}
+
+}  // namespace cordon::automation
