@@ -57,7 +57,7 @@ unit() { (cd build && ctest --output-on-failure -j "$jobs" --timeout 300); }
 # $it_jobs at once; each module's verbose log is kept in build/integration-logs/.
 integration_modules=(range_test api_parity_test api_errors_test triage_test triage_hunt_test hunt_s3_test hunt_athena_test
   contain_test bad_input_test faults_test crash_rerun_test release_test iam_policy_test memory_capture_test
-  allow_from_test command_context_test concurrency_test lab_test)
+  allow_from_test command_context_test concurrency_test lab_test watch_test)
 integration() {
   CORDON_BIN="$root/build/src/cli/cordon" python3 tests/integration/run_parallel.py --jobs "$it_jobs" \
     --log-dir build/integration-logs "${integration_modules[@]}"

@@ -5,6 +5,7 @@
 #include "automation/case_id.h"
 #include "base/strings.h"
 #include "evidence/locked_case.h"
+#include "response/capture_order.h"
 #include "response/executor.h"
 #include "response/instance_claim.h"
 #include "response/live_state.h"
@@ -162,8 +163,9 @@ HandleResult HandleEvent(aws::Client& client, const Event& event, const std::str
     return Finish(Outcome::kFailed, case_id, "instance " + target->instance_id + " is claimed by case " +
                                                  claim.holder_case + "; the message comes back");
   }
-  return RunCase(client, response::BuildContainPlan(*target, options.selection), event, message_id, case_id, true,
-                 options, stop, log);
+  response::Plan plan = response::BuildContainPlan(*target, options.selection);
+  response::ArrangeMemoryCapture(options.response.memory, &plan);
+  return RunCase(client, std::move(plan), event, message_id, case_id, true, options, stop, log);
 }
 
 }  // namespace cordon::automation

@@ -26,8 +26,9 @@ struct WatchOptions {
   std::string exempt_tag = "cordon:exempt";
   // A tag change acts when it sets this key to this value (the runbook's "incident-response" tag).
   std::string trigger_key = "incident-response", trigger_value = "contain";
-  response::StepSelection selection;      // the contain steps, as --skip/--only choose them
-  response::ResponseOptions response;     // asg mode and the rest; case_id and responder set per event
+  // The contain steps, as --skip/--only choose them, capture-memory in or out (SelectMemoryCapture).
+  response::StepSelection selection;
+  response::ResponseOptions response;  // asg mode, memory capture, ...; case_id and responder set per event
   std::chrono::milliseconds wait_lock{std::chrono::minutes(5)};  // for another run of the same case
 };
 

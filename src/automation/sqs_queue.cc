@@ -36,11 +36,21 @@ Status SqsQueue::Delete(const QueueMessage& message) {
   return Ok();
 }
 
-Status SqsQueue::Release(const QueueMessage& message) {
+Status SqsQueue::Extend(const QueueMessage& message, int seconds) {
   auto out = client_->Call("sqs", "ChangeMessageVisibility",
-                           {{"QueueUrl", url_}, {"ReceiptHandle", message.receipt_handle}, {"VisibilityTimeout", 0}});
+                           {{"QueueUrl", url_}, {"ReceiptHandle", message.receipt_handle}, {"VisibilityTimeout", seconds}});
   if (!out) return MakeError(out.error());
   return Ok();
+}
+
+Status SqsQueue::Release(const QueueMessage& message) { return Extend(message, 0); }
+
+Result<int> SqsQueue::VisibilityTimeout() {
+  auto out = client_->Call("sqs", "GetQueueAttributes", {{"QueueUrl", url_}, {"AttributeNames", {"VisibilityTimeout"}}});
+  if (!out) return MakeError(out.error());
+  std::string value = out->value("Attributes", Json::object()).value("VisibilityTimeout", "");
+  if (value.empty()) return MakeError(ErrorKind::kParse, "the queue did not say its VisibilityTimeout");
+  return std::atoi(value.c_str());
 }
 
 }  // namespace cordon::automation

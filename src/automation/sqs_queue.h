@@ -29,6 +29,12 @@ class SqsQueue {
   // DeleteMessage: the message is handled and must not come back.
   [[nodiscard]] Status Delete(const QueueMessage& message);
 
+  // ChangeMessageVisibility: hidden for `seconds` more from now (the heartbeat of a long containment).
+  [[nodiscard]] Status Extend(const QueueMessage& message, int seconds);
+
+  // GetQueueAttributes: the queue's own VisibilityTimeout in seconds.
+  [[nodiscard]] Result<int> VisibilityTimeout();
+
   // ChangeMessageVisibility to 0: the message is visible again at once (for a message received but
   // not handled because the watcher is stopping). Its receive count stays as it is.
   [[nodiscard]] Status Release(const QueueMessage& message);

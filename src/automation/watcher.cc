@@ -43,6 +43,7 @@ Watcher::Watcher(aws::Client* client, SqsQueue* queue, const WatchOptions* optio
     : client_(client), queue_(queue), options_(options), loop_(loop), log_(std::move(log)), stop_(stop) {}
 
 void Watcher::Settle(const QueueMessage& message, const HandleResult& result) {
+  heartbeat_->Remove(message.message_id);
   Json line = {{"log", "outcome"},       {"message_id", message.message_id},
                {"outcome", OutcomeName(result.outcome)}, {"case", result.case_id},
                {"detail", result.detail}, {"deleted", false}};
@@ -77,7 +78,20 @@ void Watcher::Handle(const QueueMessage& message) {
   Settle(message, HandleEvent(*client_, *event, message.message_id, *options_, stop_, log_));
 }
 
+// The visibility timeout the heartbeat keeps up: --visibility-timeout, else the queue's own.
+Result<int> Watcher::Visibility() {
+  if (loop_->visibility_seconds >= 0) return loop_->visibility_seconds;
+  return queue_->VisibilityTimeout();
+}
+
 Status Watcher::Run() {
+  auto visibility = Visibility();
+  if (!visibility) {
+    if (Fatal(visibility.error())) return MakeError(visibility.error());
+    log_(Json{{"log", "error"}, {"error", "no visibility heartbeat: " + visibility.error().ToString()}});
+  }
+  VisibilityHeartbeat heartbeat(queue_, visibility ? *visibility : 0, log_);
+  heartbeat_ = &heartbeat;
   ThreadPool pool(static_cast<size_t>(std::max(1, loop_->jobs)));
   auto idle_since = Clock::now();
   int received = 0, failures = 0;
@@ -126,8 +140,10 @@ Status Watcher::Run() {
         std::lock_guard<std::mutex> lock(mu_);
         ++in_flight_;
       }
+      heartbeat.Add(m);
       pool.Submit([this, m = std::move(m)] {
         Handle(m);
+        heartbeat_->Remove(m.message_id);  // a malformed message was never settled
         {
           std::lock_guard<std::mutex> lock(mu_);
           --in_flight_;
@@ -137,6 +153,7 @@ Status Watcher::Run() {
     }
   }
   pool.Wait();
+  heartbeat_ = nullptr;
   log_(Json{{"log", "stop"}, {"reason", Stopping(stop_) ? "signal" : why}, {"received", received}});
   return Ok();
 }

@@ -6,6 +6,7 @@
 //   - handled (contained, triaged, ignored, contained under another case): deleted;
 //   - malformed, unknown instance, failed: left alone, so it comes back after the visibility
 //     timeout and, after the queue's maxReceiveCount, SQS's redrive policy moves it to the DLQ;
+//   - while handled, kept hidden from other receivers (VisibilityHeartbeat);
 //   - received or in flight when a stop was asked: given back at once (visibility 0); an in-flight
 //     plan stops before its next step, and the case journals the rest as not attempted.
 // Every event and outcome is one JSON line through the LogFn; a line names the message id, never
@@ -20,6 +21,7 @@
 #include "automation/event_handler.h"
 #include "automation/keyed_mutex.h"
 #include "automation/sqs_queue.h"
+#include "automation/visibility_heartbeat.h"
 #include "aws/client.h"
 #include "base/error.h"
 
@@ -47,6 +49,7 @@ class Watcher {
  private:
   void Handle(const QueueMessage& message);
   void Settle(const QueueMessage& message, const HandleResult& result);
+  Result<int> Visibility();
 
   aws::Client* client_;
   SqsQueue* queue_;
@@ -55,6 +58,7 @@ class Watcher {
   LogFn log_;
   const std::atomic<bool>* stop_;
   KeyedMutex instances_;  // one event per instance at a time
+  VisibilityHeartbeat* heartbeat_ = nullptr;  // Run's, while it runs
   std::mutex mu_;
   std::condition_variable slot_free_;
   int in_flight_ = 0;  // guarded by mu_

@@ -7,8 +7,10 @@
 
 #include "automation/watcher.h"
 #include "cli/exit_codes.h"
+#include "cli/memory_flags.h"
 #include "cli/output.h"
 #include "evidence/case_store.h"
+#include "response/capture_order.h"
 #include "response/case_paths.h"
 
 namespace cordon::cli {
@@ -19,6 +21,7 @@ struct WatchFlags {
   std::string asg = "detach";
   int wait_lock_seconds = 300;
   bool once = false;
+  MemoryFlags memory;
   automation::WatchOptions options;
   automation::LoopOptions loop;
 };
@@ -58,6 +61,10 @@ Status Check(WatchFlags& f) {
   f.options.trigger_value = f.trigger_tag.substr(eq + 1);
   if (f.options.exempt_tag.empty()) return MakeError(ErrorKind::kInvalidArgument, "--exempt-tag must not be empty");
   if (auto s = response::ValidateSelection(f.options.selection); !s) return s;
+  auto memory = ParseMemoryFlags(f.memory);
+  if (!memory) return MakeError(memory.error());
+  if (auto s = response::SelectMemoryCapture(*memory, &f.options.selection); !s) return s;
+  f.options.response.memory = *memory;
   if (f.once) f.loop.exit_when_idle = 0;
   return Ok();
 }
@@ -116,6 +123,7 @@ CommandBody SetupWatch(CLI::App& app) {
   app.add_option("--asg", f->asg, "detach (default) or standby")->check(CLI::IsMember({"detach", "standby"}));
   app.add_option("--skip", f->options.selection.skip, "leave this contain step out; repeatable");
   app.add_option("--only", f->options.selection.only, "run only these contain steps; repeatable");
+  AddMemoryFlags(app, &f->memory);
   return {[f](const CommandContext& ctx) { return Watch(ctx, *f); }, [f] { return Check(*f); }};
 }
 

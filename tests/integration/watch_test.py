@@ -1,0 +1,317 @@
+"""Issue 12: `cordon watch --queue URL` contains the instance of each event an SQS queue receives from
+EventBridge. Against moto + the range, set up and judged with boto3 (never with cordon).
+
+The events reach the queue as in AWS: an EventBridge rule (boto3 `put_rule` + `put_targets`) targets
+the queue, and the event is put with `PutEvents`; moto 5.2.1 delivers matching events to an SQS
+target synchronously, with the event JSON itself as the message body, as EventBridge does
+(https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html). Real
+EventBridge refuses `PutEvents` with an `aws.*` source from a customer (only GuardDuty itself emits
+`aws.guardduty`); moto accepts it, which is what lets a test stand in for GuardDuty. A malformed
+message cannot come through EventBridge, so that one is sent with `SendMessage`.
+
+The queue has a dead-letter queue with maxReceiveCount 2: a message cordon leaves undeleted comes
+back after the visibility timeout, and moto moves it to the DLQ on the receive after the second.
+
+Expects:
+  - a GuardDuty finding (tests/data/guardduty/derived, rewritten to the suspect): the suspect contained
+    as contain_test judges it (ENIs in cordon's isolation group, tags, one snapshot per volume, ...),
+    the siblings untouched, the case AUTO-GD-<finding id>, the message deleted;
+  - the same finding twice, and twice at once (two watchers): one case, one snapshot per volume;
+  - a malformed message and a finding for an unknown instance: logged (message id, no body), left
+    undeleted, in the DLQ after the redrive; a good finding among them is still contained;
+  - an instance tagged cordon:exempt=true: triaged (pre-state in its case), nothing changed on it;
+  - the runbook's tag: an `aws.tag` "Tag Change on Resource" event setting incident-response=contain;
+  - SIGTERM mid-containment: exit 0, the plan stopped before its next step, the message redelivered,
+    and the next watcher converges the same case with one snapshot per volume.
+
+Run from the repository root:
+    CORDON_BIN=build/src/cli/cordon python3 -m unittest tests/integration/watch_test.py -v
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from helpers import TEST_DATA, load_range_module  # noqa: E402
+from scenario import ResponseCase, case_snapshots, client, cordon_bin, cordon_env  # noqa: E402
+
+FINDING = TEST_DATA / "guardduty" / "derived" / "eventbridge-guardduty_ec2_event.json"
+UNKNOWN_INSTANCE = "i-0123456789abcdef0"
+SECRET_MARKER = "AKIASECRETMARKER0000"  # in the malformed body; must never reach the log
+
+# Slows contain's protect step so a SIGTERM lands while the plan runs.
+SLOW_PROTECT = {"seed": 1, "rules": [
+    {"kind": "latency", "service": "ec2", "action": "ModifyInstanceAttribute", "ms": 5000, "max": 1},
+]}
+
+
+def log_lines(stderr: str) -> list:
+    """The JSON lines of a watcher's stderr."""
+    out = []
+    for line in stderr.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            out.append(json.loads(line))
+    return out
+
+
+class WatchTests(ResponseCase):
+
+    # -- the queue, the rule, the events (boto3 against moto)
+    def queues(self, visibility: int = 30) -> tuple:
+        sqs = self.sqs = client("sqs", self.moto)
+        dlq = sqs.create_queue(QueueName="cordon-watch-dlq")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "2"})
+        url = sqs.create_queue(QueueName="cordon-watch", Attributes={
+            "RedrivePolicy": redrive, "VisibilityTimeout": str(visibility)})["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        events = self.events = client("events", self.moto)
+        events.put_rule(Name="cordon-guardduty", EventPattern=json.dumps(
+            {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]}))
+        events.put_rule(Name="cordon-tag", EventPattern=json.dumps(
+            {"source": ["aws.tag"], "detail-type": ["Tag Change on Resource"]}))
+        for rule in ("cordon-guardduty", "cordon-tag"):
+            events.put_targets(Rule=rule, Targets=[{"Id": "watch-queue", "Arn": arn}])
+        self.queue, self.dlq = url, dlq
+        return url, dlq
+
+    def put_finding(self, instance_id: str, finding_id: str) -> dict:
+        detail = json.loads(FINDING.read_text())["detail"]
+        detail["id"] = finding_id
+        detail["type"] = "UnauthorizedAccess:EC2/SSHBruteForce"
+        detail["severity"] = 8
+        detail["resource"]["instanceDetails"]["instanceId"] = instance_id
+        out = self.events.put_events(Entries=[{"Source": "aws.guardduty", "DetailType": "GuardDuty Finding",
+                                               "Detail": json.dumps(detail), "Resources": []}])
+        self.assertEqual(out["FailedEntryCount"], 0, out)
+        return detail
+
+    def queue_counts(self, url: str) -> tuple:
+        attrs = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        return int(attrs["ApproximateNumberOfMessages"]), int(attrs["ApproximateNumberOfMessagesNotVisible"])
+
+    def dlq_ids(self) -> set:
+        msgs = self.sqs.receive_message(QueueUrl=self.dlq, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        return {m["MessageId"] for m in msgs.get("Messages", [])}
+
+    # -- cordon watch
+    def watch_args(self, *extra) -> list:
+        return ["watch", "--queue", self.queue, "--cases-dir", self.cases_dir, "--responder", self.responder,
+                "--wait-seconds", "1", *extra]
+
+    def watch(self, *extra, idle: float = 3.0):
+        proc = self.cordon(*self.watch_args("--exit-when-idle", str(idle), *extra), timeout=300)
+        self.assertExit(proc, 0, "cordon watch")
+        return proc, log_lines(proc.stderr)
+
+    def start_watch(self, *extra) -> subprocess.Popen:
+        args = [cordon_bin(), *self.watch_args(*extra), "--endpoint-url", self.endpoint, "--region", "us-east-1"]
+        return subprocess.Popen(args, env=cordon_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                stdin=subprocess.DEVNULL, preexec_fn=load_range_module("moto").child_preexec())
+
+    def outcomes(self, lines: list) -> list:
+        return [ln for ln in lines if ln.get("log") == "outcome"]
+
+    def case_dirs(self) -> list:
+        return sorted(p.name for p in Path(self.cases_dir).iterdir() if p.is_dir())
+
+    def tag_suspect(self, key: str, value: str):
+        client("ec2", self.moto).create_tags(Resources=[self.ids["suspect"]], Tags=[{"Key": key, "Value": value}])
+
+    # -- tests
+    def test_finding_contains_the_suspect(self):
+        self.fresh()
+        self.queues()
+        pre = self.state()
+        self.put_finding(self.ids["suspect"], "f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6")
+        case = "AUTO-GD-f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6"
+        proc, lines = self.watch()
+        [outcome] = self.outcomes(lines)
+        self.assertEqual(outcome["outcome"], "contained", proc.stderr)
+        self.assertEqual(outcome["case"], case)
+        self.assertTrue(outcome["deleted"], outcome)
+        self.assertContained(case, pre)
+        self.assertCaseConsistent(case)
+        self.assertEqual(self.case_dirs(), [case])
+        self.assertEqual(self.queue_counts(self.queue), (0, 0), "the message was not deleted")
+        self.assertEqual(self.dlq_ids(), set())
+        notes = [r for r in self.journal(case) if r["kind"] == "note" and r["step"] == "watch"]
+        self.assertEqual(len(notes), 1, notes)
+        self.assertEqual(notes[0]["payload"]["event"]["finding_id"], "f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6")
+
+    def test_same_event_twice_and_at_once_is_one_case(self):
+        self.fresh()
+        self.queues()
+        pre = self.state()
+        finding = "0a0a0a0a0b0b0b0b0c0c0c0c0d0d0d0d"
+        for _ in range(2):
+            self.put_finding(self.ids["suspect"], finding)
+        # Two watchers at once, each able to take both messages: the case lock and the in-process
+        # per-instance order must still give one case and one snapshot set.
+        a, b = self.start_watch("--exit-when-idle", "3"), self.start_watch("--exit-when-idle", "3")
+        outs = [p.communicate(timeout=300) for p in (a, b)]
+        self.assertEqual((a.returncode, b.returncode), (0, 0), outs)
+        case = "AUTO-GD-" + finding
+        results = [o["outcome"] for _, err in outs for o in self.outcomes(log_lines(err))]
+        self.assertEqual(sorted(results), ["contained", "contained"], outs)
+        self.assertEqual(self.case_dirs(), [case])
+        self.assertContained(case, pre)
+        self.assertCaseConsistent(case)
+        self.assertEqual(self.queue_counts(self.queue), (0, 0))
+        # And the same event once more, later: the case is continued, nothing is done again.
+        before = case_snapshots(self.moto, case)
+        self.put_finding(self.ids["suspect"], finding)
+        _, lines = self.watch()
+        [again] = self.outcomes(lines)
+        self.assertEqual((again["outcome"], again["case"], again["deleted"]), ("contained", case, True), again)
+        self.assertEqual(case_snapshots(self.moto, case), before, "a second snapshot set")
+
+    def test_malformed_and_unknown_instance_end_in_the_dlq(self):
+        self.fresh()
+        self.queues(visibility=2)
+        pre = self.state()
+        bad = self.sqs.send_message(QueueUrl=self.queue,
+                                    MessageBody='{"detail-type": "GuardDuty Finding", "x": "' + SECRET_MARKER)
+        self.put_finding(UNKNOWN_INSTANCE, "1111111111111111aaaaaaaaaaaaaaaa")
+        self.put_finding(self.ids["suspect"], "2222222222222222bbbbbbbbbbbbbbbb")
+        proc, lines = self.watch(idle=6)
+        self.assertNotIn(SECRET_MARKER, proc.stderr, "the malformed body reached the log")
+        malformed = [ln for ln in lines if ln.get("log") == "malformed"]
+        self.assertGreaterEqual(len(malformed), 1, proc.stderr)
+        self.assertEqual({m["message_id"] for m in malformed}, {bad["MessageId"]})
+        self.assertFalse(any(m["deleted"] for m in malformed))
+        by = {}
+        for o in self.outcomes(lines):
+            by.setdefault(o["outcome"], []).append(o)
+        self.assertIn("unknown-instance", by, proc.stderr)
+        self.assertFalse(any(o["deleted"] for o in by["unknown-instance"]))
+        unknown_id = by["unknown-instance"][0]["message_id"]
+        # the watcher kept working: the good finding among them was contained
+        self.assertEqual([o["case"] for o in by["contained"]], ["AUTO-GD-2222222222222222bbbbbbbbbbbbbbbb"])
+        self.assertContained("AUTO-GD-2222222222222222bbbbbbbbbbbbbbbb", pre)
+        # redrive: both left undeleted, received twice, then moved to the DLQ by SQS
+        self.assertEqual(self.dlq_ids(), {bad["MessageId"], unknown_id})
+        self.assertEqual(self.queue_counts(self.queue), (0, 0))
+        self.assertNotIn("AUTO-GD-1111111111111111aaaaaaaaaaaaaaaa", self.case_dirs())
+
+    def test_exempt_instance_is_triaged_not_contained(self):
+        self.fresh()
+        self.queues()
+        self.tag_suspect("cordon:exempt", "true")
+        pre = self.state()
+        self.put_finding(self.ids["suspect"], "3333333333333333cccccccccccccccc")
+        case = "AUTO-GD-3333333333333333cccccccccccccccc"
+        proc, lines = self.watch()
+        [outcome] = self.outcomes(lines)
+        self.assertEqual((outcome["outcome"], outcome["deleted"]), ("triaged", True), proc.stderr)
+        self.assertEqual(self.state(), pre, "an exempt instance was changed")
+        self.assertEqual(self.isolation_groups(self.ids["vpc_id"]), {})
+        self.assertEqual(case_snapshots(self.moto, case), [])
+        kinds = [r["kind"] for r in self.journal(case)]
+        self.assertIn("pre_state.recorded", kinds)
+        steps = {r["step"] for r in self.journal(case) if r["kind"].startswith("step.")}
+        self.assertEqual(steps, {"record-pre-state"})
+        self.assertCaseConsistent(case)
+
+    def test_tag_change_contains_the_suspect(self):
+        self.fresh()
+        self.queues()
+        self.tag_suspect("incident-response", "contain")
+        pre = self.state()
+        iid = self.ids["suspect"]
+        inst = client("ec2", self.moto).describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+        tags = {t["Key"]: t["Value"] for t in inst["Tags"]}
+        out = self.events.put_events(Entries=[{
+            "Time": "2026-12-03T06:10:00Z", "Source": "aws.tag", "DetailType": "Tag Change on Resource",
+            "Resources": [f"arn:aws:ec2:us-east-1:123456789012:instance/{iid}"],
+            "Detail": json.dumps({"changed-tag-keys": ["incident-response"], "service": "ec2",
+                                  "resource-type": "instance", "version": 3, "tags": tags})}])
+        self.assertEqual(out["FailedEntryCount"], 0, out)
+        # A tag change that is not the trigger (cordon's own quarantine tag, say) is ignored and deleted.
+        self.events.put_events(Entries=[{
+            "Source": "aws.tag", "DetailType": "Tag Change on Resource",
+            "Resources": [f"arn:aws:ec2:us-east-1:123456789012:instance/{iid}"],
+            "Detail": json.dumps({"changed-tag-keys": ["Owner"], "service": "ec2", "resource-type": "instance",
+                                  "tags": {"Owner": "x"}})}])
+        proc, lines = self.watch()
+        by = {o["outcome"]: o for o in self.outcomes(lines)}
+        case = f"AUTO-TAG-{iid}-20261203T061000Z"
+        self.assertEqual(by.get("contained", {}).get("case"), case, proc.stderr)
+        self.assertTrue(by["ignored"]["deleted"], by)
+        del pre["instances"][iid]["tags"]["incident-response"]  # the trigger becomes quarantine:<CASE>
+        self.assertContained(case, pre)
+        self.assertEqual(self.queue_counts(self.queue), (0, 0))
+
+    def test_sigterm_exits_0_and_the_message_comes_back(self):
+        self.fresh()
+        self.queues()
+        pre = self.state()
+        self.put_finding(self.ids["suspect"], "4444444444444444dddddddddddddddd")
+        case = "AUTO-GD-4444444444444444dddddddddddddddd"
+        self.range.set_faults(SLOW_PROTECT)
+        proc = self.start_watch()
+        try:
+            self.wait_for_intent(case, "protect", proc)
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        self.assertEqual(proc.returncode, 0, err)
+        lines = log_lines(err)
+        [outcome] = self.outcomes(lines)
+        self.assertEqual(outcome["outcome"], "stopped", err)
+        self.assertFalse(outcome["deleted"])
+        self.assertTrue(outcome["released"], outcome)
+        skipped = [r for r in self.journal(case) if r["kind"] == "step.skipped"]
+        self.assertTrue(skipped and all("watcher is stopping" in r["payload"]["reason"] for r in skipped), skipped)
+        self.assertNotIn("snapshot", {r["step"] for r in self.journal(case) if r["kind"] == "step.done"})
+        # given back: visible again at once, not waiting out the visibility timeout (30 s)
+        self.assertEqual(self.queue_counts(self.queue), (1, 0), "the in-flight message is not back in the queue")
+        # the next watcher receives the same message again and continues the same case to the end
+        self.range.set_faults(None)
+        _, again = self.watch()
+        [event] = [ln for ln in again if ln.get("log") == "event"]
+        self.assertEqual(event["message_id"], outcome["message_id"])
+        self.assertEqual(event["receive_count"], 2)
+        self.assertEqual([(o["outcome"], o["case"]) for o in self.outcomes(again)], [("contained", case)])
+        self.assertContained(case, pre)
+        self.assertCaseConsistent(case)
+        self.assertEqual(self.queue_counts(self.queue), (0, 0))
+
+    def wait_for_intent(self, case: str, step: str, proc: subprocess.Popen, timeout: float = 120.0):
+        """Until the case journal holds step.intent for `step`, failing if the watcher ends first."""
+        db_path = Path(self.cases_dir, case, "case.db")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                self.fail(f"watch ended before {step} started:\n{proc.stderr.read()}")
+            if db_path.exists():
+                try:
+                    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+                    try:
+                        rows = db.execute("SELECT 1 FROM journal WHERE kind='step.intent' AND step=?",
+                                          (step,)).fetchall()
+                    finally:
+                        db.close()
+                    if rows:
+                        return
+                except sqlite3.Error:
+                    pass
+            time.sleep(0.1)
+        self.fail(f"no step.intent for {step} in {timeout}s")
+
+
+if __name__ == "__main__":
+    unittest.main()
