@@ -89,9 +89,9 @@ asan() {
 fuzz() {
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_BUILD_FUZZERS=ON \
     -DCORDON_BUILD_TESTS=OFF -DCORDON_BUILD_BENCH=OFF >/dev/null &&
-    cmake --build build-fuzz -j "$jobs" --target cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer \
+    cmake --build build-fuzz -j "$jobs" --target cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer event_fuzzer \
       shared_config_fuzzer || return 1
-  for f in cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer shared_config_fuzzer; do
+  for f in cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer shared_config_fuzzer event_fuzzer; do
     mkdir -p "build-fuzz/corpus/$f"
     build-fuzz/fuzz/$f -max_total_time=20 -print_final_stats=0 "build-fuzz/corpus/$f" 2>&1 | tail -2 || return 1
   done
