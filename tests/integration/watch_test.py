@@ -21,6 +21,7 @@ Expects:
     undeleted, in the DLQ after the redrive; a good finding among them is still contained;
   - an instance tagged cordon:exempt=true: triaged (pre-state in its case), nothing changed on it;
   - the runbook's tag: an `aws.tag` "Tag Change on Resource" event setting incident-response=contain;
+  - a queue that does not exist: exit 3 at once (not retried forever);
   - SIGTERM mid-containment: exit 0, the plan stopped before its next step, the message redelivered,
     and the next watcher converges the same case with one snapshot per volume.
 
@@ -289,6 +290,13 @@ class WatchTests(ResponseCase):
         self.assertContained(case, pre)
         self.assertCaseConsistent(case)
         self.assertEqual(self.queue_counts(self.queue), (0, 0))
+
+    def test_a_queue_that_does_not_exist_exits_3(self):
+        self.fresh()
+        self.queue = self.moto + "/123456789012/no-such-queue"
+        proc = self.cordon(*self.watch_args("--once"), timeout=60)
+        self.assertExit(proc, 3, "cordon watch on a missing queue")
+        self.assertIn("NonExistentQueue", proc.stderr)
 
     def wait_for_intent(self, case: str, step: str, proc: subprocess.Popen, timeout: float = 120.0):
         """Until the case journal holds step.intent for `step`, failing if the watcher ends first."""
