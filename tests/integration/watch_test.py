@@ -21,6 +21,8 @@ Expects:
     undeleted, in the DLQ after the redrive; a good finding among them is still contained;
   - an instance tagged cordon:exempt=true: triaged (pre-state in its case), nothing changed on it;
   - the runbook's tag: an `aws.tag` "Tag Change on Resource" event setting incident-response=contain;
+  - SIGKILL mid-containment (and a crash right after the snapshot call): the message comes back after
+    the visibility timeout, the restarted watcher converges the case, nothing done twice;
   - a queue that does not exist: exit 3 at once (not retried forever);
   - SIGTERM mid-containment: exit 0, the plan stopped before its next step, the message redelivered,
     and the next watcher converges the same case with one snapshot per volume.
@@ -290,6 +292,57 @@ class WatchTests(ResponseCase):
         self.assertContained(case, pre)
         self.assertCaseConsistent(case)
         self.assertEqual(self.queue_counts(self.queue), (0, 0))
+
+    def rerun_after_kill(self, case: str, pre: dict, killed: subprocess.Popen | subprocess.CompletedProcess):
+        """After a watcher died mid-containment: its message comes back after the visibility timeout,
+        the next watcher converges the same case, and nothing was done twice."""
+        self.assertIn(killed.returncode, (137, -9), "the watcher was not killed")
+        self.range.set_faults(None)
+        _, lines = self.watch(idle=8)
+        [event] = [ln for ln in lines if ln.get("log") == "event"]
+        self.assertEqual(event["receive_count"], 2)
+        self.assertEqual([(o["outcome"], o["case"]) for o in self.outcomes(lines)], [("contained", case)])
+        self.assertContained(case, pre)  # one snapshot per volume
+        self.assertCaseConsistent(case)
+        journal = self.journal(case)
+        self.assertIn("run.interrupted", [r["kind"] for r in journal])
+        done = {}
+        for r in journal:
+            if r["kind"] == "step.done" and not r["payload"].get("already"):
+                done[r["step"]] = done.get(r["step"], 0) + 1
+        self.assertEqual({k: v for k, v in done.items() if v > 1}, {}, "a step was applied twice")
+        self.assertEqual(self.range.stats()["operations"].get("ec2", {}).get("CreateSnapshots", {}).get("requests"),
+                         1, "CreateSnapshots called more than once")
+        self.assertEqual(self.queue_counts(self.queue), (0, 0))
+        self.assertEqual(self.dlq_ids(), set())
+
+    def test_sigkill_mid_containment_then_restart_converges(self):
+        self.fresh()
+        self.queues(visibility=3)
+        pre = self.state()
+        self.put_finding(self.ids["suspect"], "5555555555555555eeeeeeeeeeeeeeee")
+        case = "AUTO-GD-5555555555555555eeeeeeeeeeeeeeee"
+        self.range.set_faults(SLOW_PROTECT)
+        proc = self.start_watch()
+        try:
+            self.wait_for_intent(case, "protect", proc)
+            proc.kill()
+            proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        self.rerun_after_kill(case, pre, proc)
+
+    def test_killed_after_the_snapshot_call_then_restart_takes_no_second_set(self):
+        self.fresh()
+        self.queues(visibility=3)
+        pre = self.state()
+        self.put_finding(self.ids["suspect"], "6666666666666666ffffffffffffffff")
+        case = "AUTO-GD-6666666666666666ffffffffffffffff"
+        # exits 137 once snapshot (step 9) made its AWS calls, before its outcome is journaled
+        killed = self.cordon(*self.watch_args("--exit-when-idle", "3"), env={"CORDON_TEST_CRASH_BEFORE_OUTCOME": "9"})
+        self.assertEqual(len(case_snapshots(self.moto, case)), len(pre["instances"][self.ids["suspect"]]["volumes"]))
+        self.rerun_after_kill(case, pre, killed)
 
     def test_a_queue_that_does_not_exist_exits_3(self):
         self.fresh()
