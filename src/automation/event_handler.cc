@@ -1,6 +1,7 @@
 #include "automation/event_handler.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "automation/case_id.h"
 #include "base/strings.h"
@@ -15,19 +16,6 @@ namespace {
 
 HandleResult Finish(Outcome outcome, std::string case_id, std::string detail) {
   return HandleResult{outcome, std::move(case_id), std::move(detail)};
-}
-
-// Why a well-formed event needs nothing done, or "" when it does.
-std::string WhyIgnored(const Event& event, const WatchOptions& options) {
-  if (event.kind == EventKind::kOther) return event.ignored;
-  if (event.kind != EventKind::kTagChange) return "";
-  auto it = event.tags.find(options.trigger_key);
-  bool changed = std::find(event.changed_tag_keys.begin(), event.changed_tag_keys.end(), options.trigger_key) !=
-                 event.changed_tag_keys.end();
-  // cordon's own tag step changes incident-response to quarantine:<CASE>, which must not trigger.
-  if (it == event.tags.end() || it->second != options.trigger_value || !changed)
-    return "the tag change does not set " + options.trigger_key + "=" + options.trigger_value;
-  return "";
 }
 
 // What the case journals about the event that opened or continued it: ids and kinds, not the body.
@@ -50,7 +38,7 @@ std::string Describe(const Event& event) {
 }
 
 bool IsExempt(const Json& tags, const WatchOptions& options) {
-  return EqualsIgnoreCase(response::TagValue(tags, options.exempt_tag), "true");
+  return EqualsIgnoreCase(response::TagValue(tags, options.policy.exempt_tag), "true");
 }
 
 // The first step that did not complete, and why, for the log line.
@@ -71,49 +59,74 @@ Json StepLine(const std::string& message_id, const std::string& case_id, const c
   return j;
 }
 
-// Runs `plan` on the case, under its lock; `contain` also claims the instance first.
-HandleResult RunCase(aws::Client& client, response::Plan plan, const Event& event, const std::string& message_id,
-                     const std::string& case_id, bool contain, const WatchOptions& options,
+// One plan to run on an event's case.
+struct CaseRun {
+  response::Plan plan;
+  std::string case_id;
+  bool contain = false;  // claim the instance first; the case becomes "contained" (else "triaged")
+  std::string why;       // the decision, for the journal note
+  response::ResponseOptions response;
+};
+
+// Runs the plan through the executor, as contain does, and says what became of the case.
+HandleResult Execute(aws::Client& client, evidence::CaseStore& store, CaseRun& run, const std::string& message_id,
                      const std::atomic<bool>* stop, const LogFn& log) {
-  const std::string instance = plan.target.instance_id;
-  evidence::LockHolder me;
-  me.command = "watch";
-  me.responder = options.responder;
-  const evidence::CaseInfo info{options.responder, "watch: " + Describe(event)};
-  auto opened = evidence::OpenLockedCase(options.cases_root / case_id, me, options.wait_lock, &info);
-  if (!opened) return Finish(Outcome::kFailed, case_id, opened.error().ToString());
-  evidence::CaseStore& store = *opened->store;
-  std::string text = "watch: " + Describe(event) + ", message " + message_id +
-                     (contain ? "" : "; the instance is exempt (" + options.exempt_tag + "=true): triaged, not contained");
-  if (auto s = store.journal().Append(evidence::kind::kNote, instance, "watch",
-                                      Json{{"text", text}, {"event", EventRecord(event, message_id)}});
-      !s)
-    return Finish(Outcome::kFailed, case_id, "the case journal failed: " + s.error().ToString());
-  if (contain) {
-    auto claimed = response::ClaimInstance(client, plan.target, case_id, "");
-    if (!claimed) return Finish(Outcome::kFailed, case_id, claimed.error().ToString());
-  }
-  response::ResponseOptions response = options.response;
-  response.case_id = case_id;
-  response.responder = options.responder;
-  response::Executor executor(&client, &store, &response,
+  response::Executor executor(&client, &store, &run.response,
                               [&](const cloud::ResolvedTarget& t, const response::StepReport& r) {
-                                if (log) log(StepLine(message_id, case_id, t, r));
+                                if (log) log(StepLine(message_id, run.case_id, t, r));
                               });
   executor.set_command("watch");
   executor.set_stop(stop, "the watcher is stopping (SIGTERM or SIGINT); the message comes back");
   std::vector<response::Plan> plans;
-  plans.push_back(std::move(plan));
+  plans.push_back(std::move(run.plan));
   std::vector<response::TargetReport> reports = executor.Run(plans, 1);
   const response::TargetReport& report = reports.front();
   if (report.failed() || !store.journal().healthy()) {
     bool stopped = stop != nullptr && stop->load();
-    return Finish(stopped ? Outcome::kStopped : Outcome::kFailed, case_id, FirstFailure(report));
+    return Finish(stopped ? Outcome::kStopped : Outcome::kFailed, run.case_id, FirstFailure(report));
   }
-  if (auto s = store.SetStatus(contain ? "contained" : "triaged"); !s)
-    return Finish(Outcome::kFailed, case_id, s.error().ToString());
-  return Finish(contain ? Outcome::kContained : Outcome::kTriaged, case_id,
+  if (auto s = store.SetStatus(run.contain ? "contained" : "triaged"); !s)
+    return Finish(Outcome::kFailed, run.case_id, s.error().ToString());
+  return Finish(run.contain ? Outcome::kContained : Outcome::kTriaged, run.case_id,
                 report.changed() ? "" : "already done; nothing changed");
+}
+
+// Opens the case under its lock, journals the event, claims the instance when containing, runs.
+HandleResult RunCase(aws::Client& client, CaseRun run, const Event& event, const std::string& message_id,
+                     const WatchOptions& options, const std::atomic<bool>* stop, const LogFn& log) {
+  const std::string instance = run.plan.target.instance_id;
+  evidence::LockHolder me;
+  me.command = "watch";
+  me.responder = options.responder;
+  const evidence::CaseInfo info{options.responder, "watch: " + Describe(event)};
+  auto opened = evidence::OpenLockedCase(options.cases_root / run.case_id, me, options.wait_lock, &info);
+  if (!opened) return Finish(Outcome::kFailed, run.case_id, opened.error().ToString());
+  evidence::CaseStore& store = *opened->store;
+  std::string text = "watch: " + Describe(event) + ", message " + message_id + "; " + run.why;
+  if (auto s = store.journal().Append(evidence::kind::kNote, instance, "watch",
+                                      Json{{"text", text}, {"event", EventRecord(event, message_id)}});
+      !s)
+    return Finish(Outcome::kFailed, run.case_id, "the case journal failed: " + s.error().ToString());
+  if (run.contain) {
+    auto claimed = response::ClaimInstance(client, run.plan.target, run.case_id, "");
+    if (!claimed) return Finish(Outcome::kFailed, run.case_id, claimed.error().ToString());
+  }
+  run.response.case_id = run.case_id;
+  run.response.responder = options.responder;
+  return Execute(client, store, run, message_id, stop, log);
+}
+
+// Contained under another case already (another finding for the same instance): that case holds
+// the record; this event has nothing left to do. Only claimed, not yet contained: try again later.
+std::optional<HandleResult> HeldElsewhere(const Json& tags, const cloud::ResolvedTarget& target,
+                                          const std::string& case_id) {
+  response::ClaimState claim = response::ClaimFromTags(tags);
+  if (claim.holder_case.empty() || claim.holder_case == case_id) return std::nullopt;
+  if (claim.contained)
+    return Finish(Outcome::kHeldElsewhere, claim.holder_case,
+                  "instance " + target.instance_id + " is contained under case " + claim.holder_case);
+  return Finish(Outcome::kFailed, case_id,
+                "instance " + target.instance_id + " is claimed by case " + claim.holder_case + "; the message comes back");
 }
 
 }  // namespace
@@ -133,8 +146,9 @@ std::string_view OutcomeName(Outcome outcome) {
 
 HandleResult HandleEvent(aws::Client& client, const Event& event, const std::string& message_id,
                          const WatchOptions& options, const std::atomic<bool>* stop, const LogFn& log) {
-  if (std::string why = WhyIgnored(event, options); !why.empty()) return Finish(Outcome::kIgnored, "", why);
-  const std::string case_id = CaseIdFor(event, options.case_prefix);
+  const Decision decision = Decide(options.policy, event);
+  if (decision.action == Action::kIgnore) return Finish(Outcome::kIgnored, "", decision.why);
+  const std::string case_id = CaseIdFor(event, options.policy.case_prefix);
   cloud::TargetQuery query;
   query.text = event.instance_id;
   query.regions = {event.region.empty() ? client.region() : event.region};
@@ -147,25 +161,27 @@ HandleResult HandleEvent(aws::Client& client, const Event& event, const std::str
     return Finish(Outcome::kFailed, case_id, "instance " + target->instance_id + " is " + target->state);
   auto tags = response::ReadInstanceTags(client, *target);
   if (!tags) return Finish(Outcome::kFailed, case_id, tags.error().ToString());
-  if (IsExempt(*tags, options)) {
+  const std::string rule = "rule " + decision.rule + ": " + std::string(ActionName(decision.action));
+  CaseRun run;
+  run.case_id = case_id;
+  run.response = options.response;
+  if (IsExempt(*tags, options) || decision.action == Action::kTriage) {
     response::StepSelection only_record;
     only_record.only = {"record-pre-state"};
-    return RunCase(client, response::BuildContainPlan(*target, only_record), event, message_id, case_id, false,
-                   options, stop, log);
+    run.plan = response::BuildContainPlan(*target, only_record);
+    run.why = IsExempt(*tags, options)
+                  ? "the instance is exempt (" + options.policy.exempt_tag + "=true): triaged, not contained"
+                  : rule + ": triaged, not contained";
+    return RunCase(client, std::move(run), event, message_id, options, stop, log);
   }
-  // Contained under another case already (another finding for the same instance): that case holds
-  // the record; this event has nothing left to do. Only claimed, not yet contained: try again later.
-  response::ClaimState claim = response::ClaimFromTags(*tags);
-  if (!claim.holder_case.empty() && claim.holder_case != case_id) {
-    if (claim.contained)
-      return Finish(Outcome::kHeldElsewhere, claim.holder_case,
-                    "instance " + target->instance_id + " is contained under case " + claim.holder_case);
-    return Finish(Outcome::kFailed, case_id, "instance " + target->instance_id + " is claimed by case " +
-                                                 claim.holder_case + "; the message comes back");
-  }
-  response::Plan plan = response::BuildContainPlan(*target, options.selection);
-  response::ArrangeMemoryCapture(options.response.memory, &plan);
-  return RunCase(client, std::move(plan), event, message_id, case_id, true, options, stop, log);
+  if (auto held = HeldElsewhere(*tags, *target, case_id)) return *held;
+  const bool capture = decision.action == Action::kContainCaptureMemory;
+  if (!capture) run.response.memory = response::MemoryCaptureOptions{};
+  run.plan = response::BuildContainPlan(*target, capture ? options.capture_selection : options.selection);
+  response::ArrangeMemoryCapture(run.response.memory, &run.plan);
+  run.contain = true;
+  run.why = rule;
+  return RunCase(client, std::move(run), event, message_id, options, stop, log);
 }
 
 }  // namespace cordon::automation

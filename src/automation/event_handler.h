@@ -11,6 +11,7 @@
 #include <string>
 
 #include "automation/event.h"
+#include "automation/policy.h"
 #include "aws/client.h"
 #include "base/json.h"
 #include "response/options.h"
@@ -19,23 +20,22 @@
 namespace cordon::automation {
 
 struct WatchOptions {
-  std::string case_prefix = "AUTO";
+  Policy policy;  // which events, and what to do; its exempt_tag and case_prefix
   std::filesystem::path cases_root;
   std::string responder = "cordon-watch";
-  // An instance carrying this tag with the value "true" (any case) is triaged, never contained.
-  std::string exempt_tag = "cordon:exempt";
-  // A tag change acts when it sets this key to this value (the runbook's "incident-response" tag).
-  std::string trigger_key = "incident-response", trigger_value = "contain";
-  // The contain steps, as --skip/--only choose them, capture-memory in or out (SelectMemoryCapture).
-  response::StepSelection selection;
-  response::ResponseOptions response;  // asg mode, memory capture, ...; case_id and responder set per event
+  // The contain steps as --skip/--only choose them: without capture-memory for "contain", with it
+  // for "contain+capture-memory" (SelectMemoryCapture).
+  response::StepSelection selection, capture_selection;
+  // asg mode and the rest; `memory` is used by "contain+capture-memory" only. case_id and responder
+  // are set per event.
+  response::ResponseOptions response;
   std::chrono::milliseconds wait_lock{std::chrono::minutes(5)};  // for another run of the same case
 };
 
 enum class Outcome {
   kContained,        // the case converged (every step done or already done)
-  kTriaged,          // exempt: the pre-state recorded in the case, nothing changed
-  kIgnored,          // not an event watch acts on (logged why)
+  kTriaged,          // exempt, or the rule says triage: the pre-state recorded in the case, nothing changed
+  kIgnored,          // not an event watch acts on, or no policy rule matches (logged why)
   kHeldElsewhere,    // the instance is contained under another case already
   kUnknownInstance,  // no such instance in the event's region
   kFailed,           // anything else: a step failed, the lock or the claim was refused, an AWS error

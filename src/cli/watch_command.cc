@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
+#include "automation/policy.h"
 #include "automation/watcher.h"
 #include "cli/exit_codes.h"
 #include "cli/memory_flags.h"
@@ -17,10 +20,13 @@ namespace cordon::cli {
 namespace {
 
 struct WatchFlags {
-  std::string queue, cases_dir, responder = "cordon-watch", trigger_tag = "incident-response=contain";
+  std::string queue, cases_dir, responder = "cordon-watch", policy_file;
+  std::string case_prefix = "AUTO", exempt_tag = "cordon:exempt", trigger_tag = "incident-response=contain";
+  std::vector<CLI::Option*> policy_flags;  // --case-prefix, --exempt-tag, --trigger-tag: not with --policy
   std::string asg = "detach";
   int wait_lock_seconds = 300;
   bool once = false;
+  response::StepSelection selection;
   MemoryFlags memory;
   automation::WatchOptions options;
   automation::LoopOptions loop;
@@ -50,21 +56,59 @@ void LogLine(const Json& line) {
   std::fflush(stderr);
 }
 
-Status Check(WatchFlags& f) {
-  if (auto s = evidence::ValidateCaseId(f.options.case_prefix); !s || f.options.case_prefix.size() > 16)
+// Without --policy: contain every finding on an instance and the --trigger-tag change, capturing
+// memory when --capture-memory is given.
+Result<automation::Policy> FlagPolicy(const WatchFlags& f, bool capture) {
+  if (auto s = evidence::ValidateCaseId(f.case_prefix); !s || f.case_prefix.size() > 16)
     return MakeError(ErrorKind::kInvalidArgument,
                      "--case-prefix must be 1-16 letters, digits, '-', '_' or '.', starting with a letter or digit");
   size_t eq = f.trigger_tag.find('=');
   if (eq == 0 || eq == std::string::npos || eq + 1 == f.trigger_tag.size())
     return MakeError(ErrorKind::kInvalidArgument, "--trigger-tag must be KEY=VALUE, e.g. incident-response=contain");
-  f.options.trigger_key = f.trigger_tag.substr(0, eq);
-  f.options.trigger_value = f.trigger_tag.substr(eq + 1);
-  if (f.options.exempt_tag.empty()) return MakeError(ErrorKind::kInvalidArgument, "--exempt-tag must not be empty");
-  if (auto s = response::ValidateSelection(f.options.selection); !s) return s;
+  if (f.exempt_tag.empty()) return MakeError(ErrorKind::kInvalidArgument, "--exempt-tag must not be empty");
+  automation::Policy policy = automation::DefaultPolicy(f.trigger_tag.substr(0, eq), f.trigger_tag.substr(eq + 1));
+  policy.case_prefix = f.case_prefix;
+  policy.exempt_tag = f.exempt_tag;
+  if (capture)
+    for (automation::Rule& r : policy.rules) r.action = automation::Action::kContainCaptureMemory;
+  return policy;
+}
+
+Result<automation::Policy> ChoosePolicy(const WatchFlags& f, bool capture) {
+  if (f.policy_file.empty()) return FlagPolicy(f, capture);
+  for (const CLI::Option* o : f.policy_flags)
+    if (o->count() > 0)
+      return MakeError(ErrorKind::kInvalidArgument, o->get_name() + " cannot be given with --policy; set it in the file");
+  auto policy = automation::LoadPolicy(f.policy_file);
+  if (!policy) return policy;
+  if (policy->CapturesMemory() != capture)
+    return MakeError(ErrorKind::kInvalidArgument,
+                     capture ? "--capture-memory is given but no rule of the policy says contain+capture-memory"
+                             : "a rule of the policy says contain+capture-memory: give --capture-memory, "
+                               "--evidence-bucket, --memory-tool and --memory-tool-sha256");
+  return policy;
+}
+
+// The steps of "contain" (capture-memory left out) and of "contain+capture-memory".
+Status ChooseSteps(WatchFlags& f, const response::MemoryCaptureOptions& memory) {
+  if (auto s = response::ValidateSelection(f.selection); !s) return s;
+  response::StepSelection plain = f.selection;
+  std::erase(plain.skip, "capture-memory");
+  std::erase(plain.only, "capture-memory");
+  if (auto s = response::SelectMemoryCapture(response::MemoryCaptureOptions{}, &plain); !s) return s;
+  f.options.selection = plain;
+  f.options.capture_selection = f.selection;
+  return response::SelectMemoryCapture(memory, &f.options.capture_selection);
+}
+
+Status Check(WatchFlags& f) {
   auto memory = ParseMemoryFlags(f.memory);
   if (!memory) return MakeError(memory.error());
-  if (auto s = response::SelectMemoryCapture(*memory, &f.options.selection); !s) return s;
+  auto policy = ChoosePolicy(f, memory->enabled);
+  if (!policy) return MakeError(policy.error());
+  f.options.policy = std::move(*policy);
   f.options.response.memory = *memory;
+  if (auto s = ChooseSteps(f, *memory); !s) return s;
   if (f.once) f.loop.exit_when_idle = 0;
   return Ok();
 }
@@ -112,17 +156,21 @@ CommandBody SetupWatch(CLI::App& app) {
   app.add_flag("--once", f->once, "handle what is queued, then exit (--exit-when-idle 0)");
   app.add_option("--cases-dir", f->cases_dir, "where cases live (default $CORDON_CASES_DIR or ./cordon-cases)");
   app.add_option("--responder", f->responder, "who the cases name as responder (default cordon-watch)");
-  app.add_option("--case-prefix", f->options.case_prefix, "case ids start PREFIX-GD- or PREFIX-TAG- (default AUTO)");
-  app.add_option("--exempt-tag", f->options.exempt_tag,
-                 "an instance with this tag set to true is only triaged (default cordon:exempt)");
-  app.add_option("--trigger-tag", f->trigger_tag,
-                 "the tag change that contains an instance (default incident-response=contain)");
+  app.add_option("--policy", f->policy_file,
+                 "the policy file: which events to act on and how (docs/watch-policy.md); default: contain\n"
+                 "every GuardDuty finding on an instance and every --trigger-tag change");
+  f->policy_flags = {
+      app.add_option("--case-prefix", f->case_prefix, "case ids start PREFIX-GD- or PREFIX-TAG- (default AUTO)"),
+      app.add_option("--exempt-tag", f->exempt_tag,
+                     "an instance with this tag set to true is only triaged (default cordon:exempt)"),
+      app.add_option("--trigger-tag", f->trigger_tag,
+                     "the tag change that contains an instance (default incident-response=contain)")};
   app.add_option("--wait-lock", f->wait_lock_seconds,
                  "wait this long for another run of an event's case (default 300)")
       ->check(CLI::Range(0, 24 * 3600));
   app.add_option("--asg", f->asg, "detach (default) or standby")->check(CLI::IsMember({"detach", "standby"}));
-  app.add_option("--skip", f->options.selection.skip, "leave this contain step out; repeatable");
-  app.add_option("--only", f->options.selection.only, "run only these contain steps; repeatable");
+  app.add_option("--skip", f->selection.skip, "leave this contain step out; repeatable");
+  app.add_option("--only", f->selection.only, "run only these contain steps; repeatable");
   AddMemoryFlags(app, &f->memory);
   return {[f](const CommandContext& ctx) { return Watch(ctx, *f); }, [f] { return Check(*f); }};
 }

@@ -23,6 +23,8 @@ Expects:
   - the runbook's tag: an `aws.tag` "Tag Change on Resource" event setting incident-response=contain;
   - SIGKILL mid-containment (and a crash right after the snapshot call): the message comes back after
     the visibility timeout, the restarted watcher converges the case, nothing done twice;
+  - a policy file (docs/watch-policy.md): a finding below the rule's severity is ignored, a triage rule
+    triages, the matching rule contains; a bad policy file exits 2 naming its line and field;
   - a queue that does not exist: exit 3 at once (not retried forever);
   - SIGTERM mid-containment: exit 0, the plan stopped before its next step, the message redelivered,
     and the next watcher converges the same case with one snapshot per volume.
@@ -88,11 +90,12 @@ class WatchTests(ResponseCase):
         self.queue, self.dlq = url, dlq
         return url, dlq
 
-    def put_finding(self, instance_id: str, finding_id: str) -> dict:
+    def put_finding(self, instance_id: str, finding_id: str, finding_type: str = "UnauthorizedAccess:EC2/SSHBruteForce",
+                    severity: float = 8) -> dict:
         detail = json.loads(FINDING.read_text())["detail"]
         detail["id"] = finding_id
-        detail["type"] = "UnauthorizedAccess:EC2/SSHBruteForce"
-        detail["severity"] = 8
+        detail["type"] = finding_type
+        detail["severity"] = severity
         detail["resource"]["instanceDetails"]["instanceId"] = instance_id
         out = self.events.put_events(Entries=[{"Source": "aws.guardduty", "DetailType": "GuardDuty Finding",
                                                "Detail": json.dumps(detail), "Resources": []}])
@@ -343,6 +346,43 @@ class WatchTests(ResponseCase):
         killed = self.cordon(*self.watch_args("--exit-when-idle", "3"), env={"CORDON_TEST_CRASH_BEFORE_OUTCOME": "9"})
         self.assertEqual(len(case_snapshots(self.moto, case)), len(pre["instances"][self.ids["suspect"]]["volumes"]))
         self.rerun_after_kill(case, pre, killed)
+
+    def test_policy_decides_per_rule(self):
+        self.fresh()
+        self.queues()
+        pre = self.state()
+        policy = Path(self.cases_dir, "policy.json")
+        policy.write_text(json.dumps({"case_prefix": "IR", "rules": [
+            {"name": "canary", "when": {"finding_types": ["Canary:*"]}, "do": "triage"},
+            {"name": "high-ec2", "when": {"source": "guardduty", "min_severity": 7,
+                                          "finding_types": ["UnauthorizedAccess:EC2/*", "Backdoor:EC2/*"]},
+             "do": "contain"}]}, indent=1))
+        self.put_finding(self.ids["suspect"], "7777777777777777aaaaaaaaaaaaaaaa", severity=5)  # too low
+        self.put_finding(self.ids["suspect"], "8888888888888888aaaaaaaaaaaaaaaa", "Canary:EC2/Stateless.IntegTest")
+        proc, lines = self.watch("--policy", str(policy), "--jobs", "1")
+        by = {o["outcome"]: o for o in self.outcomes(lines)}
+        self.assertEqual(sorted(by), ["ignored", "triaged"], proc.stderr)
+        self.assertIn("severity 5", by["ignored"]["detail"])
+        self.assertEqual(by["triaged"]["case"], "IR-GD-8888888888888888aaaaaaaaaaaaaaaa")
+        self.assertTrue(by["ignored"]["deleted"] and by["triaged"]["deleted"])
+        self.assertEqual(self.state(), pre, "a finding the policy does not contain changed something")
+        self.assertEqual(self.case_dirs(), ["IR-GD-8888888888888888aaaaaaaaaaaaaaaa"])
+        # the rule that matches contains
+        self.put_finding(self.ids["suspect"], "9999999999999999aaaaaaaaaaaaaaaa", "Backdoor:EC2/C&CActivity.B", 8)
+        _, lines = self.watch("--policy", str(policy))
+        self.assertEqual([o["outcome"] for o in self.outcomes(lines)], ["contained"])
+        self.assertContained("IR-GD-9999999999999999aaaaaaaaaaaaaaaa", pre)
+
+    def test_a_bad_policy_is_refused_at_start(self):
+        self.fresh()
+        self.queues()
+        self.put_finding(self.ids["suspect"], "aaaaaaaaaaaaaaaa0000000000000000")
+        policy = Path(self.cases_dir, "policy.json")
+        policy.write_text('{"rules": [\n  {"name": "high", "when": {"min_severity": "high"}, "do": "contain"}]}\n')
+        proc = self.cordon(*self.watch_args("--policy", str(policy), "--once"), timeout=60)
+        self.assertExit(proc, 2, "cordon watch with a bad policy")
+        self.assertIn(f"{policy} line 2: rules[0].when.min_severity must be a number", proc.stderr)
+        self.assertEqual(self.queue_counts(self.queue), (1, 0), "a message was received with a bad policy")
 
     def test_a_queue_that_does_not_exist_exits_3(self):
         self.fresh()
