@@ -9,6 +9,7 @@
 
 #include "automation/policy.h"
 #include "automation/watcher.h"
+#include "base/time.h"
 #include "cli/exit_codes.h"
 #include "cli/memory_flags.h"
 #include "cli/output.h"
@@ -46,11 +47,13 @@ void InstallStopHandlers() {
   sigaction(SIGINT, &action, nullptr);
 }
 
-// One JSON line per call on stderr. Strings from a message may hold invalid UTF-8: replaced, never
+// One JSON line per call on stderr, stamped with the time (microseconds, UTC). Strings from a message may hold invalid UTF-8: replaced, never
 // thrown over; control characters are escaped by the JSON encoding itself.
 void LogLine(const Json& line) {
   static std::mutex mu;
-  std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
+  Json stamped = {{"time", FormatIsoLikeBoto3(SystemClock::Default()->Now())}};
+  stamped.update(line);
+  std::string text = stamped.dump(-1, ' ', false, Json::error_handler_t::replace);
   std::lock_guard<std::mutex> lock(mu);
   std::fprintf(stderr, "%s\n", text.c_str());
   std::fflush(stderr);

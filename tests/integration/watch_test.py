@@ -25,6 +25,8 @@ Expects:
     the visibility timeout, the restarted watcher converges the case, nothing done twice;
   - a policy file (docs/watch-policy.md): a finding below the rule's severity is ignored, a triage rule
     triages, the matching rule contains; a bad policy file exits 2 naming its line and field;
+  - 20 findings for 20 instances, EC2 throttling 5% of calls: all contained, at most --jobs (4)
+    handled at once, and more than one (WatchFleetTest);
   - a queue that does not exist: exit 3 at once (not retried forever);
   - SIGTERM mid-containment: exit 0, the plan stopped before its next step, the message redelivered,
     and the next watcher converges the same case with one snapshot per volume.
@@ -35,6 +37,7 @@ Run from the repository root:
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import signal
@@ -69,7 +72,8 @@ def log_lines(stderr: str) -> list:
     return out
 
 
-class WatchTests(ResponseCase):
+class WatchCase(ResponseCase):
+    """The queue, the rule, the events and the watcher; no tests of its own."""
 
     # -- the queue, the rule, the events (boto3 against moto)
     def queues(self, visibility: int = 30) -> tuple:
@@ -135,7 +139,10 @@ class WatchTests(ResponseCase):
     def tag_suspect(self, key: str, value: str):
         client("ec2", self.moto).create_tags(Resources=[self.ids["suspect"]], Tags=[{"Key": key, "Value": value}])
 
-    # -- tests
+
+
+class WatchTests(WatchCase):
+
     def test_finding_contains_the_suspect(self):
         self.fresh()
         self.queues()
@@ -412,6 +419,52 @@ class WatchTests(ResponseCase):
                     pass
             time.sleep(0.1)
         self.fail(f"no step.intent for {step} in {timeout}s")
+
+
+def max_overlap(lines: list) -> int:
+    """The most messages handled at once, from each message's event line to its outcome line."""
+    start, marks = {}, []
+    for ln in lines:
+        t = datetime.datetime.fromisoformat(ln["time"]).timestamp()
+        if ln.get("log") == "event":
+            start[ln["message_id"]] = t
+        elif ln.get("log") == "outcome" and ln["message_id"] in start:
+            marks += [(start.pop(ln["message_id"]), 1), (t, -1)]
+    now = peak = 0
+    for _, d in sorted(marks, key=lambda m: (m[0], m[1])):  # an end before a start at the same instant
+        now += d
+        peak = max(peak, now)
+    return peak
+
+
+class WatchFleetTest(WatchCase):
+    """20 findings for 20 instances, with EC2 throttling 5% of calls: all contained, at most --jobs at once."""
+
+    def test_twenty_findings_twenty_instances_bounded_concurrency(self):
+        self.fresh(suspects=20)
+        self.queues(visibility=120)
+        pre = self.state()
+        suspects = [s["instance_id"] for s in self.ids["suspects"]]
+        self.assertEqual(len(set(suspects)), 20)
+        for n, iid in enumerate(suspects):
+            self.put_finding(iid, f"{n:032x}")
+        self.range.set_faults({"seed": 5, "rules": [{"kind": "throttle", "service": "ec2", "probability": 0.05}]})
+        proc, lines = self.watch("--jobs", "4", idle=5)
+        outcomes = self.outcomes(lines)
+        self.assertEqual(sorted(o["case"] for o in outcomes), sorted(f"AUTO-GD-{n:032x}" for n in range(20)),
+                         proc.stderr[-3000:])
+        self.assertTrue(all(o["outcome"] == "contained" and o["deleted"] for o in outcomes),
+                        [o for o in outcomes if o["outcome"] != "contained"])
+        self.assertGreater(self.range.stats()["faults"].get("throttle", 0), 0, "no throttling was injected")
+        peak = max_overlap(lines)
+        self.assertLessEqual(peak, 4, "more than --jobs messages at once")
+        self.assertGreater(peak, 1, "the findings were not handled in parallel")
+        self.range.set_faults(None)
+        post = self.state()
+        for n, s in enumerate(self.ids["suspects"]):
+            self.assertContained(f"AUTO-GD-{n:032x}", pre, post=post, suspect=s)
+        self.assertEqual(self.queue_counts(self.queue), (0, 0))
+        self.assertEqual(self.dlq_ids(), set())
 
 
 if __name__ == "__main__":
