@@ -35,6 +35,8 @@ std::string CaseIdFor(const Event& event, const std::string& prefix) {
   switch (event.kind) {
     case EventKind::kGuardDutyFinding:
       return Fit(prefix + "-GD-", event.finding_id);
+    case EventKind::kSecurityHubFinding:  // Ids are ARNs, so this is the digest form
+      return Fit(prefix + "-SH-", event.finding_id);
     case EventKind::kTagChange:
       return Fit(prefix + "-TAG-", event.instance_id + "-" + CompactTime(event.time));
     case EventKind::kOther:

@@ -9,7 +9,8 @@
 
 namespace cordon::automation {
 
-// PREFIX-GD-<finding id> for a GuardDuty finding, PREFIX-TAG-<instance>-<event time as
+// PREFIX-GD-<finding id> for a GuardDuty finding, PREFIX-SH-<finding id> for a Security Hub one (one
+// case for every instance of the finding), PREFIX-TAG-<instance>-<event time as
 // YYYYMMDDTHHMMSSZ> for a tag change. When the finding id or time holds characters a case id cannot
 // (evidence::ValidateCaseId) or the id would pass 64 characters, the part taken from the event is
 // replaced by the first 24 hex digits of its SHA-256, which is still deterministic. `prefix` must

@@ -22,7 +22,7 @@ HandleResult Finish(Outcome outcome, std::string case_id, std::string detail) {
 Json EventRecord(const Event& event, const std::string& message_id) {
   Json j = {{"kind", EventKindName(event.kind)}, {"event_id", event.event_id}, {"message_id", message_id},
             {"time", event.time},                {"region", event.region},   {"account", event.account}};
-  if (event.kind == EventKind::kGuardDutyFinding) {
+  if (event.kind == EventKind::kGuardDutyFinding || event.kind == EventKind::kSecurityHubFinding) {
     j["finding_id"] = event.finding_id;
     j["finding_type"] = event.finding_type;
     j["severity"] = event.severity;
@@ -34,6 +34,8 @@ Json EventRecord(const Event& event, const std::string& message_id) {
 std::string Describe(const Event& event) {
   if (event.kind == EventKind::kGuardDutyFinding)
     return "GuardDuty finding " + event.finding_id + " (" + event.finding_type + ")";
+  if (event.kind == EventKind::kSecurityHubFinding)
+    return "Security Hub finding " + event.finding_id + " (" + event.finding_type + ") on " + event.instance_id;
   return "tag change " + event.time + " on " + event.instance_id;
 }
 

@@ -82,8 +82,14 @@ Status ParseWhen(const Reader& r, const Json& when, const std::string& at, Rule*
   if (auto s = r.Known(when, at, {"source", "min_severity", "finding_types", "tag"}); !s) return s;
   std::string source = when.contains("tag") ? "tag" : "guardduty";
   if (auto it = when.find("source"); it != when.end()) source = it->is_string() ? it->get<std::string>() : "";
-  if (source != "guardduty" && source != "tag") return r.Bad(at + ".source", "must be \"guardduty\" or \"tag\"");
-  rule->source = source == "tag" ? EventKind::kTagChange : EventKind::kGuardDutyFinding;
+  if (source == "guardduty")
+    rule->source = EventKind::kGuardDutyFinding;
+  else if (source == "securityhub")
+    rule->source = EventKind::kSecurityHubFinding;
+  else if (source == "tag")
+    rule->source = EventKind::kTagChange;
+  else
+    return r.Bad(at + ".source", "must be \"guardduty\", \"securityhub\" or \"tag\"");
   if (auto it = when.find("min_severity"); it != when.end()) {
     if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 10)
       return r.Bad(at + ".min_severity", "must be a number from 0 to 10");
@@ -108,7 +114,7 @@ Status ParseWhen(const Reader& r, const Json& when, const std::string& at, Rule*
   if (rule->source == EventKind::kTagChange && finding_fields)
     return r.Bad(at, "mixes a tag with finding fields (min_severity, finding_types): make two rules");
   if (rule->source == EventKind::kTagChange && rule->tags.empty()) return r.Bad(at + ".tag", "is required for source tag");
-  if (rule->source == EventKind::kGuardDutyFinding && !rule->tags.empty())
+  if (rule->source != EventKind::kTagChange && !rule->tags.empty())
     return r.Bad(at + ".source", "must be \"tag\" for a rule with a tag");
   return Ok();
 }
@@ -215,14 +221,15 @@ Decision Decide(const Policy& policy, const Event& event) {
   if (event.kind == EventKind::kOther) return Decision{Action::kIgnore, "", event.ignored};
   for (const Rule& rule : policy.rules) {
     if (rule.source != event.kind) continue;
-    bool match = event.kind == EventKind::kGuardDutyFinding ? MatchesFinding(rule, event) : MatchesTags(rule, event);
+    bool match = event.kind == EventKind::kTagChange ? MatchesTags(rule, event) : MatchesFinding(rule, event);
     if (match) return Decision{rule.action, rule.name, ""};
   }
-  if (event.kind == EventKind::kGuardDutyFinding) {
+  if (event.kind != EventKind::kTagChange) {
     std::ostringstream severity;
     severity << event.severity;
+    std::string what = event.kind == EventKind::kGuardDutyFinding ? "GuardDuty" : "Security Hub";
     return Decision{Action::kIgnore, "",
-                    "no rule matches GuardDuty finding type " + event.finding_type + ", severity " + severity.str()};
+                    "no rule matches " + what + " finding type " + event.finding_type + ", severity " + severity.str()};
   }
   return Decision{Action::kIgnore, "", "no rule matches this tag change"};
 }

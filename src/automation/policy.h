@@ -24,8 +24,8 @@ std::string_view ActionName(Action action);
 
 struct Rule {
   std::string name;
-  EventKind source = EventKind::kGuardDutyFinding;  // kGuardDutyFinding or kTagChange
-  double min_severity = 0;                           // findings only
+  EventKind source = EventKind::kGuardDutyFinding;  // kGuardDutyFinding, kSecurityHubFinding, kTagChange
+  double min_severity = 0;                           // findings only (0-10)
   std::vector<std::string> finding_types;            // globs ('*' matches anything); empty: any type
   std::map<std::string, std::string> tags;           // tag changes: every pair set, one of them by the event
   Action action = Action::kContain;

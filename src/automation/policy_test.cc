@@ -106,6 +106,19 @@ TEST(Policy, DefaultContainsFindingsAndTheTrigger) {
   EXPECT_EQ(Decide(p, other).why, "an event of aws.ec2");
 }
 
+TEST(Policy, SecurityHubRulesAreTheirOwnSource) {
+  auto p = ParsePolicy(R"({"rules": [{"name": "sh", "when": {"source": "securityhub", "min_severity": 7,
+      "finding_types": ["TTPs/*"]}, "do": "contain"}]})",
+                       "p.json");
+  ASSERT_TRUE(p) << p.error().message;
+  Event e = Finding("TTPs/Command and Control/Backdoor", 7);
+  e.kind = EventKind::kSecurityHubFinding;
+  EXPECT_EQ(Decide(*p, e).rule, "sh");
+  EXPECT_EQ(Decide(*p, Finding("TTPs/Command and Control/Backdoor", 9)).action, Action::kIgnore);  // GuardDuty
+  // Without a policy, Security Hub findings are not contained: it reports many low-stakes checks.
+  EXPECT_EQ(Decide(DefaultPolicy("incident-response", "contain"), e).action, Action::kIgnore);
+}
+
 TEST(GlobMatch, StarsAndLiterals) {
   EXPECT_TRUE(GlobMatch("Backdoor:EC2/*", "Backdoor:EC2/C&CActivity.B"));
   EXPECT_TRUE(GlobMatch("*", ""));

@@ -32,7 +32,7 @@ Json EventLine(const QueueMessage& m, const Event& e) {
             {"receive_count", m.receive_count},
             {"kind", EventKindName(e.kind)},
             {"instance_id", e.instance_id}};
-  if (e.kind == EventKind::kGuardDutyFinding) j["finding_id"] = e.finding_id;
+  if (!e.finding_id.empty()) j["finding_id"] = e.finding_id;
   return j;
 }
 
@@ -42,40 +42,59 @@ Watcher::Watcher(aws::Client* client, SqsQueue* queue, const WatchOptions* optio
                  LogFn log, const std::atomic<bool>* stop)
     : client_(client), queue_(queue), options_(options), loop_(loop), log_(std::move(log)), stop_(stop) {}
 
-void Watcher::Settle(const QueueMessage& message, const HandleResult& result) {
+// The message leaves the queue only when every event in it is done; one stopped gives it back.
+void Watcher::Settle(const QueueMessage& message, const std::vector<Event>& events,
+                     const std::vector<HandleResult>& results) {
   heartbeat_->Remove(message.message_id);
-  Json line = {{"log", "outcome"},       {"message_id", message.message_id},
-               {"outcome", OutcomeName(result.outcome)}, {"case", result.case_id},
-               {"detail", result.detail}, {"deleted", false}};
-  if (result.done()) {
+  bool done = std::all_of(results.begin(), results.end(), [](const HandleResult& r) { return r.done(); });
+  bool stopped = std::any_of(results.begin(), results.end(),
+                             [](const HandleResult& r) { return r.outcome == Outcome::kStopped; });
+  Json fate = {{"deleted", false}};
+  if (done) {
     Status s = queue_->Delete(message);
-    line["deleted"] = s.has_value();
-    if (!s) line["delete_error"] = s.error().ToString();
-  } else if (result.outcome == Outcome::kStopped) {
+    fate["deleted"] = s.has_value();
+    if (!s) fate["delete_error"] = s.error().ToString();
+  } else if (stopped) {
     // Visible again at once, for whichever watcher runs next; the case continues where it stopped.
     Status s = queue_->Release(message);
-    line["released"] = s.has_value();
+    fate["released"] = s.has_value();
   }
-  log_(line);
+  for (size_t i = 0; i < results.size(); ++i) {
+    Json line = {{"log", "outcome"},
+                 {"message_id", message.message_id},
+                 {"instance_id", events[i].instance_id},
+                 {"outcome", OutcomeName(results[i].outcome)},
+                 {"case", results[i].case_id},
+                 {"detail", results[i].detail}};
+    line.update(fate);
+    log_(line);
+  }
+}
+
+HandleResult Watcher::HandleOne(const QueueMessage& message, const Event& event) {
+  log_(EventLine(message, event));
+  // Events for one instance one after another: the second then finds the first's case converged.
+  KeyedLock lock(&instances_, event.instance_id);
+  if (Stopping(stop_)) return HandleResult{Outcome::kStopped, "", "not started"};
+  return HandleEvent(*client_, event, message.message_id, *options_, stop_, log_);
 }
 
 void Watcher::Handle(const QueueMessage& message) {
-  auto event = ParseEvent(message.body);
-  if (!event) {
+  auto events = ParseEvents(message.body);
+  if (!events) {
     log_(Json{{"log", "malformed"},
               {"message_id", message.message_id},
               {"receive_count", message.receive_count},
-              {"error", event.error().message},
+              {"error", events.error().message},
               {"body_bytes", message.body.size()},
               {"body_sha256", Sha256Hex(message.body)},
               {"deleted", false}});
     return;
   }
-  log_(EventLine(message, *event));
-  // Events for one instance one after another: the second then finds the first's case converged.
-  KeyedLock lock(&instances_, event->instance_id);
-  if (Stopping(stop_)) return Settle(message, HandleResult{Outcome::kStopped, "", "not started"});
-  Settle(message, HandleEvent(*client_, *event, message.message_id, *options_, stop_, log_));
+  // The events of one message (a CreateTags on several instances) run one after another.
+  std::vector<HandleResult> results;
+  for (const Event& event : *events) results.push_back(HandleOne(message, event));
+  Settle(message, *events, results);
 }
 
 // The visibility timeout the heartbeat keeps up: --visibility-timeout, else the queue's own.

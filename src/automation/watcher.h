@@ -2,7 +2,8 @@
 // (different instances in parallel, one instance at a time), delete a message only once its case
 // converged, and stop cleanly when asked.
 //
-// Message fate:
+// Message fate (a message may hold several events, e.g. a CreateTags on several instances: it is
+// deleted only when all of them are handled):
 //   - handled (contained, triaged, ignored, contained under another case): deleted;
 //   - malformed, unknown instance, failed: left alone, so it comes back after the visibility
 //     timeout and, after the queue's maxReceiveCount, SQS's redrive policy moves it to the DLQ;
@@ -17,6 +18,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "automation/event_handler.h"
 #include "automation/keyed_mutex.h"
@@ -48,7 +50,8 @@ class Watcher {
 
  private:
   void Handle(const QueueMessage& message);
-  void Settle(const QueueMessage& message, const HandleResult& result);
+  HandleResult HandleOne(const QueueMessage& message, const Event& event);
+  void Settle(const QueueMessage& message, const std::vector<Event>& events, const std::vector<HandleResult>& results);
   Result<int> Visibility();
 
   aws::Client* client_;

@@ -20,7 +20,9 @@ Expects:
   - a malformed message and a finding for an unknown instance: logged (message id, no body), left
     undeleted, in the DLQ after the redrive; a good finding among them is still contained;
   - an instance tagged cordon:exempt=true: triaged (pre-state in its case), nothing changed on it;
-  - the runbook's tag: an `aws.tag` "Tag Change on Resource" event setting incident-response=contain;
+  - the runbook's tag: an `aws.tag` "Tag Change on Resource" event setting incident-response=contain,
+    and the same as CloudTrail records it (CreateTags, "AWS API Call via CloudTrail");
+  - a Security Hub (ASFF) finding on the suspect, contained by a policy rule for securityhub;
   - SIGKILL mid-containment (and a crash right after the snapshot call): the message comes back after
     the visibility timeout, the restarted watcher converges the case, nothing done twice;
   - a policy file (docs/watch-policy.md): a finding below the rule's severity is ignored, a triage rule
@@ -89,7 +91,12 @@ class WatchCase(ResponseCase):
             {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]}))
         events.put_rule(Name="cordon-tag", EventPattern=json.dumps(
             {"source": ["aws.tag"], "detail-type": ["Tag Change on Resource"]}))
-        for rule in ("cordon-guardduty", "cordon-tag"):
+        events.put_rule(Name="cordon-createtags", EventPattern=json.dumps(
+            {"source": ["aws.ec2"], "detail-type": ["AWS API Call via CloudTrail"],
+             "detail": {"eventName": ["CreateTags"]}}))
+        events.put_rule(Name="cordon-securityhub", EventPattern=json.dumps(
+            {"source": ["aws.securityhub"], "detail-type": ["Security Hub Findings - Imported"]}))
+        for rule in ("cordon-guardduty", "cordon-tag", "cordon-createtags", "cordon-securityhub"):
             events.put_targets(Rule=rule, Targets=[{"Id": "watch-queue", "Arn": arn}])
         self.queue, self.dlq = url, dlq
         return url, dlq
@@ -265,6 +272,53 @@ class WatchTests(WatchCase):
         del pre["instances"][iid]["tags"]["incident-response"]  # the trigger becomes quarantine:<CASE>
         self.assertContained(case, pre)
         self.assertEqual(self.queue_counts(self.queue), (0, 0))
+
+    def test_cloudtrail_create_tags_contains_the_suspect(self):
+        self.fresh()
+        self.queues()
+        self.tag_suspect("incident-response", "contain")
+        pre = self.state()
+        iid = self.ids["suspect"]
+        vol = sorted(pre["instances"][iid]["volumes"])[0]
+        out = self.events.put_events(Entries=[{
+            "Source": "aws.ec2", "DetailType": "AWS API Call via CloudTrail", "Resources": [],
+            "Detail": json.dumps({
+                "eventSource": "ec2.amazonaws.com", "eventName": "CreateTags", "eventTime": "2026-12-03T06:20:00Z",
+                "eventID": "0f1e2d3c-0000-4000-8000-000000000001", "awsRegion": "us-east-1",
+                "requestParameters": {"resourcesSet": {"items": [{"resourceId": iid}, {"resourceId": vol}]},
+                                      "tagSet": {"items": [{"key": "incident-response", "value": "contain"}]}}})}])
+        self.assertEqual(out["FailedEntryCount"], 0, out)
+        proc, lines = self.watch()
+        case = f"AUTO-TAG-{iid}-20261203T062000Z"
+        self.assertEqual([(o["outcome"], o["case"], o["deleted"]) for o in self.outcomes(lines)],
+                         [("contained", case, True)], proc.stderr)
+        del pre["instances"][iid]["tags"]["incident-response"]
+        self.assertContained(case, pre)
+
+    def test_security_hub_finding_contains_by_policy(self):
+        self.fresh()
+        self.queues()
+        pre = self.state()
+        iid = self.ids["suspect"]
+        policy = Path(self.cases_dir, "policy.json")
+        policy.write_text(json.dumps({"rules": [
+            {"name": "sh-high", "when": {"source": "securityhub", "min_severity": 7, "finding_types": ["TTPs/*"]},
+             "do": "contain"}]}))
+        finding_id = "arn:aws:securityhub:us-east-1:123456789012:subscription/guardduty/finding/77aa"
+        out = self.events.put_events(Entries=[{
+            "Source": "aws.securityhub", "DetailType": "Security Hub Findings - Imported", "Resources": [finding_id],
+            "Detail": json.dumps({"findings": [{
+                "SchemaVersion": "2018-10-08", "Id": finding_id, "AwsAccountId": "123456789012",
+                "Types": ["TTPs/Command and Control/Backdoor:EC2-C&CActivity.B"],
+                "Severity": {"Label": "HIGH", "Normalized": 80}, "RecordState": "ACTIVE", "Title": "C&C",
+                "Resources": [{"Type": "AwsEc2Instance", "Region": "us-east-1",
+                               "Id": f"arn:aws:ec2:us-east-1:123456789012:instance/{iid}"}]}]})}])
+        self.assertEqual(out["FailedEntryCount"], 0, out)
+        proc, lines = self.watch("--policy", str(policy))
+        [outcome] = self.outcomes(lines)
+        self.assertEqual((outcome["outcome"], outcome["deleted"]), ("contained", True), proc.stderr)
+        self.assertTrue(outcome["case"].startswith("AUTO-SH-"), outcome)
+        self.assertContained(outcome["case"], pre)
 
     def test_sigterm_exits_0_and_the_message_comes_back(self):
         self.fresh()
