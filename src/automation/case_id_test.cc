@@ -16,7 +16,8 @@ Event Finding(std::string id) {
 }
 
 TEST(CaseIdFor, FindingIdIsKept) {
-  EXPECT_EQ(CaseIdFor(Finding("16afba5c5c43e07c9e3e5e2e544e95df"), "AUTO"), "AUTO-GD-16afba5c5c43e07c9e3e5e2e544e95df");
+  EXPECT_EQ(CaseIdFor(Finding("16afba5c5c43e07c9e3e5e2e544e95df"), "AUTO"),
+            "AUTO-GD-16afba5c5c43e07c9e3e5e2e544e95df");
 }
 
 TEST(CaseIdFor, UnsafeOrLongFindingIdsAreHashedDeterministically) {
@@ -41,9 +42,7 @@ TEST(CaseIdFor, TagChangeFromInstanceAndTime) {
   EXPECT_TRUE(evidence::ValidateCaseId(CaseIdFor(e, "AUTO")));
 }
 
-TEST(CaseIdFor, OtherEventsHaveNoCase) {
-  EXPECT_EQ(CaseIdFor(Event{}, "AUTO"), "");
-}
+TEST(CaseIdFor, OtherEventsHaveNoCase) { EXPECT_EQ(CaseIdFor(Event{}, "AUTO"), ""); }
 
 }  // namespace
 }  // namespace cordon::automation

@@ -33,14 +33,16 @@ Status ParseFinding(const Json& detail, Event* event) {
   event->finding_id = Str(detail, "id");
   event->finding_type = Str(detail, "type");
   if (event->finding_id.empty()) return Invalid("a GuardDuty finding without detail.id");
-  if (auto it = detail.find("severity"); it != detail.end() && it->is_number()) event->severity = it->get<double>();
+  if (auto it = detail.find("severity"); it != detail.end() && it->is_number())
+    event->severity = it->get<double>();
   if (event->region.empty()) event->region = Str(detail, "region");
   const Json& resource = detail.contains("resource") ? detail["resource"] : Json::object();
   if (!resource.is_object()) return Invalid("detail.resource is not an object");
   std::string type = Str(resource, "resourceType");
   if (type != "Instance") {
     event->kind = EventKind::kOther;
-    event->ignored = "a GuardDuty finding on " + (type.empty() ? std::string("no resource type") : "a(n) " + type) +
+    event->ignored = "a GuardDuty finding on " +
+                     (type.empty() ? std::string("no resource type") : "a(n) " + type) +
                      ", not an EC2 instance";
     return Ok();
   }
@@ -79,10 +81,14 @@ Status ParseTagChange(const Json& envelope, const Json& detail, Event* event) {
 
 std::string_view EventKindName(EventKind kind) {
   switch (kind) {
-    case EventKind::kGuardDutyFinding: return "guardduty-finding";
-    case EventKind::kSecurityHubFinding: return "securityhub-finding";
-    case EventKind::kTagChange: return "tag-change";
-    case EventKind::kOther: return "other";
+    case EventKind::kGuardDutyFinding:
+      return "guardduty-finding";
+    case EventKind::kSecurityHubFinding:
+      return "securityhub-finding";
+    case EventKind::kTagChange:
+      return "tag-change";
+    case EventKind::kOther:
+      return "other";
   }
   return "other";
 }
@@ -117,7 +123,8 @@ Result<std::vector<Event>> ParseEvents(std::string_view body) {
   }
   if (!parsed) return MakeError(parsed.error());
   if (out.empty()) {
-    if (event.kind == EventKind::kOther && event.ignored.empty()) event.ignored = "the event names no EC2 instance";
+    if (event.kind == EventKind::kOther && event.ignored.empty())
+      event.ignored = "the event names no EC2 instance";
     out.push_back(std::move(event));
   }
   return out;

@@ -33,9 +33,9 @@ enum class EventKind {
 
 struct Event {
   EventKind kind = EventKind::kOther;
-  std::string event_id;   // the envelope's id (EventBridge's; differs on each delivery of a PutEvents)
-  std::string time;       // the envelope's time (CloudTrail: the call's eventTime), ISO 8601
-  std::string region;     // the envelope's region (else the finding's)
+  std::string event_id;  // the envelope's id (EventBridge's; differs on each delivery of a PutEvents)
+  std::string time;      // the envelope's time (CloudTrail: the call's eventTime), ISO 8601
+  std::string region;    // the envelope's region (else the finding's)
   std::string account;
   std::string instance_id;  // i-...; empty for kOther
   // kGuardDutyFinding, kSecurityHubFinding

@@ -20,8 +20,12 @@ HandleResult Finish(Outcome outcome, std::string case_id, std::string detail) {
 
 // What the case journals about the event that opened or continued it: ids and kinds, not the body.
 Json EventRecord(const Event& event, const std::string& message_id) {
-  Json j = {{"kind", EventKindName(event.kind)}, {"event_id", event.event_id}, {"message_id", message_id},
-            {"time", event.time},                {"region", event.region},   {"account", event.account}};
+  Json j = {{"kind", EventKindName(event.kind)},
+            {"event_id", event.event_id},
+            {"message_id", message_id},
+            {"time", event.time},
+            {"region", event.region},
+            {"account", event.account}};
   if (event.kind == EventKind::kGuardDutyFinding || event.kind == EventKind::kSecurityHubFinding) {
     j["finding_id"] = event.finding_id;
     j["finding_type"] = event.finding_type;
@@ -35,7 +39,8 @@ std::string Describe(const Event& event) {
   if (event.kind == EventKind::kGuardDutyFinding)
     return "GuardDuty finding " + event.finding_id + " (" + event.finding_type + ")";
   if (event.kind == EventKind::kSecurityHubFinding)
-    return "Security Hub finding " + event.finding_id + " (" + event.finding_type + ") on " + event.instance_id;
+    return "Security Hub finding " + event.finding_id + " (" + event.finding_type + ") on " +
+           event.instance_id;
   return "tag change " + event.time + " on " + event.instance_id;
 }
 
@@ -49,14 +54,15 @@ std::string FirstFailure(const response::TargetReport& report) {
     if (r.status == response::StepStatus::kFailed) return r.step + " failed: " + r.error.ToString();
     if (r.status == response::StepStatus::kNotAttempted) return r.step + " " + r.detail;
   }
-  return report.journal_error.empty() ? "a journal record was lost" : "the case journal failed: " + report.journal_error;
+  return report.journal_error.empty() ? "a journal record was lost"
+                                      : "the case journal failed: " + report.journal_error;
 }
 
 Json StepLine(const std::string& message_id, const std::string& case_id, const cloud::ResolvedTarget& target,
               const response::StepReport& r) {
-  Json j = {{"log", "step"},         {"message_id", message_id},
-            {"case", case_id},       {"instance_id", target.instance_id},
-            {"step", r.step},        {"status", response::StepStatusName(r.status)}};
+  Json j = {{"log", "step"},   {"message_id", message_id},
+            {"case", case_id}, {"instance_id", target.instance_id},
+            {"step", r.step},  {"status", response::StepStatusName(r.status)}};
   if (r.status == response::StepStatus::kFailed) j["error"] = r.error.ToString();
   return j;
 }
@@ -71,8 +77,8 @@ struct CaseRun {
 };
 
 // Runs the plan through the executor, as contain does, and says what became of the case.
-HandleResult Execute(aws::Client& client, evidence::CaseStore& store, CaseRun& run, const std::string& message_id,
-                     const std::atomic<bool>* stop, const LogFn& log) {
+HandleResult Execute(aws::Client& client, evidence::CaseStore& store, CaseRun& run,
+                     const std::string& message_id, const std::atomic<bool>* stop, const LogFn& log) {
   response::Executor executor(&client, &store, &run.response,
                               [&](const cloud::ResolvedTarget& t, const response::StepReport& r) {
                                 if (log) log(StepLine(message_id, run.case_id, t, r));
@@ -128,20 +134,28 @@ std::optional<HandleResult> HeldElsewhere(const Json& tags, const cloud::Resolve
     return Finish(Outcome::kHeldElsewhere, claim.holder_case,
                   "instance " + target.instance_id + " is contained under case " + claim.holder_case);
   return Finish(Outcome::kFailed, case_id,
-                "instance " + target.instance_id + " is claimed by case " + claim.holder_case + "; the message comes back");
+                "instance " + target.instance_id + " is claimed by case " + claim.holder_case +
+                    "; the message comes back");
 }
 
 }  // namespace
 
 std::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kContained: return "contained";
-    case Outcome::kTriaged: return "triaged";
-    case Outcome::kIgnored: return "ignored";
-    case Outcome::kHeldElsewhere: return "held-by-another-case";
-    case Outcome::kUnknownInstance: return "unknown-instance";
-    case Outcome::kFailed: return "failed";
-    case Outcome::kStopped: return "stopped";
+    case Outcome::kContained:
+      return "contained";
+    case Outcome::kTriaged:
+      return "triaged";
+    case Outcome::kIgnored:
+      return "ignored";
+    case Outcome::kHeldElsewhere:
+      return "held-by-another-case";
+    case Outcome::kUnknownInstance:
+      return "unknown-instance";
+    case Outcome::kFailed:
+      return "failed";
+    case Outcome::kStopped:
+      return "stopped";
   }
   return "failed";
 }

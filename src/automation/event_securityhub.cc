@@ -36,7 +36,8 @@ Status AddFinding(const Json& finding, const Event& base, std::vector<Event>* ou
   for (const Json& r : *resources) {
     if (Str(r, "Type") != "AwsEc2Instance") continue;
     event.instance_id = InstanceFromArn(Str(r, "Id"));
-    if (event.instance_id.empty()) return Invalid(at + ".Resources holds an AwsEc2Instance whose Id is not an instance ARN");
+    if (event.instance_id.empty())
+      return Invalid(at + ".Resources holds an AwsEc2Instance whose Id is not an instance ARN");
     if (std::string region = Str(r, "Region"); !region.empty()) event.region = region;
     out->push_back(event);
   }

@@ -66,7 +66,8 @@ TEST(ParseEvent, TagChangeOnAnotherResourceIsIgnored) {
 }
 
 TEST(ParseEvent, OtherSourcesAreIgnored) {
-  auto e = ParseEvent(R"({"detail-type":"EC2 Instance State-change Notification","source":"aws.ec2","detail":{}})");
+  auto e = ParseEvent(
+      R"({"detail-type":"EC2 Instance State-change Notification","source":"aws.ec2","detail":{}})");
   ASSERT_TRUE(e);
   EXPECT_EQ(e->kind, EventKind::kOther);
 }
@@ -118,12 +119,13 @@ TEST(ParseEvents, CloudTrailCreateTagsGivesOneTagChangePerInstance) {
 }
 
 TEST(ParseEvents, CloudTrailFailedOrOtherCallsAreIgnored) {
-  for (const char* body : {
-           R"({"detail-type":"AWS API Call via CloudTrail","source":"aws.ec2","detail":{"eventSource":"ec2.amazonaws.com",
+  for (
+      const char* body : {
+          R"({"detail-type":"AWS API Call via CloudTrail","source":"aws.ec2","detail":{"eventSource":"ec2.amazonaws.com",
                "eventName":"CreateTags","errorCode":"Client.UnauthorizedOperation","requestParameters":{}}})",
-           R"({"detail-type":"AWS API Call via CloudTrail","source":"aws.ec2","detail":{"eventSource":"ec2.amazonaws.com",
+          R"({"detail-type":"AWS API Call via CloudTrail","source":"aws.ec2","detail":{"eventSource":"ec2.amazonaws.com",
                "eventName":"RunInstances"}})",
-           R"({"detail-type":"AWS API Call via CloudTrail","source":"aws.ec2","detail":{"eventSource":"ec2.amazonaws.com",
+          R"({"detail-type":"AWS API Call via CloudTrail","source":"aws.ec2","detail":{"eventSource":"ec2.amazonaws.com",
                "eventName":"CreateTags","requestParameters":{"resourcesSet":{"items":[{"resourceId":"vol-1"}]}}}})"}) {
     auto events = ParseEvents(body);
     ASSERT_TRUE(events) << events.error().message;
@@ -154,11 +156,12 @@ TEST(ParseEvents, SecurityHubFindingPerInstanceResource) {
 }
 
 TEST(ParseEvents, SecurityHubWithoutIdOrWithABadInstanceArnIsMalformed) {
-  for (const char* body : {
-           R"({"detail-type":"Security Hub Findings - Imported","source":"aws.securityhub","detail":{"findings":[{}]}})",
-           R"({"detail-type":"Security Hub Findings - Imported","source":"aws.securityhub","detail":{"findings":[
+  for (
+      const char* body :
+      {R"({"detail-type":"Security Hub Findings - Imported","source":"aws.securityhub","detail":{"findings":[{}]}})",
+       R"({"detail-type":"Security Hub Findings - Imported","source":"aws.securityhub","detail":{"findings":[
                {"Id":"x","Resources":[{"Type":"AwsEc2Instance","Id":"arn:aws:ec2:r:a:instance/i-0abc;rm -rf"}]}]}})",
-           R"({"detail-type":"Security Hub Findings - Imported","source":"aws.securityhub","detail":{}})"}) {
+       R"({"detail-type":"Security Hub Findings - Imported","source":"aws.securityhub","detail":{}})"}) {
     auto events = ParseEvents(body);
     ASSERT_FALSE(events) << body;
     EXPECT_EQ(events.error().kind, ErrorKind::kInvalidArgument);

@@ -50,12 +50,14 @@ class Lines {
 
 class Reader {
  public:
-  Reader(std::string_view text, const Json& doc, std::string path) : lines_(text, doc), path_(std::move(path)) {}
+  Reader(std::string_view text, const Json& doc, std::string path)
+      : lines_(text, doc), path_(std::move(path)) {}
 
   tl::unexpected<Error> Bad(const std::string& field, const std::string& what) const {
     return MakeError(ErrorKind::kInvalidArgument, path_ + lines_.Of(field) + ": " + field + " " + what);
   }
-  Status Known(const Json& object, const std::string& at, std::initializer_list<std::string_view> keys) const {
+  Status Known(const Json& object, const std::string& at,
+               std::initializer_list<std::string_view> keys) const {
     for (const auto& [key, value] : object.items())
       if (std::find(keys.begin(), keys.end(), key) == keys.end())
         return Bad(at.empty() ? key : at + "." + key, "is not a known field");
@@ -113,7 +115,8 @@ Status ParseWhen(const Reader& r, const Json& when, const std::string& at, Rule*
   bool finding_fields = when.contains("min_severity") || when.contains("finding_types");
   if (rule->source == EventKind::kTagChange && finding_fields)
     return r.Bad(at, "mixes a tag with finding fields (min_severity, finding_types): make two rules");
-  if (rule->source == EventKind::kTagChange && rule->tags.empty()) return r.Bad(at + ".tag", "is required for source tag");
+  if (rule->source == EventKind::kTagChange && rule->tags.empty())
+    return r.Bad(at + ".tag", "is required for source tag");
   if (rule->source != EventKind::kTagChange && !rule->tags.empty())
     return r.Bad(at + ".source", "must be \"tag\" for a rule with a tag");
   return Ok();
@@ -136,8 +139,10 @@ Result<Rule> ParseRule(const Reader& r, const Json& j, const std::string& at) {
 Status ParseTop(const Reader& r, const Json& doc, Policy* policy) {
   if (auto s = r.Known(doc, "", {"case_prefix", "exempt_tag", "rules"}); !s) return s;
   if (auto it = doc.find("case_prefix"); it != doc.end()) {
-    if (!it->is_string() || it->get<std::string>().size() > 16 || !evidence::ValidateCaseId(it->get<std::string>()))
-      return r.Bad("case_prefix", "must be 1-16 letters, digits, '-', '_' or '.', starting with a letter or digit");
+    if (!it->is_string() || it->get<std::string>().size() > 16 ||
+        !evidence::ValidateCaseId(it->get<std::string>()))
+      return r.Bad("case_prefix",
+                   "must be 1-16 letters, digits, '-', '_' or '.', starting with a letter or digit");
     policy->case_prefix = it->get<std::string>();
   }
   if (auto it = doc.find("exempt_tag"); it != doc.end()) {
@@ -161,7 +166,8 @@ bool MatchesTags(const Rule& rule, const Event& e) {
   for (const auto& [k, v] : rule.tags) {
     auto it = e.tags.find(k);
     if (it == e.tags.end() || it->second != v) return false;
-    changed = changed || std::find(e.changed_tag_keys.begin(), e.changed_tag_keys.end(), k) != e.changed_tag_keys.end();
+    changed = changed ||
+              std::find(e.changed_tag_keys.begin(), e.changed_tag_keys.end(), k) != e.changed_tag_keys.end();
   }
   return changed;
 }
@@ -170,22 +176,28 @@ bool MatchesTags(const Rule& rule, const Event& e) {
 
 std::string_view ActionName(Action action) {
   switch (action) {
-    case Action::kIgnore: return "ignore";
-    case Action::kTriage: return "triage";
-    case Action::kContain: return "contain";
-    case Action::kContainCaptureMemory: return "contain+capture-memory";
+    case Action::kIgnore:
+      return "ignore";
+    case Action::kTriage:
+      return "triage";
+    case Action::kContain:
+      return "contain";
+    case Action::kContainCaptureMemory:
+      return "contain+capture-memory";
   }
   return "ignore";
 }
 
 bool Policy::CapturesMemory() const {
-  return std::any_of(rules.begin(), rules.end(), [](const Rule& r) { return r.action == Action::kContainCaptureMemory; });
+  return std::any_of(rules.begin(), rules.end(),
+                     [](const Rule& r) { return r.action == Action::kContainCaptureMemory; });
 }
 
 Policy DefaultPolicy(const std::string& trigger_key, const std::string& trigger_value) {
   Policy p;
   p.rules.push_back(Rule{"guardduty-instance", EventKind::kGuardDutyFinding, 0, {}, {}, Action::kContain});
-  p.rules.push_back(Rule{"trigger-tag", EventKind::kTagChange, 0, {}, {{trigger_key, trigger_value}}, Action::kContain});
+  p.rules.push_back(
+      Rule{"trigger-tag", EventKind::kTagChange, 0, {}, {{trigger_key, trigger_value}}, Action::kContain});
   return p;
 }
 
@@ -197,7 +209,8 @@ Result<Policy> ParsePolicy(std::string_view text, const std::string& path) {
   Policy policy;
   if (auto s = ParseTop(r, *doc, &policy); !s) return MakeError(s.error());
   auto rules = doc->find("rules");
-  if (rules == doc->end() || !rules->is_array() || rules->empty()) return r.Bad("rules", "must be a non-empty list");
+  if (rules == doc->end() || !rules->is_array() || rules->empty())
+    return r.Bad("rules", "must be a non-empty list");
   std::set<std::string> names;
   for (size_t i = 0; i < rules->size(); ++i) {
     const std::string at = "rules[" + std::to_string(i) + "]";
@@ -228,8 +241,9 @@ Decision Decide(const Policy& policy, const Event& event) {
     std::ostringstream severity;
     severity << event.severity;
     std::string what = event.kind == EventKind::kGuardDutyFinding ? "GuardDuty" : "Security Hub";
-    return Decision{Action::kIgnore, "",
-                    "no rule matches " + what + " finding type " + event.finding_type + ", severity " + severity.str()};
+    return Decision{
+        Action::kIgnore, "",
+        "no rule matches " + what + " finding type " + event.finding_type + ", severity " + severity.str()};
   }
   return Decision{Action::kIgnore, "", "no rule matches this tag change"};
 }

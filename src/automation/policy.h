@@ -3,7 +3,8 @@
 //
 //   {"case_prefix": "AUTO", "exempt_tag": "cordon:exempt",
 //    "rules": [{"name": "high-ec2", "when": {"source": "guardduty", "min_severity": 7,
-//                                            "finding_types": ["UnauthorizedAccess:EC2/*"]}, "do": "contain"},
+//                                            "finding_types": ["UnauthorizedAccess:EC2/*"]}, "do":
+//                                            "contain"},
 //              {"name": "owner-tag", "when": {"tag": {"incident-response": "contain"}},
 //               "do": "contain+capture-memory"}]}
 #pragma once
@@ -25,9 +26,9 @@ std::string_view ActionName(Action action);
 struct Rule {
   std::string name;
   EventKind source = EventKind::kGuardDutyFinding;  // kGuardDutyFinding, kSecurityHubFinding, kTagChange
-  double min_severity = 0;                           // findings only (0-10)
-  std::vector<std::string> finding_types;            // globs ('*' matches anything); empty: any type
-  std::map<std::string, std::string> tags;           // tag changes: every pair set, one of them by the event
+  double min_severity = 0;                          // findings only (0-10)
+  std::vector<std::string> finding_types;           // globs ('*' matches anything); empty: any type
+  std::map<std::string, std::string> tags;          // tag changes: every pair set, one of them by the event
   Action action = Action::kContain;
 };
 

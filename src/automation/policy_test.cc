@@ -81,7 +81,8 @@ TEST(Policy, BadFilesNameTheLineAndTheField) {
       {"{\"rules\": [{\"name\": \"a\", \"when\": {}, \"do\": \"contain\"},\n"
        " {\"name\": \"a\", \"when\": {}, \"do\": \"triage\"}]}",
        "p.json line 2: rules[1].name repeats \"a\""},
-      {"{\"rules\": [{\"name\": \"a\", \"when\": {\"tag\": {\"k\": \"v\"}, \"min_severity\": 3}, \"do\": \"contain\"}]}",
+      {"{\"rules\": [{\"name\": \"a\", \"when\": {\"tag\": {\"k\": \"v\"}, \"min_severity\": 3}, \"do\": "
+       "\"contain\"}]}",
        "mixes a tag with finding fields"},
       {"{\"case_prefix\": \"../x\", \"rules\": [{\"name\": \"a\", \"when\": {}, \"do\": \"contain\"}]}",
        "case_prefix must be"},
@@ -93,14 +94,16 @@ TEST(Policy, BadFilesNameTheLineAndTheField) {
     auto p = ParsePolicy(c.text, "p.json");
     ASSERT_FALSE(p) << c.text;
     EXPECT_EQ(p.error().kind, ErrorKind::kInvalidArgument);
-    EXPECT_NE(p.error().message.find(c.want), std::string::npos) << p.error().message << "\nwanted: " << c.want;
+    EXPECT_NE(p.error().message.find(c.want), std::string::npos)
+        << p.error().message << "\nwanted: " << c.want;
   }
 }
 
 TEST(Policy, DefaultContainsFindingsAndTheTrigger) {
   Policy p = DefaultPolicy("incident-response", "contain");
   EXPECT_EQ(Decide(p, Finding("Anything:EC2/x", 0)).action, Action::kContain);
-  EXPECT_EQ(Decide(p, TagChange({{"incident-response", "contain"}}, {"incident-response"})).action, Action::kContain);
+  EXPECT_EQ(Decide(p, TagChange({{"incident-response", "contain"}}, {"incident-response"})).action,
+            Action::kContain);
   Event other;
   other.ignored = "an event of aws.ec2";
   EXPECT_EQ(Decide(p, other).why, "an event of aws.ec2");
@@ -114,7 +117,8 @@ TEST(Policy, SecurityHubRulesAreTheirOwnSource) {
   Event e = Finding("TTPs/Command and Control/Backdoor", 7);
   e.kind = EventKind::kSecurityHubFinding;
   EXPECT_EQ(Decide(*p, e).rule, "sh");
-  EXPECT_EQ(Decide(*p, Finding("TTPs/Command and Control/Backdoor", 9)).action, Action::kIgnore);  // GuardDuty
+  EXPECT_EQ(Decide(*p, Finding("TTPs/Command and Control/Backdoor", 9)).action,
+            Action::kIgnore);  // GuardDuty
   // Without a policy, Security Hub findings are not contained: it reports many low-stakes checks.
   EXPECT_EQ(Decide(DefaultPolicy("incident-response", "contain"), e).action, Action::kIgnore);
 }

@@ -31,14 +31,16 @@ Result<std::vector<QueueMessage>> SqsQueue::Receive(int max, int wait_seconds, i
 }
 
 Status SqsQueue::Delete(const QueueMessage& message) {
-  auto out = client_->Call("sqs", "DeleteMessage", {{"QueueUrl", url_}, {"ReceiptHandle", message.receipt_handle}});
+  auto out =
+      client_->Call("sqs", "DeleteMessage", {{"QueueUrl", url_}, {"ReceiptHandle", message.receipt_handle}});
   if (!out) return MakeError(out.error());
   return Ok();
 }
 
 Status SqsQueue::Extend(const QueueMessage& message, int seconds) {
-  auto out = client_->Call("sqs", "ChangeMessageVisibility",
-                           {{"QueueUrl", url_}, {"ReceiptHandle", message.receipt_handle}, {"VisibilityTimeout", seconds}});
+  auto out = client_->Call(
+      "sqs", "ChangeMessageVisibility",
+      {{"QueueUrl", url_}, {"ReceiptHandle", message.receipt_handle}, {"VisibilityTimeout", seconds}});
   if (!out) return MakeError(out.error());
   return Ok();
 }
@@ -46,7 +48,8 @@ Status SqsQueue::Extend(const QueueMessage& message, int seconds) {
 Status SqsQueue::Release(const QueueMessage& message) { return Extend(message, 0); }
 
 Result<int> SqsQueue::VisibilityTimeout() {
-  auto out = client_->Call("sqs", "GetQueueAttributes", {{"QueueUrl", url_}, {"AttributeNames", {"VisibilityTimeout"}}});
+  auto out = client_->Call("sqs", "GetQueueAttributes",
+                           {{"QueueUrl", url_}, {"AttributeNames", {"VisibilityTimeout"}}});
   if (!out) return MakeError(out.error());
   std::string value = out->value("Attributes", Json::object()).value("VisibilityTimeout", "");
   if (value.empty()) return MakeError(ErrorKind::kParse, "the queue did not say its VisibilityTimeout");

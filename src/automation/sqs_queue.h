@@ -23,7 +23,8 @@ class SqsQueue {
   SqsQueue(aws::Client* client, std::string url) : client_(client), url_(std::move(url)) {}
 
   // ReceiveMessage: up to `max` (1..10) messages, waiting up to `wait_seconds` (0..20) for the first;
-  // each stays invisible to other receivers for `visibility_seconds` (< 0: the queue's own timeout). An empty result is no error.
+  // each stays invisible to other receivers for `visibility_seconds` (< 0: the queue's own timeout). An empty
+  // result is no error.
   [[nodiscard]] Result<std::vector<QueueMessage>> Receive(int max, int wait_seconds, int visibility_seconds);
 
   // DeleteMessage: the message is handled and must not come back.

@@ -30,7 +30,8 @@ void VisibilityHeartbeat::Remove(const std::string& message_id) {
 }
 
 void VisibilityHeartbeat::Loop() {
-  const auto period = std::max(std::chrono::milliseconds(200), std::chrono::milliseconds(seconds_ * 1000 / 3));
+  const auto period =
+      std::max(std::chrono::milliseconds(200), std::chrono::milliseconds(seconds_ * 1000 / 3));
   std::unique_lock<std::mutex> lock(mu_);
   while (!done_) {
     wake_.wait_for(lock, period, [this] { return done_; });
@@ -38,7 +39,9 @@ void VisibilityHeartbeat::Loop() {
     // Under the lock, so Remove cannot return while an extension of its message is on the wire.
     for (const auto& [id, message] : messages_) {
       if (Status s = queue_->Extend(message, seconds_); !s && log_)
-        log_(Json{{"log", "error"}, {"message_id", id}, {"error", "extending the visibility: " + s.error().ToString()}});
+        log_(Json{{"log", "error"},
+                  {"message_id", id},
+                  {"error", "extending the visibility: " + s.error().ToString()}});
     }
   }
 }

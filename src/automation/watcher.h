@@ -30,18 +30,18 @@
 namespace cordon::automation {
 
 struct LoopOptions {
-  int jobs = 4;                  // messages handled at once
-  int wait_seconds = 20;         // long poll (0..20); also how long a stop may wait for the poll
-  int visibility_seconds = -1;   // VisibilityTimeout on receive; < 0: the queue's own
-  int max_messages = 0;          // stop after receiving this many (0: no limit)
-  double exit_when_idle = -1;    // stop once nothing was received for this many seconds (< 0: never)
+  int jobs = 4;                 // messages handled at once
+  int wait_seconds = 20;        // long poll (0..20); also how long a stop may wait for the poll
+  int visibility_seconds = -1;  // VisibilityTimeout on receive; < 0: the queue's own
+  int max_messages = 0;         // stop after receiving this many (0: no limit)
+  double exit_when_idle = -1;   // stop once nothing was received for this many seconds (< 0: never)
 };
 
 class Watcher {
  public:
   // Everything must outlive the watcher. `stop` becoming true ends Run() (SIGTERM, SIGINT).
-  Watcher(aws::Client* client, SqsQueue* queue, const WatchOptions* options, const LoopOptions* loop, LogFn log,
-          const std::atomic<bool>* stop);
+  Watcher(aws::Client* client, SqsQueue* queue, const WatchOptions* options, const LoopOptions* loop,
+          LogFn log, const std::atomic<bool>* stop);
 
   // Runs until stopped, idle or max_messages, then waits for the messages in flight. Fails only
   // when the very first receive fails with an error retrying cannot fix (no such queue, access
@@ -51,7 +51,8 @@ class Watcher {
  private:
   void Handle(const QueueMessage& message);
   HandleResult HandleOne(const QueueMessage& message, const Event& event);
-  void Settle(const QueueMessage& message, const std::vector<Event>& events, const std::vector<HandleResult>& results);
+  void Settle(const QueueMessage& message, const std::vector<Event>& events,
+              const std::vector<HandleResult>& results);
   Result<int> Visibility();
 
   aws::Client* client_;
@@ -60,7 +61,7 @@ class Watcher {
   const LoopOptions* loop_;
   LogFn log_;
   const std::atomic<bool>* stop_;
-  KeyedMutex instances_;  // one event per instance at a time
+  KeyedMutex instances_;                      // one event per instance at a time
   VisibilityHeartbeat* heartbeat_ = nullptr;  // Run's, while it runs
   std::mutex mu_;
   std::condition_variable slot_free_;

@@ -47,8 +47,9 @@ void InstallStopHandlers() {
   sigaction(SIGINT, &action, nullptr);
 }
 
-// One JSON line per call on stderr, stamped with the time (microseconds, UTC). Strings from a message may hold invalid UTF-8: replaced, never
-// thrown over; control characters are escaped by the JSON encoding itself.
+// One JSON line per call on stderr, stamped with the time (microseconds, UTC). Strings from a message may
+// hold invalid UTF-8: replaced, never thrown over; control characters are escaped by the JSON encoding
+// itself.
 void LogLine(const Json& line) {
   static std::mutex mu;
   Json stamped = {{"time", FormatIsoLikeBoto3(SystemClock::Default()->Now())}};
@@ -63,13 +64,16 @@ void LogLine(const Json& line) {
 // memory when --capture-memory is given.
 Result<automation::Policy> FlagPolicy(const WatchFlags& f, bool capture) {
   if (auto s = evidence::ValidateCaseId(f.case_prefix); !s || f.case_prefix.size() > 16)
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "--case-prefix must be 1-16 letters, digits, '-', '_' or '.', starting with a letter or digit");
+    return MakeError(
+        ErrorKind::kInvalidArgument,
+        "--case-prefix must be 1-16 letters, digits, '-', '_' or '.', starting with a letter or digit");
   size_t eq = f.trigger_tag.find('=');
   if (eq == 0 || eq == std::string::npos || eq + 1 == f.trigger_tag.size())
-    return MakeError(ErrorKind::kInvalidArgument, "--trigger-tag must be KEY=VALUE, e.g. incident-response=contain");
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "--trigger-tag must be KEY=VALUE, e.g. incident-response=contain");
   if (f.exempt_tag.empty()) return MakeError(ErrorKind::kInvalidArgument, "--exempt-tag must not be empty");
-  automation::Policy policy = automation::DefaultPolicy(f.trigger_tag.substr(0, eq), f.trigger_tag.substr(eq + 1));
+  automation::Policy policy =
+      automation::DefaultPolicy(f.trigger_tag.substr(0, eq), f.trigger_tag.substr(eq + 1));
   policy.case_prefix = f.case_prefix;
   policy.exempt_tag = f.exempt_tag;
   if (capture)
@@ -81,14 +85,16 @@ Result<automation::Policy> ChoosePolicy(const WatchFlags& f, bool capture) {
   if (f.policy_file.empty()) return FlagPolicy(f, capture);
   for (const CLI::Option* o : f.policy_flags)
     if (o->count() > 0)
-      return MakeError(ErrorKind::kInvalidArgument, o->get_name() + " cannot be given with --policy; set it in the file");
+      return MakeError(ErrorKind::kInvalidArgument,
+                       o->get_name() + " cannot be given with --policy; set it in the file");
   auto policy = automation::LoadPolicy(f.policy_file);
   if (!policy) return policy;
   if (policy->CapturesMemory() != capture)
     return MakeError(ErrorKind::kInvalidArgument,
-                     capture ? "--capture-memory is given but no rule of the policy says contain+capture-memory"
-                             : "a rule of the policy says contain+capture-memory: give --capture-memory, "
-                               "--evidence-bucket, --memory-tool and --memory-tool-sha256");
+                     capture
+                         ? "--capture-memory is given but no rule of the policy says contain+capture-memory"
+                         : "a rule of the policy says contain+capture-memory: give --capture-memory, "
+                           "--evidence-bucket, --memory-tool and --memory-tool-sha256");
   return policy;
 }
 
@@ -157,13 +163,15 @@ CommandBody SetupWatch(CLI::App& app) {
                  "stop once nothing was received for this many seconds")
       ->check(CLI::Range(0.0, 86400.0));
   app.add_flag("--once", f->once, "handle what is queued, then exit (--exit-when-idle 0)");
-  app.add_option("--cases-dir", f->cases_dir, "where cases live (default $CORDON_CASES_DIR or ./cordon-cases)");
+  app.add_option("--cases-dir", f->cases_dir,
+                 "where cases live (default $CORDON_CASES_DIR or ./cordon-cases)");
   app.add_option("--responder", f->responder, "who the cases name as responder (default cordon-watch)");
   app.add_option("--policy", f->policy_file,
                  "the policy file: which events to act on and how (docs/watch-policy.md); default: contain\n"
                  "every GuardDuty finding on an instance and every --trigger-tag change");
   f->policy_flags = {
-      app.add_option("--case-prefix", f->case_prefix, "case ids start PREFIX-GD- or PREFIX-TAG- (default AUTO)"),
+      app.add_option("--case-prefix", f->case_prefix,
+                     "case ids start PREFIX-GD- or PREFIX-TAG- (default AUTO)"),
       app.add_option("--exempt-tag", f->exempt_tag,
                      "an instance with this tag set to true is only triaged (default cordon:exempt)"),
       app.add_option("--trigger-tag", f->trigger_tag,
