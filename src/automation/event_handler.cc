@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <optional>
+#include <sstream>
 
 #include "automation/case_id.h"
+#include "automation/handover.h"
 #include "base/strings.h"
+#include "cloud/tags.h"
 #include "evidence/locked_case.h"
 #include "response/capture_order.h"
 #include "response/executor.h"
@@ -74,11 +77,46 @@ struct CaseRun {
   bool contain = false;  // claim the instance first; the case becomes "contained" (else "triaged")
   std::string why;       // the decision, for the journal note
   response::ResponseOptions response;
+  Json tags;  // the instance's tags before anything changed (for the hand-over's owner)
 };
 
+// Publishes the hand-over of a converged case and journals it. An error when it could not be
+// published: the message then stays, and its redelivery finds the case done and publishes again.
+Status HandOverCase(aws::Client& client, evidence::CaseStore& store, const CaseRun& run, const Event& event,
+                    const response::TargetReport& report, const WatchOptions& options) {
+  if (options.notify_topic.empty()) return Ok();
+  HandOver h;
+  h.case_id = run.case_id;
+  h.instance_id = report.target.instance_id;
+  h.region = report.target.region;
+  h.result = run.contain ? "contained" : "triaged";
+  cloud::Tags tags = cloud::TagsFromList(run.tags);
+  h.owner = cloud::FirstTagMatch(tags, cloud::ParseKeyList(options.owner_tags));
+  h.criticality = cloud::FirstTagMatch(tags, cloud::ParseKeyList(options.criticality_tags));
+  if (event.kind != EventKind::kTagChange) {
+    std::ostringstream severity;
+    severity << event.severity;
+    h.severity = severity.str();
+  }
+  h.reason = Describe(event) + "; " + run.why;
+  h.steps = report.steps;
+  auto items = store.evidence().List(h.instance_id);
+  if (items) h.evidence = std::move(*items);
+  auto published = PublishHandOver(client, options.notify_topic, h);
+  if (!published)
+    return WithContext(published.error(), "the hand-over to " + options.notify_topic + " failed");
+  auto noted = store.journal().Append(evidence::kind::kNote, h.instance_id, "watch",
+                                      Json{{"text", "hand-over published to " + options.notify_topic},
+                                           {"sns_message_id", *published},
+                                           {"topic", options.notify_topic}});
+  if (!noted) return MakeError(noted.error());
+  return Ok();
+}
+
 // Runs the plan through the executor, as contain does, and says what became of the case.
-HandleResult Execute(aws::Client& client, evidence::CaseStore& store, CaseRun& run,
-                     const std::string& message_id, const std::atomic<bool>* stop, const LogFn& log) {
+HandleResult Execute(aws::Client& client, evidence::CaseStore& store, CaseRun& run, const Event& event,
+                     const std::string& message_id, const WatchOptions& options,
+                     const std::atomic<bool>* stop, const LogFn& log) {
   response::Executor executor(&client, &store, &run.response,
                               [&](const cloud::ResolvedTarget& t, const response::StepReport& r) {
                                 if (log) log(StepLine(message_id, run.case_id, t, r));
@@ -94,6 +132,8 @@ HandleResult Execute(aws::Client& client, evidence::CaseStore& store, CaseRun& r
     return Finish(stopped ? Outcome::kStopped : Outcome::kFailed, run.case_id, FirstFailure(report));
   }
   if (auto s = store.SetStatus(run.contain ? "contained" : "triaged"); !s)
+    return Finish(Outcome::kFailed, run.case_id, s.error().ToString());
+  if (auto s = HandOverCase(client, store, run, event, report, options); !s)
     return Finish(Outcome::kFailed, run.case_id, s.error().ToString());
   return Finish(run.contain ? Outcome::kContained : Outcome::kTriaged, run.case_id,
                 report.changed() ? "" : "already done; nothing changed");
@@ -121,7 +161,7 @@ HandleResult RunCase(aws::Client& client, CaseRun run, const Event& event, const
   }
   run.response.case_id = run.case_id;
   run.response.responder = options.responder;
-  return Execute(client, store, run, message_id, stop, log);
+  return Execute(client, store, run, event, message_id, options, stop, log);
 }
 
 // Contained under another case already (another finding for the same instance): that case holds
@@ -181,6 +221,7 @@ HandleResult HandleEvent(aws::Client& client, const Event& event, const std::str
   CaseRun run;
   run.case_id = case_id;
   run.response = options.response;
+  run.tags = *tags;
   if (IsExempt(*tags, options) || decision.action == Action::kTriage) {
     response::StepSelection only_record;
     only_record.only = {"record-pre-state"};

@@ -30,6 +30,10 @@ struct WatchOptions {
   // are set per event.
   response::ResponseOptions response;
   std::chrono::milliseconds wait_lock{std::chrono::minutes(5)};  // for another run of the same case
+  // --notify sns:TOPIC_ARN: the hand-over (automation/handover.h) once a case converged; the message
+  // is deleted only once it is published. Empty: none.
+  std::string notify_topic;
+  std::string owner_tags = "owner,team,contact", criticality_tags = "criticality,env,environment";
 };
 
 enum class Outcome {
@@ -38,7 +42,8 @@ enum class Outcome {
   kIgnored,          // not an event watch acts on, or no policy rule matches (logged why)
   kHeldElsewhere,    // the instance is contained under another case already
   kUnknownInstance,  // no such instance in the event's region
-  kFailed,           // anything else: a step failed, the lock or the claim was refused, an AWS error
+  kFailed,           // anything else: a step failed, the lock or the claim was refused, an AWS error,
+                     // the hand-over could not be published
   kStopped,          // the watcher was asked to stop before the case converged
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "automation/handover.h"
 #include "automation/policy.h"
 #include "automation/watcher.h"
 #include "base/time.h"
@@ -24,7 +25,7 @@ struct WatchFlags {
   std::string queue, cases_dir, responder = "cordon-watch", policy_file;
   std::string case_prefix = "AUTO", exempt_tag = "cordon:exempt", trigger_tag = "incident-response=contain";
   std::vector<CLI::Option*> policy_flags;  // --case-prefix, --exempt-tag, --trigger-tag: not with --policy
-  std::string asg = "detach";
+  std::string asg = "detach", notify;
   int wait_lock_seconds = 300;
   bool once = false;
   response::StepSelection selection;
@@ -118,6 +119,11 @@ Status Check(WatchFlags& f) {
   f.options.policy = std::move(*policy);
   f.options.response.memory = *memory;
   if (auto s = ChooseSteps(f, *memory); !s) return s;
+  if (!f.notify.empty()) {
+    auto topic = automation::ParseNotifyTarget(f.notify);
+    if (!topic) return MakeError(topic.error());
+    f.options.notify_topic = *topic;
+  }
   if (f.once) f.loop.exit_when_idle = 0;
   return Ok();
 }
@@ -179,6 +185,11 @@ CommandBody SetupWatch(CLI::App& app) {
   app.add_option("--wait-lock", f->wait_lock_seconds,
                  "wait this long for another run of an event's case (default 300)")
       ->check(CLI::Range(0, 24 * 3600));
+  app.add_option("--notify", f->notify, "publish the hand-over of each converged case to sns:TOPIC_ARN");
+  app.add_option("--owner-tags", f->options.owner_tags,
+                 "tag keys naming the owner in the hand-over (default owner,team,contact)");
+  app.add_option("--criticality-tags", f->options.criticality_tags,
+                 "tag keys naming the criticality in the hand-over (default criticality,env,environment)");
   app.add_option("--asg", f->asg, "detach (default) or standby")->check(CLI::IsMember({"detach", "standby"}));
   app.add_option("--skip", f->selection.skip, "leave this contain step out; repeatable");
   app.add_option("--only", f->selection.only, "run only these contain steps; repeatable");

@@ -30,6 +30,8 @@ Expects:
   - 20 findings for 20 instances, EC2 throttling 5% of calls: all contained, at most --jobs (4)
     handled at once, and more than one (WatchFleetTest);
   - a queue that does not exist: exit 3 at once (not retried forever);
+  - the hand-over (--notify sns:TOPIC): the topic's SQS subscriber gets the case id (also as a message
+    attribute), the owner, the actions and the snapshots;
   - SIGTERM mid-containment: exit 0, the plan stopped before its next step, the message redelivered,
     and the next watcher converges the same case with one snapshot per volume.
 
@@ -319,6 +321,38 @@ class WatchTests(WatchCase):
         self.assertEqual((outcome["outcome"], outcome["deleted"]), ("contained", True), proc.stderr)
         self.assertTrue(outcome["case"].startswith("AUTO-SH-"), outcome)
         self.assertContained(outcome["case"], pre)
+
+    def test_hand_over_reaches_the_topics_subscriber(self):
+        self.fresh()
+        self.queues()
+        sns = client("sns", self.moto)
+        topic = sns.create_topic(Name="cordon-handover")["TopicArn"]
+        inbox = self.sqs.create_queue(QueueName="owner-inbox")["QueueUrl"]
+        inbox_arn = self.sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=inbox_arn)
+        pre = self.state()
+        self.put_finding(self.ids["suspect"], "bbbbbbbbbbbbbbbb1111111111111111")
+        case = "AUTO-GD-bbbbbbbbbbbbbbbb1111111111111111"
+        proc, lines = self.watch("--notify", f"sns:{topic}")
+        self.assertEqual([o["outcome"] for o in self.outcomes(lines)], ["contained"], proc.stderr)
+        self.assertContained(case, pre)
+        msgs = self.sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10, WaitTimeSeconds=2)["Messages"]
+        self.assertEqual(len(msgs), 1)
+        envelope = json.loads(msgs[0]["Body"])  # SNS's notification JSON around our message
+        self.assertEqual(envelope["TopicArn"], topic)
+        self.assertEqual(envelope["MessageAttributes"]["case_id"]["Value"], case)
+        self.assertEqual(envelope["MessageAttributes"]["severity"]["Value"], "8")
+        body = json.loads(envelope["Message"])
+        self.assertEqual((body["case"], body["instance_id"], body["result"]), (case, self.ids["suspect"], "contained"))
+        owner_tags = {k: v for k, v in pre["instances"][self.ids["suspect"]]["tags"].items() if k.lower() == "owner"}
+        self.assertEqual(body["owner"], "=".join(next(iter(owner_tags.items()))), body)
+        self.assertEqual([a["step"] for a in body["actions"]][:2], ["record-pre-state", "tag"])
+        self.assertTrue(all(a["status"] in ("done", "already done") for a in body["actions"]), body["actions"])
+        snaps = {s["SnapshotId"] for s in case_snapshots(self.moto, case)}
+        self.assertEqual({e["location"] for e in body["evidence"] if e["kind"] == "snapshot"}, snaps)
+        self.assertIn(f"cordon release --case {case}", body["release"])
+        notes = [r for r in self.journal(case) if r["kind"] == "note" and "sns_message_id" in r["payload"]]
+        self.assertEqual([n["payload"]["sns_message_id"] for n in notes], [envelope["MessageId"]])
 
     def test_sigterm_exits_0_and_the_message_comes_back(self):
         self.fresh()
