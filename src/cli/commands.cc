@@ -6,6 +6,7 @@
 
 #include "base/strings.h"
 #include "cli/api_command.h"
+#include "cli/automation_command.h"
 #include "cli/aws_flags.h"
 #include "cli/case_command.h"
 #include "cli/case_flags.h"
@@ -40,6 +41,10 @@ const Command kCommands[] = {
      kClient | kExistingCase, SetupRelease},
     {"watch", "contain the instances of GuardDuty findings and incident-response tags arriving on an SQS queue",
      kClient, SetupWatch},
+    {"automation template", "print the CloudFormation template of watch's queue, DLQ, rules and topic", kNone,
+     SetupAutomationTemplate},
+    {"automation deploy", "create watch's queue, DLQ, EventBridge rules and topic as a stack, and wait",
+     kClient, SetupAutomationDeploy},
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", kAwsFlags,
      SetupApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", kAwsFlags,
