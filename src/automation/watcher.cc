@@ -103,6 +103,43 @@ Result<int> Watcher::Visibility() {
   return queue_->VisibilityTimeout();
 }
 
+// Waits (a little) for a free worker; how many messages the next receive may take.
+int Watcher::Room(int received) {
+  int room;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    slot_free_.wait_for(lock, std::chrono::milliseconds(200), [&] { return in_flight_ < loop_->jobs; });
+    room = loop_->jobs - in_flight_;
+  }
+  room = std::min(room, 10);  // SQS's most per receive
+  if (loop_->max_messages > 0) room = std::min(room, loop_->max_messages - received);
+  return room;
+}
+
+bool Watcher::Busy() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return in_flight_ > 0;
+}
+
+void Watcher::Dispatch(ThreadPool& pool, std::vector<QueueMessage>& messages) {
+  for (QueueMessage& m : messages) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++in_flight_;
+    }
+    heartbeat_->Add(m);
+    pool.Submit([this, m = std::move(m)] {
+      Handle(m);
+      heartbeat_->Remove(m.message_id);  // a malformed message was never settled
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        --in_flight_;
+      }
+      slot_free_.notify_all();
+    });
+  }
+}
+
 Status Watcher::Run() {
   auto visibility = Visibility();
   if (!visibility) {
@@ -114,39 +151,28 @@ Status Watcher::Run() {
   ThreadPool pool(static_cast<size_t>(std::max(1, loop_->jobs)));
   auto idle_since = Clock::now();
   int received = 0, failures = 0;
-  bool first = true;
   std::string why = "signal";
   while (!Stopping(stop_)) {
     if (loop_->max_messages > 0 && received >= loop_->max_messages) {
       why = "max-messages";
       break;
     }
-    int room;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      slot_free_.wait_for(lock, std::chrono::milliseconds(200), [&] { return in_flight_ < loop_->jobs; });
-      room = loop_->jobs - in_flight_;
-    }
+    int room = Room(received);
     if (room <= 0) continue;
-    room = std::min(room, 10);
-    if (loop_->max_messages > 0) room = std::min(room, loop_->max_messages - received);
     auto messages = queue_->Receive(room, loop_->wait_seconds, loop_->visibility_seconds);
     if (!messages) {
-      if (first && Fatal(messages.error())) return MakeError(messages.error());
+      if (received == 0 && Fatal(messages.error())) {
+        heartbeat_ = nullptr;  // nothing was dispatched, so no task uses it
+        return MakeError(messages.error());
+      }
       log_(Json{{"log", "error"}, {"error", "receiving from the queue: " + messages.error().ToString()}});
       Nap(std::chrono::milliseconds(std::min(30000, 500 << std::min(failures++, 6))), stop_);
       continue;
     }
-    first = false;
     failures = 0;
     if (messages->empty()) {
       std::chrono::duration<double> idle = Clock::now() - idle_since;
-      bool busy;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        busy = in_flight_ > 0;
-      }
-      if (loop_->exit_when_idle >= 0 && idle.count() >= loop_->exit_when_idle && !busy) {
+      if (loop_->exit_when_idle >= 0 && idle.count() >= loop_->exit_when_idle && !Busy()) {
         why = "idle";
         break;
       }
@@ -154,22 +180,7 @@ Status Watcher::Run() {
     }
     idle_since = Clock::now();
     received += static_cast<int>(messages->size());
-    for (QueueMessage& m : *messages) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        ++in_flight_;
-      }
-      heartbeat.Add(m);
-      pool.Submit([this, m = std::move(m)] {
-        Handle(m);
-        heartbeat_->Remove(m.message_id);  // a malformed message was never settled
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          --in_flight_;
-        }
-        slot_free_.notify_all();
-      });
-    }
+    Dispatch(pool, *messages);
   }
   pool.Wait();
   heartbeat_ = nullptr;

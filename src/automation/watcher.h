@@ -26,6 +26,7 @@
 #include "automation/visibility_heartbeat.h"
 #include "aws/client.h"
 #include "base/error.h"
+#include "base/thread_pool.h"
 
 namespace cordon::automation {
 
@@ -44,8 +45,9 @@ class Watcher {
           LogFn log, const std::atomic<bool>* stop);
 
   // Runs until stopped, idle or max_messages, then waits for the messages in flight. Fails only
-  // when the very first receive fails with an error retrying cannot fix (no such queue, access
-  // denied): later errors are logged and retried with a backoff, bad input never stops it.
+  // when the queue's attributes cannot be read, or a receive fails before any message came, with an
+  // error retrying cannot fix (no such queue, access denied): later errors are logged and retried
+  // with a backoff, bad input never stops it.
   [[nodiscard]] Status Run();
 
  private:
@@ -54,6 +56,9 @@ class Watcher {
   void Settle(const QueueMessage& message, const std::vector<Event>& events,
               const std::vector<HandleResult>& results);
   Result<int> Visibility();
+  int Room(int received);
+  bool Busy();
+  void Dispatch(ThreadPool& pool, std::vector<QueueMessage>& messages);
 
   aws::Client* client_;
   SqsQueue* queue_;
