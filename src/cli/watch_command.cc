@@ -162,7 +162,7 @@ CommandBody SetupWatch(CLI::App& app) {
       ->check(CLI::Range(0, 20));
   app.add_option("--visibility-timeout", f->loop.visibility_seconds,
                  "seconds a received message stays hidden (default: the queue's own)")
-      ->check(CLI::Range(0, 43200));
+      ->check(CLI::Range(1, 43200));  // 0 would show a message to every receiver while it is handled
   app.add_option("--max-messages", f->loop.max_messages, "stop after receiving this many messages")
       ->check(CLI::Range(1, 1000000));
   app.add_option("--exit-when-idle", f->loop.exit_when_idle,
