@@ -57,7 +57,8 @@ unit() { (cd build && ctest --output-on-failure -j "$jobs" --timeout 300); }
 # $it_jobs at once; each module's verbose log is kept in build/integration-logs/.
 integration_modules=(range_test api_parity_test api_errors_test triage_test triage_hunt_test hunt_s3_test hunt_athena_test
   contain_test bad_input_test faults_test crash_rerun_test release_test iam_policy_test memory_capture_test
-  allow_from_test command_context_test concurrency_test lab_test cleanup_recover_test cli_messages_test network_edges_test)
+  allow_from_test command_context_test concurrency_test lab_test cleanup_recover_test cli_messages_test
+  network_edges_test watch_test)
 integration() {
   CORDON_BIN="$root/build/src/cli/cordon" python3 tests/integration/run_parallel.py --jobs "$it_jobs" \
     --log-dir build/integration-logs "${integration_modules[@]}"
@@ -89,9 +90,9 @@ asan() {
 fuzz() {
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_BUILD_FUZZERS=ON \
     -DCORDON_BUILD_TESTS=OFF -DCORDON_BUILD_BENCH=OFF >/dev/null &&
-    cmake --build build-fuzz -j "$jobs" --target cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer \
+    cmake --build build-fuzz -j "$jobs" --target cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer event_fuzzer \
       shared_config_fuzzer || return 1
-  for f in cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer shared_config_fuzzer; do
+  for f in cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer shared_config_fuzzer event_fuzzer; do
     mkdir -p "build-fuzz/corpus/$f"
     build-fuzz/fuzz/$f -max_total_time=20 -print_final_stats=0 "build-fuzz/corpus/$f" 2>&1 | tail -2 || return 1
   done

@@ -7,6 +7,7 @@
 
 #include "base/strings.h"
 #include "cli/api_command.h"
+#include "cli/automation_command.h"
 #include "cli/aws_flags.h"
 #include "cli/case_command.h"
 #include "cli/case_flags.h"
@@ -24,6 +25,7 @@
 #include "cli/release_command.h"
 #include "cli/target_flags.h"
 #include "cli/triage_command.h"
+#include "cli/watch_command.h"
 
 namespace cordon::cli {
 namespace {
@@ -43,6 +45,12 @@ const Command kCommands[] = {
      kOneTarget | kActsOnTargets | kCase, SetupPreserve},
     {"release", "restore a contained instance to its recorded pre-state (a false positive)",
      kClient | kExistingCase, SetupRelease},
+    {"watch", "contain the instances of GuardDuty findings and incident-response tags arriving on an SQS queue",
+     kClient, SetupWatch},
+    {"automation template", "print the CloudFormation template of watch's queue, DLQ, rules and topic", kNone,
+     SetupAutomationTemplate},
+    {"automation deploy", "create watch's queue, DLQ, EventBridge rules and topic as a stack, and wait",
+     kClient, SetupAutomationDeploy},
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", kAwsFlags,
      SetupApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", kAwsFlags,
@@ -72,7 +80,7 @@ void PrintCommandList() {
   std::printf(
       "cordon: respond to a compromised EC2 instance.\n\nusage: cordon COMMAND [options]\n\ncommands:\n");
   for (const Command& c : kCommands)
-    std::printf("  %-12.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+    std::printf("  %-19.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                 static_cast<int>(c.summary.size()), c.summary.data());
   std::printf("\n`cordon COMMAND --help` describes a command's options.\n");
 }

@@ -93,7 +93,12 @@ TargetReport Executor::RunPlan(Plan& plan) {
   for (;;) {
     // Checked before every round: the journal is shared by every target of the case, so another
     // target's failure stops this one too. It overrides AccessDenied, which is less fundamental.
-    if (std::string why = JournalStop(journal); !why.empty()) stop_all = why;
+    // A caller's stop comes after the journal's, whose reason matters more to a rerun.
+    if (std::string why = JournalStop(journal); !why.empty()) {
+      stop_all = why;
+    } else if (stop_ != nullptr && stop_->load()) {
+      stop_all = stop_why_;
+    }
     std::vector<size_t> ready;
     bool progressed = false;
     for (size_t i = 0; i < n; ++i) {

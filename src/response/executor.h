@@ -14,6 +14,7 @@
 // the journal failed, those records are lost too and counted among the lost records).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -51,6 +52,14 @@ class Executor {
   // The command the run records name (run.start {"command"}); "contain" unless set.
   void set_command(std::string command) { command_ = std::move(command); }
 
+  // Once *stop is true, no step starts any more: each one not yet started is journaled step.skipped
+  // with "not attempted: <why>" (a rerun picks it up), and steps already running finish. For a
+  // caller that is asked to stop (`cordon watch` on SIGTERM). `stop` must outlive the executor.
+  void set_stop(const std::atomic<bool>* stop, std::string why) {
+    stop_ = stop;
+    stop_why_ = std::move(why);
+  }
+
   // Runs every plan, at most `target_concurrency` targets at once. Marks the case's interrupted
   // steps first (so the journal shows the interruption) and then resumes them.
   std::vector<TargetReport> Run(std::vector<Plan>& plans, size_t target_concurrency = 8);
@@ -71,6 +80,8 @@ class Executor {
   const ResponseOptions* options_;
   ProgressFn progress_;
   std::string command_ = "contain";
+  const std::atomic<bool>* stop_ = nullptr;
+  std::string stop_why_;
 };
 
 }  // namespace cordon::response

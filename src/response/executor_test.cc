@@ -510,3 +510,42 @@ TEST(IamPolicyTest, TriageCoversTheAutoScalingGroupItDescribes) {
 
 }  // namespace
 }  // namespace cordon::response
+
+namespace cordon::response {
+namespace {
+
+// A step that asks the executor to stop while it runs (as SIGTERM does to `cordon watch`).
+class StoppingStep : public ScriptedStep {
+ public:
+  StoppingStep(World* world, std::atomic<bool>* stop) : ScriptedStep("a", world), stop_(stop) {}
+
+ protected:
+  Result<Json> DoApply(StepContext& ctx, const Json& o) override {
+    stop_->store(true);
+    return ScriptedStep::DoApply(ctx, o);
+  }
+
+ private:
+  std::atomic<bool>* stop_;
+};
+
+TEST_F(ExecutorTest, StopLetsTheRunningStepFinishAndStartsNothingMore) {
+  std::atomic<bool> stop{false};
+  std::vector<PlanStep> steps;
+  steps.push_back(Ps("a", {}, false, true, &world_));
+  steps[0].step = std::make_unique<StoppingStep>(&world_, &stop);
+  steps.push_back(Ps("b", {"a"}, true, false, &world_));
+  std::vector<Plan> plans;
+  plans.push_back(MakePlan(std::move(steps)));
+  Executor ex(nullptr, store_.get(), &options_, nullptr);
+  ex.set_stop(&stop, "the watcher is stopping");
+  auto reports = ex.Run(plans);
+  EXPECT_EQ(reports[0].steps[0].status, StepStatus::kDone);
+  EXPECT_EQ(reports[0].steps[1].status, StepStatus::kNotAttempted);
+  EXPECT_EQ(reports[0].steps[1].detail, "not attempted: the watcher is stopping");
+  EXPECT_EQ(world_.apply_calls["b"], 0);
+  EXPECT_EQ(State("i-0abc", "b"), StepState::kSkipped);  // a rerun picks it up
+}
+
+}  // namespace
+}  // namespace cordon::response

@@ -43,6 +43,11 @@ constexpr std::string_view kHunt[] = {"s3:ListBucket",
                                       "glue:GetTable",
                                       "glue:GetPartitions"};
 
+// What `cordon watch` calls on its queue, besides what contain calls for each event.
+constexpr std::string_view kWatchQueue[] = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                            "sqs:ChangeMessageVisibility",
+                                            "sns:Publish"};  // --notify
+
 // The tag condition of a teardown action of `command`, or null when the action is not conditioned.
 Json TeardownCondition(const std::string& command, const std::string& action) {
   if (command == "cleanup") {
@@ -66,8 +71,8 @@ Json TeardownCondition(const std::string& command, const std::string& action) {
 }  // namespace
 
 const std::vector<std::string>& PolicyCommands() {
-  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve",
-                                                  "hunt",   "lab",     "cleanup", "recover"};
+  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve", "hunt",
+                                                  "lab",    "cleanup", "recover", "watch"};
   return kNames;
 }
 
@@ -78,7 +83,8 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
   };
   if (command == "triage") {
     add(kTriage);
-  } else if (command == "contain") {
+  } else if (command == "contain" || command == "watch") {
+    if (command == "watch") add(kWatchQueue);
     add(kResolve);
     add(InstanceClaimIam());
     for (const StepInfo& s : ContainSteps()) add(s.iam_actions);
@@ -101,7 +107,7 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
   } else {
     return MakeError(ErrorKind::kInvalidArgument,
                      "no policy for '" + command +
-                         "' (known: triage, contain, release, preserve, hunt, lab, cleanup, recover)");
+                         "' (known: triage, contain, release, preserve, hunt, lab, cleanup, recover, watch)");
   }
   return std::vector<std::string>(actions.begin(), actions.end());
 }

@@ -62,17 +62,6 @@ ClaimState StateOf(const View& v) {
   return s;
 }
 
-Result<Json> ReadTags(aws::Client& client, const cloud::ResolvedTarget& target) {
-  aws::CallOptions o;
-  o.region = target.region;
-  auto out = client.Call("ec2", "DescribeInstances", Json{{"InstanceIds", {target.instance_id}}}, o);
-  if (!out) return MakeError(out.error());
-  for (const Json& r : out->value("Reservations", Json::array()))
-    for (const Json& i : r.value("Instances", Json::array()))
-      if (Str(i, "InstanceId") == target.instance_id) return i.value("Tags", Json::array());
-  return MakeError(ErrorKind::kNotFound, "instance " + target.instance_id + " not found in " + target.region);
-}
-
 Status Tag(aws::Client& client, const cloud::ResolvedTarget& target, const std::string& op, Json tags) {
   aws::CallOptions o;
   o.region = target.region;
@@ -94,10 +83,21 @@ tl::unexpected<Error> HeldBy(const cloud::ResolvedTarget& target, const std::str
 
 }  // namespace
 
+Result<Json> ReadInstanceTags(aws::Client& client, const cloud::ResolvedTarget& target) {
+  aws::CallOptions o;
+  o.region = target.region;
+  auto out = client.Call("ec2", "DescribeInstances", Json{{"InstanceIds", {target.instance_id}}}, o);
+  if (!out) return MakeError(out.error());
+  for (const Json& r : out->value("Reservations", Json::array()))
+    for (const Json& i : r.value("Instances", Json::array()))
+      if (Str(i, "InstanceId") == target.instance_id) return i.value("Tags", Json::array());
+  return MakeError(ErrorKind::kNotFound, "instance " + target.instance_id + " not found in " + target.region);
+}
+
 ClaimState ClaimFromTags(const Json& tags) { return StateOf(ViewOf(tags)); }
 
 Result<ClaimState> ReadClaim(aws::Client& client, const cloud::ResolvedTarget& target) {
-  auto tags = ReadTags(client, target);
+  auto tags = ReadInstanceTags(client, target);
   if (!tags) return MakeError(tags.error());
   return ClaimFromTags(*tags);
 }
@@ -108,7 +108,7 @@ Result<ClaimState> ClaimInstance(aws::Client& client, const cloud::ResolvedTarge
   if (auto ok = evidence::ValidateCaseId(case_id); !ok) return MakeError(ok.error());
   if (take_over_case == case_id)
     return MakeError(ErrorKind::kInvalidArgument, "--take-over " + take_over_case + " names this case itself");
-  auto tags = ReadTags(client, target);
+  auto tags = ReadInstanceTags(client, target);
   if (!tags) return MakeError(tags.error());
   View view = ViewOf(*tags);
   ClaimState now = StateOf(view);
@@ -168,7 +168,7 @@ Result<ClaimState> ClaimInstance(aws::Client& client, const cloud::ResolvedTarge
   };
   std::optional<std::pair<std::string, std::string>> other;
   for (int poll = 0;; ++poll) {
-    auto again = ReadTags(client, target);
+    auto again = ReadInstanceTags(client, target);
     if (!again) return MakeError(again.error());  // our claim stays: a rerun continues with it
     View v = ViewOf(*again);
     if (!v.established.empty() && v.established != case_id) {

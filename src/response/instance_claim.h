@@ -41,6 +41,10 @@ struct ClaimOptions {
 // case id). A claim of the case named by incident-response=released:<CASE> is not live.
 ClaimState ClaimFromTags(const Json& tags);
 
+// The instance's tags as DescribeInstances returns them ([{"Key", "Value"}]). kNotFound when the
+// instance is gone.
+[[nodiscard]] Result<Json> ReadInstanceTags(aws::Client& client, const cloud::ResolvedTarget& target);
+
 // DescribeInstances, then ClaimFromTags. kNotFound when the instance is gone.
 [[nodiscard]] Result<ClaimState> ReadClaim(aws::Client& client, const cloud::ResolvedTarget& target);
 

@@ -72,6 +72,32 @@ class IamPolicyTests(IamEnforcing, ResponseCase):
             self.assertEqual(me[field], before[field], field)
         self.assertIn(self.ids["suspect"], released["asg"]["members"])
 
+    def test_watch_with_exactly_its_policy(self):
+        """`cordon watch --notify` contains a GuardDuty finding off the queue with only `--for watch`."""
+        with self.as_root():
+            sqs, events, sns = client("sqs", self.moto), client("events", self.moto), client("sns", self.moto)
+            queue = sqs.create_queue(QueueName="iam-watch")["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            events.put_rule(Name="gd", EventPattern=json.dumps({"source": ["aws.guardduty"]}))
+            events.put_targets(Rule="gd", Targets=[{"Id": "q", "Arn": arn}])
+            topic = sns.create_topic(Name="iam-handover")["TopicArn"]
+            detail = {"id": "0123456789abcdef0123456789abcdef", "type": "Backdoor:EC2/C&CActivity.B", "severity": 8,
+                      "resource": {"resourceType": "Instance", "instanceDetails": {"instanceId": self.ids["suspect"]}}}
+            events.put_events(Entries=[{"Source": "aws.guardduty", "DetailType": "GuardDuty Finding",
+                                        "Detail": json.dumps(detail)}])
+        # contain's policy alone lacks the queue's actions: refused at the first receive, exit 5
+        narrow = self.user_with("narrow-watcher", self.policy_for("contain"))
+        proc = self.as_user(narrow, "watch", "--queue", queue, "--cases-dir", self.cases_dir, "--once")
+        self.assertExit(proc, EXIT_ACCESS_DENIED, "watch with contain's policy only")
+        keys = self.user_with("watcher", self.policy_for("watch"))
+        proc = self.as_user(keys, "watch", "--queue", queue, "--cases-dir", self.cases_dir, "--responder",
+                            self.responder, "--wait-seconds", "1", "--exit-when-idle", "3", "--notify", f"sns:{topic}")
+        self.assertExit(proc, 0, "watch as the watch-policy user")
+        outcomes = [json.loads(ln) for ln in proc.stderr.splitlines() if '"log":"outcome"' in ln]
+        self.assertEqual([(o["outcome"], o["deleted"]) for o in outcomes], [("contained", True)], explain(proc))
+        with self.as_root():
+            self.assertContained("AUTO-GD-0123456789abcdef0123456789abcdef", self.pre)
+
     def test_preserve_with_exactly_its_policy(self):
         keys = self.user_with("preserver", self.policy_for("preserve"))
         proc = self.as_user(keys, "preserve", self.ids["suspect"], "--case", "IR-IAM-3", "--cases-dir",

@@ -67,6 +67,8 @@ constexpr AwsErrorEntry kAwsErrors[] = {
     {"NoSuchBucket", kNotFound},  // S3
     {"NoSuchKey", kNotFound},     // S3
     {"ResourceNotFoundException", kNotFound},
+    {"AWS.SimpleQueueService.NonExistentQueue", kNotFound},  // SQS (the query error code)
+    {"QueueDoesNotExist", kNotFound},                        // SQS (the json protocol's __type)
 
     // The request itself is wrong; sending it again cannot help.
     {"ValidationError", kInvalidArgument},

@@ -57,7 +57,8 @@ TEST(ErrorTableTest, NotFoundByNameAndPattern) {
   for (const char* code : {"InvalidInstanceID.NotFound", "InvalidGroup.NotFound", "InvalidVolume.NotFound",
                            "InvalidAllocationID.NotFound", "NotFound", "NoSuchEntity", "NoSuchBucket",
                            "NoSuchKey", "NoSuchBucketPolicy", "ResourceNotFoundException",
-                           "NotFoundException", "TargetGroupNotFound", "LoadBalancerNotFound"}) {
+                           "NotFoundException", "TargetGroupNotFound", "LoadBalancerNotFound",
+                           "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"}) {
     EXPECT_EQ(ClassifyAwsError(code, 400), kNotFound) << code;
   }
 }
