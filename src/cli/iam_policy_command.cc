@@ -27,10 +27,12 @@ int IamPolicy(const std::string& which) {
 }  // namespace
 
 CommandBody SetupIamPolicy(CLI::App& app) {
-  app.description("Print the least-privilege IAM policy the response commands need (built from the step table).");
+  app.description(
+      "Print the least-privilege IAM policy the response commands need (built from the step table).");
   auto which = std::make_shared<std::string>("triage,contain,release,preserve");
   app.add_option("--for", *which,
-                 "comma-separated commands: triage, contain, release, preserve, hunt, lab, watch\n(default: triage,contain,release,preserve)");
+                 "comma-separated commands: triage, contain, release, preserve, hunt, lab, watch\n(default: "
+                 "triage,contain,release,preserve)");
   return {[which](const CommandContext&) { return IamPolicy(*which); }, {}};
 }
 

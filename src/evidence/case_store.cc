@@ -156,7 +156,8 @@ Status InitializeCase(Database* db, Clock* clock, const std::string& id, const C
 
 Status ValidateResponder(std::string_view responder) {
   if (responder.empty() || responder.size() > 128)
-    return MakeError(ErrorKind::kInvalidArgument, "--responder must be 1 to 128 characters (your name or email)");
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "--responder must be 1 to 128 characters (your name or email)");
   for (unsigned char c : responder)
     if (c < 0x20 || c == 0x7f)
       return MakeError(ErrorKind::kInvalidArgument,

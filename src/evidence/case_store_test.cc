@@ -169,9 +169,10 @@ TEST_F(CaseStoreTest, VerifyComparesTheJournalWithTheRowsAndMeta) {
   }
   const fs::path db = root() / "IR-1" / "case.db";
   ASSERT_EQ(RawSql(db, test::kDropTriggers), "");
-  ASSERT_EQ(RawSql(db, "DELETE FROM evidence; DELETE FROM pre_state; "
-                       "UPDATE meta SET value = 'released' WHERE key = 'status'; "
-                       "UPDATE meta SET value = 'mallory' WHERE key = 'responder'"),
+  ASSERT_EQ(RawSql(db,
+                   "DELETE FROM evidence; DELETE FROM pre_state; "
+                   "UPDATE meta SET value = 'released' WHERE key = 'status'; "
+                   "UPDATE meta SET value = 'mallory' WHERE key = 'responder'"),
             "");
   auto store = CaseStore::OpenExisting(root() / "IR-1", &clock_);
   ASSERT_TRUE(store);

@@ -15,9 +15,9 @@ using testing::TestData;
 HuntResults InvictusAndFlows(Selectors* s) {
   s->instances = {"i-0dbc91f429e48eeed"};
   s->ips = {"3.225.16.109", "172.31.16.139"};
-  return Hunt(
-      *s, {{LogKind::kCloudTrail, TestData("cloudtrail/invictus-aws-dataset/CloudTrail")},
-           {LogKind::kFlowLogs, TestData("vpcflow/aws-vpc-user-guide/derived/default-v2-examples.log")}});
+  return Hunt(*s,
+              {{LogKind::kCloudTrail, TestData("cloudtrail/invictus-aws-dataset/CloudTrail")},
+               {LogKind::kFlowLogs, TestData("vpcflow/aws-vpc-user-guide/derived/default-v2-examples.log")}});
 }
 
 TEST(Output, JsonHasTheDocumentedShape) {
@@ -190,7 +190,8 @@ TEST(Output, CsvCellsAreNeverFormulas) {
   std::ostringstream out;
   WriteResults(r, s, OutputFormat::kCsv, out);
   const std::string csv = out.str();
-  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"click\"\")\","), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"click\"\")\","), std::string::npos)
+      << csv;
   EXPECT_NE(csv.find(",\"'@SUM(A1)\","), std::string::npos);
   EXPECT_NE(csv.find(",\"'-2+3\","), std::string::npos);
   EXPECT_EQ(csv.find(",=HYPERLINK"), std::string::npos);

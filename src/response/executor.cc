@@ -24,9 +24,11 @@ std::string JournalStop(const evidence::Journal& journal) {
 }  // namespace
 
 bool TargetReport::failed() const {
-  return std::any_of(steps.begin(), steps.end(), [](const StepReport& r) {
-    return r.status == StepStatus::kFailed || r.status == StepStatus::kNotAttempted;
-  }) || !lost_records.empty();
+  return std::any_of(steps.begin(), steps.end(),
+                     [](const StepReport& r) {
+                       return r.status == StepStatus::kFailed || r.status == StepStatus::kNotAttempted;
+                     }) ||
+         !lost_records.empty();
 }
 bool TargetReport::partial() const {
   return std::any_of(steps.begin(), steps.end(), [](const StepReport& r) { return r.partial; });

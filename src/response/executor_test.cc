@@ -305,7 +305,8 @@ class StaticCredentials : public aws::CredentialsProvider {
 // A step that makes the EC2 calls `calls` (operation, input) in DoApply, with the live state a flag.
 class AwsStep : public Step {
  public:
-  AwsStep(std::string name, std::vector<std::pair<std::string, Json>> calls, std::vector<std::string> notes = {})
+  AwsStep(std::string name, std::vector<std::pair<std::string, Json>> calls,
+          std::vector<std::string> notes = {})
       : name_(std::move(name)), calls_(std::move(calls)), notes_(std::move(notes)) {}
   std::string_view name() const override { return name_; }
 
@@ -337,8 +338,9 @@ class JournalFailureTest : public ExecutorTest {
       const std::string action = r.body.substr(a + 7, r.body.find('&', a) - a - 7);
       aws::HttpResponse out;
       out.status = 200;
-      out.body = "<" + action + "Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>req-" +
-                 action + "</requestId></" + action + "Response>";
+      out.body = "<" + action +
+                 "Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>req-" + action +
+                 "</requestId></" + action + "Response>";
       return Result<aws::HttpResponse>(out);
     });
     aws::ClientOptions options;
@@ -438,9 +440,15 @@ TEST_F(JournalFailureTest, FailedAppendMidContainStopsEveryLaterStep) {
   // The lost records: isolate-network's outcome (done, then failed), every skip after it, run.end.
   const std::vector<std::string> lost = ex.lost_records();
   const std::vector<std::string> expected_lost = {
-      "step.done isolate-network i-1", "step.failed isolate-network i-1", "step.skipped credentials i-1",
-      "step.skipped snapshot i-1",     "step.skipped tag i-2",            "step.skipped isolate-network i-2",
-      "step.skipped credentials i-2",  "step.skipped snapshot i-2",       "run.end",
+      "step.done isolate-network i-1",
+      "step.failed isolate-network i-1",
+      "step.skipped credentials i-1",
+      "step.skipped snapshot i-1",
+      "step.skipped tag i-2",
+      "step.skipped isolate-network i-2",
+      "step.skipped credentials i-2",
+      "step.skipped snapshot i-2",
+      "run.end",
   };
   EXPECT_EQ(lost, expected_lost);
   ASSERT_GE(first.lost_records.size(), 1u);

@@ -44,8 +44,8 @@ constexpr std::string_view kHunt[] = {"s3:ListBucket",
                                       "glue:GetPartitions"};
 
 // What `cordon watch` calls on its queue, besides what contain calls for each event.
-constexpr std::string_view kWatchQueue[] = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
-                                            "sqs:ChangeMessageVisibility",
+constexpr std::string_view kWatchQueue[] = {"sqs:ReceiveMessage", "sqs:DeleteMessage",
+                                            "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
                                             "sns:Publish"};  // --notify
 
 // The tag condition of a teardown action of `command`, or null when the action is not conditioned.

@@ -41,7 +41,8 @@ bool Earlier(const std::pair<std::string, std::string>& a, const std::pair<std::
 }
 
 // The earliest live claim, skipping `except`.
-std::optional<std::pair<std::string, std::string>> EarliestClaim(const View& v, const std::string& except = "") {
+std::optional<std::pair<std::string, std::string>> EarliestClaim(const View& v,
+                                                                 const std::string& except = "") {
   std::optional<std::pair<std::string, std::string>> best;
   for (const auto& c : v.live)
     if (c.first != except && (!best || Earlier(c, *best))) best = c;
@@ -74,8 +75,9 @@ std::string ClaimKey(const std::string& id) { return std::string(kClaimTagPrefix
 
 tl::unexpected<Error> HeldBy(const cloud::ResolvedTarget& target, const std::string& holder,
                              const std::string& since, bool racing = false) {
-  std::string msg = "instance " + target.instance_id + (racing ? " is being claimed at the same time by case "
-                                                               : " is claimed by case ") + holder;
+  std::string msg = "instance " + target.instance_id +
+                    (racing ? " is being claimed at the same time by case " : " is claimed by case ") +
+                    holder;
   if (!since.empty()) msg += " (since " + since + ")";
   msg += "; contain it under that case, or pass --take-over " + holder + " to move it to this case";
   return MakeError(ErrorKind::kConflict, msg);
@@ -107,7 +109,8 @@ Result<ClaimState> ClaimInstance(aws::Client& client, const cloud::ResolvedTarge
                                  const ClaimOptions& options) {
   if (auto ok = evidence::ValidateCaseId(case_id); !ok) return MakeError(ok.error());
   if (take_over_case == case_id)
-    return MakeError(ErrorKind::kInvalidArgument, "--take-over " + take_over_case + " names this case itself");
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "--take-over " + take_over_case + " names this case itself");
   auto tags = ReadInstanceTags(client, target);
   if (!tags) return MakeError(tags.error());
   View view = ViewOf(*tags);
@@ -133,18 +136,20 @@ Result<ClaimState> ClaimInstance(aws::Client& client, const cloud::ResolvedTarge
     if (now.holder_case != take_over_case)
       return MakeError(ErrorKind::kInvalidArgument,
                        "--take-over " + take_over_case + ": instance " + target.instance_id +
-                           (now.holder_case.empty() ? " is not claimed by any case"
-                                                    : " is claimed by case " + now.holder_case + ", not " +
-                                                          take_over_case));
+                           (now.holder_case.empty()
+                                ? " is not claimed by any case"
+                                : " is claimed by case " + now.holder_case + ", not " + take_over_case));
     // Our claim first, then the old one goes, then cordon:case moves: a crash between any two
     // leaves a state a rerun of either case reads consistently (docs/concurrency.md).
     mine = FormatIso8601(client.clock()->Now());
-    if (auto ok = Tag(client, target, "CreateTags", Json::array({Json{{"Key", ClaimKey(case_id)}, {"Value", mine}}}));
+    if (auto ok = Tag(client, target, "CreateTags",
+                      Json::array({Json{{"Key", ClaimKey(case_id)}, {"Value", mine}}}));
         !ok)
       return MakeError(ok.error());
     Json del = Json::array({Json{{"Key", ClaimKey(take_over_case)}}});
     if (auto ok = Tag(client, target, "DeleteTags", del); !ok) return MakeError(ok.error());
-    if (auto ok = Tag(client, target, "CreateTags", Json::array({Json{{"Key", "cordon:case"}, {"Value", case_id}}}));
+    if (auto ok = Tag(client, target, "CreateTags",
+                      Json::array({Json{{"Key", "cordon:case"}, {"Value", case_id}}}));
         !ok)
       return MakeError(ok.error());
     result.taken_over_from = take_over_case;
@@ -157,7 +162,8 @@ Result<ClaimState> ClaimInstance(aws::Client& client, const cloud::ResolvedTarge
       return HeldBy(target, now.holder_case, now.since);
     }
     mine = FormatIso8601(client.clock()->Now());
-    if (auto ok = Tag(client, target, "CreateTags", Json::array({Json{{"Key", ClaimKey(case_id)}, {"Value", mine}}}));
+    if (auto ok = Tag(client, target, "CreateTags",
+                      Json::array({Json{{"Key", ClaimKey(case_id)}, {"Value", mine}}}));
         !ok)
       return MakeError(ok.error());
   }
@@ -179,7 +185,8 @@ Result<ClaimState> ClaimInstance(aws::Client& client, const cloud::ResolvedTarge
       ClaimState s = StateOf(v);
       if (s.holder_case.empty())
         return MakeError(ErrorKind::kConflict, "the claim of case " + case_id + " on instance " +
-                                                   target.instance_id + " was removed while claiming it; rerun");
+                                                   target.instance_id +
+                                                   " was removed while claiming it; rerun");
       return HeldBy(target, s.holder_case, s.since);
     }
     other = EarliestClaim(v, case_id);
@@ -205,15 +212,18 @@ Status RecordTakeOver(evidence::CaseStore& store, const std::filesystem::path& c
   const std::string& from = claim.taken_over_from;
   if (from.empty()) return Ok();
   const std::string to = store.id();
-  Json take_over{{"instance", instance_id}, {"from", from}, {"to", to}, {"responder", responder},
+  Json take_over{{"instance", instance_id},
+                 {"from", from},
+                 {"to", to},
+                 {"responder", responder},
                  {"since", claim.since}};
   std::string other_note;
   auto old_case = evidence::CaseStore::OpenExisting(cases_root / from);
   if (old_case) {
     auto seq = (*old_case)->journal().Append(
         evidence::kind::kNote, instance_id, "",
-        Json{{"text", "instance " + instance_id + " was taken over by case " + to + " (responder " + responder +
-                          "); this case no longer holds it"},
+        Json{{"text", "instance " + instance_id + " was taken over by case " + to + " (responder " +
+                          responder + "); this case no longer holds it"},
              {"take_over", take_over}});
     other_note = seq ? "recorded in case " + from + " at seq " + std::to_string(*seq)
                      : "could not be recorded in case " + from + ": " + seq.error().message;

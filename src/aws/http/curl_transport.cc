@@ -138,10 +138,11 @@ Error TransferError(CURLcode rc, const EasyHandle& handle, const Transfer& trans
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
-      return Error{ErrorKind::kService,
-                   "TLS certificate of " + where + " rejected: " + reason +
-                       " (the CAs trusted are the system's, or --ca-bundle / AWS_CA_BUNDLE / the profile's ca_bundle)",
-                   "TlsCertificateRejected", 0, ""};
+      return Error{
+          ErrorKind::kService,
+          "TLS certificate of " + where + " rejected: " + reason +
+              " (the CAs trusted are the system's, or --ca-bundle / AWS_CA_BUNDLE / the profile's ca_bundle)",
+          "TlsCertificateRejected", 0, ""};
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CIPHER:
       return Error{ErrorKind::kNetwork, "TLS failure with " + where + ": " + reason, "", 0, ""};

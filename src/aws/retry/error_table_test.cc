@@ -54,11 +54,11 @@ TEST(ErrorTableTest, AccessDeniedCodes) {
 }
 
 TEST(ErrorTableTest, NotFoundByNameAndPattern) {
-  for (const char* code : {"InvalidInstanceID.NotFound", "InvalidGroup.NotFound", "InvalidVolume.NotFound",
-                           "InvalidAllocationID.NotFound", "NotFound", "NoSuchEntity", "NoSuchBucket",
-                           "NoSuchKey", "NoSuchBucketPolicy", "ResourceNotFoundException",
-                           "NotFoundException", "TargetGroupNotFound", "LoadBalancerNotFound",
-                           "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"}) {
+  for (const char* code :
+       {"InvalidInstanceID.NotFound", "InvalidGroup.NotFound", "InvalidVolume.NotFound",
+        "InvalidAllocationID.NotFound", "NotFound", "NoSuchEntity", "NoSuchBucket", "NoSuchKey",
+        "NoSuchBucketPolicy", "ResourceNotFoundException", "NotFoundException", "TargetGroupNotFound",
+        "LoadBalancerNotFound", "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"}) {
     EXPECT_EQ(ClassifyAwsError(code, 400), kNotFound) << code;
   }
 }
