@@ -11,6 +11,8 @@ std::vector<std::string> Split(std::string_view text, char sep);
 // The parts with `sep` between them: Join({"a", "b"}) == "a, b".
 std::string Join(const std::vector<std::string>& parts, std::string_view sep = ", ");
 std::string_view Trim(std::string_view text);
+// Whether `text` holds a C0 control character or DEL (tab and newline included).
+bool HasControlChar(std::string_view text);
 std::string ToLower(std::string_view text);
 bool StartsWith(std::string_view text, std::string_view prefix);
 bool EndsWith(std::string_view text, std::string_view suffix);

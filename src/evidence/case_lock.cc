@@ -30,7 +30,10 @@ std::string Hostname() {
 }
 
 std::string ToLine(const LockHolder& h) {
-  return Json{{"pid", h.pid}, {"host", h.host}, {"command", h.command}, {"responder", h.responder},
+  return Json{{"pid", h.pid},
+              {"host", h.host},
+              {"command", h.command},
+              {"responder", h.responder},
               {"since", h.since}}
              .dump() +
          "\n";
@@ -72,7 +75,8 @@ Result<int> OpenLockFile(const std::filesystem::path& file, bool create) {
   if (fd < 0) {
     int err = errno;
     if (!create && err == ENOENT) return MakeError(ErrorKind::kNotFound, "no " + file.string());
-    if (err == ELOOP) return MakeError(ErrorKind::kIo, file.string() + " is a symlink; refusing to follow it");
+    if (err == ELOOP)
+      return MakeError(ErrorKind::kIo, file.string() + " is a symlink; refusing to follow it");
     return Errno("opening", file, err);
   }
   struct stat st {};
@@ -109,8 +113,8 @@ std::string DescribeHolder(const std::string& case_id, const LockHolder& h) {
   return out + "); wait for it or stop it";
 }
 
-Result<std::unique_ptr<CaseLock>> CaseLock::Acquire(const std::filesystem::path& case_dir, const LockHolder& me,
-                                                    std::chrono::milliseconds wait) {
+Result<std::unique_ptr<CaseLock>> CaseLock::Acquire(const std::filesystem::path& case_dir,
+                                                    const LockHolder& me, std::chrono::milliseconds wait) {
   if (auto made = MakeCaseDir(case_dir); !made) return MakeError(made.error());
   const std::filesystem::path file = case_dir / kRunLockName;
   auto fd = OpenLockFile(file, /*create=*/true);
@@ -128,8 +132,9 @@ Result<std::unique_ptr<CaseLock>> CaseLock::Acquire(const std::filesystem::path&
       std::optional<LockHolder> h = ReadHolder(*fd);
       ::close(*fd);
       std::string id = case_dir.filename().string();
-      if (!h) return MakeError(ErrorKind::kConflict, "case " + id + " is in use by another cordon run (" +
-                                                         file.string() + " is locked); wait for it or stop it");
+      if (!h)
+        return MakeError(ErrorKind::kConflict, "case " + id + " is in use by another cordon run (" +
+                                                   file.string() + " is locked); wait for it or stop it");
       return MakeError(ErrorKind::kConflict, DescribeHolder(id, *h));
     }
     std::this_thread::sleep_for(kPoll);
@@ -179,7 +184,8 @@ Result<std::optional<LockHolder>> CaseLock::Holder(const std::filesystem::path& 
   }
   // Held. Give a holder that has just taken it a moment to write its name.
   std::optional<LockHolder> h;
-  for (int i = 0; i < 5 && !(h = ReadHolder(*fd)); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < 5 && !(h = ReadHolder(*fd)); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ::close(*fd);
   if (!h) h = LockHolder{};  // held by a run whose name is unreadable: still held
   return h;

@@ -5,6 +5,7 @@
 #include <set>
 #include <system_error>
 
+#include "base/strings.h"
 #include "evidence/atomic_file.h"
 #include "evidence/schema.h"
 #include "evidence/sqlite.h"
@@ -158,10 +159,9 @@ Status ValidateResponder(std::string_view responder) {
   if (responder.empty() || responder.size() > 128)
     return MakeError(ErrorKind::kInvalidArgument,
                      "--responder must be 1 to 128 characters (your name or email)");
-  for (unsigned char c : responder)
-    if (c < 0x20 || c == 0x7f)
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "--responder holds a control character; give your name or email as plain text");
+  if (HasControlChar(responder))
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "--responder holds a control character; give your name or email as plain text");
   return Ok();
 }
 

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "base/hash.h"
+#include "base/strings.h"
 #include "evidence/atomic_file.h"
 #include "evidence/journal.h"
 #include "evidence/sqlite.h"
@@ -54,12 +55,6 @@ bool IsLowerHex(std::string_view text) {
   for (char c : text)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
-}
-
-bool HasControlChar(std::string_view text) {
-  for (unsigned char c : text)
-    if (c < 0x20 || c == 0x7f) return true;
-  return false;
 }
 
 Status InvalidItem(std::string message) {

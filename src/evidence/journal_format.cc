@@ -1,6 +1,7 @@
 #include "evidence/journal_format.h"
 
 #include "base/hash.h"
+#include "base/strings.h"
 
 namespace cordon::evidence {
 namespace {
@@ -10,12 +11,6 @@ constexpr size_t kMaxName = 256;
 
 bool IsKindChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-}
-
-bool HasControlChar(std::string_view text) {
-  for (unsigned char c : text)
-    if (c < 0x20 || c == 0x7f) return true;
-  return false;
 }
 
 Status CheckName(std::string_view field, std::string_view value) {

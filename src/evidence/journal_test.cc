@@ -396,8 +396,9 @@ TEST_F(JournalTest, FailedAppendIsStickyAndNamesTheLostRecords) {
   AppendNotesUpTo(2);
   ASSERT_TRUE(journal().healthy());
   ASSERT_TRUE(journal().sticky_error());
-  ASSERT_EQ(RawSql(db(), "CREATE TRIGGER inject BEFORE INSERT ON journal WHEN NEW.step = 'isolate-network' "
-                         "BEGIN SELECT RAISE(ABORT, 'injected'); END;"),
+  ASSERT_EQ(RawSql(db(),
+                   "CREATE TRIGGER inject BEFORE INSERT ON journal WHEN NEW.step = 'isolate-network' "
+                   "BEGIN SELECT RAISE(ABORT, 'injected'); END;"),
             "");
 
   auto failed = journal().Append(kind::kStepDone, "i-0abc", "isolate-network", Json{{"secret", "x"}});
@@ -452,8 +453,9 @@ TEST_F(JournalTest, FailedAppendIsStickyAndNamesTheLostRecords) {
 TEST_F(JournalTest, FailedMarkInterruptedLosesEveryMarker) {
   ASSERT_TRUE(journal().Append(kind::kStepIntent, "i-1", "protect"));
   ASSERT_TRUE(journal().Append(kind::kStepIntent, "i-2", "tag"));
-  ASSERT_EQ(RawSql(db(), "CREATE TRIGGER inject BEFORE INSERT ON journal WHEN NEW.target = 'i-2' "
-                         "BEGIN SELECT RAISE(ABORT, 'injected'); END;"),
+  ASSERT_EQ(RawSql(db(),
+                   "CREATE TRIGGER inject BEFORE INSERT ON journal WHEN NEW.target = 'i-2' "
+                   "BEGIN SELECT RAISE(ABORT, 'injected'); END;"),
             "");
   auto marked = journal().MarkInterrupted("resuming");
   ASSERT_FALSE(marked);

@@ -23,6 +23,13 @@ std::string TagValue(const Json& tags, const std::string& key) {
   return "";
 }
 
+Json TargetOf(const std::string& id, const Json& membership) {
+  Json t = {{"Id", id}};
+  if (membership.contains("port")) t["Port"] = membership["port"];
+  if (membership.contains("availability_zone")) t["AvailabilityZone"] = membership["availability_zone"];
+  return t;
+}
+
 Result<Json> DescribeTargetInstance(const StepContext& ctx) {
   auto out = ctx.Call("ec2", "DescribeInstances", Json{{"InstanceIds", {ctx.target.instance_id}}});
   if (!out) return MakeError(out.error());

@@ -19,6 +19,10 @@ Json Filters(const std::string& name, const std::vector<std::string>& values);
 // The value of tag `key` in a boto3 "Tags" array, or "".
 std::string TagValue(const Json& tags, const std::string& key);
 
+// A target group member for instance `id` as a recorded membership ({"arn", "port"?,
+// "availability_zone"?}, FindLoadBalancerMemberships) had it: for RegisterTargets / DeregisterTargets.
+Json TargetOf(const std::string& id, const Json& membership);
+
 // DescribeInstances for the target: the Instance object. kNotFound when it no longer exists.
 Result<Json> DescribeTargetInstance(const StepContext& ctx);
 // The ENIs attached to the target, sorted by device index.

@@ -35,12 +35,11 @@ struct CaseSnapshots {
   std::map<std::string, std::string> state;  // "" when AWS no longer has it
 };
 
-Result<CaseSnapshots> ReadCaseSnapshots(const StepContext& ctx) {
-  auto items = ctx.store->evidence().List(ctx.target.instance_id);
-  if (!items) return MakeError(items.error());
+Result<CaseSnapshots> ReadCaseSnapshots(const StepContext& ctx,
+                                        const std::vector<evidence::EvidenceItem>& items) {
   CaseSnapshots out;
   std::vector<std::string> ids;
-  for (const auto& item : *items) {
+  for (const auto& item : items) {
     if (item.kind != evidence::EvidenceKind::kSnapshot) continue;
     out.by_volume[item.details.value("volume_id", "")].push_back(item.location);
     out.state[item.location] = "";
@@ -70,15 +69,13 @@ std::string VolumeProblem(const Json& volume, const CaseSnapshots& snaps) {
 
 // "" when no memory capture was started, or it finished with its hashes verified (capture-memory
 // records the memory image only after the host's and the evidence side's hashes agreed).
-Result<std::string> MemoryProblem(const StepContext& ctx) {
+Result<std::string> MemoryProblem(const StepContext& ctx, const std::vector<evidence::EvidenceItem>& items) {
   auto last = ctx.store->journal().LastOutcome(ctx.target.instance_id, "capture-memory");
   if (!last) return MakeError(last.error());
   if (last->state == evidence::StepState::kNone) return std::string();
   if (last->state != evidence::StepState::kDone)
     return std::string("the memory capture did not finish; rerun contain with --capture-memory");
-  auto items = ctx.store->evidence().List(ctx.target.instance_id);
-  if (!items) return MakeError(items.error());
-  for (const auto& item : *items)
+  for (const auto& item : items)
     if (item.kind == evidence::EvidenceKind::kMemory && !item.sha256.empty()) return std::string();
   if (last->payload.value("already", false)) return std::string();  // skipped: no capture was asked for
   return std::string("the memory capture recorded no verified memory image");
@@ -94,12 +91,14 @@ class CheckEvidenceStep : public Step {
   Result<Json> Observe(StepContext& ctx) override {
     auto volumes = RecordedVolumes(ctx);
     if (!volumes) return MakeError(volumes.error());
-    auto snaps = ReadCaseSnapshots(ctx);
+    auto items = ctx.store->evidence().List(ctx.target.instance_id);
+    if (!items) return MakeError(items.error());
+    auto snaps = ReadCaseSnapshots(ctx, *items);
     if (!snaps) return MakeError(snaps.error());
     Json missing = Json::array();
     for (const Json& v : *volumes)
       if (std::string p = VolumeProblem(v, *snaps); !p.empty()) missing.push_back("volume " + p);
-    auto memory = MemoryProblem(ctx);
+    auto memory = MemoryProblem(ctx, *items);
     if (!memory) return MakeError(memory.error());
     Json observed = Json::object();
     if (!memory->empty() && options_.accept_missing_memory) observed["memory_waived"] = *memory;

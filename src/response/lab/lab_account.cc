@@ -9,6 +9,7 @@
 #include "aws/client_factory.h"
 #include "response/audit_capture.h"
 #include "response/isolation_groups.h"
+#include "response/lab/lab_steps.h"
 
 namespace cordon::response::lab {
 namespace {
@@ -80,6 +81,11 @@ Status LabAccount::Enter(const std::string& role) {
             role + "'");
   ctx_.client = ClientFor(suspect_, role, CaseIdOf(ctx_));
   return Ok();
+}
+
+Result<Lab> LabAccount::EnterRecordedLab() {
+  if (Status s = EnterRecorded(); !s) return MakeError(s.error());
+  return RequireLab(ctx_);
 }
 
 Status LabAccount::EnterRecorded() {

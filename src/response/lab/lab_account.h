@@ -11,6 +11,7 @@
 
 #include "aws/client.h"
 #include "base/error.h"
+#include "response/lab/lab.h"
 #include "response/step.h"
 
 namespace cordon::response::lab {
@@ -39,6 +40,9 @@ class LabAccount {
   Status Enter(const std::string& role);
   // Switches to the account lab up recorded.
   Status EnterRecorded();
+
+  // EnterRecorded, then the case's running lab (RequireLab): what most lab steps start with.
+  Result<Lab> EnterRecordedLab();
 
   bool cross_account() const { return !role_.empty(); }
   const std::string& role() const { return role_; }

@@ -38,8 +38,7 @@ class LabAttachStep : public Step {
  protected:
   Result<Json> Observe(StepContext& ctx) override {
     LabAccount account(ctx);
-    if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
-    auto lab = RequireLab(ctx);
+    auto lab = account.EnterRecordedLab();
     if (!lab) return MakeError(lab.error());
     auto snaps = account.InSuspectAccount([&] {
       return ctx.CallAll("ec2", "DescribeSnapshots",

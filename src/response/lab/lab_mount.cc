@@ -84,8 +84,7 @@ class LabMountStep : public Step {
   // The lab volumes attached to the workstation, and which of them this case already hashed.
   Result<Json> Observe(StepContext& ctx) override {
     LabAccount account(ctx);
-    if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
-    auto lab = RequireLab(ctx);
+    auto lab = account.EnterRecordedLab();
     if (!lab) return MakeError(lab.error());
     auto out = ctx.CallAll("ec2", "DescribeVolumes",
                            Json{{"Filters", CaseRoleFilters(CaseIdOf(ctx), {std::string(kLabRole)})}});

@@ -61,8 +61,7 @@ class LabVerifyStep : public Step {
  protected:
   Result<Json> Observe(StepContext& ctx) override {
     LabAccount account(ctx);
-    if (Status s = account.EnterRecorded(); !s) return MakeError(s.error());
-    auto lab = RequireLab(ctx);
+    auto lab = account.EnterRecordedLab();
     if (!lab) return MakeError(lab.error());
     // In the forensic account the workstation's VPC and AZ are its own (lab up took --subnet there).
     auto placement = account.cross_account()

@@ -34,11 +34,4 @@ Result<std::optional<Json>> FindReplacement(const StepContext& ctx) {
   return std::optional<Json>();
 }
 
-Json TargetFor(const std::string& id, const Json& membership) {
-  Json t = {{"Id", id}};
-  if (membership.contains("port")) t["Port"] = membership["port"];
-  if (membership.contains("availability_zone")) t["AvailabilityZone"] = membership["availability_zone"];
-  return t;
-}
-
 }  // namespace cordon::response::recover

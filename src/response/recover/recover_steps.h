@@ -28,7 +28,4 @@ Result<RecordedService> ReadRecordedService(const StepContext& ctx);
 // The running or pending replacement cordon launched for the suspect (tagged cordon:replaces), if any.
 Result<std::optional<Json>> FindReplacement(const StepContext& ctx);
 
-// A target group member for instance `id` where the suspect was (its port, its AZ).
-Json TargetFor(const std::string& id, const Json& membership);
-
 }  // namespace cordon::response::recover

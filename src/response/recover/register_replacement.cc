@@ -57,7 +57,7 @@ class RegisterStep : public Step {
     for (const Json& tg : (*now)["target_groups"])
       if (auto r =
               ctx.Call("elbv2", "RegisterTargets",
-                       Json{{"TargetGroupArn", tg["arn"]}, {"Targets", Json::array({TargetFor(id, tg)})}});
+                       Json{{"TargetGroupArn", tg["arn"]}, {"Targets", Json::array({TargetOf(id, tg)})}});
           !r)
         return MakeError(r.error());
     ctx.detail = id + " into " + std::to_string((*now)["classic"].size()) + " classic ELBs, " +

@@ -8,13 +8,6 @@
 namespace cordon::response {
 namespace {
 
-Json TargetOf(const std::string& id, const Json& m) {
-  Json t = {{"Id", id}};
-  if (m.contains("port")) t["Port"] = m["port"];
-  if (m.contains("availability_zone")) t["AvailabilityZone"] = m["availability_zone"];
-  return t;
-}
-
 class DeregisterLbStep : public Step {
  public:
   std::string_view name() const override { return "deregister-lb"; }
