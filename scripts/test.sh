@@ -89,12 +89,14 @@ asan() {
   fi
   (cd build-asan && ./cordon_tests --gtest_brief=1)
 }
+# Every libFuzzer target (fuzz/CMakeLists.txt), each run for 20 s on its own corpus folder.
+fuzzers=(cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer shared_config_fuzzer event_fuzzer
+  decompress_fuzzer findings_fuzzer host_output_fuzzer xml_response_fuzzer)
 fuzz() {
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_BUILD_FUZZERS=ON \
     -DCORDON_BUILD_TESTS=OFF -DCORDON_BUILD_BENCH=OFF >/dev/null &&
-    cmake --build build-fuzz -j "$jobs" --target cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer event_fuzzer \
-      shared_config_fuzzer || return 1
-  for f in cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer shared_config_fuzzer event_fuzzer; do
+    cmake --build build-fuzz -j "$jobs" --target "${fuzzers[@]}" || return 1
+  for f in "${fuzzers[@]}"; do
     mkdir -p "build-fuzz/corpus/$f"
     build-fuzz/fuzz/$f -max_total_time=20 -print_final_stats=0 "build-fuzz/corpus/$f" 2>&1 | tail -2 || return 1
   done

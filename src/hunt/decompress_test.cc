@@ -78,6 +78,34 @@ TEST(Decompress, GarbageAfterMemberIsReported) {
   EXPECT_NE(s.error().message.find("trailing garbage"), std::string::npos);
 }
 
+// Found by decompress_fuzzer: the two readers must accept the same objects.
+TEST(Decompress, EmptyInputIsNotGzipForBothReaders) {
+  ByteBuffer out;
+  Status whole = GunzipWhole("", 1 << 20, &out);
+  ASSERT_FALSE(whole);
+  EXPECT_EQ(whole.error().kind, ErrorKind::kParse);
+  Status streamed;
+  StreamAll("", &streamed);
+  EXPECT_FALSE(streamed);
+}
+
+// Found by decompress_fuzzer: libdeflate skips a header CRC unchecked, zlib checks it. A member with
+// FHCRC goes to the streaming reader, which rejects a wrong header CRC.
+TEST(Decompress, HeaderCrcIsLeftToTheStreamingReaderWhichChecksIt) {
+  std::string gz = Gzip("hello\n");
+  // Set FHCRC and insert a wrong CRC16 after the 10-byte fixed header (no other optional fields).
+  gz[3] = static_cast<char>(gz[3] | 0x02);
+  gz.insert(10, std::string("\x12\x34", 2));
+  ByteBuffer out;
+  Status whole = GunzipWhole(gz, 1 << 20, &out);
+  ASSERT_FALSE(whole);
+  EXPECT_EQ(whole.error().kind, ErrorKind::kInvalidArgument);  // the scanner then streams
+  Status streamed;
+  StreamAll(gz, &streamed);
+  ASSERT_FALSE(streamed);
+  EXPECT_NE(streamed.error().message.find("header crc"), std::string::npos);
+}
+
 TEST(Decompress, BufferIsReusedAcrossObjects) {
   ByteBuffer out;
   ASSERT_TRUE(GunzipWhole(Gzip(SampleText(100000)), 1 << 30, &out));
