@@ -12,6 +12,7 @@
 #include "aws/protocol/customizations.h"
 #include "aws/protocol/protocol.h"
 #include "aws/sigv4/signer.h"
+#include "base/debug_log.h"
 #include "base/hash.h"
 #include "base/strings.h"
 
@@ -39,6 +40,31 @@ void Client::SetAuditHook(std::function<void(const AuditRecord&)> hook) {
   std::lock_guard<std::mutex> lock(hook_mu_);
   hook_ = std::move(hook);
 }
+
+namespace {
+
+// The --debug http line of one attempt: what went where and what came back, never a header or a
+// body (they carry signatures and, from STS or IMDS, credentials).
+void DebugExchange(const AuditRecord& call, int attempt, const HttpRequest& request,
+                   const Result<HttpResponse>& response, std::chrono::steady_clock::duration took) {
+  if (!DebugEnabled(DebugTopic::kHttp)) return;
+  std::string line = call.service + " " + call.operation + " #" + std::to_string(attempt) + " " +
+                     request.method + " " + RedactUrl(request.url) + " (" +
+                     std::to_string(request.body.size()) + " bytes) -> ";
+  if (!response) {
+    line += std::string(ErrorKindName(response.error().kind)) + ": " + response.error().message;
+  } else {
+    line += std::to_string(response->status) + " (" + std::to_string(response->body.size()) + " bytes";
+    for (const char* id : {"x-amzn-RequestId", "x-amz-request-id"})
+      if (const std::string* rid = response->headers.Find(id)) line += ", request id " + *rid;
+    line += ")";
+  }
+  line +=
+      " in " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) + " ms";
+  DebugLine(DebugTopic::kHttp, line);
+}
+
+}  // namespace
 
 Result<Json> Client::Call(std::string_view service_name, std::string_view operation, Json input,
                           const CallOptions& call_options) {
@@ -128,7 +154,9 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
       };
     }
 
+    const auto sent = std::chrono::steady_clock::now();
     auto response = options_.transport->Send(request);
+    DebugExchange(audit, attempt, request, response, std::chrono::steady_clock::now() - sent);
     Error error;
     if (!response) {
       error = response.error();
@@ -168,7 +196,12 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
       return finish(tl::unexpected(error));
     }
     audit.retried.push_back(error.code.empty() ? std::string(ErrorKindName(error.kind)) : error.code);
-    options_.clock->SleepFor(retry_.DelayBeforeNextRetry(error, attempt));
+    const auto delay = retry_.DelayBeforeNextRetry(error, attempt);
+    if (DebugEnabled(DebugTopic::kRetry))
+      DebugLine(DebugTopic::kRetry, audit.service + " " + audit.operation + " attempt " +
+                                        std::to_string(attempt) + " failed (" + audit.retried.back() +
+                                        "): retrying in " + std::to_string(delay.count()) + " ms");
+    options_.clock->SleepFor(delay);
     last_retried = error;
   }
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/debug_log.h"
 #include "base/strings.h"
 #include "cli/api_command.h"
 #include "cli/automation_command.h"
@@ -189,10 +190,18 @@ int RunCommand(const Command& command, int words, int argc, char** argv) {
   ctx.command_line = CommandLine(argc, argv);
   ctx.needs = command.needs;
   AddSharedFlags(app, &ctx);
+  std::string debug_topics;
+  app.add_flag(
+      "--debug{all}", debug_topics,
+      "log HTTP exchanges, retries and journal appends to stderr (no secrets); --debug=http,retry,journal "
+      "picks topics");
   CommandBody body = command.setup(app);
   // argv[0] is "cordon"; CLI11 takes the command's arguments after the command name (its last word
   // standing in for the program name).
   if (auto done = ParseFlags(app, argc - words, argv + words)) return *done;
+  if (!debug_topics.empty()) {
+    if (auto s = EnableDebug(debug_topics); !s) return ReportError(s.error());
+  }
   if (auto stop = PrepareContext(body, &ctx)) return *stop;
   return body.run(ctx);
 }

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <mutex>
 
+#include "base/debug_log.h"
 #include "evidence/schema.h"
 #include "evidence/sqlite.h"
 
@@ -206,6 +207,11 @@ Result<int64_t> Journal::Append(std::string_view kind, std::string_view target, 
   auto seq = InWriteTransaction<int64_t>(
       db_, [&]() { return detail::AppendLocked(db_, clock_, kind, target, step, payload); });
   if (!seq) RecordFailureLocked(seq.error(), {std::move(record)});
+  if (DebugEnabled(DebugTopic::kJournal)) {
+    DebugLine(DebugTopic::kJournal,
+              (seq ? "record " + std::to_string(*seq) : "FAILED: " + seq.error().message) + " " +
+                  std::string(kind) + " " + std::string(target) + " " + std::string(step));
+  }
   return seq;
 }
 

@@ -1,6 +1,7 @@
 """What a responder under stress sees when they mistype (issue 17): `cordon help COMMAND`, a misspelt
 flag with the flags it may have meant, a sub-command that does not exist with those that do, and
-`cordon case note`, the responder's own observation in the journal and the report.
+`cordon case note`, the responder's own observation in the journal and the report; `--debug` for a
+support case, which shows every HTTP exchange and journal append but no secret (issue 10).
 
 Run: CORDON_BIN=build/src/cli/cordon python3 -m unittest tests/integration/cli_messages_test.py -v
 """
@@ -111,6 +112,38 @@ class CaseNote(ResponseCase):
         self.assertExit(proc, EXIT_USAGE, "a note with an escape sequence")
         proc = self.cordon("case", "note", "--case", "IR-NONE", "--cases-dir", self.cases_dir, "text", endpoint=False)
         self.assertExit(proc, EXIT_NOT_FOUND, "a note for a case that does not exist")
+
+
+class DebugOutput(ResponseCase):
+    SECRET = "debugSecretKeyThatMustNeverAppear0123456789"
+    TOKEN = "FwoGZXIvYXdzDebugSessionTokenThatMustNeverAppear"
+
+    def test_debug_shows_http_and_journal_but_no_secret(self):
+        self.fresh()
+        env = {"AWS_SECRET_ACCESS_KEY": self.SECRET, "AWS_SESSION_TOKEN": self.TOKEN}
+        proc = self.contain("IR-DEBUG", "--debug", env=env)
+        self.assertExit(proc, 0, "contain --debug")
+        http = [line for line in proc.stderr.splitlines() if line.startswith("cordon debug http ")]
+        journal = [line for line in proc.stderr.splitlines() if line.startswith("cordon debug journal ")]
+        self.assertTrue(any("ec2 DescribeInstances #1 POST http://127.0.0.1" in line and "-> 200" in line
+                            for line in http), "\n".join(http[:5]))
+        self.assertTrue(any("ec2 CreateSnapshot" in line for line in http))
+        self.assertTrue(any(" step.done " in line and self.ids["suspect"] in line for line in journal),
+                        "\n".join(journal[:5]))
+        everything = proc.stdout + proc.stderr
+        for secret in (self.SECRET, self.TOKEN, "Signature=", "Credential=", "Authorization"):
+            self.assertNotIn(secret, everything)
+        # The debug lines are on stderr only: stdout (the summary a script reads) is the same as without.
+        self.assertNotIn("cordon debug", proc.stdout)
+
+    def test_debug_topics_are_chosen_and_checked(self):
+        self.fresh()
+        proc = self.cordon("triage", self.ids["suspect"], "--debug=journal")
+        self.assertExit(proc, 0, "triage --debug=journal")
+        self.assertNotIn("cordon debug http", proc.stderr)  # only the topic asked for
+        proc = self.cordon("triage", self.ids["suspect"], "--debug=http,secrets")
+        self.assertExit(proc, EXIT_USAGE, "an unknown topic")
+        self.assertIn("unknown topic 'secrets'", proc.stderr)
 
 
 if __name__ == "__main__":
