@@ -5,10 +5,10 @@
 #include <fstream>
 
 #include "aws/endpoints.h"
-#include "aws/jmespath/paginator.h"
-#include "aws/jmespath/waiter.h"
 #include "aws/model/service_model.h"
 #include "aws/model/validate.h"
+#include "aws/paging/paginator.h"
+#include "aws/paging/waiter.h"
 #include "aws/protocol/customizations.h"
 #include "aws/protocol/protocol.h"
 #include "aws/sigv4/signer.h"

@@ -98,7 +98,7 @@ CommandBody SetupHelp(CLI::App& app) {
             }
             std::vector<std::string> args = {"cordon"};
             args.insert(args.end(), words->begin(), words->end());
-            args.push_back("--help");
+            args.emplace_back("--help");
             std::vector<char*> argv;
             for (std::string& a : args) argv.push_back(a.data());
             int taken = 0;

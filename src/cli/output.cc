@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "aws/retry/error_table.h"
+#include "aws/errors/error_table.h"
 #include "base/terminal_text.h"
 #include "cli/exit_codes.h"
 
@@ -42,9 +42,11 @@ int ReportError(const Error& error) {
   std::string text = error.ToString();
   if (error.kind == ErrorKind::kAccessDenied && aws::IsCredentialRejection(error.code)) {
     if (error.code != "NoCredentials")  // whose message already says how to sign in
-      text += " (the credentials were refused, or have expired: sign in again, e.g. `aws sso login`, or pass "
-              "--profile)";
-  } else if (error.kind == ErrorKind::kAccessDenied && error.message.find("not authorized") == std::string::npos) {
+      text +=
+          " (the credentials were refused, or have expired: sign in again, e.g. `aws sso login`, or pass "
+          "--profile)";
+  } else if (error.kind == ErrorKind::kAccessDenied &&
+             error.message.find("not authorized") == std::string::npos) {
     text += " (the credentials in use lack a permission; `cordon iam-policy` prints what cordon needs)";
   }
   PrintError(text);

@@ -166,7 +166,7 @@ Status ValidateResponder(std::string_view responder) {
 }
 
 Status ValidateCaseId(std::string_view id) {
-  auto bad = [&](std::string why) {
+  auto bad = [&](const std::string& why) {
     return MakeError(
         ErrorKind::kInvalidArgument,
         "invalid case id '" + std::string(id) + "': " + why +

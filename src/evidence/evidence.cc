@@ -57,7 +57,7 @@ bool IsLowerHex(std::string_view text) {
   return true;
 }
 
-Status InvalidItem(std::string message) {
+Status InvalidItem(const std::string& message) {
   return MakeError(ErrorKind::kInvalidArgument, "evidence: " + message);
 }
 
@@ -87,7 +87,7 @@ Status Normalize(EvidenceItem* item, Clock* clock) {
 }
 
 Status ValidateFileName(std::string_view name) {
-  auto bad = [&](std::string why) {
+  auto bad = [&](const std::string& why) {
     return InvalidItem(
         "file name '" + std::string(name) + "' " + why +
         "; use '/'-separated parts of letters, digits, '.', '_' and '-' not starting with '.'");

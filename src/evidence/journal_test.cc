@@ -121,7 +121,7 @@ TEST_F(JournalTest, ConcurrentAppendsGetUniqueGaplessSeqs) {
     all.insert(all.end(), per_thread.begin(), per_thread.end());
   }
   std::sort(all.begin(), all.end());
-  ASSERT_EQ(all.size(), size_t{kThreads * kPerThread});
+  ASSERT_EQ(all.size(), size_t{kThreads} * kPerThread);
   for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], static_cast<int64_t>(i) + 2);  // 1 is case.open
 
   VerifyReport report = Verify();

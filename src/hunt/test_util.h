@@ -69,8 +69,8 @@ class TempDir {
 };
 
 // Runs a hunt over local paths.
-inline HuntResults Hunt(const Selectors& selectors, std::vector<std::pair<LogKind, std::string>> paths,
-                        ScanOptions options = {}) {
+inline HuntResults Hunt(const Selectors& selectors, const std::vector<std::pair<LogKind, std::string>>& paths,
+                        const ScanOptions& options = {}) {
   std::vector<SourceSpec> sources;
   for (auto& [kind, path] : paths) sources.push_back({kind, std::make_unique<LocalSource>(path)});
   Result<HuntResults> r = RunHunt(selectors, sources, options);

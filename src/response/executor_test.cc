@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "aws/http/fake_transport.h"
 #include "evidence/test_util.h"
@@ -58,8 +59,8 @@ class ScriptedStep : public Step {
   std::optional<Error> fail_;
 };
 
-PlanStep Ps(std::string name, std::vector<std::string> after, bool destructive, bool evidence, World* w,
-            std::optional<Error> fail = std::nullopt) {
+PlanStep Ps(const std::string& name, std::vector<std::string> after, bool destructive, bool evidence,
+            World* w, std::optional<Error> fail = std::nullopt) {
   PlanStep ps;
   ps.name = name;
   ps.after = std::move(after);
@@ -80,7 +81,7 @@ class ExecutorTest : public ::testing::Test {
   }
   Plan MakePlan(std::vector<PlanStep> steps, std::string id = "i-0abc") {
     Plan p;
-    p.target = cloud::ResolvedTarget{id, "us-east-1", "vpc-1", "running", ""};
+    p.target = cloud::ResolvedTarget{std::move(id), "us-east-1", "vpc-1", "running", ""};
     p.steps = std::move(steps);
     return p;
   }
@@ -354,7 +355,7 @@ class JournalFailureTest : public ExecutorTest {
 
   // The contain chain, reduced to one call per kind of change (two ENIs for isolation).
   Plan ContainPlan(const std::string& id, std::vector<std::string> tag_notes = {}) {
-    auto step = [](std::string name, std::vector<std::string> after, bool destructive, bool evidence,
+    auto step = [](const std::string& name, std::vector<std::string> after, bool destructive, bool evidence,
                    std::vector<std::pair<std::string, Json>> calls, std::vector<std::string> notes = {}) {
       PlanStep ps;
       ps.name = name;

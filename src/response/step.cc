@@ -1,6 +1,6 @@
 #include "response/step.h"
 
-#include "aws/retry/error_table.h"
+#include "aws/errors/error_table.h"
 #include "response/audit_capture.h"
 #include "response/crash_hook.h"
 #include "response/live_state.h"

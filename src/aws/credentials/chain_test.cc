@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "aws/credentials/test_util.h"
-#include "aws/retry/error_table.h"
+#include "aws/errors/error_table.h"
 
 namespace cordon::aws {
 namespace {

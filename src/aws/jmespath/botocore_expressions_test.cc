@@ -7,7 +7,7 @@
 
 #include "aws/jmespath/botocore_test_files.h"
 #include "aws/jmespath/jmespath.h"
-#include "aws/jmespath/waiter.h"
+#include "aws/paging/waiter.h"
 
 namespace cordon::aws {
 namespace {

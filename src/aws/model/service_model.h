@@ -26,7 +26,7 @@ class ServiceModel {
   std::string endpoint_prefix() const { return metadata().value("endpointPrefix", name_); }
   std::string signing_name() const { return metadata().value("signingName", endpoint_prefix()); }
   std::string service_id() const { return metadata().value("serviceId", name_); }
-  bool global_endpoint() const { return metadata().value("globalEndpoint", "") != ""; }
+  bool global_endpoint() const { return !metadata().value("globalEndpoint", "").empty(); }
 
   // The operation's model, or kInvalidArgument naming the closest operations.
   Result<const Json*> Operation(std::string_view name) const;

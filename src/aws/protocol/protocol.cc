@@ -2,8 +2,8 @@
 
 #include <pugixml.hpp>
 
+#include "aws/errors/error_table.h"
 #include "aws/protocol/xml_reader.h"
-#include "aws/retry/error_table.h"
 #include "base/strings.h"
 
 namespace cordon::aws {

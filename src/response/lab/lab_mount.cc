@@ -39,17 +39,17 @@ std::vector<std::string> MountScript(const Json& volumes) {
     lines.push_back("[ -n \"$dev\" ] || for c in " + ShellQuote(device) + " " + ShellQuote(xvd) +
                     "; do [ -b \"$c\" ] && dev=$c && break; done");
     lines.push_back("[ -n \"$dev\" ] || { echo 'CORDON-ABORT reason=no-device " + vol + "'; exit 3; }");
-    lines.push_back("blockdev --setro \"$dev\"");
+    lines.emplace_back("blockdev --setro \"$dev\"");
     lines.push_back("sha=$(sha256sum \"$dev\" | cut -d' ' -f1); echo \"CORDON-DEVICE " + vol +
                     " dev=$dev sha256=$sha\"");
-    lines.push_back(
+    lines.emplace_back(
         "part=$dev; for p in \"${dev}p1\" \"${dev}1\"; do [ -b \"$p\" ] && part=$p && break; done");
     lines.push_back("mkdir -p " + ShellQuote(dir) + " && (mountpoint -q " + ShellQuote(dir) +
                     " || mount -o ro,noload \"$part\" " + ShellQuote(dir) +
                     " 2>/dev/null || mount -o ro,norecovery \"$part\" " + ShellQuote(dir) +
                     ") && echo 'CORDON-MOUNTED " + vol + " at=" + dir + "'");
   }
-  lines.push_back("echo CORDON-DONE");
+  lines.emplace_back("echo CORDON-DONE");
   return lines;
 }
 

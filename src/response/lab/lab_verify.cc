@@ -163,10 +163,10 @@ class LabVerifyStep : public Step {
           (Str(o, "allow_group").empty() || rule != AllowEgressKey(Str(o, "allow_group"))))
         out.push_back("its group lets out " + rule.get<std::string>());
     if (std::find(o["egress"].begin(), o["egress"].end(), HttpsOutKey()) == o["egress"].end())
-      out.push_back("its group lacks HTTPS egress (Systems Manager, S3)");
-    if (Str(o, "http_tokens") != "required") out.push_back("IMDSv2 is not required");
-    if (o["termination_protection"] == true) out.push_back("termination protection is on");
-    if (o["root_encrypted"] != true) out.push_back("its root volume is not encrypted");
+      out.emplace_back("its group lacks HTTPS egress (Systems Manager, S3)");
+    if (Str(o, "http_tokens") != "required") out.emplace_back("IMDSv2 is not required");
+    if (o["termination_protection"] == true) out.emplace_back("termination protection is on");
+    if (o["root_encrypted"] != true) out.emplace_back("its root volume is not encrypted");
     return out;
   }
 
@@ -209,7 +209,7 @@ class LabVerifyStep : public Step {
     auto group = DescribeGroup(ctx, lab_group);
     if (!group) return MakeError(group.error());
     const Json& g = *group;
-    const Json egress = o["egress"];
+    const Json& egress = o["egress"];
     if (std::find(egress.begin(), egress.end(), HttpsOutKey()) == egress.end()) {
       auto r = ctx.Call("ec2", "AuthorizeSecurityGroupEgress",
                         Json{{"GroupId", lab_group}, {"IpPermissions", Json::array({HttpsOutRule()})}});

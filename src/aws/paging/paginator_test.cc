@@ -1,4 +1,4 @@
-#include "aws/jmespath/paginator.h"
+#include "aws/paging/paginator.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The one table that maps AWS error codes onto ErrorKind, and the HTTP status fallbacks behind it.
-#include "aws/retry/error_table.h"
+#include "aws/errors/error_table.h"
 
 #include "base/strings.h"
 

@@ -1,4 +1,4 @@
-#include "aws/jmespath/waiter.h"
+#include "aws/paging/waiter.h"
 
 #include <cmath>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "aws/retry/error_table.h"
+#include "aws/errors/error_table.h"
 
 #include <gtest/gtest.h>
 
