@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds cordon and runs the whole test suite: unit tests (ctest), integration tests against
-# moto_server + the test range on 127.0.0.1 (each test class starts its own), an ASan+UBSan build of
-# the unit tests, and a short run of every fuzzer. Usage: scripts/test.sh [--quick]
-#   --quick   unit and integration tests only (no sanitizer build, no fuzzing)
+# Builds cordon and runs the whole test suite: lint, unit tests (ctest), integration tests against
+# moto_server + the test range on 127.0.0.1 (each test class starts its own), the unit tests under
+# ASan+UBSan (gcc) and under TSan (clang: the clang build beside gcc's), clang-tidy on the files the
+# newest commit changed, and a short run of every fuzzer. Usage: scripts/test.sh [--quick]
+#   --quick   unit and integration tests only (no sanitizers, no clang-tidy, no fuzzing)
 # Environment: CORDON_IT_JOBS (integration modules run at once, default 3),
 #   CORDON_OVERLAP_ASAN=0 (build the sanitizer tests after the integration tests, not during them).
 set -uo pipefail
@@ -70,24 +71,61 @@ asan_build() {
     -DCORDON_BUILD_BENCH=OFF >/dev/null &&
     cmake --build build-asan -j "$jobs" --target cordon_tests
 }
-# The integration tests mostly wait on moto, so the sanitizer build can use the idle CPU meanwhile:
-# started before them at the lowest priority, its log in build-asan.log, waited for by the asan stage.
-asan_pid=""
-start_asan_build() {
-  ((quick == 0 && overlap_asan == 1)) || return 0
-  mkdir -p build
-  (nice -n 19 bash -c "$(declare -f asan_build); jobs=$jobs; asan_build" >build/asan-build.log 2>&1) &
-  asan_pid=$!
+# The thread sanitizer needs its own build; clang's, so that this is also the clang build of the tree
+# (with -Werror: clang's warnings differ from gcc's).
+tsan_build() {
+  CC=clang CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCORDON_SANITIZE=thread -DCORDON_WERROR=ON -DCORDON_BUILD_BENCH=OFF >/dev/null &&
+    cmake --build build-tsan -j "$jobs" --target cordon_tests cordon
 }
-asan() {
-  if [[ -n "$asan_pid" ]]; then
-    local waited=$SECONDS
-    wait "$asan_pid" || { tail -50 build/asan-build.log; return 1; }
-    echo "(built during the integration tests; waited $((SECONDS - waited)) s more)"
+# The integration tests mostly wait on moto, so the sanitizer builds and clang-tidy use the idle CPU
+# meanwhile: started before them at the lowest priority, one after another (logs in build/*.log),
+# each waited for by its stage.
+declare -A background_pid=()
+start_in_background() {  # start_in_background NAME COMMAND...
+  local name=$1
+  shift
+  mkdir -p build
+  (
+    renice -n 19 -p "$BASHPID" >/dev/null
+    "$@"
+  ) >"build/$name.log" 2>&1 &
+  background_pid[$name]=$!
+}
+sanitizer_builds_in_order() { asan_build && echo "=== asan built" && tsan_build; }
+start_background_work() {
+  ((quick == 0 && overlap_asan == 1)) || return 0
+  start_in_background sanitizer-builds sanitizer_builds_in_order
+  start_in_background tidy scripts/tidy.sh
+}
+wait_for() {  # wait_for NAME: the background job's status, its log's tail on failure
+  local waited=$SECONDS
+  wait "${background_pid[$1]}" || { tail -60 "build/$1.log"; return 1; }
+  echo "(ran during the integration tests; waited $((SECONDS - waited)) s more)"
+}
+sanitizer_builds_done=""
+sanitizers_built() {
+  [[ -n "$sanitizer_builds_done" ]] && return "$sanitizer_builds_done"
+  if [[ -n "${background_pid[sanitizer-builds]:-}" ]]; then
+    wait_for sanitizer-builds
   else
-    asan_build || return 1
+    asan_build && tsan_build
   fi
-  (cd build-asan && ./cordon_tests --gtest_brief=1)
+  sanitizer_builds_done=$?
+  return "$sanitizer_builds_done"
+}
+asan() { sanitizers_built && (cd build-asan && ./cordon_tests --gtest_brief=1); }
+# halt_on_error: the first race fails the stage.
+tsan() {
+  sanitizers_built &&
+    (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./cordon_tests --gtest_brief=1)
+}
+tidy() {
+  if [[ -n "${background_pid[tidy]:-}" ]]; then
+    wait_for tidy && cat build/tidy.log
+  else
+    scripts/tidy.sh
+  fi
 }
 # Every libFuzzer target (fuzz/CMakeLists.txt), each run for 20 s on its own corpus folder.
 fuzzers=(cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer shared_config_fuzzer event_fuzzer
@@ -98,17 +136,19 @@ fuzz() {
     cmake --build build-fuzz -j "$jobs" --target "${fuzzers[@]}" || return 1
   for f in "${fuzzers[@]}"; do
     mkdir -p "build-fuzz/corpus/$f"
-    build-fuzz/fuzz/$f -max_total_time=20 -print_final_stats=0 "build-fuzz/corpus/$f" 2>&1 | tail -2 || return 1
+    "build-fuzz/fuzz/$f" -max_total_time=20 -print_final_stats=0 "build-fuzz/corpus/$f" 2>&1 | tail -2 || return 1
   done
 }
 
 stage lint lint
 stage build build
 stage unit-tests unit
-start_asan_build
+start_background_work
 stage integration-tests integration
 if ((quick == 0)); then
   stage asan-ubsan-unit-tests asan
+  stage tsan-unit-tests tsan
+  stage clang-tidy tidy
   stage fuzz fuzz
 fi
 
