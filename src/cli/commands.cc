@@ -18,6 +18,7 @@
 #include "cli/hunt_command.h"
 #include "cli/iam_policy_command.h"
 #include "cli/lab_command.h"
+#include "cli/lambda_command.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
 #include "cli/preserve_command.h"
@@ -52,6 +53,10 @@ const Command kCommands[] = {
      SetupAutomationTemplate},
     {"automation deploy", "create watch's queue, DLQ, EventBridge rules and topic as a stack, and wait",
      kClient, SetupAutomationDeploy},
+    {"automation package", "build the zip that runs cordon as a Lambda function (provided.al2023)", kNone,
+     SetupAutomationPackage},
+    {"lambda-runtime", "handle watch's events as a Lambda function (the package's bootstrap runs it)",
+     kAwsFlags, SetupLambdaRuntime},
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", kAwsFlags,
      SetupApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", kAwsFlags,
