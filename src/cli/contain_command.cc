@@ -5,6 +5,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/memory_flags.h"
+#include "cli/notify_flags.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
 #include "response/capture_order.h"
@@ -22,6 +23,7 @@ struct ContainFlags {
   std::vector<std::string> allow_from;
   MemoryFlags memory;
   response::MemoryCaptureOptions memory_options;  // from `memory`, by Check
+  NotifyFlags notify;
 };
 
 std::string JoinWords(const std::vector<cloud::ResolvedTarget>& targets) {
@@ -37,7 +39,7 @@ Status Check(ContainFlags& f) {
   if (!memory) return MakeError(memory.error());
   if (auto s = response::SelectMemoryCapture(*memory, &f.selection); !s) return s;
   f.memory_options = *memory;
-  return Ok();
+  return CheckNotifyFlags(&f.notify);
 }
 
 response::ResponseOptions MakeOptions(const CommandContext& ctx, const ContainFlags& f) {
@@ -60,7 +62,8 @@ Status CheckClaims(const CommandContext& ctx, aws::Client& client, const std::st
     if (!claim) return MakeError(claim.error());
     const std::string& holder = claim->holder_case;
     if (holder.empty() || holder == ctx.case_flags.id || holder == take_over) continue;
-    return MakeError(ErrorKind::kConflict, "instance " + target.instance_id + " is claimed by case " + holder +
+    return MakeError(ErrorKind::kConflict, "instance " + target.instance_id + " is claimed by case " +
+                                               holder +
                                                (claim->since.empty() ? "" : " (since " + claim->since + ")") +
                                                "; contain it under that case, or pass --take-over " + holder +
                                                " to move it to case " + ctx.case_flags.id);
@@ -118,6 +121,11 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
   PrintSummary(reports, case_id, f.output == "json", "contained");
   int status = ExitStatusFor(reports);
   status = ReportLostRecords(**store, RecordCaseStatus(**store, status, "contained"));
+  automation::HandOverContext handover;
+  handover.command = "contain";
+  handover.result = "contained";
+  handover.reason = "cordon contain by " + ctx.case_flags.responder;
+  status = NotifyReports(**client, **store, f.notify, handover, reports, status);
   PrintInfo("case " + case_id + " is in " + (*store)->dir().string());
   return status;
 }
@@ -136,7 +144,8 @@ CommandBody SetupContain(CLI::App& app) {
   app.add_option("--allow-from", f->allow_from,
                  "CIDR or sg-... allowed into the isolation group (forensic access); repeatable");
   app.add_option("--skip", f->selection.skip, "leave this step out; repeatable");
-  app.add_option("--only", f->selection.only, "run only these steps (record-pre-state always runs); repeatable");
+  app.add_option("--only", f->selection.only,
+                 "run only these steps (record-pre-state always runs); repeatable");
   app.add_flag(
       "--revoke-role-sessions", f->revoke_sessions,
       "also deny every session of the role issued before now (affects every sibling sharing the role)");
@@ -145,6 +154,7 @@ CommandBody SetupContain(CLI::App& app) {
   app.add_option("--quarantine-profile", f->quarantine_profile,
                  "replace the instance profile with this one instead of removing it");
   AddMemoryFlags(app, &f->memory);
+  AddNotifyFlags(app, &f->notify);
   app.add_option("--output", f->output, "text or json (the summary on stdout)")
       ->check(CLI::IsMember({"text", "json"}));
   return {[f](const CommandContext& ctx) { return Contain(ctx, *f); }, [f] { return Check(*f); }};
