@@ -168,16 +168,25 @@ std::optional<int> PrepareContext(const CommandBody& body, CommandContext* ctx) 
   }
   if (Has(ctx->needs, kTargets) && !Has(ctx->needs, kOneTarget)) {
     if (auto s = ReadTargetsFile(&ctx->target_flags); !s) return refuse(s.error());
+    // A command that names targets by its own flags has them checked once they are added.
+    if (!body.targets_from) {
+      if (auto s = RequireTargets(ctx->target_flags); !s) return refuse(s.error());
+    }
   }
   if (body.check) {
     if (auto s = body.check(); !s) return refuse(s.error());
   }
-  if (Has(ctx->needs, kTargets)) {
-    if (auto s = cloud::ClassifyTarget(ctx->target_flags.texts.front()); !s) return refuse(s.error());
+  TargetFlags& targets = ctx->target_flags;
+  if (Has(ctx->needs, kTargets) && !targets.texts.empty()) {
+    if (auto s = cloud::ClassifyTarget(targets.texts.front()); !s) return refuse(s.error());
   }
   if (Has(ctx->needs, kClient)) {
     auto client = ctx->Client();
     if (!client) return refuse(client.error());
+    if (Has(ctx->needs, kTargets) && body.targets_from) {
+      if (auto s = body.targets_from(**client, &targets); !s) return refuse(s.error());
+      if (auto s = RequireTargets(targets); !s) return refuse(s.error());
+    }
     if (Has(ctx->needs, kTargets)) {
       auto targets = ResolveTargets(**client, ctx->target_flags, Has(ctx->needs, kActsOnTargets));
       if (!targets) return refuse(targets.error());

@@ -10,7 +10,11 @@ Expects:
     case, the instance, its owner and criticality tags (as recorded before containment), every
     step's outcome, the snapshots as evidence and how to release; the case journals the SNS message id;
   - cleanup --terminate-suspect --notify: one more message, result "cleaned up", the terminate step done;
-  - a malformed --notify: exit 2, nothing changed on the instance, nothing published.
+  - a malformed --notify: exit 2, nothing changed on the instance, nothing published;
+  - contain --finding FILE (a GuardDuty finding from tests/data, rewritten to the suspect) with no
+    TARGET: the suspect contained, the finding stored in the case as evidence (its SHA-256 checked),
+    the hand-over's severity attribute and reason from the finding. (moto 5.2.1 does not serve
+    GuardDuty GetFindings, so the FINDING_ID form is not tested here.)
 
 Run from the repository root:
     CORDON_BIN=build/src/cli/cordon python3 -m unittest tests/integration/notify_test.py -v
@@ -18,12 +22,15 @@ Run from the repository root:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
 import unittest
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from helpers import TEST_DATA  # noqa: E402
 from scenario import ResponseCase, case_snapshots, client  # noqa: E402
 
 CASE = "IR-NOTIFY-1"
@@ -109,6 +116,44 @@ class NotifyTests(NotifyCase):
         self.assertIn("--notify takes sns:TOPIC_ARN", proc.stderr)
         self.assertEqual(self.state()["instances"], pre["instances"])
         self.assertEqual(self.messages(), [])
+
+    def test_contain_from_a_finding_file(self):
+        self.fresh()
+        topic = self.inbox()
+        pre = self.state()
+        event = json.loads((TEST_DATA / "guardduty" / "derived" / "eventbridge-guardduty_ec2_event.json").read_text())
+        finding = event["detail"]
+        finding["resource"]["instanceDetails"]["instanceId"] = self.ids["suspect"]
+        finding["severity"] = 8
+        path = os.path.join(self.cases_dir, "finding.json")
+        with open(path, "w") as f:
+            json.dump(finding, f)
+        proc = self.cordon("contain", "--finding", path, "--case", CASE, "--yes", "--cases-dir", self.cases_dir,
+                           "--responder", self.responder, "--notify", f"sns:{topic}")
+        self.assertExit(proc, 0, "contain --finding FILE")
+        self.assertContained(CASE, pre)
+        self.assertCaseConsistent(CASE)
+        [item] = [r for r in self.journal(CASE) if r["kind"] == "evidence.added"
+                  and r["payload"].get("details", {}).get("finding_id") == finding["id"]]
+        stored = Path(self.cases_dir, CASE, item["payload"]["location"])
+        self.assertEqual(json.loads(stored.read_text()), finding)
+        self.assertEqual(hashlib.sha256(stored.read_bytes()).hexdigest(), item["payload"]["sha256"])
+        self.assertEqual(item["payload"]["target"], self.ids["suspect"])
+        [envelope] = self.messages()
+        self.assertEqual(envelope["MessageAttributes"]["severity"]["Value"], "8")
+        self.assertIn(finding["id"], json.loads(envelope["Message"])["reason"])
+
+    def test_a_finding_not_on_an_instance_is_refused(self):
+        self.fresh()
+        pre = self.state()
+        event = json.loads((TEST_DATA / "guardduty" / "derived" / "eventbridge-guardduty_iam_event.json").read_text())
+        path = os.path.join(self.cases_dir, "iam.json")
+        with open(path, "w") as f:
+            json.dump(event, f)
+        proc = self.cordon("contain", "--finding", path, "--case", CASE, "--yes", "--cases-dir", self.cases_dir)
+        self.assertExit(proc, 2, "contain --finding on an access key finding")
+        self.assertIn("not an EC2 instance", proc.stderr)
+        self.assertEqual(self.state()["instances"], pre["instances"])
 
 
 if __name__ == "__main__":
