@@ -7,7 +7,6 @@
 #include "automation/case_id.h"
 #include "automation/handover.h"
 #include "base/strings.h"
-#include "cloud/tags.h"
 #include "evidence/locked_case.h"
 #include "response/capture_order.h"
 #include "response/executor.h"
@@ -85,32 +84,19 @@ struct CaseRun {
 Status HandOverCase(aws::Client& client, evidence::CaseStore& store, const CaseRun& run, const Event& event,
                     const response::TargetReport& report, const WatchOptions& options) {
   if (options.notify_topic.empty()) return Ok();
-  HandOver h;
-  h.case_id = run.case_id;
-  h.instance_id = report.target.instance_id;
-  h.region = report.target.region;
-  h.result = run.contain ? "contained" : "triaged";
-  cloud::Tags tags = cloud::TagsFromList(run.tags);
-  h.owner = cloud::FirstTagMatch(tags, cloud::ParseKeyList(options.owner_tags));
-  h.criticality = cloud::FirstTagMatch(tags, cloud::ParseKeyList(options.criticality_tags));
+  HandOverContext c;
+  c.topic_arn = options.notify_topic;
+  c.command = "watch";
+  c.result = run.contain ? "contained" : "triaged";
+  c.reason = Describe(event) + "; " + run.why;
   if (event.kind != EventKind::kTagChange) {
     std::ostringstream severity;
     severity << event.severity;
-    h.severity = severity.str();
+    c.severity = severity.str();
   }
-  h.reason = Describe(event) + "; " + run.why;
-  h.steps = report.steps;
-  auto items = store.evidence().List(h.instance_id);
-  if (items) h.evidence = std::move(*items);
-  auto published = PublishHandOver(client, options.notify_topic, h);
-  if (!published)
-    return WithContext(published.error(), "the hand-over to " + options.notify_topic + " failed");
-  auto noted = store.journal().Append(evidence::kind::kNote, h.instance_id, "watch",
-                                      Json{{"text", "hand-over published to " + options.notify_topic},
-                                           {"sns_message_id", *published},
-                                           {"topic", options.notify_topic}});
-  if (!noted) return MakeError(noted.error());
-  return Ok();
+  c.owner_tags = options.owner_tags;
+  c.criticality_tags = options.criticality_tags;
+  return HandOverRun(client, store, c, report, run.tags);
 }
 
 // Runs the plan through the executor, as contain does, and says what became of the case.

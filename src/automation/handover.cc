@@ -1,6 +1,7 @@
 #include "automation/handover.h"
 
 #include "base/strings.h"
+#include "cloud/tags.h"
 
 namespace cordon::automation {
 
@@ -52,6 +53,43 @@ Result<std::string> PublishHandOver(aws::Client& client, const std::string& topi
   auto out = client.Call("sns", "Publish", std::move(input), options);
   if (!out) return MakeError(out.error());
   return out->value("MessageId", "");
+}
+
+namespace {
+
+// The instance's TagList as record-pre-state recorded it (DescribeInstances' Instance.Tags).
+Json RecordedTags(evidence::CaseStore& store, const std::string& instance_id) {
+  auto rec = store.pre_state().PreState(instance_id);
+  if (!rec || !rec->has_value()) return Json::array();
+  const Json& instance = (*rec)->state.value("instance", Json::object());
+  return instance.is_object() ? instance.value("Tags", Json::array()) : Json::array();
+}
+
+}  // namespace
+
+Status HandOverRun(aws::Client& client, evidence::CaseStore& store, const HandOverContext& c,
+                   const response::TargetReport& report, const Json& tags) {
+  HandOver h;
+  h.case_id = store.id();
+  h.instance_id = report.target.instance_id;
+  h.region = report.target.region;
+  h.result = c.result;
+  cloud::Tags pairs = cloud::TagsFromList(tags.is_null() ? RecordedTags(store, h.instance_id) : tags);
+  h.owner = cloud::FirstTagMatch(pairs, cloud::ParseKeyList(c.owner_tags));
+  h.criticality = cloud::FirstTagMatch(pairs, cloud::ParseKeyList(c.criticality_tags));
+  h.severity = c.severity;
+  h.reason = c.reason;
+  h.steps = report.steps;
+  auto items = store.evidence().List(h.instance_id);
+  if (items) h.evidence = std::move(*items);
+  auto published = PublishHandOver(client, c.topic_arn, h);
+  if (!published) return WithContext(published.error(), "the hand-over to " + c.topic_arn + " failed");
+  auto noted = store.journal().Append(evidence::kind::kNote, h.instance_id, c.command,
+                                      Json{{"text", "hand-over published to " + c.topic_arn},
+                                           {"sns_message_id", *published},
+                                           {"topic", c.topic_arn}});
+  if (!noted) return MakeError(noted.error());
+  return Ok();
 }
 
 }  // namespace cordon::automation

@@ -1,6 +1,6 @@
 // The hand-over to the instance's owner, the runbook's first containment step: what was done, to
 // which instance of whose, with what evidence, and how to undo it, published to an SNS topic
-// (`cordon watch --notify sns:TOPIC_ARN`).
+// (`--notify sns:TOPIC_ARN` on watch, contain, lab, cleanup and the Lambda function).
 #pragma once
 
 #include <string>
@@ -36,5 +36,23 @@ Json HandOverMessage(const HandOver& handover);
 // case_id, instance_id and severity (when known). Returns the SNS message id.
 [[nodiscard]] Result<std::string> PublishHandOver(aws::Client& client, const std::string& topic_arn,
                                                   const HandOver& handover);
+
+// What the command handing a run over knows beyond the run's report.
+struct HandOverContext {
+  std::string topic_arn;
+  std::string command;   // "contain", "watch", "lab up": the journal note's step
+  std::string result;    // "contained", "lab up", "cleaned up"
+  std::string reason;    // what started it ("GuardDuty finding ... ; rule high-ec2", "contain by alice")
+  std::string severity;  // "" when unknown (no finding)
+  std::string owner_tags = "owner,team,contact", criticality_tags = "criticality,env,environment";
+};
+
+// Hands one target's run over: the owner and criticality from `tags` (an EC2 TagList) or, when it is
+// null, from the instance's tags as the case recorded them before anything changed; the case's
+// evidence of the instance; the steps of `report`. Publishes (PublishHandOver) and journals a note
+// under `context.command` with the SNS message id. An error when it could not be published.
+[[nodiscard]] Status HandOverRun(aws::Client& client, evidence::CaseStore& store,
+                                 const HandOverContext& context, const response::TargetReport& report,
+                                 const Json& tags);
 
 }  // namespace cordon::automation

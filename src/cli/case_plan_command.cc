@@ -14,6 +14,7 @@ void AddCasePlanFlags(CLI::App& app, CasePlanFlags* f, bool destroys) {
   app.add_option("--output", f->output, "text or json (the summary on stdout)")
       ->check(CLI::IsMember({"text", "json"}));
   if (destroys) app.add_flag("--yes", f->yes, "do not ask for confirmation");
+  AddNotifyFlags(app, &f->notify);
 }
 
 Result<cloud::ResolvedTarget> CaseSuspect(evidence::CaseStore& store, const std::string& wanted,
@@ -57,6 +58,8 @@ bool Confirmed(const CasePlanFlags& f, const CasePlanRun& run, const std::string
 int RunCasePlan(const CommandContext& ctx, const CasePlanFlags& f,
                 const std::function<response::Plan(const cloud::ResolvedTarget&)>& build,
                 const CasePlanRun& run, std::vector<response::TargetReport>* reports_out) {
+  NotifyFlags notify = f.notify;
+  if (auto s = CheckNotifyFlags(&notify); !s) return ReportError(s.error());
   auto store = ctx.OpenCase(ctx.command);
   if (!store) return ReportError(store.error());
   aws::Client& client = **ctx.Client();  // made before Run (needs::kClient)
@@ -75,6 +78,11 @@ int RunCasePlan(const CommandContext& ctx, const CasePlanFlags& f,
   std::vector<response::TargetReport> reports = executor.Run(plans);
   PrintSummary(reports, ctx.case_flags.id, f.output == "json", run.verb);
   int status = ReportLostRecords(**store, ExitStatusFor(reports));
+  automation::HandOverContext handover;
+  handover.command = ctx.command;
+  handover.result = run.verb;
+  handover.reason = ctx.command + " by " + ctx.case_flags.responder;
+  status = NotifyReports(client, **store, notify, handover, reports, status);
   if (reports_out != nullptr) *reports_out = std::move(reports);
   return status;
 }

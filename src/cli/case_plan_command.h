@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/notify_flags.h"
 #include "response/executor.h"
 #include "response/plan.h"
 
@@ -15,9 +16,11 @@ namespace cordon::cli {
 struct CasePlanFlags {
   std::string target, output = "text";
   bool yes = false, plan_only = false;
+  NotifyFlags notify;
 };
 
-// --target, --plan, --output; and --yes when the command destroys something.
+// --target, --plan, --output, --notify (and its tag keys); and --yes when the command destroys
+// something.
 void AddCasePlanFlags(CLI::App& app, CasePlanFlags* f, bool destroys);
 
 // The case's suspect: its only contained instance, or the one `wanted` names.

@@ -17,9 +17,14 @@ using RunFn = std::function<int(const CommandContext&)>;
 // change: kInvalidArgument (exit 2) naming the flag. May normalise the flags it owns.
 using CheckFn = std::function<Status()>;
 
+// Targets the command's own flags name (contain --finding), added to `targets` once the client is
+// made and before the targets are resolved; kInvalidArgument etc. stop the command as a bad target.
+using TargetsFn = std::function<Status(aws::Client& client, TargetFlags* targets)>;
+
 struct CommandBody {
   RunFn run;
-  CheckFn check;  // may be empty
+  CheckFn check;           // may be empty
+  TargetsFn targets_from;  // may be empty; needs::kTargets commands only
 };
 
 // Adds the command's own flags to `app` (bound to storage the body owns) and returns the body.

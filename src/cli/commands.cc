@@ -19,6 +19,7 @@
 #include "cli/hunt_command.h"
 #include "cli/iam_policy_command.h"
 #include "cli/lab_command.h"
+#include "cli/lambda_command.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
 #include "cli/preserve_command.h"
@@ -53,6 +54,10 @@ const Command kCommands[] = {
      SetupAutomationTemplate},
     {"automation deploy", "create watch's queue, DLQ, EventBridge rules and topic as a stack, and wait",
      kClient, SetupAutomationDeploy},
+    {"automation package", "build the zip that runs cordon as a Lambda function (provided.al2023)", kNone,
+     SetupAutomationPackage},
+    {"lambda-runtime", "handle watch's events as a Lambda function (the package's bootstrap runs it)",
+     kAwsFlags, SetupLambdaRuntime},
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", kAwsFlags,
      SetupApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", kAwsFlags,
@@ -164,16 +169,25 @@ std::optional<int> PrepareContext(const CommandBody& body, CommandContext* ctx) 
   }
   if (Has(ctx->needs, kTargets) && !Has(ctx->needs, kOneTarget)) {
     if (auto s = ReadTargetsFile(&ctx->target_flags); !s) return refuse(s.error());
+    // A command that names targets by its own flags has them checked once they are added.
+    if (!body.targets_from) {
+      if (auto s = RequireTargets(ctx->target_flags); !s) return refuse(s.error());
+    }
   }
   if (body.check) {
     if (auto s = body.check(); !s) return refuse(s.error());
   }
-  if (Has(ctx->needs, kTargets)) {
-    if (auto s = cloud::ClassifyTarget(ctx->target_flags.texts.front()); !s) return refuse(s.error());
+  TargetFlags& targets = ctx->target_flags;
+  if (Has(ctx->needs, kTargets) && !targets.texts.empty()) {
+    if (auto s = cloud::ClassifyTarget(targets.texts.front()); !s) return refuse(s.error());
   }
   if (Has(ctx->needs, kClient)) {
     auto client = ctx->Client();
     if (!client) return refuse(client.error());
+    if (Has(ctx->needs, kTargets) && body.targets_from) {
+      if (auto s = body.targets_from(**client, &targets); !s) return refuse(s.error());
+      if (auto s = RequireTargets(targets); !s) return refuse(s.error());
+    }
     if (Has(ctx->needs, kTargets)) {
       auto targets = ResolveTargets(**client, ctx->target_flags, Has(ctx->needs, kActsOnTargets));
       if (!targets) return refuse(targets.error());

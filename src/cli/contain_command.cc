@@ -1,10 +1,17 @@
 #include "cli/contain_command.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <optional>
+#include <sstream>
 
+#include "automation/finding_source.h"
 #include "cli/exit_codes.h"
 #include "cli/memory_flags.h"
+#include "cli/notify_flags.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
 #include "response/capture_order.h"
@@ -22,6 +29,9 @@ struct ContainFlags {
   std::vector<std::string> allow_from;
   MemoryFlags memory;
   response::MemoryCaptureOptions memory_options;  // from `memory`, by Check
+  NotifyFlags notify;
+  std::string finding, detector;             // --finding FILE|FINDING_ID, --detector ID
+  std::optional<automation::Finding> found;  // by AddFindingTarget
 };
 
 std::string JoinWords(const std::vector<cloud::ResolvedTarget>& targets) {
@@ -37,7 +47,82 @@ Status Check(ContainFlags& f) {
   if (!memory) return MakeError(memory.error());
   if (auto s = response::SelectMemoryCapture(*memory, &f.selection); !s) return s;
   f.memory_options = *memory;
+  if (!f.detector.empty() && f.finding.empty())
+    return MakeError(ErrorKind::kInvalidArgument, "--detector goes with --finding FINDING_ID");
+  return CheckNotifyFlags(&f.notify);
+}
+
+// A GuardDuty finding id as GetFindings takes it (GuardDuty's are 32 hex digits).
+bool LooksLikeFindingId(const std::string& text) {
+  return !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c));
+  });
+}
+
+Result<automation::Finding> LoadFinding(aws::Client& client, const ContainFlags& f) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(f.finding, ec)) {
+    std::ifstream in(f.finding, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) return MakeError(ErrorKind::kInvalidArgument, "cannot read the finding file " + f.finding);
+    return automation::FindingFromJson(text.str(), f.finding);
+  }
+  if (!LooksLikeFindingId(f.finding))
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "--finding " + f.finding + ": no such file, and not a GuardDuty finding id");
+  return automation::FetchFinding(client, f.finding, f.detector);
+}
+
+// --finding: the finding's instance becomes a target (once, beside any given).
+Status AddFindingTarget(aws::Client& client, ContainFlags& f, TargetFlags* targets) {
+  if (f.finding.empty()) return Ok();
+  auto found = LoadFinding(client, f);
+  if (!found) return MakeError(found.error());
+  const automation::Event& e = found->event;
+  if (!e.region.empty() && e.region != client.region() && !targets->all_regions)
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "finding " + e.finding_id + " is in region " + e.region + "; give --region " + e.region);
+  if (std::find(targets->texts.begin(), targets->texts.end(), e.instance_id) == targets->texts.end())
+    targets->texts.push_back(e.instance_id);
+  PrintInfo("finding " + e.finding_id + " (" + e.finding_type + ") names instance " + e.instance_id);
+  f.found = std::move(*found);
   return Ok();
+}
+
+// The finding, as read, stored in the case as evidence of its instance before anything changes.
+Status StoreFinding(evidence::CaseStore& store, const automation::Finding& found,
+                    const std::string& responder) {
+  const automation::Event& e = found.event;
+  std::string name = "guardduty-finding-" + e.finding_id + ".json";
+  evidence::EvidenceItem about;
+  about.target = e.instance_id;
+  about.kind = evidence::EvidenceKind::kFile;
+  about.source = found.source;
+  about.collector = responder;
+  about.details =
+      Json{{"finding_id", e.finding_id}, {"finding_type", e.finding_type}, {"severity", e.severity}};
+  auto stored = store.evidence().StoreFile(
+      name, found.raw.dump(2, ' ', false, Json::error_handler_t::replace) + "\n", about);
+  if (!stored) return WithContext(stored.error(), "storing the finding in the case");
+  return Ok();
+}
+
+// The hand-over names what started the containment: the finding when there is one.
+automation::HandOverContext HandOverFor(const CommandContext& ctx, const ContainFlags& f) {
+  automation::HandOverContext c;
+  c.command = "contain";
+  c.result = "contained";
+  c.reason = "cordon contain by " + ctx.case_flags.responder;
+  if (f.found) {
+    const automation::Event& e = f.found->event;
+    std::ostringstream severity;
+    severity << e.severity;
+    c.severity = severity.str();
+    c.reason = "GuardDuty finding " + e.finding_id + " (" + e.finding_type + ", severity " + c.severity +
+               "); " + c.reason;
+  }
+  return c;
 }
 
 response::ResponseOptions MakeOptions(const CommandContext& ctx, const ContainFlags& f) {
@@ -60,7 +145,8 @@ Status CheckClaims(const CommandContext& ctx, aws::Client& client, const std::st
     if (!claim) return MakeError(claim.error());
     const std::string& holder = claim->holder_case;
     if (holder.empty() || holder == ctx.case_flags.id || holder == take_over) continue;
-    return MakeError(ErrorKind::kConflict, "instance " + target.instance_id + " is claimed by case " + holder +
+    return MakeError(ErrorKind::kConflict, "instance " + target.instance_id + " is claimed by case " +
+                                               holder +
                                                (claim->since.empty() ? "" : " (since " + claim->since + ")") +
                                                "; contain it under that case, or pass --take-over " + holder +
                                                " to move it to case " + ctx.case_flags.id);
@@ -113,11 +199,19 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
     PrintInfo("nothing was contained");
     return ExitCodeFor(s.error());
   }
+  if (f.found) {
+    if (auto s = StoreFinding(**store, *f.found, ctx.case_flags.responder); !s) {
+      ReportError(s.error());
+      PrintInfo("nothing was contained");
+      return ExitCodeFor(s.error());
+    }
+  }
   response::Executor executor(*client, *store, &options, PrintProgress);
   std::vector<response::TargetReport> reports = executor.Run(plans);
   PrintSummary(reports, case_id, f.output == "json", "contained");
   int status = ExitStatusFor(reports);
   status = ReportLostRecords(**store, RecordCaseStatus(**store, status, "contained"));
+  status = NotifyReports(**client, **store, f.notify, HandOverFor(ctx, f), reports, status);
   PrintInfo("case " + case_id + " is in " + (*store)->dir().string());
   return status;
 }
@@ -136,7 +230,8 @@ CommandBody SetupContain(CLI::App& app) {
   app.add_option("--allow-from", f->allow_from,
                  "CIDR or sg-... allowed into the isolation group (forensic access); repeatable");
   app.add_option("--skip", f->selection.skip, "leave this step out; repeatable");
-  app.add_option("--only", f->selection.only, "run only these steps (record-pre-state always runs); repeatable");
+  app.add_option("--only", f->selection.only,
+                 "run only these steps (record-pre-state always runs); repeatable");
   app.add_flag(
       "--revoke-role-sessions", f->revoke_sessions,
       "also deny every session of the role issued before now (affects every sibling sharing the role)");
@@ -145,9 +240,17 @@ CommandBody SetupContain(CLI::App& app) {
   app.add_option("--quarantine-profile", f->quarantine_profile,
                  "replace the instance profile with this one instead of removing it");
   AddMemoryFlags(app, &f->memory);
+  AddNotifyFlags(app, &f->notify);
   app.add_option("--output", f->output, "text or json (the summary on stdout)")
       ->check(CLI::IsMember({"text", "json"}));
-  return {[f](const CommandContext& ctx) { return Contain(ctx, *f); }, [f] { return Check(*f); }};
+  app.add_option(
+      "--finding", f->finding,
+      "contain the instance of this GuardDuty finding: a JSON file (the finding, its EventBridge\n"
+      "event or get-findings output) or a finding id (GetFindings); stored in the case as evidence");
+  app.add_option("--detector", f->detector,
+                 "the GuardDuty detector of --finding FINDING_ID (default: the region's only one)");
+  return {[f](const CommandContext& ctx) { return Contain(ctx, *f); }, [f] { return Check(*f); },
+          [f](aws::Client& client, TargetFlags* targets) { return AddFindingTarget(client, *f, targets); }};
 }
 
 }  // namespace cordon::cli

@@ -33,8 +33,13 @@ Status ReadTargetsFile(TargetFlags* flags) {
       if (!t.empty() && t[0] != '#') flags->texts.push_back(t);
     }
   }
-  if (flags->texts.empty())
-    return MakeError(ErrorKind::kInvalidArgument, "no target: give instance ids, IPs or ENI ids, or --targets-file");
+  return Ok();
+}
+
+Status RequireTargets(const TargetFlags& flags) {
+  if (flags.texts.empty())
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "no target: give instance ids, IPs or ENI ids, or --targets-file");
   return Ok();
 }
 

@@ -16,8 +16,11 @@ namespace cordon::cli {
 void AddTargetFlags(CLI::App& app, TargetFlags* flags, bool one);
 
 // Reads --targets-file (one target a line, # comments) into flags->texts. kInvalidArgument when it
-// cannot be read or nothing is left to act on.
+// cannot be read.
 Status ReadTargetsFile(TargetFlags* flags);
+
+// kInvalidArgument when there is no target to act on.
+Status RequireTargets(const TargetFlags& flags);
 
 // Resolves every target before anything changes (a typo must not leave half a fleet contained),
 // one rule for all commands, stopping at the first that fails:

@@ -3,15 +3,14 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "automation/handover.h"
 #include "automation/policy.h"
 #include "automation/watcher.h"
-#include "base/time.h"
 #include "cli/exit_codes.h"
+#include "cli/json_log.h"
 #include "cli/memory_flags.h"
 #include "cli/output.h"
 #include "evidence/case_store.h"
@@ -46,19 +45,6 @@ void InstallStopHandlers() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
-}
-
-// One JSON line per call on stderr, stamped with the time (microseconds, UTC). Strings from a message may
-// hold invalid UTF-8: replaced, never thrown over; control characters are escaped by the JSON encoding
-// itself.
-void LogLine(const Json& line) {
-  static std::mutex mu;
-  Json stamped = {{"time", FormatIsoLikeBoto3(SystemClock::Default()->Now())}};
-  stamped.update(line);
-  std::string text = stamped.dump(-1, ' ', false, Json::error_handler_t::replace);
-  std::lock_guard<std::mutex> lock(mu);
-  std::fprintf(stderr, "%s\n", text.c_str());
-  std::fflush(stderr);
 }
 
 // Without --policy: contain every finding on an instance and the --trigger-tag change, capturing
@@ -137,11 +123,11 @@ int Watch(const CommandContext& ctx, WatchFlags& f) {
   f.options.response.asg_mode = f.asg == "standby" ? response::AsgMode::kStandby : response::AsgMode::kDetach;
   InstallStopHandlers();
   automation::SqsQueue queue(*client, f.queue);
-  LogLine(Json{{"log", "start"},
-               {"queue", f.queue},
-               {"jobs", f.loop.jobs},
-               {"cases_dir", f.options.cases_root.string()}});
-  automation::Watcher watcher(*client, &queue, &f.options, &f.loop, LogLine, &stop_requested);
+  LogJsonLine(Json{{"log", "start"},
+                   {"queue", f.queue},
+                   {"jobs", f.loop.jobs},
+                   {"cases_dir", f.options.cases_root.string()}});
+  automation::Watcher watcher(*client, &queue, &f.options, &f.loop, LogJsonLine, &stop_requested);
   if (auto s = watcher.Run(); !s) return ReportError(s.error());
   return kExitOk;
 }
