@@ -5,6 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev
   nlohmann-json3-dev libsimdjson-dev libpugixml-dev libcli11-dev libfmt-dev libexpected-dev
+  libyaml-cpp-dev libre2-dev
   libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
   jq ca-certificates zip unzip ccache shellcheck python3-pyflakes pyflakes3
   clang libclang-rt-14-dev

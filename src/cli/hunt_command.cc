@@ -5,20 +5,22 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "aws/client_factory.h"
 #include "base/duration.h"
 #include "base/time.h"
-#include "cli/exit_codes.h"
 #include "cli/config_file.h"
+#include "cli/exit_codes.h"
 #include "cli/hunt_sources.h"
 #include "cli/output.h"
 #include "hunt/athena_engine.h"
 #include "hunt/emit.h"
 #include "hunt/output.h"
 #include "hunt/scanner.h"
+#include "hunt/sigma/rule_loader.h"
 
 namespace cordon::cli {
 namespace {
@@ -34,6 +36,7 @@ struct HuntFlags {
   std::string engine = "local";
   hunt::AthenaOptions athena;
   hunt::OutputFormat format = hunt::OutputFormat::kText;  // from `output`, by Check
+  std::vector<std::string> sigma;                         // rule files and folders
 };
 
 // Everything about the flags that can be checked before a log or AWS is read.
@@ -49,8 +52,12 @@ Status Check(HuntFlags& f) {
     if (!t) return MakeError(t.error());
     f.selectors.until = *t;
   }
+  if (!f.sigma.empty() && !f.emit.empty())
+    return MakeError(ErrorKind::kInvalidArgument, "--emit with --sigma is not implemented yet");
+  if (!f.sigma.empty() && f.engine == "athena")
+    return MakeError(ErrorKind::kInvalidArgument, "--engine athena with --sigma is not implemented yet");
   if (!f.emit.empty()) return Ok();
-  if (Status s = hunt::ValidateSelectors(f.selectors); !s) return s;
+  if (Status s = hunt::ValidateSelectors(f.selectors, /*allow_none=*/!f.sigma.empty()); !s) return s;
   Result<hunt::OutputFormat> format = hunt::ParseOutputFormat(f.output);
   if (!format) return MakeError(format.error());
   f.format = *format;
@@ -65,6 +72,30 @@ Status Check(HuntFlags& f) {
 int ReportSourceError(const Error& error) {
   int code = ReportError(error);
   return error.kind == ErrorKind::kNotFound ? kExitFailed : code;
+}
+
+hunt::SigmaCoverage CoverageOf(const hunt::sigma::LoadedRules& loaded) {
+  hunt::SigmaCoverage coverage;
+  coverage.enabled = true;
+  coverage.rules_loaded = loaded.rules.size();
+  for (const auto& s : loaded.skipped) coverage.skipped.push_back({s.file, s.title, s.reason});
+  return coverage;
+}
+
+// A --sigma hunt with no selectors reads the whole trail: the rules are CloudTrail rules, and the other
+// logs have nothing to select without an instance. False (after saying why) when no trail is given.
+bool WholeTrailSources(HuntSources* sources) {
+  if (!sources->flow_logs.empty() || !sources->guardduty.empty() || !sources->config.empty()) {
+    PrintWarning("--sigma without --instance/--ip/...: only the CloudTrail sources are read");
+  }
+  sources->flow_logs.clear();
+  sources->guardduty.clear();
+  sources->config.clear();
+  if (sources->cloudtrail.empty()) {
+    PrintError("--sigma runs over CloudTrail: give --cloudtrail (or selectors to hunt the other logs)");
+    return false;
+  }
+  return true;
 }
 
 int Hunt(const CommandContext& ctx, const HuntFlags& f) {
@@ -99,10 +130,24 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
         "them in the configuration file (docs/hunt.md)");
     return kExitUsage;
   }
+  std::optional<hunt::sigma::RuleSet> rules;
+  hunt::SigmaCoverage coverage;
+  if (!f.sigma.empty()) {
+    Result<hunt::sigma::LoadedRules> loaded = hunt::sigma::LoadRules(f.sigma);
+    if (!loaded) {
+      PrintError(loaded.error().message);
+      return kExitUsage;
+    }
+    coverage = CoverageOf(*loaded);
+    for (const auto& s : loaded->skipped) PrintWarning("sigma rule skipped: " + s.file + ": " + s.reason);
+    rules.emplace(std::move(loaded->rules));
+    if (selectors.empty() && !WholeTrailSources(&wanted)) return kExitUsage;
+  }
   Result<std::vector<hunt::SourceSpec>> sources = OpenHuntSources(wanted, [&] { return ctx.Client(); });
   if (!sources) return ReportSourceError(sources.error());
   hunt::ScanOptions options;
   options.threads = f.threads;
+  if (rules) options.cloudtrail.sigma = &*rules;
   const bool show_progress = !f.quiet && isatty(STDERR_FILENO);
   if (show_progress) {
     options.progress = [](const hunt::ScanProgress& p) {
@@ -115,6 +160,7 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
   Result<hunt::HuntResults> results = hunt::RunHunt(selectors, *sources, options);
   if (show_progress) std::fprintf(stderr, "\r\033[K");
   if (!results) return ReportSourceError(results.error());
+  if (rules) results->sigma = std::move(coverage);
   hunt::WriteResults(*results, selectors, f.format, std::cout);
   std::cout.flush();
   for (const hunt::Skipped& s : results->skipped) {
@@ -147,7 +193,13 @@ CommandBody SetupHunt(CLI::App& app) {
       ->check(CLI::IsMember({"athena", "athena-ddl", "insights", "spl", "opensearch"}));
   app.add_option("--threads", f->threads, "workers (default: one per core)")->check(CLI::NonNegativeNumber);
   app.add_flag("--quiet", f->quiet, "no progress on stderr");
-  app.add_option("--engine", f->engine, "local (read the logs here) or athena (run the hunt as Athena queries)")
+  app.add_option(
+         "--sigma", f->sigma,
+         "Sigma rule files or folders (*.yml) to run over CloudTrail: the whole trail, or with selectors "
+         "the events by or on the instance; repeatable")
+      ->expected(1, -1);
+  app.add_option("--engine", f->engine,
+                 "local (read the logs here) or athena (run the hunt as Athena queries)")
       ->check(CLI::IsMember({"local", "athena"}));
   app.add_option("--athena-output", f->athena.output_location,
                  "with --engine athena: s3://bucket/prefix/ for Athena's result files");

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,11 @@ struct CloudTrailReader::Impl {
   std::vector<std::string> identity_tokens;
   sj::parser outer;
   sj::parser inner;
+  // --sigma: every record is read when there are no selectors (the whole trail).
+  bool every_record = false;
+  std::optional<sigma::RuleMatcher> sigma_matcher;
+  std::vector<SigmaRuleInfo> rule_infos;
+  std::vector<size_t> sigma_matched;
 
   // Per Scan().
   std::string_view file;
@@ -83,6 +89,13 @@ struct CloudTrailReader::Impl {
   Impl(const Selectors& s, CloudTrailOptions o) : selectors(s), options(o), matcher(s.AllTokens()) {
     for (const auto* list : {&s.instances, &s.ips, &s.enis, &s.access_keys}) {
       identity_tokens.insert(identity_tokens.end(), list->begin(), list->end());
+    }
+    if (o.sigma) {
+      sigma_matcher.emplace(*o.sigma);
+      every_record = s.empty();
+      for (const sigma::Rule& r : o.sigma->rules()) {
+        rule_infos.push_back({r.id, r.title, r.level, r.author, r.file, r.falsepositives});
+      }
     }
   }
 
@@ -96,8 +109,9 @@ struct CloudTrailReader::Impl {
     file = f;
     text = t;
     results = r;
-    const std::vector<TokenMatcher::Hit> hits = matcher.FindAll(text);
-    if (hits.empty()) return;
+    const std::vector<TokenMatcher::Hit> hits =
+        every_record ? std::vector<TokenMatcher::Hit>{} : matcher.FindAll(text);
+    if (hits.empty() && !every_record) return;
     switch (DetectShape(text)) {
       case Shape::kLines:
         ScanLines(hits);
@@ -111,6 +125,10 @@ struct CloudTrailReader::Impl {
   }
 
   void ScanLines(const std::vector<TokenMatcher::Hit>& hits) {
+    if (every_record) {
+      ScanEveryLine();
+      return;
+    }
     size_t done_until = 0;  // end of the last line processed
     for (const auto& hit : hits) {
       if (hit.offset < done_until) continue;
@@ -122,6 +140,18 @@ struct CloudTrailReader::Impl {
       std::string_view line = text.substr(begin, end - begin);
       while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
       ProcessRecord(line);
+    }
+  }
+
+  void ScanEveryLine() {
+    for (size_t begin = 0; begin < text.size();) {
+      size_t end = text.find('\n', begin);
+      if (end == std::string_view::npos) end = text.size();
+      std::string_view line = text.substr(begin, end - begin);
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+        line.remove_suffix(1);
+      if (FirstNonSpace(line) != '\0') ProcessRecord(line);
+      begin = end + 1;
     }
   }
 
@@ -205,11 +235,11 @@ struct CloudTrailReader::Impl {
       const size_t begin = static_cast<size_t>(raw.data() - text.data());
       const size_t end = begin + raw.size();
       while (h < hits.size() && hits[h].offset < begin) ++h;
-      if (h < hits.size() && hits[h].offset < end) {
+      if (every_record || (h < hits.size() && hits[h].offset < end)) {
         ProcessRecord(raw);
         while (h < hits.size() && hits[h].offset < end) ++h;
       }
-      if (h == hits.size()) return;  // no hit further on: the remaining records need not be read
+      if (!every_record && h == hits.size()) return;  // no hit further on: the rest need not be read
       ++index;
     }
   }
@@ -219,6 +249,11 @@ struct CloudTrailReader::Impl {
       Skip("record", "record of " + std::to_string(raw.size()) + " bytes is over the limit of " +
                          std::to_string(options.max_record_bytes) + " bytes");
       return;
+    }
+    if (every_record) {
+      // Whole-trail Sigma: the rules decide first, so a record no rule matches is never parsed twice.
+      // An invalid record matches nothing here and is reported by Parse below.
+      if (sigma_matcher->Match(raw, &sigma_matched) && sigma_matched.empty()) return;
     }
     ++results->candidate_records;
     ParsedRecord record;
@@ -237,9 +272,19 @@ struct CloudTrailReader::Impl {
                          " has no readable eventTime");
       return;
     }
-    if (!Classify(record)) return;
     event.file = std::string(file);
+    if (every_record) {
+      AddSigmaMatches(event);
+      return;
+    }
+    if (!Classify(record)) return;
+    if (sigma_matcher && sigma_matcher->Match(raw, &sigma_matched)) AddSigmaMatches(event);
     results->events.push_back(std::move(event));
+  }
+
+  // Records a match of each rule in sigma_matched; `event` is the record's parsed form.
+  void AddSigmaMatches(const CloudTrailEvent& event) {
+    for (size_t i : sigma_matched) results->sigma_matches.push_back({rule_infos[i], event});
   }
 
   bool Parse(std::string_view raw, ParsedRecord* record, std::string* error) {

@@ -6,6 +6,7 @@
 
 #include "hunt/results.h"
 #include "hunt/selectors.h"
+#include "hunt/sigma/rule_set.h"
 #include "hunt/token_matcher.h"
 
 namespace cordon::hunt {
@@ -14,6 +15,9 @@ struct CloudTrailOptions {
   // A record larger than this is not parsed; it is reported as skipped. CloudTrail's own limit is
   // 256 KB per event, so a record this size is damage or a hostile log.
   size_t max_record_bytes = 4u << 20;
+  // Sigma rules to run (--sigma); must outlive the reader. With selectors, the rules run over the records
+  // by or on the instance; with none, over every record of the trail (results->sigma_matches only).
+  const sigma::RuleSet* sigma = nullptr;
 };
 
 // Scans one decompressed CloudTrail object in any of the shapes CloudTrail data comes in:
@@ -29,6 +33,7 @@ struct CloudTrailOptions {
 //       role is the session issuer (sessionContext.sessionIssuer.userName, or assumed-role/<role>/ in arn);
 //   on: otherwise, a selector is a delimited token in requestParameters, responseElements or resources.
 // Records outside --since/--until are dropped (eventTime, or @timestamp when eventTime is absent).
+// With Sigma rules and no selectors every record is a candidate, and the rules decide which are kept.
 //
 // Invalid JSON, oversized records and records that are not objects are reported in results->skipped with
 // the file name; the scan of the object goes on where it can. Not thread-safe: use one reader per worker.

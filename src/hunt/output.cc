@@ -13,6 +13,7 @@
 
 #include "hunt/dump_writer.h"
 #include "hunt/sessions.h"
+#include "hunt/sigma_output.h"
 
 namespace cordon::hunt {
 namespace {
@@ -248,6 +249,7 @@ void WriteCsv(const HuntResults& r, const Selectors& selectors, std::ostream& ou
                  {"detail", f.title + (selectors_hit.empty() ? "" : " [" + selectors_hit + "]")},
                  {"file", f.file}});
   }
+  for (auto& row : SigmaCsvRows(r)) CsvRow(out, std::move(row));
   for (const Skipped& s : r.skipped) {
     CsvRow(out, {{"kind", "skipped"},
                  {"detail", s.reason},
@@ -361,6 +363,7 @@ void WriteText(const HuntResults& r, const Selectors& selectors, std::ostream& o
       out << "\n";
     }
   }
+  if (r.sigma.enabled) WriteSigmaText(r, out);
   for (const Warning& w : r.warnings) out << "\nwarning: " << w.file << ": " << w.message;
   if (!r.warnings.empty()) out << "\n";
   if (!r.skipped.empty()) {
@@ -568,6 +571,10 @@ Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool lon
   doc["findings"] = std::move(findings);
   doc["skipped"] = std::move(skipped);
   doc["warnings"] = std::move(warnings);
+  if (r.sigma.enabled) {
+    doc["sigma"] = SigmaToJson(r);
+    doc["summary"]["sigma_matches"] = r.sigma_matches.size();
+  }
   return doc;
 }
 
@@ -644,6 +651,10 @@ void WriteResults(const HuntResults& r, const Selectors& selectors, OutputFormat
       for (auto& s : doc["cloudtrail"]["exfiltration"]) emit("exfiltration", s);
       for (const SortedAggregate& a : SortedAggregates(r)) emit("flow", AggregateToJson(*a.key, *a.agg));
       for (auto& f : doc["findings"]) emit("finding", f);
+      if (r.sigma.enabled) {
+        for (const SigmaMatch& m : r.sigma_matches) emit("sigma", SigmaMatchToJson(m));
+        for (auto& s : doc["sigma"]["coverage"]["skipped"]) emit("sigma_skipped", s);
+      }
       for (auto& s : doc["skipped"]) emit("skipped", s);
       for (auto& w : doc["warnings"]) emit("warning", w);
       Json summary = doc["summary"];

@@ -10,6 +10,8 @@ void HuntResults::Merge(HuntResults&& other) {
                 std::make_move_iterator(other.events.end()));
   // Aggregates only `other` has move over as map nodes (no copy, no allocation), so merging the workers'
   // partial results never holds two copies of a large flow hunt; what is left in `other` is also here.
+  sigma_matches.insert(sigma_matches.end(), std::make_move_iterator(other.sigma_matches.begin()),
+                       std::make_move_iterator(other.sigma_matches.end()));
   flows.merge(other.flows);
   for (auto& [key, agg] : other.flows) {
     FlowAggregate& mine = flows.find(key)->second;
@@ -47,6 +49,18 @@ void HuntResults::Finalize() {
                              return !a.event_id.empty() && a.event_id == b.event_id && a.time == b.time;
                            }),
                events.end());
+  std::sort(sigma_matches.begin(), sigma_matches.end(), [](const SigmaMatch& a, const SigmaMatch& b) {
+    return std::tie(a.event.time, a.event.event_id, a.rule.id, a.rule.file, a.event.file) <
+           std::tie(b.event.time, b.event.event_id, b.rule.id, b.rule.file, b.event.file);
+  });
+  sigma_matches.erase(std::unique(sigma_matches.begin(), sigma_matches.end(),
+                                  [](const SigmaMatch& a, const SigmaMatch& b) {
+                                    return !a.event.event_id.empty() &&
+                                           a.event.event_id == b.event.event_id &&
+                                           a.event.time == b.event.time && a.rule.id == b.rule.id &&
+                                           a.rule.file == b.rule.file;
+                                  }),
+                      sigma_matches.end());
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.time, a.kind, a.id, a.file) < std::tie(b.time, b.kind, b.id, b.file);
   });

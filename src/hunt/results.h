@@ -118,8 +118,38 @@ struct Warning {
   std::string message;
 };
 
+// A Sigma rule as a match reports it: what the rule's license (DRL 1.1) asks to keep with every use.
+struct SigmaRuleInfo {
+  std::string id;
+  std::string title;
+  std::string level;
+  std::string author;
+  std::string file;
+  std::vector<std::string> falsepositives;
+};
+
+// A CloudTrail record that matched a Sigma rule (--sigma).
+struct SigmaMatch {
+  SigmaRuleInfo rule;
+  CloudTrailEvent event;
+};
+
+// What --sigma ran: the rules loaded, and every rule document that could not run, with the reason.
+struct SigmaCoverage {
+  bool enabled = false;  // --sigma was given: the output has a sigma section
+  uint64_t rules_loaded = 0;
+  struct Skipped {
+    std::string file;
+    std::string title;
+    std::string reason;
+  };
+  std::vector<Skipped> skipped;
+};
+
 struct HuntResults {
   std::vector<CloudTrailEvent> events;
+  std::vector<SigmaMatch> sigma_matches;
+  SigmaCoverage sigma;  // filled by the caller that loaded the rules, not by the scan
   // Hashed, not ordered: a record's aggregate is found for every matched flow record, and an ordered map
   // of a few hundred thousand aggregates cost more than parsing the records. Output sorts them.
   std::unordered_map<FlowKey, FlowAggregate, FlowKeyHash> flows;

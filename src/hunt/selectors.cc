@@ -16,8 +16,8 @@ bool Selectors::IsOwnIp(std::string_view ip) const {
   return std::find(ips.begin(), ips.end(), ip) != ips.end();
 }
 
-Status ValidateSelectors(const Selectors& selectors) {
-  if (selectors.empty()) {
+Status ValidateSelectors(const Selectors& selectors, bool allow_none) {
+  if (selectors.empty() && !allow_none) {
     return MakeError(ErrorKind::kInvalidArgument,
                      "a hunt needs at least one selector (--instance, --ip, --eni, --role or --access-key)");
   }

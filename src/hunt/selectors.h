@@ -34,6 +34,7 @@ struct Selectors {
 
 // Checks the values' shapes loosely (non-empty, no spaces or quotes, since <= until) so a typo does not
 // silently match nothing. Returns kInvalidArgument naming the bad value.
-Status ValidateSelectors(const Selectors& selectors);
+// `allow_none`: no selector at all is fine (a --sigma hunt over the whole trail).
+Status ValidateSelectors(const Selectors& selectors, bool allow_none = false);
 
 }  // namespace cordon::hunt

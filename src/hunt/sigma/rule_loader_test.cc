@@ -1,0 +1,99 @@
+#include "hunt/sigma/rule_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace cordon::hunt::sigma {
+namespace {
+
+const std::string kSigma = std::string(CORDON_TEST_DATA_DIR) + "/sigma";
+
+TEST(SigmaRuleLoader, LoadsEverySigmaHqCloudTrailRule) {
+  Result<LoadedRules> loaded = LoadRules({kSigma + "/rules"});
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->files, 57u);
+  EXPECT_EQ(loaded->rules.size(), 57u);
+  for (const SkippedRule& s : loaded->skipped) ADD_FAILURE() << s.file << ": " << s.reason;
+  for (const Rule& r : loaded->rules) {
+    EXPECT_FALSE(r.id.empty()) << r.file;
+    EXPECT_FALSE(r.author.empty()) << r.file;  // the DRL asks for attribution in every match
+    EXPECT_FALSE(r.level.empty()) << r.file;
+  }
+}
+
+TEST(SigmaRuleLoader, LegacyAggregationRulesAreSkippedWithTheReason) {
+  Result<LoadedRules> loaded = LoadRules({kSigma + "/unsupported"});
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->rules.size(), 0u);
+  ASSERT_EQ(loaded->skipped.size(), 8u);
+  for (const SkippedRule& s : loaded->skipped) {
+    EXPECT_NE(s.reason.find("correlation"), std::string::npos) << s.file << ": " << s.reason;
+    EXPECT_FALSE(s.title.empty()) << s.file;
+  }
+}
+
+TEST(SigmaRuleLoader, WhatCannotRunIsListedNeverDropped) {
+  LoadedRules out;
+  LoadRuleText("other.yml", R"(title: Windows
+logsource: {product: windows, category: process_creation}
+detection: {selection: {Image: x}, condition: selection}
+---
+title: Expand
+logsource: {product: aws, service: cloudtrail}
+detection: {selection: {sourceIPAddress|expand: '%Servers%'}, condition: selection}
+---
+title: Unknown modifier
+logsource: {product: aws, service: cloudtrail}
+detection: {selection: {eventName|hour: 3}, condition: selection}
+---
+title: Bad condition
+logsource: {product: aws, service: cloudtrail}
+detection: {selection: {eventName: x}, condition: selection and nope}
+---
+title: Correlation
+correlation: {type: event_count, rules: [a], group-by: [x], timespan: 5m, condition: {gte: 2}}
+---
+title: Runs
+logsource: {product: AWS, service: CloudTrail}
+detection: {selection: {eventName: x}, condition: selection}
+)",
+               &out);
+  ASSERT_EQ(out.rules.size(), 1u);
+  EXPECT_EQ(out.rules[0].title, "Runs");
+  ASSERT_EQ(out.skipped.size(), 5u);
+  EXPECT_NE(out.skipped[0].reason.find("not AWS CloudTrail"), std::string::npos);
+  EXPECT_NE(out.skipped[1].reason.find("expand"), std::string::npos);
+  EXPECT_NE(out.skipped[2].reason.find("hour"), std::string::npos);
+  EXPECT_NE(out.skipped[3].reason.find("nope"), std::string::npos);
+  EXPECT_NE(out.skipped[4].reason.find("correlation"), std::string::npos);
+}
+
+TEST(SigmaRuleLoader, InvalidYamlAndMissingPaths) {
+  LoadedRules out;
+  LoadRuleText("bad.yml", "title: [unclosed", &out);
+  ASSERT_EQ(out.skipped.size(), 1u);
+  EXPECT_NE(out.skipped[0].reason.find("invalid YAML"), std::string::npos);
+  Result<LoadedRules> missing = LoadRules({"/nonexistent/rules"});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
+}
+
+TEST(SigmaRuleLoader, QuotedAndPlainScalarsKeepTheirTypes) {
+  LoadedRules out;
+  LoadRuleText("t.yml", R"(title: Types
+logsource: {product: aws, service: cloudtrail}
+detection:
+  a: {errorCode: null, quoted: 'null', present|exists: true}
+  condition: a
+)",
+               &out);
+  ASSERT_EQ(out.rules.size(), 1u) << (out.skipped.empty() ? "" : out.skipped[0].reason);
+  const auto& items = out.rules[0].searches[0].alternatives[0];
+  EXPECT_EQ(items[0].values[0].kind, ValueMatcher::Kind::kNull);
+  EXPECT_EQ(items[1].values[0].kind, ValueMatcher::Kind::kPattern);
+  EXPECT_EQ(items[2].values[0].kind, ValueMatcher::Kind::kExists);
+}
+
+}  // namespace
+}  // namespace cordon::hunt::sigma

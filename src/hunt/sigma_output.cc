@@ -1,0 +1,98 @@
+#include "hunt/sigma_output.h"
+
+#include "base/strings.h"
+
+namespace cordon::hunt {
+namespace {
+
+Json StringOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+std::string Identity(const CloudTrailEvent& e) {
+  if (!e.identity_arn.empty()) return e.identity_arn;
+  return e.identity_type.empty() ? "-" : e.identity_type;
+}
+
+}  // namespace
+
+Json SigmaMatchToJson(const SigmaMatch& m) {
+  const CloudTrailEvent& e = m.event;
+  return Json{{"rule",
+               {{"id", m.rule.id},
+                {"title", m.rule.title},
+                {"level", m.rule.level},
+                {"author", m.rule.author},
+                {"falsepositives", m.rule.falsepositives},
+                {"file", m.rule.file}}},
+              {"event",
+               {{"eventTime", e.event_time},
+                {"eventID", e.event_id},
+                {"eventSource", e.event_source},
+                {"eventName", e.event_name},
+                {"awsRegion", e.aws_region},
+                {"sourceIPAddress", e.source_ip},
+                {"userAgent", e.user_agent},
+                {"errorCode", StringOrNull(e.error_code)},
+                {"identity",
+                 {{"type", e.identity_type},
+                  {"arn", StringOrNull(e.identity_arn)},
+                  {"accessKeyId", StringOrNull(e.access_key_id)}}},
+                {"file", e.file}}}};
+}
+
+Json SigmaToJson(const HuntResults& r) {
+  Json matches = Json::array();
+  for (const SigmaMatch& m : r.sigma_matches) matches.push_back(SigmaMatchToJson(m));
+  Json skipped = Json::array();
+  for (const SigmaCoverage::Skipped& s : r.sigma.skipped) {
+    skipped.push_back({{"file", s.file}, {"title", StringOrNull(s.title)}, {"reason", s.reason}});
+  }
+  return Json{{"matches", std::move(matches)},
+              {"correlations", Json::array()},
+              {"coverage", {{"rules_loaded", r.sigma.rules_loaded}, {"skipped", std::move(skipped)}}}};
+}
+
+void WriteSigmaText(const HuntResults& r, std::ostream& out) {
+  out << "\nSigma matches: " << r.sigma_matches.size() << " (" << r.sigma.rules_loaded << " rule(s) loaded, "
+      << r.sigma.skipped.size() << " skipped)\n";
+  for (const SigmaMatch& m : r.sigma_matches) {
+    const CloudTrailEvent& e = m.event;
+    out << "  [" << (m.rule.level.empty() ? "-" : m.rule.level) << "] " << m.rule.title << "  (" << m.rule.id
+        << ", by " << m.rule.author << ")\n";
+    out << "    " << e.event_time << "  " << e.event_source << ":" << e.event_name;
+    if (!e.error_code.empty()) out << " [" << e.error_code << "]";
+    out << "  from " << (e.source_ip.empty() ? "-" : e.source_ip) << "  by " << Identity(e) << "  "
+        << e.event_id << "\n";
+    if (!m.rule.falsepositives.empty())
+      out << "    false positives: " << Join(m.rule.falsepositives, "; ") << "\n";
+  }
+  for (const SigmaCoverage::Skipped& s : r.sigma.skipped) {
+    out << "  rule skipped: " << s.file << (s.title.empty() ? "" : " (" + s.title + ")") << ": " << s.reason
+        << "\n";
+  }
+}
+
+std::vector<std::map<std::string, std::string>> SigmaCsvRows(const HuntResults& r) {
+  std::vector<std::map<std::string, std::string>> rows;
+  for (const SigmaMatch& m : r.sigma_matches) {
+    const CloudTrailEvent& e = m.event;
+    rows.push_back(
+        {{"kind", "sigma"},
+         {"time", e.event_time},
+         {"event_name", e.event_name},
+         {"event_source", e.event_source},
+         {"identity", Identity(e)},
+         {"source_ip", e.source_ip},
+         {"id", e.event_id},
+         {"detail",
+          m.rule.title + " [" + m.rule.level + "] rule " + m.rule.id + " by " + m.rule.author +
+              (m.rule.falsepositives.empty() ? ""
+                                             : "; false positives: " + Join(m.rule.falsepositives, "; "))},
+         {"file", e.file}});
+  }
+  for (const SigmaCoverage::Skipped& s : r.sigma.skipped) {
+    rows.push_back({{"kind", "sigma-skipped"}, {"detail", s.reason}, {"id", s.title}, {"file", s.file}});
+  }
+  return rows;
+}
+
+}  // namespace cordon::hunt

@@ -1,0 +1,25 @@
+// The --sigma part of the hunt's output in each format: per match the rule (title, id, level, author, as
+// the rules' DRL 1.1 asks) and the event; the coverage (rules loaded, rules skipped and why).
+#pragma once
+
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "base/json.h"
+#include "hunt/results.h"
+
+namespace cordon::hunt {
+
+// {"matches": [{"rule": {id, title, level, author, falsepositives, file}, "event": {eventTime, eventID,
+// eventSource, eventName, awsRegion, sourceIPAddress, userAgent, errorCode, identity, file}}],
+//  "correlations": [], "coverage": {"rules_loaded", "skipped": [{file, title, reason}]}}.
+Json SigmaToJson(const HuntResults& results);
+Json SigmaMatchToJson(const SigmaMatch& match);
+// The text section: one block per match, then the coverage.
+void WriteSigmaText(const HuntResults& results, std::ostream& out);
+// CSV rows (column name to value) of kind "sigma" (one per match) and "sigma-skipped" (one per rule).
+std::vector<std::map<std::string, std::string>> SigmaCsvRows(const HuntResults& results);
+
+}  // namespace cordon::hunt
