@@ -43,7 +43,7 @@ class Parser {
   bool PeekKeyword(std::string_view keyword) const {
     return pos_ < tokens_.size() && EqualsIgnoreCase(tokens_[pos_], keyword);
   }
-  tl::unexpected<Error> Fail(std::string message) const {
+  tl::unexpected<Error> Fail(const std::string& message) const {
     return MakeError(ErrorKind::kInvalidArgument, "condition: " + message);
   }
 

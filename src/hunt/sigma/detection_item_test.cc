@@ -13,7 +13,7 @@ RawValue B(bool b) { return {RawValue::Type::kBool, b ? "true" : "false"}; }
 RawValue Null() { return {RawValue::Type::kNull, ""}; }
 
 // Whether item `key: values` matches the JSON `event`.
-bool Match(std::string_view key, std::vector<RawValue> values, const std::string& event) {
+bool Match(std::string_view key, const std::vector<RawValue>& values, const std::string& event) {
   Result<DetectionItem> item = CompileItem(key, values);
   EXPECT_TRUE(item) << key << ": " << (item ? "" : item.error().message);
   if (!item) return false;

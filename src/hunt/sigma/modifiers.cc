@@ -222,7 +222,7 @@ Result<ValueMatcher> Finish(const Working& w, size_t i) {
 Result<DetectionItem> CompileItem(std::string_view key, const std::vector<RawValue>& values) {
   DetectionItem item;
   std::vector<std::string> parts = Split(key, '|');
-  if (parts.empty()) parts.push_back("");
+  if (parts.empty()) parts.emplace_back();
   if (!parts[0].empty()) item.field = FieldPath::Parse(parts[0]);
   Working w;
   for (const RawValue& v : values) {

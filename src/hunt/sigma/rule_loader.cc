@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 Status Invalid(std::string message) { return MakeError(ErrorKind::kInvalidArgument, std::move(message)); }
 
-std::string ScalarOr(const YAML::Node& node, std::string fallback = {}) {
+std::string ScalarOr(const YAML::Node& node, const std::string& fallback = {}) {
   return node && node.IsScalar() ? node.Scalar() : fallback;
 }
 
