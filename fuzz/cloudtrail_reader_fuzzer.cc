@@ -6,22 +6,10 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz_selectors.h"
 #include "hunt/byte_buffer.h"
 #include "hunt/cloudtrail_reader.h"
 #include "hunt/token_matcher.h"
-
-namespace {
-
-cordon::hunt::Selectors FuzzSelectors() {
-  cordon::hunt::Selectors s;
-  s.instances = {"i-0abc"};
-  s.ips = {"10.0.3.8"};
-  s.roles = {"web"};
-  s.access_keys = {"ASIAX"};
-  return s;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const cordon::hunt::Selectors selectors = FuzzSelectors();

@@ -6,19 +6,11 @@
 #include <string_view>
 
 #include "fuzz_check.h"
+#include "fuzz_selectors.h"
 #include "hunt/byte_buffer.h"
 #include "hunt/findings_reader.h"
 
 namespace {
-
-cordon::hunt::Selectors FuzzSelectors() {
-  cordon::hunt::Selectors s;
-  s.instances = {"i-0abc"};
-  s.ips = {"10.0.3.8"};
-  s.roles = {"web"};
-  s.access_keys = {"ASIAX"};
-  return s;
-}
 
 template <typename Reader>
 void CheckReader(Reader& reader, std::string_view input) {

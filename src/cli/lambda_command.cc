@@ -1,5 +1,6 @@
 #include "cli/lambda_command.h"
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -63,10 +64,13 @@ Result<automation::LambdaOptions> LambdaOptionsFromEnv() {
     o.watch.notify_topic = *topic;
   }
   if (std::string max = Env("CORDON_LAMBDA_MAX_INVOCATIONS"); !max.empty()) {
-    char* end = nullptr;
-    long n = std::strtol(max.c_str(), &end, 10);
-    if (*end != '\0' || n < 0) return MakeError(ErrorKind::kInvalidArgument, "CORDON_LAMBDA_MAX_INVOCATIONS");
-    o.max_invocations = static_cast<int>(n);
+    // from_chars refuses a sign, trailing text and a value past int, where strtol would wrap.
+    int n = 0;
+    auto [end, ec] = std::from_chars(max.data(), max.data() + max.size(), n);
+    if (ec != std::errc() || end != max.data() + max.size() || n < 0)
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "CORDON_LAMBDA_MAX_INVOCATIONS must be a whole number >= 0");
+    o.max_invocations = n;
   }
   return o;
 }

@@ -26,27 +26,6 @@ Json OrNull(int value) { return value < 0 ? Json(nullptr) : Json(value); }
 Json TimeOrNull(int64_t seconds, bool valid) { return valid ? Json(EpochToIso(seconds)) : Json(nullptr); }
 Json StringOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
-Json EventToJson(const CloudTrailEvent& e) {
-  Json hits = Json::array();
-  for (const SelectorHit& h : e.hits) hits.push_back({{"selector", h.selector}, {"field", h.field}});
-  return Json{{"eventID", e.event_id},
-              {"eventTime", e.event_time},
-              {"eventSource", e.event_source},
-              {"eventName", e.event_name},
-              {"awsRegion", e.aws_region},
-              {"sourceIPAddress", e.source_ip},
-              {"userAgent", e.user_agent},
-              {"errorCode", StringOrNull(e.error_code)},
-              {"identity",
-               {{"type", e.identity_type},
-                {"arn", StringOrNull(e.identity_arn)},
-                {"principalId", StringOrNull(e.principal_id)},
-                {"accessKeyId", StringOrNull(e.access_key_id)}}},
-              {"resources", e.resources},
-              {"matched", hits},
-              {"file", e.file}};
-}
-
 Json SessionToJson(const SessionUse& s) {
   return Json{{"session", s.session_arn}, {"instance", s.instance}, {"sourceIPAddress", s.source_ip},
               {"first", s.first},         {"last", s.last},         {"events", s.events},
@@ -279,8 +258,7 @@ void TextEvent(std::ostream& out, const CloudTrailEvent& e) {
   if (auto dot = source.find('.'); dot != std::string::npos) source = source.substr(0, dot);
   out << "  " << e.event_time << "  " << source << ":" << e.event_name;
   if (!e.error_code.empty()) out << " [" << e.error_code << "]";
-  out << "  from " << (e.source_ip.empty() ? "-" : e.source_ip) << "  by "
-      << (e.identity_arn.empty() ? (e.identity_type.empty() ? "-" : e.identity_type) : e.identity_arn);
+  out << "  from " << (e.source_ip.empty() ? "-" : e.source_ip) << "  by " << IdentityText(e);
   out << "  (";
   for (size_t i = 0; i < e.hits.size(); ++i)
     out << (i ? ", " : "") << e.hits[i].selector << " in " << e.hits[i].field;
@@ -380,6 +358,32 @@ void WriteText(const HuntResults& r, const Selectors& selectors, std::ostream& o
 }
 
 }  // namespace
+
+Json EventToJson(const CloudTrailEvent& e) {
+  Json hits = Json::array();
+  for (const SelectorHit& h : e.hits) hits.push_back({{"selector", h.selector}, {"field", h.field}});
+  return Json{{"eventID", e.event_id},
+              {"eventTime", e.event_time},
+              {"eventSource", e.event_source},
+              {"eventName", e.event_name},
+              {"awsRegion", e.aws_region},
+              {"sourceIPAddress", e.source_ip},
+              {"userAgent", e.user_agent},
+              {"errorCode", StringOrNull(e.error_code)},
+              {"identity",
+               {{"type", e.identity_type},
+                {"arn", StringOrNull(e.identity_arn)},
+                {"principalId", StringOrNull(e.principal_id)},
+                {"accessKeyId", StringOrNull(e.access_key_id)}}},
+              {"resources", e.resources},
+              {"matched", hits},
+              {"file", e.file}};
+}
+
+std::string IdentityText(const CloudTrailEvent& e) {
+  if (!e.identity_arn.empty()) return e.identity_arn;
+  return e.identity_type.empty() ? "-" : e.identity_type;
+}
 
 Result<OutputFormat> ParseOutputFormat(std::string_view name) {
   if (name == "text") return OutputFormat::kText;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 #include <string_view>
 
 #include "base/error.h"
@@ -36,5 +37,10 @@ std::string ResultsToJsonText(const HuntResults& results, const Selectors& selec
 
 void WriteResults(const HuntResults& results, const Selectors& selectors, OutputFormat format,
                   std::ostream& out);
+
+// One CloudTrail event as every JSON output writes it (the hunt's events, the Sigma matches).
+Json EventToJson(const CloudTrailEvent& e);
+// Who acted, for text and CSV: the identity's ARN, else its type, else "-".
+std::string IdentityText(const CloudTrailEvent& e);
 
 }  // namespace cordon::hunt

@@ -1,21 +1,16 @@
 #include "hunt/sigma_output.h"
 
 #include "base/strings.h"
+#include "hunt/output.h"
 
 namespace cordon::hunt {
 namespace {
 
 Json StringOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
-std::string Identity(const CloudTrailEvent& e) {
-  if (!e.identity_arn.empty()) return e.identity_arn;
-  return e.identity_type.empty() ? "-" : e.identity_type;
-}
-
 }  // namespace
 
 Json SigmaMatchToJson(const SigmaMatch& m) {
-  const CloudTrailEvent& e = m.event;
   return Json{{"rule",
                {{"id", m.rule.id},
                 {"title", m.rule.title},
@@ -23,20 +18,7 @@ Json SigmaMatchToJson(const SigmaMatch& m) {
                 {"author", m.rule.author},
                 {"falsepositives", m.rule.falsepositives},
                 {"file", m.rule.file}}},
-              {"event",
-               {{"eventTime", e.event_time},
-                {"eventID", e.event_id},
-                {"eventSource", e.event_source},
-                {"eventName", e.event_name},
-                {"awsRegion", e.aws_region},
-                {"sourceIPAddress", e.source_ip},
-                {"userAgent", e.user_agent},
-                {"errorCode", StringOrNull(e.error_code)},
-                {"identity",
-                 {{"type", e.identity_type},
-                  {"arn", StringOrNull(e.identity_arn)},
-                  {"accessKeyId", StringOrNull(e.access_key_id)}}},
-                {"file", e.file}}}};
+              {"event", EventToJson(m.event)}};
 }
 
 Json SigmaToJson(const HuntResults& r) {
@@ -60,7 +42,7 @@ void WriteSigmaText(const HuntResults& r, std::ostream& out) {
         << ", by " << m.rule.author << ")\n";
     out << "    " << e.event_time << "  " << e.event_source << ":" << e.event_name;
     if (!e.error_code.empty()) out << " [" << e.error_code << "]";
-    out << "  from " << (e.source_ip.empty() ? "-" : e.source_ip) << "  by " << Identity(e) << "  "
+    out << "  from " << (e.source_ip.empty() ? "-" : e.source_ip) << "  by " << IdentityText(e) << "  "
         << e.event_id << "\n";
     if (!m.rule.falsepositives.empty())
       out << "    false positives: " << Join(m.rule.falsepositives, "; ") << "\n";
@@ -80,7 +62,7 @@ std::vector<std::map<std::string, std::string>> SigmaCsvRows(const HuntResults& 
          {"time", e.event_time},
          {"event_name", e.event_name},
          {"event_source", e.event_source},
-         {"identity", Identity(e)},
+         {"identity", IdentityText(e)},
          {"source_ip", e.source_ip},
          {"id", e.event_id},
          {"detail",

@@ -12,8 +12,8 @@
 
 namespace cordon::hunt {
 
-// {"matches": [{"rule": {id, title, level, author, falsepositives, file}, "event": {eventTime, eventID,
-// eventSource, eventName, awsRegion, sourceIPAddress, userAgent, errorCode, identity, file}}],
+// {"matches": [{"rule": {id, title, level, author, falsepositives, file}, "event": the event as the
+// hunt's own events are written (EventToJson in output.h)}],
 //  "correlations": [], "coverage": {"rules_loaded", "skipped": [{file, title, reason}]}}.
 Json SigmaToJson(const HuntResults& results);
 Json SigmaMatchToJson(const SigmaMatch& match);
