@@ -15,10 +15,12 @@
 #include "cli/config_file.h"
 #include "cli/exit_codes.h"
 #include "cli/hunt_sources.h"
+#include "cli/next_steps.h"
 #include "cli/output.h"
 #include "hunt/athena_engine.h"
 #include "hunt/emit.h"
 #include "hunt/output.h"
+#include "hunt/role_chains.h"
 #include "hunt/scanner.h"
 #include "hunt/sigma/rule_loader.h"
 
@@ -158,11 +160,14 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
     };
   }
   Result<hunt::HuntResults> results = hunt::RunHunt(selectors, *sources, options);
+  const Status chained = results ? hunt::FollowRoleChains(selectors, *sources, options, &*results) : Ok();
   if (show_progress) std::fprintf(stderr, "\r\033[K");
   if (!results) return ReportSourceError(results.error());
+  if (!chained) return ReportSourceError(chained.error());
   if (rules) results->sigma = std::move(coverage);
   hunt::WriteResults(*results, selectors, f.format, std::cout);
   std::cout.flush();
+  PrintNextSteps(NextAfterHunt(*results, selectors));
   for (const hunt::Skipped& s : results->skipped) {
     PrintWarning("skipped " + std::to_string(s.count) + " " + s.unit + "(s) of " + s.file + ": " + s.reason);
   }

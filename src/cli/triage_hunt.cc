@@ -9,6 +9,7 @@
 
 #include "hunt/output.h"
 #include "hunt/results.h"
+#include "hunt/role_chains.h"
 #include "hunt/scanner.h"
 
 namespace cordon::cli {
@@ -94,6 +95,8 @@ TriageHunt RunTriageHunt(aws::Client* client, const HuntSources& sources, const 
   if (!specs) return failed(specs.error());
   Result<hunt::HuntResults> results = hunt::RunHunt(selectors, *specs, hunt::ScanOptions{});
   if (!results) return failed(results.error());
+  if (Status chained = hunt::FollowRoleChains(selectors, *specs, hunt::ScanOptions{}, &*results); !chained)
+    return failed(chained.error());
   out.json = hunt::ResultsToJson(*results, selectors);
   out.complete = hunt::ExitStatus(*results) == hunt::kExitComplete;
   if (!out.complete) {
@@ -127,6 +130,12 @@ void PrintTriageHuntText(const TriageHunt& hunt, const std::string& since) {
     std::printf("  ! credential exfiltration: %s used from %s (%s .. %s, %s events)\n",
                 Str(x, "session").c_str(), Str(x, "sourceIPAddress").c_str(), Str(x, "first").c_str(),
                 Str(x, "last").c_str(), Str(x, "events").c_str());
+  }
+  for (const Json& x : ct["unproven_sessions"]) {
+    std::printf(
+        "  ? %s is named after %s but no record shows EC2 issued it: not attributed (%s events from %s)\n",
+        Str(x, "session").c_str(), Str(x, "instance").c_str(), Str(x, "events").c_str(),
+        Str(x, "sourceIPAddress").c_str());
   }
 
   const Json& flows = j["flows"];

@@ -75,6 +75,7 @@ struct CloudTrailReader::Impl {
   std::vector<std::string> identity_tokens;
   sj::parser outer;
   sj::parser inner;
+  sj::parser response_parser;  // AssumeRole responses (ReadAssumedSession)
   // --sigma: every record is read when there are no selectors (the whole trail).
   bool every_record = false;
   std::optional<sigma::RuleMatcher> sigma_matcher;
@@ -320,6 +321,10 @@ struct CloudTrailReader::Impl {
         GetString(value, &e.user_agent);
       } else if (key == "errorCode") {
         GetString(value, &e.error_code);
+      } else if (key == "vpcEndpointId") {
+        GetString(value, &e.vpc_endpoint_id);
+      } else if (key == "vpcEndpointAccountId") {
+        GetString(value, &e.vpc_endpoint_account);
       } else if (key == "userIdentity") {
         if (auto code = ParseIdentity(value, &e)) return fail(code);
       } else if (key == "requestParameters") {
@@ -334,7 +339,38 @@ struct CloudTrailReader::Impl {
       *error = "invalid JSON record: content after the record's end";
       return false;
     }
+    ReadAssumedSession(*record);
     return true;
+  }
+
+  // A successful sts AssumeRole* records the session it created in its response: what role_chains.h
+  // follows. The response is a view into the padded buffer, read with its own parser (the record's
+  // parser is still iterating).
+  void ReadAssumedSession(ParsedRecord& record) {
+    CloudTrailEvent& e = record.event;
+    if (e.event_source != "sts.amazonaws.com" || e.event_name.rfind("AssumeRole", 0) != 0 ||
+        !e.error_code.empty() || FirstNonSpace(record.response_elements) != '{') {
+      return;
+    }
+    sj::document doc;
+    sj::object response;
+    if (response_parser.iterate(PaddedSpan(record.response_elements, BufferEnd())).get(doc) ||
+        doc.get_object().get(response)) {
+      return;
+    }
+    for (auto field : response) {
+      std::string_view key;
+      if (field.unescaped_key().get(key)) return;
+      const bool user = key == "assumedRoleUser";
+      if (!user && key != "credentials") continue;
+      sj::object member;
+      sj::value value;
+      if (field.value().get_object().get(member) ||
+          member.find_field_unordered(user ? "arn" : "accessKeyId").get(value)) {
+        return;
+      }
+      GetString(value, user ? &e.assumed_session_arn : &e.assumed_access_key);
+    }
   }
 
   simdjson::error_code ParseIdentity(sj::value value, CloudTrailEvent* e) {
@@ -353,12 +389,20 @@ struct CloudTrailReader::Impl {
         GetString(v, &e->principal_id);
       } else if (key == "accessKeyId") {
         GetString(v, &e->access_key_id);
+      } else if (key == "accountId") {
+        GetString(v, &e->identity_account);
       } else if (key == "sessionContext") {
         sj::object context;
         if (v.get_object().get(context) != simdjson::SUCCESS) continue;
         for (auto cf : context) {
           std::string_view ck;
           if (auto code = cf.unescaped_key().get(ck)) return code;
+          if (ck == "ec2RoleDelivery") {
+            sj::value delivery;
+            if (auto code = cf.value().get(delivery)) return code;
+            GetString(delivery, &e->ec2_role_delivery);
+            continue;
+          }
           if (ck != "sessionIssuer") continue;
           sj::object issuer;
           if (cf.value().get_object().get(issuer) != simdjson::SUCCESS) continue;

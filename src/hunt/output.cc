@@ -27,9 +27,22 @@ Json TimeOrNull(int64_t seconds, bool valid) { return valid ? Json(EpochToIso(se
 Json StringOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
 Json SessionToJson(const SessionUse& s) {
-  return Json{{"session", s.session_arn}, {"instance", s.instance}, {"sourceIPAddress", s.source_ip},
-              {"first", s.first},         {"last", s.last},         {"events", s.events},
-              {"own_ip", s.own_ip}};
+  return Json{{"session", s.session_arn},
+              {"instance", s.instance},
+              {"sourceIPAddress", s.source_ip},
+              {"first", s.first},
+              {"last", s.last},
+              {"events", s.events},
+              {"own_ip", s.own_ip},
+              {"issued_by_ec2", s.issued_by_ec2},
+              {"vpcEndpointAccountId", StringOrNull(s.vpc_endpoint_account)},
+              {"assumed_from", StringOrNull(s.assumed_from)}};
+}
+
+// How a session is tied to the instance, for the text output.
+std::string AttributionText(const SessionUse& s) {
+  if (!s.assumed_from.empty()) return "assumed from " + s.assumed_from;
+  return s.issued_by_ec2 ? "issued by EC2" : "NOT PROVEN to be the instance's: no ec2RoleDelivery";
 }
 
 struct SortedAggregate {
@@ -262,7 +275,9 @@ void TextEvent(std::ostream& out, const CloudTrailEvent& e) {
   out << "  (";
   for (size_t i = 0; i < e.hits.size(); ++i)
     out << (i ? ", " : "") << e.hits[i].selector << " in " << e.hits[i].field;
-  out << ")  " << e.event_id << "\n";
+  out << ")  " << e.event_id;
+  if (!e.assumed_from.empty()) out << "  (a role assumed by " << e.assumed_from << ")";
+  out << "\n";
 }
 
 void WriteText(const HuntResults& r, const Selectors& selectors, std::ostream& out) {
@@ -274,11 +289,19 @@ void WriteText(const HuntResults& r, const Selectors& selectors, std::ostream& o
 
   for (const SessionUse& s : exfil) {
     out << "!! CREDENTIAL EXFILTRATION: " << s.session_arn << " used from " << s.source_ip
-        << ", not one of the "
-        << "instance's addresses: " << s.events << " event(s), first " << s.first << ", last " << s.last
-        << "\n";
+        << (s.vpc_endpoint_account.empty() ? ""
+                                           : " through a VPC endpoint of account " + s.vpc_endpoint_account)
+        << ", not one of the instance's addresses: " << s.events << " event(s), first " << s.first
+        << ", last " << s.last << (s.assumed_from.empty() ? "" : " (" + AttributionText(s) + ")") << "\n";
   }
-  if (!exfil.empty()) out << "\n";
+  const std::vector<SessionUse> unproven = UnprovenSessions(sessions);
+  for (const SessionUse& s : unproven) {
+    out << "?? " << s.session_arn << " is named after " << s.instance
+        << ", but no record shows EC2 issued it (no sessionContext.ec2RoleDelivery): not attributed to the "
+           "instance; whoever assumed the role chose that name. Used from "
+        << s.source_ip << ": " << s.events << " event(s)\n";
+  }
+  if (!exfil.empty() || !unproven.empty()) out << "\n";
   out << "CloudTrail: " << by << " event(s) by the instance or its credentials, " << on << " on it\n";
   if (by > 0) {
     out << "\nBy the instance or its credentials:\n";
@@ -296,7 +319,7 @@ void WriteText(const HuntResults& r, const Selectors& selectors, std::ostream& o
     out << "\nInstance role sessions:\n";
     for (const SessionUse& s : sessions) {
       out << "  " << s.session_arn << " from " << s.source_ip << (s.own_ip ? " (own address)" : "") << ": "
-          << s.events << " event(s), " << s.first << " .. " << s.last << "\n";
+          << s.events << " event(s), " << s.first << " .. " << s.last << "; " << AttributionText(s) << "\n";
     }
   }
   out << "\nFlow logs: " << r.flow_matched_records << " matching record(s) in " << r.flows.size()
@@ -362,22 +385,24 @@ void WriteText(const HuntResults& r, const Selectors& selectors, std::ostream& o
 Json EventToJson(const CloudTrailEvent& e) {
   Json hits = Json::array();
   for (const SelectorHit& h : e.hits) hits.push_back({{"selector", h.selector}, {"field", h.field}});
-  return Json{{"eventID", e.event_id},
-              {"eventTime", e.event_time},
-              {"eventSource", e.event_source},
-              {"eventName", e.event_name},
-              {"awsRegion", e.aws_region},
-              {"sourceIPAddress", e.source_ip},
-              {"userAgent", e.user_agent},
-              {"errorCode", StringOrNull(e.error_code)},
-              {"identity",
-               {{"type", e.identity_type},
-                {"arn", StringOrNull(e.identity_arn)},
-                {"principalId", StringOrNull(e.principal_id)},
-                {"accessKeyId", StringOrNull(e.access_key_id)}}},
-              {"resources", e.resources},
-              {"matched", hits},
-              {"file", e.file}};
+  Json event{{"eventID", e.event_id},
+             {"eventTime", e.event_time},
+             {"eventSource", e.event_source},
+             {"eventName", e.event_name},
+             {"awsRegion", e.aws_region},
+             {"sourceIPAddress", e.source_ip},
+             {"userAgent", e.user_agent},
+             {"errorCode", StringOrNull(e.error_code)},
+             {"identity",
+              {{"type", e.identity_type},
+               {"arn", StringOrNull(e.identity_arn)},
+               {"principalId", StringOrNull(e.principal_id)},
+               {"accessKeyId", StringOrNull(e.access_key_id)}}},
+             {"resources", e.resources},
+             {"matched", hits},
+             {"file", e.file}};
+  if (!e.assumed_from.empty()) event["assumed_from"] = e.assumed_from;
+  return event;
 }
 
 std::string IdentityText(const CloudTrailEvent& e) {
@@ -499,6 +524,7 @@ void WriteEventsArray(const std::vector<CloudTrailEvent>& events, bool by, int i
     }
     w.EndArray();
     w.Key("file").String(e.file);
+    if (!e.assumed_from.empty()) w.Key("assumed_from").String(e.assumed_from);
     w.EndObject();
     FlushBatch(out, stream);
   }
@@ -529,6 +555,8 @@ Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool lon
   Json sessions_json = Json::array(), exfil_json = Json::array();
   for (const SessionUse& s : sessions) sessions_json.push_back(SessionToJson(s));
   for (const SessionUse& s : exfil) exfil_json.push_back(SessionToJson(s));
+  Json unproven_json = Json::array();
+  for (const SessionUse& s : UnprovenSessions(sessions)) unproven_json.push_back(SessionToJson(s));
 
   Json aggregates = Json::array(), talkers = Json::array(), rejected = Json::array();
   if (long_lists)
@@ -552,7 +580,8 @@ Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool lon
             {{"by", Json::array()},
              {"on", Json::array()},
              {"sessions", Json::array()},
-             {"exfiltration", Json::array()}}},
+             {"exfiltration", Json::array()},
+             {"unproven_sessions", Json::array()}}},
            {"flows",
             {{"matched_records", r.flow_matched_records},
              {"nodata_records", r.flow_nodata_records},
@@ -568,6 +597,7 @@ Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool lon
   cloudtrail["on"] = std::move(on);
   cloudtrail["sessions"] = std::move(sessions_json);
   cloudtrail["exfiltration"] = std::move(exfil_json);
+  cloudtrail["unproven_sessions"] = std::move(unproven_json);
   Json& flows = doc["flows"];
   flows["aggregates"] = std::move(aggregates);
   flows["top_talkers"] = std::move(talkers);

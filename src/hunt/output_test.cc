@@ -85,6 +85,10 @@ TEST(Output, JsonTextIsTheDocumentsDumpByteForByte) {
   on.hits = {{"i-0abc", "requestParameters"}, {"10.0.0.1", "resources"}};
   on.file = "AWSLogs/1/CloudTrail/us-east-1/2024/05/01/x.json.gz";
   edge.events.push_back(on);
+  CloudTrailEvent chained = by;  // found by following a role chain (role_chains.h)
+  chained.event_id = "e-3";
+  chained.assumed_from = "arn:aws:sts::1:assumed-role/r/i-0abc";
+  edge.events.push_back(chained);
   edge.Finalize();
   EXPECT_EQ(ResultsToJsonText(edge, s), ResultsToJson(edge, s).dump(2));
 

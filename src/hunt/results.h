@@ -43,6 +43,20 @@ struct CloudTrailEvent {
   std::vector<std::string> resources;  // resources[].ARN
   std::vector<SelectorHit> hits;
   std::string file;
+  // What attribution needs (see sessions.h): the identity's account, the VPC endpoint the call went
+  // through and that endpoint's owner, and sessionContext.ec2RoleDelivery, which CloudTrail sets only on
+  // credentials EC2 delivered to an instance through its metadata service ("1.0" IMDSv1, "2.0" IMDSv2).
+  std::string identity_account;
+  std::string vpc_endpoint_id;
+  std::string vpc_endpoint_account;
+  std::string ec2_role_delivery;
+  // A successful sts AssumeRole*: the session it created and that session's access key
+  // (responseElements.assumedRoleUser.arn and credentials.accessKeyId).
+  std::string assumed_session_arn;
+  std::string assumed_access_key;
+  // Set on an event found by following AssumeRole from an instance session (role_chains.h): the session
+  // whose AssumeRole created the credentials this event used.
+  std::string assumed_from;
 };
 
 // Use of an instance role session (assumed-role/<role>/i-...) from one source IP.
@@ -53,7 +67,15 @@ struct SessionUse {
   std::string first;  // eventTime of the first and last sight
   std::string last;
   uint64_t events = 0;
-  bool own_ip = false;  // the source IP is one of --ip
+  // The source IP is one of --ip, and the call did not come through another account's VPC endpoint (a
+  // private address is only the instance's inside the instance's own network).
+  bool own_ip = false;
+  // Some record of the session carries sessionContext.ec2RoleDelivery: EC2 issued it to the instance.
+  // A session merely named after an instance id (anyone allowed to assume the role can choose that name)
+  // is not proof that the instance acted.
+  bool issued_by_ec2 = false;
+  std::string vpc_endpoint_account;  // the endpoint owner, when the calls came through a VPC endpoint
+  std::string assumed_from;          // for a session the instance's session assumed: that session
 };
 
 // Flow aggregate key: peer, port (the record's dstport), protocol number, direction (egress, ingress or

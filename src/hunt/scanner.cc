@@ -168,6 +168,7 @@ Result<HuntResults> RunHunt(const Selectors& selectors, const std::vector<Source
   std::vector<Work> work;
   ScanProgress progress;
   for (const SourceSpec& spec : sources) {
+    if (options.cloudtrail_only && spec.kind != LogKind::kCloudTrail) continue;
     Result<std::vector<ObjectInfo>> listed = spec.source->List(ListOptionsFor(spec.kind, selectors));
     if (!listed) return WithContext(listed.error(), std::string(LogKindName(spec.kind)));
     for (ObjectInfo& object : *listed) {

@@ -40,6 +40,8 @@ struct ScanOptions {
   size_t max_json_object = 1u << 30;
   size_t stream_chunk = 4u << 20;
   CloudTrailOptions cloudtrail;
+  // Read only the CloudTrail sources (a rescan for more CloudTrail records, as role_chains.h does).
+  bool cloudtrail_only = false;
   // Called now and then from a worker (never concurrently) while the scan runs.
   std::function<void(const ScanProgress&)> progress;
 };

@@ -74,8 +74,13 @@ def build_instance(endpoint: str) -> dict:
 
 def cloudtrail_records(s: dict) -> list[dict]:
     iid = s["iid"]
+    # The instance's own credentials: CloudTrail marks what EC2 delivered through the metadata service
+    # with sessionContext.ec2RoleDelivery (userIdentity element reference), which cordon requires before
+    # it attributes a session to the instance.
     session = {"type": "AssumedRole", "principalId": f"AROAHUNT:{iid}",
-               "arn": f"arn:aws:sts::123456789012:assumed-role/{ROLE}/{iid}", "accessKeyId": "ASIAHUNT0001"}
+               "arn": f"arn:aws:sts::123456789012:assumed-role/{ROLE}/{iid}", "accessKeyId": "ASIAHUNT0001",
+               "sessionContext": {"sessionIssuer": {"type": "Role", "userName": ROLE},
+                                  "ec2RoleDelivery": "2.0"}}
     admin = {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/admin", "userName": "admin"}
 
     def record(event_id, when, name, source, ip, identity, params=None):

@@ -7,11 +7,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <csignal>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
+#include "base/duration.h"
 #include "base/json.h"
 #include "base/strings.h"
 
@@ -23,6 +27,7 @@ namespace {
 constexpr size_t kMaxOutputBytes = 1 << 20;
 
 struct ChildOutput {
+  bool timed_out = false;
   int wait_status = 0;
   std::string out;
   std::string err;
@@ -45,7 +50,16 @@ class Fd {
   int fd_ = -1;
 };
 
-Result<ChildOutput> RunShell(const std::string& command, const Environment& env) {
+// Milliseconds left until `deadline`, for poll(); 0 once it passed.
+int MillisecondsLeft(std::chrono::steady_clock::time_point deadline) {
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return static_cast<int>(std::clamp<int64_t>(left.count(), 0, INT32_MAX));
+}
+
+Result<ChildOutput> RunShell(const std::string& command, const Environment& env,
+                             std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::array<Fd, 2> out_pipe, err_pipe;
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return MakeError(ErrorKind::kIo, fmt::format("pipe: {}", strerror(errno)));
@@ -81,8 +95,16 @@ Result<ChildOutput> RunShell(const std::string& command, const Environment& env)
   int open_count = 2;
   char buffer[8192];
   while (open_count > 0) {
-    if (poll(polls, 2, -1) < 0) {
+    const int ready = poll(polls, 2, MillisecondsLeft(deadline));
+    if (ready < 0) {
       if (errno == EINTR) continue;
+      break;
+    }
+    if (ready == 0) {
+      // The shell is killed; a helper it started that keeps the pipes open is left to the pipes' EPIPE
+      // (killing a process group would also take the terminal from a helper prompting on it).
+      kill(pid, SIGKILL);
+      result.timed_out = true;
       break;
     }
     for (int i = 0; i < 2; ++i) {
@@ -160,8 +182,20 @@ Result<Credentials> ParseCredentialProcessOutput(std::string_view output, std::s
 }
 
 Result<Credentials> ProcessProvider::Get() {
-  Result<ChildOutput> child = RunShell(command_, env_);
+  std::chrono::seconds timeout = kCredentialProcessTimeout;
+  if (std::optional<std::string> text = env_.GetNonEmpty("CORDON_CREDENTIAL_PROCESS_TIMEOUT")) {
+    Result<std::chrono::seconds> parsed = ParseDuration(*text, "CORDON_CREDENTIAL_PROCESS_TIMEOUT");
+    if (!parsed) return WithContext(parsed.error(), source_);
+    timeout = *parsed;
+  }
+  Result<ChildOutput> child = RunShell(command_, env_, timeout);
   if (!child) return WithContext(child.error(), source_);
+  if (child->timed_out) {
+    return MakeError(ErrorKind::kIo,
+                     fmt::format("{}: credential_process did not finish within {} s and was killed; set "
+                                 "CORDON_CREDENTIAL_PROCESS_TIMEOUT (e.g. 5m) if it needs longer",
+                                 source_, timeout.count()));
+  }
   if (WIFSIGNALED(child->wait_status)) {
     return MakeError(ErrorKind::kIo, fmt::format("{}: credential_process was killed by signal {}", source_,
                                                  WTERMSIG(child->wait_status)));

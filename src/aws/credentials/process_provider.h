@@ -1,6 +1,7 @@
 // Credentials printed by an external command: the `credential_process` profile setting.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -13,11 +14,17 @@ namespace cordon::aws {
 // prompt on the terminal) and stdout/stderr captured, then parses stdout as the credential_process
 // JSON document (see ParseCredentialProcessOutput).
 // Errors (never kNotFound: a configured command that fails stops the chain, as in botocore):
-//   kIo      the command could not be started, or was killed by a signal;
+//   kIo      the command could not be started, was killed by a signal, or did not exit within its
+//            time (kCredentialProcessTimeout); it is then killed;
 //   kService the command exited non-zero; the message carries the exit status and the last line of
 //            its stderr, never its stdout;
 //   kParse   the output is not a valid version 1 document.
-// Get() blocks until the command exits; there is no timeout (botocore has none either).
+// botocore waits forever; cordon does not, since a hung helper would hang a containment with it.
+// How long a credential_process may run: long enough for a helper that asks for an MFA code on the
+// terminal, short enough that a hung one fails the run while a responder still watches it.
+// CORDON_CREDENTIAL_PROCESS_TIMEOUT ("30s", "5m") overrides it.
+inline constexpr std::chrono::seconds kCredentialProcessTimeout{120};
+
 class ProcessProvider : public CredentialsProvider {
  public:
   // `source` names the credentials, e.g. "process:prod".

@@ -92,5 +92,26 @@ TEST(ProcessProviderTest, KilledCommandIsAnError) {
   EXPECT_NE(creds.error().message.find("signal 9"), std::string::npos) << creds.error().message;
 }
 
+// A hung helper (one waiting on a network that never answers) fails the run instead of hanging it.
+TEST(ProcessProviderTest, HungCommandIsKilledAfterItsTimeout) {
+  ProcessProvider provider(
+      "exec sleep 600", Environment({{"PATH", "/usr/bin:/bin"}, {"CORDON_CREDENTIAL_PROCESS_TIMEOUT", "1s"}}),
+      "process:p");
+  auto creds = provider.Get();
+  ASSERT_FALSE(creds);
+  EXPECT_EQ(creds.error().kind, ErrorKind::kIo);
+  EXPECT_NE(creds.error().message.find("did not finish within 1 s"), std::string::npos)
+      << creds.error().message;
+  EXPECT_NE(creds.error().message.find("CORDON_CREDENTIAL_PROCESS_TIMEOUT"), std::string::npos);
+}
+
+TEST(ProcessProviderTest, BadTimeoutIsRefusedNamingTheVariable) {
+  ProcessProvider provider("true", Environment({{"CORDON_CREDENTIAL_PROCESS_TIMEOUT", "soon"}}), "process:p");
+  auto creds = provider.Get();
+  ASSERT_FALSE(creds);
+  EXPECT_EQ(creds.error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_NE(creds.error().message.find("CORDON_CREDENTIAL_PROCESS_TIMEOUT"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cordon::aws

@@ -53,6 +53,8 @@ struct Transfer {
   bool decided = false;  // whether `stream` has been worked out (on the first body bytes)
   bool stream = false;   // body goes to request->body_sink
   bool sink_stopped = false;
+  size_t max_body = 0;
+  bool body_too_large = false;
 };
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
@@ -86,6 +88,10 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     t->decided = true;
   }
   if (!t->stream) {
+    if (t->response->body.size() + n > t->max_body) {
+      t->body_too_large = true;
+      return 0;  // makes curl stop with CURLE_WRITE_ERROR
+    }
     t->response->body.append(data, n);
     return n;
   }
@@ -150,6 +156,13 @@ Error TransferError(CURLcode rc, const EasyHandle& handle, const Transfer& trans
       if (transfer.sink_stopped) {
         return Error{ErrorKind::kCancelled, "the response body sink stopped the transfer from " + where, "",
                      0, ""};
+      }
+      // Not retried: the same endpoint would send the same flood again.
+      if (transfer.body_too_large) {
+        return Error{ErrorKind::kService,
+                     "the response from " + where + " is over " + std::to_string(transfer.max_body >> 20) +
+                         " MiB, more than any AWS answer; the transfer was stopped",
+                     "ResponseTooLarge", 0, ""};
       }
       break;
     case CURLE_URL_MALFORMAT:
@@ -234,6 +247,7 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   const HttpOptions& options = state_->options;
   HttpResponse response;
   Transfer transfer{curl, &request, &response};
+  transfer.max_body = options.max_response_body;
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   // Send the path exactly as signed: S3 keys may hold "./" and "../" segments that curl would squash.

@@ -306,6 +306,40 @@ TEST_F(CurlTransportTest, TwentyMegabyteBinaryBodyBothWays) {
   EXPECT_TRUE(response->body == request.body);
 }
 
+// A body past the cap stops the transfer (an endpoint sending without end cannot exhaust memory); the
+// same size under the cap, or streamed to a sink, goes through.
+TEST_F(CurlTransportTest, BodyOverTheCapIsRefusedNotKept) {
+  TestServer server([](const ServerRequest&) {
+    ServerReply reply;
+    reply.body = std::string(3 * 1024 * 1024, 'x');
+    return reply;
+  });
+  HttpOptions options;
+  options.max_response_body = 2 * 1024 * 1024;
+  CurlTransport capped(options);
+  HttpRequest request;
+  request.method = "GET";
+  request.url = server.Url("/flood");
+  Result<HttpResponse> refused = capped.Send(request);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, "ResponseTooLarge");
+  EXPECT_NE(refused.error().message.find("over 2 MiB"), std::string::npos) << refused.error().message;
+
+  size_t streamed = 0;
+  request.body_sink = [&](std::string_view chunk) {
+    streamed += chunk.size();
+    return true;
+  };
+  ASSERT_TRUE(capped.Send(request).has_value());
+  EXPECT_EQ(streamed, 3u * 1024 * 1024);
+
+  CurlTransport roomy;
+  request.body_sink = nullptr;
+  Result<HttpResponse> kept = roomy.Send(request);
+  ASSERT_TRUE(kept.has_value()) << kept.error().message;
+  EXPECT_EQ(kept->body.size(), 3u * 1024 * 1024);
+}
+
 TEST_F(CurlTransportTest, StreamsSuccessfulBodiesToTheSink) {
   std::string payload = RandomBytes(5 * 1024 * 1024, 2);
   TestServer server([&](const ServerRequest& r) {

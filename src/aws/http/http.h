@@ -51,6 +51,10 @@ struct HttpOptions {
   // A PEM file of CA certificates to trust instead of the system's (AWS_CA_BUNDLE, --ca-bundle);
   // empty for the system's store.
   std::string ca_bundle;
+  // The most a body kept in memory (HttpResponse::body) may hold: an endpoint, or something posing as
+  // one, that sends without end fails the request instead of exhausting memory. Far above any API page
+  // and any CloudTrail or flow-log object; bodies streamed to a body_sink (downloads to a file) have no cap.
+  size_t max_response_body = size_t{512} << 20;
 };
 
 // Sends one HTTP request. A transport error (no response at all) is an Error of kind kNetwork;
