@@ -11,13 +11,16 @@
 #include "automation/finding_source.h"
 #include "cli/exit_codes.h"
 #include "cli/memory_flags.h"
+#include "cli/next_steps.h"
 #include "cli/notify_flags.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
+#include "cloud/instance_inventory.h"
 #include "response/capture_order.h"
 #include "response/case_paths.h"
 #include "response/instance_claim.h"
 #include "response/plan.h"
+#include "response/plan_details.h"
 
 namespace cordon::cli {
 namespace {
@@ -170,6 +173,28 @@ Status ClaimTargets(const CommandContext& ctx, aws::Client& client, evidence::Ca
   return Ok();
 }
 
+// --plan: every plan made concrete from the instance's live state (read-only), as text or JSON.
+int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& plans,
+                       const response::ResponseOptions& options, bool json) {
+  Json out{{"case", options.case_id}, {"plans", Json::array()}};
+  for (const response::Plan& plan : plans) {
+    auto inventory = cloud::CollectInventory(client, plan.target);
+    if (!inventory)
+      return ReportError(WithContext(inventory.error(), "reading " + plan.target.instance_id).value());
+    const response::RoleSharers sharers = options.revoke_role_sessions
+                                              ? response::FindRoleSharers(client, *inventory)
+                                              : response::RoleSharers{};
+    const auto details = response::DescribeContainPlan(plan, *inventory, options, sharers);
+    if (json) {
+      out["plans"].push_back(response::ConcretePlanToJson(plan, details, options.case_id));
+    } else {
+      std::fputs(response::FormatConcretePlan(plan, details, options.case_id).c_str(), stdout);
+    }
+  }
+  if (json) std::puts(out.dump(2).c_str());
+  return kExitOk;
+}
+
 int Contain(const CommandContext& ctx, ContainFlags& f) {
   const response::ResponseOptions options = MakeOptions(ctx, f);
   auto client = ctx.Client();
@@ -184,9 +209,8 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
     plans.push_back(response::BuildContainPlan(target, f.selection));
     response::ArrangeMemoryCapture(options.memory, &plans.back());
   }
-  for (const auto& plan : plans)
-    std::fprintf(f.plan_only ? stdout : stderr, "%s", response::FormatPlan(plan).c_str());
-  if (f.plan_only) return kExitOk;
+  if (f.plan_only) return PrintConcretePlans(**client, plans, options, f.output == "json");
+  for (const auto& plan : plans) std::fprintf(stderr, "%s", response::FormatPlan(plan).c_str());
   const std::string& case_id = ctx.case_flags.id;
   if (!f.yes &&
       !Confirm("Contain " + std::to_string(plans.size()) + " instance(s) under case " + case_id + "?"))
@@ -210,6 +234,7 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
   std::vector<response::TargetReport> reports = executor.Run(plans);
   PrintSummary(reports, case_id, f.output == "json", "contained");
   int status = ExitStatusFor(reports);
+  PrintNextSteps(NextAfterContain(case_id, status != kExitOk));
   status = ReportLostRecords(**store, RecordCaseStatus(**store, status, "contained"));
   status = NotifyReports(**client, **store, f.notify, HandOverFor(ctx, f), reports, status);
   PrintInfo("case " + case_id + " is in " + (*store)->dir().string());

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "cli/aws_flags.h"
 #include "cli/config_file.h"
 #include "cli/exit_codes.h"
+#include "cli/next_steps.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
 #include "cli/triage_hunt.h"
@@ -281,6 +283,16 @@ Status Check(TriageFlags& f) {
   return Ok();
 }
 
+// YYYYMMDD in UTC, for the case id the next-step hint suggests.
+std::string Today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y%m%d", &utc);
+  return text;
+}
+
 int Triage(const CommandContext& ctx, const TriageFlags& f) {
   auto client = ctx.Client();
   if (!client) return ReportError(client.error());
@@ -346,6 +358,7 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
       for (const IncompletePart& p : incomplete) Line(p.part + ": " + p.error);
     }
   }
+  PrintNextSteps(NextAfterTriage(*inv, Today()));
   if (incomplete.empty()) return kExitOk;
   // The output says what went wrong; stderr says that something did, for whoever only sees the status.
   std::vector<std::string> unread;

@@ -1,6 +1,10 @@
 #include "response/case_paths.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <string>
 
 #include "evidence/case_store.h"
 
@@ -15,7 +19,11 @@ std::filesystem::path CasesRoot(const std::string& flag) {
 std::string DefaultResponder(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
-  return "unknown";
+  // No $USER (cron, a container, sudo -i): the account this process runs as, as whoami says it.
+  if (const passwd* account = getpwuid(geteuid());
+      account != nullptr && account->pw_name != nullptr && *account->pw_name != '\0')
+    return account->pw_name;
+  return "uid-" + std::to_string(geteuid());
 }
 
 }  // namespace cordon::response

@@ -24,7 +24,7 @@ std::string TagValue(const Json& tags, const std::string& key) {
 }
 
 Json TargetOf(const std::string& id, const Json& membership) {
-  Json t = {{"Id", id}};
+  Json t = {{"Id", membership.contains("target_id") ? membership["target_id"] : Json(id)}};
   if (membership.contains("port")) t["Port"] = membership["port"];
   if (membership.contains("availability_zone")) t["AvailabilityZone"] = membership["availability_zone"];
   return t;

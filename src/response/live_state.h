@@ -19,8 +19,9 @@ Json Filters(const std::string& name, const std::vector<std::string>& values);
 // The value of tag `key` in a boto3 "Tags" array, or "".
 std::string TagValue(const Json& tags, const std::string& key);
 
-// A target group member for instance `id` as a recorded membership ({"arn", "port"?,
+// A target group member for instance `id` as a recorded membership ({"arn", "target_id"?, "port"?,
 // "availability_zone"?}, FindLoadBalancerMemberships) had it: for RegisterTargets / DeregisterTargets.
+// target_id is the private IP an ip-type target group holds the instance by; otherwise the id is used.
 Json TargetOf(const std::string& id, const Json& membership);
 
 // DescribeInstances for the target: the Instance object. kNotFound when it no longer exists.

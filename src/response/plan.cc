@@ -82,21 +82,27 @@ PlanStep MakePlanStep(std::unique_ptr<Step> step, std::string summary, std::vect
   return p;
 }
 
-std::string FormatPlan(const Plan& plan) {
-  std::string out = plan.target.instance_id + " (" + plan.target.region +
-                    (plan.target.vpc_id.empty() ? "" : ", " + plan.target.vpc_id) +
-                    (plan.target.state.empty() ? "" : ", " + plan.target.state) + ")\n";
-  int i = 1;
-  for (const PlanStep& s : plan.steps) {
-    out += "  " + std::to_string(i++) + ". " + s.name;
-    out += std::string(s.name.size() < 18 ? 18 - s.name.size() : 1, ' ') + s.summary;
-    if (!s.after.empty()) {
-      out += "  [after ";
-      for (size_t k = 0; k < s.after.size(); ++k) out += (k ? ", " : "") + s.after[k];
-      out += "]";
-    }
-    out += "\n";
+std::string FormatPlanHeader(const Plan& plan) {
+  return plan.target.instance_id + " (" + plan.target.region +
+         (plan.target.vpc_id.empty() ? "" : ", " + plan.target.vpc_id) +
+         (plan.target.state.empty() ? "" : ", " + plan.target.state) + ")\n";
+}
+
+std::string FormatPlanStep(int number, const PlanStep& s) {
+  std::string out = "  " + std::to_string(number) + ". " + s.name;
+  out += std::string(s.name.size() < 18 ? 18 - s.name.size() : 1, ' ') + s.summary;
+  if (!s.after.empty()) {
+    out += "  [after ";
+    for (size_t k = 0; k < s.after.size(); ++k) out += (k ? ", " : "") + s.after[k];
+    out += "]";
   }
+  return out + "\n";
+}
+
+std::string FormatPlan(const Plan& plan) {
+  std::string out = FormatPlanHeader(plan);
+  int i = 1;
+  for (const PlanStep& s : plan.steps) out += FormatPlanStep(i++, s);
   return out;
 }
 

@@ -45,5 +45,8 @@ PlanStep MakePlanStep(std::unique_ptr<Step> step, std::string summary, std::vect
 
 // "1. record-pre-state  ...\n2. tag (after record-pre-state) ..." for --plan and the confirmation.
 std::string FormatPlan(const Plan& plan);
+// Its parts: "i-... (region, vpc, state)\n" and one numbered step line.
+std::string FormatPlanHeader(const Plan& plan);
+std::string FormatPlanStep(int number, const PlanStep& step);
 
 }  // namespace cordon::response

@@ -1,5 +1,7 @@
 #include "response/pre_state_collector.h"
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,17 @@ Result<Json> Attribute(const StepContext& ctx, const char* attribute, const char
 
 }  // namespace
 
+// The instance's private IPv4 addresses, on every ENI: what an ip-type target group registers.
+Result<std::vector<std::string>> PrivateAddresses(const StepContext& ctx) {
+  auto enis = DescribeTargetEnis(ctx);
+  if (!enis) return MakeError(enis.error());
+  std::vector<std::string> out;
+  for (const Json& eni : *enis)
+    for (const Json& ip : eni.value("PrivateIpAddresses", Json::array()))
+      out.push_back(Str(ip, "PrivateIpAddress"));
+  return out;
+}
+
 Result<Json> FindLoadBalancerMemberships(const StepContext& ctx) {
   const std::string& id = ctx.target.instance_id;
   Json classic = Json::array();
@@ -31,8 +44,16 @@ Result<Json> FindLoadBalancerMemberships(const StepContext& ctx) {
   Json groups = Json::array();
   auto tgs = ctx.CallAll("elbv2", "DescribeTargetGroups", Json::object());
   if (!tgs) return MakeError(tgs.error());
+  std::optional<std::vector<std::string>> addresses;  // read once, when an ip-type group exists
   for (const Json& tg : tgs->value("TargetGroups", Json::array())) {
     std::string arn = Str(tg, "TargetGroupArn");
+    // An ip-type group (ALB/NLB) holds the instance by its private addresses, not its id.
+    const bool by_ip = Str(tg, "TargetType") == "ip";
+    if (by_ip && !addresses) {
+      auto found = PrivateAddresses(ctx);
+      if (!found) return MakeError(found.error());
+      addresses = std::move(*found);
+    }
     auto health = ctx.Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", arn}});
     if (!health) {
       if (IsNotFoundError(health.error())) continue;  // deleted while we looked
@@ -40,9 +61,13 @@ Result<Json> FindLoadBalancerMemberships(const StepContext& ctx) {
     }
     for (const Json& d : health->value("TargetHealthDescriptions", Json::array())) {
       const Json target = d.value("Target", Json::object());
+      const std::string target_id = Str(target, "Id");
       std::string state = Str(d.value("TargetHealth", Json::object()), "State");
-      if (Str(target, "Id") != id || state == "draining" || state == "unused") continue;
+      const bool mine = by_ip ? std::find(addresses->begin(), addresses->end(), target_id) != addresses->end()
+                              : target_id == id;
+      if (!mine || state == "draining" || state == "unused") continue;
       Json m = {{"arn", arn}};
+      if (by_ip) m["target_id"] = target_id;
       if (target.contains("Port")) m["port"] = target["Port"];
       if (target.contains("AvailabilityZone")) m["availability_zone"] = target["AvailabilityZone"];
       groups.push_back(std::move(m));

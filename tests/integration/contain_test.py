@@ -6,6 +6,7 @@ Needs the cordon binary (CORDON_BIN, else build-scn/ or build/).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -57,6 +58,66 @@ class ContainTests(ResponseCase):
         self.assertEqual(case_snapshots(self.moto, "IR-PLAN"), [])
         self.assertEqual(mutating_calls(self.range.stats()), {})
         self.assertEqual(self.isolation_groups(self.ids["vpc_id"]), {})
+
+    def test_plan_names_what_will_change_as_boto3_sees_it(self):
+        """Issue 17: --plan is concrete from live state: every ENI with the groups it moves from and to,
+        the Auto Scaling group, load balancers and target groups by name, the role and the deny policy,
+        every volume; as text and as JSON (--output json) for a change ticket; and, with
+        --revoke-role-sessions, the siblings that share the role by id."""
+        self.fresh()
+        suspect = self.ids["suspect"]
+        ec2 = client("ec2", self.moto)
+        enis = ec2.describe_network_interfaces(Filters=[
+            {"Name": "attachment.instance-id", "Values": [suspect]}])["NetworkInterfaces"]
+        volumes = ec2.describe_volumes(Filters=[
+            {"Name": "attachment.instance-id", "Values": [suspect]}])["Volumes"]
+        self.assertGreaterEqual(len(enis), 1)
+        proc = self.cordon("contain", suspect, "--case", "IR-PLAN2", "--plan", "--output", "json",
+                           "--revoke-role-sessions", "--cases-dir", self.cases_dir)
+        self.assertExit(proc, 0)
+        plan = json.loads(proc.stdout)
+        self.assertEqual(plan["case"], "IR-PLAN2")
+        (only,) = plan["plans"]
+        self.assertEqual(only["instance"], suspect)
+        steps = {s["step"]: s for s in only["steps"]}
+        isolate = "\n".join(steps["isolate-network"]["changes"])
+        for eni in enis:
+            self.assertIn(eni["NetworkInterfaceId"], isolate)
+            for group in eni["Groups"]:
+                self.assertIn(group["GroupId"], isolate)
+            self.assertIn(f"cordon-isolation-{eni['VpcId']}", isolate)
+        self.assertEqual(len(steps["isolate-network"]["changes"]), len(enis))
+        asg = "\n".join(steps["asg"]["changes"])
+        self.assertIn(self.ids["asg_name"], asg)
+        self.assertFalse(steps["asg"]["no_op"])
+        lb = "\n".join(steps["deregister-lb"]["changes"])
+        self.assertIn(self.ids["clb_name"], lb)
+        self.assertIn(self.ids["tg_arn"], lb)
+        cred = "\n".join(steps["credentials"]["changes"])
+        self.assertIn(self.ids["role_name"], cred)
+        self.assertIn(f"cordon-deny-IR-PLAN2-{suspect}", cred)
+        for sibling in self.ids["siblings"]:
+            self.assertIn(sibling, cred)  # --revoke-role-sessions cuts them too: named, not hidden
+        self.assertNotIn(suspect, cred.split("ALSO CUTS", 1)[-1])
+        snap = "\n".join(steps["snapshot"]["changes"])
+        self.assertEqual(len(steps["snapshot"]["changes"]), len(volumes))
+        for volume in volumes:
+            self.assertIn(volume["VolumeId"], snap)
+            self.assertIn(f"{volume['Size']} GiB", snap)
+        # The suspect's Elastic IP, by allocation and address; the volumes' step is not a no-op.
+        addresses = ec2.describe_addresses(AllocationIds=[self.ids["eip_allocation"]])["Addresses"]
+        eip = "\n".join(steps["disassociate-eip"]["changes"])
+        self.assertIn(self.ids["eip_allocation"], eip)
+        self.assertIn(addresses[0]["PublicIp"], eip)
+        self.assertFalse(steps["disassociate-eip"]["no_op"])
+
+        text = self.cordon("contain", suspect, "--case", "IR-PLAN2", "--plan", "--cases-dir", self.cases_dir)
+        self.assertExit(text, 0)
+        for eni in enis:
+            self.assertIn(eni["NetworkInterfaceId"], text.stdout)
+        self.assertIn(self.ids["asg_name"], text.stdout)
+        self.assertNotIn("<CASE>", text.stdout)
+        self.assertEqual(mutating_calls(self.range.stats()), {})
 
     def test_rerun_on_a_contained_instance_changes_nothing(self):
         self.fresh()

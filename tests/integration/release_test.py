@@ -70,6 +70,61 @@ class ReleaseTests(ResponseCase):
                          [s["SnapshotId"] for s in snaps])
         self.assertCaseConsistent("IR-R1")
 
+    def test_release_leaves_the_auto_scaling_group_its_recorded_size(self):
+        """Issue 13: AttachInstances raises the desired capacity by one and fails at MaxSize (Auto Scaling
+        API reference, AttachInstances). After release the group's min, max and desired are the
+        pre-state's, the released instance is InService in it, and the replacement the group launched
+        is the instance retired, never the released one; also with the group at its MaxSize."""
+        for at_max in (False, True):
+            with self.subTest(at_max=at_max):
+                self.fresh()
+                asg = client("autoscaling", self.moto)
+                name, suspect = self.ids["asg_name"], self.ids["suspect"]
+
+                def group():
+                    return asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
+
+                if at_max:
+                    asg.update_auto_scaling_group(AutoScalingGroupName=name, MaxSize=group()["DesiredCapacity"])
+                before = group()
+                sizes = (before["MinSize"], before["MaxSize"], before["DesiredCapacity"])
+                members = {i["InstanceId"] for i in before["Instances"]}
+                case = f"IR-RSZ{int(at_max)}"
+                self.assertExit(self.contain(case), 0)
+                (replacement,) = {i["InstanceId"] for i in group()["Instances"]} - members
+                self.assertExit(self.release(case), 0)
+                after = group()
+                self.assertEqual((after["MinSize"], after["MaxSize"], after["DesiredCapacity"]), sizes)
+                now = {i["InstanceId"]: i["LifecycleState"] for i in after["Instances"]}
+                self.assertEqual(now.get(suspect), "InService")
+                self.assertNotIn(replacement, now)
+                self.assertEqual(set(now), members)
+
+    def test_ip_target_groups_are_deregistered_and_restored(self):
+        """Issue 13: an ip-type target group (ALB/NLB) holds the instance by a private address, not its
+        id (Elastic Load Balancing, "Target type": ip). Containment takes that target out of service;
+        release registers it again with the same port."""
+        self.fresh()
+        ec2, elbv2 = client("ec2", self.moto), client("elbv2", self.moto)
+        suspect = self.ids["suspect"]
+        enis = ec2.describe_network_interfaces(Filters=[
+            {"Name": "attachment.instance-id", "Values": [suspect]}])["NetworkInterfaces"]
+        address = enis[0]["PrivateIpAddress"]
+        tg = elbv2.create_target_group(Name="ip-targets", Protocol="TCP", Port=9000, VpcId=self.ids["vpc_id"],
+                                       TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+        elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": address, "Port": 9000}])
+
+        def targets():
+            return sorted((d["Target"]["Id"], d["Target"].get("Port")) for d in
+                          elbv2.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"]
+                          if d.get("TargetHealth", {}).get("State") not in ("draining", "unused"))
+
+        self.assertEqual(targets(), [(address, 9000)])
+        self.assertExit(self.contain("IR-IPTG"), 0)
+        self.assertEqual(targets(), [])
+        self.assertExit(self.release("IR-IPTG"), 0)
+        self.assertEqual(targets(), [(address, 9000)])
+
     def test_release_refuses_unreconcilable_drift_unless_forced(self):
         self.fresh()
         pre = self.state()

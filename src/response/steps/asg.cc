@@ -2,6 +2,15 @@
 // Scaling ignores termination protection and terminates instances that fail health checks.
 // Scale-in protection first; then detach (default): DetachInstances without decrementing, so the
 // group launches a replacement, or standby: EnterStandby without decrementing.
+// Release (detach mode) puts the instance back without leaving the group one larger: AttachInstances
+// raises the desired capacity by one and fails at MaxSize (Auto Scaling API reference), so release
+// raises MaxSize for the attach if it must, then retires the replacement the group launched (an
+// instance that was not a member when containment detached this one, never the released instance)
+// with TerminateInstanceInAutoScalingGroup decrementing the capacity, and puts MaxSize back.
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "response/live_state.h"
 #include "response/steps/steps.h"
 
@@ -74,13 +83,76 @@ class AsgStep : public Step {
       ctx.detail = "standby in " + group;
       return Json{{"mode", "standby"}, {"group", group}};
     }
+    // The members before the detach: release tells the replacement from them.
+    auto sizes = GroupSizes(ctx, group);
+    if (!sizes) return MakeError(sizes.error());
     auto d = ctx.Call("autoscaling", "DetachInstances",
                       Json{{"InstanceIds", {id}},
                            {"AutoScalingGroupName", group},
                            {"ShouldDecrementDesiredCapacity", false}});
     if (!d) return MakeError(d.error());
     ctx.detail = "detached from " + group + ", replacement requested";
-    return Json{{"mode", "detach"}, {"group", group}};
+    return Json{{"mode", "detach"}, {"group", group}, {"members_before", sizes->members}};
+  }
+
+  struct Sizes {
+    int min = 0, max = 0, desired = 0;
+    std::vector<std::string> members;
+  };
+
+  static Result<Sizes> GroupSizes(StepContext& ctx, const std::string& group) {
+    auto g = ctx.Call("autoscaling", "DescribeAutoScalingGroups", Json{{"AutoScalingGroupNames", {group}}});
+    if (!g) return MakeError(g.error());
+    const Json groups = g->value("AutoScalingGroups", Json::array());
+    if (groups.empty())
+      return MakeError(ErrorKind::kNotFound, "Auto Scaling group " + group + " no longer exists");
+    Sizes out;
+    out.min = groups[0].value("MinSize", 0);
+    out.max = groups[0].value("MaxSize", 0);
+    out.desired = groups[0].value("DesiredCapacity", 0);
+    for (const Json& i : groups[0].value("Instances", Json::array()))
+      out.members.push_back(Str(i, "InstanceId"));
+    return out;
+  }
+
+  // Attaches the instance back and leaves the group's capacity and MaxSize as they were before.
+  Result<std::string> Reattach(StepContext& ctx, const std::string& group, const Json& result) {
+    const std::string& id = ctx.target.instance_id;
+    auto now = GroupSizes(ctx, group);
+    if (!now) return MakeError(now.error());
+    const bool raise = now->desired + 1 > now->max;
+    if (raise) {
+      auto u = ctx.Call("autoscaling", "UpdateAutoScalingGroup",
+                        Json{{"AutoScalingGroupName", group}, {"MaxSize", now->desired + 1}});
+      if (!u) return MakeError(u.error());
+    }
+    auto a = ctx.Call("autoscaling", "AttachInstances",
+                      Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}});
+    if (!a) return MakeError(a.error());
+    std::string detail = "attached to " + group;
+    // The replacement: a member now that was not one when containment detached this instance.
+    const Json before = result.value("members_before", Json::array());
+    std::vector<std::string> replacements;
+    for (const std::string& m : now->members) {
+      const bool old = std::find(before.begin(), before.end(), Json(m)) != before.end();
+      if (!old && m != id) replacements.push_back(m);
+    }
+    if (replacements.size() == 1 && result.contains("members_before")) {
+      auto t = ctx.Call("autoscaling", "TerminateInstanceInAutoScalingGroup",
+                        Json{{"InstanceId", replacements[0]}, {"ShouldDecrementDesiredCapacity", true}});
+      if (!t) return MakeError(t.error());
+      detail += "; replacement " + replacements[0] + " retired";
+    } else {
+      // Not one replacement to tell apart: the group keeps the extra instance, and the detail says so.
+      detail += "; desired capacity left at " + std::to_string(now->desired + 1) + " (" +
+                std::to_string(replacements.size()) + " instances launched since containment, none retired)";
+    }
+    if (raise) {
+      auto u = ctx.Call("autoscaling", "UpdateAutoScalingGroup",
+                        Json{{"AutoScalingGroupName", group}, {"MaxSize", now->max}});
+      if (!u) return MakeError(u.error());
+    }
+    return detail;
   }
   Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json& result) override {
     const std::string& id = ctx.target.instance_id;
@@ -95,9 +167,9 @@ class AsgStep : public Step {
         if (!e) return MakeError(e.error());
       }
     } else if ((*now)["group"].is_null()) {
-      auto a = ctx.Call("autoscaling", "AttachInstances",
-                        Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}});
-      if (!a) return MakeError(a.error());
+      auto attached = Reattach(ctx, group, result);
+      if (!attached) return MakeError(attached.error());
+      ctx.detail = *attached;
     }
     auto p = ctx.Call("autoscaling", "SetInstanceProtection",
                       Json{{"InstanceIds", {id}},

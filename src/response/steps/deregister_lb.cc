@@ -1,6 +1,7 @@
 // deregister-lb: removes the instance from every classic ELB and every target group it is
 // registered in, found by looking (DescribeLoadBalancers, DescribeTargetGroups + DescribeTargetHealth),
-// recording each target group's port so release re-registers exactly.
+// recording each target group's port so release re-registers exactly. An ip-type target group holds the
+// instance by one of its private addresses: those targets are found, recorded and restored too.
 #include "response/live_state.h"
 #include "response/pre_state_collector.h"
 #include "response/steps/steps.h"

@@ -26,13 +26,20 @@ constexpr A kProtectIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceAttri
 constexpr A kAsgIam[] = {"autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups",
                          "autoscaling:SetInstanceProtection", "autoscaling:DetachInstances",
                          "autoscaling:EnterStandby"};
-constexpr A kAsgUndo[] = {"autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups",
-                          "autoscaling:AttachInstances", "autoscaling:ExitStandby",
-                          "autoscaling:SetInstanceProtection"};
+// Release re-attaches without growing the group: MaxSize raised for the attach when the group is at it,
+// and the replacement retired (steps/asg.cc).
+constexpr A kAsgUndo[] = {"autoscaling:DescribeAutoScalingInstances",
+                          "autoscaling:DescribeAutoScalingGroups",
+                          "autoscaling:AttachInstances",
+                          "autoscaling:ExitStandby",
+                          "autoscaling:SetInstanceProtection",
+                          "autoscaling:UpdateAutoScalingGroup",
+                          "autoscaling:TerminateInstanceInAutoScalingGroup"};
+// ec2:DescribeNetworkInterfaces: an ip-type target group holds the instance by its private addresses.
 constexpr A kLbIam[] = {
     "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
-    "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
-    "elasticloadbalancing:DeregisterTargets"};
+    "elasticloadbalancing:DescribeTargetHealth",  "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
+    "elasticloadbalancing:DeregisterTargets",     "ec2:DescribeNetworkInterfaces"};
 constexpr A kLbUndo[] = {
     "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:RegisterInstancesWithLoadBalancer", "elasticloadbalancing:RegisterTargets"};
