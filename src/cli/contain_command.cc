@@ -14,6 +14,7 @@
 #include "cli/notify_flags.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
+#include "cli/terminal_print.h"
 #include "response/capture_order.h"
 #include "response/case_paths.h"
 #include "response/instance_claim.h"
@@ -185,7 +186,7 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
     response::ArrangeMemoryCapture(options.memory, &plans.back());
   }
   for (const auto& plan : plans)
-    std::fprintf(f.plan_only ? stdout : stderr, "%s", response::FormatPlan(plan).c_str());
+    SafePrintf(f.plan_only ? stdout : stderr, "%s", response::FormatPlan(plan).c_str());
   if (f.plan_only) return kExitOk;
   const std::string& case_id = ctx.case_flags.id;
   if (!f.yes &&
