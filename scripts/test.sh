@@ -59,7 +59,7 @@ unit() { (cd build && ctest --output-on-failure -j "$jobs" --timeout 300); }
 # Longest first (as measured on 2 cores), so that on a fresh clone, where run_parallel.py has no
 # times.json yet, a long module does not start last.
 integration_modules=(watch_test crash_rerun_test lab_test release_test memory_capture_test concurrency_test
-  allow_from_test api_parity_test cleanup_recover_test contain_test range_test lambda_test notify_test triage_test iam_policy_test
+  allow_from_test api_parity_test cleanup_recover_test contain_test range_test hunt_hostile_test lambda_test notify_test triage_test iam_policy_test
   faults_test bad_input_test command_context_test api_errors_test network_edges_test triage_hunt_test
   cli_messages_test hunt_athena_test hunt_s3_test hunt_sigma_test hunt_attribution_test)
 integration() {
@@ -129,7 +129,7 @@ tidy() {
 }
 # Every libFuzzer target (fuzz/CMakeLists.txt), each run for 20 s on its own corpus folder.
 fuzzers=(cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer shared_config_fuzzer event_fuzzer
-  decompress_fuzzer findings_fuzzer host_output_fuzzer xml_response_fuzzer)
+  decompress_fuzzer findings_fuzzer scanner_budget_fuzzer host_output_fuzzer xml_response_fuzzer)
 fuzz() {
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_BUILD_FUZZERS=ON \
     -DCORDON_BUILD_TESTS=OFF -DCORDON_BUILD_BENCH=OFF >/dev/null &&

@@ -6,8 +6,10 @@
 #include <fstream>
 #include <string>
 
+#include "base/terminal_text.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/terminal_print.h"
 #include "evidence/case_store.h"
 #include "report/case_report.h"
 #include "response/case_paths.h"
@@ -43,16 +45,16 @@ int List(const std::filesystem::path& root, bool json) {
     return kExitOk;
   }
   if (cases->empty()) {
-    std::printf("no cases in %s\n", root.string().c_str());
+    SafePrintf(stdout, "no cases in %s\n", root.string().c_str());
     return kExitOk;
   }
-  std::printf("%-24s %-12s %-21s %-21s %s\n", "CASE", "STATUS", "CREATED", "LAST ACTIVITY", "TARGETS");
+  SafePrintf(stdout, "%-24s %-12s %-21s %-21s %s\n", "CASE", "STATUS", "CREATED", "LAST ACTIVITY", "TARGETS");
   for (const auto& c : *cases) {
     std::string targets;
     for (const auto& t : c.targets) targets += (targets.empty() ? "" : ",") + t;
     if (!c.error.empty()) targets = "(unreadable: " + c.error + ")";
-    std::printf("%-24s %-12s %-21s %-21s %s\n", c.id.c_str(), c.status.c_str(), c.created.c_str(),
-                c.last_activity.c_str(), targets.c_str());
+    SafePrintf(stdout, "%-24s %-12s %-21s %-21s %s\n", c.id.c_str(), c.status.c_str(), c.created.c_str(),
+               c.last_activity.c_str(), targets.c_str());
   }
   return kExitOk;
 }
@@ -94,21 +96,21 @@ int Show(const std::filesystem::path& dir, bool json) {
     Print(out);
     return kExitOk;
   }
-  std::printf("case %s\n  status: %s\n  created: %s by %s\n  folder: %s\n", summary->id.c_str(),
-              summary->status.c_str(), summary->created.c_str(), summary->responder.c_str(),
-              summary->dir.string().c_str());
-  std::printf("\njournal (%zu records):\n", records->size());
+  SafePrintf(stdout, "case %s\n  status: %s\n  created: %s by %s\n  folder: %s\n", summary->id.c_str(),
+             summary->status.c_str(), summary->created.c_str(), summary->responder.c_str(),
+             summary->dir.string().c_str());
+  SafePrintf(stdout, "\njournal (%zu records):\n", records->size());
   for (const auto& r : *records) {
     std::string payload = r.payload.size() > 100 ? r.payload.substr(0, 97) + "..." : r.payload;
-    std::printf("  %4lld %s %-16s %-20s %-18s %s\n", static_cast<long long>(r.seq), r.time.c_str(),
-                r.kind.c_str(), r.target.c_str(), r.step.c_str(), payload.c_str());
+    SafePrintf(stdout, "  %4lld %s %-16s %-20s %-18s %s\n", static_cast<long long>(r.seq), r.time.c_str(),
+               r.kind.c_str(), r.target.c_str(), r.step.c_str(), payload.c_str());
   }
-  std::printf("\nevidence (%zu items):\n", items->size());
+  SafePrintf(stdout, "\nevidence (%zu items):\n", items->size());
   for (const auto& e : *items)
-    std::printf("  %-14s %-20s %-40s %s\n", std::string(evidence::EvidenceKindName(e.kind)).c_str(),
-                e.target.c_str(), e.location.c_str(),
-                e.sha256.empty() ? "(no hash: AWS-side object)" : e.sha256.c_str());
-  std::printf("\npre-state recorded for %zu target(s)\n", pre->size());
+    SafePrintf(stdout, "  %-14s %-20s %-40s %s\n", std::string(evidence::EvidenceKindName(e.kind)).c_str(),
+               e.target.c_str(), e.location.c_str(),
+               e.sha256.empty() ? "(no hash: AWS-side object)" : e.sha256.c_str());
+  SafePrintf(stdout, "\npre-state recorded for %zu target(s)\n", pre->size());
   return kExitOk;
 }
 
@@ -146,19 +148,19 @@ int Verify(const std::filesystem::path& dir, bool json, const std::string& ancho
            {"reason", report->reason},
            {"problems", report->problems}});
   } else if (report->ok()) {
-    std::printf(
-        "case %s: journal intact (%lld records), pre-state and evidence consistent\n"
-        "head: seq %lld sha256 %s (keep it outside the case: a later verify against it shows any "
-        "rewrite)\n",
-        (*store)->id().c_str(), static_cast<long long>(report->records),
-        static_cast<long long>(report->head.seq), report->head.hash.c_str());
+    SafePrintf(stdout,
+               "case %s: journal intact (%lld records), pre-state and evidence consistent\n"
+               "head: seq %lld sha256 %s (keep it outside the case: a later verify against it shows any "
+               "rewrite)\n",
+               (*store)->id().c_str(), static_cast<long long>(report->records),
+               static_cast<long long>(report->head.seq), report->head.hash.c_str());
   } else {
-    std::printf("case %s: TAMPERED OR DAMAGED", (*store)->id().c_str());
+    SafePrintf(stdout, "case %s: TAMPERED OR DAMAGED", (*store)->id().c_str());
     if (report->first_bad_seq)
-      std::printf(" at record %lld: %s", static_cast<long long>(report->first_bad_seq),
-                  report->reason.c_str());
-    std::printf("\n");
-    for (const auto& p : report->problems) std::printf("  - %s\n", p.c_str());
+      SafePrintf(stdout, " at record %lld: %s", static_cast<long long>(report->first_bad_seq),
+                 report->reason.c_str());
+    SafePrintf(stdout, "\n");
+    for (const auto& p : report->problems) SafePrintf(stdout, "  - %s\n", p.c_str());
   }
   return report->ok() ? kExitOk : kExitFailed;
 }
@@ -168,17 +170,19 @@ int Verify(const std::filesystem::path& dir, bool json, const std::string& ancho
 int Report(const std::filesystem::path& dir, const std::string& out) {
   auto store = evidence::CaseStore::OpenExisting(dir);
   if (!store) return ReportError(store.error());
-  auto md = report::RenderCaseReport(**store);
-  if (!md) return ReportError(md.error());
+  auto rendered = report::RenderCaseReport(**store);
+  if (!rendered) return ReportError(rendered.error());
+  // The report quotes the case's tags, notes and AWS messages, and is read in a terminal or a viewer.
+  const std::string md = NeutralizeControls(*rendered);
   if (out == "-") {
-    std::fwrite(md->data(), 1, md->size(), stdout);
+    std::fwrite(md.data(), 1, md.size(), stdout);
     return kExitOk;
   }
   std::filesystem::path path = out.empty() ? dir / "report.md" : std::filesystem::path(out);
   const std::filesystem::path tmp = path.string() + ".tmp";
   {
     std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-    file << *md;
+    file << md;
     if (!file.flush())
       return ReportError(Error{ErrorKind::kIo, "cannot write " + tmp.string() +
                                                    ": check the folder exists "
@@ -187,7 +191,7 @@ int Report(const std::filesystem::path& dir, const std::string& out) {
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) return ReportError(Error{ErrorKind::kIo, "cannot write " + path.string() + ": " + ec.message()});
-  std::printf("%s\n", path.string().c_str());
+  SafePrintf(stdout, "%s\n", path.string().c_str());
   return kExitOk;
 }
 

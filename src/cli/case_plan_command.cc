@@ -5,6 +5,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
+#include "cli/terminal_print.h"
 
 namespace cordon::cli {
 
@@ -67,7 +68,7 @@ int RunCasePlan(const CommandContext& ctx, const CasePlanFlags& f,
   if (!suspect) return ReportError(suspect.error());
   std::vector<response::Plan> plans;
   plans.push_back(build(*suspect));
-  std::fprintf(f.plan_only ? stdout : stderr, "%s", response::FormatPlan(plans[0]).c_str());
+  SafePrintf(f.plan_only ? stdout : stderr, "%s", response::FormatPlan(plans[0]).c_str());
   if (f.plan_only) return kExitOk;
   if (!Confirmed(f, run, ctx.case_flags.id)) return kExitUsage;
   response::ResponseOptions options;

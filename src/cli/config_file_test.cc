@@ -64,5 +64,15 @@ TEST(ConfigFile, PathFromTheEnvironment) {
   unsetenv("XDG_CONFIG_HOME");
 }
 
+// Issue 16: a configuration file that is a link to /dev/zero is refused after a bounded read.
+TEST(ConfigFile, EndlessFileIsRefused) {
+  setenv("CORDON_CONFIG", "/dev/zero", 1);
+  Result<ConfigFile> c = LoadConfigFile();
+  unsetenv("CORDON_CONFIG");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_NE(c.error().message.find("over 64 MiB"), std::string::npos) << c.error().message;
+}
+
 }  // namespace
 }  // namespace cordon::cli

@@ -15,6 +15,7 @@
 #include "cli/notify_flags.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
+#include "cli/terminal_print.h"
 #include "cloud/instance_inventory.h"
 #include "response/capture_order.h"
 #include "response/case_paths.h"
@@ -188,7 +189,7 @@ int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& p
     if (json) {
       out["plans"].push_back(response::ConcretePlanToJson(plan, details, options.case_id));
     } else {
-      std::fputs(response::FormatConcretePlan(plan, details, options.case_id).c_str(), stdout);
+      SafePrintf(stdout, "%s", response::FormatConcretePlan(plan, details, options.case_id).c_str());
     }
   }
   if (json) std::puts(out.dump(2).c_str());
@@ -210,7 +211,7 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
     response::ArrangeMemoryCapture(options.memory, &plans.back());
   }
   if (f.plan_only) return PrintConcretePlans(**client, plans, options, f.output == "json");
-  for (const auto& plan : plans) std::fprintf(stderr, "%s", response::FormatPlan(plan).c_str());
+  for (const auto& plan : plans) SafePrintf(stderr, "%s", response::FormatPlan(plan).c_str());
   const std::string& case_id = ctx.case_flags.id;
   if (!f.yes &&
       !Confirm("Contain " + std::to_string(plans.size()) + " instance(s) under case " + case_id + "?"))

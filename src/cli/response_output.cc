@@ -8,6 +8,7 @@
 #include "base/strings.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/terminal_print.h"
 
 namespace cordon::cli {
 
@@ -17,7 +18,7 @@ void PrintProgress(const cloud::ResolvedTarget& target, const response::StepRepo
           ? "FAILED: " + r.error.ToString() +
                 (r.missing_permission.empty() ? "" : " (missing permission: " + r.missing_permission + ")")
           : (r.detail.empty() ? std::string(response::StepStatusName(r.status)) : r.detail);
-  std::fprintf(stderr, "%s  %-18s %s\n", target.instance_id.c_str(), r.step.c_str(), detail.c_str());
+  SafePrintf(stderr, "%s  %-18s %s\n", target.instance_id.c_str(), r.step.c_str(), detail.c_str());
 }
 
 void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id, bool json,
@@ -62,13 +63,13 @@ void PrintSummary(const std::vector<response::TargetReport>& reports, const std:
       what = "already " + verb + " under case " + case_id + "; nothing changed";
     else
       what = verb + " under case " + case_id;
-    std::printf("%s (%s): %s [%d done, %d already done, %d failed, %d not attempted]%s\n",
-                t.target.instance_id.c_str(), t.target.region.c_str(), what.c_str(), done, already, failed,
-                skipped, t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
+    SafePrintf(stdout, "%s (%s): %s [%d done, %d already done, %d failed, %d not attempted]%s\n",
+               t.target.instance_id.c_str(), t.target.region.c_str(), what.c_str(), done, already, failed,
+               skipped, t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
     for (const auto& s : t.steps)
       if (!s.missing_permission.empty())
-        std::printf("  %s needs %s (`cordon iam-policy` prints the whole policy)\n", s.step.c_str(),
-                    s.missing_permission.c_str());
+        SafePrintf(stdout, "  %s needs %s (`cordon iam-policy` prints the whole policy)\n", s.step.c_str(),
+                   s.missing_permission.c_str());
   }
 }
 
@@ -120,7 +121,7 @@ bool HaveTerminal() {
 
 bool Confirm(const std::string& question) {
   if (!HaveTerminal()) return false;
-  std::fprintf(stderr, "%s [y/N] ", question.c_str());
+  SafePrintf(stderr, "%s [y/N] ", question.c_str());
   std::fflush(stderr);
   std::string answer;
   if (!std::getline(std::cin, answer)) return false;
@@ -130,7 +131,7 @@ bool Confirm(const std::string& question) {
 
 bool ConfirmByTyping(const std::string& what, const std::string& expected) {
   if (!HaveTerminal()) return false;
-  std::fprintf(stderr, "%s\nThis cannot be undone. Type %s to proceed: ", what.c_str(), expected.c_str());
+  SafePrintf(stderr, "%s\nThis cannot be undone. Type %s to proceed: ", what.c_str(), expected.c_str());
   std::fflush(stderr);
   std::string answer;
   if (!std::getline(std::cin, answer)) return false;

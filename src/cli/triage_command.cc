@@ -17,6 +17,7 @@
 #include "cli/next_steps.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
+#include "cli/terminal_print.h"
 #include "cli/triage_hunt.h"
 #include "cloud/activity.h"
 #include "cloud/instance_inventory.h"
@@ -29,12 +30,12 @@ namespace {
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 std::string YesNo(bool b) { return b ? "yes" : "no"; }
 
-void Section(const char* title) { std::printf("\n%s\n", title); }
+void Section(const char* title) { SafePrintf(stdout, "\n%s\n", title); }
 void Row(const std::string& label, const std::string& value) {
-  std::printf("  %-24s %s\n", label.c_str(), value.c_str());
+  SafePrintf(stdout, "  %-24s %s\n", label.c_str(), value.c_str());
 }
-void Line(const std::string& text) { std::printf("  %s\n", text.c_str()); }
-void Failed(const std::string& error) { std::printf("  (could not be read: %s)\n", error.c_str()); }
+void Line(const std::string& text) { SafePrintf(stdout, "  %s\n", text.c_str()); }
+void Failed(const std::string& error) { SafePrintf(stdout, "  (could not be read: %s)\n", error.c_str()); }
 
 // A part triage attempted that failed or was only partly read. `part` is where it sits in the JSON output
 // ("inventory.volumes", "activity.cloudtrail", "hunt"); `error` is why (the AWS error code and message).
@@ -83,26 +84,27 @@ std::vector<IncompletePart> IncompleteParts(const cloud::ResolvedTarget& target,
 void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInventory& inv,
                const cloud::Activity& act, const std::string& owner, const std::string& criticality) {
   const auto& i = inv.instance;
-  std::printf("%s%s  %s  (%s, found by %s)\n", i.id.c_str(),
-              i.name.empty() ? "" : (" \"" + i.name + "\"").c_str(), i.state.c_str(),
-              inv.target.region.c_str(), inv.target.matched_by.c_str());
+  SafePrintf(stdout, "%s%s  %s  (%s, found by %s)\n", i.id.c_str(),
+             i.name.empty() ? "" : (" \"" + i.name + "\"").c_str(), i.state.c_str(),
+             inv.target.region.c_str(), inv.target.matched_by.c_str());
   if (target.uniqueness_unproven && !target.skipped_regions.empty())
-    std::printf("  ! other instances may have this IP: these regions could not be searched: %s\n",
-                cloud::DescribeSkipped(target.skipped_regions).c_str());
+    SafePrintf(stdout, "  ! other instances may have this IP: these regions could not be searched: %s\n",
+               cloud::DescribeSkipped(target.skipped_regions).c_str());
   else if (!target.skipped_regions.empty())
-    std::printf("  (the match is definitive; these regions could not be searched: %s)\n",
-                cloud::DescribeSkipped(target.skipped_regions).c_str());
+    SafePrintf(stdout, "  (the match is definitive; these regions could not be searched: %s)\n",
+               cloud::DescribeSkipped(target.skipped_regions).c_str());
   if (target.uniqueness_unproven && !target.failed_lookups.empty())
-    std::printf("  ! an instance holding this IP as an Elastic IP may be missed: these lookups failed: %s\n",
-                cloud::DescribeFailedLookups(target.failed_lookups).c_str());
+    SafePrintf(stdout,
+               "  ! an instance holding this IP as an Elastic IP may be missed: these lookups failed: %s\n",
+               cloud::DescribeFailedLookups(target.failed_lookups).c_str());
   else if (!target.failed_lookups.empty())
-    std::printf("  (the match is definitive; these lookups failed: %s)\n",
-                cloud::DescribeFailedLookups(target.failed_lookups).c_str());
+    SafePrintf(stdout, "  (the match is definitive; these lookups failed: %s)\n",
+               cloud::DescribeFailedLookups(target.failed_lookups).c_str());
 
   auto findings = cloud::Findings(inv);
   Section("Findings");
   if (findings.empty()) Line("none");
-  for (const auto& f : findings) std::printf("  ! %s\n", f.c_str());
+  for (const auto& f : findings) SafePrintf(stdout, "  ! %s\n", f.c_str());
 
   Section("Identity");
   Row("type", i.type);
@@ -145,8 +147,8 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
   if (!inv.exposure.error.empty()) Failed(inv.exposure.error);
   if (inv.exposure.items.empty() && inv.exposure.error.empty()) Line("no rule open to 0.0.0.0/0 or ::/0");
   for (const auto& r : inv.exposure.items)
-    std::printf("  ! %s → %s  (%s %s)\n", r.cidr.c_str(), r.PortText().c_str(), r.group_id.c_str(),
-                r.group_name.c_str());
+    SafePrintf(stdout, "  ! %s → %s  (%s %s)\n", r.cidr.c_str(), r.PortText().c_str(), r.group_id.c_str(),
+               r.group_name.c_str());
 
   Section("Auto Scaling and load balancers");
   const auto& a = inv.auto_scaling;
@@ -239,9 +241,9 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
   else if (act.cloudtrail.empty())
     Line("none");
   for (const auto& e : act.cloudtrail)
-    std::printf("  %-25s %-32s %-24s %s%s\n", e.time.c_str(), e.name.c_str(), OrDash(e.username).c_str(),
-                e.matched == "session" ? "(its role session)" : "",
-                e.error_code.empty() ? "" : (" " + e.error_code).c_str());
+    SafePrintf(stdout, "  %-25s %-32s %-24s %s%s\n", e.time.c_str(), e.name.c_str(),
+               OrDash(e.username).c_str(), e.matched == "session" ? "(its role session)" : "",
+               e.error_code.empty() ? "" : (" " + e.error_code).c_str());
 
   Section("AWS Config history");
   if (!act.config_error.empty())
@@ -348,6 +350,7 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
              {"hunt", hunt ? hunt->json : Json()},
              {"complete", incomplete.empty()},
              {"incomplete", incomplete_json}};
+    // Exact: JSON escaping (\u001b) is what makes JSON safe; neutralizing would change the values.
     std::string text = out.dump(2, ' ', false, Json::error_handler_t::replace);
     std::printf("%s\n", text.c_str());
   } else {

@@ -28,6 +28,11 @@ class ByteBuffer {
   size_t capacity() const { return capacity_; }
   std::string_view view() const { return std::string_view(data_.get(), size_); }
 
+  // The capacity (plus padding) Reserve(n) allocates on an empty buffer: what a memory budget counts.
+  static size_t CapacityFor(size_t n) {
+    return n == 0 ? 0 : n + std::min(n / 4, size_t{16} << 20) + kReadPadding;
+  }
+
   // Makes capacity() >= n, keeping the first size() bytes. Grows with headroom (a quarter, at most
   // 16 MiB): the objects of one log are of similar sizes, so growing to the exact size would reallocate,
   // and page-fault the fresh memory in again, for most objects larger than any before.

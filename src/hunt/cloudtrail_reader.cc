@@ -66,6 +66,9 @@ std::string SimdjsonMessage(simdjson::error_code error) { return simdjson::error
 
 }  // namespace
 
+// At most one prefilter hit per this many bytes of an object, on average (see Scan).
+constexpr size_t kBytesPerHit = 64;
+
 struct CloudTrailReader::Impl {
   Selectors selectors;
   CloudTrailOptions options;
@@ -110,9 +113,17 @@ struct CloudTrailReader::Impl {
     file = f;
     text = t;
     results = r;
+    // The hit list is memory the attacker sizes: capped at one hit per 64 bytes on average (a record is
+    // hundreds of bytes and names the instance a few times), which the hunt's memory budget counts on.
+    const size_t max_hits = text.size() / kBytesPerHit + 1024;
     const std::vector<TokenMatcher::Hit> hits =
-        every_record ? std::vector<TokenMatcher::Hit>{} : matcher.FindAll(text);
+        every_record ? std::vector<TokenMatcher::Hit>{} : matcher.FindAll(text, max_hits);
     if (hits.empty() && !every_record) return;
+    if (hits.size() > max_hits) {
+      Skip("object", "more than " + std::to_string(max_hits) + " selector hits (one per " +
+                         std::to_string(kBytesPerHit) + " bytes): not CloudTrail as AWS writes it, not read");
+      return;
+    }
     switch (DetectShape(text)) {
       case Shape::kLines:
         ScanLines(hits);

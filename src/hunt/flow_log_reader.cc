@@ -27,7 +27,8 @@ std::vector<std::string> TokensFor(const Selectors& selectors, const FlowHeader&
 
 }  // namespace
 
-FlowLogReader::FlowLogReader(const Selectors& selectors) : selectors_(selectors), matcher_({}) {
+FlowLogReader::FlowLogReader(const Selectors& selectors, size_t max_line_bytes)
+    : selectors_(selectors), matcher_({}), max_line_bytes_(max_line_bytes) {
   using std::chrono::seconds;
   if (selectors.since)
     since_ = std::chrono::duration_cast<seconds>(selectors.since->time_since_epoch()).count();
@@ -41,40 +42,66 @@ void FlowLogReader::Begin(std::string_view file, HuntResults* results) {
   have_header_ = false;
   header_ = FlowHeader{};
   carry_.clear();
+  overlong_ = false;
+  pending_bytes_ = 0;
   offset_ = 0;
   bad_lines_.clear();
 }
 
-void FlowLogReader::Feed(std::string_view piece) {
-  if (!carry_.empty()) {
-    const size_t nl = piece.find('\n');
-    if (nl == std::string_view::npos) {
-      carry_.append(piece);
-      return;
-    }
-    carry_.append(piece.substr(0, nl));
-    const std::string line = std::move(carry_);
+namespace {
+std::string LongLineReason(size_t max) { return "line over " + std::to_string(max) + " bytes"; }
+}  // namespace
+
+void FlowLogReader::CountBadLine(const std::string& reason) {
+  auto [it, inserted] = bad_lines_.try_emplace(reason, 0, offset_);
+  ++it->second.first;
+}
+
+void FlowLogReader::Carry(std::string_view tail) {
+  pending_bytes_ += tail.size();
+  if (overlong_) return;
+  if (carry_.size() + tail.size() > max_line_bytes_) {
+    overlong_ = true;
     carry_.clear();
+    carry_.shrink_to_fit();
+    return;
+  }
+  carry_.append(tail);
+}
+
+void FlowLogReader::FinishCarried() {
+  if (overlong_) {
+    CountBadLine(LongLineReason(max_line_bytes_));  // offset_ is where the line began
+  } else {
+    const std::string line = std::move(carry_);
     ProcessBlock(line);
-    offset_ += line.size() + 1;
+  }
+  offset_ += pending_bytes_ + 1;
+  carry_.clear();
+  overlong_ = false;
+  pending_bytes_ = 0;
+}
+
+void FlowLogReader::Feed(std::string_view piece) {
+  if (pending_bytes_ > 0) {  // a line goes on from the last piece
+    const size_t nl = piece.find('\n');
+    Carry(piece.substr(0, nl));
+    if (nl == std::string_view::npos) return;
+    FinishCarried();
     piece.remove_prefix(nl + 1);
   }
   const size_t last_nl = piece.rfind('\n');
   if (last_nl == std::string_view::npos) {
-    carry_.assign(piece);
+    Carry(piece);
     return;
   }
   ProcessBlock(piece.substr(0, last_nl));
   offset_ += last_nl + 1;
-  carry_.assign(piece.substr(last_nl + 1));
+  Carry(piece.substr(last_nl + 1));
 }
 
 void FlowLogReader::Finish() {
-  if (!carry_.empty()) {
-    const std::string line = std::move(carry_);
-    carry_.clear();
-    ProcessBlock(line);
-  }
+  if (pending_bytes_ > 0) FinishCarried();
   for (const auto& [reason, count_and_offset] : bad_lines_) {
     results_->skipped.push_back(
         Skipped{file_, "line", count_and_offset.first,
@@ -107,6 +134,13 @@ void FlowLogReader::ProcessBlock(std::string_view block) {
       std::string_view line = block.substr(pos, nl - pos);
       pos = nl + 1;
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      if (line.size() > max_line_bytes_) {
+        const uint64_t saved = offset_;
+        offset_ += static_cast<uint64_t>(line.data() - block.data());
+        CountBadLine(LongLineReason(max_line_bytes_));
+        offset_ = saved;
+        continue;
+      }
       ProcessHeader(line);
       break;
     }
@@ -138,13 +172,10 @@ bool FlowLogReader::IsOwnIp(std::string_view address) const {
 
 void FlowLogReader::ProcessLine(std::string_view line) {
   ++results_->flow_lines_parsed;
+  if (line.size() > max_line_bytes_) return CountBadLine(LongLineReason(max_line_bytes_));
   FlowRecord r;
   std::string error;
-  if (!ParseFlowRecord(header_, line, &r, &error)) {
-    auto [it, inserted] = bad_lines_.try_emplace(error, 0, offset_);
-    ++it->second.first;
-    return;
-  }
+  if (!ParseFlowRecord(header_, line, &r, &error)) return CountBadLine(error);
   const bool src_own = IsOwnIp(r.srcaddr) || IsOwnIp(r.pkt_srcaddr);
   const bool dst_own = IsOwnIp(r.dstaddr) || IsOwnIp(r.pkt_dstaddr);
   const bool eni = Present(r.interface_id) && std::find(selectors_.enis.begin(), selectors_.enis.end(),

@@ -20,7 +20,9 @@ namespace cordon::hunt {
 // interface-id, or an --instance is its instance-id (and, with --since/--until, [start, end] overlaps the
 // window). Only lines where the prefilter finds a selector are split and parsed; a malformed line among
 // them (wrong field count, a non-numeric number) is counted in results->skipped, once per file and reason.
-// Records with log-status NODATA or SKIPDATA carry no traffic: they are counted apart.
+// Records with log-status NODATA or SKIPDATA carry no traffic: they are counted apart. A line longer
+// than max_line_bytes is skipped and reported the same way, and never held whole: a streamed object of
+// one endless line costs max_line_bytes, not its size.
 //
 // Each matched record is added to exactly one aggregate (see FlowKey): seen from the instance, a record
 // whose source is an --ip is egress to the destination; one whose destination is an --ip is ingress from
@@ -30,7 +32,8 @@ namespace cordon::hunt {
 // Not thread-safe: one reader per worker.
 class FlowLogReader {
  public:
-  explicit FlowLogReader(const Selectors& selectors);
+  explicit FlowLogReader(const Selectors& selectors, size_t max_line_bytes = kDefaultMaxLineBytes);
+  static constexpr size_t kDefaultMaxLineBytes = 64u << 10;
 
   void Begin(std::string_view file, HuntResults* results);
   void Feed(std::string_view piece);
@@ -45,6 +48,11 @@ class FlowLogReader {
   void ProcessBlock(std::string_view block);  // whole lines, the last one possibly unterminated
   void ProcessHeader(std::string_view line);
   void ProcessLine(std::string_view line);
+  void CountBadLine(const std::string& reason);
+  // Carries the unterminated end of a piece to the next one, unless the line is already too long.
+  void Carry(std::string_view tail);
+  // The carried line is complete: processes it, or counts it as too long.
+  void FinishCarried();
   bool IsOwnIp(std::string_view address) const;
 
   const Selectors& selectors_;
@@ -56,8 +64,11 @@ class FlowLogReader {
   HuntResults* results_ = nullptr;
   bool have_header_ = false;
   FlowHeader header_;
-  std::string carry_;    // an incomplete last line between pieces
-  uint64_t offset_ = 0;  // bytes of the object consumed before the current block
+  const size_t max_line_bytes_;
+  std::string carry_;           // an incomplete last line between pieces
+  uint64_t pending_bytes_ = 0;  // bytes of the carried line so far, dropped ones included
+  bool overlong_ = false;       // the carried line is over max_line_bytes_: its bytes are dropped
+  uint64_t offset_ = 0;         // bytes of the object consumed before the current block
   std::map<std::string, std::pair<uint64_t, uint64_t>> bad_lines_;  // reason -> (count, first byte offset)
 };
 

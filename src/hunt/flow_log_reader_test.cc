@@ -156,7 +156,7 @@ TEST(FlowLogReader, OtelFilesWithV6AndV7FieldsHaveNoWarnings) {
   HuntResults r =
       Hunt(s, {{LogKind::kFlowLogs,
                 TestData("vpcflow/opentelemetry-collector-contrib/extension/encoding/"
-                           "awslogsencodingextension/internal/unmarshaler/vpc-flow-log/testdata")}});
+                         "awslogsencodingextension/internal/unmarshaler/vpc-flow-log/testdata")}});
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_TRUE(r.skipped.empty());
   // The ECS record (10.0.1.100 -> 10.0.2.200:22) and the TGW record (10.0.0.1 -> 10.0.1.1:443; TGW logs
@@ -184,6 +184,51 @@ TEST(FlowLogReader, StreamedPiecesGiveTheSameAggregates) {
       EXPECT_EQ(streamed.flows[key].bytes, agg.bytes) << piece;
     }
   }
+}
+
+// Issue 16: a line longer than the cap (here 200 bytes; the hunt's is 64 KiB) is skipped and reported with
+// where it began, in whole scans and in streamed pieces of any size, and the lines around it still count.
+// Streamed, the reader never holds the long line: an endless one costs the cap, not its length.
+TEST(FlowLogReader, OverlongLineIsSkippedAndTheRestIsRead) {
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  const std::string good = "2 1 eni-1 10.0.3.8 10.0.0.9 1 22 6 1 100 1700000000 1700000060 ACCEPT OK\n";
+  const std::string header = std::string(kDefaultFlowHeader) + "\n";
+  const std::string text = header + good + "2 1 eni-1 10.0.3.8 " + std::string(5000, '7') + "\n" + good;
+  const uint64_t long_at = header.size() + good.size();
+  auto check = [&](const HuntResults& r, const std::string& how) {
+    EXPECT_EQ(r.flow_matched_records, 2u) << how;
+    ASSERT_EQ(r.skipped.size(), 1u) << how;
+    EXPECT_EQ(r.skipped[0].unit, "line") << how;
+    EXPECT_EQ(r.skipped[0].reason, "line over 200 bytes (first at byte " + std::to_string(long_at) + ")")
+        << how;
+  };
+  FlowLogReader reader(s, 200);
+  HuntResults whole;
+  reader.Scan("f", text, &whole);
+  check(whole, "whole");
+  for (size_t piece : {1, 7, 199, 200, 201, 4096}) {
+    HuntResults streamed;
+    reader.Begin("f", &streamed);
+    for (size_t i = 0; i < text.size(); i += piece) reader.Feed(std::string_view(text).substr(i, piece));
+    reader.Finish();
+    check(streamed, "piece " + std::to_string(piece));
+  }
+}
+
+// An overlong first line is not taken for the header: the header is the next line.
+TEST(FlowLogReader, OverlongFirstLineIsNotTheHeader) {
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  const std::string text = std::string(500, 'x') + "\n" + std::string(kDefaultFlowHeader) +
+                           "\n2 1 eni-1 10.0.3.8 10.0.0.9 1 22 6 1 100 1700000000 1700000060 ACCEPT OK\n";
+  FlowLogReader reader(s, 200);
+  HuntResults r;
+  reader.Scan("f", text, &r);
+  EXPECT_EQ(r.flow_matched_records, 1u);
+  EXPECT_TRUE(r.warnings.empty());
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].reason, "line over 200 bytes (first at byte 0)");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "base/terminal_text.h"
 #include "hunt/dump_writer.h"
 #include "hunt/sessions.h"
 #include "hunt/sigma_output.h"
@@ -655,9 +656,14 @@ std::string ResultsToJsonText(const HuntResults& r, const Selectors& selectors) 
 
 void WriteResults(const HuntResults& r, const Selectors& selectors, OutputFormat format, std::ostream& out) {
   switch (format) {
-    case OutputFormat::kText:
-      WriteText(r, selectors, out);
+    case OutputFormat::kText: {
+      // Text is for a terminal: file names, CloudTrail fields, finding and Sigma rule titles come from the
+      // logs, so their control characters are neutralized (json/jsonl escape them; csv keeps the data).
+      std::ostringstream text;
+      WriteText(r, selectors, text);
+      out << NeutralizeControls(text.str());
       return;
+    }
     case OutputFormat::kCsv:
       WriteCsv(r, selectors, out);
       return;

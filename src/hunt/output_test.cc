@@ -216,5 +216,113 @@ TEST(Output, FormatNames) {
   EXPECT_FALSE(ParseOutputFormat("xml"));
 }
 
+// ---- Issue 16: escape sequences from the logs never reach a terminal raw ----
+
+// What an attacker puts in a field: an OSC 8 hyperlink, "erase line", a carriage return and U+009B (the
+// 8-bit CSI, UTF-8 C2 9B).
+const std::string kHostile =
+    "a\x1b]8;;http://evil\x07link\x1b]8;;\x07\x1b[2K\rb\xc2\x9b"
+    "31m";
+
+// Every code point of `text` (UTF-8; invalid bytes count as themselves).
+bool HasControls(const std::string& text, std::string* which) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+      *which = "byte " + std::to_string(c) + " at " + std::to_string(i);
+      return true;
+    }
+    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      *which = "C1 code point at " + std::to_string(i);
+      return true;
+    }
+    if (c >= 0x80 && c <= 0x9f && (i == 0 || static_cast<unsigned char>(text[i - 1]) < 0xc0)) {
+      // a continuation byte is fine only inside a multi-byte sequence; a lone one is an 8-bit C1
+      bool inside = false;
+      for (size_t back = 1; back <= 3 && back <= i; ++back) {
+        const auto p = static_cast<unsigned char>(text[i - back]);
+        if (p >= 0xc0) {
+          inside = true;
+          break;
+        }
+        if (p < 0x80) break;
+      }
+      if (!inside) {
+        *which = "8-bit C1 byte at " + std::to_string(i);
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+HuntResults HostileResults() {
+  HuntResults r;
+  CloudTrailEvent e;
+  e.by = true;
+  e.event_id = "ev-" + kHostile;
+  e.event_time = "2024-01-01T00:00:00Z";
+  e.event_source = "ec2.amazonaws.com";
+  e.event_name = "Describe" + kHostile;
+  e.source_ip = "10.0.3.8";
+  e.user_agent = kHostile;
+  e.error_code = kHostile;
+  e.identity_arn = "arn:aws:sts::1:assumed-role/r/" + kHostile;
+  e.hits = {{"10.0.3.8", "sourceIPAddress"}};
+  e.file = "/logs/" + kHostile + ".json";
+  r.events.push_back(e);
+  Finding f;
+  f.kind = "guardduty";
+  f.id = "f-1";
+  f.type = "UnauthorizedAccess:EC2/" + kHostile;
+  f.title = "Title " + kHostile;
+  f.time = "2024-01-01T00:00:00Z";
+  f.resource = "i-0abc";
+  f.selectors = {"i-0abc"};
+  f.file = "/logs/" + kHostile + "-gd.json";
+  r.findings.push_back(f);
+  r.skipped.push_back({"/logs/" + kHostile + ".log", "object", 1, "reason " + kHostile});
+  r.warnings.push_back({"/logs/" + kHostile + "-w.log", "warning " + kHostile});
+  r.Finalize();
+  return r;
+}
+
+TEST(Output, TextNeutralizesControlCharactersFromTheLogs) {
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  std::ostringstream out;
+  WriteResults(HostileResults(), s, OutputFormat::kText, out);
+  const std::string text = out.str();
+  std::string which;
+  EXPECT_FALSE(HasControls(text, &which)) << which << "\n" << text;
+  EXPECT_EQ(text.find("\x1b]8;;"), std::string::npos);
+  // The text is still there, made visible, for each kind of field: an event field, a finding title, a
+  // file name (of a skipped object).
+  EXPECT_NE(text.find("Describea\\x1b]8;;http://evil\\x07link"), std::string::npos) << text;
+  EXPECT_NE(text.find("Title a\\x1b]8;;http://evil\\x07"), std::string::npos) << text;
+  EXPECT_NE(text.find("/logs/a\\x1b]8;;http://evil\\x07link\\x1b]8;;\\x07\\x1b[2K\\x0db\\u009b31m.log"),
+            std::string::npos)
+      << text;
+}
+
+// JSON stays exact: its escaping already keeps ESC, BEL and CR out of the bytes, and the values read
+// back are the very strings of the logs.
+TEST(Output, JsonEscapesControlCharactersAndKeepsTheValues) {
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  const HuntResults r = HostileResults();
+  for (OutputFormat format : {OutputFormat::kJson, OutputFormat::kJsonl}) {
+    std::ostringstream out;
+    WriteResults(r, s, format, out);
+    const std::string text = out.str();
+    for (char c : {'\x1b', '\x07', '\r'}) EXPECT_EQ(text.find(c), std::string::npos) << static_cast<int>(c);
+  }
+  Json j = ResultsToJson(r, s);
+  EXPECT_EQ(j["cloudtrail"]["by"][0]["userAgent"], kHostile);
+  EXPECT_EQ(j["findings"][0]["title"], "Title " + kHostile);
+  EXPECT_EQ(j["skipped"][0]["file"], "/logs/" + kHostile + ".log");
+}
+
 }  // namespace
 }  // namespace cordon::hunt

@@ -168,12 +168,12 @@ TEST(Scanner, ReadIntoReusedStringHoldsOnlyTheNewObject) {
   WriteFile(dir.path() / "small.json", "small");
   LocalSource source(dir.path().string());
   std::string stored;
-  ASSERT_TRUE(source.ReadInto((dir.path() / "big.json").string(), &stored));
+  ASSERT_TRUE(source.ReadInto((dir.path() / "big.json").string(), SIZE_MAX, &stored));
   EXPECT_EQ(stored.size(), 100000u);
-  ASSERT_TRUE(source.ReadInto((dir.path() / "small.json").string(), &stored));
+  ASSERT_TRUE(source.ReadInto((dir.path() / "small.json").string(), SIZE_MAX, &stored));
   EXPECT_EQ(stored, "small");
   EXPECT_GE(stored.capacity(), stored.size() + kReadPadding);
-  EXPECT_FALSE(source.ReadInto((dir.path() / "missing.json").string(), &stored));
+  EXPECT_FALSE(source.ReadInto((dir.path() / "missing.json").string(), SIZE_MAX, &stored));
 }
 
 // One worker scans a big plain object and then a small one from the same reused string: the small one's
@@ -211,6 +211,83 @@ TEST(Scanner, MalformedS3UrlIsRefusedBeforeTheClientIsNeeded) {
   Result<std::unique_ptr<Source>> s = OpenSource("s3://");
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().message.find("no bucket name"), std::string::npos) << s.error().message;
+}
+
+// ---- Issue 16: one memory budget for every worker ----
+
+std::string Records(int n, const std::string& prefix, const std::string& pad = "") {
+  std::string records;
+  for (int i = 0; i < n; ++i) {
+    records += (i ? "," : "") + std::string(R"({"eventID":")") + prefix + std::to_string(i) +
+               R"(","eventTime":"2024-01-01T00:00:00Z","sourceIPAddress":"10.0.3.8","pad":")" + pad + "\"}";
+  }
+  return "{\"Records\":[" + records + "]}";
+}
+
+// A JSON object whose parse could need more than the budget is skipped with the reason, plain or gzip
+// (with a true or a lying trailer), and the rest of the input is scanned.
+TEST(Scanner, JsonObjectOverTheBudgetIsSkippedWithItsReason) {
+  TempDir dir;
+  const std::string big = Records(10, "big", std::string(100000, 'x'));  // 1 MB
+  WriteFile(dir.path() / "plain.json", big);
+  WriteFile(dir.path() / "whole.json.gz", Gzip(big));
+  WriteFile(dir.path() / "members.json.gz", Gzip(big.substr(0, 500000)) + Gzip(big.substr(500000)));
+  WriteFile(dir.path() / "small.json", Records(3, "small"));
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  ScanOptions options;
+  options.memory_budget = 4u << 20;
+  options.stream_chunk = 64u << 10;
+  HuntResults r = Hunt(s, {{LogKind::kCloudTrail, dir.path().string()}}, options);
+  EXPECT_EQ(r.events.size(), 3u);
+  ASSERT_EQ(r.skipped.size(), 3u);
+  for (const char* name : {"plain.json", "whole.json.gz", "members.json.gz"}) {
+    const Skipped* k = FindSkipped(r, name);
+    ASSERT_NE(k, nullptr) << name;
+    EXPECT_EQ(k->unit, "object");
+    EXPECT_NE(k->reason.find("memory budget of 4194304 bytes"), std::string::npos)
+        << name << ": " << k->reason;
+  }
+  EXPECT_EQ(ExitStatus(r), kExitIncomplete);
+}
+
+// A gzip flow log of one line longer than the budget is streamed: the line is skipped, the rest read.
+TEST(Scanner, FlowLogLineLongerThanTheBudgetIsSkipped) {
+  TempDir dir;
+  const std::string good = "2 1 eni-1 10.0.3.8 10.0.0.9 1 22 6 1 100 1700000000 1700000060 ACCEPT OK\n";
+  WriteFile(dir.path() / "bomb.log.gz",
+            Gzip(std::string(kDefaultFlowHeader) + "\n" + good + std::string(8u << 20, '1') + "\n" + good));
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  ScanOptions options;
+  options.memory_budget = 2u << 20;
+  options.stream_chunk = 64u << 10;
+  HuntResults r = Hunt(s, {{LogKind::kFlowLogs, dir.path().string()}}, options);
+  EXPECT_EQ(r.flow_matched_records, 2u);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].unit, "line");
+  EXPECT_EQ(r.skipped[0].reason.rfind("line over 65536 bytes (first at byte ", 0), 0u) << r.skipped[0].reason;
+  EXPECT_GT(r.bytes_scanned, 8u << 20);
+}
+
+// Workers that find no room wait for it (dropping what they hold and reading the object again); the
+// results are those of an unlimited scan.
+TEST(Scanner, WorkersShareATightBudgetAndFindEverything) {
+  TempDir dir;
+  for (int i = 0; i < 24; ++i) {
+    const std::string doc = Records(20, "o" + std::to_string(i) + "-", std::string(2000, 'y'));
+    WriteFile(dir.path() / ("o" + std::to_string(i) + (i % 2 ? ".json.gz" : ".json")),
+              i % 2 ? Gzip(doc) : doc);
+  }
+  Selectors s;
+  s.ips = {"10.0.3.8"};
+  ScanOptions tight;
+  tight.threads = 4;
+  tight.memory_budget = 1u << 20;  // about two objects at a time: each may need ~0.45 MB
+  HuntResults r = Hunt(s, {{LogKind::kCloudTrail, dir.path().string()}}, tight);
+  EXPECT_TRUE(r.skipped.empty()) << r.skipped[0].file << ": " << r.skipped[0].reason;
+  EXPECT_EQ(r.events.size(), 24u * 20u);
+  EXPECT_EQ(r.objects, 24u);
 }
 
 }  // namespace

@@ -19,6 +19,9 @@ namespace cordon::hunt {
 struct ObjectInfo {
   std::string name;   // a path for local sources, a key for S3; used in reports
   uint64_t size = 0;  // stored (possibly compressed) size in bytes
+  // Non-empty: an entry the source found but will not read (a FIFO, a device, a broken link, a link
+  // loop), and why. The hunt reports it as skipped, so that nothing is left out silently.
+  std::string not_read;
 };
 
 struct ListOptions {
@@ -47,20 +50,25 @@ class Source {
   // at least kReadPadding when the implementation can arrange it, which saves the readers a copy.
   virtual Result<std::string> Read(const std::string& name) = 0;
   // Read() into *out, whose allocation implementations may reuse: the scan's workers read object after
-  // object into one string each, which spares a fresh allocation (and its page faults) per object. On
-  // failure *out is unspecified. The default moves Read()'s result into *out.
-  virtual Status ReadInto(const std::string& name, std::string* out);
+  // object into one string each, which spares a fresh allocation (and its page faults) per object.
+  // An object of more than `max_bytes` fails (kInvalidArgument) without more than max_bytes (plus a
+  // read buffer) being held: a file that grew since it was listed, or one an attacker made endless.
+  // On failure *out is unspecified. The default moves Read()'s result into *out.
+  virtual Status ReadInto(const std::string& name, size_t max_bytes, std::string* out);
 };
 
-// A local file (listed as itself, whatever its name) or a folder, walked recursively. Symbolic links to
-// folders are not followed (no loops); hidden entries (".name") are skipped.
+// A local file (listed as itself, whatever its name) or a folder, walked recursively (local_walk.h:
+// links are followed, each folder and file is read once, loops are detected by device and inode).
+// Hidden entries (".name") are skipped. Entries that are not regular files (FIFOs, sockets, devices,
+// broken links, loops) are listed with ObjectInfo::not_read and never opened. Reads open only regular
+// files, without blocking (a file swapped for a FIFO after the listing is refused, not waited on).
 class LocalSource : public Source {
  public:
   explicit LocalSource(std::string path) : path_(std::move(path)) {}
   std::string Describe() const override { return path_; }
   Result<std::vector<ObjectInfo>> List(const ListOptions& options) override;
   Result<std::string> Read(const std::string& name) override;
-  Status ReadInto(const std::string& name, std::string* out) override;
+  Status ReadInto(const std::string& name, size_t max_bytes, std::string* out) override;
 
  private:
   std::string path_;

@@ -195,13 +195,15 @@ bool TokenMatcher::ContainsToken(std::string_view text, std::string_view token) 
   return false;
 }
 
-std::vector<TokenMatcher::Hit> TokenMatcher::FindAll(std::string_view text) const {
+std::vector<TokenMatcher::Hit> TokenMatcher::FindAll(std::string_view text, size_t max_hits) const {
   std::vector<Hit> hits;
   for (uint32_t t = 0; t < tokens_.size(); ++t) {
     const std::string& token = tokens_[t];
     for (size_t pos = detail::FindLiteral(text, token, 0); pos != std::string_view::npos;
          pos = detail::FindLiteral(text, token, pos + 1)) {
-      if (IsDelimited(text, pos, token.size())) hits.push_back({pos, t});
+      if (!IsDelimited(text, pos, token.size())) continue;
+      hits.push_back({pos, t});
+      if (hits.size() > max_hits) return hits;
     }
   }
   if (tokens_.size() > 1) {

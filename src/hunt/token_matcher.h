@@ -30,8 +30,9 @@ class TokenMatcher {
   const std::vector<std::string>& tokens() const { return tokens_; }
   bool empty() const { return tokens_.empty(); }
 
-  // Every delimited occurrence of every token, sorted by offset.
-  std::vector<Hit> FindAll(std::string_view text) const;
+  // Every delimited occurrence of every token, sorted by offset. With more than max_hits of them, stops
+  // early and returns max_hits + 1 hits (not the first ones in order): the caller decides what then.
+  std::vector<Hit> FindAll(std::string_view text, size_t max_hits = SIZE_MAX) const;
   // Whether any token occurs delimited in `text`; stops at the first.
   bool ContainsAny(std::string_view text) const;
   // Whether `token` occurs delimited in `text` (the token need not be one of tokens()).

@@ -13,7 +13,10 @@ Stable API (other engineers' tests import these; add, do not rename):
                                  profile files, no inherited AWS_* or CORDON_TEST_*, plus `extra`
 - run_cordon(args, ..., endpoint=None)
                                  runs cordon (with --endpoint-url/--region when `endpoint` is
-                                 given); returns subprocess.CompletedProcess (text mode)
+                                 given); returns subprocess.CompletedProcess (text mode; raw=True:
+                                 bytes, so a test can look at every byte, \r included)
+- run_cordon_peak(args, ...)     runs cordon with stdout/stderr to files and returns
+                                 (CompletedProcess with bytes, peak RSS in bytes) from wait4()
 - read_json_line(proc, timeout, on_timeout, on_exit)
                                  the first stdout line of a child that prints its address as JSON
 - Range(*args)                   range/run.py (moto_server + the proxy) as a child process:
@@ -115,18 +118,50 @@ def cordon_env(extra: dict | None = None, access_key: str = TEST_ACCESS_KEY,
 
 
 def run_cordon(args, env: dict | None = None, timeout: float = 120.0, input: str | None = None,
-               endpoint: str | None = None, **env_kw) -> subprocess.CompletedProcess:
+               endpoint: str | None = None, raw: bool = False, **env_kw) -> subprocess.CompletedProcess:
     """Runs `cordon ARGS...` (plus `--endpoint-url ENDPOINT --region REGION` when `endpoint` is given)
     with cordon_env(**env_kw) updated by `env`; stdin is `input`, else empty. Never raises on a
-    non-zero exit: check .returncode, .stdout and .stderr."""
+    non-zero exit: check .returncode, .stdout and .stderr (bytes when `raw`: text mode turns a lone
+    \r into \n)."""
     full = [cordon_bin(), *map(str, args)]
     if endpoint:
         full += ["--endpoint-url", endpoint, "--region", env_kw.get("region", REGION)]
     full_env = cordon_env(**env_kw)
     full_env.update(env or {})
-    return subprocess.run(full, env=full_env, capture_output=True, text=True, timeout=timeout,
+    return subprocess.run(full, env=full_env, capture_output=True, text=not raw, timeout=timeout,
                           input=input, stdin=None if input is not None else subprocess.DEVNULL,
                           preexec_fn=load_range_module("moto").child_preexec())
+
+
+def run_cordon_peak(args, env: dict | None = None, timeout: float = 300.0, endpoint: str | None = None,
+                    **env_kw) -> tuple[subprocess.CompletedProcess, int]:
+    """run_cordon, measured: returns (the CompletedProcess, stdout and stderr as bytes; the child's peak
+    resident memory in bytes, ru_maxrss from wait4 of exactly that child). stdout and stderr go to
+    temporary files, so a large output costs the test no memory. Killed (and failing) after `timeout`."""
+    full = [cordon_bin(), *map(str, args)]
+    if endpoint:
+        full += ["--endpoint-url", endpoint, "--region", env_kw.get("region", REGION)]
+    full_env = cordon_env(**env_kw)
+    full_env.update(env or {})
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(full, env=full_env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                 preexec_fn=load_range_module("moto").child_preexec())
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid == child.pid:
+                break
+            if time.monotonic() > deadline:
+                child.kill()
+                pid, status, usage = os.wait4(child.pid, 0)
+                child.returncode = -9
+                raise AssertionError(f"cordon {' '.join(map(str, args))} did not finish in {timeout} s")
+            time.sleep(0.05)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        proc = subprocess.CompletedProcess(full, child.returncode, out.read(), err.read())
+    return proc, usage.ru_maxrss * 1024  # Linux reports kilobytes
 
 
 class CordonError(AssertionError):
