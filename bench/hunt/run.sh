@@ -124,7 +124,7 @@ sigma_row() {
   echo "  decompression (2 cores): ${secs[gunzip_ct]} s, cordon hunt --sigma: ${secs[cordon_sigma]} s (medians of $runs)"
   echo "  cordon --sigma time / decompression time: $(two "${pair_ratio[cordon_sigma]}")x (target <= 1.5x; median of $runs paired runs)"
   echo "  cordon --sigma: $(echo "$records / ${secs[cordon_sigma]}" | bc) events/s on this machine; suzaku publishes ~2 M events"
-  echo "    in 31-41 s on a laptop (48,000-65,000 events/s): their number, not measured here"
+  echo "    in 31-41 s on a laptop (49,000-65,000 events/s): their number, not measured here"
 }
 fail=0
 check() { if [ "$2" = "$3" ]; then echo "  ok    $1: $2"; else echo "  FAIL  $1: got $2, expected $3"; fail=1; fi; }
