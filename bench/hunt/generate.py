@@ -84,6 +84,7 @@ def write_gz(path, data):
 def gen_cloudtrail(out, rng, total_bytes, objects, manifest):
     per_object = total_bytes // objects
     by, by_outside, on = set(), set(), set()
+    role_records = 0  # records with a role session's identity: what the Sigma rules fire on (see run.sh)
     outside_times = []
     for i in range(objects):
         day = 1 + i * 3 // objects
@@ -103,6 +104,8 @@ def gen_cloudtrail(out, rng, total_bytes, objects, manifest):
             elif roll < 0.01:
                 plant = "decoy"
             r = record(rng, when, region, plant)
+            if r["userIdentity"]["type"] == "AssumedRole":
+                role_records += 1
             if plant == "by":
                 by.add(r["eventID"])
             elif plant == "by-outside":
@@ -122,6 +125,7 @@ def gen_cloudtrail(out, rng, total_bytes, objects, manifest):
         manifest["cloudtrail_objects"] += 1
         manifest["cloudtrail_records"] += len(records)
     manifest["expected"]["cloudtrail_by"] = len(by)
+    manifest["expected"]["sigma_role_records"] = role_records
     manifest["expected"]["cloudtrail_on"] = len(on)
     manifest["expected"]["exfiltration_events"] = len(by_outside)
     manifest["expected"]["exfiltration_first"] = min(outside_times) if outside_times else None

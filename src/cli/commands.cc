@@ -25,6 +25,7 @@
 #include "cli/preserve_command.h"
 #include "cli/recover_command.h"
 #include "cli/release_command.h"
+#include "cli/sigma_command.h"
 #include "cli/target_flags.h"
 #include "cli/triage_command.h"
 #include "cli/watch_command.h"
@@ -62,6 +63,8 @@ const Command kCommands[] = {
      SetupApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", kAwsFlags,
      SetupHunt},
+    {"sigma lint", "report what keeps each Sigma rule from ever matching a real CloudTrail record", kNone,
+     SetupSigmaLint},
     {"lab up", "launch the case's forensic workstation (a CloudFormation stack) beside the suspect",
      kClient | kExistingCase, SetupLabUp},
     {"lab allow", "let the case's forensic workstation reach the suspect", kClient | kExistingCase,

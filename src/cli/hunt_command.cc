@@ -23,6 +23,7 @@
 #include "hunt/role_chains.h"
 #include "hunt/scanner.h"
 #include "hunt/sigma/rule_loader.h"
+#include "hunt/token_matcher.h"
 
 namespace cordon::cli {
 namespace {
@@ -142,7 +143,7 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
     }
     coverage = CoverageOf(*loaded);
     for (const auto& s : loaded->skipped) PrintWarning("sigma rule skipped: " + s.file + ": " + s.reason);
-    rules.emplace(std::move(loaded->rules));
+    rules.emplace(std::move(loaded->rules), hunt::detail::FindLiteral);  // the hunt's SIMD literal search
     if (selectors.empty() && !WholeTrailSources(&wanted)) return kExitUsage;
   }
   Result<std::vector<hunt::SourceSpec>> sources = OpenHuntSources(wanted, [&] { return ctx.Client(); });

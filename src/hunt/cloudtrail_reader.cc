@@ -264,7 +264,8 @@ struct CloudTrailReader::Impl {
     }
     if (every_record) {
       // Whole-trail Sigma: the rules decide first, so a record no rule matches is never parsed twice.
-      // An invalid record matches nothing here and is reported by Parse below.
+      // A record no rule can match is not parsed at all (the rule index, as the selectors' prefilter), so
+      // an invalid record is reported (by Parse below) only when some rule could have matched it.
       if (sigma_matcher->Match(raw, &sigma_matched) && sigma_matched.empty()) return;
     }
     ++results->candidate_records;

@@ -2,13 +2,19 @@
 
 namespace cordon::hunt::sigma {
 
-RuleSet::RuleSet(std::vector<Rule> rules) : rules_(std::move(rules)) {}
+RuleSet::RuleSet(std::vector<Rule> rules, FindFunction find)
+    : rules_(std::move(rules)), index_(std::make_unique<RuleIndex>(rules_, find)) {}
 
 bool RuleMatcher::Match(std::string_view record, std::vector<size_t>* matched) {
   matched->clear();
+  rules_.index().Candidates(record, scratch_.get(), &candidates_);
+  if (candidates_.empty()) return true;
   simdjson::dom::element root;
   if (parser_.parse(record.data(), record.size()).get(root) != simdjson::SUCCESS) return false;
-  MatchEvent(Event(root), matched);
+  const Event event(root);
+  for (size_t i : candidates_) {
+    if (rules_.rules()[i].Matches(event)) matched->push_back(i);
+  }
   return true;
 }
 
