@@ -21,6 +21,7 @@
 #include "hunt/output.h"
 #include "hunt/scanner.h"
 #include "hunt/sigma/rule_loader.h"
+#include "hunt/sigma_correlate.h"
 
 namespace cordon::cli {
 namespace {
@@ -78,6 +79,7 @@ hunt::SigmaCoverage CoverageOf(const hunt::sigma::LoadedRules& loaded) {
   hunt::SigmaCoverage coverage;
   coverage.enabled = true;
   coverage.rules_loaded = loaded.rules.size();
+  coverage.correlations_loaded = loaded.correlations.size();
   for (const auto& s : loaded.skipped) coverage.skipped.push_back({s.file, s.title, s.reason});
   return coverage;
 }
@@ -131,6 +133,7 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
     return kExitUsage;
   }
   std::optional<hunt::sigma::RuleSet> rules;
+  std::vector<hunt::sigma::Correlation> correlations;
   hunt::SigmaCoverage coverage;
   if (!f.sigma.empty()) {
     Result<hunt::sigma::LoadedRules> loaded = hunt::sigma::LoadRules(f.sigma);
@@ -141,6 +144,7 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
     coverage = CoverageOf(*loaded);
     for (const auto& s : loaded->skipped) PrintWarning("sigma rule skipped: " + s.file + ": " + s.reason);
     rules.emplace(std::move(loaded->rules));
+    correlations = std::move(loaded->correlations);
     if (selectors.empty() && !WholeTrailSources(&wanted)) return kExitUsage;
   }
   Result<std::vector<hunt::SourceSpec>> sources = OpenHuntSources(wanted, [&] { return ctx.Client(); });
@@ -160,7 +164,10 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
   Result<hunt::HuntResults> results = hunt::RunHunt(selectors, *sources, options);
   if (show_progress) std::fprintf(stderr, "\r\033[K");
   if (!results) return ReportSourceError(results.error());
-  if (rules) results->sigma = std::move(coverage);
+  if (rules) {
+    results->sigma = std::move(coverage);
+    hunt::CorrelateSigmaMatches(correlations, &*results);
+  }
   hunt::WriteResults(*results, selectors, f.format, std::cout);
   std::cout.flush();
   for (const hunt::Skipped& s : results->skipped) {
