@@ -152,7 +152,9 @@ Status ParseCorrelation(const YAML::Node& doc, Correlation* c) {
   c->type = t->type;
   c->rules = Strings(body["rules"]);
   c->group_by = Strings(body["group-by"]);
-  if (Status s = ParseTimespan(Scalar(body["timespan"]), &c->timespan); !s && body["timespan"]) return s;
+  if (body["timespan"]) {
+    if (Status s = ParseTimespan(Scalar(body["timespan"]), &c->timespan); !s) return s;
+  }  // else CheckRequired says it is missing
   if (Status s = ParseCondition(body["condition"], c); !s) return s;
   if (Status s = ParseAliases(body["aliases"], c); !s) return s;
   // `generate` sits beside `correlation` in the specification; some writers put it inside.
