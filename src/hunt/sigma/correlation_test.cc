@@ -84,7 +84,7 @@ std::string Time(int seconds) {
 }
 
 // A CloudTrail record: `fields` over a minimal base, at `seconds` after 10:00.
-json Record(int seconds, const std::string& id, json fields) {
+json Record(int seconds, const std::string& id, const json& fields) {
   json r = {{"eventVersion", "1.08"},
             {"eventTime", Time(seconds)},
             {"eventID", id},
