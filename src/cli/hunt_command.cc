@@ -23,6 +23,7 @@
 #include "hunt/role_chains.h"
 #include "hunt/scanner.h"
 #include "hunt/sigma/rule_loader.h"
+#include "hunt/sigma_correlate.h"
 #include "hunt/token_matcher.h"
 
 namespace cordon::cli {
@@ -81,6 +82,7 @@ hunt::SigmaCoverage CoverageOf(const hunt::sigma::LoadedRules& loaded) {
   hunt::SigmaCoverage coverage;
   coverage.enabled = true;
   coverage.rules_loaded = loaded.rules.size();
+  coverage.correlations_loaded = loaded.correlations.size();
   for (const auto& s : loaded.skipped) coverage.skipped.push_back({s.file, s.title, s.reason});
   return coverage;
 }
@@ -134,6 +136,7 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
     return kExitUsage;
   }
   std::optional<hunt::sigma::RuleSet> rules;
+  std::vector<hunt::sigma::Correlation> correlations;
   hunt::SigmaCoverage coverage;
   if (!f.sigma.empty()) {
     Result<hunt::sigma::LoadedRules> loaded = hunt::sigma::LoadRules(f.sigma);
@@ -144,6 +147,7 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
     coverage = CoverageOf(*loaded);
     for (const auto& s : loaded->skipped) PrintWarning("sigma rule skipped: " + s.file + ": " + s.reason);
     rules.emplace(std::move(loaded->rules), hunt::detail::FindLiteral);  // the hunt's SIMD literal search
+    correlations = std::move(loaded->correlations);
     if (selectors.empty() && !WholeTrailSources(&wanted)) return kExitUsage;
   }
   Result<std::vector<hunt::SourceSpec>> sources = OpenHuntSources(wanted, [&] { return ctx.Client(); });
@@ -165,7 +169,10 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
   if (show_progress) std::fprintf(stderr, "\r\033[K");
   if (!results) return ReportSourceError(results.error());
   if (!chained) return ReportSourceError(chained.error());
-  if (rules) results->sigma = std::move(coverage);
+  if (rules) {
+    results->sigma = std::move(coverage);
+    hunt::CorrelateSigmaMatches(correlations, &*results);
+  }
   hunt::WriteResults(*results, selectors, f.format, std::cout);
   std::cout.flush();
   PrintNextSteps(NextAfterHunt(*results, selectors));

@@ -8,6 +8,7 @@
 
 #include "hunt/byte_buffer.h"
 #include "hunt/json_util.h"
+#include "hunt/sigma/field_capture.h"
 
 namespace cordon::hunt {
 namespace {
@@ -84,6 +85,7 @@ struct CloudTrailReader::Impl {
   std::optional<sigma::RuleMatcher> sigma_matcher;
   std::vector<SigmaRuleInfo> rule_infos;
   std::vector<size_t> sigma_matched;
+  sigma::FieldCapture sigma_fields;  // what correlations group by, for the rules they use
 
   // Per Scan().
   std::string_view file;
@@ -97,8 +99,9 @@ struct CloudTrailReader::Impl {
     if (o.sigma) {
       sigma_matcher.emplace(*o.sigma);
       every_record = s.empty();
-      for (const sigma::Rule& r : o.sigma->rules()) {
-        rule_infos.push_back({r.id, r.title, r.level, r.author, r.file, r.falsepositives});
+      for (size_t i = 0; i < o.sigma->rules().size(); ++i) {
+        const sigma::Rule& r = o.sigma->rules()[i];
+        rule_infos.push_back({r.id, r.title, r.level, r.author, r.file, r.falsepositives, i, r.standalone});
       }
     }
   }
@@ -287,17 +290,22 @@ struct CloudTrailReader::Impl {
     }
     event.file = std::string(file);
     if (every_record) {
-      AddSigmaMatches(event);
+      AddSigmaMatches(raw, event);
       return;
     }
     if (!Classify(record)) return;
-    if (sigma_matcher && sigma_matcher->Match(raw, &sigma_matched)) AddSigmaMatches(event);
+    if (sigma_matcher && sigma_matcher->Match(raw, &sigma_matched)) AddSigmaMatches(raw, event);
     results->events.push_back(std::move(event));
   }
 
-  // Records a match of each rule in sigma_matched; `event` is the record's parsed form.
-  void AddSigmaMatches(const CloudTrailEvent& event) {
-    for (size_t i : sigma_matched) results->sigma_matches.push_back({rule_infos[i], event});
+  // Records a match of each rule in sigma_matched; `event` is the record's parsed form. A rule that
+  // correlations use also keeps the values they group by (rare: matches are few, so `raw` is parsed again).
+  void AddSigmaMatches(std::string_view raw, const CloudTrailEvent& event) {
+    for (size_t i : sigma_matched) {
+      SigmaMatch& m = results->sigma_matches.emplace_back(SigmaMatch{rule_infos[i], event, {}});
+      const std::vector<std::string>& fields = options.sigma->rules()[i].capture_fields;
+      if (!fields.empty()) sigma_fields.Capture(raw, fields, &m.fields);
+    }
   }
 
   bool Parse(std::string_view raw, ParsedRecord* record, std::string* error) {

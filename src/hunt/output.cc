@@ -609,6 +609,7 @@ Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool lon
   if (r.sigma.enabled) {
     doc["sigma"] = SigmaToJson(r);
     doc["summary"]["sigma_matches"] = r.sigma_matches.size();
+    doc["summary"]["sigma_correlations"] = r.sigma_correlations.size();
   }
   return doc;
 }
@@ -693,6 +694,12 @@ void WriteResults(const HuntResults& r, const Selectors& selectors, OutputFormat
       for (auto& f : doc["findings"]) emit("finding", f);
       if (r.sigma.enabled) {
         for (const SigmaMatch& m : r.sigma_matches) emit("sigma", SigmaMatchToJson(m));
+        for (const SigmaCorrelation& c : r.sigma_correlations) {
+          Json item = SigmaCorrelationToJson(c);
+          item["correlation_type"] = std::move(item["type"]);  // "type" is the line's own
+          item.erase("type");
+          emit("sigma_correlation", std::move(item));
+        }
         for (auto& s : doc["sigma"]["coverage"]["skipped"]) emit("sigma_skipped", s);
       }
       for (auto& s : doc["skipped"]) emit("skipped", s);

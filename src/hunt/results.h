@@ -6,6 +6,7 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/json.h"
@@ -148,18 +149,35 @@ struct SigmaRuleInfo {
   std::string author;
   std::string file;
   std::vector<std::string> falsepositives;
+  size_t index = 0;        // into the RuleSet's rules
+  bool standalone = true;  // false: only correlations use the rule, its matches are not reported alone
 };
 
 // A CloudTrail record that matched a Sigma rule (--sigma).
 struct SigmaMatch {
   SigmaRuleInfo rule;
   CloudTrailEvent event;
+  // The values of the fields the rule's correlations group and count by (Rule::capture_fields).
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+// A Sigma correlation that fired: the correlation rule (title, id, level, author as for a rule), its
+// type, the group (group-by field -> value), the window (eventTime of its first and last event) and the
+// events (eventIDs, in time order) that made it.
+struct SigmaCorrelation {
+  SigmaRuleInfo rule;
+  std::string type;
+  std::vector<std::pair<std::string, std::string>> group;
+  std::string first;
+  std::string last;
+  std::vector<std::string> event_ids;
 };
 
 // What --sigma ran: the rules loaded, and every rule document that could not run, with the reason.
 struct SigmaCoverage {
   bool enabled = false;  // --sigma was given: the output has a sigma section
   uint64_t rules_loaded = 0;
+  uint64_t correlations_loaded = 0;
   struct Skipped {
     std::string file;
     std::string title;
@@ -171,6 +189,7 @@ struct SigmaCoverage {
 struct HuntResults {
   std::vector<CloudTrailEvent> events;
   std::vector<SigmaMatch> sigma_matches;
+  std::vector<SigmaCorrelation> sigma_correlations;  // computed after the scan (sigma_correlate.h)
   SigmaCoverage sigma;  // filled by the caller that loaded the rules, not by the scan
   // Hashed, not ordered: a record's aggregate is found for every matched flow record, and an ordered map
   // of a few hundred thousand aggregates cost more than parsing the records. Output sorts them.

@@ -8,6 +8,12 @@ namespace {
 
 Json StringOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
+std::string GroupText(const SigmaCorrelation& c) {
+  std::string text;
+  for (const auto& [field, value] : c.group) text += (text.empty() ? "" : ", ") + field + "=" + value;
+  return text.empty() ? "(all events)" : text;
+}
+
 }  // namespace
 
 Json SigmaMatchToJson(const SigmaMatch& m) {
@@ -21,16 +27,51 @@ Json SigmaMatchToJson(const SigmaMatch& m) {
               {"event", EventToJson(m.event)}};
 }
 
+Json SigmaCorrelationToJson(const SigmaCorrelation& c) {
+  Json group = Json::object();
+  for (const auto& [field, value] : c.group) group[field] = value;
+  return Json{{"rule",
+               {{"id", c.rule.id},
+                {"title", c.rule.title},
+                {"level", c.rule.level},
+                {"author", c.rule.author},
+                {"falsepositives", c.rule.falsepositives},
+                {"file", c.rule.file}}},
+              {"type", c.type},
+              {"group", std::move(group)},
+              {"window", {{"first", c.first}, {"last", c.last}}},
+              {"events", c.event_ids}};
+}
+
 Json SigmaToJson(const HuntResults& r) {
   Json matches = Json::array();
   for (const SigmaMatch& m : r.sigma_matches) matches.push_back(SigmaMatchToJson(m));
+  Json correlations = Json::array();
+  for (const SigmaCorrelation& c : r.sigma_correlations) correlations.push_back(SigmaCorrelationToJson(c));
   Json skipped = Json::array();
   for (const SigmaCoverage::Skipped& s : r.sigma.skipped) {
     skipped.push_back({{"file", s.file}, {"title", StringOrNull(s.title)}, {"reason", s.reason}});
   }
   return Json{{"matches", std::move(matches)},
-              {"correlations", Json::array()},
-              {"coverage", {{"rules_loaded", r.sigma.rules_loaded}, {"skipped", std::move(skipped)}}}};
+              {"correlations", std::move(correlations)},
+              {"coverage",
+               {{"rules_loaded", r.sigma.rules_loaded},
+                {"correlations_loaded", r.sigma.correlations_loaded},
+                {"skipped", std::move(skipped)}}}};
+}
+
+void WriteSigmaCorrelationsText(const HuntResults& r, std::ostream& out) {
+  if (r.sigma.correlations_loaded == 0) return;
+  out << "Sigma correlations: " << r.sigma_correlations.size() << " (" << r.sigma.correlations_loaded
+      << " correlation rule(s) loaded)\n";
+  for (const SigmaCorrelation& c : r.sigma_correlations) {
+    out << "  [" << (c.rule.level.empty() ? "-" : c.rule.level) << "] " << c.rule.title << "  (" << c.rule.id
+        << ", " << c.type << ", by " << (c.rule.author.empty() ? "-" : c.rule.author) << ")\n";
+    out << "    " << GroupText(c) << "  " << c.first << " .. " << c.last << "  " << c.event_ids.size()
+        << " event(s): " << Join(c.event_ids, " ") << "\n";
+    if (!c.rule.falsepositives.empty())
+      out << "    false positives: " << Join(c.rule.falsepositives, "; ") << "\n";
+  }
 }
 
 void WriteSigmaText(const HuntResults& r, std::ostream& out) {
@@ -47,6 +88,7 @@ void WriteSigmaText(const HuntResults& r, std::ostream& out) {
     if (!m.rule.falsepositives.empty())
       out << "    false positives: " << Join(m.rule.falsepositives, "; ") << "\n";
   }
+  WriteSigmaCorrelationsText(r, out);
   for (const SigmaCoverage::Skipped& s : r.sigma.skipped) {
     out << "  rule skipped: " << s.file << (s.title.empty() ? "" : " (" + s.title + ")") << ": " << s.reason
         << "\n";
@@ -70,6 +112,16 @@ std::vector<std::map<std::string, std::string>> SigmaCsvRows(const HuntResults& 
               (m.rule.falsepositives.empty() ? ""
                                              : "; false positives: " + Join(m.rule.falsepositives, "; "))},
          {"file", e.file}});
+  }
+  for (const SigmaCorrelation& c : r.sigma_correlations) {
+    rows.push_back(
+        {{"kind", "sigma-correlation"},
+         {"time", c.first},
+         {"last", c.last},
+         {"id", c.rule.id},
+         {"detail", c.rule.title + " [" + c.rule.level + "] " + c.type + " " + GroupText(c) + " until " +
+                        c.last + "; events " + Join(c.event_ids, " ") + "; by " + c.rule.author},
+         {"file", c.rule.file}});
   }
   for (const SigmaCoverage::Skipped& s : r.sigma.skipped) {
     rows.push_back({{"kind", "sigma-skipped"}, {"detail", s.reason}, {"id", s.title}, {"file", s.file}});

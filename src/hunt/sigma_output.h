@@ -14,12 +14,17 @@ namespace cordon::hunt {
 
 // {"matches": [{"rule": {id, title, level, author, falsepositives, file}, "event": the event as the
 // hunt's own events are written (EventToJson in output.h)}],
-//  "correlations": [], "coverage": {"rules_loaded", "skipped": [{file, title, reason}]}}.
+//  "correlations": [{"rule": {as for a match}, "type", "group": {field: value}, "window": {first, last},
+//                    "events": [eventID...]}],
+//  "coverage": {"rules_loaded", "correlations_loaded", "skipped": [{file, title, reason}]}}.
 Json SigmaToJson(const HuntResults& results);
 Json SigmaMatchToJson(const SigmaMatch& match);
-// The text section: one block per match, then the coverage.
+Json SigmaCorrelationToJson(const SigmaCorrelation& correlation);
+// The text section: one block per match, then the correlations (when any were loaded), then the coverage.
 void WriteSigmaText(const HuntResults& results, std::ostream& out);
-// CSV rows (column name to value) of kind "sigma" (one per match) and "sigma-skipped" (one per rule).
+void WriteSigmaCorrelationsText(const HuntResults& results, std::ostream& out);
+// CSV rows (column name to value) of kind "sigma" (one per match), "sigma-correlation" (one per
+// correlation hit: time is the window's first event) and "sigma-skipped" (one per rule).
 std::vector<std::map<std::string, std::string>> SigmaCsvRows(const HuntResults& results);
 
 }  // namespace cordon::hunt

@@ -22,6 +22,7 @@ struct SearchIdentifier {
 struct Rule {
   std::string file;
   std::string id;
+  std::string name;  // how a correlation may refer to it, besides its id
   std::string title;
   std::string level;
   std::string status;
@@ -32,6 +33,10 @@ struct Rule {
   std::vector<SearchIdentifier> searches;
   // The rule's conditions; a list of conditions is linked with OR (specification, "Condition").
   std::vector<Condition> conditions;
+  // Set by ResolveCorrelations: false when only correlations use the rule (its matches are theirs, not
+  // reported on their own), and the fields its matches must carry for them.
+  bool standalone = true;
+  std::vector<std::string> capture_fields;
 
   // Whether `event` matches. Each search identifier is evaluated at most once.
   bool Matches(const Event& event) const;

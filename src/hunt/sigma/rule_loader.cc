@@ -145,18 +145,34 @@ Status ParseRule(const YAML::Node& doc, Rule* rule) {
   if (!doc.IsMap()) return Invalid("not a YAML map");
   rule->title = ScalarOr(doc["title"]);
   rule->id = ScalarOr(doc["id"]);
+  rule->name = ScalarOr(doc["name"]);
   rule->level = ScalarOr(doc["level"]);
   rule->status = ScalarOr(doc["status"]);
   rule->author = ScalarOr(doc["author"]);
   rule->description = ScalarOr(doc["description"]);
   rule->falsepositives = Strings(doc["falsepositives"]);
   rule->tags = Strings(doc["tags"]);
-  if (doc["correlation"]) return Invalid("a correlation rule: correlations are not run yet");
   if (doc["filter"]) return Invalid("a Sigma filter document: filters are not applied yet");
   if (doc["action"])
     return Invalid("action '" + ScalarOr(doc["action"]) + "' (legacy collection) is not supported");
   if (Status s = CheckLogsource(doc["logsource"]); !s) return s;
   return ParseDetection(doc["detection"], rule);
+}
+
+void LoadCorrelation(std::string_view file, const YAML::Node& doc, LoadedRules* out) {
+  Correlation c;
+  c.file = std::string(file);
+  Status s;
+  try {
+    s = ParseCorrelation(doc, &c);
+  } catch (const YAML::Exception& e) {
+    s = Invalid(std::string("unexpected YAML shape: ") + e.what());
+  }
+  if (s) {
+    out->correlations.push_back(std::move(c));
+  } else {
+    out->skipped.push_back({std::string(file), c.title, s.error().message});
+  }
 }
 
 }  // namespace
@@ -172,6 +188,10 @@ void LoadRuleText(std::string_view file, std::string_view text, LoadedRules* out
   }
   for (const YAML::Node& doc : docs) {
     if (!doc || doc.IsNull()) continue;
+    if (doc.IsMap() && doc["correlation"]) {
+      LoadCorrelation(file, doc, out);
+      continue;
+    }
     Rule rule;
     rule.file = std::string(file);
     Status s;
@@ -217,6 +237,7 @@ Result<LoadedRules> LoadRules(const std::vector<std::string>& paths) {
     text << in.rdbuf();
     LoadRuleText(file, text.str(), &loaded);
   }
+  ResolveCorrelations(&loaded);
   return loaded;
 }
 
