@@ -38,6 +38,19 @@ class GuardDutyError(Exception):
         self.status, self.error_type, self.code, self.message = status, error_type, code, message
 
 
+def operation(method: str, path: str) -> str | None:
+    """The GuardDuty operation of a request, for the stats, as far as the range tells them apart:
+    GetFindings, which it serves, and the detector calls moto serves."""
+    if findings_detector(method, path):
+        return "GetFindings"
+    bare = path.split("?", 1)[0].rstrip("/")
+    if bare == "/detector":
+        return {"GET": "ListDetectors", "POST": "CreateDetector"}.get(method)
+    if re.fullmatch(r"/detector/[^/]+", bare):
+        return {"GET": "GetDetector", "POST": "UpdateDetector", "DELETE": "DeleteDetector"}.get(method)
+    return None
+
+
 def findings_detector(method: str, path: str) -> str | None:
     """The detector id of a GetFindings request, or None for any other request."""
     if method != "POST":

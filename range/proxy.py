@@ -192,8 +192,8 @@ def classify(method: str, raw_path: str, headers, body: bytes | None) -> Request
         else:
             info.protocol = "rest-json"
             info.action = method
-            if service == "guardduty" and guardduty.findings_detector(method, split.path):
-                info.action = "GetFindings"
+            if service == "guardduty":
+                info.action = guardduty.operation(method, split.path) or method
     if service == "ec2" and info.protocol == "query":
         info.protocol = "ec2"
     info.service = service or "unknown"

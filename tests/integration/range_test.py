@@ -940,6 +940,10 @@ class GuardDutyTests(RangeCase):
         self.assertEqual(gd.get_findings(DetectorId=detector, FindingIds=[])["Findings"], [])
         ops = self.stats()["operations"]["guardduty"]
         self.assertEqual((ops["GetFindings"]["requests"], ops["GetFindings"]["served_by_range"]), (4, 4))
+        gd.list_detectors()
+        gd.get_detector(DetectorId=detector)
+        ops = self.stats()["operations"]["guardduty"]
+        self.assertEqual((ops["ListDetectors"]["served_by_range"], ops["GetDetector"]["requests"]), (0, 1))
 
     def test_get_findings_errors(self):
         gd = self.client("guardduty")
