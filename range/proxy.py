@@ -6,7 +6,7 @@
 - injects faults on a schedule (throttling in each protocol's own shape, 500/503 with AWS or HTML
   bodies, latency, connection resets, slow "pending" snapshots);
 - serves what moto lacks from a scenario: CloudTrail LookupEvents, SSM DescribeInstanceInformation,
-  SSM GetCommandInvocation outcomes;
+  SSM GetCommandInvocation outcomes, GuardDuty GetFindings;
 - a control API under /__range/ (faults, scenario, stats, reset).
 
 Use from Python:   RangeProxy(upstream_url, scenario=..., faults=...).start() -> url
@@ -53,6 +53,7 @@ def _sibling(name: str):
 
 scenario_mod = _sibling("scenario")
 SharedSnapshots = _sibling("shared_snapshots").SharedSnapshots
+guardduty = _sibling("guardduty")
 Scenario = scenario_mod.Scenario
 ApiError = scenario_mod.ApiError
 ScenarioError = scenario_mod.ScenarioError
@@ -191,6 +192,8 @@ def classify(method: str, raw_path: str, headers, body: bytes | None) -> Request
         else:
             info.protocol = "rest-json"
             info.action = method
+            if service == "guardduty":
+                info.action = guardduty.operation(method, split.path) or method
     if service == "ec2" and info.protocol == "query":
         info.protocol = "ec2"
     info.service = service or "unknown"
@@ -697,6 +700,11 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                 st.count_served(info, "range")
                 return self._send_json_ok(answer)
 
+        if info.service == "guardduty" and info.action == "GetFindings":
+            if body is None:
+                reader.drain()
+            return self._serve_get_findings(info, body)
+
         if (info.service == "ec2" and info.action == "CreateVolume" and isinstance(info.params, dict)
                 and info.params.get("SnapshotId")):
             served = st.shared.serve_create_volume(self.headers, info.params)
@@ -716,6 +724,27 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             capture = "SendCommand"
         st.count_served(info, "moto")
         self._forward(reader, body, info, capture)
+
+    def _serve_get_findings(self, info, body):
+        """GuardDuty GetFindings from the scenario, for a detector moto has (range/guardduty.py)."""
+        st = self.state
+        try:
+            params = json.loads(body.decode("utf-8")) if body else {}
+        except (UnicodeDecodeError, ValueError):
+            params = None
+        st.count_served(info, "range")
+        detector = urllib.parse.unquote(guardduty.findings_detector(self.command, urllib.parse.urlsplit(self.path).path))
+        refused = guardduty.moto_detector_check((st.upstream_host, st.upstream_port), self.headers, detector)
+        if refused is not None:
+            return self._send(*refused)
+        try:
+            answer = guardduty.get_findings(st.scenario.guardduty_findings, detector, params)
+        except guardduty.GuardDutyError as e:
+            body = json.dumps({"__type": e.code, "message": e.message}).encode()
+            return self._send(e.status, [("x-amzn-RequestId", str(uuid.uuid4())), ("x-amzn-ErrorType", e.error_type),
+                                         ("Content-Type", "application/json")], body)
+        body = json.dumps(answer, separators=(",", ":")).encode("utf-8")
+        return self._send(200, [("x-amzn-RequestId", str(uuid.uuid4())), ("Content-Type", "application/json")], body)
 
     def _json_ctype(self):
         c = self.headers.get("Content-Type") or ""
@@ -920,10 +949,12 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                     sc = st.scenario
                     return ok({"cloudtrail_events": len(sc.events),
                                "ssm_managed_instances": len(sc.instances),
-                               "ssm_commands": len(sc.outcomes)})
+                               "ssm_commands": len(sc.outcomes),
+                               "guardduty_findings": len(sc.guardduty_findings)})
                 if m == "DELETE":
                     st.scenario = Scenario()
-                    return ok({"cloudtrail_events": 0, "ssm_managed_instances": 0, "ssm_commands": 0})
+                    return ok({"cloudtrail_events": 0, "ssm_managed_instances": 0, "ssm_commands": 0,
+                               "guardduty_findings": 0})
             if path == "/__range/reset" and m == "POST":
                 st.reset()
                 if (query.get("moto") or ["1"])[0] not in ("0", "false", "no"):

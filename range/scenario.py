@@ -5,7 +5,8 @@ Scenario format (every key optional):
     {
       "cloudtrail_events": [ EVENT, ... ],
       "ssm_managed_instances": [ INSTANCE_INFORMATION, ... ],
-      "ssm_commands": [ COMMAND_OUTCOME, ... ]
+      "ssm_commands": [ COMMAND_OUTCOME, ... ],
+      "guardduty_findings": [ FINDING, ... ]
     }
 
 EVENT is either a raw CloudTrail record as found in the S3 logs ({"eventVersion", "eventTime",
@@ -391,13 +392,33 @@ def _ssm_time(t: float) -> str:
     return _dt.datetime.fromtimestamp(t, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+# ---------------------------------------------------------------------------------------------
+# GuardDuty (served by guardduty.py)
+
+def _check_findings(findings) -> list:
+    """`guardduty_findings`: a list of findings in the API's camelCase, each with an `id` and a
+    `service.detectorId` (the detector that has it, as in GuardDuty's own findings)."""
+    if findings is None:
+        return []
+    if not isinstance(findings, list):
+        raise ScenarioError("guardduty_findings must be a list of findings")
+    for n, f in enumerate(findings):
+        if not isinstance(f, dict) or not isinstance(f.get("id"), str) or not f["id"]:
+            raise ScenarioError(f"guardduty_findings #{n} needs an \"id\"")
+        service = f.get("service")
+        detector = service.get("detectorId") if isinstance(service, dict) else None
+        if not isinstance(detector, str) or not detector:
+            raise ScenarioError(f"guardduty_findings #{n} ({f['id']}) needs \"service\": {{\"detectorId\": ...}}")
+    return findings
+
+
 class Scenario:
     def __init__(self, data: dict | None = None):
         data = {} if data is None else data
         if not isinstance(data, dict):
             raise ScenarioError("a scenario is a JSON object")
-        known = {"cloudtrail_events", "ssm_managed_instances", "ssm_commands", "instance_states", "description",
-                 "name"}
+        known = {"cloudtrail_events", "ssm_managed_instances", "ssm_commands", "instance_states",
+                 "guardduty_findings", "description", "name"}
         unknown = set(data) - known
         if unknown:
             raise ScenarioError(f"unknown scenario keys: {sorted(unknown)}")
@@ -406,6 +427,7 @@ class Scenario:
         self.instances = [ManagedInstance(e, i) for i, e in enumerate(data.get("ssm_managed_instances") or [])]
         self.outcomes = [CommandOutcome(e, i) for i, e in enumerate(data.get("ssm_commands") or [])]
         self.instance_states = dict(data.get("instance_states") or {})
+        self.guardduty_findings = _check_findings(data.get("guardduty_findings"))
         for iid, state in self.instance_states.items():
             if state not in INSTANCE_STATE_CODES:
                 raise ScenarioError(f"instance_states: {iid}: unknown state {state!r}")

@@ -28,6 +28,7 @@ import botocore.exceptions
 from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from event_sources import as_get_findings, guardduty_finding  # noqa: E402
 from helpers import RANGE_DIR, REGION, ROOT, load_range_module, read_json_line  # noqa: E402
 
 RUN_PY = RANGE_DIR / "run.py"
@@ -908,6 +909,54 @@ class SharedSnapshotTests(RangeCase):
         self.assertNotIn(made["VolumeId"], mine)  # it lives in the forensic account
         own = ec2.create_volume(AvailabilityZone="us-east-1a", SnapshotId=snap)  # the owner's path is moto's
         self.assertEqual(own["SnapshotId"], snap)
+
+
+class GuardDutyTests(RangeCase):
+    """GuardDuty GetFindings, which moto 5.2.1 lacks, from the scenario's guardduty_findings for a
+    detector moto has (range/guardduty.py; GuardDuty API Reference, GetFindings)."""
+
+    def seed(self, *findings):
+        status, body = self.control("POST", "scenario", {"guardduty_findings": list(findings)})
+        self.assertEqual(status, 200, body)
+        self.addCleanup(self.control, "DELETE", "scenario")
+        return body
+
+    def test_get_findings_from_the_scenario(self):
+        gd = self.client("guardduty")
+        detector = gd.create_detector(Enable=True)["DetectorId"]  # moto's own
+        self.assertEqual(gd.list_detectors()["DetectorIds"], [detector])
+        mine = as_get_findings(guardduty_finding("i-0aaaaaaaaaaaaaaa1", "a" * 32, detector_id=detector))
+        other = guardduty_finding("i-0aaaaaaaaaaaaaaa2", "b" * 32, detector_id="0" * 32)  # another detector's
+        self.assertEqual(self.seed(mine, other)["guardduty_findings"], 2)
+        self.control("POST", "stats/reset")
+        [got] = gd.get_findings(DetectorId=detector, FindingIds=["a" * 32])["Findings"]
+        self.assertEqual((got["Id"], got["Type"], got["Severity"]), ("a" * 32, mine["type"], 8))
+        self.assertEqual(got["Resource"]["InstanceDetails"]["InstanceId"], "i-0aaaaaaaaaaaaaaa1")
+        self.assertEqual(got["Service"]["DetectorId"], detector)
+        # unknown ids, and another detector's finding, are left out: no error, as GuardDuty answers
+        self.assertEqual(gd.get_findings(DetectorId=detector, FindingIds=["c" * 32])["Findings"], [])
+        self.assertEqual(gd.get_findings(DetectorId=detector, FindingIds=["b" * 32, "a" * 32])["Findings"][0]["Id"],
+                         "a" * 32)
+        self.assertEqual(gd.get_findings(DetectorId=detector, FindingIds=[])["Findings"], [])
+        ops = self.stats()["operations"]["guardduty"]
+        self.assertEqual((ops["GetFindings"]["requests"], ops["GetFindings"]["served_by_range"]), (4, 4))
+        gd.list_detectors()
+        gd.get_detector(DetectorId=detector)
+        ops = self.stats()["operations"]["guardduty"]
+        self.assertEqual((ops["ListDetectors"]["served_by_range"], ops["GetDetector"]["requests"]), (0, 1))
+
+    def test_get_findings_errors(self):
+        gd = self.client("guardduty")
+        detector = gd.create_detector(Enable=True)["DetectorId"]
+        self.seed(guardduty_finding("i-0aaaaaaaaaaaaaaa1", "a" * 32, detector_id=detector))
+        err = self.assertClientError(lambda: gd.get_findings(DetectorId="f" * 32, FindingIds=["a" * 32]),
+                                     "BadRequestException", 400)
+        self.assertIn("detectorId is not owned by the current account", err["Error"]["Message"])
+        self.assertClientError(lambda: gd.get_findings(DetectorId=detector, FindingIds=["x"] * 51),
+                               "BadRequestException", 400)
+        status, body = self.control("POST", "scenario", {"guardduty_findings": [{"id": "a" * 32}]})
+        self.assertEqual(status, 400)
+        self.assertIn("detectorId", body["error"])
 
 
 class AuthModeTests(RangeCase):

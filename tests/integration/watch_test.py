@@ -55,10 +55,10 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helpers import TEST_DATA, load_range_module  # noqa: E402
+from event_sources import guardduty_finding, put_finding, watch_queues  # noqa: E402
+from helpers import load_range_module  # noqa: E402
 from scenario import ResponseCase, case_snapshots, client, cordon_bin, cordon_env  # noqa: E402
 
-FINDING = TEST_DATA / "guardduty" / "derived" / "eventbridge-guardduty_ec2_event.json"
 UNKNOWN_INSTANCE = "i-0123456789abcdef0"
 SECRET_MARKER = "AKIASECRETMARKER0000"  # in the malformed body; must never reach the log
 
@@ -81,40 +81,16 @@ def log_lines(stderr: str) -> list:
 class WatchCase(ResponseCase):
     """The queue, the rule, the events and the watcher; no tests of its own."""
 
-    # -- the queue, the rule, the events (boto3 against moto)
+    # -- the queue, the rule, the events (boto3 against moto; event_sources.py)
     def queues(self, visibility: int = 30) -> tuple:
-        sqs = self.sqs = client("sqs", self.moto)
-        dlq = sqs.create_queue(QueueName="cordon-watch-dlq")["QueueUrl"]
-        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "2"})
-        url = sqs.create_queue(QueueName="cordon-watch", Attributes={
-            "RedrivePolicy": redrive, "VisibilityTimeout": str(visibility)})["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        events = self.events = client("events", self.moto)
-        events.put_rule(Name="cordon-guardduty", EventPattern=json.dumps(
-            {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]}))
-        events.put_rule(Name="cordon-tag", EventPattern=json.dumps(
-            {"source": ["aws.tag"], "detail-type": ["Tag Change on Resource"]}))
-        events.put_rule(Name="cordon-createtags", EventPattern=json.dumps(
-            {"source": ["aws.ec2"], "detail-type": ["AWS API Call via CloudTrail"],
-             "detail": {"eventName": ["CreateTags"]}}))
-        events.put_rule(Name="cordon-securityhub", EventPattern=json.dumps(
-            {"source": ["aws.securityhub"], "detail-type": ["Security Hub Findings - Imported"]}))
-        for rule in ("cordon-guardduty", "cordon-tag", "cordon-createtags", "cordon-securityhub"):
-            events.put_targets(Rule=rule, Targets=[{"Id": "watch-queue", "Arn": arn}])
-        self.queue, self.dlq = url, dlq
-        return url, dlq
+        q = watch_queues(self.moto, visibility)
+        self.sqs, self.events, self.queue, self.dlq = q.sqs, q.events, q.url, q.dlq
+        return q.url, q.dlq
 
     def put_finding(self, instance_id: str, finding_id: str, finding_type: str = "UnauthorizedAccess:EC2/SSHBruteForce",
                     severity: float = 8) -> dict:
-        detail = json.loads(FINDING.read_text())["detail"]
-        detail["id"] = finding_id
-        detail["type"] = finding_type
-        detail["severity"] = severity
-        detail["resource"]["instanceDetails"]["instanceId"] = instance_id
-        out = self.events.put_events(Entries=[{"Source": "aws.guardduty", "DetailType": "GuardDuty Finding",
-                                               "Detail": json.dumps(detail), "Resources": []}])
-        self.assertEqual(out["FailedEntryCount"], 0, out)
+        detail = guardduty_finding(instance_id, finding_id, finding_type, severity)
+        put_finding(self.events, detail)
         return detail
 
     def queue_counts(self, url: str) -> tuple:
@@ -149,6 +125,18 @@ class WatchCase(ResponseCase):
 
     def tag_suspect(self, key: str, value: str):
         client("ec2", self.moto).create_tags(Resources=[self.ids["suspect"]], Tags=[{"Key": key, "Value": value}])
+
+    def put_tag_change(self, iid: str, changed: list, time: str | None = None):
+        """The aws.tag "Tag Change on Resource" event of the instance's tags as they are now."""
+        inst = client("ec2", self.moto).describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+        entry = {"Source": "aws.tag", "DetailType": "Tag Change on Resource",
+                 "Resources": [f"arn:aws:ec2:us-east-1:123456789012:instance/{iid}"],
+                 "Detail": json.dumps({"changed-tag-keys": changed, "service": "ec2", "resource-type": "instance",
+                                       "version": 3, "tags": {t["Key"]: t["Value"] for t in inst["Tags"]}})}
+        if time:
+            entry["Time"] = time
+        out = self.events.put_events(Entries=[entry])
+        self.assertEqual(out["FailedEntryCount"], 0, out)
 
 
 
@@ -254,14 +242,7 @@ class WatchTests(WatchCase):
         self.tag_suspect("incident-response", "contain")
         pre = self.state()
         iid = self.ids["suspect"]
-        inst = client("ec2", self.moto).describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
-        tags = {t["Key"]: t["Value"] for t in inst["Tags"]}
-        out = self.events.put_events(Entries=[{
-            "Time": "2026-12-03T06:10:00Z", "Source": "aws.tag", "DetailType": "Tag Change on Resource",
-            "Resources": [f"arn:aws:ec2:us-east-1:123456789012:instance/{iid}"],
-            "Detail": json.dumps({"changed-tag-keys": ["incident-response"], "service": "ec2",
-                                  "resource-type": "instance", "version": 3, "tags": tags})}])
-        self.assertEqual(out["FailedEntryCount"], 0, out)
+        self.put_tag_change(iid, ["incident-response"], "2026-12-03T06:10:00Z")
         # A tag change that is not the trigger (cordon's own quarantine tag, say) is ignored and deleted.
         self.events.put_events(Entries=[{
             "Source": "aws.tag", "DetailType": "Tag Change on Resource",
