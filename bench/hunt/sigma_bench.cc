@@ -58,7 +58,8 @@ double DecompressOnly(const std::string& dir, uint64_t* bytes) {
     std::string stored;
     cordon::hunt::ByteBuffer buffer;
     for (size_t i = next.fetch_add(1); i < objects->size(); i = next.fetch_add(1)) {
-      if (!source.ReadInto((*objects)[i].name, &stored)) continue;
+      const auto& object = (*objects)[i];
+      if (!source.ReadInto(object.name, static_cast<size_t>(object.size), &stored)) continue;
       if (cordon::hunt::GunzipWhole(stored, 256u << 20, &buffer)) total.fetch_add(buffer.size());
     }
   });
