@@ -21,7 +21,9 @@ Expects:
     undeleted, in the DLQ after the redrive; a good finding among them is still contained;
   - an instance tagged cordon:exempt=true: triaged (pre-state in its case), nothing changed on it;
   - the runbook's tag: an `aws.tag` "Tag Change on Resource" event setting incident-response=contain,
-    and the same as CloudTrail records it (CreateTags, "AWS API Call via CloudTrail");
+    and the same as CloudTrail records it (CreateTags, "AWS API Call via CloudTrail"); with the
+    issue's owner-tag rule (`contain+capture-memory`) the memory is captured too, the range playing
+    the SSM agent;
   - a Security Hub (ASFF) finding on the suspect, contained by a policy rule for securityhub;
   - SIGKILL mid-containment (and a crash right after the snapshot call): the message comes back after
     the visibility timeout, the restarted watcher converges the case, nothing done twice;
@@ -44,6 +46,7 @@ Run from the repository root:
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import signal
@@ -57,6 +60,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from event_sources import guardduty_finding, put_finding, watch_queues  # noqa: E402
 from helpers import load_range_module  # noqa: E402
+import memory_capture_test as mc  # noqa: E402
 from scenario import ResponseCase, case_snapshots, client, cordon_bin, cordon_env  # noqa: E402
 
 UNKNOWN_INSTANCE = "i-0123456789abcdef0"
@@ -488,6 +492,70 @@ class WatchTests(WatchCase):
         _, lines = self.watch("--policy", str(policy))
         self.assertEqual([o["outcome"] for o in self.outcomes(lines)], ["contained"])
         self.assertContained("IR-GD-9999999999999999aaaaaaaaaaaaaaaa", pre)
+
+    def test_tag_event_contains_and_captures_memory(self):
+        """The issue's owner-tag rule (`do: contain+capture-memory`): tagging the suspect
+        incident-response=contain and putting the matching event contains it and captures its memory
+        through SSM into the evidence bucket. moto's SSM runs nothing, so the range plays the agent as in
+        memory_capture_test: the objects are in the bucket and GetCommandInvocation prints their hashes."""
+        self.fresh()
+        self.queues()
+        iid = self.ids["suspect"]
+        case = f"AUTO-TAG-{iid}-20261203T061000Z"
+        self.play_the_memory_agent(case)
+        self.tag_suspect("incident-response", "contain")
+        pre = self.state()
+        policy = Path(self.cases_dir, "policy.json")
+        policy.write_text(json.dumps({"case_prefix": "AUTO", "exempt_tag": "cordon:exempt", "rules": [
+            {"name": "owner-tag", "when": {"tag": {"incident-response": "contain"}},
+             "do": "contain+capture-memory"}]}))
+        self.put_tag_change(iid, ["incident-response"], "2026-12-03T06:10:00Z")
+        proc, lines = self.watch("--policy", str(policy), "--capture-memory",
+                                 "--evidence-bucket", f"s3://{mc.BUCKET}/{mc.PREFIX}",
+                                 "--memory-tool", mc.TOOL, "--memory-tool-sha256", mc.TOOL_SHA256)
+        by = {o["outcome"]: o for o in self.outcomes(lines)}
+        self.assertEqual(by.get("contained", {}).get("case"), case, proc.stderr)
+        del pre["instances"][iid]["tags"]["incident-response"]  # the trigger becomes quarantine:<CASE>
+        self.assertContained(case, pre)
+        # The capture step ran (the range answered its SSM command) and the case records both objects
+        # with the SHA-256 of what is in the bucket, read here with boto3.
+        db = sqlite3.connect(f"file:{Path(self.cases_dir, case, 'case.db')}?mode=ro", uri=True)
+        self.addCleanup(db.close)
+        rows = db.execute("SELECT location, sha256 FROM evidence WHERE step = 'capture-memory'").fetchall()
+        self.assertEqual(len(rows), 2, rows)
+        s3 = client("s3", self.moto)
+        for key in ("memory.lime", "volatile.tar.gz"):
+            body = s3.get_object(Bucket=mc.BUCKET, Key=f"{mc.PREFIX}/{case}/{iid}/{key}")["Body"].read()
+            want = hashlib.sha256(body).hexdigest()
+            self.assertTrue(any(loc.endswith(key) and sha == want for loc, sha in rows), (key, rows))
+
+    def play_the_memory_agent(self, case: str) -> None:
+        """The evidence bucket, the VPC's SSM and S3 endpoints, the objects the agent would upload, and
+        the range's SSM answers for the suspect (as memory_capture_test.prepare, for a given case)."""
+        ec2, s3 = client("ec2", self.moto), client("s3", self.moto)
+        s3.create_bucket(Bucket=mc.BUCKET)
+        vpc, region = self.ids["vpc_id"], self.ids["region"]
+        ep_sg = ec2.create_security_group(GroupName="endpoints", Description="endpoints", VpcId=vpc)["GroupId"]
+        for svc in mc.SSM_SERVICES:
+            ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{region}.{svc}",
+                                    VpcEndpointType="Interface", SubnetIds=[self.ids["subnets"][0]],
+                                    SecurityGroupIds=[ep_sg])
+        rt = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][0]
+        ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{region}.s3", VpcEndpointType="Gateway",
+                                RouteTableIds=[rt["RouteTableId"]])
+        iid = self.ids["suspect"]
+        lines = []
+        for name, key, body in (("volatile", "volatile.tar.gz", mc.volatile_bundle()),
+                                ("memory", "memory.lime", os.urandom(1024 * 1024 + 3))):
+            s3.put_object(Bucket=mc.BUCKET, Key=f"{mc.PREFIX}/{case}/{iid}/{key}", Body=body)
+            lines.append(f"CORDON-EVIDENCE {name} sha256={hashlib.sha256(body).hexdigest()} size={len(body)} "
+                         f"uri=s3://{mc.BUCKET}/{mc.PREFIX}/{case}/{iid}/{key}")
+        lines.append("CORDON-DONE")
+        self.range.control("POST", "scenario", {
+            "ssm_managed_instances": [{"InstanceId": iid, "PingStatus": "Online"}],
+            "ssm_commands": [{"InstanceId": iid, "DocumentName": "AWS-RunShellScript",
+                              "CommandContains": "CORDON-EVIDENCE", "Status": "Success",
+                              "StandardOutputContent": "\n".join(lines) + "\n"}]})
 
     def test_a_bad_policy_is_refused_at_start(self):
         self.fresh()
