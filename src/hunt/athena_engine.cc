@@ -194,6 +194,10 @@ CloudTrailEvent EventFromAthenaRow(const AthenaTable& table, size_t row, const S
   e.identity_type = table.Cell(row, "identity_type");
   e.identity_arn = table.Cell(row, "identity_arn");
   e.access_key_id = table.Cell(row, "access_key_id");
+  // What attribution needs (sessions.h): EC2 delivered the credentials, through whose VPC endpoint.
+  e.identity_account = table.Cell(row, "identity_account");
+  e.ec2_role_delivery = table.Cell(row, "ec2_role_delivery");
+  e.vpc_endpoint_account = table.Cell(row, "vpc_endpoint_account");
   SplitAssumedRole(e.identity_arn, &e.role_name, &e.session_name);
   e.by = table.Cell(row, "relation") == "by";
   e.file = "athena:" + table.query_execution_id;

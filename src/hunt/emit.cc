@@ -131,7 +131,9 @@ std::string Athena(const Selectors& s) {
   out +=
       "SELECT eventtime, eventid, eventsource, eventname, awsregion, sourceipaddress, useragent, errorcode,\n"
       "       useridentity.type AS identity_type, useridentity.arn AS identity_arn,\n"
-      "       useridentity.accesskeyid AS access_key_id,\n"
+      "       useridentity.accesskeyid AS access_key_id, useridentity.accountid AS identity_account,\n"
+      "       useridentity.sessioncontext.ec2roledelivery AS ec2_role_delivery,\n"
+      "       vpcendpointaccountid AS vpc_endpoint_account,\n"
       "       CASE WHEN " +
       (by.empty() ? std::string("false") : "(" + by + ")") + "\n       THEN 'by' ELSE 'on' END AS relation\n";
   out += "FROM " + std::string(kAthenaCloudTrailTable) + "\nWHERE (" +
@@ -212,6 +214,7 @@ std::string AthenaDdl() {
          "  serviceeventdetails STRING,\n"
          "  sharedeventid STRING,\n"
          "  vpcendpointid STRING,\n"
+         "  vpcendpointaccountid STRING,\n"
          "  tlsdetails STRUCT<tlsversion: STRING, ciphersuite: STRING, clientprovidedhostheader: STRING>\n"
          ")\n"
          "PARTITIONED BY (region STRING, `timestamp` STRING)\n"

@@ -20,7 +20,7 @@ bool IsSelectedInstanceSession(const CloudTrailEvent& e, const Selectors& select
 std::string RootInstance(const CloudTrailEvent& e, const std::map<std::string, std::string>& parents) {
   std::string arn = e.assumed_from;
   for (size_t hops = 0; hops < parents.size() + 1; ++hops) {
-    const std::string session = arn.substr(arn.rfind('/') + 1);
+    std::string session = arn.substr(arn.rfind('/') + 1);
     if (session.rfind("i-", 0) == 0) return session;
     auto parent = parents.find(arn);
     if (parent == parents.end()) break;

@@ -42,7 +42,7 @@ struct Describer {
     if (Unknown(inv.attributes.error, d)) return;
     const auto& a = inv.attributes;
     if (a.disable_api_termination.value_or(false)) {
-      d->changes.push_back("termination protection: already on");
+      d->changes.emplace_back("termination protection: already on");
     } else {
       d->changes.push_back(std::string("termination protection: on (now ") +
                            (a.disable_api_termination ? "off" : "unknown") + ")");
@@ -198,7 +198,7 @@ std::vector<StepDetail> DescribeContainPlan(const Plan& plan, const InstanceInve
       {"credentials", [&](StepDetail* d) { describe.Credentials(d); }},
       {"snapshot", [&](StepDetail* d) { describe.Snapshot(d); }},
       {"console-output",
-       [&](StepDetail* d) { d->changes.push_back("the console output, hashed, as evidence"); }},
+       [&](StepDetail* d) { d->changes.emplace_back("the console output, hashed, as evidence"); }},
   };
   std::vector<StepDetail> out;
   for (const PlanStep& step : plan.steps) {

@@ -39,7 +39,20 @@ SELECTORS = ["--instance", INSTANCE, "--ip", "3.225.16.109", "--ip", "172.31.16.
 OUTPUT = "s3://cordon-athena-results/hunt/"
 
 CT_COLUMNS = ["eventtime", "eventid", "eventsource", "eventname", "awsregion", "sourceipaddress",
-              "useragent", "errorcode", "identity_type", "identity_arn", "access_key_id", "relation"]
+              "useragent", "errorcode", "identity_type", "identity_arn", "access_key_id", "identity_account",
+              "ec2_role_delivery", "vpc_endpoint_account", "relation"]
+
+
+def attribution_columns() -> dict:
+    """eventID -> (userIdentity.accountId, sessionContext.ec2RoleDelivery, vpcEndpointAccountId) of the
+    Invictus records: what the SELECT's attribution columns return for them."""
+    out = {}
+    for path in INVICTUS.glob("*.json"):
+        for r in json.loads(path.read_text()).get("Records", []):
+            ident = r.get("userIdentity") or {}
+            out[r.get("eventID")] = (ident.get("accountId"), (ident.get("sessionContext") or {}).get("ec2RoleDelivery"),
+                                     r.get("vpcEndpointAccountId"))
+    return out
 FLOW_COLUMNS = ["peer", "port", "protocol", "direction", "action", "bytes", "packets", "flows", "first",
                 "last"]
 
@@ -156,12 +169,13 @@ class HuntAthenaTest(MotoFixture, unittest.TestCase):
     def local_results(self) -> tuple[dict, dict]:
         """The rows Athena would return for the samples, from the local engine's results."""
         events = []
+        attribution = attribution_columns()
         for relation in ("by", "on"):
             for e in self.local["cloudtrail"][relation]:
                 ident = e["identity"]
                 events.append([e["eventTime"], e["eventID"], e["eventSource"], e["eventName"], e["awsRegion"],
                                e["sourceIPAddress"], e["userAgent"], e["errorCode"], ident["type"],
-                               ident["arn"], ident["accessKeyId"], relation])
+                               ident["arn"], ident["accessKeyId"], *attribution[e["eventID"]], relation])
         events.sort(key=lambda r: (r[0], r[1]))
         flows = [[a["peer"], a["port"], a["protocol"], a["direction"], a["action"], a["bytes"], a["packets"],
                   a["flows"], athena_time(a["first"]), athena_time(a["last"])]
