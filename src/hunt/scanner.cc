@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -164,6 +165,26 @@ struct ObjectScanner::Impl {
            Bytes(budget->total());
   }
 
+  // The result of one attempt at an object's stored bytes: done, or "the bytes were dropped to wait for
+  // room: read them again and retry".
+  enum class Outcome { kDone, kReread };
+
+  // MakeRoom as the scan's next move: nothing when the room is held; otherwise what the caller returns
+  // (the object skipped as over the budget, needing `need`, or reread once this worker's buffers went).
+  std::optional<Outcome> Reserve(const std::string& name, size_t stored, size_t buffers, size_t parse,
+                                 size_t need, std::string* own_stored, HuntResults* r) {
+    switch (MakeRoom(stored, buffers, parse, own_stored)) {
+      case Room::kNever:
+        SkipObject(r, name, OverBudget(need));
+        return Outcome::kDone;
+      case Room::kDropped:
+        return Outcome::kReread;
+      case Room::kHeld:
+        break;
+    }
+    return std::nullopt;
+  }
+
   // Flow logs are fed to the reader in pieces: its prefilter's hit list is then bounded by a piece.
   void FeedFlows(const std::string& name, std::string_view text, HuntResults* r) {
     FlowLogReader& flows = readers->flows;
@@ -196,24 +217,14 @@ struct ObjectScanner::Impl {
     }
   }
 
-  // The result of one attempt at an object's stored bytes: done, or "the bytes were dropped to wait for
-  // room: read them again and retry".
-  enum class Outcome { kDone, kReread };
-
   Outcome ScanPlain(LogKind kind, const std::string& name, std::string& text, std::string* own_stored,
                     HuntResults* r) {
     const bool padded = text.capacity() >= text.size() + kReadPadding;
     const size_t copy = padded || !IsJson(kind) ? 0 : text.size();
     const size_t parse = ParseCharge(kind, text.size());
-    switch (MakeRoom(text.size(), copy, parse, own_stored)) {
-      case Room::kNever:
-        SkipObject(r, name, OverBudget(text.size() + copy + parse));
-        return Outcome::kDone;
-      case Room::kDropped:
-        return Outcome::kReread;
-      case Room::kHeld:
-        break;
-    }
+    if (std::optional<Outcome> next =
+            Reserve(name, text.size(), copy, parse, text.size() + copy + parse, own_stored, r))
+      return *next;
     if (copy == 0) {
       // The source reserved the padding: no copy. Zero it so reads past the end are deterministic.
       const size_t size = text.size();
@@ -235,15 +246,8 @@ struct ObjectScanner::Impl {
   // Streams a gzip flow log through the reader: memory is one piece plus one line, whatever the size.
   Outcome StreamFlows(const std::string& name, std::string_view gz, std::string* own_stored, HuntResults* r) {
     const size_t pieces = options.stream_chunk + options.max_line_bytes;
-    switch (MakeRoom(gz.size(), pieces, 0, own_stored)) {
-      case Room::kNever:
-        SkipObject(r, name, OverBudget(gz.size() + pieces));
-        return Outcome::kDone;
-      case Room::kDropped:
-        return Outcome::kReread;
-      case Room::kHeld:
-        break;
-    }
+    if (std::optional<Outcome> next = Reserve(name, gz.size(), pieces, 0, gz.size() + pieces, own_stored, r))
+      return *next;
     FlowLogReader& flows = readers->flows;
     flows.Begin(name, r);
     uint64_t scanned = 0;
@@ -308,15 +312,8 @@ struct ObjectScanner::Impl {
   Outcome StreamJson(LogKind kind, const std::string& name, std::string_view gz, std::string* own_stored,
                      HuntResults* r) {
     const size_t pieces = options.stream_chunk;
-    switch (MakeRoom(gz.size(), pieces, 0, own_stored)) {
-      case Room::kNever:
-        SkipObject(r, name, OverBudget(gz.size() + pieces));
-        return Outcome::kDone;
-      case Room::kDropped:
-        return Outcome::kReread;
-      case Room::kHeld:
-        break;
-    }
+    if (std::optional<Outcome> next = Reserve(name, gz.size(), pieces, 0, gz.size() + pieces, own_stored, r))
+      return *next;
     const size_t max = MaxJson(kind, gz.size());
     size_t size = 0;
     Status measured = GunzipStream(gz, options.stream_chunk, [&](std::string_view piece) -> Status {
@@ -335,15 +332,9 @@ struct ObjectScanner::Impl {
       return Outcome::kDone;
     }
     // The second stream holds its piece beside the buffer.
-    switch (MakeRoom(gz.size(), size + pieces, ParseCharge(kind, size), own_stored)) {
-      case Room::kNever:
-        SkipObject(r, name, OverBudget(size + ParseCharge(kind, size)));
-        return Outcome::kDone;
-      case Room::kDropped:
-        return Outcome::kReread;
-      case Room::kHeld:
-        break;
-    }
+    if (std::optional<Outcome> next = Reserve(name, gz.size(), size + pieces, ParseCharge(kind, size),
+                                              size + ParseCharge(kind, size), own_stored, r))
+      return *next;
     buffer.Clear();
     buffer.Reserve(size);
     Status s = GunzipStream(gz, options.stream_chunk, [&](std::string_view piece) -> Status {

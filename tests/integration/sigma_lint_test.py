@@ -18,23 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
 from helpers import run_cordon  # noqa: E402
+from hunt_sigma_test import records  # noqa: E402  (the samples in their three shapes)
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 TRAIL = DATA / "cloudtrail"
 RULES = DATA / "sigma" / "rules"
 USER_DATA_DETONATION = TRAIL / "stratus-red-team" / "docs" / "detonation-logs" / "aws.execution.ec2-user-data.json"
-
-
-def records() -> list[dict]:
-    out = []
-    for path in sorted(TRAIL.rglob("*.json")):
-        text = path.read_text()
-        try:
-            doc = json.loads(text)
-            out += doc["Records"] if isinstance(doc, dict) and "Records" in doc else doc if isinstance(doc, list) else [doc]
-        except json.JSONDecodeError:
-            out += [json.loads(line) for line in text.splitlines() if line.strip()]
-    return out
 
 
 class SigmaLint(unittest.TestCase):
