@@ -7,7 +7,7 @@
 
 #include "base/strings.h"
 #include "fuzz_check.h"
-#include "response/memory_capture_script.h"
+#include "response/memory/memory_capture_script.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace cordon;

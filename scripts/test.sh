@@ -128,16 +128,21 @@ tidy() {
     scripts/tidy.sh
   fi
 }
-# Every libFuzzer target (fuzz/CMakeLists.txt), each run for 20 s on its own corpus folder.
+# Every libFuzzer target (fuzz/CMakeLists.txt), each run for 20 s on its own corpus folder, starting also
+# from fuzz/seeds/NAME when there is one (libFuzzer reads the later folders, writes only the first).
 fuzzers=(cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer shared_config_fuzzer event_fuzzer
-  decompress_fuzzer findings_fuzzer scanner_budget_fuzzer host_output_fuzzer xml_response_fuzzer)
+  decompress_fuzzer findings_fuzzer scanner_budget_fuzzer host_output_fuzzer xml_response_fuzzer
+  sigma_rule_fuzzer)
 fuzz() {
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_BUILD_FUZZERS=ON \
     -DCORDON_BUILD_TESTS=OFF -DCORDON_BUILD_BENCH=OFF >/dev/null &&
     cmake --build build-fuzz -j "$jobs" --target "${fuzzers[@]}" || return 1
   for f in "${fuzzers[@]}"; do
     mkdir -p "build-fuzz/corpus/$f"
-    "build-fuzz/fuzz/$f" -max_total_time=20 -print_final_stats=0 "build-fuzz/corpus/$f" 2>&1 | tail -2 || return 1
+    local seeds=()
+    [[ -d "fuzz/seeds/$f" ]] && seeds=("fuzz/seeds/$f")
+    "build-fuzz/fuzz/$f" -max_total_time=20 -print_final_stats=0 "build-fuzz/corpus/$f" "${seeds[@]}" 2>&1 |
+      tail -2 || return 1
   done
 }
 

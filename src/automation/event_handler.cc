@@ -8,10 +8,10 @@
 #include "automation/handover.h"
 #include "base/strings.h"
 #include "evidence/locked_case.h"
-#include "response/capture_order.h"
 #include "response/executor.h"
 #include "response/instance_claim.h"
 #include "response/live_state.h"
+#include "response/memory/capture_order.h"
 
 namespace cordon::automation {
 namespace {

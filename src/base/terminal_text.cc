@@ -1,8 +1,10 @@
 #include "base/terminal_text.h"
 
 namespace cordon {
+namespace {
 
-std::string NeutralizeControls(std::string_view text) {
+// `keep_layout`: newline and tab pass (text laid out by cordon) or are escaped too (one value).
+std::string Neutralize(std::string_view text, bool keep_layout) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(text.size());
@@ -15,7 +17,7 @@ std::string NeutralizeControls(std::string_view text) {
       continue;
     }
     continuation = 0;
-    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+    if ((c < 0x20 && !(keep_layout && (c == '\n' || c == '\t'))) || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
       out += "\\x";
       out += kHex[c >> 4];
       out += kHex[c & 0xf];
@@ -38,5 +40,11 @@ std::string NeutralizeControls(std::string_view text) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string NeutralizeControls(std::string_view text) { return Neutralize(text, /*keep_layout=*/true); }
+
+std::string OneLine(std::string_view value) { return Neutralize(value, /*keep_layout=*/false); }
 
 }  // namespace cordon

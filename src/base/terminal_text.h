@@ -14,4 +14,10 @@ namespace cordon {
 // UTF-8 and invalid bytes, is kept as is.
 std::string NeutralizeControls(std::string_view text);
 
+// One value from AWS or a log (a tag, a CloudTrail field, a file name) for a line of text: as
+// NeutralizeControls, and newline and tab escaped too ("\x0a", "\x09"), so that the value cannot
+// start a line of its own: a tag "web\n  ! no findings" would otherwise print a fake line.
+// NeutralizeControls of the whole text after it changes nothing more.
+std::string OneLine(std::string_view value);
+
 }  // namespace cordon

@@ -42,7 +42,7 @@ int Deploy(const CommandContext& ctx, const DeployFlags& f) {
   Json out = {{"stack", f.stack},           {"stack_id", deployed->stack_id},
               {"status", deployed->status}, {"created", deployed->created},
               {"outputs", outputs},         {"watch", watch}};
-  std::printf("%s\n", out.dump(2).c_str());
+  PrintJson(out);
   PrintInfo(deployed->created ? "stack " + f.stack + " created; run: " + watch
                               : "stack " + f.stack + " was already deployed; nothing changed");
   return kExitOk;

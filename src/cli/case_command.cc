@@ -17,11 +17,6 @@
 namespace cordon::cli {
 namespace {
 
-void Print(const Json& j) {
-  std::string text = j.dump(2, ' ', false, Json::error_handler_t::replace);
-  std::printf("%s\n", text.c_str());
-}
-
 Json SummaryJson(const evidence::CaseSummary& s) {
   Json j = {{"id", s.id},
             {"dir", s.dir.string()},
@@ -41,7 +36,7 @@ int List(const std::filesystem::path& root, bool json) {
   if (json) {
     Json out = Json::array();
     for (const auto& c : *cases) out.push_back(SummaryJson(c));
-    Print(out);
+    PrintJson(out);
     return kExitOk;
   }
   if (cases->empty()) {
@@ -53,8 +48,8 @@ int List(const std::filesystem::path& root, bool json) {
     std::string targets;
     for (const auto& t : c.targets) targets += (targets.empty() ? "" : ",") + t;
     if (!c.error.empty()) targets = "(unreadable: " + c.error + ")";
-    SafePrintf(stdout, "%-24s %-12s %-21s %-21s %s\n", c.id.c_str(), c.status.c_str(), c.created.c_str(),
-               c.last_activity.c_str(), targets.c_str());
+    SafePrintf(stdout, "%-24s %-12s %-21s %-21s %s\n", c.id.c_str(), OneLine(c.status).c_str(),
+               OneLine(c.created).c_str(), OneLine(c.last_activity).c_str(), OneLine(targets).c_str());
   }
   return kExitOk;
 }
@@ -93,7 +88,7 @@ int Show(const std::filesystem::path& dir, bool json) {
                                  {"time", e.time}});
     out["pre_state"] = Json::object();
     for (const auto& p : *pre) out["pre_state"][p.target] = {{"time", p.time}, {"sha256", p.sha256}};
-    Print(out);
+    PrintJson(out);
     return kExitOk;
   }
   SafePrintf(stdout, "case %s\n  status: %s\n  created: %s by %s\n  folder: %s\n", summary->id.c_str(),
@@ -103,12 +98,12 @@ int Show(const std::filesystem::path& dir, bool json) {
   for (const auto& r : *records) {
     std::string payload = r.payload.size() > 100 ? r.payload.substr(0, 97) + "..." : r.payload;
     SafePrintf(stdout, "  %4lld %s %-16s %-20s %-18s %s\n", static_cast<long long>(r.seq), r.time.c_str(),
-               r.kind.c_str(), r.target.c_str(), r.step.c_str(), payload.c_str());
+               r.kind.c_str(), OneLine(r.target).c_str(), r.step.c_str(), OneLine(payload).c_str());
   }
   SafePrintf(stdout, "\nevidence (%zu items):\n", items->size());
   for (const auto& e : *items)
     SafePrintf(stdout, "  %-14s %-20s %-40s %s\n", std::string(evidence::EvidenceKindName(e.kind)).c_str(),
-               e.target.c_str(), e.location.c_str(),
+               OneLine(e.target).c_str(), OneLine(e.location).c_str(),
                e.sha256.empty() ? "(no hash: AWS-side object)" : e.sha256.c_str());
   SafePrintf(stdout, "\npre-state recorded for %zu target(s)\n", pre->size());
   return kExitOk;
@@ -141,12 +136,12 @@ int Verify(const std::filesystem::path& dir, bool json, const std::string& ancho
   auto report = (*store)->Verify(/*check_files=*/true, *anchor);
   if (!report) return ReportError(report.error());
   if (json) {
-    Print({{"ok", report->ok()},
-           {"records", report->records},
-           {"head", {{"seq", report->head.seq}, {"hash", report->head.hash}}},
-           {"first_bad_seq", report->first_bad_seq},
-           {"reason", report->reason},
-           {"problems", report->problems}});
+    PrintJson({{"ok", report->ok()},
+               {"records", report->records},
+               {"head", {{"seq", report->head.seq}, {"hash", report->head.hash}}},
+               {"first_bad_seq", report->first_bad_seq},
+               {"reason", report->reason},
+               {"problems", report->problems}});
   } else if (report->ok()) {
     SafePrintf(stdout,
                "case %s: journal intact (%lld records), pre-state and evidence consistent\n"
@@ -160,7 +155,7 @@ int Verify(const std::filesystem::path& dir, bool json, const std::string& ancho
       SafePrintf(stdout, " at record %lld: %s", static_cast<long long>(report->first_bad_seq),
                  report->reason.c_str());
     SafePrintf(stdout, "\n");
-    for (const auto& p : report->problems) SafePrintf(stdout, "  - %s\n", p.c_str());
+    for (const auto& p : report->problems) SafePrintf(stdout, "  - %s\n", OneLine(p).c_str());
   }
   return report->ok() ? kExitOk : kExitFailed;
 }

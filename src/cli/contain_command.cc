@@ -17,9 +17,9 @@
 #include "cli/response_output.h"
 #include "cli/terminal_print.h"
 #include "cloud/instance_inventory.h"
-#include "response/capture_order.h"
 #include "response/case_paths.h"
 #include "response/instance_claim.h"
+#include "response/memory/capture_order.h"
 #include "response/plan.h"
 #include "response/plan_details.h"
 
@@ -192,7 +192,7 @@ int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& p
       SafePrintf(stdout, "%s", response::FormatConcretePlan(plan, details, options.case_id).c_str());
     }
   }
-  if (json) std::puts(out.dump(2).c_str());
+  if (json) PrintJson(out);
   return kExitOk;
 }
 

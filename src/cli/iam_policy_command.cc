@@ -20,7 +20,7 @@ int IamPolicy(const std::string& which) {
   }
   auto policy = response::PolicyFor(commands);
   if (!policy) return ReportError(policy.error());
-  std::printf("%s\n", policy->dump(2).c_str());
+  PrintJson(*policy);
   return kExitOk;
 }
 

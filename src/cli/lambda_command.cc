@@ -15,7 +15,7 @@
 #include "cli/exit_codes.h"
 #include "cli/json_log.h"
 #include "cli/output.h"
-#include "response/capture_order.h"
+#include "response/memory/capture_order.h"
 
 namespace cordon::cli {
 namespace {
@@ -125,7 +125,7 @@ int Package(PackageFlags& f) {
   if (!report) return ReportError(report.error());
   Json out = {{"zip", f.options.out.string()}, {"bytes", report->zip_bytes}, {"files", report->files},
               {"runtime", "provided.al2023"},  {"architecture", "x86_64"},   {"handler", "bootstrap"}};
-  std::printf("%s\n", out.dump(2).c_str());
+  PrintJson(out);
   PrintInfo("wrote " + f.options.out.string() + " (" + std::to_string(report->files.size()) + " files)");
   return kExitOk;
 }

@@ -26,9 +26,13 @@ int ExitCodeFor(const Error& error) {
 
 namespace {
 
-// Messages quote what AWS and the logs said (tags, file names, error messages): no raw control bytes.
+// Messages quote what AWS and the logs said (tags, file names, error messages): no raw control bytes,
+// and every line after the first indented, so that a newline in a quoted value cannot start a line that
+// passes for a message of cordon's own ("cordon: ...").
 void Print(const char* prefix, std::string_view message) {
-  const std::string safe = NeutralizeControls(message);
+  std::string safe = NeutralizeControls(message);
+  for (size_t at = safe.find('\n'); at != std::string::npos; at = safe.find('\n', at + 1))
+    safe.insert(at + 1, "  ");
   std::fprintf(stderr, "%s%.*s\n", prefix, static_cast<int>(safe.size()), safe.data());
 }
 
@@ -37,6 +41,11 @@ void Print(const char* prefix, std::string_view message) {
 void PrintError(std::string_view message) { Print("cordon: error: ", message); }
 void PrintWarning(std::string_view message) { Print("cordon: warning: ", message); }
 void PrintInfo(std::string_view message) { Print("cordon: ", message); }
+
+void PrintJson(const Json& doc) {
+  const std::string text = doc.dump(2, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
+  std::printf("%s\n", text.c_str());
+}
 
 int ReportError(const Error& error) {
   std::string text = error.ToString();

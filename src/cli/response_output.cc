@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "base/strings.h"
+#include "base/terminal_text.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/terminal_print.h"
@@ -18,7 +19,8 @@ void PrintProgress(const cloud::ResolvedTarget& target, const response::StepRepo
           ? "FAILED: " + r.error.ToString() +
                 (r.missing_permission.empty() ? "" : " (missing permission: " + r.missing_permission + ")")
           : (r.detail.empty() ? std::string(response::StepStatusName(r.status)) : r.detail);
-  SafePrintf(stderr, "%s  %-18s %s\n", target.instance_id.c_str(), r.step.c_str(), detail.c_str());
+  // The detail quotes AWS (error messages, names): on the step's line.
+  SafePrintf(stderr, "%s  %-18s %s\n", target.instance_id.c_str(), r.step.c_str(), OneLine(detail).c_str());
 }
 
 void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id, bool json,
@@ -40,7 +42,7 @@ void PrintSummary(const std::vector<response::TargetReport>& reports, const std:
                          {"partial", t.partial()},
                          {"steps", steps}});
     }
-    std::printf("%s\n", out.dump(2).c_str());
+    PrintJson(out);
     return;
   }
   for (const auto& t : reports) {

@@ -67,7 +67,7 @@ int Lint(const LintFlags& f) {
   }
   const hunt::sigma::LintReport report = hunt::sigma::LintRules(*loaded);
   if (f.output == "json") {
-    std::printf("%s\n", ReportJson(report).dump(2).c_str());
+    PrintJson(ReportJson(report));
   } else {
     PrintText(report);
   }

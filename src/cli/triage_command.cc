@@ -9,6 +9,7 @@
 
 #include "base/duration.h"
 #include "base/strings.h"
+#include "base/terminal_text.h"
 #include "base/thread_pool.h"
 #include "base/time.h"
 #include "cli/aws_flags.h"
@@ -30,12 +31,16 @@ namespace {
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 std::string YesNo(bool b) { return b ? "yes" : "no"; }
 
-void Section(const char* title) { SafePrintf(stdout, "\n%s\n", title); }
+// Every row's text holds what AWS returned (tags, names, error messages): each row on its line, whatever
+// newline a tag holds (base/terminal_text.h).
+void Section(const std::string& title) { SafePrintf(stdout, "\n%s\n", OneLine(title).c_str()); }
 void Row(const std::string& label, const std::string& value) {
-  SafePrintf(stdout, "  %-24s %s\n", label.c_str(), value.c_str());
+  SafePrintf(stdout, "  %-24s %s\n", OneLine(label).c_str(), OneLine(value).c_str());
 }
-void Line(const std::string& text) { SafePrintf(stdout, "  %s\n", text.c_str()); }
-void Failed(const std::string& error) { SafePrintf(stdout, "  (could not be read: %s)\n", error.c_str()); }
+void Line(const std::string& text) { SafePrintf(stdout, "  %s\n", OneLine(text).c_str()); }
+void Failed(const std::string& error) {
+  SafePrintf(stdout, "  (could not be read: %s)\n", OneLine(error).c_str());
+}
 
 // A part triage attempted that failed or was only partly read. `part` is where it sits in the JSON output
 // ("inventory.volumes", "activity.cloudtrail", "hunt"); `error` is why (the AWS error code and message).
@@ -85,7 +90,7 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
                const cloud::Activity& act, const std::string& owner, const std::string& criticality) {
   const auto& i = inv.instance;
   SafePrintf(stdout, "%s%s  %s  (%s, found by %s)\n", i.id.c_str(),
-             i.name.empty() ? "" : (" \"" + i.name + "\"").c_str(), i.state.c_str(),
+             i.name.empty() ? "" : (" \"" + OneLine(i.name) + "\"").c_str(), i.state.c_str(),
              inv.target.region.c_str(), inv.target.matched_by.c_str());
   if (target.uniqueness_unproven && !target.skipped_regions.empty())
     SafePrintf(stdout, "  ! other instances may have this IP: these regions could not be searched: %s\n",
@@ -104,7 +109,7 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
   auto findings = cloud::Findings(inv);
   Section("Findings");
   if (findings.empty()) Line("none");
-  for (const auto& f : findings) SafePrintf(stdout, "  ! %s\n", f.c_str());
+  for (const auto& f : findings) SafePrintf(stdout, "  ! %s\n", OneLine(f).c_str());
 
   Section("Identity");
   Row("type", i.type);
@@ -148,7 +153,7 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
   if (inv.exposure.items.empty() && inv.exposure.error.empty()) Line("no rule open to 0.0.0.0/0 or ::/0");
   for (const auto& r : inv.exposure.items)
     SafePrintf(stdout, "  ! %s → %s  (%s %s)\n", r.cidr.c_str(), r.PortText().c_str(), r.group_id.c_str(),
-               r.group_name.c_str());
+               OneLine(r.group_name).c_str());
 
   Section("Auto Scaling and load balancers");
   const auto& a = inv.auto_scaling;
@@ -235,15 +240,15 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
     Row("SSM", "managed, " + OrDash(inv.ssm.ping_status) + ", agent " + OrDash(inv.ssm.agent_version) +
                    ", last ping " + OrDash(inv.ssm.last_ping));
 
-  Section(("CloudTrail management events since " + act.since).c_str());
+  Section("CloudTrail management events since " + act.since);
   if (!act.cloudtrail_error.empty())
     Failed(act.cloudtrail_error);
   else if (act.cloudtrail.empty())
     Line("none");
   for (const auto& e : act.cloudtrail)
-    SafePrintf(stdout, "  %-25s %-32s %-24s %s%s\n", e.time.c_str(), e.name.c_str(),
-               OrDash(e.username).c_str(), e.matched == "session" ? "(its role session)" : "",
-               e.error_code.empty() ? "" : (" " + e.error_code).c_str());
+    SafePrintf(stdout, "  %-25s %-32s %-24s %s%s\n", OneLine(e.time).c_str(), OneLine(e.name).c_str(),
+               OneLine(OrDash(e.username)).c_str(), e.matched == "session" ? "(its role session)" : "",
+               e.error_code.empty() ? "" : (" " + OneLine(e.error_code)).c_str());
 
   Section("AWS Config history");
   if (!act.config_error.empty())
@@ -351,8 +356,7 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
              {"complete", incomplete.empty()},
              {"incomplete", incomplete_json}};
     // Exact: JSON escaping (\u001b) is what makes JSON safe; neutralizing would change the values.
-    std::string text = out.dump(2, ' ', false, Json::error_handler_t::replace);
-    std::printf("%s\n", text.c_str());
+    PrintJson(out);
   } else {
     PrintText(*target, *inv, activity, owner, criticality);
     if (hunt) PrintTriageHuntText(*hunt, activity.since);

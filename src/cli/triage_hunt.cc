@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/terminal_text.h"
 #include "cli/terminal_print.h"
 #include "hunt/output.h"
 #include "hunt/results.h"
@@ -23,10 +24,12 @@ void AddUnique(std::vector<std::string>* list, const std::string& value) {
   if (!value.empty() && std::find(list->begin(), list->end(), value) == list->end()) list->push_back(value);
 }
 
+// A value of the hunt's JSON for a line of text: on its line (a newline in a CloudTrail field would start a
+// fake one; base/terminal_text.h).
 std::string Str(const Json& obj, const char* key) {
   const auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return "-";
-  return it->is_string() ? it->get<std::string>() : it->dump();
+  return OneLine(it->is_string() ? it->get<std::string>() : it->dump());
 }
 
 void Heading(const std::string& text) { SafePrintf(stdout, "  %s\n", text.c_str()); }

@@ -14,8 +14,8 @@
 #include "cli/memory_flags.h"
 #include "cli/output.h"
 #include "evidence/case_store.h"
-#include "response/capture_order.h"
 #include "response/case_paths.h"
+#include "response/memory/capture_order.h"
 
 namespace cordon::cli {
 namespace {

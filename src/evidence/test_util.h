@@ -10,25 +10,11 @@
 #include <string>
 
 #include "base/time.h"
+#include "testing/temp_dir.h"
 
 namespace cordon::evidence::test {
 
-// A fresh folder under the system temp dir, removed with everything in it at destruction.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "cordon-evidence-XXXXXX").string();
-    path_ = mkdtemp(templ.data());
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using ScratchDir = cordon::test::TempDir;
 
 // 2024-05-01T12:00:00Z: an easy time to read in expected records.
 inline TimePoint TestEpoch() { return std::chrono::system_clock::from_time_t(1714564800); }

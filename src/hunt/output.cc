@@ -253,6 +253,9 @@ void WriteCsv(const HuntResults& r, const Selectors& selectors, std::ostream& ou
 }
 
 // ---- text ----
+// Every value from the logs goes through OneLine (base/terminal_text.h): a newline in a CloudTrail field or
+// a file name would otherwise start a line of its own, a fake event or "no findings". Flow-log fields are
+// space-separated tokens and cannot hold one.
 
 std::string Human(uint64_t bytes) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB"};
@@ -270,14 +273,15 @@ std::string Human(uint64_t bytes) {
 void TextEvent(std::ostream& out, const CloudTrailEvent& e) {
   std::string source = e.event_source;
   if (auto dot = source.find('.'); dot != std::string::npos) source = source.substr(0, dot);
-  out << "  " << e.event_time << "  " << source << ":" << e.event_name;
-  if (!e.error_code.empty()) out << " [" << e.error_code << "]";
-  out << "  from " << (e.source_ip.empty() ? "-" : e.source_ip) << "  by " << IdentityText(e);
+  out << "  " << OneLine(e.event_time) << "  " << OneLine(source) << ":" << OneLine(e.event_name);
+  if (!e.error_code.empty()) out << " [" << OneLine(e.error_code) << "]";
+  out << "  from " << (e.source_ip.empty() ? "-" : OneLine(e.source_ip)) << "  by "
+      << OneLine(IdentityText(e));
   out << "  (";
   for (size_t i = 0; i < e.hits.size(); ++i)
-    out << (i ? ", " : "") << e.hits[i].selector << " in " << e.hits[i].field;
-  out << ")  " << e.event_id;
-  if (!e.assumed_from.empty()) out << "  (a role assumed by " << e.assumed_from << ")";
+    out << (i ? ", " : "") << OneLine(e.hits[i].selector) << " in " << e.hits[i].field;
+  out << ")  " << OneLine(e.event_id);
+  if (!e.assumed_from.empty()) out << "  (a role assumed by " << OneLine(e.assumed_from) << ")";
   out << "\n";
 }
 
@@ -289,18 +293,20 @@ void WriteText(const HuntResults& r, const Selectors& selectors, std::ostream& o
   const size_t on = r.events.size() - by;
 
   for (const SessionUse& s : exfil) {
-    out << "!! CREDENTIAL EXFILTRATION: " << s.session_arn << " used from " << s.source_ip
-        << (s.vpc_endpoint_account.empty() ? ""
-                                           : " through a VPC endpoint of account " + s.vpc_endpoint_account)
-        << ", not one of the instance's addresses: " << s.events << " event(s), first " << s.first
-        << ", last " << s.last << (s.assumed_from.empty() ? "" : " (" + AttributionText(s) + ")") << "\n";
+    out << "!! CREDENTIAL EXFILTRATION: " << OneLine(s.session_arn) << " used from " << OneLine(s.source_ip)
+        << (s.vpc_endpoint_account.empty()
+                ? ""
+                : " through a VPC endpoint of account " + OneLine(s.vpc_endpoint_account))
+        << ", not one of the instance's addresses: " << s.events << " event(s), first " << OneLine(s.first)
+        << ", last " << OneLine(s.last)
+        << (s.assumed_from.empty() ? "" : " (" + OneLine(AttributionText(s)) + ")") << "\n";
   }
   const std::vector<SessionUse> unproven = UnprovenSessions(sessions);
   for (const SessionUse& s : unproven) {
-    out << "?? " << s.session_arn << " is named after " << s.instance
+    out << "?? " << OneLine(s.session_arn) << " is named after " << OneLine(s.instance)
         << ", but no record shows EC2 issued it (no sessionContext.ec2RoleDelivery): not attributed to the "
            "instance; whoever assumed the role chose that name. Used from "
-        << s.source_ip << ": " << s.events << " event(s)\n";
+        << OneLine(s.source_ip) << ": " << s.events << " event(s)\n";
   }
   if (!exfil.empty() || !unproven.empty()) out << "\n";
   out << "CloudTrail: " << by << " event(s) by the instance or its credentials, " << on << " on it\n";
@@ -319,8 +325,9 @@ void WriteText(const HuntResults& r, const Selectors& selectors, std::ostream& o
   if (!sessions.empty()) {
     out << "\nInstance role sessions:\n";
     for (const SessionUse& s : sessions) {
-      out << "  " << s.session_arn << " from " << s.source_ip << (s.own_ip ? " (own address)" : "") << ": "
-          << s.events << " event(s), " << s.first << " .. " << s.last << "; " << AttributionText(s) << "\n";
+      out << "  " << OneLine(s.session_arn) << " from " << OneLine(s.source_ip)
+          << (s.own_ip ? " (own address)" : "") << ": " << s.events << " event(s), " << OneLine(s.first)
+          << " .. " << OneLine(s.last) << "; " << OneLine(AttributionText(s)) << "\n";
     }
   }
   out << "\nFlow logs: " << r.flow_matched_records << " matching record(s) in " << r.flows.size()
@@ -355,24 +362,24 @@ void WriteText(const HuntResults& r, const Selectors& selectors, std::ostream& o
   if (!r.findings.empty()) {
     out << "\nFindings and configuration changes:\n";
     for (const Finding& f : r.findings) {
-      out << "  " << f.time << "  " << f.kind << "  " << f.type << "  " << f.title;
+      out << "  " << OneLine(f.time) << "  " << f.kind << "  " << OneLine(f.type) << "  " << OneLine(f.title);
       if (f.kind == "guardduty") out << "  severity " << f.severity;
-      if (!f.resource.empty()) out << "  " << f.resource;
+      if (!f.resource.empty()) out << "  " << OneLine(f.resource);
       if (!f.details.empty()) {
         out << "  changed:";
-        for (const std::string& d : f.details) out << " " << d;
+        for (const std::string& d : f.details) out << " " << OneLine(d);
       }
       out << "\n";
     }
   }
   if (r.sigma.enabled) WriteSigmaText(r, out);
-  for (const Warning& w : r.warnings) out << "\nwarning: " << w.file << ": " << w.message;
+  for (const Warning& w : r.warnings) out << "\nwarning: " << OneLine(w.file) << ": " << OneLine(w.message);
   if (!r.warnings.empty()) out << "\n";
   if (!r.skipped.empty()) {
     out << "\nSkipped (not read):\n";
     for (const Skipped& s : r.skipped) {
-      out << "  " << s.file << ": " << s.count << " " << s.unit << (s.count == 1 ? "" : "s") << ": "
-          << s.reason << "\n";
+      out << "  " << OneLine(s.file) << ": " << s.count << " " << s.unit << (s.count == 1 ? "" : "s") << ": "
+          << OneLine(s.reason) << "\n";
     }
   }
   out << "\nScanned " << r.objects << " object(s), " << Human(r.bytes_read) << " read, "

@@ -1,6 +1,7 @@
 #include "hunt/sigma_output.h"
 
 #include "base/strings.h"
+#include "base/terminal_text.h"
 #include "hunt/output.h"
 
 namespace cordon::hunt {
@@ -12,6 +13,14 @@ std::string GroupText(const SigmaCorrelation& c) {
   std::string text;
   for (const auto& [field, value] : c.group) text += (text.empty() ? "" : ", ") + field + "=" + value;
   return text.empty() ? "(all events)" : text;
+}
+
+// "[high] Title  (id, by Author)", with the correlation type after the id when there is one. The rule's
+// fields are the rule file's (a YAML block scalar can hold newlines): each on its line.
+std::string RuleText(const SigmaRuleInfo& rule, std::string_view type = {}) {
+  return "[" + (rule.level.empty() ? "-" : OneLine(rule.level)) + "] " + OneLine(rule.title) + "  (" +
+         OneLine(rule.id) + (type.empty() ? "" : ", " + std::string(type)) + ", by " +
+         (rule.author.empty() ? "-" : OneLine(rule.author)) + ")";
 }
 
 }  // namespace
@@ -65,12 +74,11 @@ void WriteSigmaCorrelationsText(const HuntResults& r, std::ostream& out) {
   out << "Sigma correlations: " << r.sigma_correlations.size() << " (" << r.sigma.correlations_loaded
       << " correlation rule(s) loaded)\n";
   for (const SigmaCorrelation& c : r.sigma_correlations) {
-    out << "  [" << (c.rule.level.empty() ? "-" : c.rule.level) << "] " << c.rule.title << "  (" << c.rule.id
-        << ", " << c.type << ", by " << (c.rule.author.empty() ? "-" : c.rule.author) << ")\n";
-    out << "    " << GroupText(c) << "  " << c.first << " .. " << c.last << "  " << c.event_ids.size()
-        << " event(s): " << Join(c.event_ids, " ") << "\n";
+    out << "  " << RuleText(c.rule, c.type) << "\n";
+    out << "    " << OneLine(GroupText(c)) << "  " << OneLine(c.first) << " .. " << OneLine(c.last) << "  "
+        << c.event_ids.size() << " event(s): " << OneLine(Join(c.event_ids, " ")) << "\n";
     if (!c.rule.falsepositives.empty())
-      out << "    false positives: " << Join(c.rule.falsepositives, "; ") << "\n";
+      out << "    false positives: " << OneLine(Join(c.rule.falsepositives, "; ")) << "\n";
   }
 }
 
@@ -79,19 +87,18 @@ void WriteSigmaText(const HuntResults& r, std::ostream& out) {
       << r.sigma.skipped.size() << " skipped)\n";
   for (const SigmaMatch& m : r.sigma_matches) {
     const CloudTrailEvent& e = m.event;
-    out << "  [" << (m.rule.level.empty() ? "-" : m.rule.level) << "] " << m.rule.title << "  (" << m.rule.id
-        << ", by " << m.rule.author << ")\n";
-    out << "    " << e.event_time << "  " << e.event_source << ":" << e.event_name;
-    if (!e.error_code.empty()) out << " [" << e.error_code << "]";
-    out << "  from " << (e.source_ip.empty() ? "-" : e.source_ip) << "  by " << IdentityText(e) << "  "
-        << e.event_id << "\n";
+    out << "  " << RuleText(m.rule) << "\n";
+    out << "    " << OneLine(e.event_time) << "  " << OneLine(e.event_source) << ":" << OneLine(e.event_name);
+    if (!e.error_code.empty()) out << " [" << OneLine(e.error_code) << "]";
+    out << "  from " << (e.source_ip.empty() ? "-" : OneLine(e.source_ip)) << "  by "
+        << OneLine(IdentityText(e)) << "  " << OneLine(e.event_id) << "\n";
     if (!m.rule.falsepositives.empty())
-      out << "    false positives: " << Join(m.rule.falsepositives, "; ") << "\n";
+      out << "    false positives: " << OneLine(Join(m.rule.falsepositives, "; ")) << "\n";
   }
   WriteSigmaCorrelationsText(r, out);
   for (const SigmaCoverage::Skipped& s : r.sigma.skipped) {
-    out << "  rule skipped: " << s.file << (s.title.empty() ? "" : " (" + s.title + ")") << ": " << s.reason
-        << "\n";
+    out << "  rule skipped: " << OneLine(s.file) << (s.title.empty() ? "" : " (" + OneLine(s.title) + ")")
+        << ": " << OneLine(s.reason) << "\n";
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include "hunt/scanner.h"
 #include "hunt/source.h"
+#include "testing/temp_dir.h"
 
 namespace cordon::hunt::testing {
 
@@ -50,23 +51,7 @@ inline std::string Gzip(std::string_view data, int level = 6) {
   return out;
 }
 
-// A fresh, empty folder under the system temp folder, removed by the destructor.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/cordon-hunt-test-XXXXXX";
-    if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using cordon::test::TempDir;
 
 // Runs a hunt over local paths.
 inline HuntResults Hunt(const Selectors& selectors, const std::vector<std::pair<LogKind, std::string>>& paths,

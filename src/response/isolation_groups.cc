@@ -7,7 +7,7 @@
 #include "base/strings.h"
 #include "response/group_rules.h"
 #include "response/live_state.h"
-#include "response/ssm_endpoints.h"
+#include "response/memory/ssm_endpoints.h"
 
 namespace cordon::response {
 namespace {

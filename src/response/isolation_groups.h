@@ -21,7 +21,7 @@
 
 #include "base/error.h"
 #include "base/json.h"
-#include "response/ssm_endpoints.h"
+#include "response/memory/ssm_endpoints.h"
 #include "response/step.h"
 
 namespace cordon::response {

@@ -45,11 +45,22 @@ HOSTILE = "a\x1b]8;;http://evil\x07link\x1b]8;;\x07\x1b[2K\rb\u009bc"
 HOSTILE_NAME = HOSTILE.replace("/", "_")  # the same in a file name
 
 
+FAKE_ROW = "\n  criticality              low"
+# A value that ends its line and fakes the next one: an event cordon never saw, a finding row.
+FAKE_EVENT = "\n  2025-06-01T00:00:00Z  ec2:TerminateInstances  from 203.0.113.9"
+
+
 def shown(text: str) -> bytes:
-    """`text` as cordon's text output shows it (NeutralizeControls in src/base/terminal_text.h)."""
-    for raw, visible in (("\x1b", "\\x1b"), ("\x07", "\\x07"), ("\r", "\\x0d"), ("\u009b", "\\u009b")):
+    """`text` as cordon's text output shows one value (OneLine in src/base/terminal_text.h): its control
+    characters made visible, a newline too, so that it stays on its line."""
+    for raw, visible in (("\x1b", "\\x1b"), ("\x07", "\\x07"), ("\r", "\\x0d"), ("\u009b", "\\u009b"),
+                         ("\n", "\\x0a"), ("\t", "\\x09")):
         text = text.replace(raw, visible)
     return text.encode()
+
+
+def lines_starting(data: bytes, prefix: str) -> list[bytes]:
+    return [line for line in data.split(b"\n") if line.startswith(prefix.encode())]
 
 
 def repeated_gzip(path: Path, head: bytes, unit: bytes, times: int, tail: bytes):
@@ -244,6 +255,8 @@ class TerminalTextTest(unittest.TestCase):
         (logs / "ct" / "trail.json").write_text(json.dumps({"Records": [record(
             "ev-" + HOSTILE, eventName="Describe" + HOSTILE, errorCode=HOSTILE,
             userIdentity={"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/" + HOSTILE})]}))
+        (logs / "ct" / "fake-line.json").write_text(json.dumps({"Records": [record(
+            "ev-fake", eventName="DescribeVolumes" + FAKE_EVENT, userAgent="x")]}))
         (logs / "ct" / (HOSTILE_NAME + ".json")).write_text("not JSON at all " + IP)  # a skipped file name
         (logs / "gd" / "finding.json").write_text(json.dumps({
             "schemaVersion": "2.0", "id": "gd-1", "type": "UnauthorizedAccess:EC2/TorClient",
@@ -270,6 +283,9 @@ class TerminalTextTest(unittest.TestCase):
         self.assertIn(b"Title " + shown(HOSTILE), proc.stdout)              # a GuardDuty title
         self.assertIn(b"/" + shown(HOSTILE_NAME) + b".json", proc.stdout)  # a file name (skipped)
         self.assertIn(b"/" + shown(HOSTILE_NAME) + b".json", proc.stderr)  # and its warning
+        # A newline in a field stays on the field's line: the event it fakes is not a line of its own.
+        self.assertIn(b"DescribeVolumes" + shown(FAKE_EVENT), proc.stdout)
+        self.assertEqual(lines_starting(proc.stdout, FAKE_EVENT.lstrip("\n")), [], proc.stdout)
 
     def test_hunt_json_escapes_instead(self):
         proc = run_cordon(["hunt", "--ip", IP, "--cloudtrail", self.logs / "ct", "--guardduty", self.logs / "gd",
@@ -292,11 +308,12 @@ class TriageTerminalTest(unittest.TestCase):
         cls.s = triage_hunt_test.build_instance(cls.endpoint)
         ec2 = boto3_client("ec2", cls.endpoint)
         ec2.create_tags(Resources=[cls.s["iid"]], Tags=[{"Key": "Name", "Value": "web " + HOSTILE},
-                                                        {"Key": "owner", "Value": HOSTILE}])
+                                                        {"Key": "owner", "Value": "alice" + FAKE_ROW}])
         cls.tmp = Path(tempfile.mkdtemp(prefix="cordon-triage-terminal-"))
         (cls.tmp / "ct").mkdir()
         (cls.tmp / "ct" / "trail.json").write_text(json.dumps({"Records": [record(
-            "ev-1", eventName="Describe" + HOSTILE, sourceIPAddress=triage_hunt_test.SUSPECT_IP)]}))
+            "ev-1", eventName="Describe" + HOSTILE, sourceIPAddress=triage_hunt_test.SUSPECT_IP),
+            record("ev-2", eventName="DescribeVolumes" + FAKE_EVENT, sourceIPAddress=triage_hunt_test.SUSPECT_IP)]}))
 
     @classmethod
     def tearDownClass(cls):
@@ -321,6 +338,11 @@ class TriageTerminalTest(unittest.TestCase):
         self.assertEqual(control_points(proc.stderr), [], proc.stderr)
         self.assertIn(b'"' + shown(tag) + b'"', proc.stdout)       # the Name tag in the heading
         self.assertIn(b"Describe" + shown(HOSTILE), proc.stdout)      # the CloudTrail event (Log hunt)
+        # The owner tag's newline would have printed a second "criticality" row, claiming "low".
+        self.assertIn(b"alice" + shown(FAKE_ROW), proc.stdout)
+        self.assertEqual(len(lines_starting(proc.stdout, "  criticality ")), 1, proc.stdout)
+        self.assertIn(b"DescribeVolumes" + shown(FAKE_EVENT), proc.stdout)  # in the Log hunt's events
+        self.assertEqual(lines_starting(proc.stdout, FAKE_EVENT.lstrip("\n")), [], proc.stdout)
 
 
 if __name__ == "__main__":

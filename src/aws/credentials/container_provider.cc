@@ -3,8 +3,8 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
-#include "aws/credentials/read_file.h"
 #include "base/json.h"
+#include "base/read_file.h"
 #include "base/strings.h"
 
 namespace cordon::aws {
@@ -92,7 +92,7 @@ Result<Credentials> ContainerProvider::Get() {
 
   std::optional<std::string> token;
   if (std::optional<std::string> file = env_.Get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
-    Result<std::string> text = detail::ReadWholeFile(*file);
+    Result<std::string> text = ReadSmallFile(*file);
     if (!text) return MakeError(ErrorKind::kIo, "container credentials token: " + text.error().message);
     token = std::move(*text);
   } else {

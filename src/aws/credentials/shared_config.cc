@@ -5,7 +5,7 @@
 
 #include <cctype>
 
-#include "aws/credentials/read_file.h"
+#include "base/read_file.h"
 #include "base/strings.h"
 
 namespace cordon::aws {
@@ -108,7 +108,7 @@ Result<std::string> ReadIfExists(const std::string& path) {
   if (path.empty()) return std::string();
   struct stat st;
   if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::string();
-  Result<std::string> text = detail::ReadWholeFile(path);
+  Result<std::string> text = ReadSmallFile(path);
   if (!text && text.error().kind == ErrorKind::kNotFound) return std::string();  // removed since stat()
   return text;
 }

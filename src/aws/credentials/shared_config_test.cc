@@ -98,7 +98,7 @@ TEST(SharedConfigTest, LoadsFilesNamedByTheEnvironment) {
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->Get("a", "region"), "ap-south-1");
   EXPECT_EQ(config->Get("a", "aws_access_key_id"), "AKIDA");
-  EXPECT_EQ(config->config_path(), dir.path() + "/.aws/config");
+  EXPECT_EQ(config->config_path(), (dir.path() / ".aws/config").string());
 }
 
 TEST(SharedConfigTest, MissingFilesAreEmpty) {

@@ -14,37 +14,11 @@
 
 #include "aws/http/http.h"
 #include "base/error.h"
+#include "testing/temp_dir.h"
 
 namespace cordon::aws::testing {
 
-// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "cordon-creds-XXXXXX").string();
-    char* made = mkdtemp(pattern.data());
-    EXPECT_NE(made, nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  // Writes `contents` to path()/name and returns the full path.
-  std::string Write(const std::string& name, const std::string& contents) const {
-    std::string full = path_ + "/" + name;
-    std::filesystem::create_directories(std::filesystem::path(full).parent_path());
-    std::ofstream(full, std::ios::binary) << contents;
-    return full;
-  }
-
- private:
-  std::string path_;
-};
+using cordon::test::TempDir;
 
 // Returns scripted answers in order and records every request. With no answer left, Send fails as a
 // connection failure would (kNetwork).

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "aws/credentials/read_file.h"
+#include "base/read_file.h"
 
 namespace cordon::aws {
 namespace {
@@ -42,7 +42,7 @@ Result<std::optional<WebIdentitySettings>> ResolveWebIdentitySettings(const Envi
 }
 
 Result<Credentials> WebIdentityProvider::Get() {
-  Result<std::string> token = detail::ReadWholeFile(settings_.token_file);
+  Result<std::string> token = ReadSmallFile(settings_.token_file);
   if (!token) {
     // Not kNotFound even for a missing file: the token file was configured, so its absence is an error.
     return MakeError(ErrorKind::kIo, "web identity token: " + token.error().message);

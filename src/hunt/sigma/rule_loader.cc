@@ -5,9 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "base/read_file.h"
 #include "base/strings.h"
 
 namespace cordon::hunt::sigma {
@@ -209,33 +208,55 @@ void LoadRuleText(std::string_view file, std::string_view text, LoadedRules* out
   }
 }
 
+namespace {
+
+// A rule file is a few KB; SigmaHQ's largest is under 20 KB. The cap keeps a wrong path (a log, an
+// image) from being read whole.
+constexpr size_t kMaxRuleFileBytes = 4 << 20;
+
+// The *.yml and *.yaml files under `folder`, in name order. An entry with such a name that is not a
+// regular file (a FIFO, a device, a link to a folder, which is not followed: it could loop) is listed in
+// *skipped, never read and never dropped silently.
+Result<std::vector<std::string>> RuleFilesIn(const std::string& folder, std::vector<SkippedRule>* skipped) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(folder, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string ext = it->path().extension().string();
+    if (ext != ".yml" && ext != ".yaml") continue;
+    std::error_code type_ec;
+    if (it->is_regular_file(type_ec))
+      found.push_back(it->path().string());
+    else
+      skipped->push_back(
+          {it->path().string(), "", "not a regular file (a folder, a FIFO, a device or a broken link)"});
+  }
+  if (ec) return MakeError(ErrorKind::kIo, "reading " + folder + ": " + ec.message());
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+}  // namespace
+
 Result<LoadedRules> LoadRules(const std::vector<std::string>& paths) {
+  LoadedRules loaded;
   std::vector<std::string> files;
   for (const std::string& path : paths) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(path, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        const std::string ext = it->path().extension().string();
-        if (it->is_regular_file() && (ext == ".yml" || ext == ".yaml")) found.push_back(it->path().string());
-      }
-      if (ec) return MakeError(ErrorKind::kIo, "reading " + path + ": " + ec.message());
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
+      Result<std::vector<std::string>> found = RuleFilesIn(path, &loaded.skipped);
+      if (!found) return MakeError(found.error());
+      files.insert(files.end(), found->begin(), found->end());
     } else if (fs::exists(path, ec)) {
       files.push_back(path);
     } else {
       return MakeError(ErrorKind::kNotFound, "--sigma " + path + ": no such file or folder");
     }
   }
-  LoadedRules loaded;
   for (const std::string& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return MakeError(ErrorKind::kIo, "cannot read " + file);
-    std::stringstream text;
-    text << in.rdbuf();
-    LoadRuleText(file, text.str(), &loaded);
+    Result<std::string> text = ReadSmallFile(file, kMaxRuleFileBytes);
+    if (!text) return MakeError(ErrorKind::kIo, "--sigma: " + text.error().message);
+    LoadRuleText(file, *text, &loaded);
   }
   ResolveCorrelations(&loaded);
   return loaded;

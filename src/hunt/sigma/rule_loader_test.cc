@@ -1,8 +1,12 @@
 #include "hunt/sigma/rule_loader.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <string>
+
+#include "testing/temp_dir.h"
 
 namespace cordon::hunt::sigma {
 namespace {
@@ -78,6 +82,27 @@ TEST(SigmaRuleLoader, InvalidYamlAndMissingPaths) {
   Result<LoadedRules> missing = LoadRules({"/nonexistent/rules"});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
+}
+
+TEST(SigmaRuleLoader, FifosAndDevicesAreNeverRead) {
+  // Opening a FIFO for reading waits for a writer, and /dev/zero never ends: a rules folder with either
+  // must not hang the hunt. In a folder such an entry is listed as skipped; given by name it is an error.
+  const test::TempDir tmp;
+  const std::filesystem::path& dir = tmp.path();
+  ASSERT_EQ(mkfifo((dir / "pipe.yml").c_str(), 0600), 0);
+  std::filesystem::create_symlink("/dev/zero", dir / "zero.yml");
+  std::filesystem::copy_file(kSigma + "/rules/cloud/aws/cloudtrail/aws_cloudtrail_disable_logging.yml",
+                             dir / "real.yml");
+  Result<LoadedRules> loaded = LoadRules({dir.string()});
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->rules.size(), 1u);
+  ASSERT_EQ(loaded->skipped.size(), 2u);
+  EXPECT_EQ(loaded->skipped[0].file + " " + loaded->skipped[1].file,
+            (dir / "pipe.yml").string() + " " + (dir / "zero.yml").string());
+  EXPECT_NE(loaded->skipped[0].reason.find("not a regular file"), std::string::npos);
+  Result<LoadedRules> named = LoadRules({(dir / "pipe.yml").string()});
+  ASSERT_FALSE(named);
+  EXPECT_NE(named.error().message.find("pipe.yml is not a regular file"), std::string::npos);
 }
 
 TEST(SigmaRuleLoader, QuotedAndPlainScalarsKeepTheirTypes) {

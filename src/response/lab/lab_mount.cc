@@ -15,7 +15,7 @@
 #include "response/lab/lab_state.h"
 #include "response/lab/lab_steps.h"
 #include "response/live_state.h"
-#include "response/memory_capture_script.h"
+#include "response/memory/memory_capture_script.h"
 #include "response/ssm_command.h"
 
 namespace cordon::response::lab {

@@ -19,10 +19,10 @@
 #include "base/strings.h"
 #include "response/isolation_groups.h"
 #include "response/live_state.h"
-#include "response/memory_capture_script.h"
-#include "response/s3_object_hash.h"
+#include "response/memory/memory_capture_script.h"
+#include "response/memory/s3_object_hash.h"
+#include "response/memory/ssm_endpoints.h"
 #include "response/ssm_command.h"
-#include "response/ssm_endpoints.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {

@@ -1,4 +1,4 @@
-#include "response/s3_object_hash.h"
+#include "response/memory/s3_object_hash.h"
 
 #include <algorithm>
 

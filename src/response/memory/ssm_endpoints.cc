@@ -1,4 +1,4 @@
-#include "response/ssm_endpoints.h"
+#include "response/memory/ssm_endpoints.h"
 
 #include "base/strings.h"
 #include "response/live_state.h"

@@ -1,4 +1,4 @@
-#include "response/capture_order.h"
+#include "response/memory/capture_order.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "response/memory_capture_script.h"
+#include "response/memory/memory_capture_script.h"
 
 #include <cctype>
 
