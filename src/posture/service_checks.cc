@@ -16,7 +16,7 @@ Finding ServiceOff(const RegionScan& scan, const char* check, Severity severity,
   return f;
 }
 
-const char* kGuardDutyFeatures =
+constexpr char kGuardDutyFeatures[] =
     R"([{"Name":"RUNTIME_MONITORING","Status":"ENABLED","AdditionalConfiguration":[{"Name":"EC2_AGENT_MANAGEMENT","Status":"ENABLED"}]},{"Name":"EBS_MALWARE_PROTECTION","Status":"ENABLED"}])";
 
 const Json* Feature(const Json& detector, const char* name) {
@@ -128,8 +128,8 @@ void CheckInspector(RegionScan& scan, DetectiveState* state) {
   if (!scan.account().empty()) input["accountIds"] = Json::array({scan.account()});
   auto out = scan.Call("inspector2", "BatchGetAccountStatus", input);
   if (!out) return scan.NotAssessed("inspector", out.error());
-  for (const Json& f : Arr(*out, "failedAccounts"))
-    return scan.NotAssessed("inspector", Str(f, "errorCode") + ": " + Str(f, "errorMessage"));
+  if (const Json& failed = Arr(*out, "failedAccounts"); !failed.empty())
+    return scan.NotAssessed("inspector", Str(failed[0], "errorCode") + ": " + Str(failed[0], "errorMessage"));
   const Json& accounts = Arr(*out, "accounts");
   std::string status = accounts.empty() ? "" : Str(Obj(Obj(accounts[0], "resourceState"), "ec2"), "status");
   if (status == "ENABLED") {
