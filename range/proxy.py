@@ -54,6 +54,7 @@ def _sibling(name: str):
 scenario_mod = _sibling("scenario")
 SharedSnapshots = _sibling("shared_snapshots").SharedSnapshots
 guardduty = _sibling("guardduty")
+inspector = _sibling("inspector")
 Scenario = scenario_mod.Scenario
 ApiError = scenario_mod.ApiError
 ScenarioError = scenario_mod.ScenarioError
@@ -194,6 +195,8 @@ def classify(method: str, raw_path: str, headers, body: bytes | None) -> Request
             info.action = method
             if service == "guardduty":
                 info.action = guardduty.operation(method, split.path) or method
+            elif service == "inspector2":
+                info.action = inspector.operation(method, split.path) or method
     if service == "ec2" and info.protocol == "query":
         info.protocol = "ec2"
     info.service = service or "unknown"
@@ -705,6 +708,11 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                 reader.drain()
             return self._serve_get_findings(info, body)
 
+        if info.service == "inspector2" and info.action == "ListFindings":
+            if body is None:
+                reader.drain()
+            return self._serve_list_findings(info, body)
+
         if (info.service == "ec2" and info.action == "CreateVolume" and isinstance(info.params, dict)
                 and info.params.get("SnapshotId")):
             served = st.shared.serve_create_volume(self.headers, info.params)
@@ -745,6 +753,23 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                                          ("Content-Type", "application/json")], body)
         body = json.dumps(answer, separators=(",", ":")).encode("utf-8")
         return self._send(200, [("x-amzn-RequestId", str(uuid.uuid4())), ("Content-Type", "application/json")], body)
+
+    def _serve_list_findings(self, info, body):
+        """Inspector ListFindings from the scenario (range/inspector.py)."""
+        st = self.state
+        st.count_served(info, "range")
+        try:
+            params = json.loads(body.decode("utf-8")) if body else {}
+            answer = inspector.list_findings(st.scenario.inspector_findings, info.region, params)
+        except (UnicodeDecodeError, ValueError):
+            return self._send(400, [("x-amzn-ErrorType", "ValidationException"), ("Content-Type", "application/json")],
+                              b'{"message": "The request body is not JSON."}')
+        except inspector.InspectorError as e:
+            return self._send(e.status, [("x-amzn-RequestId", str(uuid.uuid4())), ("x-amzn-ErrorType", e.code),
+                                         ("Content-Type", "application/json")],
+                              json.dumps({"message": e.message}).encode())
+        return self._send(200, [("x-amzn-RequestId", str(uuid.uuid4())), ("Content-Type", "application/json")],
+                          json.dumps(answer, separators=(",", ":")).encode("utf-8"))
 
     def _json_ctype(self):
         c = self.headers.get("Content-Type") or ""
@@ -950,11 +975,12 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                     return ok({"cloudtrail_events": len(sc.events),
                                "ssm_managed_instances": len(sc.instances),
                                "ssm_commands": len(sc.outcomes),
-                               "guardduty_findings": len(sc.guardduty_findings)})
+                               "guardduty_findings": len(sc.guardduty_findings),
+                               "inspector_findings": len(sc.inspector_findings)})
                 if m == "DELETE":
                     st.scenario = Scenario()
                     return ok({"cloudtrail_events": 0, "ssm_managed_instances": 0, "ssm_commands": 0,
-                               "guardduty_findings": 0})
+                               "guardduty_findings": 0, "inspector_findings": 0})
             if path == "/__range/reset" and m == "POST":
                 st.reset()
                 if (query.get("moto") or ["1"])[0] not in ("0", "false", "no"):

@@ -6,7 +6,8 @@ Scenario format (every key optional):
       "cloudtrail_events": [ EVENT, ... ],
       "ssm_managed_instances": [ INSTANCE_INFORMATION, ... ],
       "ssm_commands": [ COMMAND_OUTCOME, ... ],
-      "guardduty_findings": [ FINDING, ... ]
+      "guardduty_findings": [ FINDING, ... ],
+      "inspector_findings": [ INSPECTOR_FINDING, ... ]
     }
 
 EVENT is either a raw CloudTrail record as found in the S3 logs ({"eventVersion", "eventTime",
@@ -412,13 +413,27 @@ def _check_findings(findings) -> list:
     return findings
 
 
+def _inspector():
+    """range/inspector.py, loaded by path (range/ is not a package)."""
+    import importlib.util
+    import os
+    import sys
+    name = "cordon_range_inspector"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, os.path.join(os.path.dirname(__file__), "inspector.py"))
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules[name]
+
+
 class Scenario:
     def __init__(self, data: dict | None = None):
         data = {} if data is None else data
         if not isinstance(data, dict):
             raise ScenarioError("a scenario is a JSON object")
         known = {"cloudtrail_events", "ssm_managed_instances", "ssm_commands", "instance_states",
-                 "guardduty_findings", "description", "name"}
+                 "guardduty_findings", "inspector_findings", "description", "name"}
         unknown = set(data) - known
         if unknown:
             raise ScenarioError(f"unknown scenario keys: {sorted(unknown)}")
@@ -428,6 +443,7 @@ class Scenario:
         self.outcomes = [CommandOutcome(e, i) for i, e in enumerate(data.get("ssm_commands") or [])]
         self.instance_states = dict(data.get("instance_states") or {})
         self.guardduty_findings = _check_findings(data.get("guardduty_findings"))
+        self.inspector_findings = _inspector().check_findings(data.get("inspector_findings"), ScenarioError)
         for iid, state in self.instance_states.items():
             if state not in INSTANCE_STATE_CODES:
                 raise ScenarioError(f"instance_states: {iid}: unknown state {state!r}")

@@ -22,6 +22,7 @@
 #include "cli/lambda_command.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
+#include "cli/posture_command.h"
 #include "cli/preserve_command.h"
 #include "cli/recover_command.h"
 #include "cli/release_command.h"
@@ -63,6 +64,10 @@ const Command kCommands[] = {
      SetupApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", kAwsFlags,
      SetupHunt},
+    {"posture",
+     "reassess the account: internet-open groups, IMDSv1, unencrypted volumes, admin roles, detective "
+     "controls",
+     kClient, SetupPosture},
     {"sigma lint", "report what keeps each Sigma rule from ever matching a real CloudTrail record", kNone,
      SetupSigmaLint},
     {"lab up", "launch the case's forensic workstation (a CloudFormation stack) beside the suspect",
