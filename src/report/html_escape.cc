@@ -33,8 +33,6 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
   }
   if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
     return 0;
-  // C1 controls (U+0080..U+009F) are as unwelcome in HTML text as C0 ones.
-  if (cp >= 0x80 && cp <= 0x9F) return 0;
   return n;
 }
 
@@ -47,7 +45,9 @@ std::string HtmlEscape(std::string_view text) {
     const auto c = static_cast<uint8_t>(text[i]);
     if (c >= 0x80) {
       const size_t n = Utf8SequenceLength(text, i);
-      out += n == 0 ? kReplacement : text.substr(i, n);
+      // C1 controls (U+0080..U+009F, 0xC2 0x80..0x9F) are as unwelcome in HTML text as C0 ones.
+      const bool c1 = n == 2 && c == 0xC2 && static_cast<uint8_t>(text[i + 1]) <= 0x9F;
+      out += n == 0 || c1 ? kReplacement : text.substr(i, n);
       i += n == 0 ? 1 : n;
       continue;
     }
