@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages cordon builds and tests with; idempotent (installs only what is missing).
+# chromium: case_report_test opens the HTML case report in headless Chromium (screenshot, PDF).
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -9,6 +10,7 @@ packages=(
   libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
   jq ca-certificates zip unzip ccache shellcheck python3-pyflakes pyflakes3
   clang libclang-rt-14-dev
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

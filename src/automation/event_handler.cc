@@ -12,6 +12,7 @@
 #include "response/instance_claim.h"
 #include "response/live_state.h"
 #include "response/memory/capture_order.h"
+#include "response/run_identity.h"
 
 namespace cordon::automation {
 namespace {
@@ -136,6 +137,8 @@ HandleResult RunCase(aws::Client& client, CaseRun run, const Event& event, const
   auto opened = evidence::OpenLockedCase(options.cases_root / run.case_id, me, options.wait_lock, &info);
   if (!opened) return Finish(Outcome::kFailed, run.case_id, opened.error().ToString());
   evidence::CaseStore& store = *opened->store;
+  if (auto s = response::RecordRunIdentity(store, &client, {"watch", "", options.responder}); !s)
+    return Finish(Outcome::kFailed, run.case_id, "the case journal failed: " + s.error().ToString());
   std::string text = "watch: " + Describe(event) + ", message " + message_id + "; " + run.why;
   if (auto s = store.journal().Append(evidence::kind::kNote, instance, "watch",
                                       Json{{"text", text}, {"event", EventRecord(event, message_id)}});

@@ -3,15 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <string>
 
-#include "base/terminal_text.h"
+#include "cli/case_report_command.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/terminal_print.h"
 #include "evidence/case_store.h"
-#include "report/case_report.h"
 #include "response/case_paths.h"
 
 namespace cordon::cli {
@@ -160,38 +158,8 @@ int Verify(const std::filesystem::path& dir, bool json, const std::string& ancho
   return report->ok() ? kExitOk : kExitFailed;
 }
 
-// Writes the Markdown report to `out` (default <case>/report.md, replaced atomically: it is derived
-// from the journal and can always be written again) and prints where it is.
-int Report(const std::filesystem::path& dir, const std::string& out) {
-  auto store = evidence::CaseStore::OpenExisting(dir);
-  if (!store) return ReportError(store.error());
-  auto rendered = report::RenderCaseReport(**store);
-  if (!rendered) return ReportError(rendered.error());
-  // The report quotes the case's tags, notes and AWS messages, and is read in a terminal or a viewer.
-  const std::string md = NeutralizeControls(*rendered);
-  if (out == "-") {
-    std::fwrite(md.data(), 1, md.size(), stdout);
-    return kExitOk;
-  }
-  std::filesystem::path path = out.empty() ? dir / "report.md" : std::filesystem::path(out);
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-    file << md;
-    if (!file.flush())
-      return ReportError(Error{ErrorKind::kIo, "cannot write " + tmp.string() +
-                                                   ": check the folder exists "
-                                                   "and is writable, or pass --out"});
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return ReportError(Error{ErrorKind::kIo, "cannot write " + path.string() + ": " + ec.message()});
-  SafePrintf(stdout, "%s\n", path.string().c_str());
-  return kExitOk;
-}
-
 struct CaseCommandFlags {
-  std::string cases_dir, output = "text", id, report_out, anchor;
+  std::string cases_dir, output = "text", id, report_out, report_format = "md", anchor;
   CLI::App *list = nullptr, *show = nullptr, *verify = nullptr, *report = nullptr;
 };
 
@@ -201,7 +169,7 @@ int CaseCommand(const CaseCommandFlags& f) {
   if (f.list->parsed()) return List(root, json);
   if (auto valid = evidence::ValidateCaseId(f.id); !valid) return ReportError(valid.error());
   if (f.show->parsed()) return Show(root / f.id, json);
-  if (f.report->parsed()) return Report(root / f.id, f.report_out);
+  if (f.report->parsed()) return WriteCaseReport(root / f.id, f.report_format, f.report_out);
   return Verify(root / f.id, json, f.anchor);
 }
 
@@ -225,9 +193,14 @@ CommandBody SetupCase(CLI::App& app) {
   verify->add_option("id", id, "case id")->required();
   verify->add_option("--anchor", flags->anchor,
                      "SEQ:SHA256, a head an earlier verify printed: the chain must still hold it");
-  auto* report = app.add_subcommand("report", "write the case report (Markdown) from the journal");
+  auto* report = app.add_subcommand(
+      "report", "write the case report (HTML, Markdown or JSON) from the journal; its SHA-256 is journaled");
   report->add_option("id", id, "case id")->required();
-  report->add_option("--out", report_out, "where to write it (default <case>/report.md; - for stdout)");
+  report
+      ->add_option("--format", flags->report_format,
+                   "html (one self-contained file), md or json (default md)")
+      ->check(CLI::IsMember({"html", "md", "json"}));
+  report->add_option("--out", report_out, "where to write it (default <case>/report.<format>; - for stdout)");
   for (auto* sub : {list, show, verify, report}) {
     sub->add_option("--cases-dir", cases_dir, "folder holding the cases");
     sub->add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));

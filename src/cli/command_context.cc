@@ -2,6 +2,7 @@
 
 #include "evidence/locked_case.h"
 #include "response/case_paths.h"
+#include "response/run_identity.h"
 
 namespace cordon::cli {
 
@@ -29,6 +30,15 @@ Result<evidence::CaseStore*> CommandContext::OpenCase(std::string_view descripti
   if (!opened) return MakeError(opened.error());
   lock_ = std::move(opened->lock);
   store_ = std::move(opened->store);
+  // Every run on the case names its AWS account, caller, host and command line, as CloudTrail will.
+  aws::Client* client = nullptr;
+  if (Has(needs, needs::kClient)) {
+    auto made = Client();
+    if (made) client = *made;
+  }
+  if (auto s = response::RecordRunIdentity(*store_, client, {command, command_line, case_flags.responder});
+      !s)
+    return MakeError(ErrorKind::kIo, "the case journal failed: " + s.error().message);
   return store_.get();
 }
 

@@ -14,6 +14,7 @@
 #include "base/time.h"
 #include "cli/config_file.h"
 #include "cli/exit_codes.h"
+#include "cli/hunt_case.h"
 #include "cli/hunt_sources.h"
 #include "cli/next_steps.h"
 #include "cli/output.h"
@@ -41,6 +42,7 @@ struct HuntFlags {
   hunt::AthenaOptions athena;
   hunt::OutputFormat format = hunt::OutputFormat::kText;  // from `output`, by Check
   std::vector<std::string> sigma;                         // rule files and folders
+  CaseFlags store_in;                                     // --case: store the results there
 };
 
 // Everything about the flags that can be checked before a log or AWS is read.
@@ -61,6 +63,9 @@ Status Check(HuntFlags& f) {
   if (!f.sigma.empty() && f.engine == "athena")
     return MakeError(ErrorKind::kInvalidArgument, "--engine athena with --sigma is not implemented yet");
   if (!f.emit.empty()) return Ok();
+  if (!f.store_in.id.empty()) {
+    if (Status s = evidence::ValidateCaseId(f.store_in.id); !s) return s;
+  }
   if (Status s = hunt::ValidateSelectors(f.selectors, /*allow_none=*/!f.sigma.empty()); !s) return s;
   Result<hunt::OutputFormat> format = hunt::ParseOutputFormat(f.output);
   if (!format) return MakeError(format.error());
@@ -103,6 +108,19 @@ bool WholeTrailSources(HuntSources* sources) {
   return true;
 }
 
+// Whether the hunt read from S3, and so made the AWS client the case's run.identity names.
+bool ReadsS3(const HuntSources& sources) {
+  for (const auto* list : {&sources.cloudtrail, &sources.flow_logs, &sources.guardduty, &sources.config})
+    for (const std::string& s : *list)
+      if (s.starts_with("s3://")) return true;
+  return false;
+}
+
+aws::Client* ClientOrNull(const CommandContext& ctx) {
+  auto client = ctx.Client();
+  return client ? *client : nullptr;
+}
+
 int Hunt(const CommandContext& ctx, const HuntFlags& f) {
   const hunt::Selectors& selectors = f.selectors;
   if (!f.emit.empty()) {
@@ -119,6 +137,8 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
     if (!results) return ReportError(results.error());
     hunt::WriteResults(*results, selectors, f.format, std::cout);
     std::cout.flush();
+    if (auto failed = StoreHuntInCase(f.store_in, *client, ctx.command_line, *results, selectors))
+      return *failed;
     return hunt::ExitStatus(*results);
   }
 
@@ -175,6 +195,9 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
   }
   hunt::WriteResults(*results, selectors, f.format, std::cout);
   std::cout.flush();
+  if (auto failed = StoreHuntInCase(f.store_in, ReadsS3(wanted) ? ClientOrNull(ctx) : nullptr,
+                                    ctx.command_line, *results, selectors))
+    return *failed;
   PrintNextSteps(NextAfterHunt(*results, selectors));
   for (const hunt::Skipped& s : results->skipped) {
     PrintWarning("skipped " + std::to_string(s.count) + " " + s.unit + "(s) of " + s.file + ": " + s.reason);
@@ -220,6 +243,7 @@ CommandBody SetupHunt(CLI::App& app) {
                  "with --engine athena: the database holding cloudtrail_logs and vpc_flow_logs");
   app.add_option("--athena-workgroup", f->athena.workgroup,
                  "with --engine athena: the workgroup (default primary)");
+  AddOptionalCaseFlags(app, &f->store_in);
   return {[f](const CommandContext& ctx) { return Hunt(ctx, *f); }, [f] { return Check(*f); }};
 }
 

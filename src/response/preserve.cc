@@ -89,6 +89,10 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
     auto state = CollectPreState(mctx);
     StepReport m;
     m.step = "preserve-metadata-" + o.series;
+    // Journaled as a step like the others, so the case (and its report) shows where it ended. Safe to
+    // drop: a failed append leaves the journal unhealthy (sticky), and no further round starts.
+    (void)journal.Append(evidence::kind::kStepIntent, target.instance_id, m.step,
+                         Json{{"set", "preserve-" + o.series}});
     if (!state) {
       m.status = StepStatus::kFailed;
       m.error = state.error();
@@ -111,6 +115,13 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
         m.status = StepStatus::kDone;
         m.detail = "done (" + item->location + ")";
       }
+    }
+    if (m.status == StepStatus::kDone) {
+      (void)journal.Append(evidence::kind::kStepDone, target.instance_id, m.step, Json{{"detail", m.detail}});
+    } else {
+      Json error = {{"message", m.error.message}};
+      if (!m.error.code.empty()) error["code"] = m.error.code;
+      (void)journal.Append(evidence::kind::kStepFailed, target.instance_id, m.step, Json{{"error", error}});
     }
     emit(m);
     if (m.status == StepStatus::kFailed) break;

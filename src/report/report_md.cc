@@ -1,0 +1,143 @@
+// The Markdown report (`cordon case report ID --format md`, the default).
+#include "report/case_report.h"
+
+namespace cordon::report {
+namespace {
+
+// Markdown table cells must not break the row.
+std::string Cell(std::string text) {
+  for (char& c : text)
+    if (c == '|' || c == '\n') c = c == '|' ? '/' : ' ';
+  return text.empty() ? "-" : text;
+}
+
+std::string Row(std::initializer_list<std::string> cells) {
+  std::string row = "|";
+  for (const std::string& c : cells) row += " " + Cell(c) + " |";
+  return row + "\n";
+}
+
+std::string Header(std::initializer_list<std::string> names) {
+  std::string sep = "|";
+  for (size_t i = 0; i < names.size(); ++i) sep += "---|";
+  return Row(names) + sep + "\n";
+}
+
+std::string Verdict(const ReportModel& m) {
+  const auto& v = m.verified;
+  if (v.ok()) return "hash chain intact, pre-state and evidence consistent";
+  return "**TAMPERED OR DAMAGED**" +
+         (v.first_bad_seq ? " at record " + std::to_string(v.first_bad_seq) + ": " + Cell(v.reason)
+                          : std::string());
+}
+
+void Overview(const ReportModel& m, std::string& md) {
+  md += "# Case " + m.summary.id + "\n\n" + Cell(m.current_state) + "\n\n";
+  md += "| | |\n|---|---|\n";
+  md += Row({"status", m.summary.status});
+  md += "| opened | " + Cell(m.summary.created) + " by " + Cell(m.summary.responder) + " |\n";
+  md += Row({"description", m.description});
+  md += Row({"last activity", m.summary.last_activity});
+  std::string targets;
+  for (const auto& t : m.summary.targets) targets += (targets.empty() ? "" : ", ") + t;
+  md += Row({"targets", targets});
+  md += "| journal | " + std::to_string(m.verified.records) + " records, " + Verdict(m) + " |\n";
+  md += "| head hash | `" + m.verified.head.hash + "` |\n";
+  for (const auto& p : m.verified.problems) md += Row({"problem", p});
+}
+
+void Runs(const ReportModel& m, std::string& md) {
+  md += "\n## Runs\n\n";
+  if (m.runs.empty()) {
+    md += "None recorded.\n";
+    return;
+  }
+  md +=
+      Header({"time", "command line", "responder", "AWS account", "caller ARN", "host", "cordon", "result"});
+  for (const RunRow& r : m.runs)
+    md += Row({r.time, r.command_line.empty() ? r.command : "cordon " + r.command_line, r.responder,
+               r.account, r.caller_arn.empty() ? r.identity_note : r.caller_arn, r.host, r.version,
+               r.result + (r.ended.empty() ? "" : " at " + r.ended)});
+}
+
+void Steps(const ReportModel& m, std::string& md) {
+  std::string target = "\n";  // no target has this name: the first row opens a section
+  for (const StepRow& s : m.steps) {
+    if (s.target.empty()) continue;
+    if (s.target != target) {
+      target = s.target;
+      md += "\n## " + target + "\n\n" + Header({"step", "outcome", "time", "detail"});
+    }
+    md += Row({s.step, s.outcome, s.time, s.detail});
+  }
+}
+
+void Timeline(const ReportModel& m, std::string& md) {
+  md += "\n## Timeline\n\n" + Header({"time", "source", "what", "who", "target", "detail"});
+  for (const TimelineEntry& e : m.timeline) md += Row({e.time, e.source, e.what, e.who, e.target, e.detail});
+  if (m.aws_calls > 0)
+    md += "\n" + std::to_string(m.aws_calls) + " AWS calls are journaled besides (`cordon case show " +
+          m.summary.id + "`).\n";
+  if (m.timeline_left_out > 0)
+    md +=
+        "\n" + std::to_string(m.timeline_left_out) + " more hunt entries are in the hunt's evidence file.\n";
+}
+
+void Evidence(const ReportModel& m, std::string& md) {
+  md += "\n## Evidence\n\n";
+  if (m.evidence.empty()) {
+    md += "None recorded.\n";
+    return;
+  }
+  md += Header(
+      {"target", "kind", "location", "SHA-256", "bytes", "lives in", "lock", "source", "collector", "time"});
+  for (const EvidenceRow& r : m.evidence) {
+    const auto& e = r.item;
+    md += "| " + Cell(e.target) + " | " + Cell(std::string(evidence::EvidenceKindName(e.kind))) + " | " +
+          Cell(e.location) + " | " + (e.sha256.empty() ? "(AWS-side, not hashable)" : "`" + e.sha256 + "`") +
+          " | " + std::to_string(e.size) + " | " + Cell(r.lives) + " | " + Cell(r.lock) + " | " +
+          Cell(e.source) + " | " + Cell(e.collector) + " | " + Cell(e.time) + " |\n";
+  }
+}
+
+void States(const ReportModel& m, std::string& md) {
+  md += "\n## Pre-containment state and now\n\n";
+  if (m.states.empty()) md += "None recorded.\n";
+  for (const TargetState& s : m.states) {
+    md += "### " + s.target + "\n\nPre-state recorded " + s.pre_time + ", SHA-256 `" + s.pre_sha256 +
+          "` (`cordon case show " + m.summary.id + " --output json`). ";
+    md += s.now_time.empty() ? "No later state recorded (`cordon preserve` records one).\n\n"
+                             : "Now: as recorded " + s.now_time + " in " + s.now_source + ".\n\n";
+    md += Header({"", "pre-state", "now"});
+    for (const StateFact& f : s.facts)
+      md += Row({f.what + (f.changed() && !s.now_time.empty() ? " (changed)" : ""), f.before, f.now});
+  }
+}
+
+void Notes(const ReportModel& m, std::string& md) {
+  md += "\n## Notes\n\n";
+  if (m.notes.empty()) md += "None.\n";
+  for (const NoteRow& n : m.notes)
+    md += "- " + n.time + " " + (n.target.empty() ? "" : n.target + " ") +
+          (n.step.empty() ? "" : "(" + n.step + ") ") + Cell(n.text) + "\n";
+  if (!m.reports.empty()) {
+    md += "\n## Earlier reports\n\n";
+    for (const std::string& r : m.reports) md += "- " + Cell(r) + "\n";
+  }
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const ReportModel& m) {
+  std::string md;
+  Overview(m, md);
+  Runs(m, md);
+  Steps(m, md);
+  Timeline(m, md);
+  Evidence(m, md);
+  States(m, md);
+  Notes(m, md);
+  return md;
+}
+
+}  // namespace cordon::report
