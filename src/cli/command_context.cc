@@ -29,6 +29,10 @@ Result<evidence::CaseStore*> CommandContext::OpenCase(std::string_view descripti
   if (!opened) return MakeError(opened.error());
   lock_ = std::move(opened->lock);
   store_ = std::move(opened->store);
+  if (!store_->newly_created()) {
+    auto head = store_->journal().Head();
+    if (head) head_at_open_ = head->seq;
+  }
   return store_.get();
 }
 
