@@ -14,6 +14,11 @@ Error About(Error e, const std::string& bucket, const std::string& what) {
 
 using Steps = std::vector<BucketSetting>;
 
+// Equal as JSON values, whatever the order of object members (S3 may return a document reordered).
+bool SameJson(const Json& a, const Json& b) {
+  return nlohmann::json::parse(a.dump()) == nlohmann::json::parse(b.dump());
+}
+
 // Creates `bucket` unless this account has it. With `lock`, Object Lock is enabled at creation
 // (which also turns versioning on and keeps it on).
 Status EnsureBucket(aws::Client& client, const std::string& bucket, bool lock, Steps* out) {
@@ -119,7 +124,7 @@ Status EnsurePublicAccessBlock(aws::Client& client, const std::string& bucket, S
                     {"BlockPublicPolicy", true},
                     {"RestrictPublicBuckets", true}};
   auto got = client.Call("s3", "GetPublicAccessBlock", Json{{"Bucket", bucket}});
-  if (got && got->value("PublicAccessBlockConfiguration", Json::object()) == all) {
+  if (got && SameJson(got->value("PublicAccessBlockConfiguration", Json::object()), all)) {
     out->push_back({bucket, "public access block", "ok", "all four"});
     return Ok();
   }
@@ -150,7 +155,7 @@ Status EnsurePolicy(aws::Client& client, const std::string& bucket, const std::s
   auto existing = ReadPolicy(client, bucket);
   if (!existing) return MakeError(existing.error());
   const Json want = merge(*existing);
-  if (*existing == want) {
+  if (SameJson(*existing, want)) {
     out->push_back({bucket, "bucket policy", "ok", what});
     return Ok();
   }
