@@ -6,7 +6,13 @@ boto3 and the case's SQLite file.
 moto 5.2.1 enforces what these tests lean on: a version under Object Lock retention cannot be deleted
 (DeleteObject with VersionId answers AccessDenied, as S3 does: "Object Lock ... prevents an object
 version from being deleted or overwritten for a fixed amount of time", S3 User Guide, "Locking objects
-with Object Lock"), and it checks and returns x-amz-checksum-sha256.
+with Object Lock"), and it keeps and returns x-amz-checksum-sha256.
+
+The bucket policy's deny of non-TLS access: the range speaks plain HTTP, so AWS would refuse every
+request of these tests, and moto ignores policy conditions (its put_bucket_policy: "Conditions are not
+taken into account"), so it refuses TLS ones too. The statement is judged as a document, as IAM would
+evaluate it (S3 User Guide, "Enforcing encryption in transit": Deny with "aws:SecureTransport": "false");
+the tests that then write to the bucket take that one statement out with boto3 first (without_tls_deny).
 
 Run from the repository:  CORDON_BIN=build/src/cli/cordon python3 -m unittest tests/integration/evidence_bucket_test.py -v
 """
@@ -47,6 +53,15 @@ def case_files(case_dir: Path) -> dict:
     return out
 
 
+def without_tls_deny(s3, bucket: str):
+    """The bucket policy less its aws:SecureTransport deny (see the module doc): the loopback range is
+    plain HTTP, which AWS would refuse, and moto would refuse any request under it."""
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    policy["Statement"] = [st for st in policy["Statement"]
+                           if "aws:SecureTransport" not in json.dumps(st.get("Condition", {}))]
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+
+
 def journal_head(db: Path) -> tuple[int, str]:
     with sqlite3.connect(db) as con:
         seq, digest = con.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
@@ -63,6 +78,11 @@ class EvidenceBucketTests(ResponseCase):
 
     def contain_with_bucket(self, case: str, *extra):
         return self.contain(case, "--evidence-bucket", f"s3://{BUCKET}/{PREFIX}", *extra)
+
+    def make_bucket(self):
+        """The evidence bucket as `evidence-bucket create` makes it, writable over the range's HTTP."""
+        self.assertExit(self.create(), 0, "evidence-bucket create")
+        without_tls_deny(self.s3(), BUCKET)
 
     # -- evidence-bucket create
     def test_create_makes_a_write_once_bucket_and_its_log_bucket(self):
@@ -93,21 +113,25 @@ class EvidenceBucketTests(ResponseCase):
         self.assertNotEqual(logging["TargetBucket"], BUCKET)
         s3.head_bucket(Bucket=f"{BUCKET}-logs")
 
-        # A locked version cannot be deleted, not even by its writer.
-        version = s3.put_object(Bucket=BUCKET, Key="x/evidence.bin", Body=b"evidence",
-                                ChecksumAlgorithm="SHA256")["VersionId"]
-        with self.assertRaises(botocore.exceptions.ClientError) as refused:
-            s3.delete_object(Bucket=BUCKET, Key="x/evidence.bin", VersionId=version)
-        self.assertEqual(refused.exception.response["Error"]["Code"], "AccessDenied")
-        self.assertEqual(s3.get_object(Bucket=BUCKET, Key="x/evidence.bin", VersionId=version)["Body"].read(),
-                         b"evidence")
-
         # Rerun-safe: everything is found right and left alone.
         proc = self.cordon("evidence-bucket", "create", f"s3://{BUCKET}", "--retention", "30d", "--kms-key", key,
                            "--output", "json")
         self.assertExit(proc, 0, "evidence-bucket create, again")
         outcomes = {(s["bucket"], s["setting"]): s["outcome"] for s in json.loads(proc.stdout)["settings"]}
         self.assertEqual(set(outcomes.values()), {"ok"}, outcomes)
+
+        # A version cannot be deleted: the policy denies it, and without any policy Object Lock still does.
+        without_tls_deny(s3, BUCKET)
+        version = s3.put_object(Bucket=BUCKET, Key="x/evidence.bin", Body=b"evidence",
+                                ChecksumAlgorithm="SHA256")["VersionId"]
+        for guard in ("the policy's deny", "Object Lock alone"):
+            if guard == "Object Lock alone":
+                s3.delete_bucket_policy(Bucket=BUCKET)
+            with self.assertRaises(botocore.exceptions.ClientError, msg=guard) as refused:
+                s3.delete_object(Bucket=BUCKET, Key="x/evidence.bin", VersionId=version)
+            self.assertEqual(refused.exception.response["Error"]["Code"], "AccessDenied", guard)
+        self.assertEqual(s3.get_object(Bucket=BUCKET, Key="x/evidence.bin", VersionId=version)["Body"].read(),
+                         b"evidence")
 
     def test_create_completes_a_half_made_bucket(self):
         self.fresh()
@@ -163,7 +187,7 @@ class EvidenceBucketTests(ResponseCase):
     # -- the case leaves the laptop
     def test_after_contain_every_case_file_is_in_the_bucket_with_its_checksum(self):
         self.fresh()
-        self.assertExit(self.create(), 0, "evidence-bucket create")
+        self.make_bucket()
         proc = self.contain_with_bucket("IR-EXPORT")
         self.assertExit(proc, 0, "contain --evidence-bucket")
         case_dir = Path(self.cases_dir, "IR-EXPORT")
@@ -211,7 +235,7 @@ class EvidenceBucketTests(ResponseCase):
 
     def test_verify_detects_truncation_rollback_and_rebuild_naming_the_anchor(self):
         self.fresh()
-        self.assertExit(self.create(), 0, "evidence-bucket create")
+        self.make_bucket()
         self.assertExit(self.contain_with_bucket("IR-ANCHOR"), 0, "contain --evidence-bucket")
         case_dir = Path(self.cases_dir, "IR-ANCHOR")
         db = case_dir / "case.db"
@@ -270,7 +294,7 @@ class EvidenceBucketTests(ResponseCase):
 
     def test_verify_names_the_anchor_text_and_json(self):
         self.fresh()
-        self.assertExit(self.create(), 0, "evidence-bucket create")
+        self.make_bucket()
         self.assertExit(self.contain_with_bucket("IR-JSON"), 0, "contain --evidence-bucket")
         seq, digest = journal_head(Path(self.cases_dir, "IR-JSON", "case.db"))
         proc = self.verify("IR-JSON", "--output", "json")
