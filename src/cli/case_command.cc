@@ -1,11 +1,12 @@
 #include "cli/case_command.h"
 
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <cstdio>
 #include <string>
 
+#include "base/terminal_text.h"
 #include "cli/case_report_command.h"
+#include "cli/case_verify_command.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/terminal_print.h"
@@ -107,70 +108,27 @@ int Show(const std::filesystem::path& dir, bool json) {
   return kExitOk;
 }
 
-// "SEQ:SHA256", as verify prints the head, into the external anchor the chain must still hold.
-Result<std::optional<evidence::JournalHead>> ParseAnchor(const std::string& text) {
-  if (text.empty()) return std::optional<evidence::JournalHead>();
-  const size_t colon = text.find(':');
-  evidence::JournalHead head;
-  head.seq = 0;
-  head.hash = colon == std::string::npos ? "" : text.substr(colon + 1);
-  const char* end = text.data() + (colon == std::string::npos ? text.size() : colon);
-  auto [ptr, ec] = std::from_chars(text.data(), end, head.seq);
-  if (ec != std::errc() || ptr != end || head.seq < 1) head.seq = 0;
-  if (head.seq == 0 || head.hash.size() != 64 ||
-      head.hash.find_first_not_of("0123456789abcdef") != std::string::npos)
-    return MakeError(
-        ErrorKind::kInvalidArgument,
-        "--anchor takes SEQ:SHA256 as `case verify` printed the head (e.g. 321:a39d8c...), not '" + text +
-            "'");
-  return std::optional<evidence::JournalHead>(head);
-}
-
-int Verify(const std::filesystem::path& dir, bool json, const std::string& anchor_text) {
-  auto anchor = ParseAnchor(anchor_text);
-  if (!anchor) return ReportError(anchor.error());
-  auto store = evidence::CaseStore::OpenExisting(dir);
-  if (!store) return ReportError(store.error());
-  auto report = (*store)->Verify(/*check_files=*/true, *anchor);
-  if (!report) return ReportError(report.error());
-  if (json) {
-    PrintJson({{"ok", report->ok()},
-               {"records", report->records},
-               {"head", {{"seq", report->head.seq}, {"hash", report->head.hash}}},
-               {"first_bad_seq", report->first_bad_seq},
-               {"reason", report->reason},
-               {"problems", report->problems}});
-  } else if (report->ok()) {
-    SafePrintf(stdout,
-               "case %s: journal intact (%lld records), pre-state and evidence consistent\n"
-               "head: seq %lld sha256 %s (keep it outside the case: a later verify against it shows any "
-               "rewrite)\n",
-               (*store)->id().c_str(), static_cast<long long>(report->records),
-               static_cast<long long>(report->head.seq), report->head.hash.c_str());
-  } else {
-    SafePrintf(stdout, "case %s: TAMPERED OR DAMAGED", (*store)->id().c_str());
-    if (report->first_bad_seq)
-      SafePrintf(stdout, " at record %lld: %s", static_cast<long long>(report->first_bad_seq),
-                 report->reason.c_str());
-    SafePrintf(stdout, "\n");
-    for (const auto& p : report->problems) SafePrintf(stdout, "  - %s\n", OneLine(p).c_str());
-  }
-  return report->ok() ? kExitOk : kExitFailed;
-}
-
 struct CaseCommandFlags {
-  std::string cases_dir, output = "text", id, report_out, report_format = "md", anchor;
+  std::string cases_dir, output = "text", id, report_out, report_format = "md";
+  CaseVerifyFlags verify_flags;
   CLI::App *list = nullptr, *show = nullptr, *verify = nullptr, *report = nullptr;
 };
 
-int CaseCommand(const CaseCommandFlags& f) {
+int CaseCommand(const CommandContext& ctx, CaseCommandFlags& f) {
+  // `cordon case verify` is its own command (case_verify_command.h); this is `cordon case [options]
+  // verify`, the same check, with the options given before the sub-command as defaults.
+  if (f.verify->parsed()) {
+    CaseVerifyFlags& v = f.verify_flags;
+    if (v.cases_dir.empty()) v.cases_dir = f.cases_dir;
+    if (f.verify->count("--output") == 0) v.output = f.output;
+    return RunCaseVerify(ctx, v);
+  }
   std::filesystem::path root = response::CasesRoot(f.cases_dir);
   bool json = f.output == "json";
   if (f.list->parsed()) return List(root, json);
   if (auto valid = evidence::ValidateCaseId(f.id); !valid) return ReportError(valid.error());
   if (f.show->parsed()) return Show(root / f.id, json);
-  if (f.report->parsed()) return WriteCaseReport(root / f.id, f.report_format, f.report_out);
-  return Verify(root / f.id, json, f.anchor);
+  return WriteCaseReport(root / f.id, f.report_format, f.report_out);
 }
 
 }  // namespace
@@ -189,10 +147,9 @@ CommandBody SetupCase(CLI::App& app) {
   auto* list = app.add_subcommand("list", "list the cases");
   auto* show = app.add_subcommand("show", "print a case's journal, evidence and pre-state");
   show->add_option("id", id, "case id")->required();
-  auto* verify = app.add_subcommand("verify", "check the hash chain, pre-state and evidence hashes");
-  verify->add_option("id", id, "case id")->required();
-  verify->add_option("--anchor", flags->anchor,
-                     "SEQ:SHA256, a head an earlier verify printed: the chain must still hold it");
+  auto* verify = app.add_subcommand(
+      "verify", "check the hash chain, pre-state and evidence hashes, against the journal anchors");
+  AddCaseVerifyOptions(*verify, &flags->verify_flags);
   auto* report = app.add_subcommand(
       "report", "write the case report (HTML, Markdown or JSON) from the journal; its SHA-256 is journaled");
   report->add_option("id", id, "case id")->required();
@@ -201,7 +158,7 @@ CommandBody SetupCase(CLI::App& app) {
                    "html (one self-contained file), md or json (default md)")
       ->check(CLI::IsMember({"html", "md", "json"}));
   report->add_option("--out", report_out, "where to write it (default <case>/report.<format>; - for stdout)");
-  for (auto* sub : {list, show, verify, report}) {
+  for (auto* sub : {list, show, report}) {
     sub->add_option("--cases-dir", cases_dir, "folder holding the cases");
     sub->add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   }
@@ -209,7 +166,7 @@ CommandBody SetupCase(CLI::App& app) {
   flags->show = show;
   flags->verify = verify;
   flags->report = report;
-  return {[flags](const CommandContext&) { return CaseCommand(*flags); }, {}};
+  return {[flags](const CommandContext& ctx) { return CaseCommand(ctx, *flags); }, {}};
 }
 
 }  // namespace cordon::cli

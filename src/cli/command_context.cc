@@ -39,6 +39,11 @@ Result<evidence::CaseStore*> CommandContext::OpenCase(std::string_view descripti
   if (auto s = response::RecordRunIdentity(*store_, client, {command, command_line, case_flags.responder});
       !s)
     return MakeError(ErrorKind::kIo, "the case journal failed: " + s.error().message);
+  // After run.identity: a command changed the case when it journaled more than that.
+  if (!store_->newly_created()) {
+    auto head = store_->journal().Head();
+    if (head) head_at_open_ = head->seq;
+  }
   return store_.get();
 }
 

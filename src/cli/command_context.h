@@ -2,6 +2,7 @@
 // the case. Built once per process by the shared setup (commands.cc); commands only read it.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -73,10 +74,16 @@ class CommandContext {
   // holder while another live process runs on the case.
   Result<evidence::CaseStore*> OpenCase(std::string_view description) const;
 
+  // The case OpenCase opened (null when the command opened none), and its journal head's seq then
+  // (0 for a case the command created): Main exports a case whose journal grew (case_export_command.h).
+  evidence::CaseStore* opened_case() const { return store_.get(); }
+  int64_t head_at_open() const { return head_at_open_; }
+
  private:
   mutable std::shared_ptr<aws::Client> client_;
   mutable std::unique_ptr<evidence::CaseLock> lock_;  // held until the context goes (the process ends)
   mutable std::unique_ptr<evidence::CaseStore> store_;
+  mutable int64_t head_at_open_ = 0;
 };
 
 }  // namespace cordon::cli

@@ -11,10 +11,13 @@
 #include "cli/automation_command.h"
 #include "cli/aws_flags.h"
 #include "cli/case_command.h"
+#include "cli/case_export_command.h"
 #include "cli/case_flags.h"
 #include "cli/case_note_command.h"
+#include "cli/case_verify_command.h"
 #include "cli/cleanup_command.h"
 #include "cli/contain_command.h"
+#include "cli/evidence_bucket_command.h"
 #include "cli/exit_codes.h"
 #include "cli/hunt_command.h"
 #include "cli/iam_policy_command.h"
@@ -86,6 +89,13 @@ const Command kCommands[] = {
      kClient | kExistingCase, SetupRecover},
     {"case note", "add the responder's observation to a case's journal and report", kExistingCase,
      SetupCaseNote},
+    {"case export", "copy a case to its evidence bucket, each object checksummed, and anchor its journal",
+     kClient, SetupCaseExport},
+    {"case verify", "check a case's hash chain, pre-state and evidence, and its journal anchors", kAwsFlags,
+     SetupCaseVerify},
+    {"evidence-bucket create",
+     "make a write-once evidence bucket (Object Lock, versioning, SSE-KMS, no public access, logs)", kClient,
+     SetupEvidenceBucketCreate},
     {"case", "list, show or verify cases (hash-chained journal, pre-state, evidence)", kNone, SetupCase},
     {"iam-policy", "print the least-privilege IAM policy each command needs", kNone, SetupIamPolicy},
     {"help", "list the commands", kNone, SetupHelp},
@@ -225,7 +235,8 @@ int RunCommand(const Command& command, int words, int argc, char** argv) {
     if (auto s = EnableDebug(debug_topics); !s) return ReportError(s.error());
   }
   if (auto stop = PrepareContext(body, &ctx)) return *stop;
-  return body.run(ctx);
+  // A command that changed a case with an evidence bucket ends by exporting and anchoring it.
+  return FinishCaseRun(ctx, body.run(ctx));
 }
 
 }  // namespace

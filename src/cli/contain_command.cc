@@ -17,6 +17,8 @@
 #include "cli/response_output.h"
 #include "cli/terminal_print.h"
 #include "cloud/instance_inventory.h"
+#include "response/bucket/case_export.h"
+#include "response/bucket/write_once.h"
 #include "response/case_paths.h"
 #include "response/instance_claim.h"
 #include "response/memory/capture_order.h"
@@ -32,7 +34,9 @@ struct ContainFlags {
   response::StepSelection selection;
   std::vector<std::string> allow_from;
   MemoryFlags memory;
-  response::MemoryCaptureOptions memory_options;  // from `memory`, by Check
+  response::MemoryCaptureOptions memory_options;       // from `memory`, by Check
+  std::optional<response::BucketRef> evidence_bucket;  // --evidence-bucket, by Check
+  response::ObjectLockState bucket_lock;               // its Object Lock, by CheckEvidenceBucket
   NotifyFlags notify;
   std::string finding, detector;             // --finding FILE|FINDING_ID, --detector ID
   std::optional<automation::Finding> found;  // by AddFindingTarget
@@ -51,6 +55,9 @@ Status Check(ContainFlags& f) {
   if (!memory) return MakeError(memory.error());
   if (auto s = response::SelectMemoryCapture(*memory, &f.selection); !s) return s;
   f.memory_options = *memory;
+  auto bucket = ParseEvidenceBucket(f.memory);
+  if (!bucket) return MakeError(bucket.error());
+  f.evidence_bucket = *bucket;
   if (!f.detector.empty() && f.finding.empty())
     return MakeError(ErrorKind::kInvalidArgument, "--detector goes with --finding FINDING_ID");
   return CheckNotifyFlags(&f.notify);
@@ -200,6 +207,20 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
   const response::ResponseOptions options = MakeOptions(ctx, f);
   auto client = ctx.Client();
   if (!client) return ReportError(client.error());
+  if (f.evidence_bucket) {
+    // Before the first change: evidence goes only to a bucket that cannot be rewritten.
+    auto lock = response::RequireWriteOnce(**client, *f.evidence_bucket, f.memory.allow_unlocked,
+                                           "--evidence-bucket");
+    if (!lock) {
+      ReportError(lock.error());
+      PrintInfo("nothing was changed");
+      return ExitCodeFor(lock.error());
+    }
+    if (!lock->write_once())
+      PrintWarning(f.evidence_bucket->Uri() + " is not write-once (" + lock->Describe() + "); using it as " +
+                   std::string(response::kAllowUnlockedFlag) + " says");
+    f.bucket_lock = *lock;
+  }
   if (auto s = CheckClaims(ctx, **client, f.take_over); !s) {
     ReportError(s.error());
     PrintInfo("nothing was changed");
@@ -219,6 +240,13 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
 
   auto store = ctx.OpenCase("contain " + JoinWords(ctx.targets));
   if (!store) return ReportError(store.error());
+  if (f.evidence_bucket) {
+    if (auto s = response::RecordCaseBucket(**store, *f.evidence_bucket, f.bucket_lock); !s) {
+      ReportError(s.error());
+      PrintInfo("nothing was contained");
+      return ExitCodeFor(s.error());
+    }
+  }
   if (auto s = ClaimTargets(ctx, **client, **store, f.take_over); !s) {
     ReportError(s.error());
     PrintInfo("nothing was contained");

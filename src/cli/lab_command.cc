@@ -6,6 +6,7 @@
 #include "cli/case_plan_command.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "response/bucket/write_once.h"
 #include "response/lab/lab.h"
 #include "response/plan.h"
 
@@ -16,7 +17,23 @@ namespace lab = response::lab;
 
 struct LabFlags : CasePlanFlags {
   lab::LabOptions options;
+  bool allow_unlocked = false;  // --allow-unlocked-bucket
 };
+
+// lab up's --evidence-bucket, checked write-once before the case or the stack is touched.
+Status CheckLabBucket(const CommandContext& ctx, const LabFlags& f) {
+  if (f.options.evidence_bucket.empty()) return Ok();
+  auto client = ctx.Client();
+  if (!client) return MakeError(client.error());
+  auto lock = response::RequireWriteOnce(
+      **client, response::BucketRef{f.options.evidence_bucket, f.options.evidence_prefix}, f.allow_unlocked,
+      "--evidence-bucket");
+  if (!lock) return MakeError(lock.error());
+  if (!lock->write_once())
+    PrintWarning("s3://" + f.options.evidence_bucket + " is not write-once (" + lock->Describe() +
+                 "); using it as " + std::string(response::kAllowUnlockedFlag) + " says");
+  return Ok();
+}
 
 using PlanBuilder = response::Plan (*)(const cloud::ResolvedTarget&, const LabFlags&);
 
@@ -39,13 +56,21 @@ CommandBody SetupLabUp(CLI::App& app) {
   app.add_option("--instance-type", f->options.instance_type, "default t3.large")->capture_default_str();
   app.add_option("--subnet", f->options.subnet,
                  "a subnet in the suspect's AZ (default: the suspect's subnet)");
-  app.add_option("--evidence-bucket", f->options.evidence_bucket, "the bucket the workstation may write to");
+  app.add_option("--evidence-bucket", f->options.evidence_bucket,
+                 "the bucket the workstation may write to (write-once: `cordon evidence-bucket create`)");
+  app.add_flag("--allow-unlocked-bucket", f->allow_unlocked,
+               "use an --evidence-bucket that is not write-once");
   app.add_option("--evidence-prefix", f->options.evidence_prefix, "under this prefix (then /<case>/)");
   app.add_option(
       "--forensic-account-role", f->options.forensic_account_role,
       "launch the lab in the account of this role (arn:aws:iam::<account>:role/NAME), with --subnet "
       "there; later lab commands find it in the case");
   return {[f](const CommandContext& ctx) {
+            if (auto s = CheckLabBucket(ctx, *f); !s) {
+              const int code = ReportError(s.error());
+              PrintInfo("nothing was changed");
+              return code;
+            }
             return RunLab(ctx, *f,
                           [](const cloud::ResolvedTarget& t, const LabFlags& fl) {
                             return lab::BuildLabUpPlan(t, fl.options);

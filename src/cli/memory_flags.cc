@@ -1,53 +1,35 @@
 #include "cli/memory_flags.h"
 
-#include <cctype>
-
-#include "base/strings.h"
 #include "base/duration.h"
+#include "base/strings.h"
+#include "response/bucket/bucket_ref.h"
 
 namespace cordon::cli {
-namespace {
 
-bool IsBucketName(std::string_view b) {
-  if (b.size() < 3 || b.size() > 63) return false;
-  for (char c : b)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) return false;
-  return true;
+Result<std::optional<response::BucketRef>> ParseEvidenceBucket(const MemoryFlags& f) {
+  if (f.bucket_uri.empty()) return std::optional<response::BucketRef>();
+  auto ref = response::ParseBucketUri(f.bucket_uri, "--evidence-bucket");
+  if (!ref) return MakeError(ref.error());
+  return std::optional<response::BucketRef>(*ref);
 }
-
-// Prefixes and tool keys stay within characters that need no escaping anywhere (S3 keys in URLs,
-// the host's shell, moto's signature check), so what the host prints is exactly what cordon expects.
-bool IsPlainKey(std::string_view k) {
-  for (char c : k)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' || c == '-'))
-      return false;
-  return k.find("//") == std::string_view::npos && k.find("..") == std::string_view::npos;
-}
-
-}  // namespace
 
 Result<response::MemoryCaptureOptions> ParseMemoryFlags(const MemoryFlags& f) {
   response::MemoryCaptureOptions m;
   auto bad = [](const std::string& why) { return MakeError(ErrorKind::kInvalidArgument, why); };
+  auto ref = ParseEvidenceBucket(f);
+  if (!ref) return MakeError(ref.error());
   if (!f.capture) {
-    if (!f.bucket_uri.empty() || !f.tool.empty() || !f.tool_sha256.empty() || f.before_isolation)
+    // The bucket alone is where the case goes (case_export_command.h); the rest is the capture's.
+    if (!f.tool.empty() || !f.tool_sha256.empty() || f.before_isolation)
       return bad(
-          "--evidence-bucket, --memory-tool, --memory-tool-sha256 and --capture-before-isolation go with "
-          "--capture-memory");
+          "--memory-tool, --memory-tool-sha256 and --capture-before-isolation go with --capture-memory");
     return m;
   }
   m.enabled = true;
   m.before_isolation = f.before_isolation;
-  if (!StartsWith(f.bucket_uri, "s3://"))
-    return bad("--capture-memory needs --evidence-bucket s3://BUCKET[/PREFIX]");
-  std::string rest = f.bucket_uri.substr(5);
-  size_t slash = rest.find('/');
-  m.bucket = rest.substr(0, slash);
-  m.prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  while (!m.prefix.empty() && m.prefix.back() == '/') m.prefix.pop_back();
-  if (!IsBucketName(m.bucket)) return bad("--evidence-bucket: '" + m.bucket + "' is not an S3 bucket name");
-  if (!IsPlainKey(m.prefix))
-    return bad("--evidence-bucket: the prefix may hold only letters, digits, '/', '.', '_' and '-'");
+  if (!*ref) return bad("--capture-memory needs --evidence-bucket s3://BUCKET[/PREFIX]");
+  m.bucket = (*ref)->bucket;
+  m.prefix = (*ref)->prefix;
   if (f.tool.empty())
     return bad(
         "--capture-memory needs --memory-tool: the staged acquisition tool, an absolute path on the "
@@ -55,9 +37,10 @@ Result<response::MemoryCaptureOptions> ParseMemoryFlags(const MemoryFlags& f) {
   if (StartsWith(f.tool, "s3://")) {
     std::string key = f.tool.substr(5);
     size_t s = key.find('/');
-    if (s == std::string::npos || !IsBucketName(key.substr(0, s)) || !IsPlainKey(key.substr(s + 1)))
+    if (s == std::string::npos || !response::IsBucketName(key.substr(0, s)) ||
+        !response::IsPlainKey(key.substr(s + 1)))
       return bad("--memory-tool: '" + f.tool + "' is not s3://BUCKET/KEY with a plain key");
-  } else if (f.tool[0] != '/' || !IsPlainKey(f.tool)) {
+  } else if (f.tool[0] != '/' || !response::IsPlainKey(f.tool)) {
     return bad("--memory-tool: give an absolute path on the host or s3://BUCKET/KEY");
   }
   m.tool = f.tool;
@@ -72,12 +55,16 @@ Result<response::MemoryCaptureOptions> ParseMemoryFlags(const MemoryFlags& f) {
   return m;
 }
 
-
 void AddMemoryFlags(CLI::App& app, MemoryFlags* memory) {
   app.add_flag("--capture-memory", memory->capture,
                "capture memory and volatile data through SSM Run Command to --evidence-bucket");
-  app.add_option("--evidence-bucket", memory->bucket_uri,
-                 "s3://BUCKET[/PREFIX]: objects go to PREFIX/CASE/INSTANCE/ (same region as the instance)");
+  app.add_option(
+      "--evidence-bucket", memory->bucket_uri,
+      "s3://BUCKET[/PREFIX], write-once (`cordon evidence-bucket create`): the case is exported to\n"
+      "PREFIX/CASE/ and its journal anchored there at the end of each run; memory goes to\n"
+      "PREFIX/CASE/INSTANCE/ (same region as the instance)");
+  app.add_flag("--allow-unlocked-bucket", memory->allow_unlocked,
+               "use an --evidence-bucket that is not write-once (no Object Lock or no default retention)");
   app.add_option("--memory-tool", memory->tool,
                  "the staged acquisition tool: an absolute path on the host, or s3://BUCKET/KEY");
   app.add_option("--memory-tool-sha256", memory->tool_sha256, "the tool's SHA-256; the host checks it first");

@@ -14,6 +14,7 @@
 #include "cli/memory_flags.h"
 #include "cli/output.h"
 #include "evidence/case_store.h"
+#include "response/bucket/write_once.h"
 #include "response/case_paths.h"
 #include "response/memory/capture_order.h"
 
@@ -100,6 +101,9 @@ Status ChooseSteps(WatchFlags& f, const response::MemoryCaptureOptions& memory) 
 Status Check(WatchFlags& f) {
   auto memory = ParseMemoryFlags(f.memory);
   if (!memory) return MakeError(memory.error());
+  // watch exports no case (yet): its bucket is only the memory capture's.
+  if (!memory->enabled && !f.memory.bucket_uri.empty())
+    return MakeError(ErrorKind::kInvalidArgument, "watch takes --evidence-bucket with --capture-memory");
   auto policy = ChoosePolicy(f, memory->enabled);
   if (!policy) return MakeError(policy.error());
   f.options.policy = std::move(*policy);
@@ -117,6 +121,15 @@ Status Check(WatchFlags& f) {
 int Watch(const CommandContext& ctx, WatchFlags& f) {
   auto client = ctx.Client();
   if (!client) return ReportError(client.error());
+  if (const response::MemoryCaptureOptions& m = f.options.response.memory; m.enabled) {
+    // Before the first message: memory goes only to a bucket that cannot be rewritten.
+    auto lock = response::RequireWriteOnce(**client, response::BucketRef{m.bucket, m.prefix},
+                                           f.memory.allow_unlocked, "--evidence-bucket");
+    if (!lock) return ReportError(lock.error());
+    if (!lock->write_once())
+      PrintWarning("s3://" + m.bucket + " is not write-once (" + lock->Describe() + "); using it as " +
+                   std::string(response::kAllowUnlockedFlag) + " says");
+  }
   f.options.cases_root = response::CasesRoot(f.cases_dir);
   f.options.responder = f.responder;
   f.options.wait_lock = std::chrono::seconds(f.wait_lock_seconds);

@@ -43,6 +43,12 @@ constexpr std::string_view kHunt[] = {"s3:ListBucket",
                                       "glue:GetTable",
                                       "glue:GetPartitions"};
 
+// What a command that changes a case calls on the case's evidence bucket: the write-once check
+// (GetObjectLockConfiguration), the export and the journal anchor, each object read back
+// (HeadObject and GetObject of the version written) (cli/case_export_command.h).
+constexpr std::string_view kEvidenceBucket[] = {"s3:GetObjectLockConfiguration", "s3:PutObject",
+                                                "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"};
+
 // What `cordon watch` calls on its queue, besides what contain calls for each event.
 constexpr std::string_view kWatchQueue[] = {"sqs:ReceiveMessage", "sqs:DeleteMessage",
                                             "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
@@ -81,6 +87,7 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
   auto add = [&](std::span<const std::string_view> list) {
     for (std::string_view a : list) actions.emplace(a);
   };
+  if (command != "triage" && command != "hunt") add(kEvidenceBucket);
   if (command == "triage") {
     add(kTriage);
   } else if (command == "contain" || command == "watch") {

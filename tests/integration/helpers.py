@@ -196,6 +196,14 @@ def boto3_client(service: str, endpoint: str, access_key: str = TEST_ACCESS_KEY,
         aws_secret_access_key=secret_key, config=Config(**cfg))
 
 
+def create_write_once_bucket(s3, bucket: str, days: int = 1):
+    """A bucket as `cordon evidence-bucket create` leaves it in the respects every evidence-writing
+    command checks (Object Lock with a default retention), made with boto3 for tests about other things."""
+    s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+    s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": days}}})
+
+
 def isoformat_utc(value: datetime.datetime) -> str:
     """A datetime as cordon prints timestamps: isoformat() of the UTC datetime."""
     if value.tzinfo is None:

@@ -25,6 +25,7 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from helpers import create_write_once_bucket  # noqa: E402
 from scenario import REGION, ResponseCase, client  # noqa: E402
 
 BUCKET = "evidence"
@@ -53,7 +54,7 @@ class MemoryCaptureTests(ResponseCase):
         self.fresh()
         ec2 = client("ec2", self.moto)
         s3 = client("s3", self.moto)
-        s3.create_bucket(Bucket=BUCKET)
+        create_write_once_bucket(s3, BUCKET)  # every evidence-writing command checks it is write-once
         vpc = self.ids["vpc_id"]
         self.endpoint_ips, self.prefix_list = set(), None
         if endpoints:
@@ -363,7 +364,8 @@ class MemoryCaptureTests(ResponseCase):
                                 targets=["i-0123456789abcdef0"])
             self.assertExit(proc, 2, str(flags))
             self.assertIn(needle, proc.stderr)
-        proc = self.contain("IR-MEM7", "--evidence-bucket", f"s3://{BUCKET}", targets=["i-0123456789abcdef0"])
+        # --evidence-bucket alone is where the case is exported; the tool is the capture's.
+        proc = self.contain("IR-MEM7", "--memory-tool", TOOL, targets=["i-0123456789abcdef0"])
         self.assertExit(proc, 2)
         self.assertIn("--capture-memory", proc.stderr)
         self.assertFalse(Path(self.cases_dir, "IR-MEM7").exists())

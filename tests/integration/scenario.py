@@ -458,7 +458,9 @@ class ResponseCase(unittest.TestCase):
         return json.loads(proc.stdout)["journal"]
 
     def case_verify(self, case: str):
-        return self.cordon("case", "verify", case, "--cases-dir", self.cases_dir, endpoint=False)
+        """`cordon case verify`, with the endpoint: a case with an evidence bucket is checked against
+        its journal anchors there."""
+        return self.cordon("case", "verify", case, "--cases-dir", self.cases_dir)
 
     def assertExit(self, proc, codes, msg: str = ""):
         codes = (codes,) if isinstance(codes, int) else tuple(codes)

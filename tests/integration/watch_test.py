@@ -59,7 +59,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from event_sources import guardduty_finding, put_finding, watch_queues  # noqa: E402
-from helpers import load_range_module  # noqa: E402
+from helpers import create_write_once_bucket, load_range_module  # noqa: E402
 import memory_capture_test as mc  # noqa: E402
 from scenario import ResponseCase, case_snapshots, client, cordon_bin, cordon_env  # noqa: E402
 
@@ -533,7 +533,7 @@ class WatchTests(WatchCase):
         """The evidence bucket, the VPC's SSM and S3 endpoints, the objects the agent would upload, and
         the range's SSM answers for the suspect (as memory_capture_test.prepare, for a given case)."""
         ec2, s3 = client("ec2", self.moto), client("s3", self.moto)
-        s3.create_bucket(Bucket=mc.BUCKET)
+        create_write_once_bucket(s3, mc.BUCKET)  # watch checks the bucket is write-once
         vpc, region = self.ids["vpc_id"], self.ids["region"]
         ep_sg = ec2.create_security_group(GroupName="endpoints", Description="endpoints", VpcId=vpc)["GroupId"]
         for svc in mc.SSM_SERVICES:

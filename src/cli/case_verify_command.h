@@ -1,0 +1,24 @@
+// `cordon case verify ID`: the hash chain, pre-state and evidence of a case, checked against the
+// journal anchors in its evidence bucket (or --anchor SEQ:SHA256), so a truncated, rolled-back or
+// rebuilt journal is found as surely as an edited one.
+#pragma once
+
+#include <string>
+
+#include "cli/command.h"
+
+namespace cordon::cli {
+
+struct CaseVerifyFlags {
+  std::string id, cases_dir, output = "text", anchor, bucket;
+};
+
+// `case verify`'s options on `app` (the command, or `case`'s verify sub-command).
+void AddCaseVerifyOptions(CLI::App& app, CaseVerifyFlags* flags);
+// The anchors come from --anchor, else --evidence-bucket's or the case's bucket (through ctx's client).
+// Exit 0 when everything holds, 1 with what does not.
+int RunCaseVerify(const CommandContext& ctx, const CaseVerifyFlags& flags);
+
+CommandBody SetupCaseVerify(CLI::App& app);
+
+}  // namespace cordon::cli

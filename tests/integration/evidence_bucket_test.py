@@ -1,0 +1,309 @@
+"""Evidence that stands up (issue 15): `cordon evidence-bucket create`, the write-once check of every
+command that writes evidence, the case exported with checksums, and journal anchors that `case verify`
+holds the local journal to. Driven through the cordon binary against moto + the range, judged with
+boto3 and the case's SQLite file.
+
+moto 5.2.1 enforces what these tests lean on: a version under Object Lock retention cannot be deleted
+(DeleteObject with VersionId answers AccessDenied, as S3 does: "Object Lock ... prevents an object
+version from being deleted or overwritten for a fixed amount of time", S3 User Guide, "Locking objects
+with Object Lock"), and it keeps and returns x-amz-checksum-sha256.
+
+The bucket policy's deny of non-TLS access: the range speaks plain HTTP, so AWS would refuse every
+request of these tests, and moto ignores policy conditions (its put_bucket_policy: "Conditions are not
+taken into account"), so it refuses TLS ones too. The statement is judged as a document, as IAM would
+evaluate it (S3 User Guide, "Enforcing encryption in transit": Deny with "aws:SecureTransport": "false");
+the tests that then write to the bucket take that one statement out with boto3 first (without_tls_deny).
+
+Run from the repository:  CORDON_BIN=build/src/cli/cordon python3 -m unittest tests/integration/evidence_bucket_test.py -v
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import sys
+import unittest
+from pathlib import Path
+
+import botocore.exceptions
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scenario import ResponseCase, client  # noqa: E402
+
+BUCKET = "ir-evidence"
+PREFIX = "cases"
+SKIPPED = ("case.db-wal", "case.db-shm", "case.db-journal", "run.lock")
+
+
+def b64sha256(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def case_files(case_dir: Path) -> dict:
+    """Every file of the case folder cordon exports: relative path -> bytes."""
+    out = {}
+    for path in sorted(case_dir.rglob("*")):
+        if path.is_file() and path.name not in SKIPPED and not path.name.startswith(".tmp."):
+            out[path.relative_to(case_dir).as_posix()] = path.read_bytes()
+    return out
+
+
+def without_tls_deny(s3, bucket: str):
+    """The bucket policy less its aws:SecureTransport deny (see the module doc): the loopback range is
+    plain HTTP, which AWS would refuse, and moto would refuse any request under it."""
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    policy["Statement"] = [st for st in policy["Statement"]
+                           if "aws:SecureTransport" not in json.dumps(st.get("Condition", {}))]
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+
+
+def journal_head(db: Path) -> tuple[int, str]:
+    with sqlite3.connect(db) as con:
+        seq, digest = con.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+    return seq, digest
+
+
+class EvidenceBucketTests(ResponseCase):
+
+    def s3(self):
+        return client("s3", self.moto)
+
+    def create(self, name: str = BUCKET, *flags):
+        return self.cordon("evidence-bucket", "create", f"s3://{name}", *flags)
+
+    def contain_with_bucket(self, case: str, *extra):
+        return self.contain(case, "--evidence-bucket", f"s3://{BUCKET}/{PREFIX}", *extra)
+
+    def make_bucket(self):
+        """The evidence bucket as `evidence-bucket create` makes it, writable over the range's HTTP."""
+        self.assertExit(self.create(), 0, "evidence-bucket create")
+        without_tls_deny(self.s3(), BUCKET)
+
+    # -- evidence-bucket create
+    def test_create_makes_a_write_once_bucket_and_its_log_bucket(self):
+        self.fresh()
+        key = client("kms", self.moto).create_key(Description="evidence")["KeyMetadata"]["Arn"]
+        proc = self.create(BUCKET, "--retention", "30d", "--kms-key", key)
+        self.assertExit(proc, 0, "evidence-bucket create")
+        s3 = self.s3()
+        lock = s3.get_object_lock_configuration(Bucket=BUCKET)["ObjectLockConfiguration"]
+        self.assertEqual(lock["ObjectLockEnabled"], "Enabled")
+        self.assertEqual(lock["Rule"]["DefaultRetention"]["Mode"], "COMPLIANCE")
+        self.assertEqual(lock["Rule"]["DefaultRetention"]["Days"], 30)
+        self.assertEqual(s3.get_bucket_versioning(Bucket=BUCKET)["Status"], "Enabled")
+        sse = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"][0]
+        self.assertEqual(sse["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"], "aws:kms")
+        self.assertEqual(sse["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"], key)
+        self.assertEqual(s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"],
+                         {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                          "RestrictPublicBuckets": True})
+        policy = json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])
+        denies = [st for st in policy["Statement"] if st["Effect"] == "Deny"]
+        self.assertTrue(any(st.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+                            for st in denies), policy)
+        deleting = {a for st in denies for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])}
+        self.assertTrue({"s3:DeleteObject", "s3:DeleteObjectVersion"} <= deleting, policy)
+        logging = s3.get_bucket_logging(Bucket=BUCKET)["LoggingEnabled"]
+        self.assertEqual(logging["TargetBucket"], f"{BUCKET}-logs")
+        self.assertNotEqual(logging["TargetBucket"], BUCKET)
+        s3.head_bucket(Bucket=f"{BUCKET}-logs")
+
+        # Rerun-safe: everything is found right and left alone.
+        proc = self.cordon("evidence-bucket", "create", f"s3://{BUCKET}", "--retention", "30d", "--kms-key", key,
+                           "--output", "json")
+        self.assertExit(proc, 0, "evidence-bucket create, again")
+        outcomes = {(s["bucket"], s["setting"]): s["outcome"] for s in json.loads(proc.stdout)["settings"]}
+        self.assertEqual(set(outcomes.values()), {"ok"}, outcomes)
+
+        # A version cannot be deleted: the policy denies it, and without any policy Object Lock still does.
+        without_tls_deny(s3, BUCKET)
+        version = s3.put_object(Bucket=BUCKET, Key="x/evidence.bin", Body=b"evidence",
+                                ChecksumAlgorithm="SHA256")["VersionId"]
+        for guard in ("the policy's deny", "Object Lock alone"):
+            if guard == "Object Lock alone":
+                s3.delete_bucket_policy(Bucket=BUCKET)
+            with self.assertRaises(botocore.exceptions.ClientError, msg=guard) as refused:
+                s3.delete_object(Bucket=BUCKET, Key="x/evidence.bin", VersionId=version)
+            self.assertEqual(refused.exception.response["Error"]["Code"], "AccessDenied", guard)
+        self.assertEqual(s3.get_object(Bucket=BUCKET, Key="x/evidence.bin", VersionId=version)["Body"].read(),
+                         b"evidence")
+
+    def test_create_completes_a_half_made_bucket(self):
+        self.fresh()
+        s3 = self.s3()
+        s3.create_bucket(Bucket="half-made", ObjectLockEnabledForBucket=True)  # no retention, nothing else
+        proc = self.create("half-made", "--mode", "governance", "--retention", "1y", "--output", "json")
+        self.assertExit(proc, 0, "evidence-bucket create over a half-made bucket")
+        settings = {(s["bucket"], s["setting"]): s["outcome"] for s in json.loads(proc.stdout)["settings"]}
+        self.assertEqual(settings[("half-made", "bucket")], "ok")
+        self.assertEqual(settings[("half-made", "object lock")], "set")
+        retention = s3.get_object_lock_configuration(Bucket="half-made")["ObjectLockConfiguration"]["Rule"]
+        self.assertEqual(retention["DefaultRetention"]["Mode"], "GOVERNANCE")
+        self.assertEqual(retention["DefaultRetention"]["Years"], 1)
+        sse = s3.get_bucket_encryption(Bucket="half-made")["ServerSideEncryptionConfiguration"]["Rules"][0]
+        self.assertEqual(sse["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"], "aws:kms")
+        self.assertEqual(s3.get_bucket_logging(Bucket="half-made")["LoggingEnabled"]["TargetBucket"],
+                         "half-made-logs")
+
+    def test_create_refuses_the_bucket_as_its_own_log_bucket(self):
+        self.fresh()
+        proc = self.create(BUCKET, "--log-bucket", BUCKET)
+        self.assertExit(proc, 2)
+        self.assertIn("cannot be its own access log destination", proc.stderr)
+        self.assertEqual(self.range.stats()["requests"], 0)
+
+    # -- the write-once check
+    def test_a_plain_bucket_is_refused_before_anything_changes(self):
+        self.fresh()
+        s3 = self.s3()
+        s3.create_bucket(Bucket="plain-evidence")
+        s3.create_bucket(Bucket="lock-no-retention", ObjectLockEnabledForBucket=True)
+        pre = self.state()
+        for bucket, why in (("plain-evidence", "it has no Object Lock"),
+                            ("lock-no-retention", "sets no default retention")):
+            for extra in ((), ("--capture-memory", "--memory-tool", "/opt/ir/avml", "--memory-tool-sha256",
+                               hashlib.sha256(b"tool").hexdigest())):
+                proc = self.contain("IR-PLAIN", "--evidence-bucket", f"s3://{bucket}/ir", *extra)
+                self.assertExit(proc, 2, f"contain with {bucket} {extra}")
+                self.assertIn(f"s3://{bucket} is not write-once", proc.stderr)
+                self.assertIn(why, proc.stderr)
+                self.assertIn("cordon evidence-bucket create", proc.stderr)
+                self.assertIn("--allow-unlocked-bucket", proc.stderr)
+                self.assertIn("nothing was changed", proc.stderr)
+        self.assertFalse(Path(self.cases_dir, "IR-PLAIN").exists())
+        self.assertEqual(self.state(), pre, "a refused contain changed the estate")
+        self.assertEqual(s3.list_objects_v2(Bucket="plain-evidence").get("KeyCount", 0), 0)
+
+        # --allow-unlocked-bucket is the responder's explicit choice: the containment goes ahead.
+        proc = self.contain("IR-PLAIN", "--evidence-bucket", "s3://plain-evidence/ir", "--allow-unlocked-bucket")
+        self.assertExit(proc, 0, "contain --allow-unlocked-bucket")
+        self.assertIn("is not write-once", proc.stderr)
+
+    # -- the case leaves the laptop
+    def test_after_contain_every_case_file_is_in_the_bucket_with_its_checksum(self):
+        self.fresh()
+        self.make_bucket()
+        proc = self.contain_with_bucket("IR-EXPORT")
+        self.assertExit(proc, 0, "contain --evidence-bucket")
+        case_dir = Path(self.cases_dir, "IR-EXPORT")
+        files = case_files(case_dir)
+        self.assertIn("case.db", files)
+        self.assertTrue(any(p.startswith("evidence/") for p in files), files.keys())
+        s3 = self.s3()
+        for path, data in files.items():
+            head = s3.head_object(Bucket=BUCKET, Key=f"{PREFIX}/IR-EXPORT/{path}", ChecksumMode="ENABLED")
+            self.assertEqual(head["ChecksumSHA256"], b64sha256(data), path)
+            self.assertEqual(head["ContentLength"], len(data), path)
+            self.assertEqual(head["ObjectLockMode"], "COMPLIANCE", path)
+
+        # The anchor: the journal head as the local database has it, write-once, and printed.
+        seq, digest = journal_head(case_dir / "case.db")
+        key = f"{PREFIX}/IR-EXPORT/anchors/{seq:012d}-{digest}.json"
+        anchor = json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+        self.assertEqual((anchor["seq"], anchor["hash"], anchor["responder"]), (seq, digest, self.responder))
+        self.assertEqual(anchor["database_sha256"], hashlib.sha256(files["case.db"]).hexdigest())
+        self.assertIn(f"journal anchor: seq {seq} sha256 {digest}", proc.stderr)
+        self.assertEqual(s3.head_object(Bucket=BUCKET, Key=key)["ObjectLockMode"], "COMPLIANCE")
+
+        # The export is in the journal: every file but the database (exported after the record).
+        with sqlite3.connect(case_dir / "case.db") as con:
+            payloads = [json.loads(p) for (p,) in con.execute(
+                "SELECT payload FROM journal WHERE kind = 'case.exported' ORDER BY seq")]
+            bucket_records = con.execute("SELECT count(*) FROM journal WHERE kind = 'case.evidence_bucket'").fetchone()
+        self.assertEqual(bucket_records[0], 1)
+        exported = {o["path"]: o["sha256"] for o in payloads[-1]["objects"]}
+        self.assertEqual(exported, {p: hashlib.sha256(d).hexdigest() for p, d in files.items() if p != "case.db"})
+
+        # `case export` again: what is unchanged is not written twice, and the files still match.
+        proc = self.cordon("case", "export", "IR-EXPORT", "--cases-dir", self.cases_dir)
+        self.assertExit(proc, 0, "case export")
+        for path, data in case_files(case_dir).items():
+            head = s3.head_object(Bucket=BUCKET, Key=f"{PREFIX}/IR-EXPORT/{path}", ChecksumMode="ENABLED")
+            self.assertEqual(head["ChecksumSHA256"], b64sha256(data), path)
+        versions = s3.list_object_versions(Bucket=BUCKET, Prefix=f"{PREFIX}/IR-EXPORT/evidence/")["Versions"]
+        self.assertEqual(len(versions), len([p for p in files if p.startswith("evidence/")]),
+                         "an unchanged evidence file was written again")
+
+    # -- journal anchors
+    def verify(self, case: str, *flags):
+        return self.cordon("case", "verify", case, "--cases-dir", self.cases_dir, *flags)
+
+    def test_verify_detects_truncation_rollback_and_rebuild_naming_the_anchor(self):
+        self.fresh()
+        self.make_bucket()
+        self.assertExit(self.contain_with_bucket("IR-ANCHOR"), 0, "contain --evidence-bucket")
+        case_dir = Path(self.cases_dir, "IR-ANCHOR")
+        db = case_dir / "case.db"
+        older = db.read_bytes()  # the case after contain: a copy to roll back to later
+        note = self.cordon("case", "note", "--case", "IR-ANCHOR", "--cases-dir", self.cases_dir, "--responder",
+                           self.responder, "beacon to 203.0.113.9 at 02:14")
+        self.assertExit(note, 0, "case note")
+        seq, digest = journal_head(db)
+        latest = f"{PREFIX}/IR-ANCHOR/anchors/{seq:012d}-{digest}.json"
+        self.assertIn(f"journal anchor: seq {seq} sha256 {digest}", note.stderr)
+        good = db.read_bytes()
+        proc = self.verify("IR-ANCHOR")
+        self.assertExit(proc, 0, "verify of the untouched case")
+        self.assertIn(f"compared with anchor s3://{BUCKET}/{latest}", proc.stdout)
+
+        # 1. The last records deleted, and the meta head moved back to match: locally consistent.
+        with sqlite3.connect(db) as con:
+            con.execute("DROP TRIGGER journal_no_delete")
+            con.execute("DELETE FROM journal WHERE seq > ?", (seq - 2,))
+            new_seq, new_hash = con.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+            con.execute("UPDATE meta SET value = ? WHERE key = 'head_seq'", (str(new_seq),))
+            con.execute("UPDATE meta SET value = ? WHERE key = 'head_hash'", (new_hash,))
+        self.assertExit(self.cordon("case", "verify", "IR-ANCHOR", "--cases-dir", self.cases_dir,
+                                    "--anchor", f"{new_seq}:{new_hash}"), 0,
+                        "the truncated journal is consistent by itself")
+        proc = self.verify("IR-ANCHOR")
+        self.assertExit(proc, 1, "verify of a truncated journal")
+        self.assertIn("TAMPERED", proc.stdout)
+        self.assertIn(latest, proc.stdout)
+        self.assertIn("records were removed", proc.stdout)
+
+        # 2. An older copy of the database put back.
+        self.restore(case_dir, older)
+        proc = self.verify("IR-ANCHOR")
+        self.assertExit(proc, 1, "verify of a rolled-back database")
+        self.assertIn(latest, proc.stdout)
+        self.assertIn(f"external anchor is seq {seq}", proc.stdout)
+
+        # The real one passes again: the anchors are about the journal, not the file's age.
+        self.restore(case_dir, good)
+        self.assertExit(self.verify("IR-ANCHOR"), 0, "verify of the restored good copy")
+
+        # 3. The case rebuilt from scratch: a new case of the same id, its journal written anew. It knows
+        # no bucket; the verifier does.
+        shutil.rmtree(case_dir)
+        self.assertExit(self.contain("IR-ANCHOR"), 0, "contain into a fresh case of the same id")
+        proc = self.verify("IR-ANCHOR", "--evidence-bucket", f"s3://{BUCKET}/{PREFIX}")
+        self.assertExit(proc, 1, "verify of a rebuilt case")
+        self.assertIn("TAMPERED", proc.stdout)
+        self.assertIn(latest, proc.stdout)
+
+    def restore(self, case_dir: Path, data: bytes):
+        for name in ("case.db-wal", "case.db-shm"):
+            Path(case_dir, name).unlink(missing_ok=True)
+        Path(case_dir, "case.db").write_bytes(data)
+
+    def test_verify_names_the_anchor_text_and_json(self):
+        self.fresh()
+        self.make_bucket()
+        self.assertExit(self.contain_with_bucket("IR-JSON"), 0, "contain --evidence-bucket")
+        seq, digest = journal_head(Path(self.cases_dir, "IR-JSON", "case.db"))
+        proc = self.verify("IR-JSON", "--output", "json")
+        self.assertExit(proc, 0, "verify --output json")
+        out = json.loads(proc.stdout)
+        self.assertTrue(out["ok"])
+        self.assertEqual((out["anchor"]["seq"], out["anchor"]["hash"]), (seq, digest))
+        self.assertTrue(re.search(rf"anchors/{seq:012d}-{digest}\.json$", out["anchor"]["name"]), out)
+
+
+if __name__ == "__main__":
+    unittest.main()
