@@ -54,6 +54,7 @@ def _sibling(name: str):
 scenario_mod = _sibling("scenario")
 SharedSnapshots = _sibling("shared_snapshots").SharedSnapshots
 guardduty = _sibling("guardduty")
+ebs_direct = _sibling("ebs_direct")
 Scenario = scenario_mod.Scenario
 ApiError = scenario_mod.ApiError
 ScenarioError = scenario_mod.ScenarioError
@@ -194,6 +195,8 @@ def classify(method: str, raw_path: str, headers, body: bytes | None) -> Request
             info.action = method
             if service == "guardduty":
                 info.action = guardduty.operation(method, split.path) or method
+            elif service == "ebs":
+                info.action = ebs_direct.operation(method, split.path) or method
     if service == "ec2" and info.protocol == "query":
         info.protocol = "ec2"
     info.service = service or "unknown"
@@ -437,6 +440,7 @@ class RangeState:
         self.snapshots_created = set()
         self.snapshot_describes = {}
         self.shared = SharedSnapshots(self.upstream_host, self.upstream_port)
+        self.ebs = ebs_direct.EbsDirect()
 
     # ---- stats --------------------------------------------------------------------------------
     def reset_stats(self):
@@ -552,6 +556,7 @@ class RangeState:
             self.snapshots_created = set()
             self.snapshot_describes = {}
         self.shared.reset()
+        self.ebs.reset()
         self.scenario.reset_state()
         self.reset_stats()
 
@@ -704,6 +709,14 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             if body is None:
                 reader.drain()
             return self._serve_get_findings(info, body)
+
+        if info.service == "ebs" and info.action in ("ListSnapshotBlocks", "GetSnapshotBlock"):
+            split = urllib.parse.urlsplit(self.path)
+            if st.ebs.knows(split.path):
+                if body is None:
+                    reader.drain()
+                st.count_served(info, "range")
+                return self._send(*st.ebs.serve(split.path, split.query))
 
         if (info.service == "ec2" and info.action == "CreateVolume" and isinstance(info.params, dict)
                 and info.params.get("SnapshotId")):
@@ -877,6 +890,7 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             return data
         if capture in ("CreateSnapshot", "CreateSnapshots", "CopySnapshot"):
             st.note_created_snapshots(data)
+            st.ebs.note_created(data)
             if capture == "CreateSnapshot":
                 return st.rewrite_create_snapshot(data)
             return data
@@ -955,6 +969,11 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                     st.scenario = Scenario()
                     return ok({"cloudtrail_events": 0, "ssm_managed_instances": 0, "ssm_commands": 0,
                                "guardduty_findings": 0})
+            if path == "/__range/ebs":
+                if m in ("POST", "PUT"):
+                    st.ebs.configure(payload())
+                if m in ("GET", "POST", "PUT"):
+                    return ok(st.ebs.state())
             if path == "/__range/reset" and m == "POST":
                 st.reset()
                 if (query.get("moto") or ["1"])[0] not in ("0", "false", "no"):
