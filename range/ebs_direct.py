@@ -109,6 +109,7 @@ class EbsDirect:
             self.rng = random.Random(0)
             self.reads = {}
             self.lists = 0
+            self.throttled = 0
 
     # ---- learning snapshots and knobs ---------------------------------------------------------
     def note_created(self, body: bytes) -> None:
@@ -147,7 +148,8 @@ class EbsDirect:
             return json.loads(json.dumps({
                 "snapshots": {k: {"volume_id": v, "size_gib": s} for k, (v, s) in self.snapshots.items()},
                 "corrupt": [{"snapshot": s, "block": b} for s, b in self.corrupt],
-                "throttle": self.throttle, "reads": self.reads, "lists": self.lists}))
+                "throttle": self.throttle, "reads": self.reads, "lists": self.lists,
+                "throttled": self.throttled}))
 
     def knows(self, path: str) -> bool:
         m = LIST_PATH.match(path) or BLOCK_PATH.match(path)
@@ -160,6 +162,7 @@ class EbsDirect:
         try:
             with self.lock:
                 throttled = self.throttle > 0 and self.rng.random() < self.throttle
+                self.throttled += throttled
             if throttled:
                 raise EbsError(400, "ThrottlingException", None, "The request was denied due to request throttling.")
             q = {k: v[-1] for k, v in urllib.parse.parse_qs(query, keep_blank_values=True).items()}

@@ -55,6 +55,7 @@ scenario_mod = _sibling("scenario")
 SharedSnapshots = _sibling("shared_snapshots").SharedSnapshots
 guardduty = _sibling("guardduty")
 ebs_direct = _sibling("ebs_direct")
+snapshot_locks = _sibling("snapshot_locks")
 Scenario = scenario_mod.Scenario
 ApiError = scenario_mod.ApiError
 ScenarioError = scenario_mod.ScenarioError
@@ -441,6 +442,7 @@ class RangeState:
         self.snapshot_describes = {}
         self.shared = SharedSnapshots(self.upstream_host, self.upstream_port)
         self.ebs = ebs_direct.EbsDirect()
+        self.locks = snapshot_locks.SnapshotLocks(self.upstream_host, self.upstream_port)
 
     # ---- stats --------------------------------------------------------------------------------
     def reset_stats(self):
@@ -557,6 +559,7 @@ class RangeState:
             self.snapshot_describes = {}
         self.shared.reset()
         self.ebs.reset()
+        self.locks.reset()
         self.scenario.reset_state()
         self.reset_stats()
 
@@ -718,6 +721,10 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                 st.count_served(info, "range")
                 return self._send(*st.ebs.serve(split.path, split.query))
 
+        if info.service == "ec2" and info.action in snapshot_locks.ACTIONS and isinstance(info.params, dict):
+            if self._serve_snapshot_lock(info):
+                return
+
         if (info.service == "ec2" and info.action == "CreateVolume" and isinstance(info.params, dict)
                 and info.params.get("SnapshotId")):
             served = st.shared.serve_create_volume(self.headers, info.params)
@@ -737,6 +744,29 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             capture = "SendCommand"
         st.count_served(info, "moto")
         self._forward(reader, body, info, capture)
+
+    def _serve_snapshot_lock(self, info) -> bool:
+        """The snapshot lock operations (range/snapshot_locks.py); False for a DeleteSnapshot that may go
+        on to moto."""
+        st, p = self.state, info.params
+        ctype = [("Content-Type", "text/xml;charset=UTF-8")]
+        try:
+            if info.action == "DeleteSnapshot":
+                st.locks.refuse_delete(p)
+                return False
+            if info.action == "LockSnapshot":
+                answer = st.locks.lock_snapshot(self.headers, p)
+            elif info.action == "UnlockSnapshot":
+                answer = st.locks.unlock_snapshot(p)
+            else:
+                answer = st.locks.describe_locked_snapshots(p)
+        except snapshot_locks.LockError as e:
+            st.count_served(info, "range")
+            self._send(*aws_error(info, e.status, e.code, e.message))
+            return True
+        st.count_served(info, "range")
+        self._send(200, ctype, answer.encode("utf-8"))
+        return True
 
     def _serve_get_findings(self, info, body):
         """GuardDuty GetFindings from the scenario, for a detector moto has (range/guardduty.py)."""
