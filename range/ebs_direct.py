@@ -25,6 +25,7 @@ Test knobs (`POST /__range/ebs`, JSON; `GET /__range/ebs` reads the state back):
 - `{"corrupt": [{"snapshot": "snap-..." or "*", "block": N}]}`: that block is sent with a checksum that
   does not match its bytes (the bytes are right), as a corrupted transfer would look.
 - `{"throttle": 0.05, "seed": 7}`: that fraction of the EBS requests is answered ThrottlingException.
+- `{"data_blocks": 1024}`: non-zero blocks per volume (default 48), for the benchmark (bench/image/).
 - the state holds `reads`: per snapshot, per block index, how many times GetSnapshotBlock sent it, and
   `lists`: how many ListSnapshotBlocks pages were served.
 """
@@ -32,6 +33,7 @@ Test knobs (`POST /__range/ebs`, JSON; `GET /__range/ebs` reads the state back):
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import random
@@ -59,12 +61,14 @@ def operation(method: str, path: str) -> str | None:
     return None
 
 
-def data_blocks(volume_id: str, size_gib: int) -> list[int]:
-    """The indexes of the volume's non-zero blocks, in increasing order (block 0 always: a boot sector)."""
+@functools.lru_cache(maxsize=256)
+def data_blocks(volume_id: str, size_gib: int, count: int = MAX_DATA_BLOCKS) -> tuple[int, ...]:
+    """The indexes of the volume's `count` non-zero blocks, in increasing order (block 0 always: a boot
+    sector)."""
     total = max(size_gib, 1) * BLOCKS_PER_GIB
     rng = random.Random(hashlib.sha256(volume_id.encode()).digest())
-    picked = set(rng.sample(range(1, total), min(MAX_DATA_BLOCKS - 1, total - 1)))
-    return sorted(picked | {0})
+    picked = set(rng.sample(range(1, total), max(0, min(count - 1, total - 1))))
+    return tuple(sorted(picked | {0}))
 
 
 def block_bytes(volume_id: str, index: int) -> bytes:
@@ -108,6 +112,7 @@ class EbsDirect:
             self.throttle = 0.0
             self.rng = random.Random(0)
             self.reads = {}
+            self.data_blocks = MAX_DATA_BLOCKS
             self.lists = 0
             self.throttled = 0
 
@@ -138,7 +143,11 @@ class EbsDirect:
         throttle = knobs.get("throttle", 0.0)
         if not isinstance(throttle, (int, float)) or not 0 <= throttle <= 1:
             raise ValueError("throttle is a fraction from 0 to 1")
+        count = knobs.get("data_blocks", MAX_DATA_BLOCKS)
+        if not isinstance(count, int) or count < 1:
+            raise ValueError("data_blocks is a positive number of blocks")
         with self.lock:
+            self.data_blocks = count
             self.corrupt = [(c.get("snapshot", "*"), c["block"]) for c in corrupt]
             self.throttle = float(throttle)
             self.rng = random.Random(knobs.get("seed", 0))
@@ -148,7 +157,7 @@ class EbsDirect:
             return json.loads(json.dumps({
                 "snapshots": {k: {"volume_id": v, "size_gib": s} for k, (v, s) in self.snapshots.items()},
                 "corrupt": [{"snapshot": s, "block": b} for s, b in self.corrupt],
-                "throttle": self.throttle, "reads": self.reads, "lists": self.lists,
+                "throttle": self.throttle, "data_blocks": self.data_blocks, "reads": self.reads, "lists": self.lists,
                 "throttled": self.throttled}))
 
     def knows(self, path: str) -> bool:
@@ -176,6 +185,7 @@ class EbsDirect:
     def _list(self, snap: str, q: dict):
         with self.lock:
             volume, gib = self.snapshots[snap]
+            count = self.data_blocks
             self.lists += 1
         try:
             max_results = int(q.get("maxResults", "10000"))
@@ -189,7 +199,7 @@ class EbsDirect:
                 start = int(base64.b64decode(q["pageToken"], validate=True).decode().split(":", 1)[1])
             except (ValueError, IndexError, UnicodeDecodeError):
                 raise _invalid("INVALID_PAGE_TOKEN", "The page token is not valid.")
-        blocks = [i for i in data_blocks(volume, gib) if i >= start]
+        blocks = [i for i in data_blocks(volume, gib, count) if i >= start]
         page, rest = blocks[:max_results], blocks[max_results:]
         answer = {"Blocks": [{"BlockIndex": i, "BlockToken": block_token(snap, i)} for i in page],
                   "ExpiryTime": time.time() + 7 * 24 * 3600, "VolumeSize": gib, "BlockSize": BLOCK_SIZE}
@@ -200,8 +210,9 @@ class EbsDirect:
     def _get_block(self, snap: str, index: int, token: str):
         with self.lock:
             volume, gib = self.snapshots[snap]
+            count = self.data_blocks
             corrupt = any(s in ("*", snap) and b == index for s, b in self.corrupt)
-        if index not in data_blocks(volume, gib) or token != block_token(snap, index):
+        if index not in data_blocks(volume, gib, count) or token != block_token(snap, index):
             raise _invalid("INVALID_BLOCK_TOKEN", "The block token is not valid for this block.")
         data = block_bytes(volume, index)
         digest = hashlib.sha256(data + (b"x" if corrupt else b"")).digest()
