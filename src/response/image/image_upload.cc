@@ -153,17 +153,23 @@ Result<UploadedImage> UploadImage(aws::Client& client, const DiskImage& image, c
   ::close(fd);
   if (first_error) return MakeError(*first_error);
 
-  Json completed = Json::array();
-  for (int64_t n = 1; n <= parts; ++n) {
-    const Json& p = (*state)["parts"][std::to_string(n)];
-    completed.push_back({{"PartNumber", n}, {"ETag", p["ETag"]}, {"ChecksumSHA256", p["ChecksumSHA256"]}});
+  // An upload completed before (a rerun of a finished image) has no upload id left to complete.
+  if (!state->value("completed", false)) {
+    Json completed = Json::array();
+    for (int64_t n = 1; n <= parts; ++n) {
+      const Json& p = (*state)["parts"][std::to_string(n)];
+      completed.push_back({{"PartNumber", n}, {"ETag", p["ETag"]}, {"ChecksumSHA256", p["ChecksumSHA256"]}});
+    }
+    auto done = client.Call("s3", "CompleteMultipartUpload",
+                            Json{{"Bucket", bucket},
+                                 {"Key", key},
+                                 {"UploadId", upload_id},
+                                 {"MultipartUpload", {{"Parts", completed}}}});
+    if (!done) return MakeError(done.error());
+    (*state)["completed"] = true;
+    (*state)["etag"] = done->value("ETag", "");
+    if (auto s = SaveState(state_path, *state); !s) return MakeError(s.error());
   }
-  auto done = client.Call("s3", "CompleteMultipartUpload",
-                          Json{{"Bucket", bucket},
-                               {"Key", key},
-                               {"UploadId", upload_id},
-                               {"MultipartUpload", {{"Parts", completed}}}});
-  if (!done) return MakeError(done.error());
   auto head =
       client.Call("s3", "HeadObject", Json{{"Bucket", bucket}, {"Key", key}, {"ChecksumMode", "ENABLED"}});
   if (!head) return MakeError(head.error());
@@ -171,8 +177,8 @@ Result<UploadedImage> UploadImage(aws::Client& client, const DiskImage& image, c
     return MakeError(ErrorKind::kParse,
                      result.url + " holds " + std::to_string(head->value("ContentLength", -1)) +
                          " bytes after the upload, not the image's " + std::to_string(image.size));
-  result.etag = done->value("ETag", "");
-  result.checksum = head->value("ChecksumSHA256", done->value("ChecksumSHA256", ""));
+  result.etag = head->value("ETag", state->value("etag", ""));
+  result.checksum = head->value("ChecksumSHA256", "");
   return result;
 }
 
