@@ -152,6 +152,14 @@ class ImageTests(unittest.TestCase):
         self.assertEqual(h.hexdigest(), boto3_image_sha256(self.endpoint, snap))
         rows = [r for r in self.evidence_rows() if r["kind"] == "file"]
         self.assertEqual([r["location"] for r in rows], [f"s3://evidence/{key}"])
+        # A rerun of the finished image reads no block and uploads no part again, and records nothing new.
+        reads = self.range.control("GET", "ebs")["reads"]
+        again = self.images(self.image("--snapshot", snap, to="s3://evidence/IR-IMG/disks"))
+        self.assertEqual(again[snap]["sha256"], images[snap]["sha256"])
+        self.assertEqual(again[snap]["blocks_read"], 0)
+        self.assertEqual(again[snap]["s3"]["parts_resumed"], again[snap]["s3"]["parts"])
+        self.assertEqual(self.range.control("GET", "ebs")["reads"], reads)
+        self.assertEqual(len([r for r in self.evidence_rows() if r["kind"] == "file"]), 1)
 
     def test_a_block_with_a_wrong_checksum_stops_the_image_naming_it(self):
         snap = self.snapshots[0]
