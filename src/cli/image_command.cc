@@ -1,5 +1,6 @@
 #include "cli/image_command.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
