@@ -26,8 +26,8 @@ TEST(LockFlags, EbsLocksByTheDayAndCoolsOffUpTo72Hours) {
   for (const LockFlags& f : {LockFlags{"12h"}, LockFlags{"36h"}, LockFlags{"36501d"},
                              LockFlags{"30d", "compliance", "73h"}, LockFlags{"30d", "compliance", "90m"}}) {
     auto lock = ParseLockFlags(f);
-    EXPECT_FALSE(lock) << f.duration << " " << f.cool_off;
-    if (!lock) EXPECT_EQ(lock.error().kind, ErrorKind::kInvalidArgument);
+    ASSERT_FALSE(lock) << f.duration << " " << f.cool_off;
+    EXPECT_EQ(lock.error().kind, ErrorKind::kInvalidArgument);
   }
 }
 
