@@ -55,6 +55,8 @@ scenario_mod = _sibling("scenario")
 SharedSnapshots = _sibling("shared_snapshots").SharedSnapshots
 guardduty = _sibling("guardduty")
 inspector = _sibling("inspector")
+ebs_direct = _sibling("ebs_direct")
+snapshot_locks = _sibling("snapshot_locks")
 Scenario = scenario_mod.Scenario
 ApiError = scenario_mod.ApiError
 ScenarioError = scenario_mod.ScenarioError
@@ -197,6 +199,8 @@ def classify(method: str, raw_path: str, headers, body: bytes | None) -> Request
                 info.action = guardduty.operation(method, split.path) or method
             elif service == "inspector2":
                 info.action = inspector.operation(method, split.path) or method
+            elif service == "ebs":
+                info.action = ebs_direct.operation(method, split.path) or method
     if service == "ec2" and info.protocol == "query":
         info.protocol = "ec2"
     info.service = service or "unknown"
@@ -440,6 +444,8 @@ class RangeState:
         self.snapshots_created = set()
         self.snapshot_describes = {}
         self.shared = SharedSnapshots(self.upstream_host, self.upstream_port)
+        self.ebs = ebs_direct.EbsDirect()
+        self.locks = snapshot_locks.SnapshotLocks(self.upstream_host, self.upstream_port)
 
     # ---- stats --------------------------------------------------------------------------------
     def reset_stats(self):
@@ -555,6 +561,8 @@ class RangeState:
             self.snapshots_created = set()
             self.snapshot_describes = {}
         self.shared.reset()
+        self.ebs.reset()
+        self.locks.reset()
         self.scenario.reset_state()
         self.reset_stats()
 
@@ -713,6 +721,18 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                 reader.drain()
             return self._serve_list_findings(info, body)
 
+        if info.service == "ebs" and info.action in ("ListSnapshotBlocks", "GetSnapshotBlock"):
+            split = urllib.parse.urlsplit(self.path)
+            if st.ebs.knows(split.path):
+                if body is None:
+                    reader.drain()
+                st.count_served(info, "range")
+                return self._send(*st.ebs.serve(split.path, split.query))
+
+        if info.service == "ec2" and info.action in snapshot_locks.ACTIONS and isinstance(info.params, dict):
+            if self._serve_snapshot_lock(info):
+                return
+
         if (info.service == "ec2" and info.action == "CreateVolume" and isinstance(info.params, dict)
                 and info.params.get("SnapshotId")):
             served = st.shared.serve_create_volume(self.headers, info.params)
@@ -732,6 +752,29 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             capture = "SendCommand"
         st.count_served(info, "moto")
         self._forward(reader, body, info, capture)
+
+    def _serve_snapshot_lock(self, info) -> bool:
+        """The snapshot lock operations (range/snapshot_locks.py); False for a DeleteSnapshot that may go
+        on to moto."""
+        st, p = self.state, info.params
+        ctype = [("Content-Type", "text/xml;charset=UTF-8")]
+        try:
+            if info.action == "DeleteSnapshot":
+                st.locks.refuse_delete(p)
+                return False
+            if info.action == "LockSnapshot":
+                answer = st.locks.lock_snapshot(self.headers, p)
+            elif info.action == "UnlockSnapshot":
+                answer = st.locks.unlock_snapshot(p)
+            else:
+                answer = st.locks.describe_locked_snapshots(p)
+        except snapshot_locks.LockError as e:
+            st.count_served(info, "range")
+            self._send(*aws_error(info, e.status, e.code, e.message))
+            return True
+        st.count_served(info, "range")
+        self._send(200, ctype, answer.encode("utf-8"))
+        return True
 
     def _serve_get_findings(self, info, body):
         """GuardDuty GetFindings from the scenario, for a detector moto has (range/guardduty.py)."""
@@ -902,6 +945,7 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             return data
         if capture in ("CreateSnapshot", "CreateSnapshots", "CopySnapshot"):
             st.note_created_snapshots(data)
+            st.ebs.note_created(data)
             if capture == "CreateSnapshot":
                 return st.rewrite_create_snapshot(data)
             return data
@@ -981,6 +1025,11 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                     st.scenario = Scenario()
                     return ok({"cloudtrail_events": 0, "ssm_managed_instances": 0, "ssm_commands": 0,
                                "guardduty_findings": 0, "inspector_findings": 0})
+            if path == "/__range/ebs":
+                if m in ("POST", "PUT"):
+                    st.ebs.configure(payload())
+                if m in ("GET", "POST", "PUT"):
+                    return ok(st.ebs.state())
             if path == "/__range/reset" and m == "POST":
                 st.reset()
                 if (query.get("moto") or ["1"])[0] not in ("0", "false", "no"):

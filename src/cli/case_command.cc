@@ -85,6 +85,8 @@ int Show(const std::filesystem::path& dir, bool json) {
                                  {"source", e.source},
                                  {"collector", e.collector},
                                  {"time", e.time}});
+    for (size_t i = 0; i < items->size(); ++i)  // a snapshot's lock (--lock-snapshots): until when
+      if ((*items)[i].details.contains("lock")) out["evidence"][i]["lock"] = (*items)[i].details["lock"];
     out["pre_state"] = Json::object();
     for (const auto& p : *pre) out["pre_state"][p.target] = {{"time", p.time}, {"sha256", p.sha256}};
     PrintJson(out);
@@ -100,10 +102,14 @@ int Show(const std::filesystem::path& dir, bool json) {
                r.kind.c_str(), OneLine(r.target).c_str(), r.step.c_str(), OneLine(payload).c_str());
   }
   SafePrintf(stdout, "\nevidence (%zu items):\n", items->size());
-  for (const auto& e : *items)
+  for (const auto& e : *items) {
     SafePrintf(stdout, "  %-14s %-20s %-40s %s\n", std::string(evidence::EvidenceKindName(e.kind)).c_str(),
                OneLine(e.target).c_str(), OneLine(e.location).c_str(),
                e.sha256.empty() ? "(no hash: AWS-side object)" : e.sha256.c_str());
+    if (const Json lock = e.details.value("lock", Json()); lock.is_object())
+      SafePrintf(stdout, "  %-14s locked (%s) until %s\n", "", lock.value("mode", "").c_str(),
+                 lock.value("expires_on", "").c_str());
+  }
   SafePrintf(stdout, "\npre-state recorded for %zu target(s)\n", pre->size());
   return kExitOk;
 }

@@ -21,6 +21,7 @@
 #include "cli/exit_codes.h"
 #include "cli/hunt_command.h"
 #include "cli/iam_policy_command.h"
+#include "cli/image_command.h"
 #include "cli/lab_command.h"
 #include "cli/lambda_command.h"
 #include "cli/output.h"
@@ -87,6 +88,8 @@ const Command kCommands[] = {
     {"recover",
      "check the service recovered (Auto Scaling, load balancers), or relaunch a standalone suspect",
      kClient | kExistingCase, SetupRecover},
+    {"image", "read the case's snapshots into disk images (EBS direct APIs), hashed into the case",
+     kClient | kExistingCase, SetupImage},
     {"case note", "add the responder's observation to a case's journal and report", kExistingCase,
      SetupCaseNote},
     {"case export", "copy a case to its evidence bucket, each object checksummed, and anchor its journal",

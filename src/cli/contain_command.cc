@@ -10,6 +10,7 @@
 
 #include "automation/finding_source.h"
 #include "cli/exit_codes.h"
+#include "cli/lock_flags.h"
 #include "cli/memory_flags.h"
 #include "cli/next_steps.h"
 #include "cli/notify_flags.h"
@@ -37,6 +38,8 @@ struct ContainFlags {
   response::MemoryCaptureOptions memory_options;       // from `memory`, by Check
   std::optional<response::BucketRef> evidence_bucket;  // --evidence-bucket, by Check
   response::ObjectLockState bucket_lock;               // its Object Lock, by CheckEvidenceBucket
+  LockFlags lock_flags;
+  response::SnapshotLockOptions lock;  // from lock_flags, by Check
   NotifyFlags notify;
   std::string finding, detector;             // --finding FILE|FINDING_ID, --detector ID
   std::optional<automation::Finding> found;  // by AddFindingTarget
@@ -58,6 +61,9 @@ Status Check(ContainFlags& f) {
   auto bucket = ParseEvidenceBucket(f.memory);
   if (!bucket) return MakeError(bucket.error());
   f.evidence_bucket = *bucket;
+  auto lock = ParseLockFlags(f.lock_flags);
+  if (!lock) return MakeError(lock.error());
+  f.lock = *lock;
   if (!f.detector.empty() && f.finding.empty())
     return MakeError(ErrorKind::kInvalidArgument, "--detector goes with --finding FINDING_ID");
   return CheckNotifyFlags(&f.notify);
@@ -145,6 +151,7 @@ response::ResponseOptions MakeOptions(const CommandContext& ctx, const ContainFl
   options.revoke_role_sessions = f.revoke_sessions;
   options.quarantine_profile = f.quarantine_profile;
   options.memory = f.memory_options;
+  options.lock = f.lock;
   return options;
 }
 
@@ -279,6 +286,7 @@ CommandBody SetupContain(CLI::App& app) {
   auto f = std::make_shared<ContainFlags>();
   app.add_flag("--yes", f->yes, "do not ask for confirmation");
   app.add_flag("--plan", f->plan_only, "print the plan and change nothing");
+  AddLockFlags(app, &f->lock_flags);
   app.add_option("--asg", f->asg, "detach (default: the group replaces the node) or standby")
       ->check(CLI::IsMember({"detach", "standby"}));
   app.add_option("--allow-from", f->allow_from,

@@ -6,6 +6,7 @@
 
 #include "base/duration.h"
 #include "cli/exit_codes.h"
+#include "cli/lock_flags.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
 #include "response/preserve.h"
@@ -17,12 +18,17 @@ struct PreserveFlags {
   std::string every = "30m", output = "text";
   int count = 1;
   std::chrono::seconds interval{0};  // from `every`, by Check
+  LockFlags lock_flags;
+  response::SnapshotLockOptions lock;  // from lock_flags, by Check
 };
 
 Status Check(PreserveFlags& f) {
   auto interval = ParseDuration(f.every, "--every");
   if (!interval) return MakeError(interval.error());
   f.interval = *interval;
+  auto lock = ParseLockFlags(f.lock_flags);
+  if (!lock) return MakeError(lock.error());
+  f.lock = *lock;
   return Ok();
 }
 
@@ -31,6 +37,7 @@ int Preserve(const CommandContext& ctx, const PreserveFlags& f) {
   response::ResponseOptions options;
   options.case_id = ctx.case_flags.id;
   options.responder = ctx.case_flags.responder;
+  options.lock = f.lock;
   auto store = ctx.OpenCase("preserve " + target.instance_id);
   if (!store) return ReportError(store.error());
   auto client = ctx.Client();
@@ -55,6 +62,7 @@ CommandBody SetupPreserve(CLI::App& app) {
   app.add_option("--every", f->every, "time between sets (30m, 1h, 90s); default 30m")->capture_default_str();
   app.add_option("--count", f->count, "number of sets (default 1)")->check(CLI::Range(1, 1000));
   app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddLockFlags(app, &f->lock_flags);
   return {[f](const CommandContext& ctx) { return Preserve(ctx, *f); }, [f] { return Check(*f); }};
 }
 

@@ -78,7 +78,7 @@ Json TeardownCondition(const std::string& command, const std::string& action) {
 
 const std::vector<std::string>& PolicyCommands() {
   static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve", "hunt",
-                                                  "lab",    "cleanup", "recover", "watch"};
+                                                  "lab",    "cleanup", "recover", "watch",    "image"};
   return kNames;
 }
 
@@ -105,6 +105,11 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
     add(ContainSteps()[0].iam_actions);  // the metadata and the pre-state are recorded too
   } else if (command == "hunt") {
     add(kHunt);
+  } else if (command == "image") {
+    // The EBS direct APIs' reads; s3:PutObject covers the multipart upload's calls and s3:GetObject
+    // the HeadObject that checks the object afterwards.
+    for (const char* a : {"ebs:ListSnapshotBlocks", "ebs:GetSnapshotBlock", "s3:PutObject", "s3:GetObject"})
+      actions.emplace(a);
   } else if (command == "lab") {
     for (const std::string& a : lab::LabIamActions()) actions.insert(a);
   } else if (command == "cleanup") {
@@ -112,9 +117,10 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
   } else if (command == "recover") {
     for (const std::string& a : recover::RecoverIamActions()) actions.insert(a);
   } else {
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "no policy for '" + command +
-                         "' (known: triage, contain, release, preserve, hunt, lab, cleanup, recover, watch)");
+    return MakeError(
+        ErrorKind::kInvalidArgument,
+        "no policy for '" + command +
+            "' (known: triage, contain, release, preserve, hunt, lab, cleanup, recover, watch, image)");
   }
   return std::vector<std::string>(actions.begin(), actions.end());
 }

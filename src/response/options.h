@@ -23,6 +23,17 @@ struct MemoryCaptureOptions {
   std::chrono::seconds timeout{3600};
 };
 
+// --lock-snapshots (issue 15): EC2 LockSnapshot on each of the case's snapshots as soon as it exists,
+// so nobody (the intruder with the account's keys included) can delete it before the lock expires.
+// https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-lock-concepts.html
+struct SnapshotLockOptions {
+  int days = 0;             // LockDuration, 1 to 36500; 0: no lock
+  bool compliance = true;   // compliance (nobody can unlock after the cooling-off period) or governance
+  int cool_off_hours = 24;  // compliance only, 1 to 72: the window in which a mistaken lock can be undone
+
+  bool enabled() const { return days > 0; }
+};
+
 struct ResponseOptions {
   std::string case_id;
   std::string responder;
@@ -35,6 +46,7 @@ struct ResponseOptions {
   bool force = false;              // release: undo even where live state drifted
   std::string series;              // preserve: the snapshot set's index in the time series ("" for contain)
   MemoryCaptureOptions memory;     // contain --capture-memory
+  SnapshotLockOptions lock;        // contain/preserve --lock-snapshots
 };
 
 }  // namespace cordon::response

@@ -4,11 +4,14 @@
 // client token, so a rerun first looks for the set's snapshots (by tags, or by volume and the
 // recorded description) and only creates what is missing: snapshots are never duplicated.
 // Instance-store volumes cannot be snapshotted; the case says so in a note.
+// With --lock-snapshots each snapshot is locked (LockSnapshot) right after it is tagged, before it is
+// recorded, and the lock goes into its evidence row (details.lock).
 // `preserve` runs the same step as "preserve-snapshot-<n>" with cordon:set=preserve-<n>.
 #include <map>
 
 #include "base/time.h"
 #include "response/live_state.h"
+#include "response/snapshot_lock.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -130,9 +133,16 @@ class SnapshotStep : public Step {
       item.step = std::string(name());
       item.details =
           Json{{"volume_id", vol}, {"device", v["device"]}, {"set", Set()}, {"description", description}};
+      if (ctx.options->lock.enabled()) {
+        auto locked = LockCaseSnapshot(ctx, snap, ctx.options->lock);
+        if (!locked) return MakeError(locked.error());
+        item.details["lock"] = *locked;
+      }
       auto added = ctx.store->evidence().AddEvidence(item);
       if (!added) return MakeError(added.error());
-      snapshots.push_back(Json{{"snapshot_id", snap}, {"volume_id", vol}, {"device", v["device"]}});
+      Json recorded{{"snapshot_id", snap}, {"volume_id", vol}, {"device", v["device"]}};
+      if (item.details.contains("lock")) recorded["lock"] = item.details["lock"];
+      snapshots.push_back(recorded);
     }
     if (snapshots.size() != (*now)["volumes"].size())
       return MakeError(ErrorKind::kConflict, "not every EBS volume got a snapshot: " + existing.dump());

@@ -73,7 +73,8 @@ constexpr A kCredUndo[] = {"ec2:DescribeIamInstanceProfileAssociations",
 constexpr A kTagUndo[] = {"ec2:CreateTags", "ec2:DeleteTags"};
 constexpr A kProtectUndo[] = {"ec2:ModifyInstanceAttribute"};
 constexpr A kSnapIam[] = {"ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeSnapshots",
-                          "ec2:CreateSnapshots",   "ec2:CreateSnapshot",        "ec2:CreateTags"};
+                          "ec2:CreateSnapshots",   "ec2:CreateSnapshot",        "ec2:CreateTags",
+                          "ec2:LockSnapshot"};  // --lock-snapshots
 constexpr A kConsoleIam[] = {"ec2:GetConsoleOutput"};
 // s3:GetObject covers HeadObject and the ranged reads of the evidence-side hash.
 constexpr A kCaptureIam[] = {"ec2:DescribeVpcEndpoints",
