@@ -52,7 +52,9 @@ def _sibling(name: str):
 
 
 scenario_mod = _sibling("scenario")
-SharedSnapshots = _sibling("shared_snapshots").SharedSnapshots
+shared_snapshots = _sibling("shared_snapshots")
+SharedSnapshots = shared_snapshots.SharedSnapshots
+conntrack = _sibling("conntrack")
 guardduty = _sibling("guardduty")
 inspector = _sibling("inspector")
 ebs_direct = _sibling("ebs_direct")
@@ -64,6 +66,7 @@ ScenarioError = scenario_mod.ScenarioError
 HOST = "127.0.0.1"
 CHUNK = 64 * 1024
 BUFFER_LIMIT = 16 * 1024 * 1024  # form/JSON request bodies up to this size are read whole
+REQUEST_LOG_LIMIT = 50000  # the request log keeps the newest this many requests
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade",
               "proxy-authenticate", "proxy-authorization"}
 
@@ -446,6 +449,9 @@ class RangeState:
         self.shared = SharedSnapshots(self.upstream_host, self.upstream_port)
         self.ebs = ebs_direct.EbsDirect()
         self.locks = snapshot_locks.SnapshotLocks(self.upstream_host, self.upstream_port)
+        self.conntrack = conntrack.ConntrackTimeouts((self.upstream_host, self.upstream_port), shared_snapshots)
+        self.requests = []  # the request log: GET /__range/requests
+        self.request_seq = 0
 
     # ---- stats --------------------------------------------------------------------------------
     def reset_stats(self):
@@ -473,6 +479,25 @@ class RangeState:
             self.stats["served"][by] += 1
             if by == "range":
                 self._op(info)["served_by_range"] += 1
+
+    def log_request(self, info, fault):
+        """One request log entry: service, action, the parsed parameters, the fault it got."""
+        with self.lock:
+            self.request_seq += 1
+            self.requests.append({"seq": self.request_seq, "service": info.service, "action": info.action,
+                                  "params": info.params if isinstance(info.params, dict) else None,
+                                  "fault": fault})
+            if len(self.requests) > REQUEST_LOG_LIMIT:
+                del self.requests[:len(self.requests) - REQUEST_LOG_LIMIT]
+
+    def request_log(self, service=None, action=None):
+        with self.lock:
+            return [r for r in self.requests
+                    if (service is None or r["service"] == service) and (action is None or r["action"] == action)]
+
+    def clear_request_log(self):
+        with self.lock:
+            self.requests = []
 
     def stats_snapshot(self):
         with self.lock:
@@ -563,8 +588,10 @@ class RangeState:
         self.shared.reset()
         self.ebs.reset()
         self.locks.reset()
+        self.conntrack.reset()
         self.scenario.reset_state()
         self.reset_stats()
+        self.clear_request_log()
 
 
 # =============================================================================================
@@ -686,6 +713,7 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         st.count_request(info)
 
         delay, rule = st.decide(info)
+        st.log_request(info, rule.kind if rule is not None else None)
         if delay > 0:
             time.sleep(delay)
         if rule is not None:
@@ -740,13 +768,20 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                 st.count_served(info, "range")
                 return self._send(served[0], [("Content-Type", "text/xml;charset=UTF-8")], served[1])
 
+        if (info.service == "ec2" and info.action == "ModifyNetworkInterfaceAttribute"
+                and isinstance(info.params, dict) and conntrack.is_conntrack_call(info.params)):
+            st.count_served(info, "range")
+            served = st.conntrack.serve_modify(self.headers, info.params)
+            if len(served) == 3:
+                return self._send(*aws_error(info, *served))
+            return self._send(served[0], [("Content-Type", "text/xml;charset=UTF-8")], served[1])
+
         capture = None
-        if info.service == "ec2" and info.action == "DescribeVolumes" and st.shared.volumes:
+        if info.service == "ec2" and info.action in ("DescribeNetworkInterfaces", "DescribeInstances"):
+            capture = info.action
             capture = info.action
         elif info.service == "ec2" and info.action in ("DescribeSnapshots", "CreateSnapshot",
                                                      "CreateSnapshots", "CopySnapshot"):
-            capture = info.action
-        elif info.service == "ec2" and info.action == "DescribeInstances" and st.scenario.instance_states:
             capture = info.action
         elif info.service == "ssm" and info.action == "SendCommand" and isinstance(info.params, dict):
             capture = "SendCommand"
@@ -951,8 +986,11 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             return data
         if capture == "DescribeSnapshots":
             return st.rewrite_describe_snapshots(data)
+        if capture == "DescribeNetworkInterfaces":
+            return st.conntrack.rewrite(data)
         if capture == "DescribeInstances":
-            return st.scenario.rewrite_instance_states(data)
+            data = st.conntrack.rewrite(data)
+            return st.scenario.rewrite_instance_states(data) if st.scenario.instance_states else data
         if capture == "DescribeVolumes":
             return st.shared.rewrite_describe_volumes(data)
         if capture == "SendCommand":
@@ -1030,6 +1068,14 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                     st.ebs.configure(payload())
                 if m in ("GET", "POST", "PUT"):
                     return ok(st.ebs.state())
+            if path == "/__range/requests":
+                if m == "GET":
+                    service = (query.get("service") or [None])[0]
+                    action = (query.get("action") or [None])[0]
+                    return ok({"requests": st.request_log(service, action)})
+                if m == "DELETE":
+                    st.clear_request_log()
+                    return ok({"requests": []})
             if path == "/__range/reset" and m == "POST":
                 st.reset()
                 if (query.get("moto") or ["1"])[0] not in ("0", "false", "no"):

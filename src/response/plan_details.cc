@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 
+#include "response/conntrack.h"
+
 namespace cordon::response {
 namespace {
 
@@ -90,7 +92,10 @@ struct Describer {
         for (const auto& a : options.allow_from) allowed += (allowed.empty() ? "" : ", ") + a;
         to += " + cordon-allow-" + options.case_id + "-" + vpc + " (ingress from " + allowed + ")";
       }
-      d->changes.push_back(eni.id + ": " + Groups(eni.groups) + " -> cordon-untrack-" + vpc + " -> " + to);
+      // isolate-network shortens the timeouts before the swaps (response/conntrack.h).
+      d->changes.push_back(eni.id + ": connection-tracking timeouts to the minimum (" +
+                           DescribeConntrack(MinimalConntrack()) + ", restored on release), then " +
+                           Groups(eni.groups) + " -> cordon-untrack-" + vpc + " -> " + to);
     }
     if (d->changes.empty()) NoOp(d, "no-op: no network interface");
   }

@@ -47,7 +47,9 @@ TEST(PlanDetails, StepsWithNothingToDoAreNoOpsAndSaySo) {
   EXPECT_FALSE(steps["isolate-network"].no_op);
   EXPECT_EQ(steps["isolate-network"].changes,
             std::vector<std::string>{
-                "eni-1: sg-web (web), sg-ssh (ssh) -> cordon-untrack-vpc-1 -> cordon-isolation-vpc-1"});
+                "eni-1: connection-tracking timeouts to the minimum (TCP established 60 s, UDP stream 60 s, "
+                "UDP 30 s, restored on release), then sg-web (web), sg-ssh (ssh) -> cordon-untrack-vpc-1 -> "
+                "cordon-isolation-vpc-1"});
   EXPECT_EQ(steps["protect"].changes[0], "termination protection: on (now off)");
   EXPECT_EQ(steps["protect"].changes[1], "shutdown behaviour: stop (now terminate)");
 }

@@ -1,8 +1,10 @@
 // isolate-network: per ENI, never only ModifyInstanceAttribute(Groups) (rule 3). Each ENI moves
 // first to cordon-untrack-<vpc> (all open: existing flows become untracked), then to
 // cordon-isolation-<vpc>, or with --allow-from to [isolation, cordon-allow-<case>-<vpc>] in one
-// call: the analysts' access is in a group only this case's ENIs carry (isolation_groups.h). The
-// before records each ENI's original groups for release. A primary ENI that also has
+// call: the analysts' access is in a group only this case's ENIs carry (isolation_groups.h). Before
+// the swaps each ENI's connection-tracking timeouts go to EC2's minimums (conntrack.h): what stays
+// tracked (AWS tracks some flows whatever the rules) then expires within a minute of going idle.
+// The before records each ENI's original groups and timeouts for release. A primary ENI that also has
 // cordon-ssm-reach-<vpc> is isolated with a memory capture running (capture_memory.cc): it counts
 // as isolated and is left as it is.
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "response/conntrack.h"
 #include "response/isolation_groups.h"
 #include "response/live_state.h"
 #include "response/steps/steps.h"
@@ -71,6 +74,46 @@ Json RemoveAllowGroups(StepContext& ctx, const Json& before, const Json& result)
   return out;
 }
 
+// The timeouts release restores on ENI `e` of the before: its own record ("conntrack", null when it
+// had none), else (a before from a version that did not record them) what DoApply saw.
+Json RawConntrack(const Json& e, const Json& result) {
+  if (e.contains("conntrack")) return e["conntrack"];
+  return result.value("conntrack", Json::object()).value(Str(e, "id"), Json());
+}
+Json RecordedConntrack(const Json& e, const Json& result) {
+  return EffectiveConntrack(RawConntrack(e, result));
+}
+
+// Whether isolate-network set (or found set) the minimums on ENI `id`: only then does release
+// restore its timeouts.
+bool ConntrackSet(const Json& result, const std::string& id) {
+  return result.is_object() && result.value("conntrack", Json::object()).contains(id);
+}
+
+// Sets the minimums on each ENI not there yet. A refusal by policy fails the step (the group swaps
+// need the same permission); any other refusal (EC2 sets timeouts on Nitro instances only, an ENI
+// just detached) is a note: the swaps still cut what they cut. Returns {eni: timeouts before}.
+Result<Json> ShortenConntrack(StepContext& ctx, const Json& enis) {
+  Json seen = Json::object();
+  int failed = 0;
+  for (const Json& e : enis) {
+    const std::string id = Str(e, "id");
+    if (!SameConntrack(e["conntrack"], MinimalConntrack())) {
+      if (Status s = SetConntrack(ctx, id, MinimalConntrack()); !s) {
+        if (IsAccessDeniedError(s.error())) return MakeError(s.error());
+        ++failed;
+        ctx.notes.push_back("ENI " + id + ": connection-tracking timeouts not shortened (" +
+                            s.error().message + "); its tracked connections keep " +
+                            DescribeConntrack(EffectiveConntrack(e["conntrack"])));
+        continue;
+      }
+    }
+    seen[id] = e["conntrack"];
+  }
+  if (failed > 0) ctx.detail += "; timeouts not shortened on " + std::to_string(failed) + " ENIs";
+  return seen;
+}
+
 class IsolateNetworkStep : public Step {
  public:
   std::string_view name() const override { return "isolate-network"; }
@@ -108,7 +151,24 @@ class IsolateNetworkStep : public Step {
       std::vector<std::string> a = recorded, b = groups;
       std::sort(a.begin(), a.end());
       std::sort(b.begin(), b.end());
-      if (a == b) continue;  // already back in its recorded groups: nothing to undo
+      // Timeouts back at their recorded values (or never shortened) need no undo; the minimums are
+      // cordon's; anything else is someone else's change.
+      bool conntrack = ConntrackSet(result, id);
+      if (conntrack) {
+        const Json want = RecordedConntrack(e, result), now_ct = ConntrackOf(*now);
+        conntrack = !SameConntrack(now_ct, want);
+        if (conntrack && !SameConntrack(now_ct, MinimalConntrack()))
+          f->Override(name(), "ENI " + id +
+                                  " connection-tracking timeouts changed by someone else since "
+                                  "containment: now " +
+                                  DescribeConntrack(now_ct) + ", recorded " + DescribeConntrack(want));
+      }
+      e["restore_conntrack"] = conntrack;
+      if (a == b) {  // already back in its recorded groups: only the timeouts may be left to undo
+        e["restore_groups"] = false;
+        if (conntrack) kept.push_back(e);
+        continue;
+      }
       if (!isolated)
         f->Override(name(), "ENI " + id + " security groups changed by someone else since containment: now " +
                                 List(groups) + ", recorded " + List(recorded));
@@ -141,6 +201,7 @@ class IsolateNetworkStep : public Step {
           Json{{"id", Str(e, "NetworkInterfaceId")},
                {"vpc_id", Str(e, "VpcId")},
                {"groups", GroupIdsWithoutSsmReach(e)},
+               {"conntrack", ConntrackOf(e)},
                {"primary", e.contains("Attachment") && e["Attachment"].value("DeviceIndex", -1) == 0}});
     return Json{{"enis", out}};
   }
@@ -148,6 +209,7 @@ class IsolateNetworkStep : public Step {
     if (o["enis"].empty()) return false;
     const std::vector<std::string>& allow_from = ctx.options->allow_from;
     for (const Json& e : o["enis"]) {
+      if (!SameConntrack(e.value("conntrack", Json()), MinimalConntrack())) return false;
       const std::string vpc = Str(e, "vpc_id");
       auto g = FindIsolationGroups(ctx, vpc);
       if (!g || g->isolation_id.empty()) return false;
@@ -171,6 +233,8 @@ class IsolateNetworkStep : public Step {
     if (!live) return MakeError(live.error());
     if ((*live)["enis"].empty())
       return MakeError(ErrorKind::kConflict, "the instance has no network interfaces to isolate");
+    auto conntrack = ShortenConntrack(ctx, (*live)["enis"]);
+    if (!conntrack) return MakeError(conntrack.error());
     const std::vector<std::string>& allow_from = ctx.options->allow_from;
     Json untrack = Json::object(), isolation = Json::object(), allow = Json::object();
     for (const Json& e : (*live)["enis"]) {
@@ -208,14 +272,32 @@ class IsolateNetworkStep : public Step {
                         Json{{"InstanceId", ctx.target.instance_id}, {"Groups", final_groups}});
       if (!r) return MakeError(r.error());
     }
-    ctx.detail = std::to_string((*live)["enis"].size()) + " ENIs";
-    Json result = {{"untrack_groups", untrack}, {"isolation_groups", isolation}, {"allow_from", allow_from}};
+    ctx.detail = std::to_string((*live)["enis"].size()) + " ENIs" + ctx.detail;
+    Json result = {{"untrack_groups", untrack},
+                   {"isolation_groups", isolation},
+                   {"allow_from", allow_from},
+                   {"conntrack", *conntrack}};
     if (!allow.empty()) result["allow_groups"] = allow;
     return result;
   }
   Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json& result) override {
-    int restored = 0;
+    int restored = 0, timeouts = 0;
     for (const Json& e : before.value("enis", Json::array())) {
+      // Timeouts first: an ENI back in its open groups then never runs with the minimums.
+      if (e.value("restore_conntrack", true) && ConntrackSet(result, Str(e, "id"))) {
+        if (Status s = SetConntrack(ctx, Str(e, "id"), RecordedConntrack(e, result)); !s) {
+          if (!(ctx.options->force && IsNotFoundError(s.error()))) return MakeError(s.error());
+        } else {
+          ++timeouts;
+          if (DefaultsUsed(RawConntrack(e, result)))
+            ctx.notes.push_back("ENI " + Str(e, "id") +
+                                " had connection-tracking timeouts not set; they now have "
+                                "EC2's documented defaults (" +
+                                DescribeConntrack(RecordedConntrack(e, result)) +
+                                "; a Nitro v6 type's own TCP default is 350 s)");
+        }
+      }
+      if (!e.value("restore_groups", true)) continue;
       auto r = ctx.Call("ec2", "ModifyNetworkInterfaceAttribute",
                         Json{{"NetworkInterfaceId", e["id"]}, {"Groups", e["groups"]}});
       if (!r) {
@@ -229,8 +311,8 @@ class IsolateNetworkStep : public Step {
         if (!i) return MakeError(i.error());
       }
     }
-    ctx.detail = std::to_string(restored) + " ENIs";
-    Json out = {{"restored", restored}};
+    ctx.detail = std::to_string(restored) + " ENIs, timeouts of " + std::to_string(timeouts);
+    Json out = {{"restored", restored}, {"conntrack_restored", timeouts}};
     if (auto a = RemoveAllowGroups(ctx, before, result); !a.empty()) out["allow_groups"] = a;
     return out;
   }

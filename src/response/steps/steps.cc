@@ -121,8 +121,10 @@ const StepInfo kSteps[] = {
      kAsgUndo, true, false, kAfterProtect, MakeAsgStep},
     {"deregister-lb", "deregister from every classic ELB and target group", kLbIam, kLbUndo, true, false,
      kAfterAsg, MakeDeregisterLbStep},
-    {"isolate-network", "per ENI: cordon-untrack group, then cordon-isolation group", kIsolateIam,
-     kIsolateUndo, true, false, kAfterLb, MakeIsolateNetworkStep},
+    {"isolate-network",
+     "per ENI: connection-tracking timeouts to the minimum, cordon-untrack group, then cordon-isolation "
+     "group",
+     kIsolateIam, kIsolateUndo, true, false, kAfterLb, MakeIsolateNetworkStep},
     {"disassociate-eip", "disassociate Elastic IPs (recorded for release)", kEipIam, kEipUndo, true, false,
      kAfterIsolate, MakeDisassociateEipStep},
     // Opt-in (contain adds it with --capture-memory); --capture-before-isolation moves it before
