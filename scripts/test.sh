@@ -143,8 +143,10 @@ fuzz() {
     mkdir -p "build-fuzz/corpus/$f"
     local seeds=()
     [[ -d "fuzz/seeds/$f" ]] && seeds=("fuzz/seeds/$f")
-    "build-fuzz/fuzz/$f" -max_total_time=20 -print_final_stats=0 "build-fuzz/corpus/$f" "${seeds[@]}" 2>&1 |
-      tail -2 || return 1
+    # timeout: a fuzzer that hits its memory limit reports it, then LeakSanitizer's exit scan of a 2 GB heap
+    # can take many minutes; the report is already out by then.
+    timeout 120 "build-fuzz/fuzz/$f" -max_total_time=20 -print_final_stats=0 "build-fuzz/corpus/$f" "${seeds[@]}" \
+      2>&1 | tail -2 || return 1
   done
 }
 
