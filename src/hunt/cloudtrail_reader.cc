@@ -8,7 +8,9 @@
 
 #include "hunt/byte_buffer.h"
 #include "hunt/json_util.h"
+#include "hunt/record_locator.h"
 #include "hunt/sigma/field_capture.h"
+#include "hunt/sigma/object_prefilter.h"
 
 namespace cordon::hunt {
 namespace {
@@ -67,6 +69,11 @@ std::string SimdjsonMessage(simdjson::error_code error) { return simdjson::error
 
 }  // namespace
 
+// Whole-trail Sigma (--sigma without selectors): the rules' own prefilter takes the selectors' place.
+// The records holding one of the rules' triggers (sigma/object_prefilter.h) are the candidates, found in a
+// delivery object without walking the others (record_locator.h), and the rules decide which are kept; an
+// object that cannot be narrowed has every record a candidate.
+
 // At most one prefilter hit per this many bytes of an object, on average (see Scan).
 constexpr size_t kBytesPerHit = 64;
 
@@ -80,14 +87,18 @@ struct CloudTrailReader::Impl {
   sj::parser outer;
   sj::parser inner;
   sj::parser response_parser;  // AssumeRole responses (ReadAssumedSession)
-  // --sigma: every record is read when there are no selectors (the whole trail).
+  // --sigma with no selectors (the whole trail): the rules, not the selectors, pick the records.
   bool every_record = false;
   std::optional<sigma::RuleMatcher> sigma_matcher;
   std::vector<SigmaRuleInfo> rule_infos;
   std::vector<size_t> sigma_matched;
+  std::optional<sigma::ObjectPrefilter> sigma_prefilter;  // whole-trail Sigma only
+  std::vector<size_t> sigma_offsets;                      // the object's Sigma triggers (Scan)
+  std::vector<RecordSpan> record_spans;                   // the records holding them (ScanLocated)
   sigma::FieldCapture sigma_fields;  // what correlations group by, for the rules they use
 
   // Per Scan().
+  bool walk_all = false;  // every record is given to ProcessRecord, not only those holding a hit
   std::string_view file;
   std::string_view text;
   HuntResults* results = nullptr;
@@ -99,6 +110,7 @@ struct CloudTrailReader::Impl {
     if (o.sigma) {
       sigma_matcher.emplace(*o.sigma);
       every_record = s.empty();
+      if (every_record) sigma_prefilter.emplace(*o.sigma, detail::FindLiteral);
       for (size_t i = 0; i < o.sigma->rules().size(); ++i) {
         const sigma::Rule& r = o.sigma->rules()[i];
         rule_infos.push_back({r.id, r.title, r.level, r.author, r.file, r.falsepositives, i, r.standalone});
@@ -119,28 +131,47 @@ struct CloudTrailReader::Impl {
     // The hit list is memory the attacker sizes: capped at one hit per 64 bytes on average (a record is
     // hundreds of bytes and names the instance a few times), which the hunt's memory budget counts on.
     const size_t max_hits = text.size() / kBytesPerHit + 1024;
-    const std::vector<TokenMatcher::Hit> hits =
-        every_record ? std::vector<TokenMatcher::Hit>{} : matcher.FindAll(text, max_hits);
-    if (hits.empty() && !every_record) return;
-    if (hits.size() > max_hits) {
-      Skip("object", "more than " + std::to_string(max_hits) + " selector hits (one per " +
-                         std::to_string(kBytesPerHit) + " bytes): not CloudTrail as AWS writes it, not read");
-      return;
+    std::vector<TokenMatcher::Hit> hits;
+    const Shape shape = DetectShape(text);
+    walk_all = false;
+    if (every_record) {
+      // Whole-trail Sigma: the rules' triggers in the object (object_prefilter.h) take the selectors'
+      // place, so that only the records holding one are walked to and given to the rules.
+      walk_all = !sigma_prefilter->Triggers(text, max_hits, &sigma_offsets);
+      if (!walk_all && sigma_offsets.empty()) return;  // no record of the object can match a rule
+      if (!walk_all && shape == Shape::kRecordsObject && ScanLocated()) return;
+      if (!walk_all) {
+        hits.reserve(sigma_offsets.size());
+        for (size_t at : sigma_offsets) hits.push_back({at, 0});
+      }
+    } else {
+      hits = matcher.FindAll(text, max_hits);
+      if (hits.empty()) return;
+      if (hits.size() > max_hits) {
+        Skip("object", "more than " + std::to_string(max_hits) + " selector hits (one per " +
+                           std::to_string(kBytesPerHit) +
+                           " bytes): not CloudTrail as AWS writes it, not read");
+        return;
+      }
     }
-    switch (DetectShape(text)) {
-      case Shape::kLines:
-        ScanLines(hits);
-        break;
-      case Shape::kArray:
-      case Shape::kRecordsObject:
-      case Shape::kDocument:
-        ScanDocument(hits);
-        break;
+    if (shape == Shape::kLines) {
+      ScanLines(hits);
+    } else {
+      ScanDocument(hits);
     }
   }
 
+  // A delivery object's records that hold a Sigma trigger, found without walking the others
+  // (record_locator.h). False when the locator cannot follow the object: the parser then reads it.
+  bool ScanLocated() {
+    if (!LocateRecords(text, sigma_offsets, &record_spans)) return false;
+    for (const RecordSpan& span : record_spans)
+      ProcessRecord(text.substr(span.first, span.second - span.first));
+    return true;
+  }
+
   void ScanLines(const std::vector<TokenMatcher::Hit>& hits) {
-    if (every_record) {
+    if (walk_all) {
       ScanEveryLine();
       return;
     }
@@ -250,11 +281,11 @@ struct CloudTrailReader::Impl {
       const size_t begin = static_cast<size_t>(raw.data() - text.data());
       const size_t end = begin + raw.size();
       while (h < hits.size() && hits[h].offset < begin) ++h;
-      if (every_record || (h < hits.size() && hits[h].offset < end)) {
+      if (walk_all || (h < hits.size() && hits[h].offset < end)) {
         ProcessRecord(raw);
         while (h < hits.size() && hits[h].offset < end) ++h;
       }
-      if (!every_record && h == hits.size()) return;  // no hit further on: the rest need not be read
+      if (!walk_all && h == hits.size()) return;  // no hit further on: the rest need not be read
       ++index;
     }
   }

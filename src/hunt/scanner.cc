@@ -58,7 +58,8 @@ namespace {
 
 // What a JSON reader may build over each byte of the text it scans, at most: simdjson's structural index
 // (a uint32 per structural character, at worst one per byte) and, for CloudTrail, the prefilter's hit
-// list (capped at one hit per 64 bytes, 16 bytes each, doubled while it grows); for GuardDuty and Config,
+// list (capped at one hit per 64 bytes, 16 bytes each, doubled while it grows; with whole-trail Sigma the
+// rules' triggers instead, under the same cap, at most 24 bytes each at once); for GuardDuty and Config,
 // also the lists of array elements (16 bytes per element of at least 3 bytes, doubled) and the nested
 // documents' parsers. Worst cases, since the input is the attacker's: a bomb of "[[[[" has a structural
 // at every byte.

@@ -1,12 +1,11 @@
 #include "hunt/sigma/rule_index.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <cstring>
 #include <functional>
 
 #include "base/strings.h"
+#include "hunt/sigma/raw_key_value.h"
 
 namespace cordon::hunt::sigma {
 
@@ -23,36 +22,10 @@ size_t PlainFind(std::string_view hay, std::string_view needle, size_t from) {
 
 namespace {
 
-bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// Whether the item can only hold when its field holds a string its values match: the kinds a string
-// value is tested by, and neither `neq` (a missing field satisfies it) nor keywords (no field).
-bool TestsStrings(const DetectionItem& item) {
-  if (!item.field || item.negate || item.values.empty()) return false;
-  return std::all_of(item.values.begin(), item.values.end(), [](const ValueMatcher& v) {
-    return v.kind == ValueMatcher::Kind::kPattern || v.kind == ValueMatcher::Kind::kRegex ||
-           v.kind == ValueMatcher::Kind::kCidr;
-  });
-}
-
-bool ValueMatchesText(const ValueMatcher& v, std::string_view text) {
-  switch (v.kind) {
-    case ValueMatcher::Kind::kPattern:
-      return v.pattern.Matches(text);
-    case ValueMatcher::Kind::kRegex:
-      return re2::RE2::PartialMatch(text, *v.regex);
-    case ValueMatcher::Kind::kCidr:
-      return v.cidr.Contains(text);
-    default:
-      return true;  // not indexed (TestsStrings): never reached
-  }
-}
-
 // Whether the texts (a superset of the strings the field reaches) could satisfy the item.
 bool ItemCouldHold(const DetectionItem& item, const std::vector<std::string_view>& texts) {
   auto any_text = [&](const ValueMatcher& v) {
-    return std::any_of(texts.begin(), texts.end(),
-                       [&](std::string_view t) { return ValueMatchesText(v, t); });
+    return std::any_of(texts.begin(), texts.end(), [&](std::string_view t) { return TextMatches(v, t); });
   };
   // `all`: each value must match one of the field's texts, not necessarily the same one.
   if (item.all) return std::all_of(item.values.begin(), item.values.end(), any_text);
@@ -168,55 +141,19 @@ std::unique_ptr<RuleIndex::Scratch> RuleIndex::NewScratch() const {
   return scratch;
 }
 
-namespace {
-
-// Whether the key ending just before `end` (the last part's first byte) is one the path reaches the value
-// by: the last part alone (`"type"`), or the last parts joined with dots as one key
-// (`"sessionIssuer.type"`: the path finder tries the dotted key first).
-bool KeyStartsAt(std::string_view record, size_t end, const std::vector<std::string>& parts) {
-  if (end == 0) return false;
-  if (record[end - 1] == '"') return true;
-  for (size_t k = parts.size() - 1; k > 0 && end > 0 && record[end - 1] == '.'; --k) {
-    const std::string& part = parts[k - 1];
-    const size_t dot = end - 1;
-    if (dot < part.size() || record.substr(dot - part.size(), part.size()) != part) return false;
-    end = dot - part.size();
-    if (end > 0 && record[end - 1] == '"') return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 void RuleIndex::Lookup(size_t path_index, std::string_view record, Scratch* scratch) const {
   Scratch::Values& values = scratch->paths[path_index];
   if (values.found) return;
   values.found = true;
   const Path& path = paths_[path_index];
-  for (size_t at = find_(record, path.needle, 0); at != std::string_view::npos && !values.unknown;
+  for (size_t at = find_(record, path.needle, 0); at != std::string_view::npos;
        at = find_(record, path.needle, at + 1)) {
-    if (!KeyStartsAt(record, at, path.parts)) continue;
-    size_t i = at + path.needle.size();
-    while (i < record.size() && IsJsonSpace(record[i])) ++i;
-    if (i >= record.size() || record[i] != ':') continue;  // a string value, not a key
-    ++i;
-    while (i < record.size() && IsJsonSpace(record[i])) ++i;
-    if (i < record.size() && record[i] == 'n') continue;  // null: no text for a string matcher
-    if (i >= record.size() || record[i] != '"') {
-      values.unknown = true;  // a number, boolean, array or object: the exact matcher decides
-      break;
+    const RawKeyValue value = ReadRawKeyValue(record, at, path.needle.size(), path.parts);
+    if (value.kind == RawKeyValue::Kind::kUnknown) {
+      values.unknown = true;  // the exact matcher decides
+      return;
     }
-    const size_t close = record.find('"', i + 1);
-    if (close == std::string_view::npos) {
-      values.unknown = true;
-      break;
-    }
-    std::string_view text = record.substr(i + 1, close - i - 1);
-    if (text.find('\\') != std::string_view::npos) {
-      values.unknown = true;  // escaped: the parsed text differs from the raw bytes
-      break;
-    }
-    values.texts.push_back(text);
+    if (value.kind == RawKeyValue::Kind::kText) values.texts.push_back(value.text);
   }
 }
 

@@ -1,0 +1,218 @@
+#include "hunt/record_locator.h"
+
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define CORDON_HUNT_LOCATOR_AVX2 1
+#endif
+
+namespace cordon::hunt {
+namespace {
+
+// Bit i of each mask is byte i of a 64-byte block.
+struct Masks {
+  uint64_t quote = 0;
+  uint64_t backslash = 0;
+  uint64_t open = 0;   // { or [
+  uint64_t close = 0;  // } or ]
+};
+
+#if defined(__SSE2__)
+Masks Classify(const char* p) {
+  Masks m;
+  // c | 0x20 turns '[' (0x5b) into '{' (0x7b) and ']' (0x5d) into '}' (0x7d), and no other byte into them.
+  const __m128i lower = _mm_set1_epi8(0x20);
+  for (int i = 0; i < 4; ++i) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+    const __m128i folded = _mm_or_si128(v, lower);
+    auto bits = [&](__m128i eq) {
+      return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(eq))) << (16 * i);
+    };
+    m.quote |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    m.backslash |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    m.open |= bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8('{')));
+    m.close |= bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8('}')));
+  }
+  return m;
+}
+#else
+Masks Classify(const char* p) {
+  Masks m;
+  for (int i = 0; i < 64; ++i) {
+    const uint64_t bit = uint64_t{1} << i;
+    const char c = p[i];
+    if (c == '"') m.quote |= bit;
+    if (c == '\\') m.backslash |= bit;
+    if (c == '{' || c == '[') m.open |= bit;
+    if (c == '}' || c == ']') m.close |= bit;
+  }
+  return m;
+}
+#endif
+
+#if defined(CORDON_HUNT_LOCATOR_AVX2)
+// The same with 32-byte compares: half the instructions. A lambda would not inherit target("avx2").
+__attribute__((target("avx2"))) Masks ClassifyAvx2(const char* p) {
+  Masks m;
+  const __m256i lower = _mm256_set1_epi8(0x20);
+  for (int i = 0; i < 2; ++i) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * i));
+    const __m256i folded = _mm256_or_si256(v, lower);
+    const int shift = 32 * i;
+    m.quote |= static_cast<uint64_t>(
+                   static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')))))
+               << shift;
+    m.backslash |= static_cast<uint64_t>(static_cast<uint32_t>(
+                       _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')))))
+                   << shift;
+    m.open |= static_cast<uint64_t>(static_cast<uint32_t>(
+                  _mm256_movemask_epi8(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('{')))))
+              << shift;
+    m.close |= static_cast<uint64_t>(static_cast<uint32_t>(
+                   _mm256_movemask_epi8(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('}')))))
+               << shift;
+  }
+  return m;
+}
+
+bool CpuHasAvx2() {
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return has;
+}
+#endif
+
+// Bit i set when bits 0..i of x hold an odd number of ones: inside a string, between the quotes.
+uint64_t PrefixXor(uint64_t x) {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
+// The bytes escaped by a backslash. *carry is bit 0 when the previous block ended in an escaping
+// backslash; set for the next block. Backslashes are rare (escaped quotes in policy documents), so one
+// step per backslash is enough.
+uint64_t Escaped(uint64_t backslash, uint64_t* carry) {
+  uint64_t escaped = *carry;
+  *carry = 0;
+  while (backslash != 0) {
+    const int b = __builtin_ctzll(backslash);
+    backslash &= backslash - 1;
+    if ((escaped >> b) & 1) continue;  // an escaped backslash escapes nothing
+    if (b == 63) {
+      *carry = 1;
+    } else {
+      escaped |= uint64_t{1} << (b + 1);
+    }
+  }
+  return escaped;
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The offset just past the `[` of `{"Records":[`, or 0 when the text does not start so.
+size_t ArrayStart(std::string_view text) {
+  size_t i = 0;
+  auto skip = [&] {
+    while (i < text.size() && IsSpace(text[i])) ++i;
+  };
+  auto expect = [&](std::string_view s) {
+    skip();
+    if (text.substr(i, s.size()) != s) return false;
+    i += s.size();
+    return true;
+  };
+  if (!expect("{") || !expect("\"Records\"") || !expect(":") || !expect("[")) return 0;
+  return i;
+}
+
+}  // namespace
+
+namespace {
+
+bool Locate(std::string_view text, const std::vector<size_t>& offsets, std::vector<RecordSpan>* spans,
+            [[maybe_unused]] bool avx2) {
+  spans->clear();
+  const size_t start = ArrayStart(text);
+  if (start == 0) return false;
+  size_t next = 0;  // the first offset not yet placed in a record
+  while (next < offsets.size() && offsets[next] < start) ++next;  // before the array: `"Records"` itself
+  if (next > 0) return false;
+  if (offsets.empty()) return true;
+  int depth = 0;  // 0: in the array between elements; 1: in an element; more: nested
+  size_t element = 0;
+  bool element_is_object = false;
+  uint64_t escape_carry = 0;
+  uint64_t in_string_carry = 0;  // all ones when the previous block ended inside a string
+  char tail[64];
+  for (size_t block = start; block < text.size(); block += 64) {
+    const char* p = text.data() + block;
+    if (text.size() - block < 64) {
+      std::memset(tail, ' ', sizeof(tail));
+      std::memcpy(tail, p, text.size() - block);
+      p = tail;
+    }
+#if defined(CORDON_HUNT_LOCATOR_AVX2)
+    const Masks m = avx2 ? ClassifyAvx2(p) : Classify(p);
+#else
+    const Masks m = Classify(p);
+#endif
+    const uint64_t escaped = (m.backslash | escape_carry) != 0 ? Escaped(m.backslash, &escape_carry) : 0;
+    const uint64_t in_string = PrefixXor(m.quote & ~escaped) ^ in_string_carry;
+    in_string_carry = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
+    for (uint64_t brackets = (m.open | m.close) & ~in_string; brackets != 0; brackets &= brackets - 1) {
+      const int b = __builtin_ctzll(brackets);
+      const size_t at = block + static_cast<size_t>(b);
+      if ((m.open >> b) & 1) {
+        if (depth++ == 0) {
+          element = at;
+          element_is_object = text[at] == '{';
+        }
+        continue;
+      }
+      if (depth == 0) {  // the array's end: later offsets are not in a record
+        return text[at] == ']' && offsets[next] > at;
+      }
+      if (--depth > 0) continue;
+      // The end of an element: it holds the offsets in [element, at].
+      if (offsets[next] < element) return false;  // between elements, or in one without brackets
+      if (offsets[next] > at) continue;
+      if (!element_is_object) return false;
+      spans->emplace_back(element, at + 1);
+      while (next < offsets.size() && offsets[next] <= at) ++next;
+      if (next == offsets.size()) return true;
+    }
+  }
+  return false;  // the array is not closed before the last offset
+}
+
+}  // namespace
+
+bool LocateRecords(std::string_view text, const std::vector<size_t>& offsets,
+                   std::vector<RecordSpan>* spans) {
+#if defined(CORDON_HUNT_LOCATOR_AVX2)
+  return Locate(text, offsets, spans, CpuHasAvx2());
+#else
+  return Locate(text, offsets, spans, false);
+#endif
+}
+
+namespace detail {
+bool LocateRecordsBaseline(std::string_view text, const std::vector<size_t>& offsets,
+                           std::vector<RecordSpan>* spans) {
+  return Locate(text, offsets, spans, false);
+}
+}  // namespace detail
+
+}  // namespace cordon::hunt

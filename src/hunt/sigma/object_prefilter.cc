@@ -1,0 +1,289 @@
+#include "hunt/sigma/object_prefilter.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <optional>
+
+#include "base/strings.h"
+#include "hunt/sigma/raw_key_value.h"
+
+namespace cordon::hunt::sigma {
+
+// A field path the needs test: its parts, and which needle finds its key (the last part and its closing
+// quote; paths ending in the same part share it).
+struct ObjectPrefilter::Path {
+  std::vector<std::string> parts;
+  size_t needle = 0;
+};
+
+// A value need's item and path (into paths_), with a gate for each of its `re` values (null for the other
+// kinds).
+// A pattern value also keeps its longest literal piece, which every text it matches holds: found by a
+// plain loop, where the pattern's backtracking at `*` tries every start (`*TruffleHog*` on every user agent).
+struct ObjectPrefilter::Leaf {
+  const DetectionItem* item = nullptr;
+  size_t path = 0;
+  std::vector<std::optional<RegexGate>> gates;
+  std::vector<std::string> required;  // per value; empty: none
+};
+
+// One key occurrence with a value the rules may test. Offsets fit 32 bits: Triggers refuses larger
+// objects (the hunt decompresses at most 256 MiB per object).
+struct ObjectPrefilter::Occurrence {
+  static constexpr uint32_t kUnknown = std::numeric_limits<uint32_t>::max();
+  uint32_t at;     // the key's offset: the trigger
+  uint32_t begin;  // the value's text
+  uint32_t size;   // kUnknown: the raw bytes cannot show the value
+};
+
+// What one Triggers call has found so far, each list computed on first use.
+struct ObjectPrefilter::State {
+  std::string_view text;
+  size_t entries_left = 0;
+  bool over = false;  // more than the entries allowed: the caller walks every record
+  std::vector<std::optional<std::vector<unsigned>>> needles;
+  std::vector<std::optional<std::vector<Occurrence>>> paths;
+  std::vector<std::optional<std::vector<unsigned>>> leaves;
+
+  bool Take() {
+    if (entries_left == 0) {
+      over = true;
+      return false;
+    }
+    --entries_left;
+    return true;
+  }
+};
+
+namespace {
+
+bool IsPlainLiteralList(const DetectionItem& item) {
+  return std::all_of(item.values.begin(), item.values.end(), [](const ValueMatcher& v) {
+    return v.kind == ValueMatcher::Kind::kPattern && v.pattern.IsLiteral();
+  });
+}
+
+void CollectLeaves(const Need& need, std::vector<const Need*>* out) {
+  if (need.kind == Need::Kind::kValue) out->push_back(&need);
+  for (const Need& child : need.children) CollectLeaves(child, out);
+}
+
+}  // namespace
+
+size_t ObjectPrefilter::PathOf(const FieldPath& field) {
+  for (size_t i = 0; i < paths_.size(); ++i) {
+    if (paths_[i].parts == field.parts) return i;
+  }
+  const std::string needle = field.parts.back() + "\"";
+  auto it = std::find(needles_.begin(), needles_.end(), needle);
+  paths_.push_back({field.parts, static_cast<size_t>(it - needles_.begin())});
+  if (it == needles_.end()) needles_.push_back(needle);
+  return paths_.size() - 1;
+}
+
+ObjectPrefilter::ObjectPrefilter(const RuleSet& rules, FindFunction find) : rules_(rules), find_(find) {
+  event_name_path_ = PathOf(FieldPath::Parse("eventName"));
+  const RuleIndex& index = rules.index();
+  for (size_t r = 0; r < rules.rules().size(); ++r) {
+    if (index.need(r).kind == Need::Kind::kNothing) narrows_ = false;
+    std::vector<const Need*> values;
+    CollectLeaves(index.need(r), &values);
+    for (const Need* need : values) {
+      if (leaf_of_.count(need->item)) continue;
+      Leaf leaf{need->item, PathOf(*need->item->field), {}};
+      for (const ValueMatcher& v : need->item->values) {
+        if (v.kind == ValueMatcher::Kind::kRegex) {
+          leaf.gates.emplace_back(RegexGate(*v.regex));
+        } else {
+          leaf.gates.emplace_back();
+        }
+        std::string& required = leaf.required.emplace_back();
+        // A plain literal is matched by size first: no gate needed.
+        if (v.kind != ValueMatcher::Kind::kPattern || v.pattern.IsLiteral()) continue;
+        for (const Pattern::Piece& piece : v.pattern.pieces()) {
+          if (piece.kind == Pattern::Piece::Kind::kLiteral && piece.text.size() > required.size())
+            required = piece.text;
+        }
+      }
+      leaf_of_[need->item] = leaves_.size();
+      if (leaf.path == event_name_path_ && IsPlainLiteralList(*need->item)) {
+        // Lower-cased as the index does: a `cased` literal then admits more texts, never fewer.
+        for (const ValueMatcher& v : need->item->values) {
+          std::vector<size_t>& leaves = by_event_name_[ToLower(v.pattern.LiteralText())];
+          if (leaves.empty() || leaves.back() != leaves_.size()) leaves.push_back(leaves_.size());
+        }
+      }
+      leaves_.push_back(std::move(leaf));
+    }
+  }
+}
+
+ObjectPrefilter::~ObjectPrefilter() = default;
+
+const std::vector<unsigned>& ObjectPrefilter::Positions(size_t needle, State* state) const {
+  std::optional<std::vector<unsigned>>& found = state->needles[needle];
+  if (found) return *found;
+  found.emplace();
+  const std::string_view text = state->text;
+  for (size_t at = find_(text, needles_[needle], 0); at != std::string_view::npos;
+       at = find_(text, needles_[needle], at + 1)) {
+    if (!state->Take()) break;
+    found->push_back(static_cast<unsigned>(at));
+  }
+  return *found;
+}
+
+const std::vector<ObjectPrefilter::Occurrence>& ObjectPrefilter::Occurrences(size_t path,
+                                                                             State* state) const {
+  std::optional<std::vector<Occurrence>>& found = state->paths[path];
+  if (found) return *found;
+  found.emplace();
+  const std::string_view text = state->text;
+  const Path& p = paths_[path];
+  const size_t needle_size = needles_[p.needle].size();
+  for (unsigned at : Positions(p.needle, state)) {
+    const RawKeyValue value = ReadRawKeyValue(text, at, needle_size, p.parts);
+    if (value.kind == RawKeyValue::Kind::kNotKey || value.kind == RawKeyValue::Kind::kNull) continue;
+    if (!state->Take()) break;
+    Occurrence o{at, 0, Occurrence::kUnknown};
+    if (value.kind == RawKeyValue::Kind::kText) {
+      o.begin = static_cast<uint32_t>(value.text.data() - text.data());
+      o.size = static_cast<uint32_t>(value.text.size());
+    }
+    found->push_back(o);
+  }
+  return *found;
+}
+
+void ObjectPrefilter::FillEventNameLeaves(State* state) const {
+  for (const auto& [name, leaves] : by_event_name_) {
+    for (size_t leaf : leaves) state->leaves[leaf].emplace();
+  }
+  std::string folded;
+  for (const Occurrence& o : Occurrences(event_name_path_, state)) {
+    auto add = [&](size_t leaf) {
+      std::vector<unsigned>& offsets = *state->leaves[leaf];
+      if ((offsets.empty() || offsets.back() != o.at) && state->Take()) offsets.push_back(o.at);
+    };
+    if (o.size == Occurrence::kUnknown) {
+      for (const auto& [name, leaves] : by_event_name_) std::for_each(leaves.begin(), leaves.end(), add);
+      continue;
+    }
+    folded.assign(state->text.substr(o.begin, o.size));
+    for (char& c : folded) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    auto it = by_event_name_.find(folded);
+    if (it != by_event_name_.end()) std::for_each(it->second.begin(), it->second.end(), add);
+  }
+}
+
+const std::vector<unsigned>& ObjectPrefilter::LeafOffsets(size_t leaf_index, State* state) const {
+  std::optional<std::vector<unsigned>>& offsets = state->leaves[leaf_index];
+  if (offsets) return *offsets;
+  const Leaf& leaf = leaves_[leaf_index];
+  if (leaf.path == event_name_path_ && IsPlainLiteralList(*leaf.item)) {
+    FillEventNameLeaves(state);
+    return *offsets;
+  }
+  offsets.emplace();
+  for (const Occurrence& o : Occurrences(leaf.path, state)) {
+    bool could = o.size == Occurrence::kUnknown;
+    // Any one value matching the occurrence: with `all`, each value needs an occurrence of its own, so the
+    // record holds one that matches the first value at least.
+    for (size_t v = 0; !could && v < leaf.item->values.size(); ++v) {
+      const std::string_view text = state->text.substr(o.begin, o.size);
+      if (leaf.gates[v] && !leaf.gates[v]->MayMatch(text)) continue;
+      const std::string& required = leaf.required[v];
+      if (!required.empty() && !ContainsLiteral(text, required, leaf.item->values[v].pattern.cased()))
+        continue;
+      could = TextMatches(leaf.item->values[v], text);
+    }
+    if (could && state->Take()) offsets->push_back(o.at);
+  }
+  return *offsets;
+}
+
+bool ObjectPrefilter::Trigger(const Need& need, State* state, std::vector<unsigned>* out) const {
+  switch (need.kind) {
+    case Need::Kind::kNothing:
+      return false;
+    case Need::Kind::kValue: {
+      const std::vector<unsigned>& offsets = LeafOffsets(leaf_of_.at(need.item), state);
+      out->insert(out->end(), offsets.begin(), offsets.end());
+      return true;
+    }
+    case Need::Kind::kAny:
+      for (const Need& child : need.children) {
+        if (!Trigger(child, state, out)) return false;
+      }
+      return true;
+    case Need::Kind::kAll:
+      break;
+  }
+  // The eventName operands first (one hash lookup per record, and often no such record in the object),
+  // then those whose key the object was already searched for: an operand with no offset here ends the
+  // `and` before a search of the whole object for another key.
+  auto rank = [&](const Need* c) {
+    if (c->kind != Need::Kind::kValue) return 2;
+    const size_t path = leaves_[leaf_of_.at(c->item)].path;
+    if (path == event_name_path_) return 0;
+    return state->paths[path] ? 1 : 2;
+  };
+  std::vector<std::pair<int, const Need*>> order;
+  for (const Need& child : need.children) order.emplace_back(rank(&child), &child);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::optional<std::vector<unsigned>> shortest;
+  std::vector<unsigned> own;
+  for (const auto& [unused, child] : order) {
+    own.clear();
+    if (!Trigger(*child, state, &own)) continue;  // needs nothing: does not narrow the `and`
+    if (!shortest || own.size() < shortest->size()) shortest = own;
+    if (shortest->empty() || state->over) break;
+  }
+  if (!shortest) return false;
+  out->insert(out->end(), shortest->begin(), shortest->end());
+  return true;
+}
+
+bool ObjectPrefilter::Triggers(std::string_view text, size_t max_entries,
+                               std::vector<size_t>* offsets) const {
+  offsets->clear();
+  if (!narrows_ || text.size() >= Occurrence::kUnknown) return false;
+  const RuleIndex& index = rules_.index();
+  State state;
+  state.text = text;
+  state.entries_left = max_entries;
+  state.needles.resize(needles_.size());
+  state.paths.resize(paths_.size());
+  state.leaves.resize(leaves_.size());
+  std::vector<unsigned> all;
+  // The rules that search a key whatever the object holds first (a need on one key, or an `or` of such):
+  // the `and`s after them then find those keys searched (see Trigger).
+  auto single = [](const Need& n) {
+    return n.kind == Need::Kind::kValue ||
+           (n.kind == Need::Kind::kAny &&
+            std::all_of(n.children.begin(), n.children.end(),
+                        [](const Need& c) { return c.kind == Need::Kind::kValue; }));
+  };
+  for (const bool first : {true, false}) {
+    for (size_t r = 0; r < rules_.rules().size() && !state.over; ++r) {
+      if (single(index.need(r)) != first) continue;
+      if (!Trigger(index.need(r), &state, &all)) return false;
+      if (all.size() > max_entries) state.over = true;
+    }
+  }
+  // A `\u` escape could spell a key (`"event\u004eame"`) the searches miss: its record is a candidate of
+  // every rule (RuleIndex::Candidates).
+  for (size_t at = find_(text, "\\u", 0); at != std::string_view::npos && !state.over;
+       at = find_(text, "\\u", at + 1)) {
+    if (state.Take()) all.push_back(static_cast<unsigned>(at));
+  }
+  if (state.over || all.size() > max_entries) return false;
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  offsets->assign(all.begin(), all.end());
+  return true;
+}
+
+}  // namespace cordon::hunt::sigma

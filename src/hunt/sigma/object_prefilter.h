@@ -1,0 +1,75 @@
+// Which records of a whole object (a CloudTrail delivery object: hundreds of records) some rule may match,
+// found with one search per key over the object instead of one per key per record, so that the records
+// no rule can match are never walked to.
+//
+// Every rule gets a trigger: a list of offsets into the object such that every record the rule matches
+// holds one of them. A value need's trigger (rule_index.h) is the occurrences of its key whose raw value
+// could satisfy one of the item's values, read as the index reads a record (raw_key_value.h: occurrences at
+// any depth, and any value the raw bytes cannot show is taken as a match). An `or`'s trigger is the union
+// of its operands'; an `and`'s is the shortest of its operands' in this object (a record that matches
+// holds an offset of every operand's, so of that one's too). Every `\u` in the object is a trigger for
+// every rule: a key could be written with one, and the index takes such a record as a candidate of all.
+// The reader then gives each record that holds a trigger to the RuleIndex, which decides as before; a
+// record that holds none is no rule's candidate there either, so the matches are the same.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "hunt/sigma/regex_gate.h"
+#include "hunt/sigma/rule_index.h"
+#include "hunt/sigma/rule_set.h"
+
+namespace cordon::hunt::sigma {
+
+class ObjectPrefilter {
+ public:
+  // Built from the needs of `rules`' index, which must outlive it; `find` is the literal search (as the
+  // index's). Cheap to build (a few dozen needs); thread-safe after construction.
+  ObjectPrefilter(const RuleSet& rules, FindFunction find);
+  ~ObjectPrefilter();
+  ObjectPrefilter(const ObjectPrefilter&) = delete;
+  ObjectPrefilter& operator=(const ObjectPrefilter&) = delete;
+
+  // Replaces *offsets with the triggers in `text`, ascending and without repeats: an empty list means no
+  // record of `text` can match a rule. Returns false (and *offsets is unspecified) when the object cannot
+  // be narrowed: a rule needs nothing of a record (every record is its candidate), or keeping the key
+  // occurrences and triggers would take more than `max_entries` entries (memory the input sizes; each
+  // entry is at most 12 bytes).
+  bool Triggers(std::string_view text, size_t max_entries, std::vector<size_t>* offsets) const;
+
+  // False when some rule needs nothing of a record: Triggers always returns false.
+  bool narrows() const { return narrows_; }
+
+ private:
+  struct Path;
+  struct Leaf;
+  struct Occurrence;
+  struct State;
+
+  const std::vector<unsigned>& Positions(size_t needle, State* state) const;
+  const std::vector<Occurrence>& Occurrences(size_t path, State* state) const;
+  const std::vector<unsigned>& LeafOffsets(size_t leaf, State* state) const;
+  void FillEventNameLeaves(State* state) const;
+  // Appends the need's trigger to *out; false when the need has none (it needs nothing).
+  bool Trigger(const Need& need, State* state, std::vector<unsigned>* out) const;
+
+  size_t PathOf(const FieldPath& field);
+
+  const RuleSet& rules_;
+  FindFunction find_;
+  std::vector<Path> paths_;
+  std::vector<std::string> needles_;  // distinct: paths ending in the same key share one search
+  size_t event_name_path_ = 0;
+  std::vector<Leaf> leaves_;
+  std::unordered_map<const DetectionItem*, size_t> leaf_of_;
+  // The leaves on eventName whose values are all plain literals: found by one hash lookup of each
+  // eventName's lower-cased text, as the index finds its rules.
+  std::unordered_map<std::string, std::vector<size_t>> by_event_name_;
+  bool narrows_ = true;
+};
+
+}  // namespace cordon::hunt::sigma

@@ -1,0 +1,35 @@
+// A literal test that rules out most texts before RE2 runs: `re` values are tried on every occurrence of
+// their key in the trail (every userIdentity.arn for SigmaHQ's IMDS rule), and most texts lack a literal
+// every match needs.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace re2 {
+class RE2;
+}
+
+namespace cordon::hunt::sigma {
+
+class RegexGate {
+ public:
+  // The literals come from RE2's own analysis (FilteredRE2's atoms): a match holds at least one of them.
+  // A regex without such literals gets an open gate.
+  explicit RegexGate(const re2::RE2& regex);
+
+  // False only when `text` cannot match the regex (it holds none of the literals, compared ignoring
+  // ASCII case). A text with a non-ASCII byte always passes: the atoms are lower-cased by Unicode rules.
+  bool MayMatch(std::string_view text) const;
+  bool open() const { return atoms_.empty(); }
+
+ private:
+  std::vector<std::string> atoms_;  // lower-case ASCII
+};
+
+// Whether `literal` occurs in `text`: exactly when `cased`, else with the text's bytes folded to ASCII
+// lower case (as Pattern folds; `literal` is then lower-case).
+bool ContainsLiteral(std::string_view text, std::string_view literal, bool cased);
+
+}  // namespace cordon::hunt::sigma
