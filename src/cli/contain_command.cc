@@ -174,6 +174,15 @@ Status ClaimTargets(const CommandContext& ctx, aws::Client& client, evidence::Ca
   return Ok();
 }
 
+// A plan without the snapshot step (--skip snapshot, or --only without it) takes no disk evidence: said
+// in the plan and before the run, never left for the responder to notice from the step list.
+std::string NoDiskEvidence(const response::Plan& plan) {
+  for (const response::PlanStep& step : plan.steps)
+    if (step.name == "snapshot") return {};
+  return "no snapshot step (--skip snapshot or --only): disk evidence of " + plan.target.instance_id +
+         " will NOT be taken";
+}
+
 // --plan: every plan made concrete from the instance's live state (read-only), as text or JSON.
 int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& plans,
                        const response::ResponseOptions& options, bool json) {
@@ -186,10 +195,15 @@ int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& p
                                               ? response::FindRoleSharers(client, *inventory)
                                               : response::RoleSharers{};
     const auto details = response::DescribeContainPlan(plan, *inventory, options, sharers);
+    const std::string no_disk = NoDiskEvidence(plan);
     if (json) {
-      out["plans"].push_back(response::ConcretePlanToJson(plan, details, options.case_id));
+      Json one = response::ConcretePlanToJson(plan, details, options.case_id);
+      one["disk_evidence"] = no_disk.empty();
+      one["warnings"] = no_disk.empty() ? Json::array() : Json::array({no_disk});
+      out["plans"].push_back(std::move(one));
     } else {
       SafePrintf(stdout, "%s", response::FormatConcretePlan(plan, details, options.case_id).c_str());
+      if (!no_disk.empty()) SafePrintf(stdout, "  WARNING: %s\n", no_disk.c_str());
     }
   }
   if (json) std::puts(out.dump(2).c_str());
@@ -211,7 +225,10 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
     response::ArrangeMemoryCapture(options.memory, &plans.back());
   }
   if (f.plan_only) return PrintConcretePlans(**client, plans, options, f.output == "json");
-  for (const auto& plan : plans) SafePrintf(stderr, "%s", response::FormatPlan(plan).c_str());
+  for (const auto& plan : plans) {
+    SafePrintf(stderr, "%s", response::FormatPlan(plan).c_str());
+    if (const std::string no_disk = NoDiskEvidence(plan); !no_disk.empty()) PrintWarning(no_disk);
+  }
   const std::string& case_id = ctx.case_flags.id;
   if (!f.yes &&
       !Confirm("Contain " + std::to_string(plans.size()) + " instance(s) under case " + case_id + "?"))

@@ -1,6 +1,7 @@
 #include "cli/preserve_command.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -8,7 +9,10 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
+#include "cli/terminal_print.h"
+#include "cloud/instance_inventory.h"
 #include "response/preserve.h"
+#include "response/preserve_plan.h"
 
 namespace cordon::cli {
 namespace {
@@ -16,6 +20,7 @@ namespace {
 struct PreserveFlags {
   std::string every = "30m", output = "text";
   int count = 1;
+  bool plan_only = false;
   std::chrono::seconds interval{0};  // from `every`, by Check
 };
 
@@ -26,7 +31,34 @@ Status Check(PreserveFlags& f) {
   return Ok();
 }
 
+// --plan: the sets preserve would take, from live state; changes nothing and makes no case. An
+// existing case is opened (read only here) for where its series continues.
+int PrintPreservePlan(const CommandContext& ctx, const PreserveFlags& f) {
+  const cloud::ResolvedTarget& target = ctx.targets.front();
+  aws::Client& client = **ctx.Client();  // made before Run (needs::kClient)
+  auto inventory = cloud::CollectInventory(client, target);
+  if (!inventory) return ReportError(inventory.error());
+  response::PreservePlanRequest request;
+  request.case_id = ctx.case_flags.id;
+  request.count = f.count;
+  request.every = f.interval;
+  std::error_code ec;
+  request.case_exists = std::filesystem::exists(ctx.CaseDir() / "case.db", ec);
+  if (request.case_exists) {
+    auto store = ctx.OpenCase("preserve " + target.instance_id);
+    if (!store) return ReportError(store.error());
+    request.first_set = response::FirstPreserveRound(**store, target.instance_id);
+  }
+  if (f.output == "json") {
+    std::puts(response::PreservePlanToJson(*inventory, request).dump(2).c_str());
+  } else {
+    SafePrintf(stdout, "%s", response::FormatPreservePlan(*inventory, request).c_str());
+  }
+  return kExitOk;
+}
+
 int Preserve(const CommandContext& ctx, const PreserveFlags& f) {
+  if (f.plan_only) return PrintPreservePlan(ctx, f);
   const cloud::ResolvedTarget& target = ctx.targets.front();
   response::ResponseOptions options;
   options.case_id = ctx.case_flags.id;
@@ -54,6 +86,7 @@ CommandBody SetupPreserve(CLI::App& app) {
   auto f = std::make_shared<PreserveFlags>();
   app.add_option("--every", f->every, "time between sets (30m, 1h, 90s); default 30m")->capture_default_str();
   app.add_option("--count", f->count, "number of sets (default 1)")->check(CLI::Range(1, 1000));
+  app.add_flag("--plan", f->plan_only, "print the snapshot sets preserve would take, and change nothing");
   app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
   return {[f](const CommandContext& ctx) { return Preserve(ctx, *f); }, [f] { return Check(*f); }};
 }

@@ -1,13 +1,16 @@
 #include "cli/release_command.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
+#include "cli/terminal_print.h"
 #include "response/instance_claim.h"
 #include "response/release.h"
+#include "response/release_plan.h"
 
 namespace cordon::cli {
 namespace {
@@ -15,7 +18,7 @@ namespace {
 struct ReleaseFlags {
   std::vector<std::string> targets;
   std::string output = "text";
-  bool yes = false, force = false;
+  bool yes = false, force = false, plan_only = false;
 };
 
 void PrintDrift(const response::ReleaseOutcome& outcome) {
@@ -57,10 +60,34 @@ Result<std::vector<std::string>> TargetsStillHeld(const CommandContext& ctx, aws
   return held;
 }
 
+// --plan: what release would undo on each target and what would make it refuse; changes nothing.
+int PrintReleasePlan(const CommandContext& ctx, evidence::CaseStore& store, const ReleaseFlags& f,
+                     const response::ResponseOptions& options) {
+  aws::Client& client = **ctx.Client();  // made before Run (needs::kClient)
+  auto plans = response::PlanRelease(&client, &store, options, f.targets);
+  if (!plans) return ReportError(plans.error());
+  if (f.output == "json") {
+    std::puts(response::ReleasePlanToJson(*plans, options.case_id).dump(2).c_str());
+  } else {
+    SafePrintf(stdout, "%s", response::FormatReleasePlan(*plans, options.case_id).c_str());
+  }
+  return kExitOk;
+}
+
+response::ResponseOptions MakeOptions(const CommandContext& ctx, const ReleaseFlags& f) {
+  response::ResponseOptions options;
+  options.case_id = ctx.case_flags.id;
+  options.responder = ctx.case_flags.responder;
+  options.force = f.force;
+  return options;
+}
+
 int Release(const CommandContext& ctx, const ReleaseFlags& f) {
   const std::string& case_id = ctx.case_flags.id;
   auto store = ctx.OpenCase("release");
   if (!store) return ReportError(store.error());
+  const response::ResponseOptions options = MakeOptions(ctx, f);
+  if (f.plan_only) return PrintReleasePlan(ctx, **store, f, options);
   if (!f.yes && !Confirm("Release case " + case_id + " (restore the recorded pre-state" +
                          (f.force ? ", --force" : "") + ")?"))
     return kExitUsage;
@@ -70,10 +97,6 @@ int Release(const CommandContext& ctx, const ReleaseFlags& f) {
   if (!targets) return ReportError(targets.error());
   for (const std::string& line : refused) PrintError(line);
   if (targets->empty() && !refused.empty()) return kExitFailed;
-  response::ResponseOptions options;
-  options.case_id = case_id;
-  options.responder = ctx.case_flags.responder;
-  options.force = f.force;
   auto outcome = response::ReleaseCase(&client, *store, options, *targets, PrintProgress);
   if (!outcome) return ReportError(outcome.error());
   PrintDrift(*outcome);
@@ -95,6 +118,7 @@ CommandBody SetupRelease(CLI::App& app) {
   app.add_option("TARGET", f->targets, "instance ids of the case to release (default: all of them)");
   app.add_flag("--force", f->force, "restore even where live state drifted from what cordon left");
   app.add_flag("--yes", f->yes, "do not ask for confirmation");
+  app.add_flag("--plan", f->plan_only, "print what release would undo and any drift, and change nothing");
   app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
   return {[f](const CommandContext& ctx) { return Release(ctx, *f); }, {}};
 }
