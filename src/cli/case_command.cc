@@ -7,12 +7,12 @@
 #include <string>
 
 #include "base/terminal_text.h"
+#include "cli/cases_root.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/terminal_print.h"
 #include "evidence/case_store.h"
 #include "report/case_report.h"
-#include "response/case_paths.h"
 
 namespace cordon::cli {
 namespace {
@@ -45,7 +45,7 @@ int List(const std::filesystem::path& root, bool json) {
     return kExitOk;
   }
   if (cases->empty()) {
-    SafePrintf(stdout, "no cases in %s\n", root.string().c_str());
+    SafePrintf(stdout, "no cases in %s (%s)\n", root.string().c_str(), kCasesDirHint);
     return kExitOk;
   }
   SafePrintf(stdout, "%-24s %-12s %-21s %-21s %s\n", "CASE", "STATUS", "CREATED", "LAST ACTIVITY", "TARGETS");
@@ -201,7 +201,9 @@ struct CaseCommandFlags {
 };
 
 int CaseCommand(const CaseCommandFlags& f) {
-  std::filesystem::path root = response::CasesRoot(f.cases_dir);
+  auto found = CliCasesRoot(f.cases_dir);
+  if (!found) return ReportError(found.error());
+  const std::filesystem::path& root = *found;
   bool json = f.output == "json";
   if (f.list->parsed()) return List(root, json);
   if (auto valid = evidence::ValidateCaseId(f.id); !valid) return ReportError(valid.error());
@@ -219,8 +221,7 @@ CommandBody SetupCase(CLI::App& app) {
   std::string& output = flags->output;
   std::string& id = flags->id;
   std::string& report_out = flags->report_out;
-  app.add_option("--cases-dir", cases_dir,
-                 "folder holding the cases (default $CORDON_CASES_DIR or ./cordon-cases)");
+  app.add_option("--cases-dir", cases_dir, kCasesDirHelp);
   app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   app.require_subcommand(1);
   auto* list = app.add_subcommand("list", "list the cases");
