@@ -14,6 +14,7 @@
 #include "cli/case_flags.h"
 #include "cli/case_note_command.h"
 #include "cli/cleanup_command.h"
+#include "cli/colour.h"
 #include "cli/contain_command.h"
 #include "cli/exit_codes.h"
 #include "cli/hunt_command.h"
@@ -212,10 +213,13 @@ int RunCommand(const Command& command, int words, int argc, char** argv) {
       "--debug{all}", debug_topics,
       "log HTTP exchanges, retries and journal appends to stderr (no secrets); --debug=http,retry,journal "
       "picks topics");
+  bool no_colour = false;
+  app.add_flag("--no-color", no_colour, "no colour on a terminal either (as NO_COLOR=1 does)");
   CommandBody body = command.setup(app);
   // argv[0] is "cordon"; CLI11 takes the command's arguments after the command name (its last word
   // standing in for the program name).
   if (auto done = ParseFlags(app, argc - words, argv + words)) return *done;
+  if (no_colour) DisableColour();
   if (!debug_topics.empty()) {
     if (auto s = EnableDebug(debug_topics); !s) return ReportError(s.error());
   }

@@ -11,8 +11,8 @@
 namespace cordon::cli {
 
 struct ConfigFile {
-  std::string path;  // the file read; empty when there was none
-  HuntSources hunt;  // relative paths already resolved against the file's folder
+  std::string path;       // the file read; empty when there was none
+  HuntSources hunt;       // relative paths already resolved against the file's folder
   std::string cases_dir;  // "cases_dir": where cases live (cli/cases_root.h); resolved the same way
 };
 
@@ -26,8 +26,8 @@ std::string ConfigFilePath(bool* explicit_path);
 Result<ConfigFile> LoadConfigFile();
 
 // Parses `doc`, read from `path`: {"cases_dir": "DIR", "hunt": {"cloudtrail": [...], "flow_logs": [...],
-// "guardduty": [...], "config": [...]}}, each list also accepted as one string. Unknown keys are errors, so a typo cannot
-// silently drop a source.
+// "guardduty": [...], "config": [...]}}, each list also accepted as one string. Unknown keys are errors, so a
+// typo cannot silently drop a source.
 Result<ConfigFile> ParseConfigFile(const std::string& path, const Json& doc);
 
 }  // namespace cordon::cli

@@ -1,10 +1,12 @@
 #include "cli/output.h"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "aws/errors/error_table.h"
 #include "base/terminal_text.h"
+#include "cli/colour.h"
 #include "cli/exit_codes.h"
 
 namespace cordon::cli {
@@ -27,16 +29,19 @@ int ExitCodeFor(const Error& error) {
 namespace {
 
 // Messages quote what AWS and the logs said (tags, file names, error messages): no raw control bytes.
-void Print(const char* prefix, std::string_view message) {
+// The colour (a terminal only, cli/colour.h) is added to cordon's own prefix after that.
+void Print(std::optional<Colour> colour, std::string_view label, std::string_view message) {
   const std::string safe = NeutralizeControls(message);
-  std::fprintf(stderr, "%s%.*s\n", prefix, static_cast<int>(safe.size()), safe.data());
+  std::string painted;
+  if (!label.empty()) painted = (colour ? Paint(stderr, *colour, label) : std::string(label)) + " ";
+  std::fprintf(stderr, "cordon: %s%.*s\n", painted.c_str(), static_cast<int>(safe.size()), safe.data());
 }
 
 }  // namespace
 
-void PrintError(std::string_view message) { Print("cordon: error: ", message); }
-void PrintWarning(std::string_view message) { Print("cordon: warning: ", message); }
-void PrintInfo(std::string_view message) { Print("cordon: ", message); }
+void PrintError(std::string_view message) { Print(Colour::kFailure, "error:", message); }
+void PrintWarning(std::string_view message) { Print(Colour::kWarning, "warning:", message); }
+void PrintInfo(std::string_view message) { Print(std::nullopt, "", message); }
 
 int ReportError(const Error& error) {
   std::string text = error.ToString();

@@ -29,8 +29,9 @@ void PrintDrift(const response::ReleaseOutcome& outcome) {
         "release refused for the targets above, nothing changed on them: live state no longer matches "
         "what cordon left; check it, then rerun with --force to restore what can still be restored");
   else if (!outcome.held.empty())
-    PrintError("release refused for the targets above, nothing changed on them: release them from the "
-               "case that holds them");
+    PrintError(
+        "release refused for the targets above, nothing changed on them: release them from the "
+        "case that holds them");
   for (const std::string& line : outcome.skipped) PrintError("skipped (--force): " + line);
 }
 

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "base/strings.h"
+#include "cli/colour.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/terminal_print.h"
@@ -13,12 +14,17 @@
 namespace cordon::cli {
 
 void PrintProgress(const cloud::ResolvedTarget& target, const response::StepReport& r) {
-  std::string detail =
-      r.status == response::StepStatus::kFailed
-          ? "FAILED: " + r.error.ToString() +
-                (r.missing_permission.empty() ? "" : " (missing permission: " + r.missing_permission + ")")
-          : (r.detail.empty() ? std::string(response::StepStatusName(r.status)) : r.detail);
-  SafePrintf(stderr, "%s  %-18s %s\n", target.instance_id.c_str(), r.step.c_str(), detail.c_str());
+  SafePrintf(stderr, "%s  %-18s ", target.instance_id.c_str(), r.step.c_str());
+  if (r.status == response::StepStatus::kFailed) {
+    // The word is cordon's, painted; the error after it is AWS's, neutralized.
+    std::fputs(Paint(stderr, Colour::kFailure, "FAILED:").c_str(), stderr);
+    SafePrintf(
+        stderr, " %s%s\n", r.error.ToString().c_str(),
+        r.missing_permission.empty() ? "" : (" (missing permission: " + r.missing_permission + ")").c_str());
+    return;
+  }
+  SafePrintf(stderr, "%s\n",
+             (r.detail.empty() ? std::string(response::StepStatusName(r.status)) : r.detail).c_str());
 }
 
 void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id, bool json,
@@ -56,16 +62,19 @@ void PrintSummary(const std::vector<response::TargetReport>& reports, const std:
         ++skipped;
     }
     std::string what;
-    if (t.failed())
-      what = "NOT fully " + verb + ": " + std::to_string(failed) + " failed, " + std::to_string(skipped) +
+    SafePrintf(stdout, "%s (%s): ", t.target.instance_id.c_str(), t.target.region.c_str());
+    if (t.failed()) {
+      std::fputs(Paint(stdout, Colour::kFailure, "NOT fully " + verb).c_str(), stdout);  // verb: cordon's
+      what = ": " + std::to_string(failed) + " failed, " + std::to_string(skipped) +
              " not attempted; fix the cause and run the same command again";
-    else if (!t.changed())
+    } else if (!t.changed()) {
       what = "already " + verb + " under case " + case_id + "; nothing changed";
-    else
+    } else {
       what = verb + " under case " + case_id;
-    SafePrintf(stdout, "%s (%s): %s [%d done, %d already done, %d failed, %d not attempted]%s\n",
-               t.target.instance_id.c_str(), t.target.region.c_str(), what.c_str(), done, already, failed,
-               skipped, t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
+    }
+    SafePrintf(stdout, "%s [%d done, %d already done, %d failed, %d not attempted]%s\n", what.c_str(), done,
+               already, failed, skipped,
+               t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
     for (const auto& s : t.steps)
       if (!s.missing_permission.empty())
         SafePrintf(stdout, "  %s needs %s (`cordon iam-policy` prints the whole policy)\n", s.step.c_str(),

@@ -12,6 +12,7 @@
 #include "base/thread_pool.h"
 #include "base/time.h"
 #include "cli/aws_flags.h"
+#include "cli/colour.h"
 #include "cli/config_file.h"
 #include "cli/exit_codes.h"
 #include "cli/next_steps.h"
@@ -104,7 +105,10 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
   auto findings = cloud::Findings(inv);
   Section("Findings");
   if (findings.empty()) Line("none");
-  for (const auto& f : findings) SafePrintf(stdout, "  ! %s\n", f.c_str());
+  for (const auto& f : findings) {
+    std::printf("  %s ", Paint(stdout, Colour::kFinding, "!").c_str());  // cordon's mark; the text is data
+    SafePrintf(stdout, "%s\n", f.c_str());
+  }
 
   Section("Identity");
   Row("type", i.type);

@@ -4,7 +4,8 @@ namespace cordon::response {
 namespace {
 
 std::string VolumeLine(const cloud::Volume& v) {
-  return v.id + " " + v.device + " " + std::to_string(v.size_gib) + " GiB" + (v.encrypted ? " encrypted" : "");
+  return v.id + " " + v.device + " " + std::to_string(v.size_gib) + " GiB" +
+         (v.encrypted ? " encrypted" : "");
 }
 
 // What no EBS snapshot holds: instance-store disks (DESIGN.md §3 rule 6), or a volume list unread.

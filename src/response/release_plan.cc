@@ -20,8 +20,8 @@ std::string List(const Json& items, const std::function<std::string(const Json&)
 std::string Text(const Json& j) { return j.is_string() ? j.get<std::string>() : std::string(); }
 
 // What each undo sets back, from the "before" its contain step recorded (the step files' Observe).
-using Describe = std::function<void(const Json& before, const std::string& case_id,
-                                    std::vector<std::string>* out)>;
+using Describe =
+    std::function<void(const Json& before, const std::string& case_id, std::vector<std::string>* out)>;
 
 const std::map<std::string, Describe>& Describers() {
   static const std::map<std::string, Describe> kByStep = {
@@ -38,8 +38,8 @@ const std::map<std::string, Describe>& Describers() {
            out->push_back("shutdown behaviour back to " + Str(b, "shutdown_behavior"));
          for (const Json& v : b.value("volumes", Json::array()))
            if (v.value("delete_on_termination", false))
-             out->push_back("DeleteOnTermination back on for " + Str(v, "volume_id") + " (" + Str(v, "device") +
-                            ")");
+             out->push_back("DeleteOnTermination back on for " + Str(v, "volume_id") + " (" +
+                            Str(v, "device") + ")");
        }},
       {"asg",
        [](const Json& b, const std::string&, std::vector<std::string>* out) {

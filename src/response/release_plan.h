@@ -15,9 +15,9 @@
 namespace cordon::response {
 
 struct ReleaseStepPlan {
-  std::string step;                  // the contain step undone ("isolate-network")
-  bool already_released = false;     // a resumed release: journaled done, not run again
-  std::vector<std::string> restores; // one line per thing set back
+  std::string step;                   // the contain step undone ("isolate-network")
+  bool already_released = false;      // a resumed release: journaled done, not run again
+  std::vector<std::string> restores;  // one line per thing set back
 };
 
 struct ReleaseTargetPlan {
