@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@
 #include "cli/sigma_command.h"
 #include "cli/target_flags.h"
 #include "cli/triage_command.h"
+#include "cli/wait_notice.h"
 #include "cli/watch_command.h"
 
 namespace cordon::cli {
@@ -51,7 +53,7 @@ const Command kCommands[] = {
      kClient | kExistingCase, SetupRelease},
     {"watch",
      "contain the instances of GuardDuty findings and incident-response tags arriving on an SQS queue",
-     kClient, SetupWatch},
+     kClient | kOwnProgress, SetupWatch},
     {"automation template", "print the CloudFormation template of watch's queue, DLQ, rules and topic", kNone,
      SetupAutomationTemplate},
     {"automation deploy", "create watch's queue, DLQ, EventBridge rules and topic as a stack, and wait",
@@ -59,7 +61,7 @@ const Command kCommands[] = {
     {"automation package", "build the zip that runs cordon as a Lambda function (provided.al2023)", kNone,
      SetupAutomationPackage},
     {"lambda-runtime", "handle watch's events as a Lambda function (the package's bootstrap runs it)",
-     kAwsFlags, SetupLambdaRuntime},
+     kAwsFlags | kOwnProgress, SetupLambdaRuntime},
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", kAwsFlags,
      SetupApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", kAwsFlags,
@@ -223,6 +225,8 @@ int RunCommand(const Command& command, int words, int argc, char** argv) {
   if (!debug_topics.empty()) {
     if (auto s = EnableDebug(debug_topics); !s) return ReportError(s.error());
   }
+  std::optional<WaitNotice> notice;
+  if (Has(ctx.needs, kAwsFlags) && !Has(ctx.needs, kOwnProgress)) notice.emplace();
   if (auto stop = PrepareContext(body, &ctx)) return *stop;
   return body.run(ctx);
 }

@@ -8,6 +8,7 @@
 #include "base/terminal_text.h"
 #include "cli/colour.h"
 #include "cli/exit_codes.h"
+#include "cli/wait_notice.h"
 
 namespace cordon::cli {
 
@@ -34,7 +35,9 @@ void Print(std::optional<Colour> colour, std::string_view label, std::string_vie
   const std::string safe = NeutralizeControls(message);
   std::string painted;
   if (!label.empty()) painted = (colour ? Paint(stderr, *colour, label) : std::string(label)) + " ";
-  std::fprintf(stderr, "cordon: %s%.*s\n", painted.c_str(), static_cast<int>(safe.size()), safe.data());
+  WriteAboveWaitLine([&] {
+    std::fprintf(stderr, "cordon: %s%.*s\n", painted.c_str(), static_cast<int>(safe.size()), safe.data());
+  });
 }
 
 }  // namespace

@@ -10,10 +10,13 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/terminal_print.h"
+#include "cli/wait_notice.h"
 
 namespace cordon::cli {
 
-void PrintProgress(const cloud::ResolvedTarget& target, const response::StepReport& r) {
+namespace {
+
+void PrintProgressLine(const cloud::ResolvedTarget& target, const response::StepReport& r) {
   SafePrintf(stderr, "%s  %-18s ", target.instance_id.c_str(), r.step.c_str());
   if (r.status == response::StepStatus::kFailed) {
     // The word is cordon's, painted; the error after it is AWS's, neutralized.
@@ -25,6 +28,12 @@ void PrintProgress(const cloud::ResolvedTarget& target, const response::StepRepo
   }
   SafePrintf(stderr, "%s\n",
              (r.detail.empty() ? std::string(response::StepStatusName(r.status)) : r.detail).c_str());
+}
+
+}  // namespace
+
+void PrintProgress(const cloud::ResolvedTarget& target, const response::StepReport& r) {
+  WriteAboveWaitLine([&] { PrintProgressLine(target, r); });
 }
 
 void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id, bool json,
