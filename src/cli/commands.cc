@@ -16,12 +16,15 @@
 #include "cli/case_note_command.h"
 #include "cli/cleanup_command.h"
 #include "cli/colour.h"
+#include "cli/command_docs.h"
+#include "cli/completion_command.h"
 #include "cli/contain_command.h"
 #include "cli/exit_codes.h"
 #include "cli/hunt_command.h"
 #include "cli/iam_policy_command.h"
 #include "cli/lab_command.h"
 #include "cli/lambda_command.h"
+#include "cli/man_command.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
 #include "cli/preserve_command.h"
@@ -86,6 +89,9 @@ const Command kCommands[] = {
      SetupCaseNote},
     {"case", "list, show or verify cases (hash-chained journal, pre-state, evidence)", kNone, SetupCase},
     {"iam-policy", "print the least-privilege IAM policy each command needs", kNone, SetupIamPolicy},
+    {"completion", "print the bash or zsh completion script (generated from this table)", kNone,
+     SetupCompletion},
+    {"man", "print the manual page cordon(1) in roff (generated from this table)", kNone, SetupMan},
     {"help", "list the commands", kNone, SetupHelp},
 };
 
@@ -161,6 +167,15 @@ void AddSharedFlags(CLI::App& app, CommandContext* ctx) {
   if (Has(ctx->needs, kAwsFlags)) AddAwsFlags(app, &ctx->aws_flags);
 }
 
+// The flags of every command that act on the process: --debug and --no-color.
+void AddProcessFlags(CLI::App& app, std::string* debug_topics, bool* no_colour) {
+  app.add_flag(
+      "--debug{all}", *debug_topics,
+      "log HTTP exchanges, retries and journal appends to stderr (no secrets); --debug=http,retry,journal "
+      "picks topics");
+  app.add_flag("--no-color", *no_colour, "no colour on a terminal either (as NO_COLOR=1 does)");
+}
+
 // Everything Main does between parsing and the command's body, in the order command.h gives.
 // Returns the exit code when the command must not run.
 std::optional<int> PrepareContext(const CommandBody& body, CommandContext* ctx) {
@@ -211,12 +226,8 @@ int RunCommand(const Command& command, int words, int argc, char** argv) {
   ctx.needs = command.needs;
   AddSharedFlags(app, &ctx);
   std::string debug_topics;
-  app.add_flag(
-      "--debug{all}", debug_topics,
-      "log HTTP exchanges, retries and journal appends to stderr (no secrets); --debug=http,retry,journal "
-      "picks topics");
   bool no_colour = false;
-  app.add_flag("--no-color", no_colour, "no colour on a terminal either (as NO_COLOR=1 does)");
+  AddProcessFlags(app, &debug_topics, &no_colour);
   CommandBody body = command.setup(app);
   // argv[0] is "cordon"; CLI11 takes the command's arguments after the command name (its last word
   // standing in for the program name).
@@ -231,9 +242,47 @@ int RunCommand(const Command& command, int words, int argc, char** argv) {
   return body.run(ctx);
 }
 
+CommandDoc DocOf(const CLI::App& app, std::string name) {
+  CommandDoc doc;
+  doc.name = std::move(name);
+  doc.description = app.get_description();
+  for (const CLI::Option* o : app.get_options()) {
+    OptionDoc option;
+    for (const std::string& l : o->get_lnames()) option.flags.push_back("--" + l);
+    for (const std::string& s : o->get_snames()) option.flags.push_back("-" + s);
+    if (o->get_positional()) option.positional = o->get_name(true);
+    option.description = o->get_description();
+    option.takes_value = o->get_expected_min() > 0 || o->get_type_size() > 0;
+    doc.options.push_back(std::move(option));
+  }
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    doc.subcommands.push_back(DocOf(*sub, sub->get_name()));
+    doc.subcommands.back().summary = sub->get_description();
+  }
+  return doc;
+}
+
 }  // namespace
 
 std::span<const Command> Commands() { return kCommands; }
+
+std::vector<CommandDoc> CommandDocs() {
+  std::vector<CommandDoc> out;
+  for (const Command& command : kCommands) {
+    // Built as RunCommand builds it, so the documented flags are the ones parsed.
+    CLI::App app{std::string(command.summary), "cordon " + std::string(command.name)};
+    CommandContext ctx;
+    ctx.needs = command.needs;
+    AddSharedFlags(app, &ctx);
+    std::string debug_topics;
+    bool no_colour = false;
+    AddProcessFlags(app, &debug_topics, &no_colour);
+    (void)command.setup(app);  // the body is not run; only its flags are read
+    out.push_back(DocOf(app, std::string(command.name)));
+    out.back().summary = command.summary;
+  }
+  return out;
+}
 
 int Main(int argc, char** argv) {
   if (argc < 2) {
