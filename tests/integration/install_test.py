@@ -39,8 +39,14 @@ def bash_complete(script: Path, words: list[str]) -> list[str]:
 
 
 def help_flags(command: list[str]) -> set[str]:
+    """The long flags `cordon help COMMAND` lists (CLI11's option lines: "  -h,--help", "  --case TEXT")."""
     proc = run_cordon(["help", *command])
-    return set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", proc.stdout))
+    out = set()
+    for line in proc.stdout.splitlines():
+        m = re.match(r"^\s+(?:-\w,)?(--[a-z][a-z0-9-]*)", line)
+        if m:
+            out.add(m.group(1))
+    return out
 
 
 class CompletionTests(unittest.TestCase):
