@@ -27,7 +27,8 @@ namespace cordon::cli {
 namespace {
 
 struct ContainFlags {
-  std::string asg = "detach", output = "text", quarantine_profile, take_over;
+  std::string asg = "detach", quarantine_profile, take_over;
+  ResultFlags result;  // --output, --query
   bool yes = false, plan_only = false, revoke_sessions = false;
   response::StepSelection selection;
   std::vector<std::string> allow_from;
@@ -51,6 +52,7 @@ Status Check(ContainFlags& f) {
   if (!memory) return MakeError(memory.error());
   if (auto s = response::SelectMemoryCapture(*memory, &f.selection); !s) return s;
   f.memory_options = *memory;
+  if (auto s = CheckResultFlags(f.result); !s) return s;
   if (!f.detector.empty() && f.finding.empty())
     return MakeError(ErrorKind::kInvalidArgument, "--detector goes with --finding FINDING_ID");
   return CheckNotifyFlags(&f.notify);
@@ -185,7 +187,8 @@ std::string NoDiskEvidence(const response::Plan& plan) {
 
 // --plan: every plan made concrete from the instance's live state (read-only), as text or JSON.
 int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& plans,
-                       const response::ResponseOptions& options, bool json) {
+                       const response::ResponseOptions& options, const ResultFlags& result) {
+  const bool json = result.structured();
   Json out{{"case", options.case_id}, {"plans", Json::array()}};
   for (const response::Plan& plan : plans) {
     auto inventory = cloud::CollectInventory(client, plan.target);
@@ -206,8 +209,7 @@ int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& p
       if (!no_disk.empty()) SafePrintf(stdout, "  WARNING: %s\n", no_disk.c_str());
     }
   }
-  if (json) std::puts(out.dump(2).c_str());
-  return kExitOk;
+  return json ? PrintResult(out, result) : kExitOk;
 }
 
 int Contain(const CommandContext& ctx, ContainFlags& f) {
@@ -224,7 +226,7 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
     plans.push_back(response::BuildContainPlan(target, f.selection));
     response::ArrangeMemoryCapture(options.memory, &plans.back());
   }
-  if (f.plan_only) return PrintConcretePlans(**client, plans, options, f.output == "json");
+  if (f.plan_only) return PrintConcretePlans(**client, plans, options, f.result);
   for (const auto& plan : plans) {
     SafePrintf(stderr, "%s", response::FormatPlan(plan).c_str());
     if (const std::string no_disk = NoDiskEvidence(plan); !no_disk.empty()) PrintWarning(no_disk);
@@ -250,7 +252,7 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
   }
   response::Executor executor(*client, *store, &options, PrintProgress);
   std::vector<response::TargetReport> reports = executor.Run(plans);
-  PrintSummary(reports, case_id, f.output == "json", "contained");
+  PrintSummary(reports, case_id, f.result, "contained");
   int status = ExitStatusFor(reports);
   PrintNextSteps(NextAfterContain(case_id, status != kExitOk));
   status = ReportLostRecords(**store, RecordCaseStatus(**store, status, "contained"));
@@ -284,8 +286,7 @@ CommandBody SetupContain(CLI::App& app) {
                  "replace the instance profile with this one instead of removing it");
   AddMemoryFlags(app, &f->memory);
   AddNotifyFlags(app, &f->notify);
-  app.add_option("--output", f->output, "text or json (the summary on stdout)")
-      ->check(CLI::IsMember({"text", "json"}));
+  AddResultFlags(app, &f->result, "the plan and the summary");
   app.add_option(
       "--finding", f->finding,
       "contain the instance of this GuardDuty finding: a JSON file (the finding, its EventBridge\n"

@@ -18,7 +18,8 @@ namespace cordon::cli {
 namespace {
 
 struct PreserveFlags {
-  std::string every = "30m", output = "text";
+  std::string every = "30m";
+  ResultFlags result;  // --output, --query
   int count = 1;
   bool plan_only = false;
   std::chrono::seconds interval{0};  // from `every`, by Check
@@ -28,7 +29,7 @@ Status Check(PreserveFlags& f) {
   auto interval = ParseDuration(f.every, "--every");
   if (!interval) return MakeError(interval.error());
   f.interval = *interval;
-  return Ok();
+  return CheckResultFlags(f.result);
 }
 
 // --plan: the sets preserve would take, from live state; changes nothing and makes no case. An
@@ -49,11 +50,8 @@ int PrintPreservePlan(const CommandContext& ctx, const PreserveFlags& f) {
     if (!store) return ReportError(store.error());
     request.first_set = response::FirstPreserveRound(**store, target.instance_id);
   }
-  if (f.output == "json") {
-    std::puts(response::PreservePlanToJson(*inventory, request).dump(2).c_str());
-  } else {
-    SafePrintf(stdout, "%s", response::FormatPreservePlan(*inventory, request).c_str());
-  }
+  if (f.result.structured()) return PrintResult(response::PreservePlanToJson(*inventory, request), f.result);
+  SafePrintf(stdout, "%s", response::FormatPreservePlan(*inventory, request).c_str());
   return kExitOk;
 }
 
@@ -72,7 +70,7 @@ int Preserve(const CommandContext& ctx, const PreserveFlags& f) {
         PrintInfo("next set in " + std::to_string(s.count()) + "s");
         std::this_thread::sleep_for(s);
       });
-  PrintSummary({report}, options.case_id, f.output == "json", "preserved");
+  PrintSummary({report}, options.case_id, f.result, "preserved");
   PrintInfo("case " + options.case_id + " is in " + (*store)->dir().string());
   return ReportLostRecords(**store, ExitStatusFor({report}));
 }
@@ -87,7 +85,7 @@ CommandBody SetupPreserve(CLI::App& app) {
   app.add_option("--every", f->every, "time between sets (30m, 1h, 90s); default 30m")->capture_default_str();
   app.add_option("--count", f->count, "number of sets (default 1)")->check(CLI::Range(1, 1000));
   app.add_flag("--plan", f->plan_only, "print the snapshot sets preserve would take, and change nothing");
-  app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddResultFlags(app, &f->result, "the plan and the summary");
   return {[f](const CommandContext& ctx) { return Preserve(ctx, *f); }, [f] { return Check(*f); }};
 }
 

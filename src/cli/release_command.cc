@@ -17,7 +17,7 @@ namespace {
 
 struct ReleaseFlags {
   std::vector<std::string> targets;
-  std::string output = "text";
+  ResultFlags result;  // --output, --query
   bool yes = false, force = false, plan_only = false;
 };
 
@@ -67,11 +67,9 @@ int PrintReleasePlan(const CommandContext& ctx, evidence::CaseStore& store, cons
   aws::Client& client = **ctx.Client();  // made before Run (needs::kClient)
   auto plans = response::PlanRelease(&client, &store, options, f.targets);
   if (!plans) return ReportError(plans.error());
-  if (f.output == "json") {
-    std::puts(response::ReleasePlanToJson(*plans, options.case_id).dump(2).c_str());
-  } else {
-    SafePrintf(stdout, "%s", response::FormatReleasePlan(*plans, options.case_id).c_str());
-  }
+  if (f.result.structured())
+    return PrintResult(response::ReleasePlanToJson(*plans, options.case_id), f.result);
+  SafePrintf(stdout, "%s", response::FormatReleasePlan(*plans, options.case_id).c_str());
   return kExitOk;
 }
 
@@ -101,7 +99,7 @@ int Release(const CommandContext& ctx, const ReleaseFlags& f) {
   auto outcome = response::ReleaseCase(&client, *store, options, *targets, PrintProgress);
   if (!outcome) return ReportError(outcome.error());
   PrintDrift(*outcome);
-  PrintSummary(outcome->reports, case_id, f.output == "json", "released");
+  PrintSummary(outcome->reports, case_id, f.result, "released");
   // A refusal is a failure (exit 1); --force that had to skip something is partial (exit 6), and the
   // case still counts as released: what is left is journaled.
   int status = outcome->refusals.empty() && refused.empty() ? ExitStatusFor(outcome->reports) : kExitFailed;
@@ -120,8 +118,9 @@ CommandBody SetupRelease(CLI::App& app) {
   app.add_flag("--force", f->force, "restore even where live state drifted from what cordon left");
   app.add_flag("--yes", f->yes, "do not ask for confirmation");
   app.add_flag("--plan", f->plan_only, "print what release would undo and any drift, and change nothing");
-  app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
-  return {[f](const CommandContext& ctx) { return Release(ctx, *f); }, {}};
+  AddResultFlags(app, &f->result, "the plan and the summary");
+  return {[f](const CommandContext& ctx) { return Release(ctx, *f); },
+          [f] { return CheckResultFlags(f->result); }};
 }
 
 }  // namespace cordon::cli

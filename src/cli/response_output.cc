@@ -36,26 +36,31 @@ void PrintProgress(const cloud::ResolvedTarget& target, const response::StepRepo
   WriteAboveWaitLine([&] { PrintProgressLine(target, r); });
 }
 
-void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id, bool json,
-                  const std::string& verb) {
-  if (json) {
-    Json out = Json::array();
-    for (const auto& t : reports) {
-      Json steps = Json::array();
-      for (const auto& s : t.steps) {
-        Json j = {{"step", s.step}, {"status", response::StepStatusName(s.status)}, {"detail", s.detail}};
-        if (s.status == response::StepStatus::kFailed) j["error"] = s.error.ToString();
-        if (!s.missing_permission.empty()) j["missing_permission"] = s.missing_permission;
-        steps.push_back(j);
-      }
-      out.push_back(Json{{"instance_id", t.target.instance_id},
-                         {"region", t.target.region},
-                         {"case", case_id},
-                         {"result", t.failed() ? "failed" : (t.changed() ? verb : "unchanged")},
-                         {"partial", t.partial()},
-                         {"steps", steps}});
+Json SummaryJson(const std::vector<response::TargetReport>& reports, const std::string& case_id,
+                 const std::string& verb) {
+  Json out = Json::array();
+  for (const auto& t : reports) {
+    Json steps = Json::array();
+    for (const auto& s : t.steps) {
+      Json j = {{"step", s.step}, {"status", response::StepStatusName(s.status)}, {"detail", s.detail}};
+      if (s.status == response::StepStatus::kFailed) j["error"] = s.error.ToString();
+      if (!s.missing_permission.empty()) j["missing_permission"] = s.missing_permission;
+      steps.push_back(j);
     }
-    std::printf("%s\n", out.dump(2).c_str());
+    out.push_back(Json{{"instance_id", t.target.instance_id},
+                       {"region", t.target.region},
+                       {"case", case_id},
+                       {"result", t.failed() ? "failed" : (t.changed() ? verb : "unchanged")},
+                       {"partial", t.partial()},
+                       {"steps", steps}});
+  }
+  return out;
+}
+
+void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id,
+                  const ResultFlags& result, const std::string& verb) {
+  if (result.structured()) {
+    (void)PrintResult(SummaryJson(reports, case_id, verb), result);  // a failed query is reported there
     return;
   }
   for (const auto& t : reports) {

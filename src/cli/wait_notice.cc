@@ -15,8 +15,8 @@ namespace {
 constexpr std::chrono::milliseconds kTick{200};
 constexpr std::chrono::seconds kRepeatInPipe{30};
 
-std::mutex line_mu;          // guards the spinner line and the writes around it
-bool line_shown = false;     // a spinner line is on the terminal now (guarded by line_mu)
+std::mutex line_mu;       // guards the spinner line and the writes around it
+bool line_shown = false;  // a spinner line is on the terminal now (guarded by line_mu)
 
 void ClearLineLocked() {
   if (!line_shown) return;
@@ -54,8 +54,8 @@ class Ticker {
       return;
     }
     if (activity->id == shown_id_ && now - shown_at_ < kRepeatInPipe) return;
-    std::fprintf(stderr, "cordon: %s %s - %lds so far\n", activity->id == shown_id_ ? "still waiting for" : "waiting for",
-                 what.c_str(), waited);
+    std::fprintf(stderr, "cordon: %s %s - %lds so far\n",
+                 activity->id == shown_id_ ? "still waiting for" : "waiting for", what.c_str(), waited);
     shown_id_ = activity->id;
     shown_at_ = now;
   }
