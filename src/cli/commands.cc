@@ -277,7 +277,8 @@ std::vector<CommandDoc> CommandDocs() {
     std::string debug_topics;
     bool no_colour = false;
     AddProcessFlags(app, &debug_topics, &no_colour);
-    (void)command.setup(app);  // the body is not run; only its flags are read
+    // The body is never run, only kept while its flags (bound to its storage) are read.
+    const CommandBody body = command.setup(app);
     out.push_back(DocOf(app, std::string(command.name)));
     out.back().summary = command.summary;
   }

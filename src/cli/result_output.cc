@@ -1,6 +1,7 @@
 #include "cli/result_output.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <set>
 
