@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "aws/errors/error_table.h"
 #include "base/strings.h"
 #include "cli/colour.h"
 #include "cli/exit_codes.h"
@@ -101,7 +102,10 @@ int ExitStatusFor(const std::vector<response::TargetReport>& reports) {
   for (const auto& t : reports) {
     failed = failed || t.failed();
     partial = partial || t.partial();
-    for (const auto& s : t.steps) denied = denied || !s.missing_permission.empty();
+    // A step the credentials were refused for (none found, expired) exits as a credentials failure.
+    for (const auto& s : t.steps)
+      denied = denied || !s.missing_permission.empty() ||
+               (s.status == response::StepStatus::kFailed && aws::IsCredentialRejection(s.error.code));
   }
   if (denied) return kExitAccessDenied;
   if (failed) return kExitFailed;

@@ -104,19 +104,20 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
     };
     std::vector<UndoItem> undo;
     DriftFindings findings;
+    // A check that fails is shown as it happens, with its cause (no credentials, say), like any step.
+    auto check_failed = [&](const Error& error, const AuditScope& scope) {
+      report.steps.push_back(CheckFailed(error, scope));
+      if (!progress) return;
+      std::lock_guard<std::mutex> lock(mu);
+      progress(report.target, report.steps.back());
+    };
     {
       StepContext ctx = make_ctx();
       AuditScope scope(store, id, "release:check");
       auto done = DoneContainSteps(*store, id);
-      if (!done) {
-        report.steps.push_back(CheckFailed(done.error(), scope));
-        return;
-      }
+      if (!done) return check_failed(done.error(), scope);
       undo = std::move(*done);
-      if (Status s = AssessUndo(ctx, undo, findings); !s) {
-        report.steps.push_back(CheckFailed(s.error(), scope));
-        return;
-      }
+      if (Status s = AssessUndo(ctx, undo, findings); !s) return check_failed(s.error(), scope);
     }
     // Held (another case's now) refuses even with --force; any drift refuses without it.
     if (findings.held() || (!findings.empty() && !options.force)) {
@@ -192,7 +193,11 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
       report.steps.push_back(r);
     }
   });
-  EndRun(store, run, outcome.refusals.empty() ? "ok" : "refused");
+  // The run's outcome as it was: a target whose check or undo failed (no credentials, say) is a failed
+  // run, never "ok" (issue 17).
+  const bool failed = std::any_of(outcome.reports.begin(), outcome.reports.end(),
+                                  [](const TargetReport& r) { return r.failed(); });
+  EndRun(store, run, !outcome.refusals.empty() ? "refused" : (failed ? "failed" : "ok"));
   return outcome;
 }
 
