@@ -75,7 +75,9 @@ class HelpGoldenTests(Golden, unittest.TestCase):
 class PlanGoldenTests(Golden, ResponseCase):
 
     def text(self, value: str) -> str:
-        return re.sub(r"\b20\d{6}\b", "DATE", self.normalised(value))
+        """`value` with generated ids by role, the date as DATE and moto's random addresses as IP."""
+        value = re.sub(r"\b20\d{6}\b", "DATE", self.normalised(value))
+        return re.sub(r"\b\d{1,3}(?:\.\d{1,3}){3}\b", "IP", value)
 
     def next_lines(self, stderr: str) -> str:
         return "".join(line + "\n" for line in stderr.splitlines() if line.startswith("cordon: next: "))
