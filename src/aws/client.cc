@@ -12,6 +12,7 @@
 #include "aws/protocol/customizations.h"
 #include "aws/protocol/protocol.h"
 #include "aws/sigv4/signer.h"
+#include "base/activity.h"
 #include "base/debug_log.h"
 #include "base/hash.h"
 #include "base/strings.h"
@@ -64,6 +65,18 @@ void DebugExchange(const AuditRecord& call, int attempt, const HttpRequest& requ
   DebugLine(DebugTopic::kHttp, line);
 }
 
+// The ids or name a waiter's input names (" (snap-1, snap-2)"), for the wait notice; "" for none.
+std::string WaitSubject(const Json& input) {
+  std::string out;
+  if (!input.is_object()) return out;
+  for (const auto& [key, value] : input.items()) {
+    const Json list = value.is_array() ? value : Json::array({value});
+    for (const Json& v : list)
+      if (v.is_string() && out.size() < 120) out += (out.empty() ? "" : ", ") + v.get<std::string>();
+  }
+  return out.empty() ? out : " (" + out + ")";
+}
+
 }  // namespace
 
 Result<Json> Client::Call(std::string_view service_name, std::string_view operation, Json input,
@@ -73,6 +86,7 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
   auto op_model = (*service)->Operation(operation);
   if (!op_model) return tl::unexpected(op_model.error());
   OperationRef op{*service, std::string(operation), *op_model};
+  const ActivityScope waiting(std::string(service_name) + " " + std::string(operation));
   if (auto valid = ValidateInput(**service, **op_model, &input); !valid) {
     Error e = valid.error();
     e.message = std::string(service_name) + " " + std::string(operation) + ": " + e.message;
@@ -241,6 +255,8 @@ Status Client::Wait(std::string_view service, std::string_view waiter_name, Json
     if (!near.empty()) message += "; did you mean '" + near[0] + "'?";
     return MakeError(ErrorKind::kInvalidArgument, message);
   }
+  // The waiter, not each poll, is what a responder waits for: it is the oldest activity while it runs.
+  const ActivityScope waiting(std::string(service) + " " + std::string(waiter_name) + WaitSubject(input));
   Waiter waiter(std::string(waiter_name), *config, options_.clock);
   if (max_attempts > 0) waiter.set_max_attempts(max_attempts);
   const std::string operation = (*config)["operation"].get<std::string>();

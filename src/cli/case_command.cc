@@ -7,6 +7,7 @@
 #include "base/terminal_text.h"
 #include "cli/case_report_command.h"
 #include "cli/case_verify_command.h"
+#include "cli/cases_root.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/terminal_print.h"
@@ -39,7 +40,7 @@ int List(const std::filesystem::path& root, bool json) {
     return kExitOk;
   }
   if (cases->empty()) {
-    SafePrintf(stdout, "no cases in %s\n", root.string().c_str());
+    SafePrintf(stdout, "no cases in %s (%s)\n", root.string().c_str(), kCasesDirHint);
     return kExitOk;
   }
   SafePrintf(stdout, "%-24s %-12s %-21s %-21s %s\n", "CASE", "STATUS", "CREATED", "LAST ACTIVITY", "TARGETS");
@@ -129,7 +130,9 @@ int CaseCommand(const CommandContext& ctx, CaseCommandFlags& f) {
     if (f.verify->count("--output") == 0) v.output = f.output;
     return RunCaseVerify(ctx, v);
   }
-  std::filesystem::path root = response::CasesRoot(f.cases_dir);
+  auto found = CliCasesRoot(f.cases_dir);
+  if (!found) return ReportError(found.error());
+  const std::filesystem::path& root = *found;
   bool json = f.output == "json";
   if (f.list->parsed()) return List(root, json);
   if (auto valid = evidence::ValidateCaseId(f.id); !valid) return ReportError(valid.error());
@@ -146,8 +149,7 @@ CommandBody SetupCase(CLI::App& app) {
   std::string& output = flags->output;
   std::string& id = flags->id;
   std::string& report_out = flags->report_out;
-  app.add_option("--cases-dir", cases_dir,
-                 "folder holding the cases (default $CORDON_CASES_DIR or ./cordon-cases)");
+  app.add_option("--cases-dir", cases_dir, kCasesDirHelp);
   app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
   app.require_subcommand(1);
   auto* list = app.add_subcommand("list", "list the cases");

@@ -12,8 +12,7 @@ namespace cordon::cli {
 void AddCasePlanFlags(CLI::App& app, CasePlanFlags* f, bool destroys) {
   app.add_option("--target", f->target, "the case's instance (when the case holds several)");
   app.add_flag("--plan", f->plan_only, "print the plan and change nothing");
-  app.add_option("--output", f->output, "text or json (the summary on stdout)")
-      ->check(CLI::IsMember({"text", "json"}));
+  AddResultFlags(app, &f->result, "the plan's summary");
   if (destroys) app.add_flag("--yes", f->yes, "do not ask for confirmation");
   AddNotifyFlags(app, &f->notify);
 }
@@ -61,6 +60,7 @@ int RunCasePlan(const CommandContext& ctx, const CasePlanFlags& f,
                 const CasePlanRun& run, std::vector<response::TargetReport>* reports_out) {
   NotifyFlags notify = f.notify;
   if (auto s = CheckNotifyFlags(&notify); !s) return ReportError(s.error());
+  if (auto s = CheckResultFlags(f.result); !s) return ReportError(s.error());
   auto store = ctx.OpenCase(ctx.command);
   if (!store) return ReportError(store.error());
   aws::Client& client = **ctx.Client();  // made before Run (needs::kClient)
@@ -77,7 +77,7 @@ int RunCasePlan(const CommandContext& ctx, const CasePlanFlags& f,
   response::Executor executor(&client, *store, &options, PrintProgress);
   executor.set_command(ctx.command);
   std::vector<response::TargetReport> reports = executor.Run(plans);
-  PrintSummary(reports, ctx.case_flags.id, f.output == "json", run.verb);
+  PrintSummary(reports, ctx.case_flags.id, f.result, run.verb);
   int status = ReportLostRecords(**store, ExitStatusFor(reports));
   automation::HandOverContext handover;
   handover.command = ctx.command;

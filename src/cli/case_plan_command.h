@@ -8,13 +8,15 @@
 
 #include "cli/command.h"
 #include "cli/notify_flags.h"
+#include "cli/result_output.h"
 #include "response/executor.h"
 #include "response/plan.h"
 
 namespace cordon::cli {
 
 struct CasePlanFlags {
-  std::string target, output = "text";
+  std::string target;
+  ResultFlags result;  // --output, --query
   bool yes = false, plan_only = false;
   NotifyFlags notify;
 };

@@ -31,6 +31,9 @@ inline constexpr unsigned kOneTarget = 1u << 3 | kTargets;   // exactly one TARG
 inline constexpr unsigned kActsOnTargets = 1u << 4;  // refuse unproven, terminated or shutting-down targets
 inline constexpr unsigned kCase = 1u << 5;                   // --case, --cases-dir, --responder
 inline constexpr unsigned kExistingCase = 1u << 6 | kCase;   // the case must exist already
+// Prints its own progress (watch's JSON lines) and waits by design (long polls): no "waiting for"
+// notice (cli/wait_notice.h), which every other command with AWS flags gets.
+inline constexpr unsigned kOwnProgress = 1u << 7;
 }  // namespace needs
 
 // Whether `needs` includes every bit of `want`.

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@
 #include "cli/case_note_command.h"
 #include "cli/case_verify_command.h"
 #include "cli/cleanup_command.h"
+#include "cli/colour.h"
+#include "cli/command_docs.h"
+#include "cli/completion_command.h"
 #include "cli/contain_command.h"
 #include "cli/evidence_bucket_command.h"
 #include "cli/exit_codes.h"
@@ -24,6 +28,7 @@
 #include "cli/image_command.h"
 #include "cli/lab_command.h"
 #include "cli/lambda_command.h"
+#include "cli/man_command.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
 #include "cli/posture_command.h"
@@ -33,6 +38,7 @@
 #include "cli/sigma_command.h"
 #include "cli/target_flags.h"
 #include "cli/triage_command.h"
+#include "cli/wait_notice.h"
 #include "cli/watch_command.h"
 
 namespace cordon::cli {
@@ -55,7 +61,7 @@ const Command kCommands[] = {
      kClient | kExistingCase, SetupRelease},
     {"watch",
      "contain the instances of GuardDuty findings and incident-response tags arriving on an SQS queue",
-     kClient, SetupWatch},
+     kClient | kOwnProgress, SetupWatch},
     {"automation template", "print the CloudFormation template of watch's queue, DLQ, rules and topic", kNone,
      SetupAutomationTemplate},
     {"automation deploy", "create watch's queue, DLQ, EventBridge rules and topic as a stack, and wait",
@@ -63,7 +69,7 @@ const Command kCommands[] = {
     {"automation package", "build the zip that runs cordon as a Lambda function (provided.al2023)", kNone,
      SetupAutomationPackage},
     {"lambda-runtime", "handle watch's events as a Lambda function (the package's bootstrap runs it)",
-     kAwsFlags, SetupLambdaRuntime},
+     kAwsFlags | kOwnProgress, SetupLambdaRuntime},
     {"api", "call any embedded AWS operation and print its output as JSON (as boto3 returns it)", kAwsFlags,
      SetupApi},
     {"hunt", "scan CloudTrail, VPC flow logs, GuardDuty and Config for what one instance did", kAwsFlags,
@@ -101,6 +107,9 @@ const Command kCommands[] = {
      SetupEvidenceBucketCreate},
     {"case", "list, show or verify cases (hash-chained journal, pre-state, evidence)", kNone, SetupCase},
     {"iam-policy", "print the least-privilege IAM policy each command needs", kNone, SetupIamPolicy},
+    {"completion", "print the bash or zsh completion script (generated from this table)", kNone,
+     SetupCompletion},
+    {"man", "print the manual page cordon(1) in roff (generated from this table)", kNone, SetupMan},
     {"help", "list the commands", kNone, SetupHelp},
 };
 
@@ -176,6 +185,15 @@ void AddSharedFlags(CLI::App& app, CommandContext* ctx) {
   if (Has(ctx->needs, kAwsFlags)) AddAwsFlags(app, &ctx->aws_flags);
 }
 
+// The flags of every command that act on the process: --debug and --no-color.
+void AddProcessFlags(CLI::App& app, std::string* debug_topics, bool* no_colour) {
+  app.add_flag(
+      "--debug{all}", *debug_topics,
+      "log HTTP exchanges, retries and journal appends to stderr (no secrets); --debug=http,retry,journal "
+      "picks topics");
+  app.add_flag("--no-color", *no_colour, "no colour on a terminal either (as NO_COLOR=1 does)");
+}
+
 // Everything Main does between parsing and the command's body, in the order command.h gives.
 // Returns the exit code when the command must not run.
 std::optional<int> PrepareContext(const CommandBody& body, CommandContext* ctx) {
@@ -226,25 +244,65 @@ int RunCommand(const Command& command, int words, int argc, char** argv) {
   ctx.needs = command.needs;
   AddSharedFlags(app, &ctx);
   std::string debug_topics;
-  app.add_flag(
-      "--debug{all}", debug_topics,
-      "log HTTP exchanges, retries and journal appends to stderr (no secrets); --debug=http,retry,journal "
-      "picks topics");
+  bool no_colour = false;
+  AddProcessFlags(app, &debug_topics, &no_colour);
   CommandBody body = command.setup(app);
   // argv[0] is "cordon"; CLI11 takes the command's arguments after the command name (its last word
   // standing in for the program name).
   if (auto done = ParseFlags(app, argc - words, argv + words)) return *done;
+  if (no_colour) DisableColour();
   if (!debug_topics.empty()) {
     if (auto s = EnableDebug(debug_topics); !s) return ReportError(s.error());
   }
+  std::optional<WaitNotice> notice;
+  if (Has(ctx.needs, kAwsFlags) && !Has(ctx.needs, kOwnProgress)) notice.emplace();
   if (auto stop = PrepareContext(body, &ctx)) return *stop;
   // A command that changed a case with an evidence bucket ends by exporting and anchoring it.
   return FinishCaseRun(ctx, body.run(ctx));
 }
 
+CommandDoc DocOf(const CLI::App& app, std::string name) {
+  CommandDoc doc;
+  doc.name = std::move(name);
+  doc.description = app.get_description();
+  for (const CLI::Option* o : app.get_options()) {
+    OptionDoc option;
+    for (const std::string& l : o->get_lnames()) option.flags.push_back("--" + l);
+    for (const std::string& s : o->get_snames()) option.flags.push_back("-" + s);
+    if (o->get_positional()) option.positional = o->get_name(true);
+    option.description = o->get_description();
+    option.takes_value = o->get_expected_min() > 0 || o->get_type_size() > 0;
+    doc.options.push_back(std::move(option));
+  }
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    doc.subcommands.push_back(DocOf(*sub, sub->get_name()));
+    doc.subcommands.back().summary = sub->get_description();
+  }
+  return doc;
+}
+
 }  // namespace
 
 std::span<const Command> Commands() { return kCommands; }
+
+std::vector<CommandDoc> CommandDocs() {
+  std::vector<CommandDoc> out;
+  for (const Command& command : kCommands) {
+    // Built as RunCommand builds it, so the documented flags are the ones parsed.
+    CLI::App app{std::string(command.summary), "cordon " + std::string(command.name)};
+    CommandContext ctx;
+    ctx.needs = command.needs;
+    AddSharedFlags(app, &ctx);
+    std::string debug_topics;
+    bool no_colour = false;
+    AddProcessFlags(app, &debug_topics, &no_colour);
+    // The body is never run, only kept while its flags (bound to its storage) are read.
+    const CommandBody body = command.setup(app);
+    out.push_back(DocOf(app, std::string(command.name)));
+    out.back().summary = command.summary;
+  }
+  return out;
+}
 
 int Main(int argc, char** argv) {
   if (argc < 2) {

@@ -48,7 +48,15 @@ Result<ConfigFile> ParseConfigFile(const std::string& path, const Json& doc) {
   config.path = path;
   if (!doc.is_object()) return Bad(path, "expected a JSON object, like {\"hunt\": {\"cloudtrail\": [...]}}");
   for (const auto& [key, value] : doc.items()) {
-    if (key != "hunt") return Bad(path, "unknown key \"" + key + "\" (known: hunt)");
+    if (key == "cases_dir") {
+      if (!value.is_string() || value.get<std::string>().empty())
+        return Bad(path, "\"cases_dir\" must be a folder's path");
+      if (value.get<std::string>().rfind("s3://", 0) == 0)
+        return Bad(path, "\"cases_dir\" must be a local folder, not an S3 prefix");
+      config.cases_dir = Resolve(value.get<std::string>(), path);
+      continue;
+    }
+    if (key != "hunt") return Bad(path, "unknown key \"" + key + "\" (known: cases_dir, hunt)");
     if (!value.is_object()) return Bad(path, "\"hunt\" must be an object");
   }
   const Json hunt = doc.value("hunt", Json::object());

@@ -11,8 +11,9 @@
 namespace cordon::cli {
 
 struct ConfigFile {
-  std::string path;  // the file read; empty when there was none
-  HuntSources hunt;  // relative paths already resolved against the file's folder
+  std::string path;       // the file read; empty when there was none
+  HuntSources hunt;       // relative paths already resolved against the file's folder
+  std::string cases_dir;  // "cases_dir": where cases live (cli/cases_root.h); resolved the same way
 };
 
 // Where the configuration file is: $CORDON_CONFIG when set (set but empty: no file at all), else
@@ -24,9 +25,9 @@ std::string ConfigFilePath(bool* explicit_path);
 // file named by $CORDON_CONFIG must exist. Errors (kInvalidArgument) name the file and what is wrong.
 Result<ConfigFile> LoadConfigFile();
 
-// Parses `doc`, read from `path`: {"hunt": {"cloudtrail": [...], "flow_logs": [...], "guardduty": [...],
-// "config": [...]}}, each list also accepted as one string. Unknown keys are errors, so a typo cannot
-// silently drop a source.
+// Parses `doc`, read from `path`: {"cases_dir": "DIR", "hunt": {"cloudtrail": [...], "flow_logs": [...],
+// "guardduty": [...], "config": [...]}}, each list also accepted as one string. Unknown keys are errors, so a
+// typo cannot silently drop a source.
 Result<ConfigFile> ParseConfigFile(const std::string& path, const Json& doc);
 
 }  // namespace cordon::cli

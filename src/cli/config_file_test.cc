@@ -24,6 +24,15 @@ TEST(ConfigFile, ListsStringsAndRelativePaths) {
   EXPECT_EQ(c->hunt.config, (std::vector<std::string>{"/etc/cordon/cfg"}));
 }
 
+TEST(ConfigFile, CasesDirIsRelativeToTheFile) {
+  Result<ConfigFile> c = Parse(R"({"cases_dir": "cases"})");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->cases_dir, "/etc/cordon/cases");
+  Result<ConfigFile> bad = Parse(R"({"cases_dir": "s3://b/cases"})");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("local folder"), std::string::npos) << bad.error().message;
+}
+
 TEST(ConfigFile, EmptyObjectHasNoSources) {
   Result<ConfigFile> c = Parse("{}");
   ASSERT_TRUE(c);

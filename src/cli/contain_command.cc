@@ -30,7 +30,8 @@ namespace cordon::cli {
 namespace {
 
 struct ContainFlags {
-  std::string asg = "detach", output = "text", quarantine_profile, take_over;
+  std::string asg = "detach", quarantine_profile, take_over;
+  ResultFlags result;  // --output, --query
   bool yes = false, plan_only = false, revoke_sessions = false;
   response::StepSelection selection;
   std::vector<std::string> allow_from;
@@ -64,6 +65,7 @@ Status Check(ContainFlags& f) {
   auto lock = ParseLockFlags(f.lock_flags);
   if (!lock) return MakeError(lock.error());
   f.lock = *lock;
+  if (auto s = CheckResultFlags(f.result); !s) return s;
   if (!f.detector.empty() && f.finding.empty())
     return MakeError(ErrorKind::kInvalidArgument, "--detector goes with --finding FINDING_ID");
   return CheckNotifyFlags(&f.notify);
@@ -188,9 +190,19 @@ Status ClaimTargets(const CommandContext& ctx, aws::Client& client, evidence::Ca
   return Ok();
 }
 
+// A plan without the snapshot step (--skip snapshot, or --only without it) takes no disk evidence: said
+// in the plan and before the run, never left for the responder to notice from the step list.
+std::string NoDiskEvidence(const response::Plan& plan) {
+  for (const response::PlanStep& step : plan.steps)
+    if (step.name == "snapshot") return {};
+  return "no snapshot step (--skip snapshot or --only): disk evidence of " + plan.target.instance_id +
+         " will NOT be taken";
+}
+
 // --plan: every plan made concrete from the instance's live state (read-only), as text or JSON.
 int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& plans,
-                       const response::ResponseOptions& options, bool json) {
+                       const response::ResponseOptions& options, const ResultFlags& result) {
+  const bool json = result.structured();
   Json out{{"case", options.case_id}, {"plans", Json::array()}};
   for (const response::Plan& plan : plans) {
     auto inventory = cloud::CollectInventory(client, plan.target);
@@ -200,14 +212,18 @@ int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& p
                                               ? response::FindRoleSharers(client, *inventory)
                                               : response::RoleSharers{};
     const auto details = response::DescribeContainPlan(plan, *inventory, options, sharers);
+    const std::string no_disk = NoDiskEvidence(plan);
     if (json) {
-      out["plans"].push_back(response::ConcretePlanToJson(plan, details, options.case_id));
+      Json one = response::ConcretePlanToJson(plan, details, options.case_id);
+      one["disk_evidence"] = no_disk.empty();
+      one["warnings"] = no_disk.empty() ? Json::array() : Json::array({no_disk});
+      out["plans"].push_back(std::move(one));
     } else {
       SafePrintf(stdout, "%s", response::FormatConcretePlan(plan, details, options.case_id).c_str());
+      if (!no_disk.empty()) SafePrintf(stdout, "  WARNING: %s\n", no_disk.c_str());
     }
   }
-  if (json) PrintJson(out);
-  return kExitOk;
+  return json ? PrintResult(out, result) : kExitOk;
 }
 
 int Contain(const CommandContext& ctx, ContainFlags& f) {
@@ -238,8 +254,11 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
     plans.push_back(response::BuildContainPlan(target, f.selection));
     response::ArrangeMemoryCapture(options.memory, &plans.back());
   }
-  if (f.plan_only) return PrintConcretePlans(**client, plans, options, f.output == "json");
-  for (const auto& plan : plans) SafePrintf(stderr, "%s", response::FormatPlan(plan).c_str());
+  if (f.plan_only) return PrintConcretePlans(**client, plans, options, f.result);
+  for (const auto& plan : plans) {
+    SafePrintf(stderr, "%s", response::FormatPlan(plan).c_str());
+    if (const std::string no_disk = NoDiskEvidence(plan); !no_disk.empty()) PrintWarning(no_disk);
+  }
   const std::string& case_id = ctx.case_flags.id;
   if (!f.yes &&
       !Confirm("Contain " + std::to_string(plans.size()) + " instance(s) under case " + case_id + "?"))
@@ -268,7 +287,7 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
   }
   response::Executor executor(*client, *store, &options, PrintProgress);
   std::vector<response::TargetReport> reports = executor.Run(plans);
-  PrintSummary(reports, case_id, f.output == "json", "contained");
+  PrintSummary(reports, case_id, f.result, "contained");
   int status = ExitStatusFor(reports);
   PrintNextSteps(NextAfterContain(case_id, status != kExitOk));
   status = ReportLostRecords(**store, RecordCaseStatus(**store, status, "contained"));
@@ -303,8 +322,7 @@ CommandBody SetupContain(CLI::App& app) {
                  "replace the instance profile with this one instead of removing it");
   AddMemoryFlags(app, &f->memory);
   AddNotifyFlags(app, &f->notify);
-  app.add_option("--output", f->output, "text or json (the summary on stdout)")
-      ->check(CLI::IsMember({"text", "json"}));
+  AddResultFlags(app, &f->result, "the plan and the summary");
   app.add_option(
       "--finding", f->finding,
       "contain the instance of this GuardDuty finding: a JSON file (the finding, its EventBridge\n"

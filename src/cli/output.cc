@@ -1,11 +1,14 @@
 #include "cli/output.h"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "aws/errors/error_table.h"
 #include "base/terminal_text.h"
+#include "cli/colour.h"
 #include "cli/exit_codes.h"
+#include "cli/wait_notice.h"
 
 namespace cordon::cli {
 
@@ -26,21 +29,26 @@ int ExitCodeFor(const Error& error) {
 
 namespace {
 
-// Messages quote what AWS and the logs said (tags, file names, error messages): no raw control bytes,
-// and every line after the first indented, so that a newline in a quoted value cannot start a line that
-// passes for a message of cordon's own ("cordon: ...").
-void Print(const char* prefix, std::string_view message) {
+// Messages quote what AWS and the logs said (tags, file names, error messages): no raw control bytes.
+// The colour (a terminal only, cli/colour.h) is added to cordon's own prefix after that.
+void Print(std::optional<Colour> colour, std::string_view label, std::string_view message) {
   std::string safe = NeutralizeControls(message);
+  // Every line after the first indented, so that a newline in a quoted value cannot start a line that
+  // passes for a message of cordon's own ("cordon: ...").
   for (size_t at = safe.find('\n'); at != std::string::npos; at = safe.find('\n', at + 1))
     safe.insert(at + 1, "  ");
-  std::fprintf(stderr, "%s%.*s\n", prefix, static_cast<int>(safe.size()), safe.data());
+  std::string painted;
+  if (!label.empty()) painted = (colour ? Paint(stderr, *colour, label) : std::string(label)) + " ";
+  WriteAboveWaitLine([&] {
+    std::fprintf(stderr, "cordon: %s%.*s\n", painted.c_str(), static_cast<int>(safe.size()), safe.data());
+  });
 }
 
 }  // namespace
 
-void PrintError(std::string_view message) { Print("cordon: error: ", message); }
-void PrintWarning(std::string_view message) { Print("cordon: warning: ", message); }
-void PrintInfo(std::string_view message) { Print("cordon: ", message); }
+void PrintError(std::string_view message) { Print(Colour::kFailure, "error:", message); }
+void PrintWarning(std::string_view message) { Print(Colour::kWarning, "warning:", message); }
+void PrintInfo(std::string_view message) { Print(std::nullopt, "", message); }
 
 void PrintJson(const Json& doc) {
   const std::string text = doc.dump(2, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);

@@ -1,6 +1,7 @@
 #include "cli/preserve_command.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -9,14 +10,19 @@
 #include "cli/lock_flags.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
+#include "cli/terminal_print.h"
+#include "cloud/instance_inventory.h"
 #include "response/preserve.h"
+#include "response/preserve_plan.h"
 
 namespace cordon::cli {
 namespace {
 
 struct PreserveFlags {
-  std::string every = "30m", output = "text";
+  std::string every = "30m";
+  ResultFlags result;  // --output, --query
   int count = 1;
+  bool plan_only = false;
   std::chrono::seconds interval{0};  // from `every`, by Check
   LockFlags lock_flags;
   response::SnapshotLockOptions lock;  // from lock_flags, by Check
@@ -29,10 +35,34 @@ Status Check(PreserveFlags& f) {
   auto lock = ParseLockFlags(f.lock_flags);
   if (!lock) return MakeError(lock.error());
   f.lock = *lock;
-  return Ok();
+  return CheckResultFlags(f.result);
+}
+
+// --plan: the sets preserve would take, from live state; changes nothing and makes no case. An
+// existing case is opened (read only here) for where its series continues.
+int PrintPreservePlan(const CommandContext& ctx, const PreserveFlags& f) {
+  const cloud::ResolvedTarget& target = ctx.targets.front();
+  aws::Client& client = **ctx.Client();  // made before Run (needs::kClient)
+  auto inventory = cloud::CollectInventory(client, target);
+  if (!inventory) return ReportError(inventory.error());
+  response::PreservePlanRequest request;
+  request.case_id = ctx.case_flags.id;
+  request.count = f.count;
+  request.every = f.interval;
+  std::error_code ec;
+  request.case_exists = std::filesystem::exists(ctx.CaseDir() / "case.db", ec);
+  if (request.case_exists) {
+    auto store = ctx.OpenCase("preserve " + target.instance_id);
+    if (!store) return ReportError(store.error());
+    request.first_set = response::FirstPreserveRound(**store, target.instance_id);
+  }
+  if (f.result.structured()) return PrintResult(response::PreservePlanToJson(*inventory, request), f.result);
+  SafePrintf(stdout, "%s", response::FormatPreservePlan(*inventory, request).c_str());
+  return kExitOk;
 }
 
 int Preserve(const CommandContext& ctx, const PreserveFlags& f) {
+  if (f.plan_only) return PrintPreservePlan(ctx, f);
   const cloud::ResolvedTarget& target = ctx.targets.front();
   response::ResponseOptions options;
   options.case_id = ctx.case_flags.id;
@@ -47,7 +77,7 @@ int Preserve(const CommandContext& ctx, const PreserveFlags& f) {
         PrintInfo("next set in " + std::to_string(s.count()) + "s");
         std::this_thread::sleep_for(s);
       });
-  PrintSummary({report}, options.case_id, f.output == "json", "preserved");
+  PrintSummary({report}, options.case_id, f.result, "preserved");
   PrintInfo("case " + options.case_id + " is in " + (*store)->dir().string());
   return ReportLostRecords(**store, ExitStatusFor({report}));
 }
@@ -63,6 +93,8 @@ CommandBody SetupPreserve(CLI::App& app) {
   app.add_option("--count", f->count, "number of sets (default 1)")->check(CLI::Range(1, 1000));
   app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
   AddLockFlags(app, &f->lock_flags);
+  app.add_flag("--plan", f->plan_only, "print the snapshot sets preserve would take, and change nothing");
+  AddResultFlags(app, &f->result, "the plan and the summary");
   return {[f](const CommandContext& ctx) { return Preserve(ctx, *f); }, [f] { return Check(*f); }};
 }
 

@@ -1,21 +1,24 @@
 #include "cli/release_command.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
+#include "cli/terminal_print.h"
 #include "response/instance_claim.h"
 #include "response/release.h"
+#include "response/release_plan.h"
 
 namespace cordon::cli {
 namespace {
 
 struct ReleaseFlags {
   std::vector<std::string> targets;
-  std::string output = "text";
-  bool yes = false, force = false;
+  ResultFlags result;  // --output, --query
+  bool yes = false, force = false, plan_only = false;
 };
 
 void PrintDrift(const response::ReleaseOutcome& outcome) {
@@ -26,8 +29,9 @@ void PrintDrift(const response::ReleaseOutcome& outcome) {
         "release refused for the targets above, nothing changed on them: live state no longer matches "
         "what cordon left; check it, then rerun with --force to restore what can still be restored");
   else if (!outcome.held.empty())
-    PrintError("release refused for the targets above, nothing changed on them: release them from the "
-               "case that holds them");
+    PrintError(
+        "release refused for the targets above, nothing changed on them: release them from the "
+        "case that holds them");
   for (const std::string& line : outcome.skipped) PrintError("skipped (--force): " + line);
 }
 
@@ -57,10 +61,32 @@ Result<std::vector<std::string>> TargetsStillHeld(const CommandContext& ctx, aws
   return held;
 }
 
+// --plan: what release would undo on each target and what would make it refuse; changes nothing.
+int PrintReleasePlan(const CommandContext& ctx, evidence::CaseStore& store, const ReleaseFlags& f,
+                     const response::ResponseOptions& options) {
+  aws::Client& client = **ctx.Client();  // made before Run (needs::kClient)
+  auto plans = response::PlanRelease(&client, &store, options, f.targets);
+  if (!plans) return ReportError(plans.error());
+  if (f.result.structured())
+    return PrintResult(response::ReleasePlanToJson(*plans, options.case_id), f.result);
+  SafePrintf(stdout, "%s", response::FormatReleasePlan(*plans, options.case_id).c_str());
+  return kExitOk;
+}
+
+response::ResponseOptions MakeOptions(const CommandContext& ctx, const ReleaseFlags& f) {
+  response::ResponseOptions options;
+  options.case_id = ctx.case_flags.id;
+  options.responder = ctx.case_flags.responder;
+  options.force = f.force;
+  return options;
+}
+
 int Release(const CommandContext& ctx, const ReleaseFlags& f) {
   const std::string& case_id = ctx.case_flags.id;
   auto store = ctx.OpenCase("release");
   if (!store) return ReportError(store.error());
+  const response::ResponseOptions options = MakeOptions(ctx, f);
+  if (f.plan_only) return PrintReleasePlan(ctx, **store, f, options);
   if (!f.yes && !Confirm("Release case " + case_id + " (restore the recorded pre-state" +
                          (f.force ? ", --force" : "") + ")?"))
     return kExitUsage;
@@ -70,14 +96,10 @@ int Release(const CommandContext& ctx, const ReleaseFlags& f) {
   if (!targets) return ReportError(targets.error());
   for (const std::string& line : refused) PrintError(line);
   if (targets->empty() && !refused.empty()) return kExitFailed;
-  response::ResponseOptions options;
-  options.case_id = case_id;
-  options.responder = ctx.case_flags.responder;
-  options.force = f.force;
   auto outcome = response::ReleaseCase(&client, *store, options, *targets, PrintProgress);
   if (!outcome) return ReportError(outcome.error());
   PrintDrift(*outcome);
-  PrintSummary(outcome->reports, case_id, f.output == "json", "released");
+  PrintSummary(outcome->reports, case_id, f.result, "released");
   // A refusal is a failure (exit 1); --force that had to skip something is partial (exit 6), and the
   // case still counts as released: what is left is journaled.
   int status = outcome->refusals.empty() && refused.empty() ? ExitStatusFor(outcome->reports) : kExitFailed;
@@ -95,8 +117,10 @@ CommandBody SetupRelease(CLI::App& app) {
   app.add_option("TARGET", f->targets, "instance ids of the case to release (default: all of them)");
   app.add_flag("--force", f->force, "restore even where live state drifted from what cordon left");
   app.add_flag("--yes", f->yes, "do not ask for confirmation");
-  app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
-  return {[f](const CommandContext& ctx) { return Release(ctx, *f); }, {}};
+  app.add_flag("--plan", f->plan_only, "print what release would undo and any drift, and change nothing");
+  AddResultFlags(app, &f->result, "the plan and the summary");
+  return {[f](const CommandContext& ctx) { return Release(ctx, *f); },
+          [f] { return CheckResultFlags(f->result); }};
 }
 
 }  // namespace cordon::cli

@@ -5,44 +5,65 @@
 #include <cstdio>
 #include <iostream>
 
+#include "aws/errors/error_table.h"
 #include "base/strings.h"
 #include "base/terminal_text.h"
+#include "cli/colour.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/terminal_print.h"
+#include "cli/wait_notice.h"
 
 namespace cordon::cli {
 
-void PrintProgress(const cloud::ResolvedTarget& target, const response::StepReport& r) {
-  std::string detail =
-      r.status == response::StepStatus::kFailed
-          ? "FAILED: " + r.error.ToString() +
-                (r.missing_permission.empty() ? "" : " (missing permission: " + r.missing_permission + ")")
-          : (r.detail.empty() ? std::string(response::StepStatusName(r.status)) : r.detail);
+namespace {
+
+void PrintProgressLine(const cloud::ResolvedTarget& target, const response::StepReport& r) {
+  SafePrintf(stderr, "%s  %-18s ", target.instance_id.c_str(), r.step.c_str());
+  if (r.status == response::StepStatus::kFailed) {
+    // The word is cordon's, painted; the error after it is AWS's, neutralized.
+    std::fputs(Paint(stderr, Colour::kFailure, "FAILED:").c_str(), stderr);
+    SafePrintf(
+        stderr, " %s%s\n", OneLine(r.error.ToString()).c_str(),
+        r.missing_permission.empty() ? "" : (" (missing permission: " + r.missing_permission + ")").c_str());
+    return;
+  }
   // The detail quotes AWS (error messages, names): on the step's line.
-  SafePrintf(stderr, "%s  %-18s %s\n", target.instance_id.c_str(), r.step.c_str(), OneLine(detail).c_str());
+  SafePrintf(stderr, "%s\n",
+             OneLine(r.detail.empty() ? std::string(response::StepStatusName(r.status)) : r.detail).c_str());
 }
 
-void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id, bool json,
-                  const std::string& verb) {
-  if (json) {
-    Json out = Json::array();
-    for (const auto& t : reports) {
-      Json steps = Json::array();
-      for (const auto& s : t.steps) {
-        Json j = {{"step", s.step}, {"status", response::StepStatusName(s.status)}, {"detail", s.detail}};
-        if (s.status == response::StepStatus::kFailed) j["error"] = s.error.ToString();
-        if (!s.missing_permission.empty()) j["missing_permission"] = s.missing_permission;
-        steps.push_back(j);
-      }
-      out.push_back(Json{{"instance_id", t.target.instance_id},
-                         {"region", t.target.region},
-                         {"case", case_id},
-                         {"result", t.failed() ? "failed" : (t.changed() ? verb : "unchanged")},
-                         {"partial", t.partial()},
-                         {"steps", steps}});
+}  // namespace
+
+void PrintProgress(const cloud::ResolvedTarget& target, const response::StepReport& r) {
+  WriteAboveWaitLine([&] { PrintProgressLine(target, r); });
+}
+
+Json SummaryJson(const std::vector<response::TargetReport>& reports, const std::string& case_id,
+                 const std::string& verb) {
+  Json out = Json::array();
+  for (const auto& t : reports) {
+    Json steps = Json::array();
+    for (const auto& s : t.steps) {
+      Json j = {{"step", s.step}, {"status", response::StepStatusName(s.status)}, {"detail", s.detail}};
+      if (s.status == response::StepStatus::kFailed) j["error"] = s.error.ToString();
+      if (!s.missing_permission.empty()) j["missing_permission"] = s.missing_permission;
+      steps.push_back(j);
     }
-    PrintJson(out);
+    out.push_back(Json{{"instance_id", t.target.instance_id},
+                       {"region", t.target.region},
+                       {"case", case_id},
+                       {"result", t.failed() ? "failed" : (t.changed() ? verb : "unchanged")},
+                       {"partial", t.partial()},
+                       {"steps", steps}});
+  }
+  return out;
+}
+
+void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id,
+                  const ResultFlags& result, const std::string& verb) {
+  if (result.structured()) {
+    (void)PrintResult(SummaryJson(reports, case_id, verb), result);  // a failed query is reported there
     return;
   }
   for (const auto& t : reports) {
@@ -58,16 +79,19 @@ void PrintSummary(const std::vector<response::TargetReport>& reports, const std:
         ++skipped;
     }
     std::string what;
-    if (t.failed())
-      what = "NOT fully " + verb + ": " + std::to_string(failed) + " failed, " + std::to_string(skipped) +
+    SafePrintf(stdout, "%s (%s): ", t.target.instance_id.c_str(), t.target.region.c_str());
+    if (t.failed()) {
+      std::fputs(Paint(stdout, Colour::kFailure, "NOT fully " + verb).c_str(), stdout);  // verb: cordon's
+      what = ": " + std::to_string(failed) + " failed, " + std::to_string(skipped) +
              " not attempted; fix the cause and run the same command again";
-    else if (!t.changed())
+    } else if (!t.changed()) {
       what = "already " + verb + " under case " + case_id + "; nothing changed";
-    else
+    } else {
       what = verb + " under case " + case_id;
-    SafePrintf(stdout, "%s (%s): %s [%d done, %d already done, %d failed, %d not attempted]%s\n",
-               t.target.instance_id.c_str(), t.target.region.c_str(), what.c_str(), done, already, failed,
-               skipped, t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
+    }
+    SafePrintf(stdout, "%s [%d done, %d already done, %d failed, %d not attempted]%s\n", what.c_str(), done,
+               already, failed, skipped,
+               t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
     for (const auto& s : t.steps)
       if (!s.missing_permission.empty())
         SafePrintf(stdout, "  %s needs %s (`cordon iam-policy` prints the whole policy)\n", s.step.c_str(),
@@ -80,7 +104,10 @@ int ExitStatusFor(const std::vector<response::TargetReport>& reports) {
   for (const auto& t : reports) {
     failed = failed || t.failed();
     partial = partial || t.partial();
-    for (const auto& s : t.steps) denied = denied || !s.missing_permission.empty();
+    // A step the credentials were refused for (none found, expired) exits as a credentials failure.
+    for (const auto& s : t.steps)
+      denied = denied || !s.missing_permission.empty() ||
+               (s.status == response::StepStatus::kFailed && aws::IsCredentialRejection(s.error.code));
   }
   if (denied) return kExitAccessDenied;
   if (failed) return kExitFailed;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/result_output.h"
 #include "evidence/case_store.h"
 #include "response/executor.h"
 
@@ -12,10 +13,14 @@ namespace cordon::cli {
 
 // One line on stderr per finished step.
 void PrintProgress(const cloud::ResolvedTarget& target, const response::StepReport& report);
-// One summary block per target on stdout (text), or a JSON array with `json`. `verb` is what the
-// command does: "contained", "preserved", "released".
-void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id, bool json,
-                  const std::string& verb);
+// One summary block per target on stdout (text), or, with --output json|table or --query, the JSON
+// array of SummaryJson as PrintResult prints it. `verb` is what the command does: "contained",
+// "preserved", "released".
+void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id,
+                  const ResultFlags& result, const std::string& verb);
+// [{"instance_id", "region", "case", "result", "partial", "steps": [{"step", "status", "detail", ...}]}]
+Json SummaryJson(const std::vector<response::TargetReport>& reports, const std::string& case_id,
+                 const std::string& verb);
 // The exit status for finished reports: 5 a permission is missing, 1 a step failed, 6 something
 // could not be captured, else 0.
 int ExitStatusFor(const std::vector<response::TargetReport>& reports);

@@ -13,11 +13,13 @@
 #include "base/thread_pool.h"
 #include "base/time.h"
 #include "cli/aws_flags.h"
+#include "cli/colour.h"
 #include "cli/config_file.h"
 #include "cli/exit_codes.h"
 #include "cli/next_steps.h"
 #include "cli/output.h"
 #include "cli/parse_flags.h"
+#include "cli/result_output.h"
 #include "cli/terminal_print.h"
 #include "cli/triage_hunt.h"
 #include "cloud/activity.h"
@@ -109,7 +111,10 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
   auto findings = cloud::Findings(inv);
   Section("Findings");
   if (findings.empty()) Line("none");
-  for (const auto& f : findings) SafePrintf(stdout, "  ! %s\n", OneLine(f).c_str());
+  for (const auto& f : findings) {
+    std::printf("  %s ", Paint(stdout, Colour::kFinding, "!").c_str());  // cordon's mark; the text is data
+    SafePrintf(stdout, "%s\n", OneLine(f).c_str());
+  }
 
   Section("Identity");
   Row("type", i.type);
@@ -265,7 +270,8 @@ void PrintText(const cloud::ResolvedTarget& target, const cloud::InstanceInvento
 namespace {
 
 struct TriageFlags {
-  std::string since = "7d", output = "text";
+  std::string since = "7d";
+  ResultFlags result;  // --output, --query
   std::string owner_tags = "owner,team,contact", criticality_tags = "criticality,env,environment";
   bool no_hunt = false;
   HuntSources source_flags;
@@ -279,6 +285,7 @@ Status Check(TriageFlags& f) {
   auto since_time = ParseTimeOrAgo(f.since, SystemClock::Default()->Now(), false, "--since");
   if (!since_time) return MakeError(since_time.error());
   f.since_time = *since_time;
+  if (auto s = CheckResultFlags(f.result); !s) return s;
   // Source flags replace the configuration file's sources as a whole (as in `cordon hunt`); --no-hunt
   // wins over both.
   f.sources = f.no_hunt ? HuntSources{} : f.source_flags;
@@ -305,7 +312,6 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
   if (!client) return ReportError(client.error());
   const cloud::ResolvedTarget* target = &ctx.targets.front();
   const std::string& target_text = ctx.target_flags.texts.front();
-  const std::string& output = f.output;
   const std::string &owner_tags = f.owner_tags, &criticality_tags = f.criticality_tags;
   const HuntSources& sources = f.sources;
   const TimePoint since_time = f.since_time;
@@ -325,7 +331,7 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
   std::string owner = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(owner_tags));
   std::string criticality = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(criticality_tags));
   const std::vector<IncompletePart> incomplete = IncompleteParts(*target, *inv, activity, hunt);
-  if (output == "json") {
+  if (f.result.structured()) {
     Json incomplete_json = Json::array();
     for (const IncompletePart& p : incomplete)
       incomplete_json.push_back(Json{{"part", p.part}, {"error", p.error}});
@@ -355,8 +361,8 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
              {"hunt", hunt ? hunt->json : Json()},
              {"complete", incomplete.empty()},
              {"incomplete", incomplete_json}};
-    // Exact: JSON escaping (\u001b) is what makes JSON safe; neutralizing would change the values.
-    PrintJson(out);
+    // JSON exact (its escaping is what makes it safe); text and table neutralized by PrintResult.
+    if (int status = PrintResult(out, f.result); status != kExitOk) return status;
   } else {
     PrintText(*target, *inv, activity, owner, criticality);
     if (hunt) PrintTriageHuntText(*hunt, activity.since);
@@ -391,7 +397,7 @@ CommandBody SetupTriage(CLI::App& app) {
   app.add_option("--owner-tags", f->owner_tags, "tag keys naming the owner, in order of preference");
   app.add_option("--criticality-tags", f->criticality_tags,
                  "tag keys naming the criticality, in order of preference");
-  app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddResultFlags(app, &f->result, "the triage");
   AddHuntSourceFlags(app, &f->source_flags);
   app.add_flag("--no-hunt", f->no_hunt,
                "skip the log hunt, even with sources in the flags or the configuration file");

@@ -9,6 +9,7 @@
 #include "automation/handover.h"
 #include "automation/policy.h"
 #include "automation/watcher.h"
+#include "cli/cases_root.h"
 #include "cli/exit_codes.h"
 #include "cli/json_log.h"
 #include "cli/memory_flags.h"
@@ -130,7 +131,9 @@ int Watch(const CommandContext& ctx, WatchFlags& f) {
       PrintWarning("s3://" + m.bucket + " is not write-once (" + lock->Describe() + "); using it as " +
                    std::string(response::kAllowUnlockedFlag) + " says");
   }
-  f.options.cases_root = response::CasesRoot(f.cases_dir);
+  auto root = CliCasesRoot(f.cases_dir);
+  if (!root) return ReportError(root.error());
+  f.options.cases_root = *root;
   f.options.responder = f.responder;
   f.options.wait_lock = std::chrono::seconds(f.wait_lock_seconds);
   f.options.response.asg_mode = f.asg == "standby" ? response::AsgMode::kStandby : response::AsgMode::kDetach;
@@ -168,8 +171,7 @@ CommandBody SetupWatch(CLI::App& app) {
                  "stop once nothing was received for this many seconds")
       ->check(CLI::Range(0.0, 86400.0));
   app.add_flag("--once", f->once, "handle what is queued, then exit (--exit-when-idle 0)");
-  app.add_option("--cases-dir", f->cases_dir,
-                 "where cases live (default $CORDON_CASES_DIR or ./cordon-cases)");
+  app.add_option("--cases-dir", f->cases_dir, kCasesDirHelp);
   app.add_option("--responder", f->responder, "who the cases name as responder (default cordon-watch)");
   app.add_option("--policy", f->policy_file,
                  "the policy file: which events to act on and how (docs/watch-policy.md); default: contain\n"

@@ -219,7 +219,9 @@ Result<std::unique_ptr<CaseStore>> CaseStore::DoOpen(const fs::path& case_dir, c
   const bool existed = fs::exists(db_path, ec);
   if (if_new == nullptr && !existed) {
     return MakeError(ErrorKind::kNotFound,
-                     "no case " + id + " in " + dir.string() + " (there is no case.db)");
+                     "no case " + id + " in " + dir.string() +
+                         " (there is no case.db; --cases-dir DIR, $CORDON_CASES_DIR or the config file's "
+                         "\"cases_dir\" point elsewhere)");
   }
   if (if_new != nullptr) {
     fs::create_directories(dir / "evidence", ec);

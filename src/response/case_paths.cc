@@ -10,9 +10,25 @@
 
 namespace cordon::response {
 
-std::filesystem::path CasesRoot(const std::string& flag) {
+namespace {
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+}  // namespace
+
+std::filesystem::path CasesRoot(const std::string& flag, const std::string& configured) {
   if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("CORDON_CASES_DIR"); env != nullptr && *env != '\0') return env;
+  if (std::string env = Env("CORDON_CASES_DIR"); !env.empty()) return env;
+  if (!configured.empty()) return configured;
+  // The XDG spec ignores a relative $XDG_DATA_HOME ("If an implementation encounters a relative path
+  // in any of these variables it should consider the path invalid and ignore it").
+  if (std::string xdg = Env("XDG_DATA_HOME"); !xdg.empty() && xdg.front() == '/')
+    return std::filesystem::path(xdg) / "cordon" / "cases";
+  if (std::string home = Env("HOME"); !home.empty())
+    return std::filesystem::path(home) / ".local" / "share" / "cordon" / "cases";
   return std::string(evidence::kDefaultCasesRoot);
 }
 

@@ -6,8 +6,11 @@
 
 namespace cordon::response {
 
-// --cases-dir if given, else $CORDON_CASES_DIR, else ./cordon-cases.
-std::filesystem::path CasesRoot(const std::string& flag);
+// Where cases live, one place per user whatever the current folder: --cases-dir if given, else
+// $CORDON_CASES_DIR, else `configured` (the configuration file's "cases_dir"), else
+// $XDG_DATA_HOME/cordon/cases, else $HOME/.local/share/cordon/cases (the XDG Base Directory
+// default), else ./cordon-cases when there is no home at all.
+std::filesystem::path CasesRoot(const std::string& flag, const std::string& configured = "");
 // --responder if given, else $USER, else "unknown".
 std::string DefaultResponder(const std::string& flag);
 

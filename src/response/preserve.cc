@@ -11,6 +11,15 @@
 
 namespace cordon::response {
 
+int FirstPreserveRound(evidence::CaseStore& store, const std::string& instance) {
+  int first = 1;
+  for (;; ++first) {
+    auto last = store.journal().LastOutcome(instance, "preserve-snapshot-" + std::to_string(first));
+    if (!last || last->state != evidence::StepState::kDone) break;
+  }
+  return first;
+}
+
 TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const ResponseOptions& options,
                       const cloud::ResolvedTarget& target, int count, std::chrono::seconds every,
                       const ProgressFn& progress, const std::function<void(std::chrono::seconds)>& sleep) {
@@ -64,13 +73,7 @@ TargetReport Preserve(aws::Client* client, evidence::CaseStore* store, const Res
     emit(MakeRecordPreStateStep()->Run(ctx));
     if (report.steps.back().status == StepStatus::kFailed) return finish("failed");
   }
-  // The first round: an unfinished one of an earlier run, else the one after the last.
-  int first = 1;
-  for (;; ++first) {
-    auto last =
-        store->journal().LastOutcome(target.instance_id, "preserve-snapshot-" + std::to_string(first));
-    if (!last || last->state != evidence::StepState::kDone) break;
-  }
+  const int first = FirstPreserveRound(*store, target.instance_id);
   for (int round = first; round < first + count; ++round) {
     std::vector<std::string> left;
     for (int r = round; r < first + count; ++r) left.push_back("preserve-snapshot-" + std::to_string(r));

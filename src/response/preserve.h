@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <string>
 
 #include "aws/client.h"
 #include "evidence/case_store.h"
@@ -13,6 +14,10 @@
 #include "response/options.h"
 
 namespace cordon::response {
+
+// The round the next Preserve of `instance` starts with: an unfinished one of an earlier run, else
+// the one after the last done (1 for a new series).
+int FirstPreserveRound(evidence::CaseStore& store, const std::string& instance);
 
 // Runs `count` rounds `every` apart (sleeping with `sleep`), returning one report with every step.
 // Stops at the first failed round, and takes no further snapshot set once the case journal failed

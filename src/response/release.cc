@@ -6,8 +6,8 @@
 #include "base/thread_pool.h"
 #include "response/audit_capture.h"
 #include "response/live_state.h"
+#include "response/release_undo.h"
 #include "response/run_marker.h"
-#include "response/steps/steps.h"
 
 // Overview of one target's release:
 //   1. Collect the contain steps the journal shows done, newest first; those whose release is
@@ -31,30 +31,6 @@ std::string RegionOf(const Json& state, const aws::Client& client) {
       Str(state.value("instance", Json::object()).value("Placement", Json::object()), "AvailabilityZone");
   if (az.size() > 1) return az.substr(0, az.size() - 1);
   return client.region();
-}
-
-// A done contain step and the payload its undo will act on (the journaled step.done, with what is
-// already restored or cannot be restored taken out by the step's AssessDrift).
-struct UndoItem {
-  std::unique_ptr<Step> step;
-  Json payload;
-  bool released = false;  // release:<step> already journaled done (a resumed release): not assessed
-};
-
-// Reads live state once and has every step not yet released assess its own drift against it. On a
-// gone instance only the steps that declare UndoWhenInstanceGone() stay. Only reads.
-Status Assess(StepContext& ctx, std::vector<UndoItem>& undo, DriftFindings& f) {
-  auto live = ReadLiveState(ctx);
-  if (!live) return MakeError(live.error());
-  if (live->gone) {
-    f.Skip("instance", "the instance is terminated or gone; only the role's deny policy is removed");
-    std::erase_if(undo, [](const UndoItem& u) { return !u.released && !u.step->UndoWhenInstanceGone(); });
-  }
-  for (UndoItem& u : undo) {
-    if (u.released) continue;
-    if (Status s = u.step->AssessDrift(ctx, *live, &u.payload, &f); !s) return s;
-  }
-  return Ok();
 }
 
 // Journals a note on the target; a failure is returned, for the caller to decide what it stops.
@@ -111,7 +87,6 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
   ReleaseOutcome outcome;
   outcome.reports.resize(records.size());
   std::mutex mu;
-  auto contain_steps = ContainSteps();
   ParallelFor(records.size(), 8, [&](size_t i) {
     TargetReport& report = outcome.reports[i];
     const Json& state = records[i].state;
@@ -129,31 +104,20 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
     };
     std::vector<UndoItem> undo;
     DriftFindings findings;
+    // A check that fails is shown as it happens, with its cause (no credentials, say), like any step.
+    auto check_failed = [&](const Error& error, const AuditScope& scope) {
+      report.steps.push_back(CheckFailed(error, scope));
+      if (!progress) return;
+      std::lock_guard<std::mutex> lock(mu);
+      progress(report.target, report.steps.back());
+    };
     {
       StepContext ctx = make_ctx();
       AuditScope scope(store, id, "release:check");
-      // The done steps, in reverse contain order (their position there is the crash hooks' N).
-      for (auto it = contain_steps.rbegin(); it != contain_steps.rend(); ++it) {
-        std::unique_ptr<Step> step = it->make();
-        if (!step->undoable()) continue;
-        auto last = store->journal().LastOutcome(id, it->name);
-        if (!last) {
-          report.steps.push_back(CheckFailed(last.error(), scope));
-          return;
-        }
-        if (last->state != evidence::StepState::kDone) continue;
-        auto released = store->journal().LastOutcome(id, "release:" + std::string(it->name));
-        if (!released) {
-          report.steps.push_back(CheckFailed(released.error(), scope));
-          return;
-        }
-        undo.push_back(
-            UndoItem{std::move(step), last->payload, released->state == evidence::StepState::kDone});
-      }
-      if (Status s = Assess(ctx, undo, findings); !s) {
-        report.steps.push_back(CheckFailed(s.error(), scope));
-        return;
-      }
+      auto done = DoneContainSteps(*store, id);
+      if (!done) return check_failed(done.error(), scope);
+      undo = std::move(*done);
+      if (Status s = AssessUndo(ctx, undo, findings); !s) return check_failed(s.error(), scope);
     }
     // Held (another case's now) refuses even with --force; any drift refuses without it.
     if (findings.held() || (!findings.empty() && !options.force)) {
@@ -229,7 +193,11 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
       report.steps.push_back(r);
     }
   });
-  EndRun(store, run, outcome.refusals.empty() ? "ok" : "refused");
+  // The run's outcome as it was: a target whose check or undo failed (no credentials, say) is a failed
+  // run, never "ok" (issue 17).
+  const bool failed = std::any_of(outcome.reports.begin(), outcome.reports.end(),
+                                  [](const TargetReport& r) { return r.failed(); });
+  EndRun(store, run, !outcome.refusals.empty() ? "refused" : (failed ? "failed" : "ok"));
   return outcome;
 }
 

@@ -95,8 +95,9 @@ _EMPTY_AWS_DIR = None
 
 def cordon_env(extra: dict | None = None, access_key: str = TEST_ACCESS_KEY,
                secret_key: str = TEST_SECRET_KEY, region: str = REGION) -> dict:
-    """Environment for a cordon child process: the given static credentials and region, and empty
-    shared config/credentials files so the developer's ~/.aws never leaks into a test."""
+    """Environment for a cordon child process: the given static credentials and region, empty shared
+    config/credentials files so the developer's ~/.aws never leaks into a test, and a temporary
+    $XDG_DATA_HOME, so cases made without --cases-dir stay out of the developer's home."""
     global _EMPTY_AWS_DIR
     if _EMPTY_AWS_DIR is None:
         _EMPTY_AWS_DIR = tempfile.mkdtemp(prefix="cordon-test-aws-")
@@ -112,24 +113,27 @@ def cordon_env(extra: dict | None = None, access_key: str = TEST_ACCESS_KEY,
         "AWS_CONFIG_FILE": os.path.join(_EMPTY_AWS_DIR, "config"),
         "AWS_SHARED_CREDENTIALS_FILE": os.path.join(_EMPTY_AWS_DIR, "credentials"),
         "AWS_EC2_METADATA_DISABLED": "true",
+        # cases default to the user's data folder (issue 17): a test's cases never land in the developer's
+        "XDG_DATA_HOME": os.path.join(_EMPTY_AWS_DIR, "data"),
     })
     env.update(extra or {})
     return env
 
 
 def run_cordon(args, env: dict | None = None, timeout: float = 120.0, input: str | None = None,
-               endpoint: str | None = None, raw: bool = False, **env_kw) -> subprocess.CompletedProcess:
+               endpoint: str | None = None, raw: bool = False, cwd: str | None = None,
+               **env_kw) -> subprocess.CompletedProcess:
     """Runs `cordon ARGS...` (plus `--endpoint-url ENDPOINT --region REGION` when `endpoint` is given)
-    with cordon_env(**env_kw) updated by `env`; stdin is `input`, else empty. Never raises on a
-    non-zero exit: check .returncode, .stdout and .stderr (bytes when `raw`: text mode turns a lone
-    \r into \n)."""
+    with cordon_env(**env_kw) updated by `env`, in folder `cwd` (default: this process's); stdin is
+    `input`, else empty. Never raises on a non-zero exit: check .returncode, .stdout and .stderr
+    (bytes when `raw`: text mode turns a lone \r into \n)."""
     full = [cordon_bin(), *map(str, args)]
     if endpoint:
         full += ["--endpoint-url", endpoint, "--region", env_kw.get("region", REGION)]
     full_env = cordon_env(**env_kw)
     full_env.update(env or {})
     return subprocess.run(full, env=full_env, capture_output=True, text=not raw, timeout=timeout,
-                          input=input, stdin=None if input is not None else subprocess.DEVNULL,
+                          input=input, cwd=cwd, stdin=None if input is not None else subprocess.DEVNULL,
                           preexec_fn=load_range_module("moto").child_preexec())
 
 
