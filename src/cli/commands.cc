@@ -113,11 +113,12 @@ const Command kCommands[] = {
     {"help", "list the commands", kNone, SetupHelp},
 };
 
+// Names are padded to 22 columns: the longest, "evidence-bucket create", fills them.
 void PrintCommandList() {
   std::printf(
       "cordon: respond to a compromised EC2 instance.\n\nusage: cordon COMMAND [options]\n\ncommands:\n");
   for (const Command& c : kCommands)
-    std::printf("  %-19.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+    std::printf("  %-22.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                 static_cast<int>(c.summary.size()), c.summary.data());
   std::printf("\n`cordon COMMAND --help` describes a command's options.\n");
 }

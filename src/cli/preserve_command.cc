@@ -91,7 +91,6 @@ CommandBody SetupPreserve(CLI::App& app) {
   auto f = std::make_shared<PreserveFlags>();
   app.add_option("--every", f->every, "time between sets (30m, 1h, 90s); default 30m")->capture_default_str();
   app.add_option("--count", f->count, "number of sets (default 1)")->check(CLI::Range(1, 1000));
-  app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
   AddLockFlags(app, &f->lock_flags);
   app.add_flag("--plan", f->plan_only, "print the snapshot sets preserve would take, and change nothing");
   AddResultFlags(app, &f->result, "the plan and the summary");

@@ -32,22 +32,30 @@ std::string Upper(std::string s) {
 void Text(const Json& item, std::string* out, const std::string* identifier,
           const std::vector<std::string>* scalar_keys);
 
+// The members by key, as awscli's sorted(item.items()): cordon's Json keeps insertion order.
+std::vector<std::pair<std::string, const Json*>> SortedMembers(const Json& item) {
+  std::vector<std::pair<std::string, const Json*>> members;
+  for (const auto& [key, value] : item.items()) members.emplace_back(key, &value);
+  std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return members;
+}
+
 void TextDict(const Json& item, std::string* out, const std::string* identifier,
               const std::vector<std::string>* scalar_keys) {
   std::vector<std::string> scalars;
   std::vector<std::pair<std::string, const Json*>> nested;
   if (scalar_keys == nullptr) {
-    for (const auto& [key, value] : item.items()) {  // nlohmann's object is sorted by key
-      if (Scalar(value))
-        scalars.push_back(Str(value));
+    for (const auto& [key, value] : SortedMembers(item)) {
+      if (Scalar(*value))
+        scalars.push_back(Str(*value));
       else
-        nested.emplace_back(key, &value);
+        nested.emplace_back(key, value);
     }
   } else {
     for (const std::string& key : *scalar_keys) scalars.push_back(item.contains(key) ? Str(item[key]) : "");
-    for (const auto& [key, value] : item.items())
+    for (const auto& [key, value] : SortedMembers(item))
       if (std::find(scalar_keys->begin(), scalar_keys->end(), key) == scalar_keys->end())
-        nested.emplace_back(key, &value);
+        nested.emplace_back(key, value);
   }
   if (!scalars.empty()) {
     if (identifier != nullptr) scalars.insert(scalars.begin(), Upper(*identifier));

@@ -44,10 +44,10 @@ class Golden:
 
 def commands() -> list[str]:
     """The command names `cordon help` lists (two words for a sub-command: "lab up"): the lines under
-    "commands:", each the name padded to 19 columns, a space and the summary."""
+    "commands:", each the name padded to 22 columns, a space and the summary."""
     proc = run_cordon(["help"])
     lines = proc.stdout.split("commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    return [line[2:21].strip() for line in lines if line.startswith("  ")]
+    return [line[2:24].strip() for line in lines if line.startswith("  ")]
 
 
 class HelpGoldenTests(Golden, unittest.TestCase):
