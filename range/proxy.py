@@ -778,7 +778,8 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
 
         capture = None
         if info.service == "ec2" and info.action in ("DescribeNetworkInterfaces", "DescribeInstances"):
-            capture = info.action
+            capture = info.action  # connection-tracking timeouts, instance states
+        elif info.service == "ec2" and info.action == "DescribeVolumes" and st.shared.volumes:
             capture = info.action
         elif info.service == "ec2" and info.action in ("DescribeSnapshots", "CreateSnapshot",
                                                      "CreateSnapshots", "CopySnapshot"):

@@ -79,6 +79,13 @@ int FinishCaseRun(const CommandContext& ctx, int status) {
   if (!head || head->seq == ctx.head_at_open()) return status;  // nothing was recorded: nothing to anchor
   auto bucket = response::CaseBucket(*store);
   if (!bucket || !*bucket) return status;
+  // A command without AWS flags (case note) has no endpoint, region or profile to reach the bucket
+  // with: its records stay local until the next export.
+  if ((ctx.needs & needs::kAwsFlags) == 0) {
+    PrintInfo("case " + store->id() + " changed locally; `cordon case export " + store->id() +
+              "` copies it to its evidence bucket and anchors the journal");
+    return status;
+  }
   auto client = ctx.Client();
   if (!client) {
     ReportError(client.error());

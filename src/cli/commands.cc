@@ -248,6 +248,8 @@ int RunCommand(const Command& command, int words, int argc, char** argv) {
   bool no_colour = false;
   AddProcessFlags(app, &debug_topics, &no_colour);
   CommandBody body = command.setup(app);
+  // `case show ID --no-color`: a sub-command passes the process flags it does not know to its parent.
+  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) sub->fallthrough();
   // argv[0] is "cordon"; CLI11 takes the command's arguments after the command name (its last word
   // standing in for the program name).
   if (auto done = ParseFlags(app, argc - words, argv + words)) return *done;

@@ -131,8 +131,9 @@ class CaseReportTest(ResponseCase):
                               capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
     def console_errors(self, proc) -> list[str]:
-        # Chromium logs a page's console messages as "...:CONSOLE(line)] "message", source: URL (line)".
-        return [line for line in proc.stderr.splitlines() if ":CONSOLE(" in line]
+        # Chromium logs a page's console messages as "...:CONSOLE(line)] "message", source: URL (line)",
+        # or (Chromium 156) "...:INFO:CONSOLE:line] ...".
+        return [line for line in proc.stderr.splitlines() if ":CONSOLE(" in line or ":CONSOLE:" in line]
 
     def test_chromium_harness_sees_console_errors_and_requests(self):
         # The negative checks below mean something only if this harness catches what they rule out.

@@ -50,6 +50,10 @@ def commands() -> list[str]:
     return [line[2:24].strip() for line in lines if line.startswith("  ")]
 
 
+# Two or more security groups in a row ("SG_web (web-sg), SG_app (app-sg)" or "SG_web, SG_app").
+GROUP_LIST = r"SG_\w+(?: \([^)]*\))?(?:, SG_\w+(?: \([^)]*\))?)+"
+
+
 class HelpGoldenTests(Golden, unittest.TestCase):
 
     def test_the_command_list(self):
@@ -75,8 +79,12 @@ class HelpGoldenTests(Golden, unittest.TestCase):
 class PlanGoldenTests(Golden, ResponseCase):
 
     def text(self, value: str) -> str:
-        """`value` with generated ids by role, the date as DATE and moto's random addresses as IP."""
+        """`value` with generated ids by role, the date as DATE (and the hash a case id derived from the
+        date and instance carries as HASH) and moto's random addresses as IP."""
         value = re.sub(r"\b20\d{6}\b", "DATE", self.normalised(value))
+        value = re.sub(r"\bIR-DATE-[0-9a-f]+\b", "IR-DATE-HASH", value)
+        # An ENI's groups in name order: moto returns a second ENI's groups in an order that varies.
+        value = re.sub(GROUP_LIST, lambda m: ", ".join(sorted(m.group(0).split(", "))), value)
         return re.sub(r"\b\d{1,3}(?:\.\d{1,3}){3}\b", "IP", value)
 
     def next_lines(self, stderr: str) -> str:
