@@ -24,13 +24,13 @@ namespace cordon::cli {
 // opened by the command through ctx.OpenCase(), after its plan and confirmation, under the case lock.
 namespace needs {
 inline constexpr unsigned kNone = 0;
-inline constexpr unsigned kAwsFlags = 1u << 0;               // --region, --profile, --endpoint-url, ...
-inline constexpr unsigned kClient = 1u << 1 | kAwsFlags;     // the client is made before Run
-inline constexpr unsigned kTargets = 1u << 2 | kClient;      // TARGET..., --targets-file, --vpc, --all-regions
-inline constexpr unsigned kOneTarget = 1u << 3 | kTargets;   // exactly one TARGET
+inline constexpr unsigned kAwsFlags = 1u << 0;              // --region, --profile, --endpoint-url, ...
+inline constexpr unsigned kClient = 1u << 1 | kAwsFlags;    // the client is made before Run
+inline constexpr unsigned kTargets = 1u << 2 | kClient;     // TARGET..., --targets-file, --vpc, --all-regions
+inline constexpr unsigned kOneTarget = 1u << 3 | kTargets;  // exactly one TARGET
 inline constexpr unsigned kActsOnTargets = 1u << 4;  // refuse unproven, terminated or shutting-down targets
-inline constexpr unsigned kCase = 1u << 5;                   // --case, --cases-dir, --responder
-inline constexpr unsigned kExistingCase = 1u << 6 | kCase;   // the case must exist already
+inline constexpr unsigned kCase = 1u << 5;           // --case, --cases-dir, --responder
+inline constexpr unsigned kExistingCase = 1u << 6 | kCase;  // the case must exist already
 // Prints its own progress (watch's JSON lines) and waits by design (long polls): no "waiting for"
 // notice (cli/wait_notice.h), which every other command with AWS flags gets.
 inline constexpr unsigned kOwnProgress = 1u << 7;

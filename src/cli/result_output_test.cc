@@ -16,7 +16,8 @@ TEST(AwsText, MatchesTheAwsCliTextFormat) {
 }
 
 TEST(AwsTable, BoxesRowsUnderATitle) {
-  const std::string table = AwsTable(Json::parse(R"([{"id": "vol-1", "size": 8}, {"id": "vol-22"}])"), "cordon");
+  const std::string table =
+      AwsTable(Json::parse(R"([{"id": "vol-1", "size": 8}, {"id": "vol-22"}])"), "cordon");
   EXPECT_EQ(table,
             "-----------------\n"
             "|    cordon     |\n"

@@ -12,43 +12,14 @@
 
 #include "hunt/sigma/rule_loader.h"
 #include "hunt/sigma/rule_set.h"
+#include "hunt/sigma/test_samples.h"
 
 namespace cordon::hunt::sigma {
 namespace {
 
-namespace fs = std::filesystem;
 
-RuleSet SigmaHqRules() {
-  Result<LoadedRules> loaded = LoadRules({std::string(CORDON_TEST_DATA_DIR) + "/sigma/rules"});
-  EXPECT_TRUE(loaded);
-  EXPECT_EQ(loaded->rules.size(), 57u);
-  return RuleSet(std::move(loaded->rules));
-}
-
-// Every record of the samples: delivery objects, arrays and JSON Lines.
-std::vector<nlohmann::json> SampleRecords() {
-  std::vector<nlohmann::json> records;
-  for (const auto& entry :
-       fs::recursive_directory_iterator(std::string(CORDON_TEST_DATA_DIR) + "/cloudtrail")) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    std::stringstream text;
-    text << in.rdbuf();
-    nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
-    if (doc.is_discarded()) {  // JSON Lines
-      std::istringstream lines(text.str());
-      for (std::string line; std::getline(lines, line);) {
-        nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
-        if (!record.is_discarded()) records.push_back(std::move(record));
-      }
-    } else if (doc.is_object() && doc.contains("Records")) {
-      for (auto& r : doc["Records"]) records.push_back(std::move(r));
-    } else if (doc.is_array()) {
-      for (auto& r : doc) records.push_back(std::move(r));
-    }
-  }
-  return records;
-}
+using test::SampleRecords;
+using test::SigmaHqRules;
 
 nlohmann::json RuleCases() {
   std::ifstream in(std::string(CORDON_SOURCE_DIR) + "/src/hunt/sigma/testdata/rule_cases.json");
