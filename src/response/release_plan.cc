@@ -46,6 +46,10 @@ const std::map<std::string, Describe>& Describers() {
          if (Text(b.value("group", Json())).empty()) return;
          out->push_back("back into Auto Scaling group " + Str(b, "group") + " (was " +
                         Str(b, "lifecycle_state") + "), its size as recorded");
+         for (const Json& lb : b.value("group_load_balancers", Json::array()))
+           out->push_back("the group registers it with classic load balancer " + Text(lb));
+         for (const Json& tg : b.value("group_target_groups", Json::array()))
+           out->push_back("the group registers it with target group " + Text(tg));
        }},
       {"deregister-lb",
        [](const Json& b, const std::string&, std::vector<std::string>* out) {

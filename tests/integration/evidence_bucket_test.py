@@ -187,9 +187,6 @@ class EvidenceBucketTests(ResponseCase):
         self.assertIn("is not write-once", proc.stderr)
 
     # -- the case leaves the laptop
-    # Known failure (first full run, 2026-12-06): every file matches but case.db, which the contain run
-    # changes after its export (a write after the upload; not yet traced). The other files' checks hold.
-    @unittest.expectedFailure
     def test_after_contain_every_case_file_is_in_the_bucket_with_its_checksum(self):
         self.fresh()
         self.make_bucket()

@@ -8,6 +8,7 @@
 
 #include "base/read_file.h"
 #include "base/strings.h"
+#include "hunt/sigma/yaml_event_budget.h"
 
 namespace cordon::hunt::sigma {
 namespace {
@@ -178,6 +179,10 @@ void LoadCorrelation(std::string_view file, const YAML::Node& doc, LoadedRules* 
 
 void LoadRuleText(std::string_view file, std::string_view text, LoadedRules* out) {
   ++out->files;
+  if (Status ends = CheckYamlParseEnds(text); !ends) {
+    out->skipped.push_back({std::string(file), "", ends.error().message});
+    return;
+  }
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));

@@ -53,9 +53,12 @@ Status Checkpoint(const fs::path& db_path) {
   int rc = sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
   if (rc == SQLITE_OK) {
     sqlite3_busy_timeout(db, 10000);
+    // A connection opens its file (and sees the WAL) only when it first reads: a checkpoint before
+    // that folds nothing and still answers OK, with -1 frames. So read the schema first.
+    rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
     int log = 0, done = 0;
-    rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
-    if (rc == SQLITE_OK && log != done) rc = SQLITE_BUSY;
+    if (rc == SQLITE_OK) rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    if (rc == SQLITE_OK && (log < 0 || log != done)) rc = SQLITE_BUSY;
   }
   const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
   sqlite3_close(db);

@@ -31,11 +31,17 @@ class AsgStep : public Step {
     if (group.empty()) return Ok();
     auto g = ctx.Call("autoscaling", "DescribeAutoScalingGroups", Json{{"AutoScalingGroupNames", {group}}});
     if (!g) return MakeError(g.error());
-    if (g->value("AutoScalingGroups", Json::array()).empty()) {
+    const Json groups = g->value("AutoScalingGroups", Json::array());
+    if (groups.empty()) {
       f->Skip(name(), "Auto Scaling group " + group + " no longer exists");
       before["group"] = nullptr;
       return Ok();
     }
+    // Attaching (or ExitStandby) registers the instance with the load balancers and target groups the
+    // group has then (DetachInstances and EnterStandby deregistered it from them, Auto Scaling API
+    // reference): the plan names them, since deregister-lb's record does not hold them.
+    before["group_load_balancers"] = groups[0].value("LoadBalancerNames", Json::array());
+    before["group_target_groups"] = groups[0].value("TargetGroupARNs", Json::array());
     auto now = Observe(ctx);
     if (!now) return MakeError(now.error());
     std::string current = Str(*now, "group");
