@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 base=${CORDON_TIDY_BASE:-HEAD~1}
 [[ -f build/compile_commands.json ]] || { echo "tidy: build/compile_commands.json missing; build first" >&2; exit 1; }
-# Fuzzers are built only in build-fuzz (clang with libFuzzer), so build/ has no compile command for them.
+# Fuzzers are built only in build-asan (clang with libFuzzer), so build/ has no compile command for them.
 mapfile -t files < <(git diff --name-only --diff-filter=AM "$base" -- 'src/*.cc' 'bench/*.cc' | grep -v '_fuzzer\.cc$')
 if ((${#files[@]} == 0)); then
   echo "tidy: no C++ source changed since $base"
