@@ -36,9 +36,8 @@ function(cordon_add_module name)
   endif()
 endfunction()
 
+# A test binary finds the checkout's data through testing/test_paths.h (cordon_test_paths, defined in the
+# top-level CMakeLists.txt), the one object that holds the checkout's path.
 function(cordon_test_definitions target)
-  target_compile_definitions(${target} PRIVATE
-    CORDON_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    CORDON_BINARY_DIR="${PROJECT_BINARY_DIR}"
-    CORDON_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
+  target_link_libraries(${target} PRIVATE cordon_test_paths)
 endfunction()

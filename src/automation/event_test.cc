@@ -6,11 +6,13 @@
 #include <optional>
 #include <sstream>
 
+#include "testing/test_paths.h"
+
 namespace cordon::automation {
 namespace {
 
 std::string Sample(const std::string& relative) {
-  std::ifstream in(std::string(CORDON_TEST_DATA_DIR) + "/" + relative, std::ios::binary);
+  std::ifstream in(std::string(::cordon::test::TestDataDir()) + "/" + relative, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "hunt/test_util.h"
+#include "testing/test_paths.h"
 
 namespace cordon::hunt {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 // Golden files live in src/hunt/testdata/emit_<target>.golden. Do not edit them by hand: run the test
 // with CORDON_UPDATE_GOLDEN=1 and review the diff.
 std::string GoldenPath(const std::string& target) {
-  return std::string(CORDON_SOURCE_DIR) + "/src/hunt/testdata/emit_" + target + ".golden";
+  return std::string(::cordon::test::SourceDir()) + "/src/hunt/testdata/emit_" + target + ".golden";
 }
 
 Selectors FixedSelectors() {

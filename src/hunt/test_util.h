@@ -1,5 +1,5 @@
 // Helpers shared by the hunt tests (header-only; not part of the library). TestData() names a file
-// under tests/data/ (CORDON_TEST_DATA_DIR), where the public samples the tests read are kept.
+// under tests/data/ (::cordon::test::TestDataDir()), where the public samples the tests read are kept.
 #pragma once
 
 #include <zlib.h>
@@ -15,11 +15,12 @@
 #include "hunt/scanner.h"
 #include "hunt/source.h"
 #include "testing/temp_dir.h"
+#include "testing/test_paths.h"
 
 namespace cordon::hunt::testing {
 
 inline std::string TestData(std::string_view relative) {
-  return std::string(CORDON_TEST_DATA_DIR) + "/" + std::string(relative);
+  return std::string(::cordon::test::TestDataDir()) + "/" + std::string(relative);
 }
 
 inline std::string ReadFile(const std::string& path) {

@@ -14,6 +14,7 @@
 #include "aws/sigv4/signing_key.h"
 #include "aws/sigv4/string_to_sign.h"
 #include "base/json.h"
+#include "testing/test_paths.h"
 
 namespace cordon::aws::sigv4 {
 namespace {
@@ -39,7 +40,7 @@ constexpr const char* kCaseFiles[] = {
 };
 
 fs::path SuiteDir() {
-  return fs::path(CORDON_TEST_DATA_DIR) / "sigv4/aws-c-auth/tests/aws-signing-test-suite/v4";
+  return fs::path(::cordon::test::TestDataDir()) / "sigv4/aws-c-auth/tests/aws-signing-test-suite/v4";
 }
 
 std::vector<std::string> CaseNames() {

@@ -17,6 +17,7 @@
 #include "aws/sigv4/signing_key.h"
 #include "aws/sigv4/string_to_sign.h"
 #include "base/strings.h"
+#include "testing/test_paths.h"
 
 namespace cordon::aws::sigv4 {
 namespace {
@@ -38,7 +39,7 @@ constexpr struct {
 };
 
 fs::path SuiteDir() {
-  return fs::path(CORDON_TEST_DATA_DIR) / "sigv4/mhart-aws4/test/aws-sig-v4-test-suite";
+  return fs::path(::cordon::test::TestDataDir()) / "sigv4/mhart-aws4/test/aws-sig-v4-test-suite";
 }
 
 // Case folders relative to the suite: every folder holding "<folder name>.req".

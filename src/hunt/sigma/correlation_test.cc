@@ -21,13 +21,14 @@
 #include "hunt/sigma/field_capture.h"
 #include "hunt/sigma/rule_loader.h"
 #include "hunt/sigma/rule_set.h"
+#include "testing/test_paths.h"
 
 namespace cordon::hunt::sigma {
 namespace {
 
 using nlohmann::json;
 
-const std::string kCorrelations = std::string(CORDON_TEST_DATA_DIR) + "/sigma/correlations";
+const std::string kCorrelations = std::string(::cordon::test::TestDataDir()) + "/sigma/correlations";
 
 // Runs the loaded rules and correlations over records as the hunt does: the matcher, the fields the
 // correlations need, then the correlations.
@@ -422,7 +423,7 @@ TEST(SigmaCorrelationEngine, BaseRulesOfACorrelationAreNotReportedAlone) {
 // "Failed Logins Followed by Successful Login", verbatim: its base rules are Windows rules, which cordon
 // (CloudTrail only) skips, and the correlations over them are then skipped with the reason.
 TEST(SigmaCorrelationSpec, TheVerbatimExampleIsSkippedWithReasons) {
-  std::ifstream in(std::string(CORDON_TEST_DATA_DIR) +
+  std::ifstream in(std::string(::cordon::test::TestDataDir()) +
                    "/sigma/specification/sigma-correlation-rules-specification.md");
   std::stringstream text;
   text << in.rdbuf();
@@ -682,7 +683,7 @@ std::vector<LegacyCase> LegacyCases() {
 }
 
 TEST(SigmaLegacyRewritten, EveryLegacyRuleHasItsCorrelationAndAttribution) {
-  Result<LoadedRules> legacy = LoadRules({std::string(CORDON_TEST_DATA_DIR) + "/sigma/unsupported"});
+  Result<LoadedRules> legacy = LoadRules({std::string(::cordon::test::TestDataDir()) + "/sigma/unsupported"});
   Result<LoadedRules> rewritten = LoadRules({kCorrelations});
   ASSERT_TRUE(legacy && rewritten);
   for (const SkippedRule& s : rewritten->skipped) ADD_FAILURE() << s.file << ": " << s.reason;

@@ -12,6 +12,7 @@
 
 #include "hunt/sigma/cloudtrail_fields.h"
 #include "hunt/sigma/rule_set.h"
+#include "testing/test_paths.h"
 
 namespace cordon::hunt::sigma {
 namespace {
@@ -36,7 +37,7 @@ std::string Rule(const std::string& detection) {
 }
 
 TEST(SigmaLint, WhatSigmaHqsCloudTrailRulesGetWrong) {
-  Result<LoadedRules> loaded = LoadRules({std::string(CORDON_TEST_DATA_DIR) + "/sigma/rules"});
+  Result<LoadedRules> loaded = LoadRules({std::string(::cordon::test::TestDataDir()) + "/sigma/rules"});
   ASSERT_TRUE(loaded);
   const LintReport report = LintRules(*loaded);
   EXPECT_EQ(report.rules, 57u);
@@ -63,11 +64,11 @@ TEST(SigmaLint, WhatSigmaHqsCloudTrailRulesGetWrong) {
 TEST(SigmaLint, TheStartupScriptRuleMissesTheRealDetonation) {
   // The mismatch table's claim, on the record it comes from: ModifyInstanceAttribute with the new user
   // data under requestParameters.userData and no `attribute`, which the rule therefore does not match.
-  std::ifstream in(std::string(CORDON_TEST_DATA_DIR) +
+  std::ifstream in(std::string(::cordon::test::TestDataDir()) +
                    "/cloudtrail/stratus-red-team/docs/detonation-logs/aws.execution.ec2-user-data.json");
   const nlohmann::json records = nlohmann::json::parse(in);
   Result<LoadedRules> loaded =
-      LoadRules({std::string(CORDON_TEST_DATA_DIR) +
+      LoadRules({std::string(::cordon::test::TestDataDir()) +
                  "/sigma/rules/cloud/aws/cloudtrail/aws_ec2_startup_script_change.yml"});
   ASSERT_TRUE(loaded);
   RuleSet set(std::move(loaded->rules));
@@ -182,7 +183,7 @@ TEST(SigmaLint, TheFieldTableKnowsEveryFieldOfTheSamples) {
   std::vector<nlohmann::json> records;
   for (const char* folder : {"/cloudtrail/stratus-red-team", "/cloudtrail/invictus-aws-dataset"}) {
     for (const auto& e :
-         std::filesystem::recursive_directory_iterator(std::string(CORDON_TEST_DATA_DIR) + folder)) {
+         std::filesystem::recursive_directory_iterator(std::string(::cordon::test::TestDataDir()) + folder)) {
       if (e.path().extension() != ".json") continue;
       std::ifstream in(e.path());
       nlohmann::json doc = nlohmann::json::parse(in);

@@ -13,10 +13,10 @@
 #include "hunt/sigma/rule_loader.h"
 #include "hunt/sigma/rule_set.h"
 #include "hunt/sigma/test_samples.h"
+#include "testing/test_paths.h"
 
 namespace cordon::hunt::sigma {
 namespace {
-
 
 using test::SigmaHqRules;
 
@@ -27,7 +27,7 @@ std::vector<std::string> SampleRecords() {
 }
 
 std::vector<std::string> RuleCaseRecords() {
-  std::ifstream in(std::string(CORDON_SOURCE_DIR) + "/src/hunt/sigma/testdata/rule_cases.json");
+  std::ifstream in(std::string(::cordon::test::SourceDir()) + "/src/hunt/sigma/testdata/rule_cases.json");
   std::vector<std::string> records;
   const nlohmann::json cases = nlohmann::json::parse(in);
   for (const auto& [name, c] : cases.items()) {

@@ -13,16 +13,16 @@
 #include "hunt/sigma/rule_loader.h"
 #include "hunt/sigma/rule_set.h"
 #include "hunt/sigma/test_samples.h"
+#include "testing/test_paths.h"
 
 namespace cordon::hunt::sigma {
 namespace {
-
 
 using test::SampleRecords;
 using test::SigmaHqRules;
 
 nlohmann::json RuleCases() {
-  std::ifstream in(std::string(CORDON_SOURCE_DIR) + "/src/hunt/sigma/testdata/rule_cases.json");
+  std::ifstream in(std::string(::cordon::test::SourceDir()) + "/src/hunt/sigma/testdata/rule_cases.json");
   return nlohmann::json::parse(in);
 }
 

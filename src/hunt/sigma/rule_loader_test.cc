@@ -7,11 +7,12 @@
 #include <string>
 
 #include "testing/temp_dir.h"
+#include "testing/test_paths.h"
 
 namespace cordon::hunt::sigma {
 namespace {
 
-const std::string kSigma = std::string(CORDON_TEST_DATA_DIR) + "/sigma";
+const std::string kSigma = std::string(::cordon::test::TestDataDir()) + "/sigma";
 
 TEST(SigmaRuleLoader, LoadsEverySigmaHqCloudTrailRule) {
   Result<LoadedRules> loaded = LoadRules({kSigma + "/rules"});

@@ -9,12 +9,13 @@
 
 #include "hunt/sigma/rule_loader.h"
 #include "hunt/sigma/rule_set.h"
+#include "testing/test_paths.h"
 
 namespace cordon::hunt::sigma {
 namespace {
 
 nlohmann::json Cases() {
-  std::ifstream in(std::string(CORDON_SOURCE_DIR) + "/src/hunt/sigma/testdata/rule_cases.json");
+  std::ifstream in(std::string(::cordon::test::SourceDir()) + "/src/hunt/sigma/testdata/rule_cases.json");
   return nlohmann::json::parse(in);
 }
 
@@ -28,7 +29,7 @@ std::vector<std::string> MatchingTitles(RuleMatcher& matcher, const RuleSet& set
 }
 
 TEST(SigmaRules, EachRuleMatchesItsEventAndNotTheCloseOne) {
-  Result<LoadedRules> loaded = LoadRules({std::string(CORDON_TEST_DATA_DIR) + "/sigma/rules"});
+  Result<LoadedRules> loaded = LoadRules({std::string(::cordon::test::TestDataDir()) + "/sigma/rules"});
   ASSERT_TRUE(loaded);
   const nlohmann::json cases = Cases();
   ASSERT_EQ(loaded->rules.size(), 57u);

@@ -13,11 +13,12 @@
 
 #include "hunt/sigma/rule_loader.h"
 #include "hunt/sigma/rule_set.h"
+#include "testing/test_paths.h"
 
 namespace cordon::hunt::sigma::test {
 
 inline RuleSet SigmaHqRules() {
-  Result<LoadedRules> loaded = LoadRules({std::string(CORDON_TEST_DATA_DIR) + "/sigma/rules"});
+  Result<LoadedRules> loaded = LoadRules({std::string(::cordon::test::TestDataDir()) + "/sigma/rules"});
   EXPECT_TRUE(loaded);
   EXPECT_EQ(loaded->rules.size(), 57u);
   return RuleSet(std::move(loaded->rules));
@@ -26,8 +27,8 @@ inline RuleSet SigmaHqRules() {
 // Every record of the samples: delivery objects, arrays and JSON Lines.
 inline std::vector<nlohmann::json> SampleRecords() {
   std::vector<nlohmann::json> records;
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(std::string(CORDON_TEST_DATA_DIR) + "/cloudtrail")) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(
+           std::string(::cordon::test::TestDataDir()) + "/cloudtrail")) {
     if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
     std::ifstream in(entry.path());
     std::stringstream text;
