@@ -33,6 +33,7 @@ function(cordon_add_module name)
     cordon_test_definitions(${name}_tests)
     set_property(GLOBAL APPEND PROPERTY CORDON_ALL_TESTS ${tests})
     set_property(GLOBAL APPEND PROPERTY CORDON_ALL_TEST_LIBS ${name})
+    cordon_collect_thread_tests(${name} ${tests})
   endif()
 endfunction()
 
@@ -40,4 +41,22 @@ endfunction()
 # top-level CMakeLists.txt), the one object that holds the checkout's path.
 function(cordon_test_definitions target)
   target_link_libraries(${target} PRIVATE cordon_test_paths)
+endfunction()
+
+# The tests that run code on several threads: those whose text names threads, a mutex, concurrency or
+# parallelism, or the executor and scanner that run steps and files in parallel. The thread sanitizer
+# build (scripts/test.sh) builds and runs only these (cordon_thread_tests), with only their modules'
+# libraries: a test on one thread cannot race, and TSan builds of all tests doubled its time.
+function(cordon_collect_thread_tests name)
+  set(found "")
+  foreach(test ${ARGN})
+    file(STRINGS ${test} hits REGEX "thread|Thread|mutex|oncurren|arallel|Executor|Scanner" LIMIT_COUNT 1)
+    if(hits)
+      list(APPEND found ${test})
+    endif()
+  endforeach()
+  if(found)
+    set_property(GLOBAL APPEND PROPERTY CORDON_THREAD_TESTS ${found})
+    set_property(GLOBAL APPEND PROPERTY CORDON_THREAD_TEST_LIBS ${name})
+  endif()
 endfunction()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds cordon and runs the whole test suite: lint, unit tests (ctest), integration tests against
 # moto_server + the test range on 127.0.0.1 (each test class starts its own), the unit tests under
-# ASan+UBSan and under TSan (both clang: the clang build beside gcc's), clang-tidy on the files the
+# ASan+UBSan and those that run threads under TSan (both clang, the clang build beside gcc's), clang-tidy on the files the
 # newest commit changed, and a short run of every fuzzer (built in the ASan build, so that its libraries
 # are compiled once for both). Usage: scripts/test.sh [--quick]
 #   --quick   unit and integration tests only (no sanitizers, no clang-tidy, no fuzzing)
@@ -80,9 +80,10 @@ fuzzers=(cloudtrail_reader_fuzzer flow_log_fuzzer jmespath_fuzzer shared_config_
   sigma_rule_fuzzer)
 # clang with ASan+UBSan: the unit tests and the fuzzers from one build (the libraries the fuzzers link
 # also carry libFuzzer's coverage, which costs the tests nothing), and the clang build of the tree (with
-# -Werror: clang's warnings differ from gcc's). -O1, as the sanitizers advise; the tests' own code at
-# -O0 (CMakeLists.txt).
-sanitizer_flags=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1")
+# -Werror: clang's warnings differ from gcc's). The sanitizer builds compile at -O0, which takes half
+# the time of -O1 with clang 14 (measured here): the sanitizers find the same errors, the tests and the
+# 20-second fuzzing runs are only slower to run.
+sanitizer_flags=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O0 -g1" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O0 -g1")
 asan_build() {
   CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${sanitizer_flags[@]}" \
     -DCORDON_SANITIZE=address,undefined -DCORDON_BUILD_FUZZERS=ON -DCORDON_WERROR=ON -DCORDON_BUILD_BENCH=OFF \
@@ -92,7 +93,7 @@ asan_build() {
 tsan_build() {
   CC=clang CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${sanitizer_flags[@]}" \
     -DCORDON_SANITIZE=thread -DCORDON_WERROR=ON -DCORDON_BUILD_BENCH=OFF >/dev/null &&
-    cmake --build build-tsan -j "$jobs" --target cordon_tests
+    cmake --build build-tsan -j "$jobs" --target cordon_thread_tests  # the tests that run threads (CMakeLists.txt)
 }
 # The integration tests mostly wait on moto, so the sanitizer builds and clang-tidy use the idle CPU
 # meanwhile: started before them at the lowest priority, one after another (logs in build/*.log),
@@ -134,7 +135,7 @@ asan() { sanitizers_built && (cd build-asan && ./cordon_tests --gtest_brief=1); 
 # halt_on_error: the first race fails the stage.
 tsan() {
   sanitizers_built &&
-    (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./cordon_tests --gtest_brief=1)
+    (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./cordon_thread_tests --gtest_brief=1)
 }
 tidy() {
   if [[ -n "${background_pid[tidy]:-}" ]]; then

@@ -7,8 +7,6 @@
 namespace cordon::automation {
 namespace {
 
-using response::Str;
-
 // The stack, or null when there is none of that name.
 Result<Json> Describe(aws::Client& client, const std::string& stack) {
   auto out = client.Call("cloudformation", "DescribeStacks", Json{{"StackName", stack}});

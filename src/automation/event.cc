@@ -1,8 +1,8 @@
 #include "automation/event.h"
 
 #include "automation/event_fields.h"
+#include "base/json_fields.h"
 #include "base/json_parse.h"
-#include "response/live_state.h"
 
 namespace cordon::automation {
 namespace detail {
@@ -27,7 +27,6 @@ namespace {
 
 using detail::Invalid;
 using detail::IsInstanceId;
-using response::Str;  // a string member, or "" when absent or not a string
 
 Status ParseFinding(const Json& detail, Event* event) {
   event->finding_id = Str(detail, "id");

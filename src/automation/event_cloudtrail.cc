@@ -4,12 +4,10 @@
 //   (only on a failed call), detail.requestParameters.resourcesSet.items[].resourceId,
 //   detail.requestParameters.tagSet.items[] {key, value}.
 #include "automation/event_fields.h"
-#include "response/live_state.h"
+#include "base/json_fields.h"
 
 namespace cordon::automation::detail {
 namespace {
-
-using response::Str;
 
 // requestParameters.<set>.items, or an empty list.
 Json Items(const Json& params, const char* set) {

@@ -4,12 +4,10 @@
 //   detail.findings[] {Id, Types[], Severity {Normalized 0-100, Label}, RecordState, Region,
 //   Resources[] {Type "AwsEc2Instance", Id "arn:aws:ec2:...:instance/i-...", Region}}
 #include "automation/event_fields.h"
-#include "response/live_state.h"
+#include "base/json_fields.h"
 
 namespace cordon::automation::detail {
 namespace {
-
-using response::Str;
 
 // Severity.Normalized on GuardDuty's 0-10 scale, so one min_severity reads the same for both.
 double Severity(const Json& finding) {

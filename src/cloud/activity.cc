@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <set>
 
+#include "base/json_fields.h"
+
 namespace cordon::cloud {
 namespace {
 
-std::string Str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end()) return "";
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number() || it->is_boolean()) return it->dump();
-  return "";
-}
 Json StrOrNull(const std::string& s) { return s.empty() ? Json() : Json(s); }
 
 }  // namespace
@@ -21,18 +16,18 @@ std::vector<TrailEvent> ParseLookupEvents(const Json& out, const std::string& ma
   std::vector<TrailEvent> events;
   for (const Json& e : out.value("Events", Json::array())) {
     TrailEvent t;
-    t.time = Str(e, "EventTime");
-    t.name = Str(e, "EventName");
-    t.source = Str(e, "EventSource");
-    t.username = Str(e, "Username");
-    t.event_id = Str(e, "EventId");
-    t.read_only = Str(e, "ReadOnly") == "true";
+    t.time = ScalarText(e, "EventTime");
+    t.name = ScalarText(e, "EventName");
+    t.source = ScalarText(e, "EventSource");
+    t.username = ScalarText(e, "Username");
+    t.event_id = ScalarText(e, "EventId");
+    t.read_only = ScalarText(e, "ReadOnly") == "true";
     t.matched = matched;
     // The full record is a JSON string; a malformed one still leaves the summary fields.
     Json record = Json::parse(e.value("CloudTrailEvent", std::string("{}")), nullptr, false);
     if (record.is_object()) {
-      t.source_ip = Str(record, "sourceIPAddress");
-      t.error_code = Str(record, "errorCode");
+      t.source_ip = ScalarText(record, "sourceIPAddress");
+      t.error_code = ScalarText(record, "errorCode");
     }
     events.push_back(std::move(t));
   }
@@ -79,8 +74,9 @@ Activity CollectActivity(aws::Client& client, const ResolvedTarget& target, Time
     return a;
   }
   for (const Json& item : history->value("configurationItems", Json::array()))
-    a.config.push_back({Str(item, "configurationItemCaptureTime"), Str(item, "configurationItemStatus"),
-                        Str(item, "configurationStateId")});
+    a.config.push_back({ScalarText(item, "configurationItemCaptureTime"),
+                        ScalarText(item, "configurationItemStatus"),
+                        ScalarText(item, "configurationStateId")});
   return a;
 }
 

@@ -6,43 +6,14 @@
 #include <functional>
 #include <set>
 
+#include "aws/filters.h"
+#include "base/json_fields.h"
 #include "base/strings.h"
 #include "base/thread_pool.h"
 #include "base/time.h"
 
 namespace cordon::cloud {
 namespace {
-
-std::string Str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end()) return "";
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number() || it->is_boolean()) return it->dump();
-  return "";
-}
-int Int(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<int>() : 0;
-}
-bool Bool(const Json& j, const char* key, bool fallback = false) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
-}
-const Json& Obj(const Json& j, const char* key) {
-  static const Json kEmpty = Json::object();
-  auto it = j.find(key);
-  return it != j.end() && it->is_object() ? *it : kEmpty;
-}
-// A reference into `j` (so pointers to elements stay valid), or a static empty array.
-const Json& Arr(const Json& j, const char* key) {
-  static const Json kEmpty = Json::array();
-  auto it = j.find(key);
-  return it != j.end() && it->is_array() ? *it : kEmpty;
-}
-
-Json Filter(const std::string& name, Json values) {
-  return Json::array({Json{{"Name", name}, {"Values", std::move(values)}}});
-}
 
 class Collector {
  public:
@@ -62,35 +33,36 @@ class Collector {
 
 void ReadInstance(const Json& i, InstanceInventory* inv) {
   InstanceInfo& info = inv->instance;
-  info.id = Str(i, "InstanceId");
-  info.type = Str(i, "InstanceType");
-  info.state = Str(Obj(i, "State"), "Name");
-  info.launch_time = Str(i, "LaunchTime");
-  info.image_id = Str(i, "ImageId");
-  info.availability_zone = Str(Obj(i, "Placement"), "AvailabilityZone");
-  info.vpc_id = Str(i, "VpcId");
-  info.subnet_id = Str(i, "SubnetId");
-  info.key_name = Str(i, "KeyName");
-  info.private_ip = Str(i, "PrivateIpAddress");
-  info.public_ip = Str(i, "PublicIpAddress");
-  info.platform = i.contains("PlatformDetails") ? Str(i, "PlatformDetails") : Str(i, "Platform");
-  info.architecture = Str(i, "Architecture");
-  info.root_device = Str(i, "RootDeviceName");
+  info.id = ScalarText(i, "InstanceId");
+  info.type = ScalarText(i, "InstanceType");
+  info.state = ScalarText(Obj(i, "State"), "Name");
+  info.launch_time = ScalarText(i, "LaunchTime");
+  info.image_id = ScalarText(i, "ImageId");
+  info.availability_zone = ScalarText(Obj(i, "Placement"), "AvailabilityZone");
+  info.vpc_id = ScalarText(i, "VpcId");
+  info.subnet_id = ScalarText(i, "SubnetId");
+  info.key_name = ScalarText(i, "KeyName");
+  info.private_ip = ScalarText(i, "PrivateIpAddress");
+  info.public_ip = ScalarText(i, "PublicIpAddress");
+  info.platform =
+      i.contains("PlatformDetails") ? ScalarText(i, "PlatformDetails") : ScalarText(i, "Platform");
+  info.architecture = ScalarText(i, "Architecture");
+  info.root_device = ScalarText(i, "RootDeviceName");
   info.tags = TagsFromList(Arr(i, "Tags"));
   for (const auto& [k, v] : info.tags)
     if (k == "Name") info.name = v;
   const Json& md = Obj(i, "MetadataOptions");
-  inv->metadata_options.http_tokens = Str(md, "HttpTokens");
-  inv->metadata_options.http_endpoint = Str(md, "HttpEndpoint");
-  inv->metadata_options.instance_metadata_tags = Str(md, "InstanceMetadataTags");
-  inv->metadata_options.state = Str(md, "State");
+  inv->metadata_options.http_tokens = ScalarText(md, "HttpTokens");
+  inv->metadata_options.http_endpoint = ScalarText(md, "HttpEndpoint");
+  inv->metadata_options.instance_metadata_tags = ScalarText(md, "InstanceMetadataTags");
+  inv->metadata_options.state = ScalarText(md, "State");
   inv->metadata_options.hop_limit = Int(md, "HttpPutResponseHopLimit");
-  inv->iam_instance_profile_arn = Str(Obj(i, "IamInstanceProfile"), "Arn");
+  inv->iam_instance_profile_arn = ScalarText(Obj(i, "IamInstanceProfile"), "Arn");
 }
 
 void ReadNetwork(Collector& c, InstanceInventory* inv) {
   auto enis = c.CallAll("ec2", "DescribeNetworkInterfaces",
-                        Json{{"Filters", Filter("attachment.instance-id", Json::array({inv->instance.id}))}});
+                        aws::Filters("attachment.instance-id", Json::array({inv->instance.id})));
   if (!enis) {
     inv->network_interfaces.error = enis.error().ToString();
     inv->exposure.error = "network interfaces could not be read";
@@ -101,31 +73,31 @@ void ReadNetwork(Collector& c, InstanceInventory* inv) {
   Json eni_ids = Json::array();
   for (const Json& e : Arr(*enis, "NetworkInterfaces")) {
     NetworkInterface n;
-    n.id = Str(e, "NetworkInterfaceId");
+    n.id = ScalarText(e, "NetworkInterfaceId");
     const Json& att = Obj(e, "Attachment");
-    n.attachment_id = Str(att, "AttachmentId");
+    n.attachment_id = ScalarText(att, "AttachmentId");
     n.device_index = att.contains("DeviceIndex") ? Int(att, "DeviceIndex") : -1;
     n.delete_on_termination = Bool(att, "DeleteOnTermination");
-    n.subnet_id = Str(e, "SubnetId");
-    n.vpc_id = Str(e, "VpcId");
-    n.description = Str(e, "Description");
-    n.mac_address = Str(e, "MacAddress");
-    n.status = Str(e, "Status");
+    n.subnet_id = ScalarText(e, "SubnetId");
+    n.vpc_id = ScalarText(e, "VpcId");
+    n.description = ScalarText(e, "Description");
+    n.mac_address = ScalarText(e, "MacAddress");
+    n.status = ScalarText(e, "Status");
     n.source_dest_check = Bool(e, "SourceDestCheck", true);
     const Json& assoc = Obj(e, "Association");
-    n.public_ip = Str(assoc, "PublicIp");
-    n.ip_owner = Str(assoc, "IpOwnerId");
-    n.allocation_id = Str(assoc, "AllocationId");
-    n.association_id = Str(assoc, "AssociationId");
+    n.public_ip = ScalarText(assoc, "PublicIp");
+    n.ip_owner = ScalarText(assoc, "IpOwnerId");
+    n.allocation_id = ScalarText(assoc, "AllocationId");
+    n.association_id = ScalarText(assoc, "AssociationId");
     for (const Json& p : Arr(e, "PrivateIpAddresses"))
-      n.private_ips.push_back(
-          {Str(p, "PrivateIpAddress"), Bool(p, "Primary"), Str(Obj(p, "Association"), "PublicIp")});
+      n.private_ips.push_back({ScalarText(p, "PrivateIpAddress"), Bool(p, "Primary"),
+                               ScalarText(Obj(p, "Association"), "PublicIp")});
     if (n.private_ips.empty() && e.contains("PrivateIpAddress"))
-      n.private_ips.push_back({Str(e, "PrivateIpAddress"), true, n.public_ip});
-    for (const Json& a : Arr(e, "Ipv6Addresses")) n.ipv6_addresses.push_back(Str(a, "Ipv6Address"));
+      n.private_ips.push_back({ScalarText(e, "PrivateIpAddress"), true, n.public_ip});
+    for (const Json& a : Arr(e, "Ipv6Addresses")) n.ipv6_addresses.push_back(ScalarText(a, "Ipv6Address"));
     for (const Json& g : Arr(e, "Groups")) {
-      n.groups.push_back({Str(g, "GroupId"), Str(g, "GroupName")});
-      group_ids.insert(Str(g, "GroupId"));
+      n.groups.push_back({ScalarText(g, "GroupId"), ScalarText(g, "GroupName")});
+      group_ids.insert(ScalarText(g, "GroupId"));
     }
     eni_ids.push_back(n.id);
     inv->network_interfaces.items.push_back(std::move(n));
@@ -135,15 +107,14 @@ void ReadNetwork(Collector& c, InstanceInventory* inv) {
       [](const NetworkInterface& a, const NetworkInterface& b) { return a.device_index < b.device_index; });
 
   if (!eni_ids.empty()) {
-    auto eips =
-        c.Call("ec2", "DescribeAddresses", Json{{"Filters", Filter("network-interface-id", eni_ids)}});
+    auto eips = c.Call("ec2", "DescribeAddresses", aws::Filters("network-interface-id", eni_ids));
     if (!eips) {
       inv->elastic_ips.error = eips.error().ToString();
     } else {
       for (const Json& a : Arr(*eips, "Addresses"))
-        inv->elastic_ips.items.push_back({Str(a, "PublicIp"), Str(a, "AllocationId"), Str(a, "AssociationId"),
-                                          Str(a, "NetworkInterfaceId"), Str(a, "PrivateIpAddress"),
-                                          Str(a, "Domain")});
+        inv->elastic_ips.items.push_back({ScalarText(a, "PublicIp"), ScalarText(a, "AllocationId"),
+                                          ScalarText(a, "AssociationId"), ScalarText(a, "NetworkInterfaceId"),
+                                          ScalarText(a, "PrivateIpAddress"), ScalarText(a, "Domain")});
       // Fill the allocation of ENIs whose association did not name it.
       for (auto& n : inv->network_interfaces.items)
         for (const auto& e : inv->elastic_ips.items)
@@ -169,24 +140,24 @@ void ReadNetwork(Collector& c, InstanceInventory* inv) {
 
 void ReadVolumes(Collector& c, InstanceInventory* inv) {
   auto out = c.CallAll("ec2", "DescribeVolumes",
-                       Json{{"Filters", Filter("attachment.instance-id", Json::array({inv->instance.id}))}});
+                       aws::Filters("attachment.instance-id", Json::array({inv->instance.id})));
   if (!out) {
     inv->volumes.error = out.error().ToString();
     return;
   }
   for (const Json& v : Arr(*out, "Volumes")) {
     Volume vol;
-    vol.id = Str(v, "VolumeId");
-    vol.type = Str(v, "VolumeType");
-    vol.state = Str(v, "State");
-    vol.kms_key_id = Str(v, "KmsKeyId");
-    vol.snapshot_id = Str(v, "SnapshotId");
+    vol.id = ScalarText(v, "VolumeId");
+    vol.type = ScalarText(v, "VolumeType");
+    vol.state = ScalarText(v, "State");
+    vol.kms_key_id = ScalarText(v, "KmsKeyId");
+    vol.snapshot_id = ScalarText(v, "SnapshotId");
     vol.size_gib = Int(v, "Size");
     vol.iops = Int(v, "Iops");
     vol.encrypted = Bool(v, "Encrypted");
     for (const Json& a : Arr(v, "Attachments"))
-      if (Str(a, "InstanceId") == inv->instance.id) {
-        vol.device = Str(a, "Device");
+      if (ScalarText(a, "InstanceId") == inv->instance.id) {
+        vol.device = ScalarText(a, "Device");
         vol.delete_on_termination = Bool(a, "DeleteOnTermination");
       }
     inv->volumes.items.push_back(std::move(vol));
@@ -222,8 +193,9 @@ void ReadInstanceStore(Collector& c, InstanceInventory* inv) {
   }
   for (const Json& img : Arr(*images, "Images"))
     for (const Json& m : Arr(img, "BlockDeviceMappings"))
-      if (Str(m, "VirtualName").rfind("ephemeral", 0) == 0)
-        inv->instance_store.devices.push_back(Str(m, "DeviceName") + "=" + Str(m, "VirtualName"));
+      if (ScalarText(m, "VirtualName").rfind("ephemeral", 0) == 0)
+        inv->instance_store.devices.push_back(ScalarText(m, "DeviceName") + "=" +
+                                              ScalarText(m, "VirtualName"));
 }
 
 void ReadAutoScaling(Collector& c, InstanceInventory* inv) {
@@ -236,12 +208,12 @@ void ReadAutoScaling(Collector& c, InstanceInventory* inv) {
   }
   for (const Json& a : Arr(*out, "AutoScalingInstances")) {
     asg.member = true;
-    asg.group_name = Str(a, "AutoScalingGroupName");
-    asg.lifecycle_state = Str(a, "LifecycleState");
-    asg.health_status = Str(a, "HealthStatus");
+    asg.group_name = ScalarText(a, "AutoScalingGroupName");
+    asg.lifecycle_state = ScalarText(a, "LifecycleState");
+    asg.health_status = ScalarText(a, "HealthStatus");
     asg.protected_from_scale_in = Bool(a, "ProtectedFromScaleIn");
-    asg.launch_configuration = Str(a, "LaunchConfigurationName");
-    asg.launch_template = Str(Obj(a, "LaunchTemplate"), "LaunchTemplateName");
+    asg.launch_configuration = ScalarText(a, "LaunchConfigurationName");
+    asg.launch_template = ScalarText(Obj(a, "LaunchTemplate"), "LaunchTemplateName");
   }
   if (!asg.member) return;
   auto groups = c.Call("autoscaling", "DescribeAutoScalingGroups",
@@ -268,8 +240,8 @@ void ReadClassicLbs(Collector& c, InstanceInventory* inv) {
   }
   for (const Json& lb : Arr(*out, "LoadBalancerDescriptions"))
     for (const Json& i : Arr(lb, "Instances"))
-      if (Str(i, "InstanceId") == inv->instance.id)
-        inv->classic_load_balancers.items.push_back(Str(lb, "LoadBalancerName"));
+      if (ScalarText(i, "InstanceId") == inv->instance.id)
+        inv->classic_load_balancers.items.push_back(ScalarText(lb, "LoadBalancerName"));
   std::sort(inv->classic_load_balancers.items.begin(), inv->classic_load_balancers.items.end());
 }
 
@@ -282,26 +254,26 @@ void ReadTargetGroups(Collector& c, const std::set<std::string>& own_ips, Instan
     return;
   }
   for (const Json& tg : Arr(*out, "TargetGroups")) {
-    std::string type = Str(tg, "TargetType");
+    std::string type = ScalarText(tg, "TargetType");
     if (type != "instance" && type != "ip" && !type.empty()) continue;
     auto health =
-        c.Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", Str(tg, "TargetGroupArn")}});
+        c.Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", ScalarText(tg, "TargetGroupArn")}});
     if (!health) {
       // Keep what the other groups said; the part says it is incomplete.
-      inv->target_groups.error = Str(tg, "TargetGroupName") + ": " + health.error().ToString();
+      inv->target_groups.error = ScalarText(tg, "TargetGroupName") + ": " + health.error().ToString();
       continue;
     }
     for (const Json& d : Arr(*health, "TargetHealthDescriptions")) {
       const Json& t = Obj(d, "Target");
-      std::string id = Str(t, "Id");
+      std::string id = ScalarText(t, "Id");
       if (id != inv->instance.id && !own_ips.count(id)) continue;
       TargetGroupMembership m;
-      m.arn = Str(tg, "TargetGroupArn");
-      m.name = Str(tg, "TargetGroupName");
+      m.arn = ScalarText(tg, "TargetGroupArn");
+      m.name = ScalarText(tg, "TargetGroupName");
       m.target_type = type.empty() ? "instance" : type;
       m.port = t.contains("Port") ? Int(t, "Port") : Int(tg, "Port");
-      m.availability_zone = Str(t, "AvailabilityZone");
-      m.health_state = Str(Obj(d, "TargetHealth"), "State");
+      m.availability_zone = ScalarText(t, "AvailabilityZone");
+      m.health_state = ScalarText(Obj(d, "TargetHealth"), "State");
       inv->target_groups.items.push_back(std::move(m));
     }
   }
@@ -317,8 +289,8 @@ void ReadRole(Collector& c, InstanceProfile* p) {
     return;
   }
   for (const Json& r : Arr(Obj(*prof, "InstanceProfile"), "Roles")) {
-    p->role_name = Str(r, "RoleName");
-    p->role_arn = Str(r, "Arn");
+    p->role_name = ScalarText(r, "RoleName");
+    p->role_arn = ScalarText(r, "Arn");
   }
   if (p->role_name.empty()) return;
   auto attached = c.CallAll("iam", "ListAttachedRolePolicies", Json{{"RoleName", p->role_name}});
@@ -326,7 +298,7 @@ void ReadRole(Collector& c, InstanceProfile* p) {
     p->role_error = attached.error().ToString();
   } else {
     for (const Json& a : Arr(*attached, "AttachedPolicies"))
-      p->attached_policies.push_back({Str(a, "PolicyName"), Str(a, "PolicyArn")});
+      p->attached_policies.push_back({ScalarText(a, "PolicyName"), ScalarText(a, "PolicyArn")});
   }
   auto inline_policies = c.CallAll("iam", "ListRolePolicies", Json{{"RoleName", p->role_name}});
   if (!inline_policies) {
@@ -340,16 +312,16 @@ void ReadRole(Collector& c, InstanceProfile* p) {
 void ReadInstanceProfile(Collector& c, InstanceInventory* inv) {
   InstanceProfile& p = inv->instance_profile;
   auto out = c.Call("ec2", "DescribeIamInstanceProfileAssociations",
-                    Json{{"Filters", Filter("instance-id", Json::array({inv->instance.id}))}});
+                    aws::Filters("instance-id", Json::array({inv->instance.id})));
   if (!out) {
     p.error = out.error().ToString();
   } else {
     for (const Json& a : Arr(*out, "IamInstanceProfileAssociations")) {
-      std::string state = Str(a, "State");
+      std::string state = ScalarText(a, "State");
       if (state == "disassociated" || state == "disassociating") continue;
-      p.association_id = Str(a, "AssociationId");
+      p.association_id = ScalarText(a, "AssociationId");
       p.association_state = state;
-      p.profile_arn = Str(Obj(a, "IamInstanceProfile"), "Arn");
+      p.profile_arn = ScalarText(Obj(a, "IamInstanceProfile"), "Arn");
     }
   }
   if (p.profile_arn.empty()) p.profile_arn = inv->iam_instance_profile_arn;
@@ -391,12 +363,12 @@ void ReadSsm(Collector& c, InstanceInventory* inv) {
     return;
   }
   for (const Json& i : Arr(*out, "InstanceInformationList")) {
-    if (Str(i, "InstanceId") != inv->instance.id) continue;
+    if (ScalarText(i, "InstanceId") != inv->instance.id) continue;
     inv->ssm.managed = true;
-    inv->ssm.ping_status = Str(i, "PingStatus");
-    inv->ssm.agent_version = Str(i, "AgentVersion");
-    inv->ssm.platform_name = Str(i, "PlatformName");
-    inv->ssm.last_ping = Str(i, "LastPingDateTime");
+    inv->ssm.ping_status = ScalarText(i, "PingStatus");
+    inv->ssm.agent_version = ScalarText(i, "AgentVersion");
+    inv->ssm.platform_name = ScalarText(i, "PlatformName");
+    inv->ssm.last_ping = ScalarText(i, "LastPingDateTime");
   }
 }
 
@@ -416,14 +388,14 @@ Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTa
   const Json* instance = nullptr;
   for (const Json& r : Arr(*out, "Reservations"))
     for (const Json& i : Arr(r, "Instances"))
-      if (Str(i, "InstanceId") == target.instance_id) instance = &i;
+      if (ScalarText(i, "InstanceId") == target.instance_id) instance = &i;
   if (instance == nullptr)
     return MakeError(ErrorKind::kNotFound, "no instance " + target.instance_id + " in " + target.region);
   ReadInstance(*instance, &inv);
 
   std::set<std::string> own_ips;
   for (const Json& n : Arr(*instance, "NetworkInterfaces"))
-    for (const Json& p : Arr(n, "PrivateIpAddresses")) own_ips.insert(Str(p, "PrivateIpAddress"));
+    for (const Json& p : Arr(n, "PrivateIpAddresses")) own_ips.insert(ScalarText(p, "PrivateIpAddress"));
   if (!inv.instance.private_ip.empty()) own_ips.insert(inv.instance.private_ip);
 
   // Each part writes only its own members of `inv`, so they can run side by side.

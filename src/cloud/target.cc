@@ -10,6 +10,8 @@
 #include <optional>
 #include <tuple>
 
+#include "aws/filters.h"
+#include "base/json_fields.h"
 #include "base/strings.h"
 #include "base/thread_pool.h"
 
@@ -27,15 +29,6 @@ bool IsHexId(const std::string& text, std::string_view prefix) {
 bool IsIp(const std::string& text) {
   unsigned char buf[16];
   return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
-}
-
-std::string Str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-Json Filter(const std::string& name, const std::string& value) {
-  return Json{{"Filters", Json::array({Json{{"Name", name}, {"Values", Json::array({value})}}})}};
 }
 
 // Matches found in one region: instance id -> how it matched (the first way wins).
@@ -102,13 +95,15 @@ Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::st
     case TargetKind::kIpAddress: {
       // Primary and secondary private IPs of every ENI (not only the instance's primary one).
       auto enis = Lookup(client, "ec2", "DescribeNetworkInterfaces",
-                         Filter("addresses.private-ip-address", text), region);
+                         aws::Filters("addresses.private-ip-address", Json::array({text})), region);
       if (!enis) return tl::unexpected(enis.error());
       AddEnis(*enis, "private IP", &m);
-      auto priv = Lookup(client, "ec2", "DescribeInstances", Filter("private-ip-address", text), region);
+      auto priv = Lookup(client, "ec2", "DescribeInstances",
+                         aws::Filters("private-ip-address", Json::array({text})), region);
       if (!priv) return tl::unexpected(priv.error());
       AddInstances(*priv, "private IP", &m);
-      auto pub = Lookup(client, "ec2", "DescribeInstances", Filter("ip-address", text), region);
+      auto pub =
+          Lookup(client, "ec2", "DescribeInstances", aws::Filters("ip-address", Json::array({text})), region);
       if (!pub) return tl::unexpected(pub.error());
       AddInstances(*pub, "public IP", &m);
       // Public IPs of secondary ENIs, and Elastic IPs, two ways. Each covers the Elastic IPs the other
@@ -116,15 +111,16 @@ Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::st
       // answers 500), so its failure alone is not reported; a failed Elastic IP lookup is (it needs
       // its own permission, ec2:DescribeAddresses), together with the ENI filter's if that failed too.
       std::optional<FailedLookup> assoc_failed;
-      auto assoc =
-          Lookup(client, "ec2", "DescribeNetworkInterfaces", Filter("association.public-ip", text), region);
+      auto assoc = Lookup(client, "ec2", "DescribeNetworkInterfaces",
+                          aws::Filters("association.public-ip", Json::array({text})), region);
       if (assoc)
         AddEnis(*assoc, "public IP", &m);
       else
         assoc_failed = FailedLookup{region, "ec2:DescribeNetworkInterfaces",
                                     "public IPs of network interfaces", assoc.error()};
       std::vector<FailedLookup> eip_failed;
-      auto eips = Lookup(client, "ec2", "DescribeAddresses", Filter("public-ip", text), region);
+      auto eips =
+          Lookup(client, "ec2", "DescribeAddresses", aws::Filters("public-ip", Json::array({text})), region);
       if (!eips) {
         eip_failed.push_back({region, "ec2:DescribeAddresses", "Elastic IPs", eips.error()});
       } else {

@@ -74,8 +74,7 @@ void CheckSsm(RegionScan& scan, const std::vector<std::string>& running) {
 }  // namespace
 
 void CheckInstances(RegionScan& scan, RoleChecker& roles) {
-  auto out =
-      scan.CallAll("ec2", "DescribeInstances", Json{{"Filters", Filter("instance-state-name", kLiveStates)}});
+  auto out = scan.CallAll("ec2", "DescribeInstances", aws::Filters("instance-state-name", kLiveStates));
   if (!out) {
     for (const char* check : {"instance.imdsv1", "volume.unencrypted", "instance.no_ssm", "role.admin"})
       scan.NotAssessed(check, out.error());

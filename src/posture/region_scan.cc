@@ -34,27 +34,6 @@ std::string RegionScan::Cli(const std::string& command) const {
   return "aws " + command + " --region " + region_;
 }
 
-std::string Str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-const Json& Arr(const Json& j, const char* key) {
-  static const Json kEmpty = Json::array();
-  auto it = j.find(key);
-  return it != j.end() && it->is_array() ? *it : kEmpty;
-}
-
-const Json& Obj(const Json& j, const char* key) {
-  static const Json kEmpty = Json::object();
-  auto it = j.find(key);
-  return it != j.end() && it->is_object() ? *it : kEmpty;
-}
-
-Json Filter(const std::string& name, std::vector<std::string> values) {
-  return Json::array({Json{{"Name", name}, {"Values", std::move(values)}}});
-}
-
 std::string ShellQuote(const std::string& text) {
   std::string out = "'";
   for (char c : text) {

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "aws/client.h"
+#include "aws/filters.h"
 #include "base/error.h"
+#include "base/json_fields.h"
 #include "posture/finding.h"
 
 namespace cordon::posture {
@@ -41,12 +43,6 @@ class RegionScan {
   std::mutex* mu_;
 };
 
-// Small readers of boto3-shaped JSON: "" / empty for a member that is absent or of another type.
-std::string Str(const Json& j, const char* key);
-const Json& Arr(const Json& j, const char* key);
-const Json& Obj(const Json& j, const char* key);
-// [{"Name": name, "Values": values}]
-Json Filter(const std::string& name, std::vector<std::string> values);
 // The text quoted for a POSIX shell: 'it'\''s'.
 std::string ShellQuote(const std::string& text);
 

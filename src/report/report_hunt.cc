@@ -6,18 +6,6 @@
 
 namespace cordon::report::detail {
 
-std::string Str(const Json& object, std::string_view key) {
-  if (!object.is_object()) return "";
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-int64_t Int(const Json& object, std::string_view key) {
-  if (!object.is_object()) return 0;
-  const auto it = object.find(key);
-  return it != object.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
-}
-
 std::string NormalTime(std::string_view text) {
   const auto t = ParseTimestamp(text);
   return t ? FormatIso8601(*t) : std::string(text);

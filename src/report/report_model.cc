@@ -12,7 +12,6 @@ namespace cordon::report {
 namespace {
 
 namespace kind = evidence::kind;
-using detail::Str;
 
 // Files the report reads back (hunt results, metadata) are the case's own evidence, but a case folder
 // can be edited: only a regular file is read, and never more than this.
@@ -128,7 +127,7 @@ class JournalReader {
       m_->runs.back().result = "running or died";
       return;
     } else if (r.kind == kind::kRunEnd || r.kind == kind::kRunInterrupted) {
-      const int64_t run_seq = detail::Int(p, "run_seq");
+      const int64_t run_seq = Int(p, "run_seq");
       for (RunRow& run : m_->runs)
         if (run.start_seq == run_seq && run_seq != 0) {
           run.result = r.kind == kind::kRunEnd ? Str(p, "result") : "interrupted";
@@ -151,7 +150,7 @@ class JournalReader {
       e.detail = (r.step.empty() ? "" : "(" + r.step + ") ") + text;
     } else if (r.kind == kind::kReportWritten) {
       m_->reports.push_back(r.time + " " + Str(p, "format") + " SHA-256 " + Str(p, "sha256") +
-                            " (journal head " + std::to_string(detail::Int(p, "head_seq")) + ")");
+                            " (journal head " + std::to_string(Int(p, "head_seq")) + ")");
       e.what = "report written: " + Str(p, "format");
       e.detail = "SHA-256 " + Str(p, "sha256");
     } else {

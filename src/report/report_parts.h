@@ -7,15 +7,11 @@
 #include <vector>
 
 #include "base/json.h"
+#include "base/json_fields.h"
 #include "evidence/journal_format.h"
 #include "report/report_model.h"
 
 namespace cordon::report::detail {
-
-// A string member, or "" when it is missing, null or not a string.
-std::string Str(const Json& object, std::string_view key);
-// An integer member, or 0 when it is missing or not an integer.
-int64_t Int(const Json& object, std::string_view key);
 
 // ISO 8601 UTC to the second ("2024-05-01T12:00:05Z") for any timestamp ParseTimestamp reads, so
 // journal, CloudTrail and flow times sort together; the text as given when it is none of those.

@@ -6,16 +6,6 @@
 
 namespace cordon::response {
 
-std::string Str(const Json& j, const char* key) {
-  if (!j.is_object()) return "";
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-Json Filters(const std::string& name, const std::vector<std::string>& values) {
-  return Json{{"Filters", Json::array({Json{{"Name", name}, {"Values", values}}})}};
-}
-
 std::string TagValue(const Json& tags, const std::string& key) {
   if (!tags.is_array()) return "";
   for (const Json& t : tags)

@@ -5,17 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "aws/filters.h"
 #include "base/error.h"
 #include "base/json.h"
+#include "base/json_fields.h"
 #include "response/drift.h"
 #include "response/step.h"
 
 namespace cordon::response {
 
-// A string member, or "" when absent or not a string.
-std::string Str(const Json& j, const char* key);
-// {"Filters": [{"Name": name, "Values": [values...]}]}
-Json Filters(const std::string& name, const std::vector<std::string>& values);
+// The steps build their Describe* requests with aws::Filters.
+using aws::Filters;
 // The value of tag `key` in a boto3 "Tags" array, or "".
 std::string TagValue(const Json& tags, const std::string& key);
 
