@@ -174,13 +174,19 @@ TEST(SigmaAthena, RowsBecomeRecordsTheRulesJudgeAsTheOriginals) {
   ASSERT_GT(records.size(), 200u);
   const AthenaTable table = TableOf(records);
   size_t matched = 0;
+  size_t without_status = 0;
   for (size_t i = 0; i < records.size(); ++i) {
+    // aws_delete_saml_provider pins `status`, a field no CloudTrail record has (`cordon sigma lint` says
+    // so): its hand-made case holds one, which no table over a trail can.
+    if (records[i].contains("status")) continue;
+    ++without_status;
     const Json back = RecordFromAthenaRow(table, i);
     const std::vector<size_t> want = Matches(matcher, records[i]);
     EXPECT_EQ(Matches(matcher, back), want) << records[i].dump() << "\nback: " << back.dump();
     matched += want.empty() ? 0 : 1;
   }
-  EXPECT_GE(matched, 57u);
+  EXPECT_EQ(without_status, records.size() - 2);
+  EXPECT_GE(matched, 56u);
 }
 
 TEST(SigmaAthena, RowKeepsCloudTrailSpellingAndTypes) {
