@@ -198,6 +198,12 @@ class EmitSigmaAthenaTest(unittest.TestCase):
         self.assertEqual(len({e for e, _ in local if e.endswith("/match")}), 57)
         self.assertGreater(len({e for e, _ in local if e.endswith("/flipped")}), 40)
 
+    def test_other_targets_are_a_usage_error(self):
+        proc = run_cordon(["hunt", "--sigma", str(RULES), "--emit", "spl"])
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("--emit athena", proc.stderr)
+        self.assertEqual(proc.stdout, "")
+
 
 if __name__ == "__main__":
     unittest.main()
