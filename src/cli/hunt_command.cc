@@ -24,6 +24,7 @@
 #include "hunt/role_chains.h"
 #include "hunt/scanner.h"
 #include "hunt/sigma/rule_loader.h"
+#include "hunt/sigma_athena.h"
 #include "hunt/sigma_correlate.h"
 #include "hunt/token_matcher.h"
 
@@ -58,10 +59,9 @@ Status Check(HuntFlags& f) {
     if (!t) return MakeError(t.error());
     f.selectors.until = *t;
   }
-  if (!f.sigma.empty() && !f.emit.empty())
-    return MakeError(ErrorKind::kInvalidArgument, "--emit with --sigma is not implemented yet");
-  if (!f.sigma.empty() && f.engine == "athena")
-    return MakeError(ErrorKind::kInvalidArgument, "--engine athena with --sigma is not implemented yet");
+  if (!f.sigma.empty() && !f.emit.empty() && f.emit != "athena")
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "--sigma renders as Athena SQL only: --emit athena (not " + f.emit + ")");
   if (!f.emit.empty()) return Ok();
   if (!f.store_in.id.empty()) {
     if (Status s = evidence::ValidateCaseId(f.store_in.id); !s) return s;
@@ -121,8 +121,55 @@ aws::Client* ClientOrNull(const CommandContext& ctx) {
   return client ? *client : nullptr;
 }
 
+// Loads the --sigma rules, saying which were skipped and why; nullopt (after printing the error) when a
+// path cannot be read.
+std::optional<hunt::sigma::LoadedRules> LoadSigma(const HuntFlags& f) {
+  Result<hunt::sigma::LoadedRules> loaded = hunt::sigma::LoadRules(f.sigma);
+  if (!loaded) {
+    PrintError(loaded.error().message);
+    return std::nullopt;
+  }
+  for (const auto& s : loaded->skipped) PrintWarning("sigma rule skipped: " + s.file + ": " + s.reason);
+  return std::move(*loaded);
+}
+
+// --engine athena: the hunt's own queries when there are selectors, the Sigma query when there are rules
+// (its rows re-checked here with the rules themselves, see hunt/sigma_athena.h).
+int HuntInAthena(const CommandContext& ctx, const HuntFlags& f) {
+  std::optional<hunt::sigma::LoadedRules> loaded;
+  if (!f.sigma.empty() && !(loaded = LoadSigma(f))) return kExitUsage;
+  auto client = ctx.Client();
+  if (!client) return ReportError(client.error());
+  Result<hunt::HuntResults> results = hunt::HuntResults{};
+  if (!f.selectors.empty()) results = hunt::RunAthenaHunt(*client, f.selectors, f.athena);
+  if (!results) return ReportError(results.error());
+  if (loaded) {
+    const hunt::SigmaCoverage coverage = CoverageOf(*loaded);
+    const hunt::sigma::RuleSet rules(std::move(loaded->rules), hunt::detail::FindLiteral);
+    if (Status s = hunt::RunAthenaSigma(*client, rules, loaded->skipped, f.selectors, f.athena, &*results);
+        !s)
+      return ReportError(s.error());
+    results->Finalize();
+    results->sigma = coverage;
+    hunt::CorrelateSigmaMatches(loaded->correlations, &*results);
+  }
+  hunt::WriteResults(*results, f.selectors, f.format, std::cout);
+  std::cout.flush();
+  if (auto failed = StoreHuntInCase(f.store_in, *client, ctx.command_line, *results, f.selectors))
+    return *failed;
+  return hunt::ExitStatus(*results);
+}
+
 int Hunt(const CommandContext& ctx, const HuntFlags& f) {
   const hunt::Selectors& selectors = f.selectors;
+  if (!f.emit.empty() && !f.sigma.empty()) {
+    std::optional<hunt::sigma::LoadedRules> loaded = LoadSigma(f);
+    if (!loaded) return kExitUsage;
+    Result<std::string> text = hunt::EmitSigmaAthena(loaded->rules, loaded->skipped, selectors);
+    if (!text) return ReportError(text.error());
+    std::cout << *text;
+    return kExitOk;
+  }
   if (!f.emit.empty()) {
     Result<std::string> text = hunt::EmitQueries(f.emit, selectors);
     if (!text) return ReportError(text.error());
@@ -130,17 +177,7 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
     return kExitOk;
   }
   // ctx.Client() is made only when something needs it: local folders work without credentials.
-  if (f.engine == "athena") {
-    auto client = ctx.Client();
-    if (!client) return ReportError(client.error());
-    Result<hunt::HuntResults> results = hunt::RunAthenaHunt(*client, selectors, f.athena);
-    if (!results) return ReportError(results.error());
-    hunt::WriteResults(*results, selectors, f.format, std::cout);
-    std::cout.flush();
-    if (auto failed = StoreHuntInCase(f.store_in, *client, ctx.command_line, *results, selectors))
-      return *failed;
-    return hunt::ExitStatus(*results);
-  }
+  if (f.engine == "athena") return HuntInAthena(ctx, f);
 
   // Source flags replace the configuration file's sources as a whole: what was typed is what is read.
   HuntSources wanted = f.source_flags;
@@ -159,13 +196,9 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
   std::vector<hunt::sigma::Correlation> correlations;
   hunt::SigmaCoverage coverage;
   if (!f.sigma.empty()) {
-    Result<hunt::sigma::LoadedRules> loaded = hunt::sigma::LoadRules(f.sigma);
-    if (!loaded) {
-      PrintError(loaded.error().message);
-      return kExitUsage;
-    }
+    std::optional<hunt::sigma::LoadedRules> loaded = LoadSigma(f);
+    if (!loaded) return kExitUsage;
     coverage = CoverageOf(*loaded);
-    for (const auto& s : loaded->skipped) PrintWarning("sigma rule skipped: " + s.file + ": " + s.reason);
     rules.emplace(std::move(loaded->rules), hunt::detail::FindLiteral);  // the hunt's SIMD literal search
     correlations = std::move(loaded->correlations);
     if (selectors.empty() && !WholeTrailSources(&wanted)) return kExitUsage;

@@ -465,6 +465,15 @@ std::string OpenSearch(const Selectors& s) {
 
 }  // namespace
 
+std::string AthenaCloudTrailSelection(const Selectors& s) {
+  std::string out;
+  if (!s.empty()) {
+    const std::string by = AthenaByCondition(s);
+    out += "\n  AND (" + (by.empty() ? "" : by + "\n      OR ") + AthenaOnCondition(s) + ")";
+  }
+  return out + AthenaTimeFilter(s, "\"timestamp\"", "eventtime");
+}
+
 Result<std::string> EmitQueries(std::string_view target, const Selectors& selectors) {
   if (target == "athena-ddl") return AthenaDdl();
   if (selectors.empty()) {

@@ -17,6 +17,10 @@ namespace cordon::hunt {
 // protocol, direction and action. Engines whose regex dialects differ get the closest equivalent.
 Result<std::string> EmitQueries(std::string_view target, const Selectors& selectors);
 
+// The conditions --emit athena puts after a CloudTrail query's WHERE for `selectors`: "\n  AND (by or
+// on the instance)" when there are selectors, then the time window's lines; "" when neither is given.
+std::string AthenaCloudTrailSelection(const Selectors& selectors);
+
 // The table names the Athena SQL and DDL use.
 inline constexpr std::string_view kAthenaCloudTrailTable = "cloudtrail_logs";
 inline constexpr std::string_view kAthenaFlowTable = "vpc_flow_logs";

@@ -76,12 +76,14 @@ class AthenaShaper:
     StateChangeReason and ErrorType) makes every GetQueryExecution answer FAILED with that reason;
     `page_size` splits GetQueryResults into pages of that many rows chained by NextToken, as Athena
     pages (the header row only on the first page). Records (execution id, NextToken) of each
-    GetQueryResults request in `result_requests`."""
+    GetQueryResults request in `result_requests`. `on_start`, when set, is called with each
+    StartQueryExecution's QueryString before moto gets the request (to queue the query's result)."""
 
     def __init__(self, target: str):
         self.target = urllib.parse.urlsplit(target)
         self.fail: dict | None = None
         self.page_size = 0
+        self.on_start = None
         self.result_requests: list[tuple[str, str | None]] = []
         shaper = self
 
@@ -95,6 +97,8 @@ class AthenaShaper:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 operation = (self.headers.get("X-Amz-Target") or "").rpartition(".")[2]
                 request = json.loads(body) if body else {}
+                if operation == "StartQueryExecution" and shaper.on_start:
+                    shaper.on_start(request["QueryString"])
                 conn = http.client.HTTPConnection(shaper.target.hostname, shaper.target.port, timeout=30)
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
                 conn.request("POST", self.path, body=body, headers=headers)
