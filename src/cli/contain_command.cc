@@ -25,7 +25,7 @@
 #include "response/memory/capture_order.h"
 #include "response/plan.h"
 #include "response/plan_details.h"
-#include "response/subnet_nacl.h"
+#include "response/subnet_neighbours.h"
 
 namespace cordon::cli {
 namespace {
@@ -308,6 +308,9 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
       return ExitCodeFor(neighbours.error());
     }
     for (const std::string& line : *neighbours) PrintInfo("--nacl: " + line);
+    if (!f.allow_from.empty())
+      PrintWarning("--nacl: the network ACL denies all traffic, so --allow-from cannot reach " +
+                   plan.target.instance_id + " either");
   }
   const std::string& case_id = ctx.case_flags.id;
   if (!f.yes &&
@@ -367,8 +370,8 @@ CommandBody SetupContain(CLI::App& app) {
       "--revoke-role-sessions", f->revoke_sessions,
       "also deny every session of the role issued before now (affects every sibling sharing the role)");
   app.add_flag("--nacl", f->nacl,
-               "also isolate the instance's subnets with a deny-all network ACL (cuts off every other\n"
-               "instance in them: contain names them first); undone by release");
+               "also cut off the instance's subnets with the case's deny-all network ACL (every neighbour "
+               "there too: named first); undone by release");
   app.add_option("--take-over", f->take_over,
                  "move instances another case holds to this case (name that case; journaled in both)");
   app.add_option("--quarantine-profile", f->quarantine_profile,

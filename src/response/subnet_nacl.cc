@@ -1,18 +1,36 @@
 #include "response/subnet_nacl.h"
 
-#include <algorithm>
 #include <mutex>
-#include <set>
 
 #include "response/live_state.h"
 
 namespace cordon::response {
 namespace {
 
-constexpr char kPurpose[] = "nacl-isolation";
-
-// Targets of one run that share a VPC must not race to create the same network ACL.
+// Targets of one run that share a VPC must not race to create the same network ACL, nor two
+// targets in one subnet replace the same association (the loser's id would be gone).
 std::mutex ensure_mu;
+std::mutex move_mu;
+
+Json Tag(std::string key, std::string value) {
+  return Json{{"Key", std::move(key)}, {"Value", std::move(value)}};
+}
+
+// Deletes the allow entries of the case's ACL: with rules evaluated in order, any of them opens it.
+Status DropAllowEntries(const StepContext& ctx, const std::string& acl_id) {
+  auto out = ctx.CallAll("ec2", "DescribeNetworkAcls", Json{{"NetworkAclIds", Json::array({acl_id})}});
+  if (!out) return MakeError(out.error());
+  for (const Json& acl : out->value("NetworkAcls", Json::array()))
+    for (const Json& e : acl.value("Entries", Json::array())) {
+      if (Str(e, "RuleAction") != "allow") continue;
+      auto r = ctx.Call("ec2", "DeleteNetworkAclEntry",
+                        Json{{"NetworkAclId", acl_id},
+                             {"RuleNumber", e.value("RuleNumber", 0)},
+                             {"Egress", e.value("Egress", false)}});
+      if (!r) return MakeError(r.error());
+    }
+  return Ok();
+}
 
 }  // namespace
 
@@ -22,28 +40,38 @@ Result<SubnetAcl> SubnetAssociation(const StepContext& ctx, const std::string& s
   for (const Json& acl : out->value("NetworkAcls", Json::array()))
     for (const Json& a : acl.value("Associations", Json::array()))
       if (Str(a, "SubnetId") == subnet_id)
-        return SubnetAcl{subnet_id, Str(a, "NetworkAclAssociationId"), Str(acl, "NetworkAclId")};
+        return SubnetAcl{subnet_id, Str(a, "NetworkAclAssociationId"), Str(acl, "NetworkAclId"),
+                         acl.value("Tags", Json::array()), acl.value("Entries", Json::array())};
   return MakeError(ErrorKind::kNotFound, "subnet " + subnet_id + " has no network ACL association");
 }
 
-Result<std::string> FindIsolationAcl(const StepContext& ctx, const std::string& vpc_id) {
-  Json input = {{"Filters", Json::array({Json{{"Name", "vpc-id"}, {"Values", {vpc_id}}},
-                                         Json{{"Name", "tag:cordon:purpose"}, {"Values", {kPurpose}}}})}};
+std::string CaseAclName(const std::string& case_id, const std::string& vpc_id) {
+  return "cordon-nacl-" + case_id + "-" + vpc_id;
+}
+
+Result<std::string> FindCaseAcl(const StepContext& ctx, const std::string& case_id,
+                                const std::string& vpc_id) {
+  Json input = {
+      {"Filters", Json::array({Json{{"Name", "vpc-id"}, {"Values", Json::array({vpc_id})}},
+                               Json{{"Name", "tag:cordon:case"}, {"Values", Json::array({case_id})}}})}};
   auto out = ctx.CallAll("ec2", "DescribeNetworkAcls", input);
   if (!out) return MakeError(out.error());
   for (const Json& acl : out->value("NetworkAcls", Json::array()))
-    if (TagValue(acl.value("Tags", Json::array()), "cordon:purpose") == kPurpose)
-      return Str(acl, "NetworkAclId");
+    if (IsolationAclCase(acl.value("Tags", Json::array())) == case_id) return Str(acl, "NetworkAclId");
   return std::string();
 }
 
-Result<std::string> EnsureIsolationAcl(const StepContext& ctx, const std::string& vpc_id) {
+Result<std::string> EnsureCaseAcl(const StepContext& ctx, const std::string& case_id,
+                                  const std::string& vpc_id) {
   std::lock_guard<std::mutex> lock(ensure_mu);
-  auto found = FindIsolationAcl(ctx, vpc_id);
-  if (!found || !found->empty()) return found;
-  Json tags = Json::array({Json{{"Key", "cordon:managed"}, {"Value", "true"}},
-                           Json{{"Key", "cordon:purpose"}, {"Value", kPurpose}},
-                           Json{{"Key", "Name"}, {"Value", "cordon-nacl-isolation-" + vpc_id}}});
+  auto found = FindCaseAcl(ctx, case_id, vpc_id);
+  if (!found) return found;
+  if (!found->empty()) {
+    if (Status s = DropAllowEntries(ctx, *found); !s) return MakeError(s.error());
+    return found;
+  }
+  Json tags = Json::array({Tag("cordon:managed", "true"), Tag("cordon:purpose", std::string(kNaclPurpose)),
+                           Tag("cordon:case", case_id), Tag("Name", CaseAclName(case_id, vpc_id))});
   auto out = ctx.Call(
       "ec2", "CreateNetworkAcl",
       Json{{"VpcId", vpc_id},
@@ -54,69 +82,32 @@ Result<std::string> EnsureIsolationAcl(const StepContext& ctx, const std::string
   return id;
 }
 
-Status AssociateAcl(const StepContext& ctx, const std::string& subnet_id, const std::string& network_acl_id) {
+Result<std::string> MoveSubnet(const StepContext& ctx, const std::string& subnet_id,
+                               const std::string& network_acl_id) {
+  std::lock_guard<std::mutex> lock(move_mu);
   auto now = SubnetAssociation(ctx, subnet_id);
   if (!now) return MakeError(now.error());
-  if (now->network_acl_id == network_acl_id) return Ok();
+  if (now->network_acl_id == network_acl_id) return std::string();
   auto r = ctx.Call("ec2", "ReplaceNetworkAclAssociation",
                     Json{{"AssociationId", now->association_id}, {"NetworkAclId", network_acl_id}});
   if (!r) return MakeError(r.error());
-  return Ok();
+  return Str(*r, "NewAssociationId");
 }
 
-Result<std::vector<SubnetNeighbours>> FindSubnetNeighbours(const StepContext& ctx) {
-  auto mine = DescribeTargetEnis(ctx);
-  if (!mine) return MakeError(mine.error());
-  std::set<std::string> own;
-  std::vector<std::string> subnets;
-  for (const Json& e : *mine) {
-    own.insert(Str(e, "NetworkInterfaceId"));
-    const std::string s = Str(e, "SubnetId");
-    if (!s.empty() && std::find(subnets.begin(), subnets.end(), s) == subnets.end()) subnets.push_back(s);
-  }
-  std::vector<SubnetNeighbours> out;
-  std::vector<std::string> instances;
-  for (const std::string& subnet : subnets) {
-    auto enis = ctx.CallAll("ec2", "DescribeNetworkInterfaces", Filters("subnet-id", {subnet}));
-    if (!enis) return MakeError(enis.error());
-    SubnetNeighbours s{subnet, {}};
-    for (const Json& e : enis->value("NetworkInterfaces", Json::array())) {
-      if (own.count(Str(e, "NetworkInterfaceId")) != 0) continue;
-      Neighbour n{Str(e, "NetworkInterfaceId"), Str(e.value("Attachment", Json::object()), "InstanceId"),
-                  Str(e, "Description")};
-      if (!n.instance_id.empty()) instances.push_back(n.instance_id);
-      s.neighbours.push_back(n);
-    }
-    out.push_back(std::move(s));
-  }
-  if (instances.empty()) return out;
-  // The instances by their Name tags, so the responder sees which hosts go dark.
-  auto described = ctx.CallAll("ec2", "DescribeInstances", Json{{"InstanceIds", instances}});
-  if (!described) return MakeError(described.error());
-  for (const Json& r : described->value("Reservations", Json::array()))
-    for (const Json& i : r.value("Instances", Json::array()))
-      for (SubnetNeighbours& s : out)
-        for (Neighbour& n : s.neighbours)
-          if (n.instance_id == Str(i, "InstanceId"))
-            n.name = TagValue(i.value("Tags", Json::array()), "Name");
-  return out;
+std::string IsolationAclCase(const Json& tags) {
+  if (TagValue(tags, "cordon:purpose") != kNaclPurpose) return {};
+  return TagValue(tags, "cordon:case");
 }
 
-std::string DescribeNeighbour(const Neighbour& n) {
-  if (n.instance_id.empty()) return n.eni_id + (n.name.empty() ? "" : " (" + n.name + ")");
-  return n.instance_id + " (" + (n.name.empty() ? "" : n.name + ", ") + n.eni_id + ")";
+std::string RestoreAclOf(const Json& tags, const std::string& subnet_id) {
+  return TagValue(tags, std::string(kNaclRestoreTagPrefix) + subnet_id);
 }
 
-std::vector<std::string> DescribeSubnetNeighbours(const std::vector<SubnetNeighbours>& subnets) {
-  std::vector<std::string> out;
-  for (const SubnetNeighbours& s : subnets) {
-    std::string line = s.subnet_id + ": network ACL isolation (deny all in and out) also cuts off ";
-    if (s.neighbours.empty()) line += "no other network interface";
-    for (size_t i = 0; i < s.neighbours.size(); ++i)
-      line += (i ? ", " : "") + DescribeNeighbour(s.neighbours[i]);
-    out.push_back(line);
-  }
-  return out;
+bool AclAllowsAnything(const Json& entries) {
+  if (!entries.is_array()) return false;
+  for (const Json& e : entries)
+    if (Str(e, "RuleAction") == "allow") return true;
+  return false;
 }
 
 }  // namespace cordon::response

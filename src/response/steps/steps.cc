@@ -92,11 +92,15 @@ constexpr A kCaptureIam[] = {"ec2:DescribeVpcEndpoints",
                              "ssm:GetCommandInvocation",
                              "s3:GetObject"};
 
-// contain --nacl (subnet_nacl.h). DescribeInstances: the neighbours' names, for the prompt and plan.
-constexpr A kNaclIam[] = {
-    "ec2:DescribeNetworkInterfaces",    "ec2:DescribeNetworkAcls", "ec2:CreateNetworkAcl", "ec2:CreateTags",
-    "ec2:ReplaceNetworkAclAssociation", "ec2:DescribeInstances"};
-constexpr A kNaclUndo[] = {"ec2:DescribeNetworkAcls", "ec2:ReplaceNetworkAclAssociation"};
+// contain --nacl (subnet_nacl.h). DescribeInstances: the neighbours' names, for the prompt and plan;
+// DeleteNetworkAclEntry: an allow rule someone added to the case's network ACL.
+constexpr A kNaclIam[] = {"ec2:DescribeNetworkInterfaces", "ec2:DescribeNetworkAcls",
+                          "ec2:CreateNetworkAcl",          "ec2:CreateTags",
+                          "ec2:DeleteNetworkAclEntry",     "ec2:ReplaceNetworkAclAssociation",
+                          "ec2:DescribeInstances"};
+// DeleteTags, DeleteNetworkAcl: the case's network ACL forgets the subnet, and goes once unused.
+constexpr A kNaclUndo[] = {"ec2:DescribeNetworkAcls", "ec2:ReplaceNetworkAclAssociation", "ec2:DeleteTags",
+                           "ec2:DeleteNetworkAcl"};
 
 constexpr A kNone[] = {""};
 constexpr std::span<const A> kFirst(kNone, 0);
@@ -141,7 +145,7 @@ const StepInfo kSteps[] = {
      kCaptureIam, kNoActions, false, true, kAfterIsolate, MakeCaptureMemoryStep},
     // Opt-in (contain adds it with --nacl, after naming the neighbours it cuts off).
     {"isolate-subnet",
-     "the ENIs' subnets to network ACL cordon-nacl-isolation-<vpc> (deny all in and out; cuts off every "
+     "the ENIs' subnets to network ACL cordon-nacl-<CASE>-<vpc> (deny all in and out; cuts off every "
      "neighbour in them)",
      kNaclIam, kNaclUndo, true, false, kAfterCapture, MakeIsolateSubnetStep},
     {"credentials", "replace/disassociate the instance profile; deny the role for this instance", kCredIam,
