@@ -26,6 +26,7 @@
 #include "response/plan.h"
 #include "response/plan_details.h"
 #include "response/subnet_neighbours.h"
+#include "response/subnet_selection.h"
 
 namespace cordon::cli {
 namespace {
@@ -53,25 +54,6 @@ std::string JoinWords(const std::vector<cloud::ResolvedTarget>& targets) {
   return out;
 }
 
-constexpr char kNaclStep[] = "isolate-subnet";
-
-// --nacl puts isolate-subnet in the plan (BuildContainPlan leaves it out otherwise: DESIGN.md rule 3).
-Status SelectNacl(bool nacl, response::StepSelection* selection) {
-  auto has = [](const std::vector<std::string>& v) {
-    return std::find(v.begin(), v.end(), kNaclStep) != v.end();
-  };
-  if (!nacl) {
-    if (has(selection->only))
-      return MakeError(ErrorKind::kInvalidArgument, "--only isolate-subnet needs --nacl");
-    return Ok();
-  }
-  if (has(selection->skip))
-    return MakeError(ErrorKind::kInvalidArgument, "--nacl and --skip isolate-subnet contradict");
-  if (!selection->only.empty() && !has(selection->only)) selection->only.emplace_back(kNaclStep);
-  selection->nacl = true;
-  return Ok();
-}
-
 // What --nacl cuts off besides the target: one line per subnet, naming every neighbour. Read-only.
 Result<std::vector<std::string>> NaclNeighbours(aws::Client& client, const cloud::ResolvedTarget& target) {
   response::StepContext ctx;
@@ -85,10 +67,10 @@ Result<std::vector<std::string>> NaclNeighbours(aws::Client& client, const cloud
 // The flags' check, before anything reaches AWS: the steps chosen and the memory capture.
 Status Check(ContainFlags& f) {
   if (auto s = response::ValidateSelection(f.selection); !s) return s;
-  if (auto s = SelectNacl(f.nacl, &f.selection); !s) return s;
   auto memory = ParseMemoryFlags(f.memory);
   if (!memory) return MakeError(memory.error());
   if (auto s = response::SelectMemoryCapture(*memory, &f.selection); !s) return s;
+  if (auto s = response::SelectSubnetIsolation(f.nacl, &f.selection); !s) return s;
   f.memory_options = *memory;
   auto bucket = ParseEvidenceBucket(f.memory);
   if (!bucket) return MakeError(bucket.error());
@@ -244,7 +226,7 @@ int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& p
                                               : response::RoleSharers{};
     auto details = response::DescribeContainPlan(plan, *inventory, options, sharers);
     for (response::StepDetail& d : details) {
-      if (!nacl || d.step != kNaclStep) continue;
+      if (!nacl || d.step != response::kSubnetStep) continue;
       auto neighbours = NaclNeighbours(client, plan.target);
       d.changes = neighbours
                       ? *neighbours

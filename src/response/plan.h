@@ -29,7 +29,6 @@ struct Plan {
 struct StepSelection {
   std::vector<std::string> skip;  // --skip
   std::vector<std::string> only;  // --only (record-pre-state is always kept: rule 1)
-  bool nacl = false;              // --nacl: the opt-in isolate-subnet step joins the plan (rule 3)
 };
 
 // Checks the names in `selection` against the step table (kInvalidArgument naming the unknown

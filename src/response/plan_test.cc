@@ -39,23 +39,6 @@ TEST(PlanTest, ContainPlanFollowsTheSafeOrder) {
   EXPECT_NE(std::find(net.after.begin(), net.after.end(), "asg"), net.after.end());
 }
 
-// DESIGN.md §3 rule 3: a network ACL is opt-in only (it affects the whole subnet). With --nacl it
-// comes after the network isolation and the memory capture (whose SSM path it would cut), before
-// the credentials.
-TEST(PlanTest, NetworkAclStepOnlyWithNacl) {
-  EXPECT_EQ(Pos(BuildContainPlan(Target(), {}), "isolate-subnet"),
-            BuildContainPlan(Target(), {}).steps.size());
-  StepSelection sel;
-  sel.nacl = true;
-  Plan plan = BuildContainPlan(Target(), sel);
-  ASSERT_LT(Pos(plan, "isolate-subnet"), plan.steps.size());
-  EXPECT_LT(Pos(plan, "isolate-network"), Pos(plan, "isolate-subnet"));
-  EXPECT_LT(Pos(plan, "capture-memory"), Pos(plan, "isolate-subnet"));
-  const PlanStep& cred = plan.steps[Pos(plan, "credentials")];
-  EXPECT_NE(std::find(cred.after.begin(), cred.after.end(), "isolate-subnet"), cred.after.end());
-  EXPECT_TRUE(plan.steps[Pos(plan, "isolate-subnet")].destructive);
-}
-
 TEST(PlanTest, DependenciesOnlyNameEarlierSteps) {
   Plan plan = BuildContainPlan(Target(), {});
   for (size_t i = 0; i < plan.steps.size(); ++i)

@@ -127,8 +127,9 @@ class IsolateSubnetStep : public Step {
     return Json{{"subnets", subnets}};
   }
   bool IsDone(StepContext& ctx, const Json& o) override {
-    if (o["subnets"].empty()) return false;
-    for (const Json& s : o["subnets"])
+    const Json subnets = o.value("subnets", Json::array());
+    if (subnets.empty()) return false;
+    for (const Json& s : subnets)
       if (Str(s, "held_by").empty() && !s.value("isolated", false)) return false;
     return true;
   }
