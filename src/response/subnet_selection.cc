@@ -17,8 +17,9 @@ bool Contains(const std::vector<std::string>& v, std::string_view s) {
 Status SelectSubnetIsolation(bool nacl, StepSelection* selection) {
   if (!nacl) {
     if (Contains(selection->only, kSubnetStep))
-      return MakeError(ErrorKind::kInvalidArgument,
-                       "--only isolate-subnet needs --nacl (the network ACL cuts off the whole subnet)");
+      return MakeError(
+          ErrorKind::kInvalidArgument,
+          "--only isolate-subnet needs contain --nacl (the network ACL cuts off the whole subnet)");
     return Ok();
   }
   if (Contains(selection->skip, kSubnetStep))
