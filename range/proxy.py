@@ -55,6 +55,7 @@ scenario_mod = _sibling("scenario")
 shared_snapshots = _sibling("shared_snapshots")
 SharedSnapshots = shared_snapshots.SharedSnapshots
 conntrack = _sibling("conntrack")
+network_acls = _sibling("network_acls")
 guardduty = _sibling("guardduty")
 inspector = _sibling("inspector")
 ebs_direct = _sibling("ebs_direct")
@@ -776,8 +777,21 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                 return self._send(*aws_error(info, *served))
             return self._send(served[0], [("Content-Type", "text/xml;charset=UTF-8")], served[1])
 
+        if (info.service == "ec2" and info.action == "ReplaceNetworkAclAssociation"
+                and isinstance(info.params, dict)):
+            refused = network_acls.check_replace(info.params, lambda p: shared_snapshots._post(
+                (st.upstream_host, st.upstream_port), shared_snapshots._auth_for(self.headers, "ec2"),
+                {"Action": "DescribeNetworkAcls", "Version": "2016-11-15", **p}))
+            if refused is not None:
+                st.count_served(info, "range")
+                if body is None:
+                    reader.drain()
+                return self._send(*aws_error(info, *refused))
+
         capture = None
-        if info.service == "ec2" and info.action in ("DescribeNetworkInterfaces", "DescribeInstances"):
+        if info.service == "ec2" and info.action in ("DescribeNetworkAcls", "CreateNetworkAcl"):
+            capture = "NetworkAcls"  # the "*" deny rules moto leaves out of custom network ACLs
+        elif info.service == "ec2" and info.action in ("DescribeNetworkInterfaces", "DescribeInstances"):
             capture = info.action  # connection-tracking timeouts, instance states
         elif info.service == "ec2" and info.action == "DescribeVolumes" and st.shared.volumes:
             capture = info.action
@@ -987,6 +1001,8 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             return data
         if capture == "DescribeSnapshots":
             return st.rewrite_describe_snapshots(data)
+        if capture == "NetworkAcls":
+            return network_acls.add_star_rules(data, shared_snapshots._dump)
         if capture == "DescribeNetworkInterfaces":
             return st.conntrack.rewrite(data)
         if capture == "DescribeInstances":

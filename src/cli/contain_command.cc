@@ -25,6 +25,8 @@
 #include "response/memory/capture_order.h"
 #include "response/plan.h"
 #include "response/plan_details.h"
+#include "response/subnet_neighbours.h"
+#include "response/subnet_selection.h"
 
 namespace cordon::cli {
 namespace {
@@ -32,7 +34,7 @@ namespace {
 struct ContainFlags {
   std::string asg = "detach", quarantine_profile, take_over;
   ResultFlags result;  // --output, --query
-  bool yes = false, plan_only = false, revoke_sessions = false;
+  bool yes = false, plan_only = false, revoke_sessions = false, nacl = false;
   response::StepSelection selection;
   std::vector<std::string> allow_from;
   MemoryFlags memory;
@@ -52,12 +54,23 @@ std::string JoinWords(const std::vector<cloud::ResolvedTarget>& targets) {
   return out;
 }
 
+// What --nacl cuts off besides the target: one line per subnet, naming every neighbour. Read-only.
+Result<std::vector<std::string>> NaclNeighbours(aws::Client& client, const cloud::ResolvedTarget& target) {
+  response::StepContext ctx;
+  ctx.client = &client;
+  ctx.target = target;
+  auto found = response::FindSubnetNeighbours(ctx);
+  if (!found) return MakeError(found.error());
+  return response::DescribeSubnetNeighbours(*found);
+}
+
 // The flags' check, before anything reaches AWS: the steps chosen and the memory capture.
 Status Check(ContainFlags& f) {
   if (auto s = response::ValidateSelection(f.selection); !s) return s;
   auto memory = ParseMemoryFlags(f.memory);
   if (!memory) return MakeError(memory.error());
   if (auto s = response::SelectMemoryCapture(*memory, &f.selection); !s) return s;
+  if (auto s = response::SelectSubnetIsolation(f.nacl, &f.selection); !s) return s;
   f.memory_options = *memory;
   auto bucket = ParseEvidenceBucket(f.memory);
   if (!bucket) return MakeError(bucket.error());
@@ -201,7 +214,7 @@ std::string NoDiskEvidence(const response::Plan& plan) {
 
 // --plan: every plan made concrete from the instance's live state (read-only), as text or JSON.
 int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& plans,
-                       const response::ResponseOptions& options, const ResultFlags& result) {
+                       const response::ResponseOptions& options, const ResultFlags& result, bool nacl) {
   const bool json = result.structured();
   Json out{{"case", options.case_id}, {"plans", Json::array()}};
   for (const response::Plan& plan : plans) {
@@ -211,7 +224,15 @@ int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& p
     const response::RoleSharers sharers = options.revoke_role_sessions
                                               ? response::FindRoleSharers(client, *inventory)
                                               : response::RoleSharers{};
-    const auto details = response::DescribeContainPlan(plan, *inventory, options, sharers);
+    auto details = response::DescribeContainPlan(plan, *inventory, options, sharers);
+    for (response::StepDetail& d : details) {
+      if (!nacl || d.step != response::kSubnetStep) continue;
+      auto neighbours = NaclNeighbours(client, plan.target);
+      d.changes = neighbours
+                      ? *neighbours
+                      : std::vector<std::string>{"unknown: the subnets' neighbours could not be read (" +
+                                                 neighbours.error().message + ")"};
+    }
     const std::string no_disk = NoDiskEvidence(plan);
     if (json) {
       Json one = response::ConcretePlanToJson(plan, details, options.case_id);
@@ -254,10 +275,24 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
     plans.push_back(response::BuildContainPlan(target, f.selection));
     response::ArrangeMemoryCapture(options.memory, &plans.back());
   }
-  if (f.plan_only) return PrintConcretePlans(**client, plans, options, f.result);
+  if (f.plan_only) return PrintConcretePlans(**client, plans, options, f.result, f.nacl);
   for (const auto& plan : plans) {
     SafePrintf(stderr, "%s", response::FormatPlan(plan).c_str());
     if (const std::string no_disk = NoDiskEvidence(plan); !no_disk.empty()) PrintWarning(no_disk);
+  }
+  // --nacl cuts off whole subnets: every neighbour is named before the question (or --yes).
+  for (const auto& plan : plans) {
+    if (!f.nacl) break;
+    auto neighbours = NaclNeighbours(**client, plan.target);
+    if (!neighbours) {
+      ReportError(WithContext(neighbours.error(), "reading the neighbours --nacl cuts off").value());
+      PrintInfo("nothing was changed");
+      return ExitCodeFor(neighbours.error());
+    }
+    for (const std::string& line : *neighbours) PrintInfo("--nacl: " + line);
+    if (!f.allow_from.empty())
+      PrintWarning("--nacl: the network ACL denies all traffic, so --allow-from cannot reach " +
+                   plan.target.instance_id + " either");
   }
   const std::string& case_id = ctx.case_flags.id;
   if (!f.yes &&
@@ -316,6 +351,9 @@ CommandBody SetupContain(CLI::App& app) {
   app.add_flag(
       "--revoke-role-sessions", f->revoke_sessions,
       "also deny every session of the role issued before now (affects every sibling sharing the role)");
+  app.add_flag("--nacl", f->nacl,
+               "also cut off the instance's subnets with the case's deny-all network ACL (every neighbour "
+               "there too: named first); undone by release");
   app.add_option("--take-over", f->take_over,
                  "move instances another case holds to this case (name that case; journaled in both)");
   app.add_option("--quarantine-profile", f->quarantine_profile,

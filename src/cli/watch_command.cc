@@ -18,6 +18,7 @@
 #include "response/bucket/write_once.h"
 #include "response/case_paths.h"
 #include "response/memory/capture_order.h"
+#include "response/subnet_selection.h"
 
 namespace cordon::cli {
 namespace {
@@ -90,6 +91,8 @@ Result<automation::Policy> ChoosePolicy(const WatchFlags& f, bool capture) {
 // The steps of "contain" (capture-memory left out) and of "contain+capture-memory".
 Status ChooseSteps(WatchFlags& f, const response::MemoryCaptureOptions& memory) {
   if (auto s = response::ValidateSelection(f.selection); !s) return s;
+  // No network ACL from a watcher: --nacl names the neighbours it cuts off before a person says yes.
+  if (auto s = response::SelectSubnetIsolation(false, &f.selection); !s) return s;
   response::StepSelection plain = f.selection;
   std::erase(plain.skip, "capture-memory");
   std::erase(plain.only, "capture-memory");

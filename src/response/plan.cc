@@ -45,6 +45,8 @@ Plan BuildContainPlan(const cloud::ResolvedTarget& target, const StepSelection& 
     std::string name(info.name);
     bool keep = name == "record-pre-state" || ((selection.only.empty() || Contains(selection.only, name)) &&
                                                !Contains(selection.skip, name));
+    // A network ACL is opt-in only (rule 3): in the plan only when --only names it (subnet_selection.h).
+    if (name == "isolate-subnet") keep = Contains(selection.only, name) && !Contains(selection.skip, name);
     // Dependencies on left-out steps become those steps' own dependencies.
     std::vector<std::string> effective;
     for (std::string_view a : info.after) {

@@ -2,6 +2,11 @@
 #include "response/steps/steps.h"
 
 namespace cordon::response {
+
+// Declared here, not in steps.h, only so that adding the step did not rebuild every includer of
+// steps.h on the shared machine; move it to steps.h with the next change there.
+std::unique_ptr<Step> MakeIsolateSubnetStep();  // opt-in: contain --nacl (isolate_subnet.cc)
+
 namespace {
 
 using A = std::string_view;
@@ -92,6 +97,16 @@ constexpr A kCaptureIam[] = {"ec2:DescribeVpcEndpoints",
                              "ssm:GetCommandInvocation",
                              "s3:GetObject"};
 
+// contain --nacl (subnet_nacl.h). DescribeInstances: the neighbours' names, for the prompt and plan;
+// DeleteNetworkAclEntry: an allow rule someone added to the case's network ACL.
+constexpr A kNaclIam[] = {"ec2:DescribeNetworkInterfaces", "ec2:DescribeNetworkAcls",
+                          "ec2:CreateNetworkAcl",          "ec2:CreateTags",
+                          "ec2:DeleteNetworkAclEntry",     "ec2:ReplaceNetworkAclAssociation",
+                          "ec2:DescribeInstances"};
+// DeleteTags, DeleteNetworkAcl: the case's network ACL forgets the subnet, and goes once unused.
+constexpr A kNaclUndo[] = {"ec2:DescribeNetworkAcls", "ec2:ReplaceNetworkAclAssociation", "ec2:DeleteTags",
+                           "ec2:DeleteNetworkAcl"};
+
 constexpr A kNone[] = {""};
 constexpr std::span<const A> kFirst(kNone, 0);
 constexpr std::span<const A> kNoActions(kNone, 0);
@@ -105,7 +120,9 @@ constexpr A kAfterLb[] = {"asg", "deregister-lb"};
 constexpr A kAfterIsolate[] = {"isolate-network"};
 // Credentials wait for the memory capture too: the host uploads with the instance's role, which
 // that step cuts (and a failed capture must stop it, rule 5).
-constexpr A kAfterNet[] = {"isolate-network", "disassociate-eip", "capture-memory"};
+constexpr A kAfterNet[] = {"isolate-network", "disassociate-eip", "capture-memory", "isolate-subnet"};
+// The network ACL would cut the capture's path to SSM and S3: it waits for the capture.
+constexpr A kAfterCapture[] = {"isolate-network", "capture-memory"};
 constexpr A kAfterCred[] = {"credentials"};
 
 // Evidence steps neither destroy nor change the instance; destructive ones change it or its
@@ -131,6 +148,11 @@ const StepInfo kSteps[] = {
     // isolate-network (ArrangeMemoryCapture).
     {"capture-memory", "memory image and volatile data to S3 through SSM Run Command, hashed on both sides",
      kCaptureIam, kNoActions, false, true, kAfterIsolate, MakeCaptureMemoryStep},
+    // Opt-in (contain adds it with --nacl, after naming the neighbours it cuts off).
+    {"isolate-subnet",
+     "the ENIs' subnets to network ACL cordon-nacl-<CASE>-<vpc> (deny all in and out; cuts off every "
+     "neighbour in them)",
+     kNaclIam, kNaclUndo, true, false, kAfterCapture, MakeIsolateSubnetStep},
     {"credentials", "replace/disassociate the instance profile; deny the role for this instance", kCredIam,
      kCredUndo, true, false, kAfterNet, MakeCredentialsStep},
     {"snapshot", "one crash-consistent snapshot set of every EBS volume, tagged", kSnapIam, kNoActions, false,
