@@ -72,8 +72,9 @@ Json SetStates::ToJson() const {
 SetStates ClassifySnapshots(const Json& described, const std::map<std::string, std::string>& volume_of,
                             const std::string& now,
                             const std::map<std::string, std::string>& seen_completed) {
+  const Json snapshots = described.value("Snapshots", Json::array());  // a copy: `listed` points into it
   std::map<std::string, const Json*> listed;
-  for (const Json& s : described.value("Snapshots", Json::array())) listed[Str(s, "SnapshotId")] = &s;
+  for (const Json& s : snapshots) listed[Str(s, "SnapshotId")] = &s;
   SetStates out;
   for (const auto& [id, volume] : volume_of) {
     SnapshotState s;
