@@ -151,6 +151,13 @@ class SnapshotWaitTests(ResponseCase):
         self.assertEqual({v["state"] for v in shown.values()}, {"pending"})
         text = self.case_show("IR-WAIT-3").stdout
         self.assertIn("not yet evidence", text)
+        report = os.path.join(self.cases_dir, "report.md")
+        self.assertExit(self.cordon("case", "report", "IR-WAIT-3", "--format", "md", "--cases-dir", self.cases_dir,
+                                    "--out", report, endpoint=False), 0, "case report")
+        with open(report) as f:
+            md = f.read()
+        for s in snaps:
+            self.assertRegex(md, s["SnapshotId"] + r".*pending", "the report says which snapshots are pending")
 
         # The snapshots complete in AWS; the rerun waits on the recorded set and records it.
         self.range.set_faults({"rules": [{"kind": "pending", "describes": 0}]})
