@@ -287,7 +287,7 @@ FAULT_KINDS = ("throttle", "http500", "http503", "latency", "reset", "pending")
 TERMINAL_KINDS = ("throttle", "http500", "http503", "reset")
 RULE_KEYS = {"kind", "service", "action", "probability", "every", "requests", "max", "seed",
              "ms", "jitter_ms", "status", "code", "message", "body", "html_probability", "how",
-             "describes", "scope", "name"}
+             "describes", "scope", "name", "error_volumes", "error_message", "error_count"}
 
 
 def _str_set(v, what):
@@ -341,6 +341,11 @@ class FaultRule:
         self.scope = spec.get("scope", "created")
         if self.scope not in ("created", "all"):
             raise ValueError(f"rule #{index}: scope must be created or all")
+        self.error_volumes = _str_set(spec.get("error_volumes"), "error_volumes") or set()
+        self.error_message = str(spec.get("error_message", "The snapshot failed (range: error_volumes)."))
+        self.error_count = spec.get("error_count", 1)
+        if not (isinstance(self.error_count, int) and self.error_count >= 1):
+            raise ValueError(f"rule #{index}: error_count must be a positive integer")
         rule_seed = spec.get("seed", f"{seed}:{index}")
         self.rng = random.Random(str(rule_seed))
         self.seen = 0
@@ -411,7 +416,12 @@ class FaultPlan:
 # Shared state: faults, scenario, stats, pending snapshots
 
 _SNAP_ID_RE = re.compile(rb"<snapshotId>(snap-[0-9a-zA-Z]+)</snapshotId>")
+_VOL_ID_RE = re.compile(rb"<volumeId>(vol-[0-9a-zA-Z]+)</volumeId>")
 _ITEM_TAG_RE = re.compile(rb"<(/?)item(\s*/?)>")
+
+
+def _iso_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
 
 
 def _top_level_items(body: bytes, start: int, end: int):
@@ -447,6 +457,9 @@ class RangeState:
         self.reset_stats()
         self.snapshots_created = set()
         self.snapshot_describes = {}
+        self.snapshot_errors = {}  # snapshot id -> StateMessage: it ends in `error` (pending error_volumes)
+        self.volumes_failed = {}  # volume id -> how many of its snapshots were made to fail
+        self.snapshot_completed = {}  # snapshot id -> completionTime, of snapshots the range held pending
         self.shared = SharedSnapshots(self.upstream_host, self.upstream_port)
         self.ebs = ebs_direct.EbsDirect()
         self.locks = snapshot_locks.SnapshotLocks(self.upstream_host, self.upstream_port)
@@ -532,6 +545,22 @@ class RangeState:
         ids = {m.group(1).decode() for m in _SNAP_ID_RE.finditer(body)}
         with self.lock:
             self.snapshots_created |= ids
+            rule = self.plan.pending_rule()
+            if rule is None or not rule.error_volumes:
+                return
+            # The first error_count snapshots the range sees made of an error_volumes volume fail;
+            # later ones (a retry) complete. CreateSnapshots answers one <item> per volume, CreateSnapshot one pair.
+            start, end = body.find(b"<snapshotSet>"), body.rfind(b"</snapshotSet>")
+            chunks = ([body[a:b] for a, b in _top_level_items(body, start, end)] if start >= 0 and end >= 0
+                      else [body])
+            for chunk in chunks:
+                snap, vol = _SNAP_ID_RE.search(chunk), _VOL_ID_RE.search(chunk)
+                if not snap or not vol:
+                    continue
+                vol_id = vol.group(1).decode()
+                if vol_id in rule.error_volumes and self.volumes_failed.get(vol_id, 0) < rule.error_count:
+                    self.volumes_failed[vol_id] = self.volumes_failed.get(vol_id, 0) + 1
+                    self.snapshot_errors[snap.group(1).decode()] = rule.error_message
 
     def rewrite_create_snapshot(self, body: bytes) -> bytes:
         with self.lock:
@@ -544,14 +573,14 @@ class RangeState:
     def rewrite_describe_snapshots(self, body: bytes) -> bytes:
         with self.lock:
             rule = self.plan.pending_rule()
-        if rule is None or rule.describes <= 0:
+        if rule is None or (rule.describes <= 0 and not rule.error_volumes):
             return body
         set_start = body.find(b"<snapshotSet>")
         set_end = body.rfind(b"</snapshotSet>")
         if set_start < 0 or set_end < 0:
             return body
         k = rule.describes
-        pieces, pos, rewrites = [], 0, 0
+        pieces, pos, rewrites, changed = [], 0, 0, 0
         for a, b in _top_level_items(body, set_start, set_end):
             item = body[a:b]
             m = _SNAP_ID_RE.search(item)
@@ -563,16 +592,33 @@ class RangeState:
                     continue
                 n = self.snapshot_describes.get(sid, 0) + 1
                 self.snapshot_describes[sid] = n
-            if n > k or b"<status>completed</status>" not in item:
+                error = self.snapshot_errors.get(sid)
+                if n > k and error is None and k > 0:
+                    self.snapshot_completed.setdefault(sid, _iso_now())
+                completed_at = self.snapshot_completed.get(sid)
+            if b"<status>completed</status>" not in item:
                 continue
-            pct = (100 * n) // (k + 1)
-            new = item.replace(b"<status>completed</status>", b"<status>pending</status>", 1)
-            new = re.sub(rb"<progress>[^<]*</progress>", b"<progress>%d%%</progress>" % pct, new, count=1)
+            if n > k and error is None:
+                if completed_at is None or b"<completionTime>" in item:
+                    continue
+                # EC2 reports when a snapshot completed (Snapshot.CompletionTime); moto does not.
+                new = item.replace(b"<status>completed</status>",
+                                   b"<status>completed</status><completionTime>%s</completionTime>"
+                                   % completed_at.encode(), 1)
+                rewrites -= 1  # not a fault: the snapshot is completed
+            elif n > k:
+                new = item.replace(b"<status>completed</status>", b"<status>error</status><statusMessage>%s"
+                                   b"</statusMessage>" % _xml_escape(error).encode(), 1)
+            else:
+                pct = (100 * n) // (k + 1)
+                new = item.replace(b"<status>completed</status>", b"<status>pending</status>", 1)
+                new = re.sub(rb"<progress>[^<]*</progress>", b"<progress>%d%%</progress>" % pct, new, count=1)
             pieces.append(body[pos:a])
             pieces.append(new)
             pos = b
             rewrites += 1
-        if not rewrites:
+            changed += 1
+        if not changed:
             return body
         pieces.append(body[pos:])
         with self.lock:
@@ -586,6 +632,9 @@ class RangeState:
             self.plan = FaultPlan(self.plan.config)
             self.snapshots_created = set()
             self.snapshot_describes = {}
+            self.snapshot_errors = {}
+            self.volumes_failed = {}
+            self.snapshot_completed = {}
         self.shared.reset()
         self.ebs.reset()
         self.locks.reset()

@@ -40,6 +40,12 @@ ActivityScope::~ActivityScope() {
   if (auto* hook = idle_hook.load(); idle && hook != nullptr) hook();
 }
 
+void ActivityScope::Update(std::string what) {
+  Registry& r = Get();
+  std::lock_guard<std::mutex> lock(r.mu);
+  if (auto it = r.active.find(id_); it != r.active.end()) it->second.what = std::move(what);
+}
+
 void SetActivityIdleHook(void (*hook)()) { idle_hook = hook; }
 
 std::optional<Activity> OldestActivity() {

@@ -19,6 +19,10 @@ class ActivityScope {
   ActivityScope(const ActivityScope&) = delete;
   ActivityScope& operator=(const ActivityScope&) = delete;
 
+  // Replaces what is shown for this wait (its progress: "2 of 3 completed"); the wait keeps its id
+  // and start, so a watcher counts it as the same wait.
+  void Update(std::string what);
+
  private:
   uint64_t id_;
 };

@@ -12,6 +12,7 @@
 #include "cli/output.h"
 #include "cli/terminal_print.h"
 #include "evidence/case_store.h"
+#include "evidence/snapshot_states.h"
 #include "response/case_paths.h"
 
 namespace cordon::cli {
@@ -65,6 +66,7 @@ int Show(const std::filesystem::path& dir, bool json) {
   if (!items) return ReportError(items.error());
   auto pre = (*store)->pre_state().All();
   if (!pre) return ReportError(pre.error());
+  const auto snapshot_states = evidence::RecordedSnapshotStates(*records);
   if (json) {
     Json out = SummaryJson(*summary);
     out["journal"] = Json::array();
@@ -88,6 +90,12 @@ int Show(const std::filesystem::path& dir, bool json) {
                                  {"time", e.time}});
     for (size_t i = 0; i < items->size(); ++i)  // a snapshot's lock (--lock-snapshots): until when
       if ((*items)[i].details.contains("lock")) out["evidence"][i]["lock"] = (*items)[i].details["lock"];
+    for (size_t i = 0; i < items->size(); ++i)  // a snapshot's state: evidence only once completed
+      if (auto it = snapshot_states.find((*items)[i].location); it != snapshot_states.end())
+        out["evidence"][i]["snapshot"] = {
+            {"state", it->second.state},       {"progress", it->second.progress},
+            {"message", it->second.message},   {"completed_at", it->second.completed_at},
+            {"retry_of", it->second.retry_of}, {"recorded", it->second.recorded}};
     out["pre_state"] = Json::object();
     for (const auto& p : *pre) out["pre_state"][p.target] = {{"time", p.time}, {"sha256", p.sha256}};
     PrintJson(out);
@@ -110,6 +118,8 @@ int Show(const std::filesystem::path& dir, bool json) {
     if (const Json lock = e.details.value("lock", Json()); lock.is_object())
       SafePrintf(stdout, "  %-14s locked (%s) until %s\n", "", lock.value("mode", "").c_str(),
                  lock.value("expires_on", "").c_str());
+    if (auto it = snapshot_states.find(e.location); it != snapshot_states.end())
+      SafePrintf(stdout, "  %-14s %s\n", "", OneLine(evidence::DescribeSnapshotState(it->second)).c_str());
   }
   SafePrintf(stdout, "\npre-state recorded for %zu target(s)\n", pre->size());
   return kExitOk;

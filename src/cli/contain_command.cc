@@ -25,6 +25,7 @@
 #include "response/memory/capture_order.h"
 #include "response/plan.h"
 #include "response/plan_details.h"
+#include "response/snapshot_wait.h"
 #include "response/subnet_neighbours.h"
 #include "response/subnet_selection.h"
 
@@ -42,7 +43,8 @@ struct ContainFlags {
   std::optional<response::BucketRef> evidence_bucket;  // --evidence-bucket, by Check
   response::ObjectLockState bucket_lock;               // its Object Lock, by CheckEvidenceBucket
   LockFlags lock_flags;
-  response::SnapshotLockOptions lock;  // from lock_flags, by Check
+  response::SnapshotLockOptions lock;        // from lock_flags, by Check
+  std::chrono::seconds snapshot_timeout{0};  // from lock_flags, by Check
   NotifyFlags notify;
   std::string finding, detector;             // --finding FILE|FINDING_ID, --detector ID
   std::optional<automation::Finding> found;  // by AddFindingTarget
@@ -78,6 +80,9 @@ Status Check(ContainFlags& f) {
   auto lock = ParseLockFlags(f.lock_flags);
   if (!lock) return MakeError(lock.error());
   f.lock = *lock;
+  auto snapshot_timeout = ParseSnapshotTimeout(f.lock_flags);
+  if (!snapshot_timeout) return MakeError(snapshot_timeout.error());
+  f.snapshot_timeout = *snapshot_timeout;
   if (auto s = CheckResultFlags(f.result); !s) return s;
   if (!f.detector.empty() && f.finding.empty())
     return MakeError(ErrorKind::kInvalidArgument, "--detector goes with --finding FINDING_ID");
@@ -167,6 +172,7 @@ response::ResponseOptions MakeOptions(const CommandContext& ctx, const ContainFl
   options.quarantine_profile = f.quarantine_profile;
   options.memory = f.memory_options;
   options.lock = f.lock;
+  response::SetSnapshotTimeout(f.snapshot_timeout);
   return options;
 }
 

@@ -13,6 +13,13 @@ void AddLockFlags(CLI::App& app, LockFlags* flags) {
       ->check(CLI::IsMember({"compliance", "governance"}));
   app.add_option("--lock-cool-off", flags->cool_off,
                  "compliance: the time in which the lock can still be undone, 1h to 72h (default 24h)");
+  app.add_option("--snapshot-timeout", flags->snapshot_timeout,
+                 "how long to wait for the snapshots to be completed (default 30m); they keep completing "
+                 "after it, and a rerun waits for them");
+}
+
+Result<std::chrono::seconds> ParseSnapshotTimeout(const LockFlags& f) {
+  return ParseDuration(f.snapshot_timeout, "--snapshot-timeout");
 }
 
 Result<response::SnapshotLockOptions> ParseLockFlags(const LockFlags& f) {

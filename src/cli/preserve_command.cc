@@ -14,6 +14,7 @@
 #include "cloud/instance_inventory.h"
 #include "response/preserve.h"
 #include "response/preserve_plan.h"
+#include "response/snapshot_wait.h"
 
 namespace cordon::cli {
 namespace {
@@ -25,7 +26,8 @@ struct PreserveFlags {
   bool plan_only = false;
   std::chrono::seconds interval{0};  // from `every`, by Check
   LockFlags lock_flags;
-  response::SnapshotLockOptions lock;  // from lock_flags, by Check
+  response::SnapshotLockOptions lock;        // from lock_flags, by Check
+  std::chrono::seconds snapshot_timeout{0};  // from lock_flags, by Check
 };
 
 Status Check(PreserveFlags& f) {
@@ -35,6 +37,9 @@ Status Check(PreserveFlags& f) {
   auto lock = ParseLockFlags(f.lock_flags);
   if (!lock) return MakeError(lock.error());
   f.lock = *lock;
+  auto snapshot_timeout = ParseSnapshotTimeout(f.lock_flags);
+  if (!snapshot_timeout) return MakeError(snapshot_timeout.error());
+  f.snapshot_timeout = *snapshot_timeout;
   return CheckResultFlags(f.result);
 }
 
@@ -68,6 +73,7 @@ int Preserve(const CommandContext& ctx, const PreserveFlags& f) {
   options.case_id = ctx.case_flags.id;
   options.responder = ctx.case_flags.responder;
   options.lock = f.lock;
+  response::SetSnapshotTimeout(f.snapshot_timeout);
   auto store = ctx.OpenCase("preserve " + target.instance_id);
   if (!store) return ReportError(store.error());
   auto client = ctx.Client();

@@ -6,6 +6,7 @@
 
 #include "base/json_parse.h"
 #include "evidence/audit_kinds.h"
+#include "evidence/snapshot_states.h"
 #include "report/report_parts.h"
 
 namespace cordon::report {
@@ -261,8 +262,14 @@ Result<ReportModel> GatherReport(evidence::CaseStore& store) {
   JournalReader(&m).Read(*records);
   std::map<std::string, std::string> regions;
   for (const auto& p : *pre) regions[p.target] = Str(p.state, "region");
-  for (const auto& item : *items)
-    m.evidence.push_back({item, WhereItLives(item, regions), LockOf(item, *records)});
+  const auto snapshot_states = evidence::RecordedSnapshotStates(*records);
+  for (const auto& item : *items) {
+    std::string lives = WhereItLives(item, regions);
+    // A snapshot is evidence only once completed (issue 13): say where it stands.
+    if (auto it = snapshot_states.find(item.location); it != snapshot_states.end())
+      lives += "; " + evidence::DescribeSnapshotState(it->second);
+    m.evidence.push_back({item, lives, LockOf(item, *records)});
+  }
   AddHunts(store, *items, &m);
   AddStates(store, *pre, *items, &m);
   m.current_state = detail::CurrentState(*records, m.summary.status);

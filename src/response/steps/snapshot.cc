@@ -7,11 +7,19 @@
 // With --lock-snapshots each snapshot is locked (LockSnapshot) right after it is tagged, before it is
 // recorded, and the lock goes into its evidence row (details.lock).
 // `preserve` runs the same step as "preserve-snapshot-<n>" with cordon:set=preserve-<n>.
+// Snapshots are evidence only once `completed` (issue 13; snapshot_wait.h): the step then waits, up to
+// --snapshot-timeout, for the set. A snapshot that ends in `error` is journaled, kept, and retried
+// once as set <set>-retry (CreateSnapshot of its volume, tagged cordon:retry-of=<failed snapshot>);
+// a retry that fails too fails the step. When the time is up, the step is done but partial (exit 6),
+// its result lists the pending snapshots, and a rerun waits on the recorded set (never a new one).
+// Several failed volumes are retried one by one, so their retries are not crash-consistent with
+// each other (the first set was): a rare case not worth a CreateSnapshots with exclusions.
 #include <map>
 
 #include "base/time.h"
 #include "response/live_state.h"
 #include "response/snapshot_lock.h"
+#include "response/snapshot_wait.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -25,6 +33,8 @@ class SnapshotStep : public Step {
 
  protected:
   std::string Set() const { return series_.empty() ? "contain" : "preserve-" + series_; }
+  // The set that retries the snapshots of Set() that ended in error, once.
+  std::string RetrySet() const { return Set() + "-retry"; }
 
   Result<Json> Observe(StepContext& ctx) override {
     auto instance = DescribeTargetInstance(ctx);
@@ -46,7 +56,9 @@ class SnapshotStep : public Step {
               {"root_device_type", Str(*instance, "RootDeviceType")},
               {"description", description},
               {"existing", Json::object()},
-              {"existing_gib", Json::object()}};
+              {"existing_gib", Json::object()},
+              {"retries", Json::object()},
+              {"retries_gib", Json::object()}};
     if (!ids.empty()) {
       Json input = Filters("volume-id", ids);
       input["OwnerIds"] = {"self"};
@@ -54,12 +66,20 @@ class SnapshotStep : public Step {
       if (!snaps) return MakeError(snaps.error());
       for (const Json& s : snaps->value("Snapshots", Json::array())) {
         Json tags = s.value("Tags", Json::array());
-        bool ours = (TagValue(tags, "cordon:case") == ctx.options->case_id &&
-                     TagValue(tags, "cordon:set") == Set()) ||
-                    Str(s, "Description") == description;
-        if (ours && Str(s, "State") != "error") {
-          o["existing"][Str(s, "VolumeId")] = Str(s, "SnapshotId");
-          o["existing_gib"][Str(s, "VolumeId")] = s.value("VolumeSize", 0);
+        const bool this_case = TagValue(tags, "cordon:case") == ctx.options->case_id;
+        const std::string vol = Str(s, "VolumeId");
+        if (this_case && TagValue(tags, "cordon:set") == RetrySet()) {
+          o["retries"][vol] = Str(s, "SnapshotId");
+          o["retries_gib"][vol] = s.value("VolumeSize", 0);
+          continue;
+        }
+        bool ours =
+            (this_case && TagValue(tags, "cordon:set") == Set()) || Str(s, "Description") == description;
+        // A snapshot in error stays the set's (kept as evidence it failed): it is retried once, as
+        // the retry set, never taken again into this set. A good one wins over a failed one.
+        if (ours && (!o["existing"].contains(vol) || Str(s, "State") != "error")) {
+          o["existing"][vol] = Str(s, "SnapshotId");
+          o["existing_gib"][vol] = s.value("VolumeSize", 0);
         }
       }
     }
@@ -70,7 +90,12 @@ class SnapshotStep : public Step {
     if (ctx.journal_state != evidence::StepState::kDone) return false;  // evidence must be recorded too
     for (const Json& v : o["volumes"])
       if (!o["existing"].contains(Str(v, "volume_id"))) return false;
-    return true;
+    // A set recorded with snapshots still pending (--snapshot-timeout passed) is not done: the rerun
+    // waits for them and records their completion.
+    auto last = ctx.store->journal().LastOutcome(ctx.target.instance_id, name());
+    if (!last || !last->payload.is_object()) return false;
+    const Json result = last->payload.value("result", Json::object());
+    return !result.is_object() || result.value("pending", Json::array()).empty();
   }
 
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
@@ -117,35 +142,16 @@ class SnapshotStep : public Step {
     for (const Json& v : (*now)["volumes"]) {
       std::string vol = Str(v, "volume_id");
       if (!existing.contains(vol)) continue;  // CreateSnapshots skipped it; reported below
-      std::string snap = existing[vol].get<std::string>();
-      Json tags = base_tags;
-      tags.push_back(Json{{"Key", "cordon:volume"}, {"Value", vol}});
-      tags.push_back(Json{{"Key", "cordon:device"}, {"Value", v["device"]}});
-      auto t = ctx.Call("ec2", "CreateTags", Json{{"Resources", {snap}}, {"Tags", tags}});
-      if (!t) return MakeError(t.error());
-      evidence::EvidenceItem item;
-      item.target = ctx.target.instance_id;
-      item.kind = evidence::EvidenceKind::kSnapshot;
-      item.location = snap;
-      item.size = sizes.count(vol) ? sizes[vol] * (int64_t{1} << 30) : 0;
-      item.source = "ec2:CreateSnapshots " + vol + " (" + Str(v, "device") + ")";
-      item.collector = ctx.options->responder;
-      item.step = std::string(name());
-      item.details =
-          Json{{"volume_id", vol}, {"device", v["device"]}, {"set", Set()}, {"description", description}};
-      if (ctx.options->lock.enabled()) {
-        auto locked = LockCaseSnapshot(ctx, snap, ctx.options->lock);
-        if (!locked) return MakeError(locked.error());
-        item.details["lock"] = *locked;
-      }
-      auto added = ctx.store->evidence().AddEvidence(item);
-      if (!added) return MakeError(added.error());
-      Json recorded{{"snapshot_id", snap}, {"volume_id", vol}, {"device", v["device"]}};
-      if (item.details.contains("lock")) recorded["lock"] = item.details["lock"];
-      snapshots.push_back(recorded);
+      auto recorded =
+          Record(ctx, existing[vol].get<std::string>(), v, base_tags, sizes.count(vol) ? sizes[vol] : 0,
+                 "ec2:CreateSnapshots", Json{{"set", Set()}, {"description", description}});
+      if (!recorded) return MakeError(recorded.error());
+      snapshots.push_back(*recorded);
     }
     if (snapshots.size() != (*now)["volumes"].size())
       return MakeError(ErrorKind::kConflict, "not every EBS volume got a snapshot: " + existing.dump());
+    auto waited = AwaitCompletion(ctx, *now, description, &snapshots);
+    if (!waited) return MakeError(waited.error());
     bool instance_store = Str(*now, "root_device_type") == "instance-store";
     auto types = ctx.Call("ec2", "DescribeInstanceTypes", Json{{"InstanceTypes", {(*now)["instance_type"]}}});
     Json storage;
@@ -162,12 +168,157 @@ class SnapshotStep : public Step {
                           "; collect it from inside the instance if needed");
       ctx.partial = true;
     }
-    ctx.detail = std::to_string(snapshots.size()) + " snapshots" +
-                 (instance_store ? ", instance store not captured" : "");
-    return Json{{"set", Set()},
-                {"description", description},
-                {"snapshots", snapshots},
-                {"instance_store", instance_store}};
+    const Json pending = (*waited)["pending"];
+    ctx.detail =
+        std::to_string(snapshots.size()) + " snapshots" +
+        ((*waited)["retries"].empty() ? ""
+                                      : ", " + std::to_string((*waited)["retries"].size()) + " retried") +
+        (pending.empty() ? "" : ", still pending: " + Str(*waited, "pending_summary")) +
+        (instance_store ? ", instance store not captured" : "");
+    return Json{{"set", Set()},           {"description", description},
+                {"snapshots", snapshots}, {"retries", (*waited)["retries"]},
+                {"pending", pending},     {"instance_store", instance_store}};
+  }
+
+  // Tags one snapshot of the case (`tags` plus cordon:volume and cordon:device), locks it with
+  // --lock-snapshots, and records it as evidence. Returns the entry the step's result lists.
+  Result<Json> Record(StepContext& ctx, const std::string& snap, const Json& volume, Json tags, int64_t gib,
+                      const std::string& source, Json details) {
+    const std::string vol = Str(volume, "volume_id");
+    tags.push_back(Json{{"Key", "cordon:volume"}, {"Value", vol}});
+    tags.push_back(Json{{"Key", "cordon:device"}, {"Value", volume["device"]}});
+    auto t = ctx.Call("ec2", "CreateTags", Json{{"Resources", {snap}}, {"Tags", tags}});
+    if (!t) return MakeError(t.error());
+    evidence::EvidenceItem item;
+    item.target = ctx.target.instance_id;
+    item.kind = evidence::EvidenceKind::kSnapshot;
+    item.location = snap;
+    item.size = gib * (int64_t{1} << 30);
+    item.source = source + " " + vol + " (" + Str(volume, "device") + ")";
+    item.collector = ctx.options->responder;
+    item.step = std::string(name());
+    item.details = std::move(details);
+    item.details["volume_id"] = vol;
+    item.details["device"] = volume["device"];
+    if (ctx.options->lock.enabled()) {
+      auto locked = LockCaseSnapshot(ctx, snap, ctx.options->lock);
+      if (!locked) return MakeError(locked.error());
+      item.details["lock"] = *locked;
+    }
+    auto added = ctx.store->evidence().AddEvidence(item);
+    if (!added) return MakeError(added.error());
+    Json recorded{{"snapshot_id", snap}, {"volume_id", vol}, {"device", volume["device"]}};
+    if (item.details.contains("lock")) recorded["lock"] = item.details["lock"];
+    if (item.details.contains("retry_of")) recorded["retry_of"] = item.details["retry_of"];
+    return recorded;
+  }
+
+  // Journals the states of snapshots at once (not only with the outcome), so that a failed step
+  // still leaves in the journal which snapshot failed and why.
+  Status NoteStates(StepContext& ctx, const std::string& text, const Json& states) {
+    auto noted =
+        ctx.store->journal().Append(evidence::kind::kNote, ctx.target.instance_id, std::string(name()),
+                                    Json{{"text", text}, {"snapshots", states}});
+    if (!noted) return MakeError(noted.error());
+    return Ok();
+  }
+
+  // The retry snapshot of the failed snapshot `failed`, once: the one a crashed run made (found by its
+  // tags), else a new one, tagged cordon:set=<set>-retry and cordon:retry-of=<failed snapshot>.
+  Result<Json> Retry(StepContext& ctx, const Json& now, const std::string& description,
+                     const SnapshotState& failed) {
+    Json volume = {{"volume_id", failed.volume_id}, {"device", ""}};
+    for (const Json& v : now["volumes"])
+      if (Str(v, "volume_id") == failed.volume_id) volume = v;
+    Json tags = Json::array({Json{{"Key", "cordon:case"}, {"Value", ctx.options->case_id}},
+                             Json{{"Key", "cordon:instance"}, {"Value", ctx.target.instance_id}},
+                             Json{{"Key", "cordon:responder"}, {"Value", ctx.options->responder}},
+                             Json{{"Key", "cordon:set"}, {"Value", RetrySet()}},
+                             Json{{"Key", "cordon:retry-of"}, {"Value", failed.snapshot_id}}});
+    const Json retries = now.value("retries", Json::object());
+    std::string snap = retries.contains(failed.volume_id) ? retries[failed.volume_id].get<std::string>() : "";
+    int64_t gib = now.value("retries_gib", Json::object()).value(failed.volume_id, int64_t{0});
+    if (snap.empty()) {
+      auto out = ctx.Call(
+          "ec2", "CreateSnapshot",
+          Json{{"VolumeId", failed.volume_id},
+               {"Description", description + " retry of " + failed.snapshot_id},
+               {"TagSpecifications", Json::array({Json{{"ResourceType", "snapshot"}, {"Tags", tags}}})}});
+      if (!out) return MakeError(out.error());
+      snap = Str(*out, "SnapshotId");
+      gib = out->value("VolumeSize", int64_t{0});
+    }
+    return Record(ctx, snap, volume, tags, gib, "ec2:CreateSnapshot (retry of " + failed.snapshot_id + ")",
+                  Json{{"set", RetrySet()}, {"retry_of", failed.snapshot_id}, {"description", description}});
+  }
+
+  // Waits (up to --snapshot-timeout in all) until every snapshot of the set is completed, retrying
+  // each one that ended in error once. Writes each snapshot's state into `*snapshots`; returns
+  // {"retries": [...], "pending": [ids], "pending_summary"}. Fails when a retry failed too.
+  Result<Json> AwaitCompletion(StepContext& ctx, const Json& now, const std::string& description,
+                               Json* snapshots) {
+    const TimePoint deadline = ctx.client->clock()->Now() + SnapshotTimeout();
+    std::map<std::string, std::string> originals;
+    for (const Json& s : *snapshots) originals[Str(s, "snapshot_id")] = Str(s, "volume_id");
+    auto first = WaitForSnapshots(ctx, originals, deadline, Set());
+    if (!first) return MakeError(first.error());
+    Json retries = Json::array();
+    std::map<std::string, std::string> retried;  // retry snapshot -> volume
+    for (const SnapshotState& f : first->failed) {
+      Status noted = NoteStates(ctx,
+                                "snapshot " + f.snapshot_id + " of " + f.volume_id + " ended in " + f.state +
+                                    (f.message.empty() ? "" : " (" + f.message + ")") +
+                                    "; it is kept as taken and retried once, as set " + RetrySet(),
+                                Json::array({f.ToJson()}));
+      if (!noted) return MakeError(noted.error());
+      auto retry = Retry(ctx, now, description, f);
+      if (!retry) return MakeError(retry.error());
+      retried[Str(*retry, "snapshot_id")] = f.volume_id;
+      retries.push_back(*retry);
+    }
+    SetStates second;
+    if (!retried.empty()) {
+      auto w = WaitForSnapshots(ctx, retried, deadline, RetrySet());
+      if (!w) return MakeError(w.error());
+      second = std::move(*w);
+    }
+    MergeStates(*first, snapshots);
+    MergeStates(second, &retries);
+    if (!second.failed.empty()) {
+      std::string volumes;
+      for (const SnapshotState& f : second.failed) volumes += (volumes.empty() ? "" : ", ") + f.volume_id;
+      Status noted = NoteStates(ctx, "retry failed: " + second.Summary(), second.ToJson());
+      if (!noted) return MakeError(noted.error());
+      return MakeError(ErrorKind::kService,
+                       "the snapshots of " + volumes + " failed twice (set " + Set() + ": " +
+                           first->Summary() + "; set " + RetrySet() + ": " + second.Summary() +
+                           "); every snapshot taken is kept; snapshot these volumes by hand");
+    }
+    Json pending = Json::array();
+    std::string summary;
+    for (const SetStates* states : {&*first, &second})
+      for (const SnapshotState& p : states->pending) {
+        pending.push_back(p.snapshot_id);
+        summary += (summary.empty() ? "" : ", ") + p.snapshot_id + " (" + p.volume_id + ")" +
+                   (p.progress.empty() ? "" : " " + p.progress);
+      }
+    if (!pending.empty()) {
+      ctx.partial = true;
+      ctx.notes.push_back(
+          "snapshots still pending after --snapshot-timeout " + std::to_string(SnapshotTimeout().count()) +
+          "s: " + summary +
+          "; they are not evidence until completed: rerun to wait for them (no new set is taken)");
+    }
+    return Json{{"retries", retries}, {"pending", pending}, {"pending_summary", summary}};
+  }
+
+  // Writes each snapshot's state (state, progress, message, completion time) into its entry.
+  static void MergeStates(const SetStates& states, Json* entries) {
+    std::map<std::string, Json> by_id;
+    for (const Json& s : states.ToJson()) by_id[Str(s, "snapshot_id")] = s;
+    for (Json& e : *entries)
+      if (auto it = by_id.find(Str(e, "snapshot_id")); it != by_id.end())
+        for (const auto& [key, value] : it->second.items()) e[key] = value;
   }
 
  private:
