@@ -83,11 +83,20 @@ class CasesDirTests(ResponseCase):
         proc = self.run_in(here, env, "preserve", suspect, "--case", "IR-CFG", "--responder", self.responder)
         self.assertExit(proc, 0)
         self.assertTrue((case_dir / "case.db").is_file())
-        for verify in (("case", "verify", "IR-CFG"), ("case", "--output", "json", "verify", "IR-CFG")):
+        # `case verify` (its own command) and `case [options] verify` (case's sub-command, no AWS flags)
+        for verify, endpoint in ((("case", "verify", "IR-CFG"), True), (("case", "--output", "json", "verify", "IR-CFG"), False)):
             with self.subTest(command=verify):
-                proc = self.run_in(here, env, *verify, "--output", "json")
+                proc = self.run_in(here, env, *verify, "--output", "json", endpoint=endpoint)
                 self.assertExit(proc, 0)
                 self.assertTrue(json.loads(proc.stdout)["ok"])
+        # case export copies that case to S3 (boto3 lists its objects)
+        helpers.create_write_once_bucket(helpers.boto3_client("s3", self.moto), "cfg-evidence")
+        proc = self.run_in(here, env, "case", "export", "IR-CFG", "--to", "s3://cfg-evidence/ir",
+                           "--responder", self.responder)
+        self.assertExit(proc, 0)
+        s3 = helpers.boto3_client("s3", self.moto)
+        keys = {o["Key"] for o in s3.list_objects_v2(Bucket="cfg-evidence", Prefix="ir/IR-CFG/")["Contents"]}
+        self.assertIn("ir/IR-CFG/case.db", keys)
         # hunt --case stores its results in that case
         trail = here / "trail"
         trail.mkdir()
@@ -103,15 +112,6 @@ class CasesDirTests(ResponseCase):
         stored = list((case_dir / "evidence").glob("hunt-*.json"))
         self.assertEqual(len(stored), 1, proc.stderr)
         self.assertIn("00000000-0000-0000-0000-00000000cf01", stored[0].read_text())
-        # case export copies that case to S3 (boto3 lists its objects)
-        self.assertExit(self.run_in(here, env, "evidence-bucket", "create", "s3://cfg-evidence"), 0)
-        proc = self.run_in(here, env, "case", "export", "IR-CFG", "--to", "s3://cfg-evidence/ir",
-                           "--responder", self.responder)
-        self.assertExit(proc, 0)
-        s3 = helpers.boto3_client("s3", self.moto)
-        keys = {o["Key"] for o in s3.list_objects_v2(Bucket="cfg-evidence", Prefix="ir/IR-CFG/")["Contents"]}
-        self.assertIn("ir/IR-CFG/case.db", keys)
-        self.assertIn(f"ir/IR-CFG/evidence/{stored[0].name}", keys)
         self.assertFalse((home / "xdg").exists(), "a command fell back to the XDG data folder")
         self.assertEqual(sorted(p.name for p in here.iterdir()), ["trail"])
 
