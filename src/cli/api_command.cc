@@ -8,13 +8,15 @@
 #include "cli/exit_codes.h"
 #include "cli/json_input.h"
 #include "cli/output.h"
+#include "cli/result_output.h"
 
 namespace cordon::cli {
 
 namespace {
 
 struct ApiFlags {
-  std::string service, operation, input_text, output_file, query;
+  std::string service, operation, input_text, output_file;
+  ResultFlags result;  // --output (default json), --query
   bool paginate = false;
   Json input;  // from input_text, by Check
 };
@@ -28,21 +30,22 @@ Status Check(ApiFlags& f) {
     return MakeError(ErrorKind::kInvalidArgument,
                      "the input must be a JSON object, e.g. '{\"InstanceIds\": [\"i-0123456789abcdef0\"]}'");
   f.input = std::move(*input);
-  return Ok();
+  return CheckResultFlags(f.result);
 }
 
 int Api(const CommandContext& ctx, const ApiFlags& f) {
   auto client = ctx.Client();
   if (!client) return ReportError(client.error());
-  const std::string& query = f.query;
   aws::CallOptions options;
   options.output_file = f.output_file;
   auto result = f.paginate ? (*client)->CallAll(f.service, f.operation, f.input, options)
                            : (*client)->Call(f.service, f.operation, f.input, options);
   if (!result) return ReportError(result.error());
+  if (f.result.output != "json") return PrintResult(*result, f.result);
+  // JSON indented 4, as the AWS CLI prints it (PrintResult indents 2, as cordon's own documents).
   Json out = std::move(*result);
-  if (!query.empty()) {
-    auto searched = jmespath::Search(query, out);
+  if (!f.result.query.empty()) {
+    auto searched = jmespath::Search(f.result.query, out);
     if (!searched) return ReportError(searched.error());
     out = std::move(*searched);
   }
@@ -63,8 +66,10 @@ CommandBody SetupApi(CLI::App& app) {
   app.add_option("operation", f->operation, "operation name, e.g. DescribeInstances")->required();
   app.add_option("input", f->input_text, "input as JSON, or @file (@- for stdin)");
   app.add_flag("--paginate", f->paginate, "follow every page and merge them, as boto3's build_full_result()");
-  app.add_option("--output-file", f->output_file, "write a streaming payload (S3 GetObject Body) to this file");
-  app.add_option("--query", f->query, "JMESPath expression applied to the output");
+  app.add_option("--output-file", f->output_file,
+                 "write a streaming payload (S3 GetObject Body) to this file");
+  f->result.output = "json";
+  AddResultFlags(app, &f->result, "the output");
   return {[f](const CommandContext& ctx) { return Api(ctx, *f); }, [f] { return Check(*f); }};
 }
 

@@ -10,6 +10,7 @@
 #include "automation/deploy.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/result_output.h"
 
 namespace cordon::cli {
 namespace {
@@ -18,6 +19,7 @@ struct DeployFlags {
   std::string stack = "cordon-automation";
   std::vector<std::string> parameters;  // K=V
   std::map<std::string, std::string> parsed;
+  ResultFlags result;  // --output (default json: the outputs are a document), --query
 };
 
 Status Check(DeployFlags& f) {
@@ -27,7 +29,7 @@ Status Check(DeployFlags& f) {
       return MakeError(ErrorKind::kInvalidArgument, "--parameter takes NAME=VALUE, e.g. MaxReceiveCount=3");
     f.parsed[p.substr(0, eq)] = p.substr(eq + 1);
   }
-  return Ok();
+  return CheckResultFlags(f.result);
 }
 
 int Deploy(const CommandContext& ctx, const DeployFlags& f) {
@@ -42,7 +44,7 @@ int Deploy(const CommandContext& ctx, const DeployFlags& f) {
   Json out = {{"stack", f.stack},           {"stack_id", deployed->stack_id},
               {"status", deployed->status}, {"created", deployed->created},
               {"outputs", outputs},         {"watch", watch}};
-  PrintJson(out);
+  if (int status = PrintResult(out, f.result); status != kExitOk) return status;
   PrintInfo(deployed->created ? "stack " + f.stack + " created; run: " + watch
                               : "stack " + f.stack + " was already deployed; nothing changed");
   return kExitOk;
@@ -71,6 +73,8 @@ CommandBody SetupAutomationDeploy(CLI::App& app) {
   app.add_option(
       "--parameter", f->parameters,
       "a template parameter as NAME=VALUE (VisibilityTimeout, MaxReceiveCount, TriggerTagKey); repeatable");
+  f->result.output = "json";
+  AddResultFlags(app, &f->result, "the stack's outputs");
   return {[f](const CommandContext& ctx) { return Deploy(ctx, *f); }, [f] { return Check(*f); }};
 }
 

@@ -10,10 +10,10 @@
 #include "cli/cases_root.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/result_or_text.h"
 #include "cli/terminal_print.h"
 #include "evidence/case_store.h"
 #include "evidence/snapshot_states.h"
-#include "response/case_paths.h"
 
 namespace cordon::cli {
 namespace {
@@ -31,31 +31,98 @@ Json SummaryJson(const evidence::CaseSummary& s) {
   return j;
 }
 
-int List(const std::filesystem::path& root, bool json) {
-  auto cases = evidence::ListCases(root);
-  if (!cases) return ReportError(cases.error());
-  if (json) {
-    Json out = Json::array();
-    for (const auto& c : *cases) out.push_back(SummaryJson(c));
-    PrintJson(out);
-    return kExitOk;
-  }
-  if (cases->empty()) {
+void PrintList(const std::filesystem::path& root, const std::vector<evidence::CaseSummary>& cases) {
+  if (cases.empty()) {
     SafePrintf(stdout, "no cases in %s (%s)\n", root.string().c_str(), kCasesDirHint);
-    return kExitOk;
+    return;
   }
   SafePrintf(stdout, "%-24s %-12s %-21s %-21s %s\n", "CASE", "STATUS", "CREATED", "LAST ACTIVITY", "TARGETS");
-  for (const auto& c : *cases) {
+  for (const auto& c : cases) {
     std::string targets;
     for (const auto& t : c.targets) targets += (targets.empty() ? "" : ",") + t;
     if (!c.error.empty()) targets = "(unreadable: " + c.error + ")";
     SafePrintf(stdout, "%-24s %-12s %-21s %-21s %s\n", c.id.c_str(), OneLine(c.status).c_str(),
                OneLine(c.created).c_str(), OneLine(c.last_activity).c_str(), OneLine(targets).c_str());
   }
-  return kExitOk;
 }
 
-int Show(const std::filesystem::path& dir, bool json) {
+int List(const std::filesystem::path& root, const ResultFlags& result) {
+  auto cases = evidence::ListCases(root);
+  if (!cases) return ReportError(cases.error());
+  Json out = Json::array();
+  for (const auto& c : *cases) out.push_back(SummaryJson(c));
+  return PrintResultOrText(out, result, [&] { PrintList(root, *cases); });
+}
+
+// What `case show` prints, read once from the case.
+struct CaseView {
+  evidence::CaseSummary summary;
+  std::vector<evidence::JournalRecord> records;
+  std::vector<evidence::EvidenceItem> items;
+  std::vector<evidence::PreStateRecord> pre;
+};
+
+Json ShowJson(const CaseView& v) {
+  Json out = SummaryJson(v.summary);
+  out["journal"] = Json::array();
+  for (const auto& r : v.records)
+    out["journal"].push_back({{"seq", r.seq},
+                              {"time", r.time},
+                              {"kind", r.kind},
+                              {"target", r.target},
+                              {"step", r.step},
+                              {"payload", r.PayloadJson()},
+                              {"hash", r.hash}});
+  out["evidence"] = Json::array();
+  for (const auto& e : v.items)
+    out["evidence"].push_back({{"target", e.target},
+                               {"kind", std::string(evidence::EvidenceKindName(e.kind))},
+                               {"location", e.location},
+                               {"sha256", e.sha256},
+                               {"size", e.size},
+                               {"source", e.source},
+                               {"collector", e.collector},
+                               {"time", e.time}});
+  for (size_t i = 0; i < v.items.size(); ++i)  // a snapshot's lock (--lock-snapshots): until when
+    if (v.items[i].details.contains("lock")) out["evidence"][i]["lock"] = v.items[i].details["lock"];
+  const auto snapshot_states = evidence::RecordedSnapshotStates(v.records);
+  for (size_t i = 0; i < v.items.size(); ++i)  // a snapshot's state: evidence only once completed
+    if (auto it = snapshot_states.find(v.items[i].location); it != snapshot_states.end())
+      out["evidence"][i]["snapshot"] = {
+          {"state", it->second.state},       {"progress", it->second.progress},
+          {"message", it->second.message},   {"completed_at", it->second.completed_at},
+          {"retry_of", it->second.retry_of}, {"recorded", it->second.recorded}};
+  out["pre_state"] = Json::object();
+  for (const auto& p : v.pre) out["pre_state"][p.target] = {{"time", p.time}, {"sha256", p.sha256}};
+  return out;
+}
+
+void ShowText(const CaseView& v) {
+  SafePrintf(stdout, "case %s\n  status: %s\n  created: %s by %s\n  folder: %s\n", v.summary.id.c_str(),
+             v.summary.status.c_str(), v.summary.created.c_str(), v.summary.responder.c_str(),
+             v.summary.dir.string().c_str());
+  SafePrintf(stdout, "\njournal (%zu records):\n", v.records.size());
+  for (const auto& r : v.records) {
+    std::string payload = r.payload.size() > 100 ? r.payload.substr(0, 97) + "..." : r.payload;
+    SafePrintf(stdout, "  %4lld %s %-16s %-20s %-18s %s\n", static_cast<long long>(r.seq), r.time.c_str(),
+               r.kind.c_str(), OneLine(r.target).c_str(), r.step.c_str(), OneLine(payload).c_str());
+  }
+  SafePrintf(stdout, "\nevidence (%zu items):\n", v.items.size());
+  const auto snapshot_states = evidence::RecordedSnapshotStates(v.records);
+  for (const auto& e : v.items) {
+    SafePrintf(stdout, "  %-14s %-20s %-40s %s\n", std::string(evidence::EvidenceKindName(e.kind)).c_str(),
+               OneLine(e.target).c_str(), OneLine(e.location).c_str(),
+               e.sha256.empty() ? "(no hash: AWS-side object)" : e.sha256.c_str());
+    if (const Json lock = e.details.value("lock", Json()); lock.is_object())
+      SafePrintf(stdout, "  %-14s locked (%s) until %s\n", "", lock.value("mode", "").c_str(),
+                 lock.value("expires_on", "").c_str());
+    if (auto it = snapshot_states.find(e.location); it != snapshot_states.end())
+      SafePrintf(stdout, "  %-14s %s\n", "", OneLine(evidence::DescribeSnapshotState(it->second)).c_str());
+  }
+  SafePrintf(stdout, "\npre-state recorded for %zu target(s)\n", v.pre.size());
+}
+
+int Show(const std::filesystem::path& dir, const ResultFlags& result) {
   auto store = evidence::CaseStore::OpenExisting(dir);
   if (!store) return ReportError(store.error());
   auto summary = (*store)->Summary();
@@ -66,67 +133,13 @@ int Show(const std::filesystem::path& dir, bool json) {
   if (!items) return ReportError(items.error());
   auto pre = (*store)->pre_state().All();
   if (!pre) return ReportError(pre.error());
-  const auto snapshot_states = evidence::RecordedSnapshotStates(*records);
-  if (json) {
-    Json out = SummaryJson(*summary);
-    out["journal"] = Json::array();
-    for (const auto& r : *records)
-      out["journal"].push_back({{"seq", r.seq},
-                                {"time", r.time},
-                                {"kind", r.kind},
-                                {"target", r.target},
-                                {"step", r.step},
-                                {"payload", r.PayloadJson()},
-                                {"hash", r.hash}});
-    out["evidence"] = Json::array();
-    for (const auto& e : *items)
-      out["evidence"].push_back({{"target", e.target},
-                                 {"kind", std::string(evidence::EvidenceKindName(e.kind))},
-                                 {"location", e.location},
-                                 {"sha256", e.sha256},
-                                 {"size", e.size},
-                                 {"source", e.source},
-                                 {"collector", e.collector},
-                                 {"time", e.time}});
-    for (size_t i = 0; i < items->size(); ++i)  // a snapshot's lock (--lock-snapshots): until when
-      if ((*items)[i].details.contains("lock")) out["evidence"][i]["lock"] = (*items)[i].details["lock"];
-    for (size_t i = 0; i < items->size(); ++i)  // a snapshot's state: evidence only once completed
-      if (auto it = snapshot_states.find((*items)[i].location); it != snapshot_states.end())
-        out["evidence"][i]["snapshot"] = {
-            {"state", it->second.state},       {"progress", it->second.progress},
-            {"message", it->second.message},   {"completed_at", it->second.completed_at},
-            {"retry_of", it->second.retry_of}, {"recorded", it->second.recorded}};
-    out["pre_state"] = Json::object();
-    for (const auto& p : *pre) out["pre_state"][p.target] = {{"time", p.time}, {"sha256", p.sha256}};
-    PrintJson(out);
-    return kExitOk;
-  }
-  SafePrintf(stdout, "case %s\n  status: %s\n  created: %s by %s\n  folder: %s\n", summary->id.c_str(),
-             summary->status.c_str(), summary->created.c_str(), summary->responder.c_str(),
-             summary->dir.string().c_str());
-  SafePrintf(stdout, "\njournal (%zu records):\n", records->size());
-  for (const auto& r : *records) {
-    std::string payload = r.payload.size() > 100 ? r.payload.substr(0, 97) + "..." : r.payload;
-    SafePrintf(stdout, "  %4lld %s %-16s %-20s %-18s %s\n", static_cast<long long>(r.seq), r.time.c_str(),
-               r.kind.c_str(), OneLine(r.target).c_str(), r.step.c_str(), OneLine(payload).c_str());
-  }
-  SafePrintf(stdout, "\nevidence (%zu items):\n", items->size());
-  for (const auto& e : *items) {
-    SafePrintf(stdout, "  %-14s %-20s %-40s %s\n", std::string(evidence::EvidenceKindName(e.kind)).c_str(),
-               OneLine(e.target).c_str(), OneLine(e.location).c_str(),
-               e.sha256.empty() ? "(no hash: AWS-side object)" : e.sha256.c_str());
-    if (const Json lock = e.details.value("lock", Json()); lock.is_object())
-      SafePrintf(stdout, "  %-14s locked (%s) until %s\n", "", lock.value("mode", "").c_str(),
-                 lock.value("expires_on", "").c_str());
-    if (auto it = snapshot_states.find(e.location); it != snapshot_states.end())
-      SafePrintf(stdout, "  %-14s %s\n", "", OneLine(evidence::DescribeSnapshotState(it->second)).c_str());
-  }
-  SafePrintf(stdout, "\npre-state recorded for %zu target(s)\n", pre->size());
-  return kExitOk;
+  const CaseView view{std::move(*summary), std::move(*records), std::move(*items), std::move(*pre)};
+  return PrintResultOrText(ShowJson(view), result, [&] { ShowText(view); });
 }
 
 struct CaseCommandFlags {
-  std::string cases_dir, output = "text", id, report_out, report_format = "md";
+  std::string cases_dir, id, report_out, report_format = "md";
+  ResultFlags result;  // --output, --query (list, show; verify's own unless given there)
   CaseVerifyFlags verify_flags;
   CLI::App *list = nullptr, *show = nullptr, *verify = nullptr, *report = nullptr;
 };
@@ -137,16 +150,17 @@ int CaseCommand(const CommandContext& ctx, CaseCommandFlags& f) {
   if (f.verify->parsed()) {
     CaseVerifyFlags& v = f.verify_flags;
     if (v.cases_dir.empty()) v.cases_dir = f.cases_dir;
-    if (f.verify->count("--output") == 0) v.output = f.output;
+    if (f.verify->count("--output") == 0) v.result.output = f.result.output;
+    if (f.verify->count("--query") == 0) v.result.query = f.result.query;
     return RunCaseVerify(ctx, v);
   }
+  if (auto s = CheckResultFlags(f.result); !s) return ReportError(s.error());
   auto found = CliCasesRoot(f.cases_dir);
   if (!found) return ReportError(found.error());
   const std::filesystem::path& root = *found;
-  bool json = f.output == "json";
-  if (f.list->parsed()) return List(root, json);
+  if (f.list->parsed()) return List(root, f.result);
   if (auto valid = evidence::ValidateCaseId(f.id); !valid) return ReportError(valid.error());
-  if (f.show->parsed()) return Show(root / f.id, json);
+  if (f.show->parsed()) return Show(root / f.id, f.result);
   return WriteCaseReport(root / f.id, f.report_format, f.report_out);
 }
 
@@ -156,11 +170,10 @@ CommandBody SetupCase(CLI::App& app) {
   app.description("Look at and check case folders (journal, pre-state, evidence).");
   auto flags = std::make_shared<CaseCommandFlags>();
   std::string& cases_dir = flags->cases_dir;
-  std::string& output = flags->output;
   std::string& id = flags->id;
   std::string& report_out = flags->report_out;
   app.add_option("--cases-dir", cases_dir, kCasesDirHelp);
-  app.add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddResultFlags(app, &flags->result, "the cases");
   app.require_subcommand(1);
   auto* list = app.add_subcommand("list", "list the cases");
   auto* show = app.add_subcommand("show", "print a case's journal, evidence and pre-state");
@@ -176,10 +189,9 @@ CommandBody SetupCase(CLI::App& app) {
                    "html (one self-contained file), md or json (default md)")
       ->check(CLI::IsMember({"html", "md", "json"}));
   report->add_option("--out", report_out, "where to write it (default <case>/report.<format>; - for stdout)");
-  for (auto* sub : {list, show, report}) {
-    sub->add_option("--cases-dir", cases_dir, "folder holding the cases");
-    sub->add_option("--output", output, "text or json")->check(CLI::IsMember({"text", "json"}));
-  }
+  for (auto* sub : {list, show, report}) sub->add_option("--cases-dir", cases_dir, kCasesDirHelp);
+  AddResultFlags(*list, &flags->result, "the cases");
+  AddResultFlags(*show, &flags->result, "the case");
   flags->list = list;
   flags->show = show;
   flags->verify = verify;

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "cli/cases_root.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "evidence/locked_case.h"
@@ -26,13 +27,14 @@ int Export(const CommandContext& ctx, const ExportFlags& f) {
     if (!parsed) return ReportError(parsed.error());
     to = *parsed;
   }
+  auto root = CliCasesRoot(f.cases_dir);
+  if (!root) return ReportError(root.error());
   auto client = ctx.Client();
   if (!client) return ReportError(client.error());
   evidence::LockHolder me;
   me.command = "case export";
   me.responder = responder;
-  auto opened =
-      evidence::OpenLockedCase(response::CasesRoot(f.cases_dir) / f.id, me, std::chrono::seconds(0), nullptr);
+  auto opened = evidence::OpenLockedCase(*root / f.id, me, std::chrono::seconds(0), nullptr);
   if (!opened) return ReportError(opened.error());
   evidence::CaseStore& store = *opened->store;
   if (!to) {
@@ -103,8 +105,7 @@ CommandBody SetupCaseExport(CLI::App& app) {
   app.add_option("id", f->id, "case id")->required();
   app.add_option("--to", f->to,
                  "s3://BUCKET[/PREFIX] (default: the case's evidence bucket); objects go to PREFIX/ID/");
-  app.add_option("--cases-dir", f->cases_dir,
-                 "folder holding the cases (default $CORDON_CASES_DIR or ./cordon-cases)");
+  app.add_option("--cases-dir", f->cases_dir, kCasesDirHelp);
   app.add_option("--responder", f->responder, "who is exporting (default $USER)");
   app.add_flag("--allow-unlocked-bucket", f->allow_unlocked, "export to a bucket that is not write-once");
   return {[f](const CommandContext& ctx) { return Export(ctx, *f); }, {}};

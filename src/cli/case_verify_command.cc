@@ -5,12 +5,12 @@
 #include <memory>
 
 #include "base/terminal_text.h"
+#include "cli/cases_root.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/terminal_print.h"
 #include "evidence/case_store.h"
 #include "response/bucket/case_export.h"
-#include "response/case_paths.h"
 
 namespace cordon::cli {
 namespace {
@@ -106,22 +106,21 @@ Result<AnchorCheck> ChooseAnchor(const CommandContext& ctx, evidence::CaseStore&
   return BucketAnchors(ctx, store, *ref);
 }
 
-void Print(const evidence::VerifyReport& report, const AnchorCheck& anchor, const std::string& id,
-           bool json) {
-  if (json) {
-    Json out = {{"ok", report.ok()},
-                {"records", report.records},
-                {"head", {{"seq", report.head.seq}, {"hash", report.head.hash}}},
-                {"first_bad_seq", report.first_bad_seq},
-                {"reason", report.reason},
-                {"problems", report.problems},
-                {"anchors_checked", anchor.anchors}};
-    if (anchor.latest)
-      out["anchor"] = {
-          {"name", anchor.latest_name}, {"seq", anchor.latest->seq}, {"hash", anchor.latest->hash}};
-    std::printf("%s\n", out.dump(2, ' ', false, Json::error_handler_t::replace).c_str());
-    return;
-  }
+Json ReportJson(const evidence::VerifyReport& report, const AnchorCheck& anchor) {
+  Json out = {{"ok", report.ok()},
+              {"records", report.records},
+              {"head", {{"seq", report.head.seq}, {"hash", report.head.hash}}},
+              {"first_bad_seq", report.first_bad_seq},
+              {"reason", report.reason},
+              {"problems", report.problems},
+              {"anchors_checked", anchor.anchors}};
+  if (anchor.latest)
+    out["anchor"] = {
+        {"name", anchor.latest_name}, {"seq", anchor.latest->seq}, {"hash", anchor.latest->hash}};
+  return out;
+}
+
+void PrintText(const evidence::VerifyReport& report, const AnchorCheck& anchor, const std::string& id) {
   const std::string against =
       anchor.latest
           ? "compared with anchor " + anchor.latest_name + " (seq " + std::to_string(anchor.latest->seq) +
@@ -150,22 +149,27 @@ void Print(const evidence::VerifyReport& report, const AnchorCheck& anchor, cons
 
 int RunCaseVerify(const CommandContext& ctx, const CaseVerifyFlags& f) {
   if (auto valid = evidence::ValidateCaseId(f.id); !valid) return ReportError(valid.error());
-  auto store = evidence::CaseStore::OpenExisting(response::CasesRoot(f.cases_dir) / f.id);
+  if (auto s = CheckResultFlags(f.result); !s) return ReportError(s.error());
+  auto root = CliCasesRoot(f.cases_dir);
+  if (!root) return ReportError(root.error());
+  auto store = evidence::CaseStore::OpenExisting(*root / f.id);
   if (!store) return ReportError(store.error());
   auto anchor = ChooseAnchor(ctx, **store, f);
   if (!anchor) return ReportError(anchor.error());
   auto report = (*store)->Verify(/*check_files=*/true, anchor->latest);
   if (!report) return ReportError(report.error());
   for (const std::string& p : anchor->problems) report->problems.push_back(p);
-  Print(*report, *anchor, (*store)->id(), f.output == "json");
+  if (int status = PrintResultOrText(ReportJson(*report, *anchor), f.result,
+                                     [&] { PrintText(*report, *anchor, (*store)->id()); });
+      status != kExitOk)
+    return status;
   return report->ok() ? kExitOk : kExitFailed;
 }
 
 void AddCaseVerifyOptions(CLI::App& app, CaseVerifyFlags* f) {
   app.add_option("id", f->id, "case id")->required();
-  app.add_option("--cases-dir", f->cases_dir,
-                 "folder holding the cases (default $CORDON_CASES_DIR or ./cordon-cases)");
-  app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--cases-dir", f->cases_dir, kCasesDirHelp);
+  AddResultFlags(app, &f->result, "the check");
   app.add_option(
       "--anchor", f->anchor,
       "SEQ:SHA256, a head an earlier verify or run printed: the chain must still hold it (instead of "

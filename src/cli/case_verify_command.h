@@ -6,11 +6,13 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/result_or_text.h"
 
 namespace cordon::cli {
 
 struct CaseVerifyFlags {
-  std::string id, cases_dir, output = "text", anchor, bucket;
+  std::string id, cases_dir, anchor, bucket;
+  ResultFlags result;  // --output, --query
 };
 
 // `case verify`'s options on `app` (the command, or `case`'s verify sub-command).

@@ -1,7 +1,6 @@
 #include "cli/command_context.h"
 
 #include "evidence/locked_case.h"
-#include "response/case_paths.h"
 #include "response/run_identity.h"
 
 namespace cordon::cli {
@@ -16,7 +15,7 @@ Result<aws::Client*> CommandContext::Client() const {
 }
 
 std::filesystem::path CommandContext::CaseDir() const {
-  return response::CasesRoot(case_flags.cases_dir) / case_flags.id;
+  return std::filesystem::path(case_flags.cases_dir) / case_flags.id;  // resolved by FinishCaseFlags
 }
 
 Result<evidence::CaseStore*> CommandContext::OpenCase(std::string_view description) const {

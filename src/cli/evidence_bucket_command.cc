@@ -6,6 +6,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/result_or_text.h"
 #include "cli/terminal_print.h"
 #include "response/bucket/bucket_create.h"
 #include "response/bucket/bucket_ref.h"
@@ -14,7 +15,8 @@ namespace cordon::cli {
 namespace {
 
 struct Flags {
-  std::string uri, retention = "90d", mode = "compliance", kms_key, log_bucket, output = "text";
+  std::string uri, retention = "90d", mode = "compliance", kms_key, log_bucket;
+  ResultFlags result;                 // --output, --query
   response::EvidenceBucketSpec spec;  // by Check
 };
 
@@ -51,6 +53,7 @@ Status Check(Flags& f) {
                      "log destination");
   f.spec.mode = f.mode == "governance" ? "GOVERNANCE" : "COMPLIANCE";
   f.spec.kms_key = f.kms_key;
+  if (auto s = CheckResultFlags(f.result); !s) return s;
   return ParseRetention(f.retention, &f.spec);
 }
 
@@ -59,20 +62,17 @@ int Create(const CommandContext& ctx, const Flags& f) {
   if (!client) return ReportError(client.error());
   auto settings = response::CreateEvidenceBucket(**client, f.spec);
   if (!settings) return ReportError(settings.error());
-  if (f.output == "json") {
-    Json out = {{"bucket", f.spec.bucket}, {"log_bucket", f.spec.log_bucket}, {"settings", Json::array()}};
-    for (const auto& s : *settings)
-      out["settings"].push_back(
-          {{"bucket", s.bucket}, {"setting", s.name}, {"outcome", s.outcome}, {"detail", s.detail}});
-    std::puts(out.dump(2).c_str());
-    return kExitOk;
-  }
+  Json out = {{"bucket", f.spec.bucket}, {"log_bucket", f.spec.log_bucket}, {"settings", Json::array()}};
   for (const auto& s : *settings)
-    SafePrintf(stdout, "s3://%-40s %-20s %-4s %s\n", s.bucket.c_str(), s.name.c_str(), s.outcome.c_str(),
-               s.detail.c_str());
-  SafePrintf(stdout, "s3://%s is write-once: give it to contain as --evidence-bucket s3://%s/PREFIX\n",
-             f.spec.bucket.c_str(), f.spec.bucket.c_str());
-  return kExitOk;
+    out["settings"].push_back(
+        {{"bucket", s.bucket}, {"setting", s.name}, {"outcome", s.outcome}, {"detail", s.detail}});
+  return PrintResultOrText(out, f.result, [&] {
+    for (const auto& s : *settings)
+      SafePrintf(stdout, "s3://%-40s %-20s %-4s %s\n", s.bucket.c_str(), s.name.c_str(), s.outcome.c_str(),
+                 s.detail.c_str());
+    SafePrintf(stdout, "s3://%s is write-once: give it to contain as --evidence-bucket s3://%s/PREFIX\n",
+               f.spec.bucket.c_str(), f.spec.bucket.c_str());
+  });
 }
 
 }  // namespace
@@ -93,7 +93,7 @@ CommandBody SetupEvidenceBucketCreate(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--kms-key", f->kms_key, "the KMS key (id, ARN or alias) for SSE-KMS (default aws/s3)");
   app.add_option("--log-bucket", f->log_bucket, "where access logs go (default NAME-logs)");
-  app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddResultFlags(app, &f->result, "the settings");
   return {[f](const CommandContext& ctx) { return Create(ctx, *f); }, [f] { return Check(*f); }};
 }
 

@@ -3,10 +3,10 @@
 #include "base/hash.h"
 #include "base/time.h"
 #include "cli/case_flags.h"
+#include "cli/cases_root.h"
 #include "cli/output.h"
 #include "evidence/case_store.h"
 #include "hunt/output.h"
-#include "response/case_paths.h"
 #include "response/run_identity.h"
 
 namespace cordon::cli {
@@ -14,16 +14,16 @@ namespace cordon::cli {
 void AddOptionalCaseFlags(CLI::App& app, CaseFlags* flags) {
   app.add_option("--case", flags->id,
                  "store the results (as --output json has them) in this existing case, for its report");
-  app.add_option("--cases-dir", flags->cases_dir,
-                 "folder holding the cases (default $CORDON_CASES_DIR or ./cordon-cases)");
+  app.add_option("--cases-dir", flags->cases_dir, kCasesDirHelp);
   app.add_option("--responder", flags->responder, "who is hunting (default $USER)");
 }
 
 std::optional<int> StoreHuntInCase(CaseFlags flags, aws::Client* client, const std::string& command_line,
                                    const hunt::HuntResults& results, const hunt::Selectors& selectors) {
   if (flags.id.empty()) return std::nullopt;
+  // FinishCaseFlags resolves cases_dir (CliCasesRoot), as for every command's case.
   if (auto s = FinishCaseFlags(&flags); !s) return ReportError(s.error());
-  auto store = evidence::CaseStore::OpenExisting(response::CasesRoot(flags.cases_dir) / flags.id);
+  auto store = evidence::CaseStore::OpenExisting(std::filesystem::path(flags.cases_dir) / flags.id);
   if (!store) return ReportError(store.error());
   if (auto s = response::RecordRunIdentity(**store, client, {"hunt", command_line, flags.responder}); !s)
     return ReportError(s.error());

@@ -18,6 +18,7 @@
 #include "cli/hunt_sources.h"
 #include "cli/next_steps.h"
 #include "cli/output.h"
+#include "cli/result_output.h"
 #include "hunt/athena_engine.h"
 #include "hunt/emit.h"
 #include "hunt/output.h"
@@ -35,7 +36,7 @@ struct HuntFlags {
   hunt::Selectors selectors;
   std::string since, until;
   HuntSources source_flags;
-  std::string output = "text";
+  ResultFlags result;  // --output (also jsonl, csv), --query
   std::string emit;
   int threads = 0;
   bool quiet = false;
@@ -67,9 +68,15 @@ Status Check(HuntFlags& f) {
     if (Status s = evidence::ValidateCaseId(f.store_in.id); !s) return s;
   }
   if (Status s = hunt::ValidateSelectors(f.selectors, /*allow_none=*/!f.sigma.empty()); !s) return s;
-  Result<hunt::OutputFormat> format = hunt::ParseOutputFormat(f.output);
-  if (!format) return MakeError(format.error());
-  f.format = *format;
+  if (Status s = CheckResultFlags(f.result); !s) return s;
+  if (!f.result.query.empty() && (f.result.output == "jsonl" || f.result.output == "csv"))
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "--query applies to --output json, text or table, not " + f.result.output);
+  if (f.result.output != "table") {
+    Result<hunt::OutputFormat> format = hunt::ParseOutputFormat(f.result.output);
+    if (!format) return MakeError(format.error());
+    f.format = *format;
+  }
   if (f.engine == "athena" && f.athena.output_location.rfind("s3://", 0) != 0)
     return MakeError(ErrorKind::kInvalidArgument,
                      "--engine athena needs --athena-output s3://bucket/prefix/ for Athena's result files");
@@ -116,6 +123,16 @@ bool ReadsS3(const HuntSources& sources) {
   return false;
 }
 
+// The results as --output and --query say: the hunt's own writers (JSON streamed), or with --query or
+// --output table the --output json document through PrintResult, as the AWS CLI prints.
+int WriteHunt(const hunt::HuntResults& results, const hunt::Selectors& selectors, const HuntFlags& f) {
+  if (!f.result.query.empty() || f.result.output == "table")
+    return PrintResult(hunt::ResultsToJson(results, selectors), f.result);
+  hunt::WriteResults(results, selectors, f.format, std::cout);
+  std::cout.flush();
+  return kExitOk;
+}
+
 aws::Client* ClientOrNull(const CommandContext& ctx) {
   auto client = ctx.Client();
   return client ? *client : nullptr;
@@ -153,8 +170,7 @@ int HuntInAthena(const CommandContext& ctx, const HuntFlags& f) {
     results->sigma = coverage;
     hunt::CorrelateSigmaMatches(loaded->correlations, &*results);
   }
-  hunt::WriteResults(*results, f.selectors, f.format, std::cout);
-  std::cout.flush();
+  if (int status = WriteHunt(*results, f.selectors, f); status != kExitOk) return status;
   if (auto failed = StoreHuntInCase(f.store_in, *client, ctx.command_line, *results, f.selectors))
     return *failed;
   return hunt::ExitStatus(*results);
@@ -226,8 +242,7 @@ int Hunt(const CommandContext& ctx, const HuntFlags& f) {
     results->sigma = std::move(coverage);
     hunt::CorrelateSigmaMatches(correlations, &*results);
   }
-  hunt::WriteResults(*results, selectors, f.format, std::cout);
-  std::cout.flush();
+  if (int status = WriteHunt(*results, selectors, f); status != kExitOk) return status;
   if (auto failed = StoreHuntInCase(f.store_in, ReadsS3(wanted) ? ClientOrNull(ctx) : nullptr,
                                     ctx.command_line, *results, selectors))
     return *failed;
@@ -255,8 +270,7 @@ CommandBody SetupHunt(CLI::App& app) {
   app.add_option("--since", f->since, "start of the window (7d, 2023-07-10 or 2023-07-10T11:00:00Z)");
   app.add_option("--until", f->until, "end of the window, inclusive (a plain date means the whole day)");
   AddHuntSourceFlags(app, &f->source_flags);
-  app.add_option("--output", f->output, "text, json, jsonl or csv")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "csv"}));
+  AddResultFlags(app, &f->result, "the results", {"jsonl", "csv"});
   app.add_option("--emit", f->emit,
                  "print the hunt as queries instead: athena, athena-ddl, insights, spl, opensearch")
       ->check(CLI::IsMember({"athena", "athena-ddl", "insights", "spl", "opensearch"}));

@@ -6,13 +6,20 @@
 #include "base/strings.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/result_output.h"
 #include "response/iam_policy.h"
 
 namespace cordon::cli {
 
 namespace {
 
-int IamPolicy(const std::string& which) {
+struct IamPolicyFlags {
+  std::string which = "triage,contain,release,preserve";
+  ResultFlags result;  // --output (default json: the policy is a document to paste), --query
+};
+
+int IamPolicy(const IamPolicyFlags& f) {
+  const std::string& which = f.which;
   std::vector<std::string> commands;
   for (const std::string& part : Split(which, ',')) {
     std::string c(Trim(part));
@@ -20,8 +27,7 @@ int IamPolicy(const std::string& which) {
   }
   auto policy = response::PolicyFor(commands);
   if (!policy) return ReportError(policy.error());
-  PrintJson(*policy);
-  return kExitOk;
+  return PrintResult(*policy, f.result);
 }
 
 }  // namespace
@@ -29,11 +35,13 @@ int IamPolicy(const std::string& which) {
 CommandBody SetupIamPolicy(CLI::App& app) {
   app.description(
       "Print the least-privilege IAM policy the response commands need (built from the step table).");
-  auto which = std::make_shared<std::string>("triage,contain,release,preserve");
-  app.add_option("--for", *which,
+  auto f = std::make_shared<IamPolicyFlags>();
+  app.add_option("--for", f->which,
                  "comma-separated commands: triage, contain, release, preserve, hunt, lab, watch\n(default: "
                  "triage,contain,release,preserve)");
-  return {[which](const CommandContext&) { return IamPolicy(*which); }, {}};
+  f->result.output = "json";
+  AddResultFlags(app, &f->result, "the policy");
+  return {[f](const CommandContext&) { return IamPolicy(*f); }, [f] { return CheckResultFlags(f->result); }};
 }
 
 }  // namespace cordon::cli

@@ -7,6 +7,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/result_output.h"
 #include "hunt/s3_source.h"
 #include "response/image/disk_image.h"
 #include "response/image/image_upload.h"
@@ -16,7 +17,8 @@ namespace {
 
 struct ImageFlags {
   std::vector<std::string> snapshots;
-  std::string to, output = "text";
+  std::string to;
+  ResultFlags result;  // --output, --query
   size_t threads = 16;
 };
 
@@ -149,7 +151,7 @@ int ImageOne(const CommandContext& ctx, evidence::CaseStore& store, const ImageF
              {"blocks_resumed", image->blocks_resumed},
              {"evidence_id", added->id}};
   if (!upload.is_null()) (*report)["s3"] = upload;
-  if (f.output == "text")
+  if (!f.result.structured())  // each image's line as it is done; the others print all at the end
     std::printf("%s  %s  %lld bytes, %lld blocks with data (%lld read, %lld already done)  %s\n",
                 image->sha256.c_str(), snap.snapshot_id.c_str(), static_cast<long long>(image->size),
                 static_cast<long long>(image->blocks_with_data), static_cast<long long>(image->blocks_read),
@@ -170,7 +172,7 @@ CommandBody SetupImage(CLI::App& app) {
   app.add_option("--to", f->to, "s3://BUCKET/PREFIX (a checksummed multipart upload) or a folder")
       ->required();
   app.add_option("--threads", f->threads, "blocks read at once (default 16)")->check(CLI::Range(1, 64));
-  app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddResultFlags(app, &f->result, "the images");
   return {[f](const CommandContext& ctx) {
             auto store = ctx.OpenCase("image");
             if (!store) return ReportError(store.error());
@@ -184,13 +186,12 @@ CommandBody SetupImage(CLI::App& app) {
               if (int rc = ImageOne(ctx, **store, *f, snap, &report); rc != kExitOk) return rc;
               images.push_back(report);
             }
-            if (f->output == "json") std::printf("%s\n", Json{{"images", images}}.dump(2).c_str());
-            return kExitOk;
+            return f->result.structured() ? PrintResult(Json{{"images", images}}, f->result) : kExitOk;
           },
           [f]() -> Status {
             if (f->to.empty())
               return MakeError(ErrorKind::kInvalidArgument, "--to needs s3://BUCKET/PREFIX or a folder");
-            return Ok();
+            return CheckResultFlags(f->result);
           }};
 }
 

@@ -15,6 +15,7 @@
 #include "cli/exit_codes.h"
 #include "cli/json_log.h"
 #include "cli/output.h"
+#include "cli/result_output.h"
 #include "response/memory/capture_order.h"
 
 namespace cordon::cli {
@@ -117,6 +118,7 @@ int LambdaRuntime(const CommandContext& ctx) {
 struct PackageFlags {
   automation::PackageOptions options;
   bool no_strip = false;
+  ResultFlags result;  // --output (default json), --query
 };
 
 int Package(PackageFlags& f) {
@@ -125,7 +127,7 @@ int Package(PackageFlags& f) {
   if (!report) return ReportError(report.error());
   Json out = {{"zip", f.options.out.string()}, {"bytes", report->zip_bytes}, {"files", report->files},
               {"runtime", "provided.al2023"},  {"architecture", "x86_64"},   {"handler", "bootstrap"}};
-  PrintJson(out);
+  if (int status = PrintResult(out, f.result); status != kExitOk) return status;
   PrintInfo("wrote " + f.options.out.string() + " (" + std::to_string(report->files.size()) + " files)");
   return kExitOk;
 }
@@ -154,7 +156,9 @@ CommandBody SetupAutomationPackage(CLI::App& app) {
   app.add_option("--ca-bundle", f->options.ca_bundle,
                  "the CA certificates to ship (default /etc/ssl/certs/ca-certificates.crt)");
   app.add_flag("--no-strip", f->no_strip, "keep the binary's debug sections (a larger zip)");
-  return {[f](const CommandContext&) { return Package(*f); }, {}};
+  f->result.output = "json";
+  AddResultFlags(app, &f->result, "the package's contents");
+  return {[f](const CommandContext&) { return Package(*f); }, [f] { return CheckResultFlags(f->result); }};
 }
 
 }  // namespace cordon::cli

@@ -7,6 +7,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/result_or_text.h"
 #include "cli/terminal_print.h"
 #include "cloud/target.h"
 #include "posture/posture.h"
@@ -16,7 +17,8 @@ namespace {
 
 struct PostureFlags {
   bool all_regions = false;
-  std::string instance, output = "text";
+  std::string instance;
+  ResultFlags result;  // --output, --query
 };
 
 void PrintText(const posture::Posture& p) {
@@ -53,10 +55,9 @@ int RunPosture(const CommandContext& ctx, const PostureFlags& flags) {
   }
   auto result = posture::AssessPosture(**client, options);
   if (!result) return ReportError(result.error());
-  if (flags.output == "json")
-    std::printf("%s\n", posture::ToJson(*result).dump(2).c_str());
-  else
-    PrintText(*result);
+  if (int status = PrintResultOrText(posture::ToJson(*result), flags.result, [&] { PrintText(*result); });
+      status != kExitOk)
+    return status;
   return result->not_assessed.empty() ? kExitOk : kExitPartial;
 }
 
@@ -74,8 +75,9 @@ CommandBody SetupPosture(CLI::App& app) {
   app.add_option(
       "--instance", f->instance,
       "the suspect: whether its VPC had flow logs, and its Inspector findings when Inspector is on");
-  app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
-  return {[f](const CommandContext& ctx) { return RunPosture(ctx, *f); }, {}};
+  AddResultFlags(app, &f->result, "the findings");
+  return {[f](const CommandContext& ctx) { return RunPosture(ctx, *f); },
+          [f] { return CheckResultFlags(f->result); }};
 }
 
 }  // namespace cordon::cli

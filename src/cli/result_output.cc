@@ -197,6 +197,7 @@ void AddResultFlags(CLI::App& app, ResultFlags* flags, const std::string& what,
   choices.insert(choices.end(), extra.begin(), extra.end());
   std::string list;
   for (const std::string& c : choices) list += (list.empty() ? "" : ", ") + c;
+  if (flags->output != "text") list += " (default " + flags->output + ")";
   app.add_option("--output", flags->output, "how " + what + " are printed: " + list)
       ->check(CLI::IsMember(choices));
   app.add_option("--query", flags->query,

@@ -9,6 +9,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/result_or_text.h"
 #include "hunt/sigma/lint.h"
 #include "hunt/sigma/rule_loader.h"
 
@@ -17,7 +18,7 @@ namespace {
 
 struct LintFlags {
   std::vector<std::string> paths;
-  std::string output = "text";
+  ResultFlags result;  // --output, --query
 };
 
 nlohmann::json ReportJson(const hunt::sigma::LintReport& report) {
@@ -66,11 +67,9 @@ int Lint(const LintFlags& f) {
     return kExitUsage;
   }
   const hunt::sigma::LintReport report = hunt::sigma::LintRules(*loaded);
-  if (f.output == "json") {
-    PrintJson(ReportJson(report));
-  } else {
-    PrintText(report);
-  }
+  if (int status = PrintResultOrText(ReportJson(report), f.result, [&] { PrintText(report); });
+      status != kExitOk)
+    return status;
   return report.findings.empty() ? kExitOk : kExitFailed;
 }
 
@@ -85,13 +84,8 @@ CommandBody SetupSigmaLint(CLI::App& app) {
   app.add_option("paths", f->paths, "Sigma YAML files or folders (searched recursively for *.yml, *.yaml)")
       ->required()
       ->expected(1, -1);
-  app.add_option("--output", f->output, "text or json");
-  auto check = [f]() -> Status {
-    if (f->output != "text" && f->output != "json")
-      return MakeError(ErrorKind::kInvalidArgument, "--output " + f->output + ": use text or json");
-    return Ok();
-  };
-  return {[f](const CommandContext&) { return Lint(*f); }, check};
+  AddResultFlags(app, &f->result, "the findings");
+  return {[f](const CommandContext&) { return Lint(*f); }, [f] { return CheckResultFlags(f->result); }};
 }
 
 }  // namespace cordon::cli

@@ -69,6 +69,52 @@ class CasesDirTests(ResponseCase):
         var = self.run_in(here, {**env, "CORDON_CASES_DIR": str(here / "y")}, "case", "list", endpoint=False)
         self.assertIn(str(here / "y"), var.stdout)
 
+    def test_every_command_finds_its_case_where_the_config_file_says(self):
+        """case verify, case export and hunt --case resolve the folder as contain and preserve do
+        (cli/cases_root.h): with only the configuration file's "cases_dir" set, each finds the case there,
+        from another folder, and nothing is read from or written to the XDG default."""
+        self.fresh()
+        home, here = temp_dir(self, "home-"), temp_dir(self, "cwd-")
+        config = home / "cordon.json"
+        config.write_text(json.dumps({"cases_dir": "team-cases"}))  # relative to the file's folder
+        env = {"HOME": str(home), "XDG_DATA_HOME": str(home / "xdg"), "CORDON_CONFIG": str(config)}
+        case_dir = home / "team-cases" / "IR-CFG"
+        suspect = self.ids["suspect"]
+        proc = self.run_in(here, env, "preserve", suspect, "--case", "IR-CFG", "--responder", self.responder)
+        self.assertExit(proc, 0)
+        self.assertTrue((case_dir / "case.db").is_file())
+        # `case verify` (its own command) and `case [options] verify` (case's sub-command, no AWS flags)
+        for verify, endpoint in ((("case", "verify", "IR-CFG"), True), (("case", "--output", "json", "verify", "IR-CFG"), False)):
+            with self.subTest(command=verify):
+                proc = self.run_in(here, env, *verify, "--output", "json", endpoint=endpoint)
+                self.assertExit(proc, 0)
+                self.assertTrue(json.loads(proc.stdout)["ok"])
+        # case export copies that case to S3 (boto3 lists its objects)
+        helpers.create_write_once_bucket(helpers.boto3_client("s3", self.moto), "cfg-evidence")
+        proc = self.run_in(here, env, "case", "export", "IR-CFG", "--to", "s3://cfg-evidence/ir",
+                           "--responder", self.responder)
+        self.assertExit(proc, 0)
+        s3 = helpers.boto3_client("s3", self.moto)
+        keys = {o["Key"] for o in s3.list_objects_v2(Bucket="cfg-evidence", Prefix="ir/IR-CFG/")["Contents"]}
+        self.assertIn("ir/IR-CFG/case.db", keys)
+        # hunt --case stores its results in that case
+        trail = here / "trail"
+        trail.mkdir()
+        (trail / "events.json").write_text(json.dumps({"Records": [{
+            "eventVersion": "1.08", "eventTime": "2026-01-01T00:00:00Z", "eventSource": "ec2.amazonaws.com",
+            "eventName": "DescribeInstanceAttribute", "awsRegion": helpers.REGION, "sourceIPAddress": "198.51.100.7",
+            "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/mallory"},
+            "requestParameters": {"instanceId": suspect, "attribute": "userData"},
+            "eventID": "00000000-0000-0000-0000-00000000cf01"}]}))
+        proc = self.run_in(here, env, "hunt", "--instance", suspect, "--cloudtrail", str(trail), "--case", "IR-CFG",
+                           "--responder", self.responder, "--quiet", endpoint=False)
+        self.assertExit(proc, 0)
+        stored = list((case_dir / "evidence").glob("hunt-*.json"))
+        self.assertEqual(len(stored), 1, proc.stderr)
+        self.assertIn("00000000-0000-0000-0000-00000000cf01", stored[0].read_text())
+        self.assertFalse((home / "xdg").exists(), "a command fell back to the XDG data folder")
+        self.assertEqual(sorted(p.name for p in here.iterdir()), ["trail"])
+
     def test_no_case_names_the_folder_searched_and_how_to_point_elsewhere(self):
         self.fresh()
         data = temp_dir(self, "xdg-")
