@@ -3,10 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/exit_codes.h"
+#include "cli/hunt_case.h"
 #include "cli/output.h"
+#include "cli/posture_case.h"
 #include "cli/terminal_print.h"
 #include "cloud/target.h"
 #include "posture/posture.h"
@@ -17,6 +20,7 @@ namespace {
 struct PostureFlags {
   bool all_regions = false;
   std::string instance, output = "text";
+  CaseFlags store_in;  // --case: store the posture there
 };
 
 void PrintText(const posture::Posture& p) {
@@ -42,10 +46,18 @@ void PrintText(const posture::Posture& p) {
 }
 
 int RunPosture(const CommandContext& ctx, const PostureFlags& flags) {
+  std::optional<PostureCase> in_case;
+  if (!flags.store_in.id.empty()) {
+    auto opened = OpenPostureCase(flags.store_in);
+    if (!opened) return ReportError(opened.error());
+    in_case = std::move(*opened);
+  }
   auto client = ctx.Client();
   if (!client) return ReportError(client.error());
   posture::PostureOptions options;
   options.instance_id = flags.instance;
+  // In a case, the case's instance is the suspect unless another is named.
+  if (options.instance_id.empty() && in_case) options.instance_id = in_case->instance;
   if (flags.all_regions) {
     auto regions = cloud::ListRegions(**client);
     if (!regions) return ReportError(regions.error());
@@ -57,6 +69,9 @@ int RunPosture(const CommandContext& ctx, const PostureFlags& flags) {
     std::printf("%s\n", posture::ToJson(*result).dump(2).c_str());
   else
     PrintText(*result);
+  std::fflush(stdout);
+  if (in_case)
+    if (auto failed = StorePostureInCase(*in_case, *client, ctx.command_line, *result)) return *failed;
   return result->not_assessed.empty() ? kExitOk : kExitPartial;
 }
 
@@ -75,6 +90,7 @@ CommandBody SetupPosture(CLI::App& app) {
       "--instance", f->instance,
       "the suspect: whether its VPC had flow logs, and its Inspector findings when Inspector is on");
   app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  AddOptionalCaseFlags(app, &f->store_in);
   return {[f](const CommandContext& ctx) { return RunPosture(ctx, *f); }, {}};
 }
 
