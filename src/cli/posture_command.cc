@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "cli/cases_root.h"
 #include "cli/exit_codes.h"
-#include "cli/hunt_case.h"
 #include "cli/output.h"
 #include "cli/posture_case.h"
 #include "cli/terminal_print.h"
@@ -90,7 +90,12 @@ CommandBody SetupPosture(CLI::App& app) {
       "--instance", f->instance,
       "the suspect: whether its VPC had flow logs, and its Inspector findings when Inspector is on");
   app.add_option("--output", f->output, "text or json")->check(CLI::IsMember({"text", "json"}));
-  AddOptionalCaseFlags(app, &f->store_in);
+  app.add_option(
+      "--case", f->store_in.id,
+      "store the posture (as --output json has it) with the suspect's share in this existing case, "
+      "for its report; the case's instance is the suspect unless --instance names another");
+  app.add_option("--cases-dir", f->store_in.cases_dir, kCasesDirHelp);
+  app.add_option("--responder", f->store_in.responder, "who runs the assessment (default $USER)");
   return {[f](const CommandContext& ctx) { return RunPosture(ctx, *f); }, {}};
 }
 
