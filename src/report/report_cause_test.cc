@@ -27,12 +27,20 @@ Json Posture() {
        {{"network_interfaces",
          {{{"network_interface_id", "eni-1"}, {"instance_id", "i-1"}, {"public_ip", "54.0.0.1"}},
           {{"network_interface_id", "eni-9"}, {"instance_id", "i-9"}, {"public_ip", "54.0.0.9"}}}}}}};
-  Json imds = {{"check", "instance.imdsv1"},   {"severity", "high"},  {"region", "us-east-1"},
-               {"title", "i-1 allows IMDSv1"}, {"evidence", Json::array({"i-1"})}, {"fix", "aws ec2 ..."}};
+  Json imds = {{"check", "instance.imdsv1"},
+               {"severity", "high"},
+               {"region", "us-east-1"},
+               {"title", "i-1 allows IMDSv1"},
+               {"evidence", Json::array({"i-1"})},
+               {"fix", "aws ec2 ..."}};
   Json volume = {{"check", "volume.unencrypted"},     {"severity", "medium"},         {"region", "us-east-1"},
                  {"title", "vol-1 is not encrypted"}, {"evidence", {"vol-1", "i-1"}}, {"fix", "aws ec2 ..."}};
-  Json elsewhere = {{"check", "instance.imdsv1"},   {"severity", "high"},  {"region", "us-east-1"},
-                    {"title", "i-9 allows IMDSv1"}, {"evidence", Json::array({"i-9"})}, {"fix", "aws ec2 ..."}};
+  Json elsewhere = {{"check", "instance.imdsv1"},
+                    {"severity", "high"},
+                    {"region", "us-east-1"},
+                    {"title", "i-9 allows IMDSv1"},
+                    {"evidence", Json::array({"i-9"})},
+                    {"fix", "aws ec2 ..."}};
   return {{"findings", {open, imds, volume, elsewhere}},
           {"not_assessed", Json::array()},
           {"case_share", {{"ids", {"i-1", "eni-1"}}, {"findings", {open, imds, volume}}}}};
@@ -86,7 +94,8 @@ Json Hunt() {
   Json match = {
       {"rule", {{"id", "r-1"}, {"title", "AWS List Buckets"}, {"level", "low"}, {"author", "A. B."}}},
       {"event", by}};
-  return {{"cloudtrail", {{"by", Json::array({by})}, {"on", Json::array()}, {"exfiltration", Json::array({exfil})}}},
+  return {{"cloudtrail",
+           {{"by", Json::array({by})}, {"on", Json::array()}, {"exfiltration", Json::array({exfil})}}},
           {"flows", flows},
           {"findings", Json::array()},
           {"sigma", {{"matches", Json::array({match})}, {"correlations", Json::array()}}}};
