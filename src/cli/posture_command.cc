@@ -3,11 +3,14 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "cli/cases_root.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/result_or_text.h"
+#include "cli/posture_case.h"
 #include "cli/terminal_print.h"
 #include "cloud/target.h"
 #include "posture/posture.h"
@@ -19,6 +22,7 @@ struct PostureFlags {
   bool all_regions = false;
   std::string instance;
   ResultFlags result;  // --output, --query
+  CaseFlags store_in;  // --case: store the posture there
 };
 
 void PrintText(const posture::Posture& p) {
@@ -44,10 +48,18 @@ void PrintText(const posture::Posture& p) {
 }
 
 int RunPosture(const CommandContext& ctx, const PostureFlags& flags) {
+  std::optional<PostureCase> in_case;
+  if (!flags.store_in.id.empty()) {
+    auto opened = OpenPostureCase(flags.store_in);
+    if (!opened) return ReportError(opened.error());
+    in_case = std::move(*opened);
+  }
   auto client = ctx.Client();
   if (!client) return ReportError(client.error());
   posture::PostureOptions options;
   options.instance_id = flags.instance;
+  // In a case, the case's instance is the suspect unless another is named.
+  if (options.instance_id.empty() && in_case) options.instance_id = in_case->instance;
   if (flags.all_regions) {
     auto regions = cloud::ListRegions(**client);
     if (!regions) return ReportError(regions.error());
@@ -58,6 +70,9 @@ int RunPosture(const CommandContext& ctx, const PostureFlags& flags) {
   if (int status = PrintResultOrText(posture::ToJson(*result), flags.result, [&] { PrintText(*result); });
       status != kExitOk)
     return status;
+  std::fflush(stdout);
+  if (in_case)
+    if (auto failed = StorePostureInCase(*in_case, *client, ctx.command_line, *result)) return *failed;
   return result->not_assessed.empty() ? kExitOk : kExitPartial;
 }
 
@@ -76,6 +91,12 @@ CommandBody SetupPosture(CLI::App& app) {
       "--instance", f->instance,
       "the suspect: whether its VPC had flow logs, and its Inspector findings when Inspector is on");
   AddResultFlags(app, &f->result, "the findings");
+  app.add_option(
+      "--case", f->store_in.id,
+      "store the posture (as --output json has it) with the suspect's share in this existing case, "
+      "for its report; the case's instance is the suspect unless --instance names another");
+  app.add_option("--cases-dir", f->store_in.cases_dir, kCasesDirHelp);
+  app.add_option("--responder", f->store_in.responder, "who runs the assessment (default $USER)");
   return {[f](const CommandContext& ctx) { return RunPosture(ctx, *f); },
           [f] { return CheckResultFlags(f->result); }};
 }

@@ -22,6 +22,7 @@
 #include "cli/result_output.h"
 #include "cli/terminal_print.h"
 #include "cli/triage_hunt.h"
+#include "cli/triage_posture.h"
 #include "cloud/activity.h"
 #include "cloud/instance_inventory.h"
 #include "cloud/tags.h"
@@ -58,6 +59,7 @@ struct IncompletePart {
 // as an Elastic IP may be missed.
 std::vector<IncompletePart> IncompleteParts(const cloud::ResolvedTarget& target,
                                             const cloud::InstanceInventory& inv, const cloud::Activity& act,
+                                            const TriagePosture& posture,
                                             const std::optional<TriageHunt>& hunt) {
   std::vector<IncompletePart> parts;
   auto add = [&](const char* part, const std::string& error) {
@@ -83,6 +85,7 @@ std::vector<IncompletePart> IncompleteParts(const cloud::ResolvedTarget& target,
   add("inventory.ssm", inv.ssm.error);
   add("activity.cloudtrail", act.cloudtrail_error);
   add("activity.config", act.config_error);
+  add("posture", posture.incomplete_reason);
   if (hunt && !hunt->complete)
     add("hunt", hunt->incomplete_reason.empty() ? "incomplete" : hunt->incomplete_reason);
   return parts;
@@ -317,11 +320,14 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
   const TimePoint since_time = f.since_time;
   Result<cloud::InstanceInventory> inv = MakeError(ErrorKind::kInternal, "not collected");
   cloud::Activity activity;
-  ParallelFor(2, 2, [&](size_t i) {
+  TriagePosture posture;
+  ParallelFor(3, 3, [&](size_t i) {
     if (i == 0)
       inv = cloud::CollectInventory(**client, *target);
-    else
+    else if (i == 1)
       activity = cloud::CollectActivity(**client, *target, since_time);
+    else
+      posture = RunTriagePosture(**client, target->region, target->instance_id);
   });
   if (!inv) return ReportError(inv.error());
   // After the inventory: the hunt's selectors are the instance's addresses, ENIs and role.
@@ -330,7 +336,7 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
 
   std::string owner = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(owner_tags));
   std::string criticality = cloud::FirstTagMatch(inv->instance.tags, cloud::ParseKeyList(criticality_tags));
-  const std::vector<IncompletePart> incomplete = IncompleteParts(*target, *inv, activity, hunt);
+  const std::vector<IncompletePart> incomplete = IncompleteParts(*target, *inv, activity, posture, hunt);
   if (f.result.structured()) {
     Json incomplete_json = Json::array();
     for (const IncompletePart& p : incomplete)
@@ -358,6 +364,7 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
              {"findings", findings},
              {"inventory", cloud::ToJson(*inv)},
              {"activity", cloud::ToJson(activity)},
+             {"posture", posture.json},
              {"hunt", hunt ? hunt->json : Json()},
              {"complete", incomplete.empty()},
              {"incomplete", incomplete_json}};
@@ -365,6 +372,7 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
     if (int status = PrintResult(out, f.result); status != kExitOk) return status;
   } else {
     PrintText(*target, *inv, activity, owner, criticality);
+    PrintTriagePostureText(posture, target->instance_id);
     if (hunt) PrintTriageHuntText(*hunt, activity.since);
     if (!incomplete.empty()) {
       Section("Incomplete (these parts could not be read, or only in part)");
@@ -376,11 +384,14 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
   // The output says what went wrong; stderr says that something did, for whoever only sees the status.
   std::vector<std::string> unread;
   for (const IncompletePart& p : incomplete)
-    if (p.part != "hunt") unread.push_back(p.part);
+    if (p.part != "hunt" && p.part != "posture") unread.push_back(p.part);
   if (!unread.empty())
     PrintWarning("triage is incomplete: " + Join(unread) + " could not be read; see the output");
   if (hunt && !hunt->complete)
     PrintWarning("the log hunt failed or skipped input; see its part of the output");
+  if (!posture.incomplete_reason.empty())
+    PrintWarning("the posture share is incomplete (" + posture.incomplete_reason +
+                 "); see its part of the output");
   return kExitPartial;
 }
 
@@ -389,7 +400,8 @@ int Triage(const CommandContext& ctx, const TriageFlags& f) {
 CommandBody SetupTriage(CLI::App& app) {
   app.description(
       "Read-only triage of one instance: identity, owner, network exposure, Auto Scaling and load\n"
-      "balancer memberships, credentials, storage, protections, SSM and recent activity.");
+      "balancer memberships, credentials, storage, protections, SSM and recent activity; and its share\n"
+      "of `cordon posture` (open groups, IMDSv1, unencrypted volumes, role), each with its fix.");
   auto f = std::make_shared<TriageFlags>();
   app.add_option(
       "--since", f->since,

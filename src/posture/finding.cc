@@ -82,8 +82,12 @@ Posture ShareOf(const Posture& p, const std::vector<std::string>& ids) {
     regions.insert(f.region);
   }
   for (const SuspectView& s : p.suspect) regions.insert(s.region);
+  // With no finding and no suspect in the share, where the ids live is not known: every gap could hide
+  // a finding on them, and unknown is never clean.
+  const bool everywhere = regions.empty();
   for (const NotAssessed& n : p.not_assessed)
-    if (regions.count(n.region) || n.region == "global") share.not_assessed.push_back(n);
+    if (everywhere || regions.count(n.region) || n.region == "global") share.not_assessed.push_back(n);
+  if (everywhere) regions.insert(p.regions.begin(), p.regions.end());
   share.regions.assign(regions.begin(), regions.end());
   return share;
 }

@@ -56,7 +56,8 @@ void Normalize(Posture* posture);
 Json ToJson(const Posture& posture);
 
 // The findings whose evidence names any of `ids` (an instance, its ENIs, groups, volumes, VPC), and
-// every not-assessed check of the regions they are in: triage's share of the posture of one suspect.
+// every not-assessed check of the regions they (and the suspects) are in, or of every region when the
+// share has neither (where the ids live is then unknown): triage's share of the posture of one suspect.
 Posture ShareOf(const Posture& posture, const std::vector<std::string>& ids);
 
 }  // namespace cordon::posture

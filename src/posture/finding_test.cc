@@ -39,6 +39,17 @@ TEST(PostureShareOf, KeepsFindingsNamingTheIdsAndTheirRegionsGaps) {
   EXPECT_EQ(share.not_assessed[0].region, "us-east-1");
 }
 
+TEST(PostureShareOf, WithNothingFoundKeepsEveryGap) {
+  Posture p;
+  p.regions = {"eu-west-1", "us-east-1"};
+  p.findings = {Make("instance.imdsv1", Severity::kHigh, "us-east-1", {"i-2"})};
+  p.not_assessed = {{"instance.imdsv1", "us-east-1", "AccessDenied"}, {"macie", "eu-west-1", "AccessDenied"}};
+  Posture share = ShareOf(p, {"i-1"});
+  EXPECT_TRUE(share.findings.empty());
+  EXPECT_EQ(share.not_assessed.size(), 2u);  // either gap could hide a finding on i-1
+  EXPECT_EQ(share.regions, p.regions);
+}
+
 TEST(PostureToJson, SummaryCountsBySeverity) {
   Posture p;
   p.account = "123456789012";

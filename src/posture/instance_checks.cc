@@ -25,8 +25,10 @@ void CheckImds(RegionScan& scan, const Json& i) {
   scan.Add(std::move(f));
 }
 
-void CheckVolumes(RegionScan& scan, const std::set<std::string>& live) {
-  auto volumes = scan.CallAll("ec2", "DescribeVolumes");
+void CheckVolumes(RegionScan& scan, const std::set<std::string>& live, const std::string& only) {
+  Json input = Json::object();
+  if (!only.empty()) input["Filters"] = Filter("attachment.instance-id", {only});
+  auto volumes = scan.CallAll("ec2", "DescribeVolumes", std::move(input));
   if (!volumes) return scan.NotAssessed("volume.unencrypted", volumes.error());
   for (const Json& v : Arr(*volumes, "Volumes")) {
     if (v.value("Encrypted", false)) continue;
@@ -73,8 +75,10 @@ void CheckSsm(RegionScan& scan, const std::vector<std::string>& running) {
 
 }  // namespace
 
-void CheckInstances(RegionScan& scan, RoleChecker& roles) {
-  auto out = scan.CallAll("ec2", "DescribeInstances", aws::Filters("instance-state-name", kLiveStates));
+void CheckInstances(RegionScan& scan, RoleChecker& roles, const std::string& only) {
+  Json input = aws::Filters("instance-state-name", kLiveStates);
+  if (!only.empty()) input["InstanceIds"] = Json::array({only});
+  auto out = scan.CallAll("ec2", "DescribeInstances", std::move(input));
   if (!out) {
     for (const char* check : {"instance.imdsv1", "volume.unencrypted", "instance.no_ssm", "role.admin"})
       scan.NotAssessed(check, out.error());
@@ -92,7 +96,7 @@ void CheckInstances(RegionScan& scan, RoleChecker& roles) {
         roles.Check(scan, profile, id);
     }
   }
-  CheckVolumes(scan, live);
+  CheckVolumes(scan, live, only);
   CheckSsm(scan, running);
 }
 

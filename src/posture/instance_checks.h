@@ -9,6 +9,7 @@ namespace cordon::posture {
 
 // "instance.imdsv1" (high), "volume.unencrypted" (medium), "instance.no_ssm" (low, running instances
 // SSM does not list as managed), and through `roles` "role.admin". Terminated instances are left out.
-void CheckInstances(RegionScan& scan, RoleChecker& roles);
+// `only` (an instance id) checks that instance alone, and only its volumes.
+void CheckInstances(RegionScan& scan, RoleChecker& roles, const std::string& only = "");
 
 }  // namespace cordon::posture

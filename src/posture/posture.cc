@@ -22,8 +22,13 @@ Result<Suspect> FindSuspect(aws::Client& client, const std::string& id,
   return Suspect{target->instance_id, target->region, target->vpc_id};
 }
 
-void AssessRegion(RegionScan& scan, RoleChecker& roles, const std::optional<Suspect>& suspect) {
+void AssessRegion(RegionScan& scan, RoleChecker& roles, const std::optional<Suspect>& suspect,
+                  bool exposure_only) {
   CheckSecurityGroups(scan);
+  if (exposure_only && suspect) {
+    if (suspect->region == scan.region()) CheckInstances(scan, roles, suspect->instance_id);
+    return;
+  }
   CheckInstances(scan, roles);
   DetectiveState state;
   CheckCloudTrail(scan);
@@ -55,7 +60,7 @@ Result<Posture> AssessPosture(aws::Client& client, const PostureOptions& options
   RoleChecker roles;
   ParallelFor(posture.regions.size(), 8, [&](size_t i) {
     RegionScan scan(client, posture.regions[i], posture.account, &posture, &mu);
-    AssessRegion(scan, roles, suspect);
+    AssessRegion(scan, roles, suspect, options.exposure_only);
   });
   RegionScan global(client, posture.regions.front(), posture.account, &posture, &mu);
   roles.Report(global);

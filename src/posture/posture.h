@@ -13,6 +13,9 @@ namespace cordon::posture {
 struct PostureOptions {
   std::vector<std::string> regions;  // where to look; empty: the client's region
   std::string instance_id;           // the suspect (--instance), or empty
+  // With instance_id: only the suspect's exposure (the open rules of every group, so that each names who
+  // uses it; the suspect's IMDS, volumes, SSM agent and role), no detective controls. Triage's share.
+  bool exposure_only = false;
 };
 
 // Assesses every region concurrently: security groups, instances (IMDS, volumes, SSM, roles) and the

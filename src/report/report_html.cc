@@ -85,6 +85,94 @@ void Overview(const ReportModel& m, std::string& h) {
   h += "</tbody></table></section>\n";
 }
 
+void CauseTable(const std::vector<CauseLine>& lines, std::string_view id, std::string_view when,
+                std::string& h) {
+  h += "<table id=\"" + E(id) + "\">" + Head({when, "kind", "what", "source"}) + "<tbody>\n";
+  for (const CauseLine& l : lines)
+    h += "<tr data-kind=\"" + E(l.kind) + "\">" + Time(l.time) + Cell(l.kind) + Cell(l.what) +
+         Cell(l.source, "hash") + "</tr>\n";
+  h += "</tbody></table>\n";
+}
+
+void Cause(const ReportModel& m, std::string& h) {
+  const auto& c = m.how;
+  h += "<section id=\"how-it-happened\"><h2>How it happened</h2>\n<p class=\"muted\">Only what cordon "
+       "found, each line with the record or file it comes from.</p>\n";
+  if (c.exposure.empty() && c.events.empty()) h += "<p>Nothing is known yet of how it happened.</p>\n";
+  if (!c.exposure.empty()) {
+    h += "<h3>Exposure, as cordon observed it</h3>\n";
+    CauseTable(c.exposure, "cause-exposure", "observed (UTC)", h);
+  }
+  if (!c.events.empty()) {
+    h += "<h3>Events, in time order</h3>\n";
+    CauseTable(c.events, "cause-events", "time (UTC)", h);
+  }
+  if (!c.gaps.empty()) {
+    h += "<h3>Not known</h3>\n<ul id=\"cause-gaps\">\n";
+    for (const std::string& g : c.gaps) h += "<li>" + E(g) + "</li>\n";
+    h += "</ul>\n";
+  }
+  h += "</section>\n";
+}
+
+void PostureTable(const std::vector<PostureRow>& rows, std::string_view id, std::string& h) {
+  h += "<table id=\"" + E(id) + "\">" + Head({"severity", "region", "check", "finding", "evidence", "fix"}) +
+       "<tbody>\n";
+  for (const PostureRow& r : rows) {
+    std::string evidence;
+    for (const std::string& e : r.evidence) evidence += (evidence.empty() ? "" : " ") + e;
+    const bool bad = r.severity == "critical" || r.severity == "high";
+    h += "<tr data-check=\"" + E(r.check) + "\">" + Cell(r.severity, bad ? "bad" : "") + Cell(r.region) +
+         Cell(r.check) + Cell(r.title) + Cell(evidence, "hash") + "<td><code>" + E(r.fix) +
+         "</code></td></tr>\n";
+  }
+  h += "</tbody></table>\n";
+}
+
+void PostureFindings(const ReportModel& m, std::string& h) {
+  h += "<section id=\"posture\"><h2>Posture</h2>\n";
+  if (!m.has_posture) {
+    h += "<p>None stored (<code>cordon posture --case " + E(m.summary.id) +
+         "</code> stores one).</p></section>\n";
+    return;
+  }
+  const PostureReport& p = m.posture;
+  h += "<p>The newest posture stored: <code>" + E(p.location) + "</code> (" + E(p.time) +
+       ", SHA-256 <span class=\"hash\">" + E(p.sha256) + "</span>).</p>\n";
+  if (!p.error.empty()) {
+    h += "<p class=\"bad\">Unreadable: " + E(p.error) + "</p></section>\n";
+    return;
+  }
+  for (const std::string& s : p.suspects) h += "<p>Suspect " + E(s) + ".</p>\n";
+  std::string ids;
+  for (const std::string& id : p.share_ids) ids += (ids.empty() ? "" : ", ") + id;
+  h += "<h3>The suspect's share</h3>\n<p class=\"muted\">Findings naming " + E(ids.empty() ? "no id" : ids) +
+       ".</p>\n";
+  if (p.share.empty())
+    h += "<p>None.</p>\n";
+  else
+    PostureTable(p.share, "posture-share", h);
+  h += "<h3>Elsewhere in the account</h3>\n";
+  if (p.elsewhere.empty())
+    h += "<p>None.</p>\n";
+  else
+    PostureTable(p.elsewhere, "posture-elsewhere", h);
+  if (p.elsewhere_left_out > 0)
+    h += "<p class=\"muted\">" + std::to_string(p.elsewhere_left_out) + " more findings are in <code>" +
+         E(p.location) + "</code>.</p>\n";
+  if (!p.not_assessed.empty()) {
+    h += "<h3>Not assessed (unknown, not clean)</h3>\n<ul>\n";
+    for (const std::string& n : p.not_assessed) h += "<li>" + E(n) + "</li>\n";
+    h += "</ul>\n";
+  }
+  if (!p.earlier.empty()) {
+    h += "<h3>Earlier postures of the case</h3>\n<ul>\n";
+    for (const std::string& e : p.earlier) h += "<li class=\"hash\">" + E(e) + "</li>\n";
+    h += "</ul>\n";
+  }
+  h += "</section>\n";
+}
+
 void Runs(const ReportModel& m, std::string& h) {
   h += "<section id=\"runs\"><h2>Runs: who did what, when, as which AWS identity</h2>\n";
   if (m.runs.empty()) {
@@ -214,6 +302,8 @@ std::string RenderHtml(const ReportModel& m) {
   h += kStyle;
   h += "</style>\n</head>\n<body>\n";
   Overview(m, h);
+  Cause(m, h);
+  PostureFindings(m, h);
   Runs(m, h);
   Steps(m, h);
   Timeline(m, h);

@@ -85,6 +85,47 @@ Json States(const ReportModel& m) {
   return out;
 }
 
+Json CauseLines(const std::vector<CauseLine>& lines) {
+  Json out = Json::array();
+  for (const CauseLine& l : lines)
+    out.push_back({{"time", l.time}, {"kind", l.kind}, {"what", l.what}, {"source", l.source}});
+  return out;
+}
+
+Json HowItHappenedJson(const ReportModel& m) {
+  return {{"exposure", CauseLines(m.how.exposure)},
+          {"events", CauseLines(m.how.events)},
+          {"not_known", m.how.gaps}};
+}
+
+Json PostureRows(const std::vector<PostureRow>& rows) {
+  Json out = Json::array();
+  for (const PostureRow& r : rows)
+    out.push_back({{"severity", r.severity},
+                   {"check", r.check},
+                   {"region", r.region},
+                   {"title", r.title},
+                   {"evidence", r.evidence},
+                   {"fix", r.fix}});
+  return out;
+}
+
+Json PostureJson(const ReportModel& m) {
+  if (!m.has_posture) return nullptr;
+  const PostureReport& p = m.posture;
+  return {{"location", p.location},
+          {"sha256", p.sha256},
+          {"time", p.time},
+          {"error", p.error},
+          {"share_ids", p.share_ids},
+          {"share", PostureRows(p.share)},
+          {"elsewhere", PostureRows(p.elsewhere)},
+          {"elsewhere_left_out", p.elsewhere_left_out},
+          {"not_assessed", p.not_assessed},
+          {"suspects", p.suspects},
+          {"earlier", p.earlier}};
+}
+
 }  // namespace
 
 Json ReportToJson(const ReportModel& m) {
@@ -108,6 +149,8 @@ Json ReportToJson(const ReportModel& m) {
                 {"problems", v.problems},
                 {"head", {{"seq", v.head.seq}, {"hash", v.head.hash}}},
                 {"aws_calls", m.aws_calls}}},
+              {"how_it_happened", HowItHappenedJson(m)},
+              {"posture", PostureJson(m)},
               {"runs", Runs(m)},
               {"steps", Steps(m)},
               {"timeline", Timeline(m)},

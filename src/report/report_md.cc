@@ -46,6 +46,78 @@ void Overview(const ReportModel& m, std::string& md) {
   for (const auto& p : m.verified.problems) md += Row({"problem", p});
 }
 
+void CauseTable(const std::vector<CauseLine>& lines, const char* when, std::string& md) {
+  md += Header({when, "kind", "what", "source"});
+  for (const CauseLine& l : lines) md += Row({l.time, l.kind, l.what, l.source});
+}
+
+void Cause(const ReportModel& m, std::string& md) {
+  const auto& h = m.how;
+  md += "\n## How it happened\n\nOnly what cordon found, each line with the record or file it comes from.\n";
+  if (h.exposure.empty() && h.events.empty()) md += "\nNothing is known yet of how it happened.\n";
+  if (!h.exposure.empty()) {
+    md += "\n### Exposure, as cordon observed it\n\n";
+    CauseTable(h.exposure, "observed", md);
+  }
+  if (!h.events.empty()) {
+    md += "\n### Events, in time order\n\n";
+    CauseTable(h.events, "time", md);
+  }
+  if (!h.gaps.empty()) {
+    md += "\n### Not known\n\n";
+    for (const std::string& g : h.gaps) md += "- " + Cell(g) + "\n";
+  }
+}
+
+void PostureTable(const std::vector<PostureRow>& rows, std::string& md) {
+  md += Header({"severity", "region", "check", "finding", "evidence", "fix"});
+  std::string evidence;
+  for (const PostureRow& r : rows) {
+    evidence.clear();
+    for (const std::string& e : r.evidence) evidence += (evidence.empty() ? "" : " ") + e;
+    md += "| " + Cell(r.severity) + " | " + Cell(r.region) + " | " + Cell(r.check) + " | " + Cell(r.title) +
+          " | " + Cell(evidence) + " | `" + Cell(r.fix) + "` |\n";
+  }
+}
+
+void PostureFindings(const ReportModel& m, std::string& md) {
+  md += "\n## Posture\n\n";
+  if (!m.has_posture) {
+    md += "None stored (`cordon posture --case " + m.summary.id + "` stores one).\n";
+    return;
+  }
+  const PostureReport& p = m.posture;
+  md += "The newest posture stored: " + Cell(p.location) + " (" + Cell(p.time) + ", SHA-256 `" +
+        Cell(p.sha256) + "`).\n";
+  if (!p.error.empty()) {
+    md += "\nUnreadable: " + Cell(p.error) + "\n";
+    return;
+  }
+  for (const std::string& s : p.suspects) md += "\nSuspect " + Cell(s) + ".\n";
+  std::string ids;
+  for (const std::string& id : p.share_ids) ids += (ids.empty() ? "" : ", ") + id;
+  md += "\n### The suspect's share (findings naming " + Cell(ids.empty() ? "no id" : ids) + ")\n\n";
+  if (p.share.empty())
+    md += "None.\n";
+  else
+    PostureTable(p.share, md);
+  md += "\n### Elsewhere in the account\n\n";
+  if (p.elsewhere.empty())
+    md += "None.\n";
+  else
+    PostureTable(p.elsewhere, md);
+  if (p.elsewhere_left_out > 0)
+    md += "\n" + std::to_string(p.elsewhere_left_out) + " more findings are in " + Cell(p.location) + ".\n";
+  if (!p.not_assessed.empty()) {
+    md += "\n### Not assessed (unknown, not clean)\n\n";
+    for (const std::string& n : p.not_assessed) md += "- " + Cell(n) + "\n";
+  }
+  if (!p.earlier.empty()) {
+    md += "\nEarlier postures of the case:\n\n";
+    for (const std::string& e : p.earlier) md += "- " + Cell(e) + "\n";
+  }
+}
+
 void Runs(const ReportModel& m, std::string& md) {
   md += "\n## Runs\n\n";
   if (m.runs.empty()) {
@@ -131,6 +203,8 @@ void Notes(const ReportModel& m, std::string& md) {
 std::string RenderMarkdown(const ReportModel& m) {
   std::string md;
   Overview(m, md);
+  Cause(m, md);
+  PostureFindings(m, md);
   Runs(m, md);
   Steps(m, md);
   Timeline(m, md);

@@ -208,7 +208,7 @@ const evidence::EvidenceItem* LatestMetadata(const std::vector<evidence::Evidenc
 }
 
 void AddHunts(const evidence::CaseStore& store, const std::vector<evidence::EvidenceItem>& items,
-              ReportModel* m) {
+              ReportModel* m, detail::CauseCollector* cause) {
   for (const auto& item : items) {
     if (!item.details.is_object() || !item.details.contains("hunt") ||
         !item.location.starts_with("evidence/"))
@@ -222,6 +222,31 @@ void AddHunts(const evidence::CaseStore& store, const std::vector<evidence::Evid
     }
     for (TimelineEntry& e : detail::HuntEntries(*doc, kHuntTimelineCap, &m->timeline_left_out))
       m->timeline.push_back(std::move(e));
+    cause->AddHunt(item, *doc);
+  }
+}
+
+// The posture files (`cordon posture --case`): the newest is the report's posture section; each one
+// adds the exposure it observed to "How it happened".
+void AddPostures(const evidence::CaseStore& store, const std::vector<evidence::EvidenceItem>& items,
+                 ReportModel* m, detail::CauseCollector* cause) {
+  for (const auto& item : items) {
+    if (!item.details.is_object() || !item.details.contains("posture") ||
+        !item.location.starts_with("evidence/"))
+      continue;
+    if (m->has_posture) m->posture.earlier.insert(m->posture.earlier.begin(), m->posture.location);
+    std::vector<std::string> earlier = std::move(m->posture.earlier);
+    auto doc = ReadJsonFile(store.dir() / item.location);
+    if (doc) {
+      m->posture = detail::PostureSection(item, *doc);
+      cause->AddPosture(item, *doc);
+    } else {
+      m->posture = PostureReport{};
+      m->posture.location = item.location;
+      m->posture.error = doc.error().message;
+    }
+    m->posture.earlier = std::move(earlier);
+    m->has_posture = true;
   }
 }
 
@@ -270,8 +295,12 @@ Result<ReportModel> GatherReport(evidence::CaseStore& store) {
       lives += "; " + evidence::DescribeSnapshotState(it->second);
     m.evidence.push_back({item, lives, LockOf(item, *records)});
   }
-  AddHunts(store, *items, &m);
+  detail::CauseCollector cause;
+  for (const auto& p : *pre) cause.AddPreState(p);
+  AddPostures(store, *items, &m, &cause);
+  AddHunts(store, *items, &m, &cause);
   AddStates(store, *pre, *items, &m);
+  m.how = cause.Finish(m.summary.targets, m.summary.id);
   m.current_state = detail::CurrentState(*records, m.summary.status);
 
   for (TimelineEntry& e : m.timeline) e.time = detail::NormalTime(e.time);

@@ -65,6 +65,41 @@ struct NoteRow {
   std::string time, target, step, text;
 };
 
+// One finding of a stored `cordon posture --case` document, as the report shows it.
+struct PostureRow {
+  std::string severity, check, region, title, fix;
+  std::vector<std::string> evidence;
+};
+
+// The newest posture stored in the case: the suspect's share (what names the case's targets and what
+// their pre-states name), then the rest of the account.
+struct PostureReport {
+  std::string location, sha256, time;  // its evidence file
+  std::vector<std::string> share_ids;
+  std::vector<PostureRow> share, elsewhere;
+  size_t elsewhere_left_out = 0;          // beyond kPostureRowsCap (in the file)
+  std::vector<std::string> not_assessed;  // "us-east-1 macie: AccessDeniedException: ..."
+  std::vector<std::string> suspects;      // "i-0abc (us-east-1, vpc-1): VPC flow logs no, Inspector on"
+  std::vector<std::string> earlier;       // older posture files of the case
+  std::string error;                      // why the file could not be read, or ""
+};
+
+// One line of "How it happened": a thing cordon found, with where an auditor checks it.
+struct CauseLine {
+  std::string time;  // when it happened (events) or when cordon observed it (exposure)
+  std::string kind;  // "open group", "public address", "IMDSv1", "vulnerability", "role", "first contact",
+                     // "credential use", "sigma", "sigma correlation"
+  std::string what;
+  std::string source;  // the record or file: "evidence/hunt-...json (SHA-256 ...): cloudtrail.exfiltration"
+};
+
+// "How it happened", built only from what the case holds (never guessed).
+struct HowItHappened {
+  std::vector<CauseLine> exposure;  // what let the attacker in, as observed (posture, pre-state)
+  std::vector<CauseLine> events;    // what happened, in time order (hunts)
+  std::vector<std::string> gaps;    // what is not known, and the command that would tell it
+};
+
 struct ReportModel {
   evidence::CaseSummary summary;
   std::string description;
@@ -80,7 +115,15 @@ struct ReportModel {
   std::vector<TargetState> states;
   std::vector<NoteRow> notes;
   std::vector<std::string> reports;  // earlier reports: "2024-05-01T12:00:00Z html sha256 ..."
+  bool has_posture = false;          // `cordon posture --case` stored one
+  PostureReport posture;
+  HowItHappened how;
 };
+
+// The posture section lists at most this many findings outside the suspect's share.
+inline constexpr size_t kPostureRowsCap = 100;
+// "How it happened" lists at most this many Sigma matches (the hunt's file has them all).
+inline constexpr size_t kCauseSigmaCap = 50;
 
 // At most this many entries of one hunt go into the timeline (CloudTrail events first, then flow
 // peaks and findings); the hunt's evidence file keeps them all.

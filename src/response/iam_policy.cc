@@ -25,6 +25,8 @@ constexpr std::string_view kTriage[] = {
     "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
     "ssm:DescribeInstanceInformation", "cloudtrail:LookupEvents", "config:DescribeConfigurationRecorders",
     "config:GetResourceConfigHistory",
+    // its share of `cordon posture` (the role's managed policies' documents)
+    "iam:GetPolicy", "iam:GetPolicyVersion",
     // the hunt triage runs when log sources on S3 are configured
     "s3:ListBucket", "s3:GetObject"};
 

@@ -205,7 +205,154 @@ class CaseReportTest(ResponseCase):
         self.assertIn("## Timeline", (self.work / "report.md").read_text())
         self.assertExit(self.case_verify("IR-REP"), 0, "the report records keep the chain intact")
 
+    def test_how_it_happened_from_posture_and_hunt(self):
+        """Issue 14: `posture --case` and `hunt --case` (with --sigma) in the case; the report's posture
+        section and "How it happened" say what they found, in time order, each line with its source, judged
+        against boto3's view of the suspect before containment and the logs written here."""
+        ids = self.fresh()
+        suspect = ids["suspect"]
+        ec2 = client("ec2", self.moto)
+        before = ec2.describe_instances(InstanceIds=[suspect])["Reservations"][0]["Instances"][0]
+        groups = {g["GroupId"]: n["NetworkInterfaceId"] for n in before["NetworkInterfaces"] for g in n["Groups"]}
+        world_open = sorted(g["GroupId"] for g in ec2.describe_security_groups(GroupIds=sorted(groups))["SecurityGroups"]
+                            if any(r.get("CidrIp") == "0.0.0.0/0" for p in g["IpPermissions"] for r in p.get("IpRanges", [])))
+        self.assertTrue(world_open, "boto3: the scenario's web group is open to the world")
+        public = sorted({n["Association"]["PublicIp"] for n in before["NetworkInterfaces"]
+                         if n.get("Association", {}).get("PublicIp")})
+        self.assertTrue(public, "boto3: the suspect has a public address (its Elastic IP)")
+        imdsv1 = before["MetadataOptions"]["HttpTokens"] == "optional"
+        ip = before["PrivateIpAddress"]
+
+        self.assertExit(self.contain("IR-HOW"), 0, "contain")
+        # Nothing is known yet beyond the pre-state: the section says what would tell the rest.
+        doc = self.report_json("IR-HOW")
+        how = doc["how_it_happened"]
+        self.assertEqual(how["events"], [])
+        self.assertEqual(sorted(line["what"].split(" ")[0] for line in how["exposure"]), public)
+        self.assertTrue(all(line["kind"] == "public address" and "pre-state of " + suspect in line["source"]
+                            for line in how["exposure"]))
+        gaps = " ".join(how["not_known"])
+        self.assertIn("cordon posture --case IR-HOW", gaps)
+        self.assertIn(f"cordon hunt --instance {suspect}", gaps)
+        self.assertIsNone(doc["posture"])
+        # Contained: no ENI is in its old groups any more (boto3), so the share must come from the pre-state.
+        after = ec2.describe_instances(InstanceIds=[suspect])["Reservations"][0]["Instances"][0]
+        self.assertFalse({g["GroupId"] for n in after["NetworkInterfaces"] for g in n["Groups"]} & set(groups))
+
+        posture = self.cordon("posture", "--case", "IR-HOW", "--cases-dir", self.cases_dir, "--responder",
+                              self.responder, "--output", "json")
+        self.assertExit(posture, (0, 6), "posture --case")
+        db = Path(self.cases_dir, "IR-HOW", "case.db")
+        [added] = [r["payload"] for r in journal(db) if r["kind"] == "evidence.added"
+                   and r["payload"]["location"].startswith("evidence/posture-")]
+        stored_bytes = Path(self.cases_dir, "IR-HOW", added["location"]).read_bytes()
+        self.assertEqual(hashlib.sha256(stored_bytes).hexdigest(), added["sha256"])
+        stored = json.loads(stored_bytes)
+        self.assertEqual(stored["findings"], json.loads(posture.stdout)["findings"], "the file is --output json's")
+        share = stored["case_share"]
+        for wanted in [suspect, *groups, *groups.values()]:
+            self.assertIn(wanted, share["ids"])
+        self.assertEqual(sorted(f["evidence"][0] for f in share["findings"] if f["check"] == "sg.world_open"),
+                         world_open)
+        self.assertEqual([f["evidence"] for f in share["findings"] if f["check"] == "instance.imdsv1"],
+                         [[suspect]] if imdsv1 else [])
+
+        # The attacker: a flow in to the suspect, then its role credentials used from the same address
+        # (ec2RoleDelivery proves EC2 issued the session), a call a Sigma rule flags.
+        attacker = "203.0.113.66"
+        t0 = utc_now().replace(microsecond=0) - datetime.timedelta(minutes=30)
+        logs = self.attack_logs(suspect, ip, attacker, t0)
+        rule = Path(__file__).resolve().parents[1] / "data/sigma/rules/cloud/aws/cloudtrail/aws_sts_getcalleridentity_trufflehog.yml"
+        hunt = self.cordon("hunt", "--instance", suspect, "--ip", ip, "--role", "web-role", "--cloudtrail",
+                           str(logs / "cloudtrail"), "--flow-logs", str(logs / "flows"), "--sigma", str(rule),
+                           "--case", "IR-HOW", "--cases-dir", self.cases_dir, "--responder", self.responder,
+                           "--quiet", endpoint=False)
+        self.assertExit(hunt, 0, "hunt --sigma --case")
+
+        out = self.work / "how.html"
+        self.assertExit(self.cordon("case", "report", "IR-HOW", "--format", "html", "--cases-dir", self.cases_dir,
+                                    "--out", str(out), endpoint=False), 0, "case report --format html")
+        self.check_in_chromium(out)
+        parser = TimelineParser()
+        parser.feed(out.read_text())
+        for section in ("how-it-happened", "cause-exposure", "cause-events", "posture", "posture-share"):
+            self.assertIn(section, parser.ids)
+        self.assertNotIn("script", parser.tags)
+
+        doc = self.report_json("IR-HOW")
+        how = doc["how_it_happened"]
+        exposure = how["exposure"]
+        opened = [line for line in exposure if line["kind"] == "open group"]
+        self.assertEqual(len(opened), len(world_open))
+        for line in opened:
+            self.assertIn(added["location"], line["source"])
+            self.assertTrue(any(g in line["source"] for g in world_open), line)
+        self.assertEqual(sorted(line["what"].split(" ")[0] for line in exposure if line["kind"] == "public address"),
+                         public)
+        self.assertEqual(len([line for line in exposure if line["kind"] == "IMDSv1"]), 1 if imdsv1 else 0)
+        events = how["events"]
+        self.assertEqual([e["kind"] for e in events], ["first contact", "credential use", "sigma"])
+        self.assertEqual([e["time"] for e in events],
+                         [iso(t0), iso(t0 + datetime.timedelta(minutes=5)), iso(t0 + datetime.timedelta(minutes=5))])
+        hunt_file = next(h for h in doc["hunts"])
+        self.assertIn(f"first flow with {attacker}", events[0]["what"])
+        self.assertIn(f"{hunt_file}: flows.aggregates (peer {attacker}, port 22)", events[0]["source"])
+        self.assertIn(f"used from {attacker}", events[1]["what"])
+        self.assertIn("CloudTrail event ev-attack (GetCallerIdentity)", events[1]["source"])
+        self.assertIn("AWS STS GetCallerIdentity Enumeration Via TruffleHog", events[2]["what"])
+        self.assertIn("9b1b8e9b-0a5d-4af1-9d2f-4c4b6e7c2c9d", events[2]["what"])
+        self.assertIn("sigma.matches", events[2]["source"])
+        self.assertEqual(how["not_known"], [])
+
+        report_posture = doc["posture"]
+        self.assertEqual(report_posture["location"], added["location"])
+        self.assertEqual(len(report_posture["share"]), len(share["findings"]))
+        self.assertEqual(len(report_posture["share"]) + len(report_posture["elsewhere"]) +
+                         report_posture["elsewhere_left_out"], len(stored["findings"]))
+        md_path = self.work / "how.md"
+        self.assertExit(self.cordon("case", "report", "IR-HOW", "--format", "md", "--cases-dir", self.cases_dir,
+                                    "--out", str(md_path), endpoint=False), 0, "case report --format md")
+        md = md_path.read_text()
+        self.assertIn("## How it happened", md)
+        self.assertIn("## Posture", md)
+        self.assertIn(f"aws ec2 revoke-security-group-ingress --group-id {world_open[0]}", md)
+        self.assertIn("| first contact |", md)
+        self.assertExit(self.case_verify("IR-HOW"), 0, "posture and hunt keep the chain intact")
+
     # -- pieces
+
+    def report_json(self, case: str) -> dict:
+        target = self.work / f"{case}.json"
+        self.assertExit(self.cordon("case", "report", case, "--format", "json", "--cases-dir", self.cases_dir,
+                                    "--out", str(target), endpoint=False), 0, "case report --format json")
+        return json.loads(target.read_text())
+
+    def attack_logs(self, suspect: str, ip: str, attacker: str, t0: datetime.datetime) -> Path:
+        """A flow from `attacker` to the suspect's SSH port at t0, and at t0+5 min the suspect's role session
+        (EC2-issued: sessionContext.ec2RoleDelivery, as CloudTrail's userIdentity element documents) calling
+        GetCallerIdentity from `attacker` with TruffleHog's user agent."""
+        logs = self.work / "attack"
+        (logs / "cloudtrail").mkdir(parents=True)
+        (logs / "flows").mkdir()
+        arn = f"arn:aws:sts::123456789012:assumed-role/web-role/{suspect}"
+        record = {"eventVersion": "1.09", "eventID": "ev-attack", "eventTime": iso(t0 + datetime.timedelta(minutes=5)),
+                  "eventSource": "sts.amazonaws.com", "eventName": "GetCallerIdentity", "awsRegion": "us-east-1",
+                  "sourceIPAddress": attacker, "userAgent": "TruffleHog",
+                  "userIdentity": {"type": "AssumedRole", "principalId": f"AROAEXAMPLE:{suspect}", "arn": arn,
+                                   "accountId": "123456789012", "accessKeyId": "ASIAEXAMPLESTOLEN001",
+                                   "sessionContext": {"sessionIssuer": {"type": "Role", "userName": "web-role",
+                                                                        "arn": "arn:aws:iam::123456789012:role/web-role"},
+                                                      "ec2RoleDelivery": "2.0"}},
+                  "requestParameters": None, "responseElements": None, "readOnly": True, "eventType": "AwsApiCall",
+                  "recipientAccountId": "123456789012"}
+        (logs / "cloudtrail" / "trail.json").write_text(json.dumps({"Records": [record]}))
+        start = int(t0.timestamp())
+        header = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end " \
+                 "action log-status"
+        row = f"2 123456789012 eni-00000000000000001 {attacker} {ip} 51515 22 6 12 2400 {start} {start + 30} ACCEPT OK"
+        (logs / "flows" / "flow.log").write_text(header + "\n" + row + "\n")
+        return logs
+
 
     def caller(self) -> dict:
         return client("sts", self.moto).get_caller_identity()

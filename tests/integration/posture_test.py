@@ -33,7 +33,9 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import subprocess
+import tempfile
 import sys
 import unittest
 
@@ -301,6 +303,18 @@ class PostureTests(unittest.TestCase):
         proc = run_cordon(["posture", "--instance", "i-0123456789abcdef0", "--endpoint-url", self.range.endpoint,
                            "--region", SCENARIO])
         self.assertEqual(proc.returncode, 3, proc.stderr)
+
+    def test_case_that_does_not_exist_is_refused_before_the_posture_runs(self):
+        # `posture --case` stores into an existing case only (case_report_test.py stores into a real one);
+        # a wrong id is refused first, with nothing assessed and nothing written.
+        cases = tempfile.mkdtemp(prefix="cordon-posture-cases-")
+        self.addCleanup(shutil.rmtree, cases, True)
+        proc = run_cordon(["posture", "--case", "IR-NONE", "--cases-dir", cases, "--endpoint-url",
+                           self.range.endpoint, "--region", SCENARIO])
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        self.assertIn("IR-NONE", proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        self.assertEqual(os.listdir(cases), [])
 
     def test_denied_api_is_not_assessed_never_clean(self):
         self.range.set_faults({"rules": [{"kind": "http500", "service": "securityhub", "status": 403,

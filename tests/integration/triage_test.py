@@ -481,6 +481,60 @@ class TriageTest(unittest.TestCase):
         self.assertEqual((a["min_size"], a["max_size"], a["desired_capacity"]), (1, 3, 1))
         self.assertEqual(a["lifecycle_state"], "InService")
 
+    def test_posture_share_is_the_suspects_exposure_as_boto3_sees_it(self):
+        """Issue 14: triage shows the suspect's own share of `cordon posture` (its open groups with its
+        public addresses, IMDSv1, unencrypted volumes), each finding naming the suspect."""
+        iid = self.s["iid"]
+        out = self.triage_json(iid)
+        share = out["posture"]
+        self.assertEqual(share["not_assessed"], [])
+        self.assertTrue(out["complete"])
+        for f in share["findings"]:
+            self.assertIn(iid, f["evidence"], f)  # nothing of the VPC B twin or the ASG instance
+            self.assertTrue(f["fix"].startswith("aws "), f)
+        [inst] = self.ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"]
+        mine = {n["NetworkInterfaceId"]: n for n in inst["NetworkInterfaces"]}
+        groups = {g["GroupId"] for n in mine.values() for g in n["Groups"]}
+        world_open = sorted(g["GroupId"] for g in self.ec2.describe_security_groups(GroupIds=sorted(groups))["SecurityGroups"]
+                            if any(r.get("CidrIp") == "0.0.0.0/0" for p in g["IpPermissions"] for r in p.get("IpRanges", [])))
+        self.assertEqual(world_open, [self.s["web"]], "boto3: only the web group is open to the world")
+        open_findings = [f for f in share["findings"] if f["check"] == "sg.world_open"]
+        self.assertEqual(sorted(f["evidence"][0] for f in open_findings), world_open)
+        for f in open_findings:
+            users = {n["network_interface_id"]: n["public_ip"] for n in f["details"]["network_interfaces"]
+                     if n["instance_id"] == iid}
+            expected = {e: n.get("Association", {}).get("PublicIp", "") for e, n in mine.items()
+                        if any(g["GroupId"] == f["evidence"][0] for g in n["Groups"])}
+            self.assertEqual(users, expected, "the suspect's ENIs in the group, with their public addresses")
+            self.assertIn("SSH tcp/22", f["details"]["admin_ports"])
+        self.assertEqual(inst["MetadataOptions"]["HttpTokens"], "optional")
+        self.assertEqual([f["evidence"] for f in share["findings"] if f["check"] == "instance.imdsv1"], [[iid]])
+        unencrypted = sorted((v["VolumeId"], iid) for v in self.ec2.describe_volumes(
+            Filters=[{"Name": "attachment.instance-id", "Values": [iid]}])["Volumes"] if not v["Encrypted"])
+        self.assertIn((self.s["vols"][1], iid), unencrypted)
+        self.assertEqual(sorted(tuple(f["evidence"]) for f in share["findings"] if f["check"] == "volume.unencrypted"),
+                         unencrypted)
+        # The suspect is SSM-managed (the range's DescribeInstanceInformation) and its role reads S3 only.
+        self.assertEqual([f for f in share["findings"] if f["check"] in ("instance.no_ssm", "role.admin")], [])
+        text = self.triage(iid).stdout
+        self.assertIn("Posture (its share of cordon posture", text)
+        self.assertIn(f"aws ec2 revoke-security-group-ingress --group-id {self.s['web']}", text)
+        self.assertIn(f"aws ec2 modify-instance-metadata-options --instance-id {iid}", text)
+
+    def test_posture_share_of_a_clean_instance_is_empty(self):
+        # The ASG instance: launched from a template with no groups of its own (the VPC's default group,
+        # which moto opens to nothing from outside); judged by boto3 first.
+        iid = self.s["asg_iid"]
+        [inst] = self.ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"]
+        groups = sorted({g["GroupId"] for n in inst["NetworkInterfaces"] for g in n["Groups"]})
+        opened = [g["GroupId"] for g in self.ec2.describe_security_groups(GroupIds=groups)["SecurityGroups"]
+                  if any(r.get("CidrIp") == "0.0.0.0/0" for p in g["IpPermissions"] for r in p.get("IpRanges", []))]
+        share = self.triage_json(iid)["posture"]
+        self.assertEqual(sorted(f["evidence"][0] for f in share["findings"] if f["check"] == "sg.world_open"), sorted(opened))
+        for f in share["findings"]:
+            self.assertIn(iid, f["evidence"], f)
+            self.assertNotIn(self.s["iid"], f["evidence"], "the suspect's findings are not the sibling's")
+
     def test_text_output_highlights_findings(self):
         text = self.triage(self.s["iid"]).stdout
         self.assertIn("! IMDSv1 allowed", text)
