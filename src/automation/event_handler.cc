@@ -8,6 +8,7 @@
 #include "automation/handover.h"
 #include "base/strings.h"
 #include "evidence/locked_case.h"
+#include "response/bucket/case_export.h"
 #include "response/executor.h"
 #include "response/instance_claim.h"
 #include "response/live_state.h"
@@ -126,17 +127,43 @@ HandleResult Execute(aws::Client& client, evidence::CaseStore& store, CaseRun& r
                 report.changed() ? "" : "already done; nothing changed");
 }
 
-// Opens the case under its lock, journals the event, claims the instance when containing, runs.
-HandleResult RunCase(aws::Client& client, CaseRun run, const Event& event, const std::string& message_id,
-                     const WatchOptions& options, const std::atomic<bool>* stop, const LogFn& log) {
+// The case to the evidence bucket, when the watcher has one and this run added records: exported and
+// anchored as contain's runs are (case_export.h), logged. A done case whose export failed is a
+// failure, so its message comes back and the redelivery (which journals again) exports it.
+HandleResult ExportRun(aws::Client& client, evidence::CaseStore& store, int64_t head_at_open,
+                       HandleResult result, const std::string& message_id, const WatchOptions& options,
+                       const LogFn& log) {
+  if (!options.evidence_bucket) return result;
+  auto head = store.journal().Head();
+  if (head && head->seq == head_at_open) return result;
+  const response::BucketRef& ref = *options.evidence_bucket;
+  auto exported = response::ExportCase(client, store, ref, options.responder);
+  if (!exported) {
+    const std::string why = "exporting the case to " + ref.Uri() + ": " + exported.error().ToString();
+    if (log)
+      log(Json{{"log", "export"}, {"message_id", message_id}, {"case", result.case_id}, {"error", why}});
+    if (result.done()) return Finish(Outcome::kFailed, result.case_id, why + "; the message comes back");
+    return result;
+  }
+  const response::Anchor& a = exported->anchor;
+  if (log)
+    log(Json{{"log", "export"},
+             {"message_id", message_id},
+             {"case", result.case_id},
+             {"uri", ref.Uri()},
+             {"objects", exported->objects.size()},
+             {"anchor", {{"seq", a.head.seq}, {"hash", a.head.hash}, {"uri", a.Uri(ref)}}}});
+  return result;
+}
+
+// RunCase's part under the lock, before the export.
+HandleResult RunOpenCase(aws::Client& client, evidence::CaseStore& store, CaseRun run, const Event& event,
+                         const std::string& message_id, const WatchOptions& options,
+                         const std::atomic<bool>* stop, const LogFn& log) {
   const std::string instance = run.plan.target.instance_id;
-  evidence::LockHolder me;
-  me.command = "watch";
-  me.responder = options.responder;
-  const evidence::CaseInfo info{options.responder, "watch: " + Describe(event)};
-  auto opened = evidence::OpenLockedCase(options.cases_root / run.case_id, me, options.wait_lock, &info);
-  if (!opened) return Finish(Outcome::kFailed, run.case_id, opened.error().ToString());
-  evidence::CaseStore& store = *opened->store;
+  if (options.evidence_bucket)
+    if (auto s = response::RecordCaseBucket(store, *options.evidence_bucket, options.bucket_lock); !s)
+      return Finish(Outcome::kFailed, run.case_id, "the case journal failed: " + s.error().ToString());
   if (auto s = response::RecordRunIdentity(store, &client, {"watch", "", options.responder}); !s)
     return Finish(Outcome::kFailed, run.case_id, "the case journal failed: " + s.error().ToString());
   std::string text = "watch: " + Describe(event) + ", message " + message_id + "; " + run.why;
@@ -151,6 +178,24 @@ HandleResult RunCase(aws::Client& client, CaseRun run, const Event& event, const
   run.response.case_id = run.case_id;
   run.response.responder = options.responder;
   return Execute(client, store, run, event, message_id, options, stop, log);
+}
+
+// Opens the case under its lock, journals the event, claims the instance when containing, runs.
+HandleResult RunCase(aws::Client& client, CaseRun run, const Event& event, const std::string& message_id,
+                     const WatchOptions& options, const std::atomic<bool>* stop, const LogFn& log) {
+  evidence::LockHolder me;
+  me.command = "watch";
+  me.responder = options.responder;
+  const evidence::CaseInfo info{options.responder, "watch: " + Describe(event)};
+  auto opened = evidence::OpenLockedCase(options.cases_root / run.case_id, me, options.wait_lock, &info);
+  if (!opened) return Finish(Outcome::kFailed, run.case_id, opened.error().ToString());
+  evidence::CaseStore& store = *opened->store;
+  auto head_at_open = store.journal().Head();
+  if (!head_at_open)
+    return Finish(Outcome::kFailed, run.case_id,
+                  "the case journal failed: " + head_at_open.error().ToString());
+  HandleResult result = RunOpenCase(client, store, std::move(run), event, message_id, options, stop, log);
+  return ExportRun(client, store, head_at_open->seq, std::move(result), message_id, options, log);
 }
 
 // Contained under another case already (another finding for the same instance): that case holds

@@ -8,12 +8,15 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "automation/event.h"
 #include "automation/policy.h"
 #include "aws/client.h"
 #include "base/json.h"
+#include "response/bucket/bucket_ref.h"
+#include "response/bucket/write_once.h"
 #include "response/options.h"
 #include "response/plan.h"
 
@@ -34,6 +37,11 @@ struct WatchOptions {
   // is deleted only once it is published. Empty: none.
   std::string notify_topic;
   std::string owner_tags = "owner,team,contact", criticality_tags = "criticality,env,environment";
+  // --evidence-bucket: recorded in each case the watcher opens (with the Object Lock it was checked
+  // with), and every case it changes is exported there and its journal anchored, as after contain.
+  // A converged case whose export failed keeps its message, so the redelivery exports it.
+  std::optional<response::BucketRef> evidence_bucket;
+  response::ObjectLockState bucket_lock;
 };
 
 enum class Outcome {

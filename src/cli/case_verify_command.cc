@@ -55,13 +55,15 @@ Result<AnchorCheck> BucketAnchors(const CommandContext& ctx, evidence::CaseStore
   if (!anchors) return MakeError(anchors.error());
   check.anchors = anchors->size();
   if (anchors->empty()) {
-    check.note = "no journal anchor in " + ref.Uri() + "/" + store.id() + "/anchors/";
+    check.note = "there is no journal anchor of case " + store.id() + " in s3://" + ref.bucket + "/" +
+                 ref.CaseKeyPrefix(store.id()) + "anchors/";
     return check;
   }
   check.latest = anchors->back().head;
   check.latest_name = anchors->back().Uri(ref);
   auto records = store.journal().Records();
   if (!records) return MakeError(records.error());
+  size_t held = 0;  // anchors the journal still holds
   for (const response::Anchor& a : *anchors) {
     const auto seq = static_cast<size_t>(a.head.seq);
     if (seq > records->size())
@@ -72,7 +74,14 @@ Result<AnchorCheck> BucketAnchors(const CommandContext& ctx, evidence::CaseStore
     else if ((*records)[seq - 1].seq != a.head.seq || (*records)[seq - 1].hash != a.head.hash)
       check.problems.push_back("anchor " + a.Uri(ref) + ": record " + std::to_string(a.head.seq) +
                                " does not have this anchor's hash (the journal was rewritten or rebuilt)");
+    else
+      ++held;
   }
+  // Not one head in common: this journal is not the one that was anchored, however valid its chain.
+  if (held == 0)
+    check.problems.push_back("the journal holds none of the " + std::to_string(anchors->size()) +
+                             " anchor(s) of case " + store.id() + " in " + ref.Uri() + " (latest: " +
+                             check.latest_name + "): the case was rebuilt from scratch or replaced");
   return check;
 }
 
@@ -99,41 +108,58 @@ Result<AnchorCheck> ChooseAnchor(const CommandContext& ctx, evidence::CaseStore&
   }
   if (!ref) {
     AnchorCheck none;
-    none.note =
-        "the case has no evidence bucket; only the local chain was checked (--anchor or --evidence-bucket)";
+    none.note = "the case records no evidence bucket and none was given";
     return none;
   }
   return BucketAnchors(ctx, store, *ref);
 }
 
+// Said when the chain holds but nothing outside the case was compared with it: a chain is only
+// internally consistent, and an older copy or a case rebuilt from scratch is consistent too.
+void PrintUnanchored(const std::string& why) {
+  SafePrintf(stdout,
+             "NOT VERIFIED AGAINST AN ANCHOR: %s. The hash chain holds, but a rollback to an older copy of "
+             "the case or a case rebuilt from scratch cannot be ruled out without an anchor kept outside it: "
+             "give --evidence-bucket s3://BUCKET[/PREFIX] (the bucket the case was exported to) or --anchor "
+             "SEQ:SHA256 (a head printed by an earlier run or verify)\n",
+             why.c_str());
+}
+
+std::string OlderAnchors(const AnchorCheck& anchor) {
+  return anchor.anchors > 1 ? ", and " + std::to_string(anchor.anchors - 1) + " older anchor(s)" : "";
+}
+
 Json ReportJson(const evidence::VerifyReport& report, const AnchorCheck& anchor) {
-  Json out = {{"ok", report.ok()},
+  const bool anchored = anchor.latest.has_value();
+  Json out = {{"ok", report.ok() && anchored},
+              {"chain_intact", report.ok()},
+              {"anchored", anchored},
               {"records", report.records},
               {"head", {{"seq", report.head.seq}, {"hash", report.head.hash}}},
               {"first_bad_seq", report.first_bad_seq},
               {"reason", report.reason},
               {"problems", report.problems},
               {"anchors_checked", anchor.anchors}};
-  if (anchor.latest)
+  if (anchored)
     out["anchor"] = {
         {"name", anchor.latest_name}, {"seq", anchor.latest->seq}, {"hash", anchor.latest->hash}};
+  else
+    out["not_anchored"] = anchor.note;
   return out;
 }
 
 void PrintText(const evidence::VerifyReport& report, const AnchorCheck& anchor, const std::string& id) {
-  const std::string against =
-      anchor.latest
-          ? "compared with anchor " + anchor.latest_name + " (seq " + std::to_string(anchor.latest->seq) +
-                (anchor.anchors > 1 ? ", and " + std::to_string(anchor.anchors - 1) + " older anchor(s)"
-                                    : "") +
-                ")"
-          : anchor.note;
   if (report.ok()) {
+    SafePrintf(stdout, "case %s: journal intact (%lld records), pre-state and evidence consistent\n",
+               id.c_str(), static_cast<long long>(report.records));
+    if (anchor.latest)
+      SafePrintf(stdout, "compared with anchor %s (seq %lld%s)\n", anchor.latest_name.c_str(),
+                 static_cast<long long>(anchor.latest->seq), OlderAnchors(anchor).c_str());
+    else
+      PrintUnanchored(anchor.note);
     SafePrintf(stdout,
-               "case %s: journal intact (%lld records), pre-state and evidence consistent\n%s\n"
                "head: seq %lld sha256 %s (keep it outside the case: a later verify against it shows any "
                "rewrite)\n",
-               id.c_str(), static_cast<long long>(report.records), against.c_str(),
                static_cast<long long>(report.head.seq), report.head.hash.c_str());
     return;
   }
@@ -141,7 +167,11 @@ void PrintText(const evidence::VerifyReport& report, const AnchorCheck& anchor, 
   if (report.first_bad_seq)
     SafePrintf(stdout, " at record %lld: %s", static_cast<long long>(report.first_bad_seq),
                report.reason.c_str());
-  SafePrintf(stdout, "\n%s\n", against.c_str());
+  if (anchor.latest)
+    SafePrintf(stdout, "\ncompared with anchor %s (seq %lld)\n", anchor.latest_name.c_str(),
+               static_cast<long long>(anchor.latest->seq));
+  else
+    SafePrintf(stdout, "\nno anchor to compare with: %s\n", anchor.note.c_str());
   for (const auto& p : report.problems) SafePrintf(stdout, "  - %s\n", OneLine(p).c_str());
 }
 
@@ -163,7 +193,8 @@ int RunCaseVerify(const CommandContext& ctx, const CaseVerifyFlags& f) {
                                      [&] { PrintText(*report, *anchor, (*store)->id()); });
       status != kExitOk)
     return status;
-  return report->ok() ? kExitOk : kExitFailed;
+  if (!report->ok()) return kExitFailed;
+  return anchor->latest ? kExitOk : kExitPartial;  // intact, but not compared with anything outside
 }
 
 void AddCaseVerifyOptions(CLI::App& app, CaseVerifyFlags* f) {
@@ -184,7 +215,8 @@ CommandBody SetupCaseVerify(CLI::App& app) {
   app.description(
       "Check a case: the journal's hash chain, the pre-state and evidence against it, and the chain against\n"
       "the journal anchors in the case's evidence bucket (or --anchor), which a truncated, rolled-back or\n"
-      "rebuilt journal no longer holds.");
+      "rebuilt journal no longer holds. With no anchor to compare with it does not call the case verified:\n"
+      "it says so and exits 6.");
   auto f = std::make_shared<CaseVerifyFlags>();
   AddCaseVerifyOptions(app, f.get());
   return {[f](const CommandContext& ctx) { return RunCaseVerify(ctx, *f); }, {}};

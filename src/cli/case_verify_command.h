@@ -18,7 +18,8 @@ struct CaseVerifyFlags {
 // `case verify`'s options on `app` (the command, or `case`'s verify sub-command).
 void AddCaseVerifyOptions(CLI::App& app, CaseVerifyFlags* flags);
 // The anchors come from --anchor, else --evidence-bucket's or the case's bucket (through ctx's client).
-// Exit 0 when everything holds, 1 with what does not.
+// Exit 0 when everything holds against an anchor, 1 with what does not, 6 (kExitPartial) when the
+// chain holds but there was no anchor to compare it with (no bucket, no anchor in it, no --anchor).
 int RunCaseVerify(const CommandContext& ctx, const CaseVerifyFlags& flags);
 
 CommandBody SetupCaseVerify(CLI::App& app);

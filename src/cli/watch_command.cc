@@ -105,9 +105,10 @@ Status ChooseSteps(WatchFlags& f, const response::MemoryCaptureOptions& memory) 
 Status Check(WatchFlags& f) {
   auto memory = ParseMemoryFlags(f.memory);
   if (!memory) return MakeError(memory.error());
-  // watch exports no case (yet): its bucket is only the memory capture's.
-  if (!memory->enabled && !f.memory.bucket_uri.empty())
-    return MakeError(ErrorKind::kInvalidArgument, "watch takes --evidence-bucket with --capture-memory");
+  // The bucket is where every case goes (exported and anchored), and the memory capture's too.
+  auto bucket = ParseEvidenceBucket(f.memory);
+  if (!bucket) return MakeError(bucket.error());
+  f.options.evidence_bucket = *bucket;
   auto policy = ChoosePolicy(f, memory->enabled);
   if (!policy) return MakeError(policy.error());
   f.options.policy = std::move(*policy);
@@ -125,14 +126,14 @@ Status Check(WatchFlags& f) {
 int Watch(const CommandContext& ctx, WatchFlags& f) {
   auto client = ctx.Client();
   if (!client) return ReportError(client.error());
-  if (const response::MemoryCaptureOptions& m = f.options.response.memory; m.enabled) {
-    // Before the first message: memory goes only to a bucket that cannot be rewritten.
-    auto lock = response::RequireWriteOnce(**client, response::BucketRef{m.bucket, m.prefix},
-                                           f.memory.allow_unlocked, "--evidence-bucket");
+  if (const auto& bucket = f.options.evidence_bucket) {
+    // Before the first message: cases and memory go only to a bucket that cannot be rewritten.
+    auto lock = response::RequireWriteOnce(**client, *bucket, f.memory.allow_unlocked, "--evidence-bucket");
     if (!lock) return ReportError(lock.error());
     if (!lock->write_once())
-      PrintWarning("s3://" + m.bucket + " is not write-once (" + lock->Describe() + "); using it as " +
+      PrintWarning(bucket->Uri() + " is not write-once (" + lock->Describe() + "); using it as " +
                    std::string(response::kAllowUnlockedFlag) + " says");
+    f.options.bucket_lock = *lock;
   }
   auto root = CliCasesRoot(f.cases_dir);
   if (!root) return ReportError(root.error());

@@ -27,7 +27,7 @@ void CheckImds(RegionScan& scan, const Json& i) {
 
 void CheckVolumes(RegionScan& scan, const std::set<std::string>& live, const std::string& only) {
   Json input = Json::object();
-  if (!only.empty()) input["Filters"] = Filter("attachment.instance-id", {only});
+  if (!only.empty()) input["Filters"] = aws::FilterArray("attachment.instance-id", Json::array({only}));
   auto volumes = scan.CallAll("ec2", "DescribeVolumes", std::move(input));
   if (!volumes) return scan.NotAssessed("volume.unencrypted", volumes.error());
   for (const Json& v : Arr(*volumes, "Volumes")) {

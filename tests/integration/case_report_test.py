@@ -203,7 +203,7 @@ class CaseReportTest(ResponseCase):
         self.assertEqual(doc["runs"][0]["caller_arn"], self.caller()["Arn"])
         self.assertIn("| preserve-metadata-1 | done |", (self.work / "report.md").read_text())
         self.assertIn("## Timeline", (self.work / "report.md").read_text())
-        self.assertExit(self.case_verify("IR-REP"), 0, "the report records keep the chain intact")
+        self.assertChainIntact(self.case_verify("IR-REP"), "the report records keep the chain intact")
 
     def test_how_it_happened_from_posture_and_hunt(self):
         """Issue 14: `posture --case` and `hunt --case` (with --sigma) in the case; the report's posture

@@ -88,7 +88,7 @@ class CaseNote(ResponseCase):
         self.assertExit(self.cordon("case", "report", "IR-NOTE", "--cases-dir", self.cases_dir, "--out", str(out),
                                     endpoint=False), 0, "case report")
         self.assertIn(note, out.read_text())
-        self.assertExit(self.case_verify("IR-NOTE"), 0, "the note is part of the chain")
+        self.assertChainIntact(self.case_verify("IR-NOTE"), "the note is part of the chain")
 
         # verify prints the head; a later verify against it catches a rewrite, even one that re-hashes
         # the chain and its internal anchor (the attacker cannot reach the copy kept outside).

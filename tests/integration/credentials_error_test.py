@@ -75,7 +75,7 @@ class CredentialsErrorTests(ResponseCase):
         finally:
             db.close()
         self.assertEqual(ends[-1], "failed", ends)
-        self.assertExit(self.case_verify("IR-NOCRED-R"), 0)
+        self.assertChainIntact(self.case_verify("IR-NOCRED-R"))
 
 
 if __name__ == "__main__":

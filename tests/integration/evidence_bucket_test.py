@@ -37,6 +37,7 @@ from scenario import ResponseCase, client  # noqa: E402
 
 BUCKET = "ir-evidence"
 PREFIX = "cases"
+EXIT_PARTIAL = 6  # README "Exit codes": finished, but something could not be checked
 SKIPPED = ("case.db-wal", "case.db-shm", "case.db-journal", "run.lock")
 
 
@@ -285,13 +286,31 @@ class EvidenceBucketTests(ResponseCase):
         self.assertExit(self.verify("IR-ANCHOR"), 0, "verify of the restored good copy")
 
         # 3. The case rebuilt from scratch: a new case of the same id, its journal written anew. It knows
-        # no bucket; the verifier does.
+        # no bucket. Verified on its own it is not called verified: the chain holds, but nothing outside
+        # the case was compared with it (exit 6, not 0 and not 1), and verify says how to give an anchor.
         shutil.rmtree(case_dir)
         self.assertExit(self.contain("IR-ANCHOR"), 0, "contain into a fresh case of the same id")
+        proc = self.verify("IR-ANCHOR")
+        self.assertExit(proc, EXIT_PARTIAL, "verify of a rebuilt case that names no bucket")
+        self.assertIn("NOT VERIFIED AGAINST AN ANCHOR: the case records no evidence bucket", proc.stdout)
+        self.assertIn("rebuilt from scratch cannot be ruled out", proc.stdout)
+        self.assertIn("--evidence-bucket s3://", proc.stdout)
+        self.assertIn("--anchor SEQ:SHA256", proc.stdout)
+        self.assertNotIn("compared with anchor", proc.stdout)
+        out = json.loads(self.verify("IR-ANCHOR", "--output", "json").stdout)
+        self.assertEqual((out["ok"], out["chain_intact"], out["anchored"]), (False, True, False), out)
+        # A bucket with no anchor of this case is no anchor either, and verify names where it looked.
+        proc = self.verify("IR-ANCHOR", "--evidence-bucket", f"s3://{BUCKET}/elsewhere")
+        self.assertExit(proc, EXIT_PARTIAL, "verify against a prefix without anchors")
+        self.assertIn(f"no journal anchor of case IR-ANCHOR in s3://{BUCKET}/elsewhere/IR-ANCHOR/anchors/",
+                      proc.stdout)
+        # The verifier who gives the bucket: none of its anchors is in this journal; it fails, naming them.
         proc = self.verify("IR-ANCHOR", "--evidence-bucket", f"s3://{BUCKET}/{PREFIX}")
         self.assertExit(proc, 1, "verify of a rebuilt case")
         self.assertIn("TAMPERED", proc.stdout)
-        self.assertIn(latest, proc.stdout)
+        self.assertIn(f"compared with anchor s3://{BUCKET}/{latest}", proc.stdout)
+        self.assertIn("the journal holds none of the", proc.stdout)
+        self.assertIn("rebuilt from scratch or replaced", proc.stdout)
 
     def restore(self, case_dir: Path, data: bytes):
         for name in ("case.db-wal", "case.db-shm"):

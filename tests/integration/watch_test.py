@@ -32,6 +32,10 @@ Expects:
   - 20 findings for 20 instances, EC2 throttling 5% of calls: all contained, at most --jobs (4)
     handled at once, and more than one (WatchFleetTest);
   - a queue that does not exist: exit 3 at once (not retried forever);
+  - --evidence-bucket (issue 15): each case the watcher changes ends exported (every file in the bucket
+    with the local file's SHA-256 checksum) and its journal head anchored there, as after an interactive
+    contain, and `case verify` holds it to that anchor; the redelivered event's run is anchored anew;
+    a bucket that is not write-once is refused before any message is taken;
   - the hand-over (--notify sns:TOPIC): the topic's SQS subscriber gets the case id (also as a message
     attribute), the owner, the actions and the snapshots;
   - `cordon automation deploy`: the stack in moto's CloudFormation holds the queue, its DLQ (redrive),
@@ -60,6 +64,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from event_sources import guardduty_finding, put_finding, watch_queues  # noqa: E402
 from helpers import create_write_once_bucket, load_range_module  # noqa: E402
+import evidence_bucket_test as eb  # noqa: E402
 import memory_capture_test as mc  # noqa: E402
 from scenario import ResponseCase, case_snapshots, client, cordon_bin, cordon_env  # noqa: E402
 
@@ -528,6 +533,56 @@ class WatchTests(WatchCase):
             body = s3.get_object(Bucket=mc.BUCKET, Key=f"{mc.PREFIX}/{case}/{iid}/{key}")["Body"].read()
             want = hashlib.sha256(body).hexdigest()
             self.assertTrue(any(loc.endswith(key) and sha == want for loc, sha in rows), (key, rows))
+
+    def test_cases_are_exported_and_anchored_in_the_evidence_bucket(self):
+        self.fresh()
+        self.queues()
+        s3 = client("s3", self.moto)
+        create_write_once_bucket(s3, eb.BUCKET)
+        finding = "e0a1b2c3d4e5f60718293a4b5c6d7e8f"
+        case = f"AUTO-GD-{finding}"
+        prefix = f"{eb.PREFIX}/{case}"
+        bucket_flags = ("--evidence-bucket", f"s3://{eb.BUCKET}/{eb.PREFIX}")
+        pre = self.state()
+        for run in (1, 2):  # the second: the same finding again, a run that only journals the event
+            self.put_finding(self.ids["suspect"], finding)
+            proc, lines = self.watch(*bucket_flags)
+            [outcome] = self.outcomes(lines)
+            self.assertEqual((outcome["outcome"], outcome["case"]), ("contained", case), proc.stderr)
+            self.assertTrue(outcome["deleted"], outcome)
+            case_dir = Path(self.cases_dir, case)
+            files = eb.case_files(case_dir)
+            self.assertIn("case.db", files)
+            self.assertTrue(any(p.startswith("evidence/") for p in files), files.keys())
+            for path, data in files.items():
+                head = s3.head_object(Bucket=eb.BUCKET, Key=f"{prefix}/{path}", ChecksumMode="ENABLED")
+                self.assertEqual(head["ChecksumSHA256"], eb.b64sha256(data), f"run {run}: {path}")
+                self.assertEqual(head["ObjectLockMode"], "GOVERNANCE", path)
+            seq, digest = eb.journal_head(case_dir / "case.db")
+            key = f"{prefix}/anchors/{seq:012d}-{digest}.json"
+            anchor = json.loads(s3.get_object(Bucket=eb.BUCKET, Key=key)["Body"].read())
+            self.assertEqual((anchor["case_id"], anchor["seq"], anchor["hash"], anchor["responder"]),
+                             (case, seq, digest, self.responder))
+            self.assertEqual(anchor["database_sha256"], hashlib.sha256(files["case.db"]).hexdigest())
+            [export] = [ln for ln in lines if ln.get("log") == "export"]
+            self.assertEqual((export["anchor"]["seq"], export["anchor"]["hash"]), (seq, digest), export)
+            verify = self.case_verify(case)
+            self.assertExit(verify, 0, "case verify of the watcher's case")
+            self.assertIn(f"compared with anchor s3://{eb.BUCKET}/{key}", verify.stdout)
+        anchors = s3.list_objects_v2(Bucket=eb.BUCKET, Prefix=f"{prefix}/anchors/")["Contents"]
+        self.assertEqual(len(anchors), 2, [a["Key"] for a in anchors])
+        self.assertContained(case, pre)
+
+    def test_a_bucket_that_is_not_write_once_is_refused_at_start(self):
+        self.fresh()
+        self.queues()
+        client("s3", self.moto).create_bucket(Bucket="plain-evidence")
+        self.put_finding(self.ids["suspect"], "0f1e2d3c4b5a69788796a5b4c3d2e1f0")
+        proc = self.cordon(*self.watch_args("--once", "--evidence-bucket", "s3://plain-evidence/ir"), timeout=120)
+        self.assertExit(proc, 2, "watch with a plain bucket")
+        self.assertIn("is not write-once", proc.stderr)
+        self.assertEqual(self.case_dirs(), [])
+        self.assertEqual(self.queue_counts(self.queue), (1, 0), "a message was taken")
 
     def play_the_memory_agent(self, case: str) -> None:
         """The evidence bucket, the VPC's SSM and S3 endpoints, the objects the agent would upload, and
