@@ -68,7 +68,7 @@ class CommandContext {
   // The client, made on first use (before Run with needs::kClient); the same one afterwards.
   Result<aws::Client*> Client() const;
 
-  // needs::kCase: where the case lives (--cases-dir, $CORDON_CASES_DIR, ./cordon-cases).
+  // needs::kCase: where the case lives (--cases-dir, $CORDON_CASES_DIR, the config file, the XDG folder).
   std::filesystem::path CaseDir() const;
 
   // needs::kCase: takes the case's lock (one live run per case) and opens the case, creating it

@@ -3,10 +3,6 @@
 
 namespace cordon::response {
 
-// Declared here, not in steps.h, only so that adding the step did not rebuild every includer of
-// steps.h on the shared machine; move it to steps.h with the next change there.
-std::unique_ptr<Step> MakeIsolateSubnetStep();  // opt-in: contain --nacl (isolate_subnet.cc)
-
 namespace {
 
 using A = std::string_view;

@@ -44,6 +44,7 @@ std::unique_ptr<Step> MakeCredentialsStep();
 std::unique_ptr<Step> MakeSnapshotStep();
 std::unique_ptr<Step> MakeConsoleOutputStep();
 std::unique_ptr<Step> MakeCaptureMemoryStep();                     // opt-in: contain --capture-memory
+std::unique_ptr<Step> MakeIsolateSubnetStep();                     // opt-in: contain --nacl
 std::unique_ptr<Step> MakeSeriesSnapshotStep(std::string series);  // preserve-snapshot-<series>
 std::unique_ptr<Step> MakeNoopStep(std::string_view name);         // the template step; for tests
 
