@@ -317,7 +317,10 @@ class CaseReportTest(ResponseCase):
         self.assertIn("## Posture", md)
         self.assertIn(f"aws ec2 revoke-security-group-ingress --group-id {world_open[0]}", md)
         self.assertIn("| first contact |", md)
-        self.assertExit(self.case_verify("IR-HOW"), 0, "posture and hunt keep the chain intact")
+        # posture and hunt keep the chain intact; the case has no evidence bucket, so no anchor (exit 6)
+        verify = self.case_verify("IR-HOW")
+        self.assertChainIntact(verify, "posture and hunt keep the chain intact")
+        self.assertEqual(verify.returncode, 6, "a case with no evidence bucket has no anchor")
 
     # -- pieces
 

@@ -87,8 +87,10 @@ class CasesDirTests(ResponseCase):
         for verify, endpoint in ((("case", "verify", "IR-CFG"), True), (("case", "--output", "json", "verify", "IR-CFG"), False)):
             with self.subTest(command=verify):
                 proc = self.run_in(here, env, *verify, "--output", "json", endpoint=endpoint)
-                self.assertExit(proc, 0)
-                self.assertTrue(json.loads(proc.stdout)["ok"])
+                # found the case where the config says: its chain intact, with no anchor yet (exit 6)
+                self.assertExit(proc, 6)
+                got = json.loads(proc.stdout)
+                self.assertEqual((got["chain_intact"], got["anchored"]), (True, False))
         # case export copies that case to S3 (boto3 lists its objects)
         helpers.create_write_once_bucket(helpers.boto3_client("s3", self.moto), "cfg-evidence")
         proc = self.run_in(here, env, "case", "export", "IR-CFG", "--to", "s3://cfg-evidence/ir",

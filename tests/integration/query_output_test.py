@@ -124,10 +124,11 @@ class QueryOutputTests(ResponseCase):
         for args, endpoint in ((("case", "verify", "IR-CQ"), True),
                                (("case", "--output", "text", "verify", "IR-CQ"), False)):
             with self.subTest(args=args):
-                proc = self.cordon(*args, "--query", "[ok, records, head.hash]", "--output", "text",
-                                   "--cases-dir", self.cases_dir, endpoint=endpoint)
-                self.assertExit(proc, 0)
-                self.assertEqual(proc.stdout, f"True\t{seq}\t{digest}\n")
+                proc = self.cordon(*args, "--query", "[ok, chain_intact, anchored, records, head.hash]",
+                                   "--output", "text", "--cases-dir", self.cases_dir, endpoint=endpoint)
+                # intact but with no evidence bucket to hold an anchor: not "ok", exit 6 (partial)
+                self.assertExit(proc, 6)
+                self.assertEqual(proc.stdout, f"False\tTrue\tFalse\t{seq}\t{digest}\n")
 
     def test_evidence_bucket_create(self):
         self.fresh()
