@@ -27,7 +27,7 @@ Result<response::SnapshotLockOptions> ParseLockFlags(const LockFlags& f) {
   if (f.duration.empty()) return lock;
   auto duration = ParseDuration(f.duration, "--lock-snapshots");
   if (!duration) return MakeError(duration.error());
-  constexpr int64_t kDay = 24 * 3600;
+  constexpr int64_t kDay = int64_t{24} * 3600;
   if (duration->count() < kDay || duration->count() % kDay != 0 || duration->count() / kDay > 36500)
     return MakeError(
         ErrorKind::kInvalidArgument,
@@ -36,7 +36,7 @@ Result<response::SnapshotLockOptions> ParseLockFlags(const LockFlags& f) {
   lock.compliance = f.mode == "compliance";
   auto cool_off = ParseDuration(f.cool_off, "--lock-cool-off");
   if (!cool_off) return MakeError(cool_off.error());
-  if (cool_off->count() % 3600 != 0 || cool_off->count() < 3600 || cool_off->count() > 72 * 3600)
+  if (cool_off->count() % 3600 != 0 || cool_off->count() < 3600 || cool_off->count() > int64_t{72} * 3600)
     return MakeError(ErrorKind::kInvalidArgument,
                      "--lock-cool-off takes whole hours from 1h to 72h, not " + f.cool_off);
   lock.cool_off_hours = static_cast<int>(cool_off->count() / 3600);

@@ -262,11 +262,11 @@ HowItHappened CauseCollector::Finish(const std::vector<std::string>& targets,
         "The attacker's addresses, the first use of the instance's credentials from elsewhere and the first "
         "contact in the flow logs: no hunt is stored in the case; run " +
         hunt + " --case " + case_id + "`.");
-    out.gaps.push_back("Sigma matches: run that hunt with `--sigma RULES`.");
+    out.gaps.emplace_back("Sigma matches: run that hunt with `--sigma RULES`.");
     return out;
   }
   if (uses_.empty())
-    out.gaps.push_back(
+    out.gaps.emplace_back(
         "No stored hunt found the instance's credentials used from another address, so no attacker address "
         "is known to look for in the flow logs (the hunt reads CloudTrail with `--cloudtrail`).");
   if (!no_flow.empty())

@@ -5,7 +5,7 @@
 namespace cordon::response {
 namespace {
 
-Json Snap(const std::string& id, const std::string& state, Json extra = Json::object()) {
+Json Snap(const std::string& id, const std::string& state, const Json& extra = Json::object()) {
   Json s = {{"SnapshotId", id}, {"State", state}};
   s.update(extra);
   return s;
