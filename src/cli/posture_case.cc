@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/hash.h"
+#include "base/json_fields.h"
 #include "base/time.h"
 #include "cli/case_flags.h"
 #include "cli/output.h"
@@ -20,13 +21,6 @@ void AddId(std::vector<std::string>* ids, const Json& j, const char* key) {
     ids->push_back(it->get<std::string>());
 }
 
-const Json& List(const Json& j, const char* key) {
-  static const Json kEmpty = Json::array();
-  if (!j.is_object()) return kEmpty;
-  auto it = j.find(key);
-  return it != j.end() && it->is_array() ? *it : kEmpty;
-}
-
 }  // namespace
 
 std::vector<std::string> PreStateIds(const Json& state) {
@@ -34,12 +28,12 @@ std::vector<std::string> PreStateIds(const Json& state) {
   const Json instance = state.is_object() ? state.value("instance", Json::object()) : Json::object();
   AddId(&ids, instance, "InstanceId");
   AddId(&ids, instance, "VpcId");
-  for (const Json& b : List(instance, "BlockDeviceMappings"))
+  for (const Json& b : Arr(instance, "BlockDeviceMappings"))
     AddId(&ids, b.value("Ebs", Json::object()), "VolumeId");
-  for (const Json& g : List(instance, "SecurityGroups")) AddId(&ids, g, "GroupId");
-  for (const Json& n : List(state, "network_interfaces")) {
+  for (const Json& g : Arr(instance, "SecurityGroups")) AddId(&ids, g, "GroupId");
+  for (const Json& n : Arr(state, "network_interfaces")) {
     AddId(&ids, n, "NetworkInterfaceId");
-    for (const Json& g : List(n, "Groups")) AddId(&ids, g, "GroupId");
+    for (const Json& g : Arr(n, "Groups")) AddId(&ids, g, "GroupId");
   }
   return ids;
 }

@@ -10,20 +10,6 @@
 namespace cordon::report::detail {
 namespace {
 
-const Json& Array(const Json& j, std::string_view key) {
-  static const Json kEmpty = Json::array();
-  if (!j.is_object()) return kEmpty;
-  auto it = j.find(key);
-  return it != j.end() && it->is_array() ? *it : kEmpty;
-}
-
-const Json& Object(const Json& j, std::string_view key) {
-  static const Json kEmpty = Json::object();
-  if (!j.is_object()) return kEmpty;
-  auto it = j.find(key);
-  return it != j.end() && it->is_object() ? *it : kEmpty;
-}
-
 std::string Number(const Json& j, std::string_view key) {
   if (!j.is_object()) return "-";
   auto it = j.find(key);
@@ -53,8 +39,8 @@ bool Contains(const std::vector<std::string>& list, const std::string& value) {
 // The earliest event of `session` from `ip` among the hunt's events by the instance's credentials.
 const Json* FirstEventOf(const Json& hunt, const std::string& session, const std::string& ip) {
   const Json* first = nullptr;
-  for (const Json& e : Array(Object(hunt, "cloudtrail"), "by")) {
-    if (Str(Object(e, "identity"), "arn") != session || Str(e, "sourceIPAddress") != ip) continue;
+  for (const Json& e : Arr(Obj(hunt, "cloudtrail"), "by")) {
+    if (Str(Obj(e, "identity"), "arn") != session || Str(e, "sourceIPAddress") != ip) continue;
     if (!first || NormalTime(Str(e, "eventTime")) < NormalTime(Str(*first, "eventTime"))) first = &e;
   }
   return first;
@@ -74,15 +60,15 @@ std::string RuleText(const Json& rule) {
 void CauseCollector::AddPosture(const evidence::EvidenceItem& item, const Json& doc) {
   posture_seen_ = true;
   posture_files_.push_back(item.location);
-  const Json& share = Object(doc, "case_share");
+  const Json& share = Obj(doc, "case_share");
   std::vector<std::string> ids;
-  for (const Json& id : Array(share, "ids"))
+  for (const Json& id : Arr(share, "ids"))
     if (id.is_string()) ids.push_back(id.get<std::string>());
-  for (const Json& f : Array(share, "findings")) {
+  for (const Json& f : Arr(share, "findings")) {
     const char* kind = ExposureKind(Str(f, "check"));
     if (!kind) continue;
     std::vector<std::string> evidence;
-    for (const Json& e : Array(f, "evidence"))
+    for (const Json& e : Arr(f, "evidence"))
       if (e.is_string()) evidence.push_back(e.get<std::string>());
     const std::string source = "cordon posture, " + item.location + ": finding " + Str(f, "check") + " (" +
                                Join(evidence, " ") + ")";
@@ -93,7 +79,7 @@ void CauseCollector::AddPosture(const evidence::EvidenceItem& item, const Json& 
       exposure_.push_back({item.time, kind, "[" + Str(f, "severity") + "] " + Str(f, "title"), source});
     }
     if (Str(f, "check") != "sg.world_open") continue;
-    for (const Json& n : Array(Object(f, "details"), "network_interfaces")) {
+    for (const Json& n : Arr(Obj(f, "details"), "network_interfaces")) {
       const std::string ip = Str(n, "public_ip");
       if (ip.empty() || Contains(public_ips_, ip)) continue;
       if (!Contains(ids, Str(n, "instance_id")) && !Contains(ids, Str(n, "network_interface_id"))) continue;
@@ -115,11 +101,11 @@ void CauseCollector::AddPreState(const evidence::PreStateRecord& r) {
     exposure_.push_back(
         {r.time, "public address", ip + " on " + where + " (before containment)", source + ", " + member});
   };
-  const Json& instance = Object(r.state, "instance");
-  for (const Json& n : Array(r.state, "network_interfaces"))
-    add(Str(Object(n, "Association"), "PublicIp"), Str(n, "NetworkInterfaceId") + " of " + r.target,
+  const Json& instance = Obj(r.state, "instance");
+  for (const Json& n : Arr(r.state, "network_interfaces"))
+    add(Str(Obj(n, "Association"), "PublicIp"), Str(n, "NetworkInterfaceId") + " of " + r.target,
         "network_interfaces[].Association.PublicIp");
-  for (const Json& a : Array(r.state, "addresses"))
+  for (const Json& a : Arr(r.state, "addresses"))
     add(Str(a, "PublicIp"),
         Str(a, "NetworkInterfaceId") + " of " + r.target + " (Elastic IP " + Str(a, "AllocationId") + ")",
         "addresses[].PublicIp");
@@ -128,8 +114,8 @@ void CauseCollector::AddPreState(const evidence::PreStateRecord& r) {
 
 void CauseCollector::AddHunt(const evidence::EvidenceItem& item, const Json& doc) {
   hunt_seen_ = true;
-  const Json& cloudtrail = Object(doc, "cloudtrail");
-  for (const Json& x : Array(cloudtrail, "exfiltration")) {
+  const Json& cloudtrail = Obj(doc, "cloudtrail");
+  for (const Json& x : Arr(cloudtrail, "exfiltration")) {
     CredentialUse use{Str(x, "session"),
                       Str(x, "instance"),
                       Str(x, "sourceIPAddress"),
@@ -140,9 +126,9 @@ void CauseCollector::AddHunt(const evidence::EvidenceItem& item, const Json& doc
     if (const Json* e = FirstEventOf(doc, use.session, use.ip)) use.source += "; " + EventSource(*e);
     uses_.push_back(std::move(use));
   }
-  const Json& flows = Object(doc, "flows");
+  const Json& flows = Obj(doc, "flows");
   flow_records_ += Int(flows, "matched_records");
-  for (const Json& a : Array(flows, "aggregates")) {
+  for (const Json& a : Arr(flows, "aggregates")) {
     const std::string first = NormalTime(Str(a, "first"));
     if (first.empty()) continue;
     auto [it, added] = first_flow_.try_emplace(Str(a, "peer"));
@@ -158,32 +144,32 @@ void CauseCollector::AddHunt(const evidence::EvidenceItem& item, const Json& doc
         Int(a, "packets"),
         Int(a, "bytes")};
   }
-  const Json& sigma = Object(doc, "sigma");
+  const Json& sigma = Obj(doc, "sigma");
   if (sigma.empty()) return;
   sigma_seen_ = true;
   sigma_files_.push_back(item.location);
-  for (const Json& m : Array(sigma, "matches")) {
+  for (const Json& m : Arr(sigma, "matches")) {
     if (sigma_.size() >= kCauseSigmaCap) {
       ++sigma_left_out_;
       continue;
     }
-    const Json& e = Object(m, "event");
-    const std::string who = Str(Object(e, "identity"), "arn");
+    const Json& e = Obj(m, "event");
+    const std::string who = Str(Obj(e, "identity"), "arn");
     sigma_.push_back({NormalTime(Str(e, "eventTime")), "sigma",
-                      "Sigma rule " + RuleText(Object(m, "rule")) + " matched " + Str(e, "eventSource") +
-                          " " + Str(e, "eventName") + (who.empty() ? "" : " by " + who) + " from " +
+                      "Sigma rule " + RuleText(Obj(m, "rule")) + " matched " + Str(e, "eventSource") + " " +
+                          Str(e, "eventName") + (who.empty() ? "" : " by " + who) + " from " +
                           Str(e, "sourceIPAddress"),
                       item.location + ": sigma.matches; " + EventSource(e)});
   }
-  for (const Json& c : Array(sigma, "correlations")) {
+  for (const Json& c : Arr(sigma, "correlations")) {
     std::vector<std::string> group, events;
-    for (const auto& [k, v] : Object(c, "group").items())
+    for (const auto& [k, v] : Obj(c, "group").items())
       group.push_back(k + "=" + (v.is_string() ? v.get<std::string>() : v.dump()));
-    for (const Json& id : Array(c, "events"))
+    for (const Json& id : Arr(c, "events"))
       if (id.is_string()) events.push_back(id.get<std::string>());
-    const Json& window = Object(c, "window");
+    const Json& window = Obj(c, "window");
     sigma_.push_back({NormalTime(Str(window, "first")), "sigma correlation",
-                      "Sigma correlation " + RuleText(Object(c, "rule")) + ", " + Str(c, "type") +
+                      "Sigma correlation " + RuleText(Obj(c, "rule")) + ", " + Str(c, "type") +
                           (group.empty() ? "" : " for " + Join(group, ", ")) + ": " +
                           std::to_string(events.size()) + " event(s) until " +
                           NormalTime(Str(window, "last")),
