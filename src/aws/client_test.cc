@@ -6,17 +6,10 @@
 
 #include "aws/http/fake_transport.h"
 #include "base/encoding.h"
+#include "testing/static_credentials.h"
 
 namespace cordon::aws {
 namespace {
-
-class StaticCredentials : public CredentialsProvider {
- public:
-  Result<Credentials> Get() override {
-    return Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"};
-  }
-  std::string Name() const override { return "static"; }
-};
 
 class ClientTest : public ::testing::Test {
  protected:
@@ -24,7 +17,7 @@ class ClientTest : public ::testing::Test {
     transport_ = std::make_shared<FakeTransport>();
     ClientOptions options;
     options.region = "us-east-1";
-    options.credentials = std::make_shared<StaticCredentials>();
+    options.credentials = std::make_shared<test::StaticCredentials>();
     options.transport = transport_;
     options.clock = &clock_;
     options.retry.seed = 7;

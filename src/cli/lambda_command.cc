@@ -21,7 +21,7 @@
 namespace cordon::cli {
 namespace {
 
-std::string Env(const char* name) {
+std::string EnvText(const char* name) {
   const char* v = std::getenv(name);
   return v != nullptr ? v : "";
 }
@@ -29,7 +29,7 @@ std::string Env(const char* name) {
 // CORDON_POLICY: the policy's JSON itself (it starts with '{'), or a file's path; unset: contain every
 // GuardDuty finding on an instance and every incident-response=contain tag change, as watch does.
 Result<automation::Policy> LambdaPolicy() {
-  std::string policy = Env("CORDON_POLICY");
+  std::string policy = EnvText("CORDON_POLICY");
   if (policy.empty()) return automation::DefaultPolicy("incident-response", "contain");
   auto parsed = std::string(Trim(policy)).starts_with("{") ? automation::ParsePolicy(policy, "CORDON_POLICY")
                                                            : automation::LoadPolicy(policy);
@@ -48,23 +48,23 @@ Result<automation::LambdaOptions> LambdaOptionsFromEnv() {
   if (!policy) return MakeError(policy.error());
   o.watch.policy = std::move(*policy);
   // /tmp is the only writable folder of a Lambda sandbox.
-  std::string cases = Env("CORDON_CASES_DIR");
+  std::string cases = EnvText("CORDON_CASES_DIR");
   o.watch.cases_root = cases.empty() ? "/tmp/cordon-cases" : cases;
-  std::string responder = Env("CORDON_RESPONDER");
+  std::string responder = EnvText("CORDON_RESPONDER");
   o.watch.responder = responder.empty() ? "cordon-lambda" : responder;
-  std::string asg = Env("CORDON_ASG");
+  std::string asg = EnvText("CORDON_ASG");
   if (!asg.empty() && asg != "detach" && asg != "standby")
     return MakeError(ErrorKind::kInvalidArgument, "CORDON_ASG must be detach or standby");
   o.watch.response.asg_mode = asg == "standby" ? response::AsgMode::kStandby : response::AsgMode::kDetach;
   if (auto s = response::SelectMemoryCapture(response::MemoryCaptureOptions{}, &o.watch.selection); !s)
     return MakeError(s.error());
   o.watch.capture_selection = o.watch.selection;  // never used: a capturing policy is refused above
-  if (std::string notify = Env("CORDON_NOTIFY"); !notify.empty()) {
+  if (std::string notify = EnvText("CORDON_NOTIFY"); !notify.empty()) {
     auto topic = automation::ParseNotifyTarget(notify);
     if (!topic) return WithContext(topic.error(), "CORDON_NOTIFY");
     o.watch.notify_topic = *topic;
   }
-  if (std::string max = Env("CORDON_LAMBDA_MAX_INVOCATIONS"); !max.empty()) {
+  if (std::string max = EnvText("CORDON_LAMBDA_MAX_INVOCATIONS"); !max.empty()) {
     // from_chars refuses a sign, trailing text and a value past int, where strtol would wrap.
     int n = 0;
     auto [end, ec] = std::from_chars(max.data(), max.data() + max.size(), n);
@@ -86,7 +86,7 @@ aws::HttpOptions RuntimeHttpOptions() {
 }
 
 int LambdaRuntime(const CommandContext& ctx) {
-  const std::string api_host = Env("AWS_LAMBDA_RUNTIME_API");
+  const std::string api_host = EnvText("AWS_LAMBDA_RUNTIME_API");
   if (api_host.empty()) {
     PrintError("AWS_LAMBDA_RUNTIME_API is not set: `cordon lambda-runtime` runs inside AWS Lambda");
     return kExitUsage;

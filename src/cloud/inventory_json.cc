@@ -8,7 +8,7 @@ namespace cordon::cloud {
 namespace {
 
 Json Opt(const std::optional<bool>& b) { return b ? Json(*b) : Json(); }
-Json Str(const std::string& s) { return s.empty() ? Json() : Json(s); }
+Json OrNull(const std::string& s) { return s.empty() ? Json() : Json(s); }
 
 Json TagsJson(const Tags& tags) {
   Json j = Json::object();
@@ -29,23 +29,23 @@ Json ListJson(const PartList<T>& part, F&& each) {
 Json EniJson(const NetworkInterface& n) {
   Json ips = Json::array();
   for (const auto& p : n.private_ips)
-    ips.push_back(Json{{"address", p.address}, {"primary", p.primary}, {"public_ip", Str(p.public_ip)}});
+    ips.push_back(Json{{"address", p.address}, {"primary", p.primary}, {"public_ip", OrNull(p.public_ip)}});
   Json groups = Json::array();
   for (const auto& g : n.groups) groups.push_back(Json{{"id", g.id}, {"name", g.name}});
   return Json{{"id", n.id},
-              {"attachment_id", Str(n.attachment_id)},
+              {"attachment_id", OrNull(n.attachment_id)},
               {"device_index", n.device_index},
-              {"status", Str(n.status)},
-              {"subnet_id", Str(n.subnet_id)},
-              {"vpc_id", Str(n.vpc_id)},
+              {"status", OrNull(n.status)},
+              {"subnet_id", OrNull(n.subnet_id)},
+              {"vpc_id", OrNull(n.vpc_id)},
               {"description", n.description},
-              {"mac_address", Str(n.mac_address)},
+              {"mac_address", OrNull(n.mac_address)},
               {"private_ips", ips},
               {"ipv6_addresses", n.ipv6_addresses},
-              {"public_ip", Str(n.public_ip)},
-              {"public_ip_owner", Str(n.ip_owner)},
-              {"eip_allocation_id", Str(n.allocation_id)},
-              {"eip_association_id", Str(n.association_id)},
+              {"public_ip", OrNull(n.public_ip)},
+              {"public_ip_owner", OrNull(n.ip_owner)},
+              {"eip_allocation_id", OrNull(n.allocation_id)},
+              {"eip_association_id", OrNull(n.association_id)},
               {"groups", groups},
               {"source_dest_check", n.source_dest_check},
               {"delete_on_termination", n.delete_on_termination}};
@@ -59,33 +59,33 @@ Json ToJson(const InstanceInventory& inv) {
   j["format"] = "cordon-inventory/1";
   j["collected_at"] = inv.collected_at;
   j["region"] = inv.target.region;
-  j["matched_by"] = Str(inv.target.matched_by);
+  j["matched_by"] = OrNull(inv.target.matched_by);
   j["instance"] = Json{{"id", i.id},
-                       {"name", Str(i.name)},
+                       {"name", OrNull(i.name)},
                        {"type", i.type},
                        {"state", i.state},
-                       {"launch_time", Str(i.launch_time)},
-                       {"image_id", Str(i.image_id)},
-                       {"availability_zone", Str(i.availability_zone)},
-                       {"vpc_id", Str(i.vpc_id)},
-                       {"subnet_id", Str(i.subnet_id)},
-                       {"key_name", Str(i.key_name)},
-                       {"private_ip", Str(i.private_ip)},
-                       {"public_ip", Str(i.public_ip)},
-                       {"platform", Str(i.platform)},
-                       {"architecture", Str(i.architecture)},
-                       {"root_device", Str(i.root_device)},
-                       {"iam_instance_profile_arn", Str(inv.iam_instance_profile_arn)},
+                       {"launch_time", OrNull(i.launch_time)},
+                       {"image_id", OrNull(i.image_id)},
+                       {"availability_zone", OrNull(i.availability_zone)},
+                       {"vpc_id", OrNull(i.vpc_id)},
+                       {"subnet_id", OrNull(i.subnet_id)},
+                       {"key_name", OrNull(i.key_name)},
+                       {"private_ip", OrNull(i.private_ip)},
+                       {"public_ip", OrNull(i.public_ip)},
+                       {"platform", OrNull(i.platform)},
+                       {"architecture", OrNull(i.architecture)},
+                       {"root_device", OrNull(i.root_device)},
+                       {"iam_instance_profile_arn", OrNull(inv.iam_instance_profile_arn)},
                        {"tags", TagsJson(i.tags)}};
   const MetadataOptions& md = inv.metadata_options;
-  j["metadata_options"] = Json{{"http_tokens", Str(md.http_tokens)},
-                               {"http_endpoint", Str(md.http_endpoint)},
+  j["metadata_options"] = Json{{"http_tokens", OrNull(md.http_tokens)},
+                               {"http_endpoint", OrNull(md.http_endpoint)},
                                {"http_put_response_hop_limit", md.hop_limit},
-                               {"instance_metadata_tags", Str(md.instance_metadata_tags)},
+                               {"instance_metadata_tags", OrNull(md.instance_metadata_tags)},
                                {"imdsv1_allowed", md.imdsv1_allowed()}};
   if (inv.attributes.error.empty()) {
     j["attributes"] = Json{{"disable_api_termination", Opt(inv.attributes.disable_api_termination)},
-                           {"instance_initiated_shutdown_behavior", Str(inv.attributes.shutdown_behavior)},
+                           {"instance_initiated_shutdown_behavior", OrNull(inv.attributes.shutdown_behavior)},
                            {"disable_api_stop", Opt(inv.attributes.disable_api_stop)}};
   } else {
     j["attributes"] = Json{{"error", inv.attributes.error}};
@@ -93,11 +93,11 @@ Json ToJson(const InstanceInventory& inv) {
   j["network_interfaces"] = ListJson(inv.network_interfaces, EniJson);
   j["elastic_ips"] = ListJson(inv.elastic_ips, [](const ElasticIp& e) {
     return Json{{"public_ip", e.public_ip},
-                {"allocation_id", Str(e.allocation_id)},
-                {"association_id", Str(e.association_id)},
-                {"network_interface_id", Str(e.network_interface_id)},
-                {"private_ip", Str(e.private_ip)},
-                {"domain", Str(e.domain)}};
+                {"allocation_id", OrNull(e.allocation_id)},
+                {"association_id", OrNull(e.association_id)},
+                {"network_interface_id", OrNull(e.network_interface_id)},
+                {"private_ip", OrNull(e.private_ip)},
+                {"domain", OrNull(e.domain)}};
   });
   j["exposure"] = ListJson(inv.exposure, [](const OpenRule& r) { return ToJson(r); });
 
@@ -109,11 +109,11 @@ Json ToJson(const InstanceInventory& inv) {
   } else {
     j["auto_scaling"] =
         Json{{"group_name", a.group_name},
-             {"lifecycle_state", Str(a.lifecycle_state)},
-             {"health_status", Str(a.health_status)},
+             {"lifecycle_state", OrNull(a.lifecycle_state)},
+             {"health_status", OrNull(a.health_status)},
              {"protected_from_scale_in", a.protected_from_scale_in},
-             {"launch_template", Str(a.launch_template)},
-             {"launch_configuration", Str(a.launch_configuration)},
+             {"launch_template", OrNull(a.launch_template)},
+             {"launch_configuration", OrNull(a.launch_configuration)},
              {"min_size", a.min_size},
              {"max_size", a.max_size},
              {"desired_capacity", a.desired_capacity},
@@ -128,8 +128,8 @@ Json ToJson(const InstanceInventory& inv) {
                 {"name", m.name},
                 {"target_type", m.target_type},
                 {"port", m.port},
-                {"availability_zone", Str(m.availability_zone)},
-                {"health_state", Str(m.health_state)}};
+                {"availability_zone", OrNull(m.availability_zone)},
+                {"health_state", OrNull(m.health_state)}};
   });
 
   const InstanceProfile& p = inv.instance_profile;
@@ -140,29 +140,29 @@ Json ToJson(const InstanceInventory& inv) {
   } else {
     Json attached = Json::array();
     for (const auto& ap : p.attached_policies) attached.push_back(Json{{"name", ap.name}, {"arn", ap.arn}});
-    Json role = p.role_error.empty() ? Json{{"name", Str(p.role_name)},
-                                            {"arn", Str(p.role_arn)},
+    Json role = p.role_error.empty() ? Json{{"name", OrNull(p.role_name)},
+                                            {"arn", OrNull(p.role_arn)},
                                             {"attached_policies", attached},
                                             {"inline_policies", p.inline_policies}}
                                      : Json{{"error", p.role_error}};
-    j["instance_profile"] = Json{{"association_id", Str(p.association_id)},
-                                 {"association_state", Str(p.association_state)},
+    j["instance_profile"] = Json{{"association_id", OrNull(p.association_id)},
+                                 {"association_state", OrNull(p.association_state)},
                                  {"arn", p.profile_arn},
-                                 {"name", Str(p.profile_name)},
+                                 {"name", OrNull(p.profile_name)},
                                  {"role", role}};
     if (!p.error.empty()) j["instance_profile"]["association_error"] = p.error;
   }
 
   j["volumes"] = ListJson(inv.volumes, [](const Volume& v) {
     return Json{{"id", v.id},
-                {"device", Str(v.device)},
+                {"device", OrNull(v.device)},
                 {"size_gib", v.size_gib},
-                {"type", Str(v.type)},
+                {"type", OrNull(v.type)},
                 {"iops", v.iops},
-                {"state", Str(v.state)},
+                {"state", OrNull(v.state)},
                 {"encrypted", v.encrypted},
-                {"kms_key_id", Str(v.kms_key_id)},
-                {"snapshot_id", Str(v.snapshot_id)},
+                {"kms_key_id", OrNull(v.kms_key_id)},
+                {"snapshot_id", OrNull(v.snapshot_id)},
                 {"delete_on_termination", v.delete_on_termination}};
   });
   const InstanceStore& store = inv.instance_store;
@@ -180,33 +180,34 @@ Json ToJson(const InstanceInventory& inv) {
     j["ssm"] = Json{{"error", inv.ssm.error}};
   } else {
     j["ssm"] = Json{{"managed", inv.ssm.managed},
-                    {"ping_status", Str(inv.ssm.ping_status)},
-                    {"agent_version", Str(inv.ssm.agent_version)},
-                    {"platform_name", Str(inv.ssm.platform_name)},
-                    {"last_ping", Str(inv.ssm.last_ping)}};
+                    {"ping_status", OrNull(inv.ssm.ping_status)},
+                    {"agent_version", OrNull(inv.ssm.agent_version)},
+                    {"platform_name", OrNull(inv.ssm.platform_name)},
+                    {"last_ping", OrNull(inv.ssm.last_ping)}};
   }
   return j;
 }
 
 std::vector<std::string> Findings(const InstanceInventory& inv) {
   std::vector<std::string> f;
-  if (inv.target.terminated()) f.push_back("instance is " + inv.instance.state + ": nothing left to contain");
-  if (inv.metadata_options.imdsv1_allowed()) f.push_back("IMDSv1 allowed (HttpTokens optional)");
+  if (inv.target.terminated())
+    f.emplace_back("instance is " + inv.instance.state + ": nothing left to contain");
+  if (inv.metadata_options.imdsv1_allowed()) f.emplace_back("IMDSv1 allowed (HttpTokens optional)");
   for (const OpenRule& r : inv.exposure.items)
-    f.push_back(r.cidr + " → " + r.PortText() + " (" + r.group_id + ")");
+    f.emplace_back(r.cidr + " → " + r.PortText() + " (" + r.group_id + ")");
   for (const auto& n : inv.network_interfaces.items)
-    if (!n.public_ip.empty()) f.push_back("public IP " + n.public_ip + " on " + n.id);
+    if (!n.public_ip.empty()) f.emplace_back("public IP " + n.public_ip + " on " + n.id);
   if (inv.attributes.error.empty() && inv.attributes.disable_api_termination == false)
-    f.push_back("termination protection off");
-  if (inv.attributes.shutdown_behavior == "terminate") f.push_back("shutdown behaviour is terminate");
+    f.emplace_back("termination protection off");
+  if (inv.attributes.shutdown_behavior == "terminate") f.emplace_back("shutdown behaviour is terminate");
   for (const Volume& v : inv.volumes.items) {
-    if (!v.encrypted) f.push_back("volume " + v.id + " not encrypted");
-    if (v.delete_on_termination) f.push_back("volume " + v.id + " deleted on termination");
+    if (!v.encrypted) f.emplace_back("volume " + v.id + " not encrypted");
+    if (v.delete_on_termination) f.emplace_back("volume " + v.id + " deleted on termination");
   }
   if (inv.instance_store.supported || !inv.instance_store.devices.empty())
-    f.push_back("instance-store volumes: cannot be snapshotted");
+    f.emplace_back("instance-store volumes: cannot be snapshotted");
   if (inv.auto_scaling.member && !inv.auto_scaling.protected_from_scale_in)
-    f.push_back("in Auto Scaling group " + inv.auto_scaling.group_name + " without scale-in protection");
+    f.emplace_back("in Auto Scaling group " + inv.auto_scaling.group_name + " without scale-in protection");
   return f;
 }
 

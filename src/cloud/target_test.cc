@@ -11,6 +11,7 @@
 #include <set>
 
 #include "aws/http/fake_transport.h"
+#include "testing/static_credentials.h"
 
 namespace cordon::cloud {
 namespace {
@@ -45,14 +46,6 @@ TEST(ResolvedTarget, TerminatedIsFlagged) {
   EXPECT_FALSE(t.terminated());
 }
 
-class StaticCredentials : public aws::CredentialsProvider {
- public:
-  Result<aws::Credentials> Get() override {
-    return aws::Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"};
-  }
-  std::string Name() const override { return "static"; }
-};
-
 constexpr char kIid[] = "i-0123456789abcdef0";
 constexpr char kIp[] = "10.0.2.20";
 constexpr char kPublicIp[] = "203.0.113.20";  // the fake finds kIid by any address
@@ -66,7 +59,7 @@ class ResolveAcrossRegions : public ::testing::Test {
         std::make_shared<aws::FakeTransport>([this](const aws::HttpRequest& r) { return Answer(r); });
     aws::ClientOptions options;
     options.region = "us-east-1";
-    options.credentials = std::make_shared<StaticCredentials>();
+    options.credentials = std::make_shared<test::StaticCredentials>();
     options.transport = transport_;
     options.retry.max_attempts = 1;
     options.rate_limit = aws::RateLimit::Unlimited();

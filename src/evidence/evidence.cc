@@ -28,11 +28,11 @@ constexpr std::string_view kEvidenceDir = "evidence";
 constexpr size_t kMaxNameLength = 255;
 constexpr size_t kMaxPartLength = 128;
 
-constexpr std::string_view kSelect =
+constexpr std::string_view kSelectEvidence =
     "SELECT id, seq, time, target, kind, location, sha256, size, source, collector, step, details FROM "
     "evidence ";
 
-EvidenceItem ReadRow(const detail::Statement& stmt) {
+EvidenceItem ReadEvidenceRow(const detail::Statement& stmt) {
   EvidenceItem item;
   item.id = stmt.Int(0);
   item.seq = stmt.Int(1);
@@ -113,18 +113,19 @@ Status ValidateFileName(std::string_view name) {
 // The recorded item with the same identity as `item`, or nullopt.
 Result<std::optional<EvidenceItem>> FindSameLocked(Database* db, const EvidenceItem& item) {
   auto stmt =
-      db->Prepare(std::string(kSelect) +
+      db->Prepare(std::string(kSelectEvidence) +
                   "WHERE location = ?1 AND target = ?2 AND kind = ?3 AND sha256 = ?4 ORDER BY id LIMIT 1");
   if (!stmt) return MakeError(stmt.error());
   stmt->Bind(1, item.location).Bind(2, item.target).Bind(3, EvidenceKindName(item.kind)).Bind(4, item.sha256);
   auto row = stmt->Step();
   if (!row) return MakeError(row.error());
   if (!*row) return std::optional<EvidenceItem>();
-  return std::optional<EvidenceItem>(ReadRow(*stmt));
+  return std::optional<EvidenceItem>(ReadEvidenceRow(*stmt));
 }
 
 Result<std::vector<EvidenceItem>> ListLocked(Database* db, std::optional<std::string_view> target) {
-  auto stmt = db->Prepare(std::string(kSelect) + (target ? "WHERE target = ?1 ORDER BY id" : "ORDER BY id"));
+  auto stmt =
+      db->Prepare(std::string(kSelectEvidence) + (target ? "WHERE target = ?1 ORDER BY id" : "ORDER BY id"));
   if (!stmt) return MakeError(stmt.error());
   if (target) stmt->Bind(1, *target);
   std::vector<EvidenceItem> items;
@@ -132,7 +133,7 @@ Result<std::vector<EvidenceItem>> ListLocked(Database* db, std::optional<std::st
     auto row = stmt->Step();
     if (!row) return MakeError(row.error());
     if (!*row) return items;
-    items.push_back(ReadRow(*stmt));
+    items.push_back(ReadEvidenceRow(*stmt));
   }
 }
 

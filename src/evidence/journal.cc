@@ -19,7 +19,7 @@ constexpr std::string_view kStepKindsSql = "('step.intent', 'step.done', 'step.f
 constexpr std::string_view kSelectRecord =
     "SELECT seq, time, kind, target, step, payload, prev_hash, hash FROM journal ";
 
-JournalRecord ReadRow(const detail::Statement& stmt) {
+JournalRecord ReadJournalRow(const detail::Statement& stmt) {
   JournalRecord r;
   r.seq = stmt.Int(0);
   r.time = stmt.Text(1);
@@ -176,7 +176,7 @@ Result<std::optional<JournalRecord>> ReadRecordLocked(Database* db, int64_t seq)
   auto row = stmt->Step();
   if (!row) return MakeError(row.error());
   if (!*row) return std::optional<JournalRecord>();
-  return std::optional<JournalRecord>(ReadRow(*stmt));
+  return std::optional<JournalRecord>(ReadJournalRow(*stmt));
 }
 
 }  // namespace detail
@@ -248,7 +248,7 @@ Result<std::vector<JournalRecord>> Journal::Records(int64_t first_seq, int64_t l
     auto row = stmt->Step();
     if (!row) return MakeError(row.error());
     if (!*row) return records;
-    records.push_back(ReadRow(*stmt));
+    records.push_back(ReadJournalRow(*stmt));
   }
 }
 
@@ -282,7 +282,7 @@ Result<VerifyReport> Journal::Verify(const std::optional<JournalHead>& external)
     auto row = stmt->Step();
     if (!row) return MakeError(row.error());
     if (!*row) break;
-    const JournalRecord r = ReadRow(*stmt);
+    const JournalRecord r = ReadJournalRow(*stmt);
     ++report.records;
     const std::string seq = std::to_string(r.seq);
     if (r.seq > expected) {

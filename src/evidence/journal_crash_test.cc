@@ -101,7 +101,7 @@ TEST(JournalCrashTest, KilledWriterLosesNoAcknowledgedRecord) {
   EXPECT_GT(total_acked, 0) << "no round got far enough to append";
 }
 
-std::string ReadFile(const fs::path& path) {
+std::string FileBytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
@@ -127,8 +127,8 @@ TEST(JournalCrashTest, WalCutAtEveryFrameBoundaryStillVerifies) {
         (*store)->journal().Append(kind::kNote, "i-wal", "", Json{{"i", i}, {"pad", std::string(300, 'x')}}));
   }
   // Copied while the store is open: closing would checkpoint the WAL into case.db and delete it.
-  const std::string db_bytes = ReadFile(dir / "case.db");
-  const std::string wal = ReadFile(dir / "case.db-wal");
+  const std::string db_bytes = FileBytes(dir / "case.db");
+  const std::string wal = FileBytes(dir / "case.db-wal");
   store->reset();
   const int64_t page_size = std::stoll(test::RawQuery(dir / "case.db", "PRAGMA page_size"));
   const int64_t frame = 24 + page_size;

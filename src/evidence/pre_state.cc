@@ -12,9 +12,9 @@ namespace {
 using detail::Database;
 using detail::Transaction;
 
-constexpr std::string_view kSelect = "SELECT target, state, time, seq FROM pre_state ";
+constexpr std::string_view kSelectPreState = "SELECT target, state, time, seq FROM pre_state ";
 
-PreStateRecord ReadRow(const detail::Statement& stmt) {
+PreStateRecord ReadPreStateRow(const detail::Statement& stmt) {
   PreStateRecord r;
   r.target = stmt.Text(0);
   const std::string text = stmt.Text(1);
@@ -26,13 +26,13 @@ PreStateRecord ReadRow(const detail::Statement& stmt) {
 }
 
 Result<std::optional<PreStateRecord>> FindLocked(Database* db, std::string_view target) {
-  auto stmt = db->Prepare(std::string(kSelect) + "WHERE target = ?1");
+  auto stmt = db->Prepare(std::string(kSelectPreState) + "WHERE target = ?1");
   if (!stmt) return MakeError(stmt.error());
   stmt->Bind(1, target);
   auto row = stmt->Step();
   if (!row) return MakeError(row.error());
   if (!*row) return std::optional<PreStateRecord>();
-  return std::optional<PreStateRecord>(ReadRow(*stmt));
+  return std::optional<PreStateRecord>(ReadPreStateRow(*stmt));
 }
 
 }  // namespace
@@ -78,14 +78,14 @@ Result<std::optional<PreStateRecord>> PreStateStore::PreState(std::string_view t
 
 Result<std::vector<PreStateRecord>> PreStateStore::All() {
   std::lock_guard<std::mutex> lock(db_->mu());
-  auto stmt = db_->Prepare(std::string(kSelect) + "ORDER BY seq");
+  auto stmt = db_->Prepare(std::string(kSelectPreState) + "ORDER BY seq");
   if (!stmt) return MakeError(stmt.error());
   std::vector<PreStateRecord> all;
   while (true) {
     auto row = stmt->Step();
     if (!row) return MakeError(row.error());
     if (!*row) return all;
-    all.push_back(ReadRow(*stmt));
+    all.push_back(ReadPreStateRow(*stmt));
   }
 }
 

@@ -80,6 +80,13 @@ bool IsJson(LogKind kind) { return kind != LogKind::kFlowLogs; }
 
 std::string Bytes(size_t n) { return std::to_string(n) + " bytes"; }
 
+}  // namespace
+
+// Outside the anonymous namespace because ObjectScanner::Impl, declared in the header, holds it: GCC
+// rejects a member of internal-linkage type there once this file is part of a unity build
+// (-Wsubobject-linkage), as scripts/test.sh builds it.
+namespace scanner_detail {
+
 struct Readers {
   Readers(const Selectors& s, const ScanOptions& o)
       : cloudtrail(s, o.cloudtrail), flows(s, o.max_line_bytes), guardduty(s), config(s) {}
@@ -89,7 +96,8 @@ struct Readers {
   ConfigReader config;
 };
 
-}  // namespace
+}  // namespace scanner_detail
+using scanner_detail::Readers;
 
 struct ObjectScanner::Impl {
   Impl(const Selectors& s, const ScanOptions& o, MemoryBudget* shared)

@@ -14,6 +14,7 @@
 #include "aws/http/fake_transport.h"
 #include "evidence/test_util.h"
 #include "response/iam_policy.h"
+#include "testing/static_credentials.h"
 
 namespace cordon::response {
 namespace {
@@ -295,14 +296,6 @@ TEST_F(ExecutorTest, FailedStepIsRetriedOnRerun) {
 // Issue 10: the case journal's failures stop the response. These steps call EC2 through a real
 // client and a FakeTransport, so the test sees exactly which requests went out.
 
-class StaticCredentials : public aws::CredentialsProvider {
- public:
-  Result<aws::Credentials> Get() override {
-    return aws::Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"};
-  }
-  std::string Name() const override { return "static"; }
-};
-
 // A step that makes the EC2 calls `calls` (operation, input) in DoApply, with the live state a flag.
 class AwsStep : public Step {
  public:
@@ -346,7 +339,7 @@ class JournalFailureTest : public ExecutorTest {
     });
     aws::ClientOptions options;
     options.region = "us-east-1";
-    options.credentials = std::make_shared<StaticCredentials>();
+    options.credentials = std::make_shared<test::StaticCredentials>();
     options.transport = transport_;
     options.retry.max_attempts = 1;
     options.rate_limit = aws::RateLimit::Unlimited();

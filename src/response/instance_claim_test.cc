@@ -13,19 +13,12 @@
 #include "base/encoding.h"
 #include "base/strings.h"
 #include "evidence/test_util.h"
+#include "testing/static_credentials.h"
 
 namespace cordon::response {
 namespace {
 
 constexpr char kIid[] = "i-0123456789abcdef0";
-
-class StaticCredentials : public aws::CredentialsProvider {
- public:
-  Result<aws::Credentials> Get() override {
-    return aws::Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"};
-  }
-  std::string Name() const override { return "static"; }
-};
 
 std::map<std::string, std::string> Form(const std::string& body) {
   std::map<std::string, std::string> out;
@@ -34,14 +27,15 @@ std::map<std::string, std::string> Form(const std::string& body) {
     size_t amp = body.find('&', start);
     std::string pair = body.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
     size_t eq = pair.find('=');
-    if (eq != std::string::npos) out[UriDecode(pair.substr(0, eq), true)] = UriDecode(pair.substr(eq + 1), true);
+    if (eq != std::string::npos)
+      out[UriDecode(pair.substr(0, eq), true)] = UriDecode(pair.substr(eq + 1), true);
     if (amp == std::string::npos) break;
     start = amp + 1;
   }
   return out;
 }
 
-std::string Xml(std::string text) {
+std::string Xml(const std::string& text) {
   std::string out;
   for (char c : text) out += c == '<' ? "&lt;" : c == '&' ? "&amp;" : std::string(1, c);
   return out;
@@ -50,10 +44,11 @@ std::string Xml(std::string text) {
 class InstanceClaimTest : public ::testing::Test {
  protected:
   InstanceClaimTest() : clock_(evidence::test::TestEpoch()) {
-    transport_ = std::make_shared<aws::FakeTransport>([this](const aws::HttpRequest& r) { return Answer(r); });
+    transport_ =
+        std::make_shared<aws::FakeTransport>([this](const aws::HttpRequest& r) { return Answer(r); });
     aws::ClientOptions options;
     options.region = "us-east-1";
-    options.credentials = std::make_shared<StaticCredentials>();
+    options.credentials = std::make_shared<test::StaticCredentials>();
     options.transport = transport_;
     options.retry.max_attempts = 1;
     options.rate_limit = aws::RateLimit::Unlimited();
@@ -72,7 +67,8 @@ class InstanceClaimTest : public ::testing::Test {
     if (action == "DescribeInstances") {
       if (before_describe_) before_describe_();
       std::string items;
-      for (const auto& [k, v] : tags_) items += "<item><key>" + Xml(k) + "</key><value>" + Xml(v) + "</value></item>";
+      for (const auto& [k, v] : tags_)
+        items += "<item><key>" + Xml(k) + "</key><value>" + Xml(v) + "</value></item>";
       out.body = "<DescribeInstancesResponse" + ns +
                  "><requestId>r</requestId><reservationSet><item><reservationId>r-1</reservationId>"
                  "<instancesSet><item><instanceId>" +
@@ -90,8 +86,8 @@ class InstanceClaimTest : public ::testing::Test {
           tags_.erase(key);  // as EC2: with a value, only when it matches
         }
       }
-      out.body = "<" + action + "Response" + ns + "><requestId>r</requestId><return>true</return></" + action +
-                 "Response>";
+      out.body = "<" + action + "Response" + ns + "><requestId>r</requestId><return>true</return></" +
+                 action + "Response>";
       if (action == "CreateTags" && after_create_) after_create_();
       return out;
     }
@@ -125,13 +121,14 @@ class InstanceClaimTest : public ::testing::Test {
 };
 
 TEST(ClaimFromTags, HolderIsTheQuarantinedCaseElseTheEarliestLiveClaim) {
-  auto tags = [](std::vector<std::pair<std::string, std::string>> kv) {
+  auto tags = [](const std::vector<std::pair<std::string, std::string>>& kv) {
     Json a = Json::array();
     for (auto& [k, v] : kv) a.push_back(Json{{"Key", k}, {"Value", v}});
     return a;
   };
   EXPECT_EQ(ClaimFromTags(tags({{"Name", "x"}})).holder_case, "");
-  ClaimState held = ClaimFromTags(tags({{"incident-response", "quarantine:A"}, {"cordon:case", "A"},
+  ClaimState held = ClaimFromTags(tags({{"incident-response", "quarantine:A"},
+                                        {"cordon:case", "A"},
                                         {"cordon:claim:A", "2024-05-01T10:00:00Z"},
                                         {"cordon:claim:B", "2024-05-01T09:00:00Z"}}));
   EXPECT_EQ(held.holder_case, "A");
@@ -141,11 +138,13 @@ TEST(ClaimFromTags, HolderIsTheQuarantinedCaseElseTheEarliestLiveClaim) {
       tags({{"cordon:claim:B", "2024-05-01T10:00:00Z"}, {"cordon:claim:A", "2024-05-01T10:00:00Z"}}));
   EXPECT_EQ(pending.holder_case, "A");  // same time: the smaller case id
   EXPECT_FALSE(pending.contained);
-  ClaimState released = ClaimFromTags(tags({{"incident-response", "released:A"}, {"cordon:case", "A"},
+  ClaimState released = ClaimFromTags(tags({{"incident-response", "released:A"},
+                                            {"cordon:case", "A"},
                                             {"cordon:claim:A", "2024-05-01T10:00:00Z"}}));
   EXPECT_EQ(released.holder_case, "");
   // A contained case from before claims existed still holds it.
-  EXPECT_EQ(ClaimFromTags(tags({{"incident-response", "quarantine:A"}, {"cordon:case", "A"}})).holder_case, "A");
+  EXPECT_EQ(ClaimFromTags(tags({{"incident-response", "quarantine:A"}, {"cordon:case", "A"}})).holder_case,
+            "A");
 }
 
 TEST_F(InstanceClaimTest, UnclaimedInstanceIsClaimed) {
@@ -208,7 +207,9 @@ TEST_F(InstanceClaimTest, TakeOverMovesTheClaim) {
 
 // A crash after the take-over's tag writes, before B's tag step: the same command again continues.
 TEST_F(InstanceClaimTest, TakeOverRerunAfterACrashContinues) {
-  tags_ = {{"incident-response", "quarantine:A"}, {"cordon:case", "B"}, {"cordon:claim:B", "2024-05-01T11:30:00Z"}};
+  tags_ = {{"incident-response", "quarantine:A"},
+           {"cordon:case", "B"},
+           {"cordon:claim:B", "2024-05-01T11:30:00Z"}};
   auto c = ClaimInstance(*client_, target_, "B", "A", Fast());
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->holder_case, "B");

@@ -5,17 +5,10 @@
 #include <set>
 
 #include "base/strings.h"
+#include "response/name_list.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
-namespace {
-
-bool Contains(const std::vector<std::string>& v, std::string_view s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-}  // namespace
-
 Status ValidateSelection(const StepSelection& selection) {
   std::vector<std::string> names;
   for (const StepInfo& s : ContainSteps()) names.emplace_back(s.name);

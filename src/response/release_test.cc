@@ -9,21 +9,14 @@
 
 #include "aws/http/fake_transport.h"
 #include "evidence/test_util.h"
+#include "testing/static_credentials.h"
 
 namespace cordon::response {
 namespace {
 
-constexpr char kIid[] = "i-0123456789abcdef0";
+constexpr char kReleasedIid[] = "i-0123456789abcdef0";
 
-class StaticCredentials : public aws::CredentialsProvider {
- public:
-  Result<aws::Credentials> Get() override {
-    return aws::Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"};
-  }
-  std::string Name() const override { return "static"; }
-};
-
-// Case IR-A contained kIid (only its tag step is journaled done); EC2 shows the instance running on
+// Case IR-A contained kReleasedIid (only its tag step is journaled done); EC2 shows the instance running on
 // one ENI with cordon:case = holder_.
 class ReleaseHeldTest : public ::testing::Test {
  protected:
@@ -31,16 +24,16 @@ class ReleaseHeldTest : public ::testing::Test {
     auto s = evidence::CaseStore::Open(dir_.path() / "IR-A", evidence::CaseInfo{"tester", ""});
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
-    ASSERT_TRUE(store_->pre_state().RecordPreState(kIid, Json{{"region", "us-east-1"}}));
+    ASSERT_TRUE(store_->pre_state().RecordPreState(kReleasedIid, Json{{"region", "us-east-1"}}));
     Json tags = Json::array({Json{{"Key", "cordon:case"}, {"Value", "IR-A"}}});
     ASSERT_TRUE(
-        store_->journal().Append(evidence::kind::kStepDone, kIid, "tag",
+        store_->journal().Append(evidence::kind::kStepDone, kReleasedIid, "tag",
                                  Json{{"before", {{"tags", Json::object()}}}, {"result", {{"tags", tags}}}}));
     transport_ =
         std::make_shared<aws::FakeTransport>([this](const aws::HttpRequest& r) { return Answer(r); });
     aws::ClientOptions o;
     o.region = "us-east-1";
-    o.credentials = std::make_shared<StaticCredentials>();
+    o.credentials = std::make_shared<test::StaticCredentials>();
     o.transport = transport_;
     o.retry.max_attempts = 1;
     o.rate_limit = aws::RateLimit::Unlimited();
@@ -59,7 +52,7 @@ class ReleaseHeldTest : public ::testing::Test {
       out.body = "<DescribeInstancesResponse" + ns +
                  "><requestId>r</requestId><reservationSet><item><reservationId>r-1</reservationId>"
                  "<instancesSet><item><instanceId>" +
-                 kIid +
+                 kReleasedIid +
                  "</instanceId><instanceState><code>16</code><name>running</name></instanceState>"
                  "<tagSet><item><key>cordon:case</key><value>" +
                  holder_ + "</value></item></tagSet></item></instancesSet></item></reservationSet>" +
@@ -101,14 +94,14 @@ TEST_F(ReleaseHeldTest, AnotherCaseHoldsTheInstanceEvenWithForce) {
     auto outcome = Release(force);
     ASSERT_TRUE(outcome) << outcome.error().message;
     ASSERT_EQ(outcome->refusals.size(), 1u) << force;
-    EXPECT_EQ(outcome->refusals[0], std::string(kIid) + " tag: instance " + kIid +
+    EXPECT_EQ(outcome->refusals[0], std::string(kReleasedIid) + " tag: instance " + kReleasedIid +
                                         " is now held by case IR-B; release it from that case");
     EXPECT_EQ(outcome->held, outcome->refusals);
     EXPECT_TRUE(outcome->skipped.empty());
     ASSERT_EQ(outcome->reports.size(), 1u);
     EXPECT_TRUE(outcome->reports[0].failed());
     EXPECT_EQ(create_tags_, 0) << "refused, yet changed the tags (force=" << force << ")";
-    auto last = store_->journal().LastOutcome(kIid, "release:tag");
+    auto last = store_->journal().LastOutcome(kReleasedIid, "release:tag");
     ASSERT_TRUE(last);
     EXPECT_EQ(last->state, evidence::StepState::kNone);
   }

@@ -14,7 +14,7 @@ std::string Named(const SnapshotState& s) {
   return s.snapshot_id + (s.volume_id.empty() ? "" : " (" + s.volume_id + ")");
 }
 
-std::string Join(const std::vector<SnapshotState>& list, bool with_detail) {
+std::string NamedList(const std::vector<SnapshotState>& list, bool with_detail) {
   std::string out;
   for (const SnapshotState& s : list) {
     out += (out.empty() ? "" : ", ") + Named(s);
@@ -57,8 +57,8 @@ SnapshotState SnapshotState::FromJson(const Json& j) {
 std::string SetStates::Summary() const {
   const size_t total = completed.size() + pending.size() + failed.size();
   std::string out = std::to_string(completed.size()) + " of " + std::to_string(total) + " completed";
-  if (!pending.empty()) out += "; pending " + Join(pending, true);
-  if (!failed.empty()) out += "; failed " + Join(failed, true);
+  if (!pending.empty()) out += "; pending " + NamedList(pending, true);
+  if (!failed.empty()) out += "; failed " + NamedList(failed, true);
   return out;
 }
 

@@ -3,17 +3,10 @@
 #include <algorithm>
 #include <string>
 
+#include "response/name_list.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
-namespace {
-
-bool Contains(const std::vector<std::string>& v, std::string_view s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-}  // namespace
-
 Status SelectSubnetIsolation(bool nacl, StepSelection* selection) {
   if (!nacl) {
     if (Contains(selection->only, kSubnetStep))

@@ -5,7 +5,7 @@
 namespace cordon::aws {
 namespace {
 
-std::shared_ptr<const SharedConfig> Config(const std::string& config) {
+std::shared_ptr<const SharedConfig> ParsedConfig(const std::string& config) {
   auto parsed = ParseSharedConfig(config, "/h/.aws/config", "", "/h/.aws/credentials");
   EXPECT_TRUE(parsed) << parsed.error().message;
   return std::make_shared<const SharedConfig>(parsed ? *parsed : SharedConfig());
@@ -26,19 +26,19 @@ constexpr char kConfig[] =
 
 TEST(ClientSettingsTest, RegionOrder) {
   Environment env({{"AWS_REGION", "us-east-1"}, {"AWS_DEFAULT_REGION", "us-west-1"}});
-  EXPECT_EQ(ClientSettings(env, Config(kConfig), "p").Region(), "us-east-1");
+  EXPECT_EQ(ClientSettings(env, ParsedConfig(kConfig), "p").Region(), "us-east-1");
   env.Unset("AWS_REGION");
-  EXPECT_EQ(ClientSettings(env, Config(kConfig), "p").Region(), "us-west-1");
+  EXPECT_EQ(ClientSettings(env, ParsedConfig(kConfig), "p").Region(), "us-west-1");
   env.Set("AWS_DEFAULT_REGION", "");  // empty counts as unset
-  EXPECT_EQ(ClientSettings(env, Config(kConfig), "p").Region(), "ap-southeast-2");
-  EXPECT_EQ(ClientSettings(env, Config(kConfig), "missing").Region(), std::nullopt);
+  EXPECT_EQ(ClientSettings(env, ParsedConfig(kConfig), "p").Region(), "ap-southeast-2");
+  EXPECT_EQ(ClientSettings(env, ParsedConfig(kConfig), "missing").Region(), std::nullopt);
 }
 
 TEST(ClientSettingsTest, EndpointOrder) {
   Environment env(
       {{"AWS_ENDPOINT_URL_EC2", "http://env-ec2:4"}, {"AWS_ENDPOINT_URL", "http://env-global:5"}});
   auto url = [&](std::string_view service) {
-    auto result = ClientSettings(env, Config(kConfig), "p").EndpointUrl(service);
+    auto result = ClientSettings(env, ParsedConfig(kConfig), "p").EndpointUrl(service);
     EXPECT_TRUE(result) << result.error().message;
     return result ? result->value_or("<none>") : "<error>";
   };
@@ -57,25 +57,25 @@ TEST(ClientSettingsTest, EndpointOrder) {
 }
 
 TEST(ClientSettingsTest, MissingServicesSectionIsAnError) {
-  auto result =
-      ClientSettings(Environment(), Config("[default]\nservices = nope\n"), "default").EndpointUrl("EC2");
+  auto result = ClientSettings(Environment(), ParsedConfig("[default]\nservices = nope\n"), "default")
+                    .EndpointUrl("EC2");
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().kind, ErrorKind::kInvalidArgument);
   EXPECT_NE(result.error().message.find("'nope'"), std::string::npos);
 }
 
 TEST(ClientSettingsTest, MaxAttemptsAndRetryMode) {
-  ClientSettings from_profile(Environment(), Config(kConfig), "p");
+  ClientSettings from_profile(Environment(), ParsedConfig(kConfig), "p");
   EXPECT_EQ(from_profile.MaxAttempts().value(), 7);
   EXPECT_EQ(from_profile.RetryMode().value(), "adaptive");
   ClientSettings from_env(Environment({{"AWS_MAX_ATTEMPTS", "3"}, {"AWS_RETRY_MODE", "standard"}}),
-                          Config(kConfig), "p");
+                          ParsedConfig(kConfig), "p");
   EXPECT_EQ(from_env.MaxAttempts().value(), 3);
   EXPECT_EQ(from_env.RetryMode().value(), "standard");
-  ClientSettings unset(Environment(), Config(""), "default");
+  ClientSettings unset(Environment(), ParsedConfig(""), "default");
   EXPECT_EQ(unset.MaxAttempts().value(), std::nullopt);
-  ClientSettings bad(Environment({{"AWS_MAX_ATTEMPTS", "zero"}, {"AWS_RETRY_MODE", "eager"}}), Config(""),
-                     "default");
+  ClientSettings bad(Environment({{"AWS_MAX_ATTEMPTS", "zero"}, {"AWS_RETRY_MODE", "eager"}}),
+                     ParsedConfig(""), "default");
   EXPECT_FALSE(bad.MaxAttempts());
   EXPECT_FALSE(bad.RetryMode());
 }

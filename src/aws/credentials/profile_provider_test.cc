@@ -10,7 +10,7 @@ namespace {
 
 using testing::TempDir;
 
-constexpr char kSecret[] = "SECRETwJalrXUtnFEMIK7MDENG";
+constexpr char kRoleSecret[] = "SECRETwJalrXUtnFEMIK7MDENG";
 
 std::shared_ptr<const SharedConfig> Config(const std::string& config, const std::string& credentials = "") {
   auto parsed = ParseSharedConfig(config, "/h/.aws/config", credentials, "/h/.aws/credentials");
@@ -62,11 +62,11 @@ class ProfileProviderTest : public ::testing::Test {
 TEST_F(ProfileProviderTest, StaticKeysFromCredentialsFile) {
   auto creds = Resolve(Config("[profile dev]\nregion = us-east-1\n",
                               std::string("[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = ") +
-                                  kSecret + "\naws_session_token = tok\n"),
+                                  kRoleSecret + "\naws_session_token = tok\n"),
                        "dev");
   ASSERT_TRUE(creds) << creds.error().message;
   EXPECT_EQ(creds->access_key_id, "AKIDDEV");
-  EXPECT_EQ(creds->secret_access_key, kSecret);
+  EXPECT_EQ(creds->secret_access_key, kRoleSecret);
   EXPECT_EQ(creds->session_token, "tok");
   EXPECT_EQ(creds->source, "profile:dev");
 }
@@ -82,7 +82,7 @@ TEST_F(ProfileProviderTest, SourceProfileChainAssumesRolesInOrder) {
       "[profile jump]\n"
       "role_arn = arn:aws:iam::222:role/jump\n"
       "source_profile = base\n",
-      std::string("[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = ") + kSecret + "\n");
+      std::string("[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = ") + kRoleSecret + "\n");
   auto creds = Resolve(config, "admin");
   ASSERT_TRUE(creds) << creds.error().message;
 
@@ -272,7 +272,7 @@ TEST_F(ProfileProviderTest, MissingOrEmptyProfileIsNotFound) {
 TEST_F(ProfileProviderTest, StsFailureNamesRoleAndProfileButNoSecrets) {
   auto options = Options(
       Config("[profile p]\nrole_arn = arn:p\nsource_profile = q\n",
-             std::string("[q]\naws_access_key_id = AKIDQ\naws_secret_access_key = ") + kSecret + "\n"),
+             std::string("[q]\naws_access_key_id = AKIDQ\naws_secret_access_key = ") + kRoleSecret + "\n"),
       "p");
   options.sts = [](const AssumeRoleRequest&, const Credentials&) -> Result<Credentials> {
     Error error{ErrorKind::kAccessDenied, "not authorized to perform sts:AssumeRole", "AccessDenied", 403,
@@ -284,7 +284,7 @@ TEST_F(ProfileProviderTest, StsFailureNamesRoleAndProfileButNoSecrets) {
   EXPECT_EQ(creds.error().kind, ErrorKind::kAccessDenied);
   EXPECT_EQ(creds.error().request_id, "req-1");
   EXPECT_NE(creds.error().message.find("arn:p"), std::string::npos);
-  EXPECT_EQ(creds.error().ToString().find(kSecret), std::string::npos);
+  EXPECT_EQ(creds.error().ToString().find(kRoleSecret), std::string::npos);
 }
 
 }  // namespace

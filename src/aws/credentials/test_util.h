@@ -29,11 +29,11 @@ class ScriptedTransport : public Transport {
     HttpResponse response;
     response.status = status;
     response.body = std::move(body);
-    answers_.push_back(std::move(response));
+    answers_.emplace_back(std::move(response));
   }
   void FailConnection() {
     std::lock_guard<std::mutex> lock(mu_);
-    answers_.push_back(tl::unexpected(Error{ErrorKind::kNetwork, "connection refused", "", 0, ""}));
+    answers_.emplace_back(tl::unexpected(Error{ErrorKind::kNetwork, "connection refused", "", 0, ""}));
   }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {

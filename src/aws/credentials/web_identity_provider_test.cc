@@ -9,13 +9,13 @@ namespace {
 
 using testing::TempDir;
 
-struct StsCall {
+struct WebIdentityCall {
   AssumeRoleRequest request;
   Credentials source;
 };
 
 // Records calls and answers with credentials named after the role.
-StsCaller RecordingSts(std::vector<StsCall>* calls) {
+StsCaller RecordingSts(std::vector<WebIdentityCall>* calls) {
   return [calls](const AssumeRoleRequest& request, const Credentials& source) -> Result<Credentials> {
     calls->push_back({request, source});
     Credentials creds;
@@ -31,7 +31,7 @@ TEST(WebIdentityProviderTest, CallsStsUnsignedWithTheTokenFile) {
   TempDir dir;
   std::string token_file = dir.Write("token", "eyJ-oidc-token");
   FakeClock clock(*ParseTimestamp("2024-01-01T00:00:00Z"));
-  std::vector<StsCall> calls;
+  std::vector<WebIdentityCall> calls;
   WebIdentityProvider provider({token_file, "arn:aws:iam::1:role/irsa", ""}, RecordingSts(&calls),
                                "us-west-2", &clock);
   auto creds = provider.Get();
@@ -48,7 +48,7 @@ TEST(WebIdentityProviderTest, CallsStsUnsignedWithTheTokenFile) {
 TEST(WebIdentityProviderTest, RereadsTheRotatedTokenEveryTime) {
   TempDir dir;
   std::string token_file = dir.Write("token", "first");
-  std::vector<StsCall> calls;
+  std::vector<WebIdentityCall> calls;
   WebIdentityProvider provider({token_file, "arn:r", "s"}, RecordingSts(&calls), "", SystemClock::Default());
   ASSERT_TRUE(provider.Get());
   dir.Write("token", "second");
@@ -59,7 +59,7 @@ TEST(WebIdentityProviderTest, RereadsTheRotatedTokenEveryTime) {
 }
 
 TEST(WebIdentityProviderTest, MissingTokenFileIsAnIoError) {
-  std::vector<StsCall> calls;
+  std::vector<WebIdentityCall> calls;
   WebIdentityProvider provider({"/nonexistent/token", "arn:r", ""}, RecordingSts(&calls), "",
                                SystemClock::Default());
   auto creds = provider.Get();
@@ -70,7 +70,7 @@ TEST(WebIdentityProviderTest, MissingTokenFileIsAnIoError) {
 
 TEST(WebIdentityProviderTest, EmptyTokenFileIsRefused) {
   TempDir dir;
-  std::vector<StsCall> calls;
+  std::vector<WebIdentityCall> calls;
   WebIdentityProvider provider({dir.Write("token", ""), "arn:r", ""}, RecordingSts(&calls), "",
                                SystemClock::Default());
   auto creds = provider.Get();

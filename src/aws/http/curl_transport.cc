@@ -20,18 +20,11 @@
 #include "base/strings.h"
 
 namespace cordon::aws {
-namespace {
 
-// Idle handles kept for reuse, each with its connections. More concurrent calls than this still
-// work; the extra handles are closed when they come back.
-constexpr size_t kMaxIdleHandles = 64;
-
-void GlobalInitOnce() {
-  static std::once_flag once;
-  // curl_global_init is not thread-safe on every platform and must run before any other curl call.
-  // It is never undone: the transport may be used until the process exits.
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+// Outside the anonymous namespace because CurlTransport::State, declared in the header, holds it:
+// GCC rejects a member of internal-linkage type there once this file is part of a unity build
+// (-Wsubobject-linkage), as scripts/test.sh builds it.
+namespace curl_detail {
 
 struct EasyHandle {
   CURL* curl = nullptr;
@@ -44,6 +37,22 @@ struct EasyHandle {
   EasyHandle(const EasyHandle&) = delete;
   EasyHandle& operator=(const EasyHandle&) = delete;
 };
+
+}  // namespace curl_detail
+using curl_detail::EasyHandle;
+
+namespace {
+
+// Idle handles kept for reuse, each with its connections. More concurrent calls than this still
+// work; the extra handles are closed when they come back.
+constexpr size_t kMaxIdleHandles = 64;
+
+void GlobalInitOnce() {
+  static std::once_flag once;
+  // curl_global_init is not thread-safe on every platform and must run before any other curl call.
+  // It is never undone: the transport may be used until the process exits.
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
 
 // What the callbacks of one transfer write into.
 struct Transfer {

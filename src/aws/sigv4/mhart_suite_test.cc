@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 using test_util::DescribeDifference;
 using test_util::ReadFileBytes;
 
-constexpr size_t kExpectedCaseCount = 31;  // PROVENANCE.md: 31 of each file type
+constexpr size_t kMhartCaseCount = 31;  // PROVENANCE.md: 31 of each file type
 
 // Cases where the legacy files disagree with aws-c-auth, which current SDK signers follow. For these
 // the test checks that the disagreement is still there (so this list cannot go stale silently).
@@ -38,18 +38,19 @@ constexpr struct {
      "the legacy suite joins folded header lines with ','; aws-c-auth and the SDKs join them with ' '"},
 };
 
-fs::path SuiteDir() {
+fs::path MhartSuiteDir() {
   return fs::path(::cordon::test::TestDataDir()) / "sigv4/mhart-aws4/test/aws-sig-v4-test-suite";
 }
 
 // Case folders relative to the suite: every folder holding "<folder name>.req".
-std::vector<std::string> CaseNames() {
+std::vector<std::string> MhartCaseNames() {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& entry : fs::recursive_directory_iterator(SuiteDir(), ec)) {
+  for (const auto& entry : fs::recursive_directory_iterator(MhartSuiteDir(), ec)) {
     if (!entry.is_directory()) continue;
     fs::path req = entry.path() / (entry.path().filename().string() + ".req");
-    if (fs::is_regular_file(req)) names.push_back(fs::relative(entry.path(), SuiteDir()).generic_string());
+    if (fs::is_regular_file(req))
+      names.push_back(fs::relative(entry.path(), MhartSuiteDir()).generic_string());
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -60,7 +61,7 @@ Credentials SuiteCredentials() {
   Credentials creds;
   creds.access_key_id = "AKIDEXAMPLE";
   creds.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-  std::string readme = ReadFileBytes((SuiteDir() / "post-sts-token/readme.txt").string()).value_or("");
+  std::string readme = ReadFileBytes((MhartSuiteDir() / "post-sts-token/readme.txt").string()).value_or("");
   size_t last_line = Trim(readme).rfind('\n');
   creds.session_token =
       std::string(Trim(Trim(readme).substr(last_line == std::string_view::npos ? 0 : last_line)));
@@ -75,12 +76,14 @@ SigningParams SuiteParams() {
   return p;
 }
 
-TEST(MhartSuite, FindsEveryCase) { EXPECT_EQ(CaseNames().size(), kExpectedCaseCount) << "in " << SuiteDir(); }
+TEST(MhartSuite, FindsEveryCase) {
+  EXPECT_EQ(MhartCaseNames().size(), kMhartCaseCount) << "in " << MhartSuiteDir();
+}
 
 class MhartSuiteTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(MhartSuiteTest, MatchesEveryStage) {
-  const fs::path dir = SuiteDir() / GetParam();
+  const fs::path dir = MhartSuiteDir() / GetParam();
   const std::string base = (dir / dir.filename()).string();
   for (const char* ext : {".req", ".creq", ".sts", ".authz", ".sreq"}) {
     ASSERT_TRUE(fs::is_regular_file(base + ext)) << "missing " << base << ext;
@@ -130,14 +133,14 @@ TEST_P(MhartSuiteTest, MatchesEveryStage) {
   expect_file(".sreq", signed_request);
 }
 
-std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
+std::string MhartTestName(const ::testing::TestParamInfo<std::string>& info) {
   std::string name = info.param;
   std::replace_if(
       name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Legacy, MhartSuiteTest, ::testing::ValuesIn(CaseNames()), TestName);
+INSTANTIATE_TEST_SUITE_P(Legacy, MhartSuiteTest, ::testing::ValuesIn(MhartCaseNames()), MhartTestName);
 
 }  // namespace
 }  // namespace cordon::aws::sigv4

@@ -3,15 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/s3_doc_credentials.h"
+
 namespace cordon::aws::sigv4 {
 namespace {
-
-Credentials S3DocCredentials() {
-  Credentials creds;
-  creds.access_key_id = "AKIAIOSFODNN7EXAMPLE";
-  creds.secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-  return creds;
-}
 
 SigningParams S3Presign(std::string region, std::chrono::seconds expires) {
   SigningParams p;
@@ -33,8 +28,9 @@ HttpRequest Get(std::string url) {
 
 // S3 API Reference, "Authenticating Requests: Using Query Parameters", example presigned URL.
 TEST(PresignUrl, MatchesTheS3Example) {
-  Result<std::string> url = PresignUrl(Get("https://examplebucket.s3.amazonaws.com/test.txt"),
-                                       S3DocCredentials(), S3Presign("us-east-1", std::chrono::hours(24)));
+  Result<std::string> url =
+      PresignUrl(Get("https://examplebucket.s3.amazonaws.com/test.txt"), test::S3DocCredentials(),
+                 S3Presign("us-east-1", std::chrono::hours(24)));
   ASSERT_TRUE(url.has_value()) << url.error().ToString();
   EXPECT_EQ(*url,
             "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"
@@ -66,18 +62,19 @@ TEST(PresignUrl, SignsS3KeysAsSentWithASessionToken) {
 TEST(PresignUrl, AppendsToAnExistingQuery) {
   SigningParams p = S3Presign("us-east-1", std::chrono::seconds(60));
   Result<std::string> with_query =
-      PresignUrl(Get("https://b.s3.amazonaws.com/k?versionId=1"), S3DocCredentials(), p);
+      PresignUrl(Get("https://b.s3.amazonaws.com/k?versionId=1"), test::S3DocCredentials(), p);
   ASSERT_TRUE(with_query.has_value());
   EXPECT_EQ(with_query->rfind("https://b.s3.amazonaws.com/k?versionId=1&X-Amz-Algorithm=", 0), 0u)
       << *with_query;
 
-  Result<std::string> bare_mark = PresignUrl(Get("https://b.s3.amazonaws.com/k?"), S3DocCredentials(), p);
+  Result<std::string> bare_mark =
+      PresignUrl(Get("https://b.s3.amazonaws.com/k?"), test::S3DocCredentials(), p);
   ASSERT_TRUE(bare_mark.has_value());
   EXPECT_EQ(bare_mark->rfind("https://b.s3.amazonaws.com/k?X-Amz-Algorithm=", 0), 0u) << *bare_mark;
 }
 
 TEST(PresignUrl, AddsButDoesNotSignAnOmittedSessionToken) {
-  Credentials creds = S3DocCredentials();
+  Credentials creds = test::S3DocCredentials();
   SigningParams p = S3Presign("us-east-1", std::chrono::hours(24));
   Result<std::string> without_token =
       PresignUrl(Get("https://examplebucket.s3.amazonaws.com/test.txt"), creds, p);
@@ -94,39 +91,41 @@ TEST(PresignUrl, ExpiresWithinOneSecondToSevenDays) {
   HttpRequest req = Get("https://examplebucket.s3.amazonaws.com/test.txt");
   for (std::chrono::seconds bad :
        {std::chrono::seconds(0), std::chrono::seconds(-5), kMaxPresignExpiry + std::chrono::seconds(1)}) {
-    Result<std::string> url = PresignUrl(req, S3DocCredentials(), S3Presign("us-east-1", bad));
+    Result<std::string> url = PresignUrl(req, test::S3DocCredentials(), S3Presign("us-east-1", bad));
     ASSERT_FALSE(url.has_value()) << bad.count();
     EXPECT_EQ(url.error().kind, ErrorKind::kInvalidArgument);
   }
-  EXPECT_TRUE(PresignUrl(req, S3DocCredentials(), S3Presign("us-east-1", kMaxPresignExpiry)).has_value());
   EXPECT_TRUE(
-      PresignUrl(req, S3DocCredentials(), S3Presign("us-east-1", std::chrono::seconds(1))).has_value());
+      PresignUrl(req, test::S3DocCredentials(), S3Presign("us-east-1", kMaxPresignExpiry)).has_value());
+  EXPECT_TRUE(
+      PresignUrl(req, test::S3DocCredentials(), S3Presign("us-east-1", std::chrono::seconds(1))).has_value());
 }
 
 TEST(PresignUrl, RefusesAUrlThatIsAlreadyPresigned) {
-  Result<std::string> once = PresignUrl(Get("https://examplebucket.s3.amazonaws.com/test.txt"),
-                                        S3DocCredentials(), S3Presign("us-east-1", std::chrono::seconds(60)));
+  Result<std::string> once =
+      PresignUrl(Get("https://examplebucket.s3.amazonaws.com/test.txt"), test::S3DocCredentials(),
+                 S3Presign("us-east-1", std::chrono::seconds(60)));
   ASSERT_TRUE(once.has_value());
   Result<std::string> twice =
-      PresignUrl(Get(*once), S3DocCredentials(), S3Presign("us-east-1", std::chrono::seconds(60)));
+      PresignUrl(Get(*once), test::S3DocCredentials(), S3Presign("us-east-1", std::chrono::seconds(60)));
   ASSERT_FALSE(twice.has_value());
   EXPECT_EQ(twice.error().kind, ErrorKind::kInvalidArgument);
 }
 
 TEST(PresignUrl, RefusesMissingCredentialsWithoutShowingKeys) {
-  Credentials creds = S3DocCredentials();
+  Credentials creds = test::S3DocCredentials();
   creds.access_key_id.clear();
   Result<std::string> url = PresignUrl(Get("https://examplebucket.s3.amazonaws.com/test.txt"), creds,
                                        S3Presign("us-east-1", std::chrono::seconds(60)));
   ASSERT_FALSE(url.has_value());
-  EXPECT_EQ(url.error().message.find(S3DocCredentials().secret_access_key), std::string::npos);
+  EXPECT_EQ(url.error().message.find(test::S3DocCredentials().secret_access_key), std::string::npos);
 }
 
 TEST(QueryCanonicalRequest, SignsOnlyTheHeadersTheRequestHas) {
   HttpRequest req = Get("https://example.amazonaws.com/?b=1");
   req.headers.Add("X-Custom", " a  b ");
   SigningParams p = S3Presign("us-east-1", std::chrono::seconds(60));
-  EXPECT_EQ(QueryCanonicalRequest(req, S3DocCredentials(), p),
+  EXPECT_EQ(QueryCanonicalRequest(req, test::S3DocCredentials(), p),
             "GET\n/\n"
             "X-Amz-Algorithm=AWS4-HMAC-SHA256"
             "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"

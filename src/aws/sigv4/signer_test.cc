@@ -4,16 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "aws/sigv4/raw_request_for_test.h"
+#include "testing/s3_doc_credentials.h"
 
 namespace cordon::aws::sigv4 {
 namespace {
-
-Credentials S3DocCredentials() {
-  Credentials creds;
-  creds.access_key_id = "AKIAIOSFODNN7EXAMPLE";
-  creds.secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-  return creds;
-}
 
 Credentials SessionCredentials() {
   Credentials creds;
@@ -54,7 +48,7 @@ TEST(SignRequest, MatchesTheS3GetObjectExample) {
   HttpRequest req;
   req.url = "https://examplebucket.s3.amazonaws.com/test.txt";
   req.headers.Add("Range", "bytes=0-9");
-  ASSERT_TRUE(SignRequest(&req, S3DocCredentials(), S3Params("us-east-1")).has_value());
+  ASSERT_TRUE(SignRequest(&req, test::S3DocCredentials(), S3Params("us-east-1")).has_value());
   ASSERT_NE(req.headers.Find("Authorization"), nullptr);
   EXPECT_EQ(*req.headers.Find("Authorization"),
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "

@@ -11,7 +11,7 @@
 namespace cordon::hunt::sigma {
 namespace {
 
-Status Invalid(std::string message) {
+Status InvalidCorrelation(std::string message) {
   return MakeError(ErrorKind::kInvalidArgument, "correlation: " + std::move(message));
 }
 
@@ -52,16 +52,16 @@ Status ParseTimespan(const std::string& text, std::chrono::seconds* out) {
   const char* end = text.data() + text.size();
   auto [p, ec] = std::from_chars(text.data(), end, n);
   if (ec != std::errc() || p + 1 != end || n <= 0)
-    return Invalid("timespan '" + text + "' is not a number and one of s, m, h, d (e.g. 10m)");
+    return InvalidCorrelation("timespan '" + text + "' is not a number and one of s, m, h, d (e.g. 10m)");
   const int64_t unit = *p == 's' ? 1 : *p == 'm' ? 60 : *p == 'h' ? 3600 : *p == 'd' ? 86400 : 0;
-  if (unit == 0) return Invalid("timespan '" + text + "' has unit '" + *p + "': use s, m, h or d");
+  if (unit == 0) return InvalidCorrelation("timespan '" + text + "' has unit '" + *p + "': use s, m, h or d");
   *out = std::chrono::seconds(n * unit);
   return Ok();
 }
 
 Status ParseCondition(const YAML::Node& node, Correlation* c) {
   if (!node) return Ok();
-  if (!node.IsMap()) return Invalid("condition is not a map such as {gte: 10}");
+  if (!node.IsMap()) return InvalidCorrelation("condition is not a map such as {gte: 10}");
   for (const auto& entry : node) {
     const std::string key = entry.first.Scalar();
     if (key == "field") {
@@ -71,12 +71,12 @@ Status ParseCondition(const YAML::Node& node, Correlation* c) {
     const auto* op =
         std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& o) { return o.name == key; });
     if (op == std::end(kOps))
-      return Invalid("condition '" + key + "' is not one of gt, gte, lt, lte, eq, neq, field");
+      return InvalidCorrelation("condition '" + key + "' is not one of gt, gte, lt, lte, eq, neq, field");
     const std::string value = Scalar(entry.second);
     int64_t n = 0;
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
     if (ec != std::errc() || p != value.data() + value.size())
-      return Invalid("condition " + key + ": '" + value + "' is not a whole number");
+      return InvalidCorrelation("condition " + key + ": '" + value + "' is not a whole number");
     c->condition.push_back({op->op, n});
   }
   return Ok();
@@ -84,10 +84,10 @@ Status ParseCondition(const YAML::Node& node, Correlation* c) {
 
 Status ParseAliases(const YAML::Node& node, Correlation* c) {
   if (!node) return Ok();
-  if (!node.IsMap()) return Invalid("aliases is not a map of alias -> rule name -> field");
+  if (!node.IsMap()) return InvalidCorrelation("aliases is not a map of alias -> rule name -> field");
   for (const auto& alias : node) {
     if (!alias.second.IsMap())
-      return Invalid("alias '" + alias.first.Scalar() + "' is not a map of rule name -> field");
+      return InvalidCorrelation("alias '" + alias.first.Scalar() + "' is not a map of rule name -> field");
     for (const auto& field : alias.second)
       c->aliases[alias.first.Scalar()][field.first.Scalar()] = Scalar(field.second);
   }
@@ -95,12 +95,13 @@ Status ParseAliases(const YAML::Node& node, Correlation* c) {
 }
 
 Status CheckRequired(const Correlation& c) {
-  if (c.rules.empty()) return Invalid("'rules' names no rule");
-  if (c.timespan.count() == 0) return Invalid("'timespan' is missing");
+  if (c.rules.empty()) return InvalidCorrelation("'rules' names no rule");
+  if (c.timespan.count() == 0) return InvalidCorrelation("'timespan' is missing");
   const bool counts = c.type == CorrelationType::kEventCount || c.type == CorrelationType::kValueCount;
-  if (counts && c.condition.empty()) return Invalid("'condition' (e.g. {gte: 10}) is missing");
+  if (counts && c.condition.empty()) return InvalidCorrelation("'condition' (e.g. {gte: 10}) is missing");
   if (c.type == CorrelationType::kValueCount && c.value_fields.empty())
-    return Invalid("value_count needs 'condition.field', the field whose distinct values are counted");
+    return InvalidCorrelation(
+        "value_count needs 'condition.field', the field whose distinct values are counted");
   return Ok();
 }
 
@@ -141,13 +142,13 @@ Status ParseCorrelation(const YAML::Node& doc, Correlation* c) {
   c->description = Scalar(doc["description"]);
   c->falsepositives = Strings(doc["falsepositives"]);
   const YAML::Node body = doc["correlation"];
-  if (!body.IsMap()) return Invalid("'correlation' is not a map");
+  if (!body.IsMap()) return InvalidCorrelation("'correlation' is not a map");
   const std::string type = Scalar(body["type"]);
   const auto* t =
       std::find_if(std::begin(kTypes), std::end(kTypes), [&](const auto& k) { return k.name == type; });
   if (t == std::end(kTypes)) {
-    return Invalid("type '" + type +
-                   "' is not run (cordon runs event_count, value_count, temporal, temporal_ordered)");
+    return InvalidCorrelation(
+        "type '" + type + "' is not run (cordon runs event_count, value_count, temporal, temporal_ordered)");
   }
   c->type = t->type;
   c->rules = Strings(body["rules"]);
@@ -166,7 +167,7 @@ Status ParseCorrelation(const YAML::Node& doc, Correlation* c) {
 
 namespace {
 
-struct Target {
+struct RuleRef {
   bool correlation = false;
   size_t index = 0;
   std::string file;
@@ -175,13 +176,13 @@ struct Target {
 
 // Finds `ref` among the loaded rules and correlations: an id anywhere, else a name in `file`, else a
 // name elsewhere.
-const Target* Find(const std::vector<Target>& ids, const std::vector<Target>& names, const std::string& ref,
-                   const std::string& file) {
-  for (const Target& t : ids) {
+const RuleRef* Find(const std::vector<RuleRef>& ids, const std::vector<RuleRef>& names,
+                    const std::string& ref, const std::string& file) {
+  for (const RuleRef& t : ids) {
     if (t.name == ref) return &t;
   }
-  const Target* elsewhere = nullptr;
-  for (const Target& t : names) {
+  const RuleRef* elsewhere = nullptr;
+  for (const RuleRef& t : names) {
     if (t.name != ref) continue;
     if (t.file == file) return &t;
     if (!elsewhere) elsewhere = &t;
@@ -228,8 +229,8 @@ void ResolveCorrelations(LoadedRules* loaded) {
   std::vector<std::string> failure(cs.size());
   for (bool changed = true; changed;) {
     changed = false;
-    std::vector<Target> ids;
-    std::vector<Target> names;
+    std::vector<RuleRef> ids;
+    std::vector<RuleRef> names;
     for (size_t i = 0; i < loaded->rules.size(); ++i) {
       const Rule& r = loaded->rules[i];
       if (!r.id.empty()) ids.push_back({false, i, r.file, r.id});
@@ -245,7 +246,7 @@ void ResolveCorrelations(LoadedRules* loaded) {
       Correlation& c = cs[i];
       c.sources.clear();
       for (const std::string& ref : c.rules) {
-        const Target* t = Find(ids, names, ref, c.file);
+        const RuleRef* t = Find(ids, names, ref, c.file);
         if (!t) {
           failure[i] = "correlation: rule '" + ref +
                        "' is not among the rules loaded (not given, or skipped: see its reason)";

@@ -48,7 +48,9 @@ bool UnescapeSigma(std::string_view s, std::string* out) {
   return true;
 }
 
-Status Invalid(std::string message) { return MakeError(ErrorKind::kInvalidArgument, std::move(message)); }
+Status InvalidModifier(std::string message) {
+  return MakeError(ErrorKind::kInvalidArgument, std::move(message));
+}
 
 bool EndsWithWildcard(std::string_view s) {
   if (s.empty() || s.back() != '*') return false;
@@ -71,7 +73,7 @@ Status Encode(Working* w, std::string_view modifier, Encoder encode) {
   for (const std::string& v : w->values) {
     std::string plain;
     if (!UnescapeSigma(v, &plain))
-      return Invalid("modifier '" + std::string(modifier) + "' on a value with wildcards");
+      return InvalidModifier("modifier '" + std::string(modifier) + "' on a value with wildcards");
     std::vector<std::string> encoded;
     if (Status s = encode(plain, &encoded); !s) return s;
     for (const std::string& e : encoded) out.push_back(EscapeSigma(e));
@@ -85,7 +87,7 @@ Status Encode(Working* w, std::string_view modifier, Encoder encode) {
 Status Utf16(Working* w, std::string_view modifier, bool big_endian, bool bom) {
   return Encode(w, modifier, [&](const std::string& plain, std::vector<std::string>* out) -> Status {
     std::optional<std::string> e = EncodeUtf16(plain, big_endian, bom);
-    if (!e) return Invalid("modifier '" + std::string(modifier) + "' on a value that is not UTF-8");
+    if (!e) return InvalidModifier("modifier '" + std::string(modifier) + "' on a value that is not UTF-8");
     out->push_back(*e);
     return Ok();
   });
@@ -135,14 +137,15 @@ Status ApplyModifier(std::string_view m, Working* w, DetectionItem* item) {
   } else if (m == "windash") {
     return Encode(w, m, [](const std::string& p, std::vector<std::string>* out) -> Status {
       auto variants = WindashVariants(p, 4096);
-      if (!variants) return Invalid("modifier 'windash' makes over 4096 variants of '" + p + "'");
+      if (!variants) return InvalidModifier("modifier 'windash' makes over 4096 variants of '" + p + "'");
       *out = std::move(*variants);
       return Ok();
     });
   } else if (m == "re") {
     w->type = Type::kRegex;
   } else if (m == "i" || m == "m" || m == "s") {
-    if (w->type != Type::kRegex) return Invalid("modifier '" + std::string(m) + "' without 're' before it");
+    if (w->type != Type::kRegex)
+      return InvalidModifier("modifier '" + std::string(m) + "' without 're' before it");
     w->regex_flags += m;
   } else if (m == "cidr") {
     w->type = Type::kCidr;
@@ -157,9 +160,9 @@ Status ApplyModifier(std::string_view m, Working* w, DetectionItem* item) {
                  : m == "gt"  ? Compare::kGt
                               : Compare::kGte;
   } else if (m == "expand") {
-    return Invalid("modifier 'expand': its placeholders need values cordon has no source for");
+    return InvalidModifier("modifier 'expand': its placeholders need values cordon has no source for");
   } else {
-    return Invalid("unknown modifier '" + std::string(m) + "'");
+    return InvalidModifier("unknown modifier '" + std::string(m) + "'");
   }
   return Ok();
 }

@@ -20,7 +20,7 @@ namespace {
 
 using test::SigmaHqRules;
 
-std::vector<std::string> SampleRecords() {
+std::vector<std::string> SampleLines() {
   std::vector<std::string> records;
   for (const nlohmann::json& r : test::SampleRecords()) records.push_back(r.dump());
   return records;
@@ -104,7 +104,7 @@ size_t ExpectEveryMatchTriggered(const RuleSet& set, const Object& o) {
 TEST(SigmaObjectPrefilter, EveryMatchingSampleRecordHoldsATriggerAndFewOthersDo) {
   RuleSet set = SigmaHqRules();
   ASSERT_TRUE(ObjectPrefilter(set, PlainFind).narrows());
-  const std::vector<std::string> records = SampleRecords();
+  const std::vector<std::string> records = SampleLines();
   ASSERT_GT(records.size(), 1000u);
   size_t triggered = 0;
   size_t matching = 0;

@@ -108,7 +108,7 @@ TEST(SigmaRuleLoader, TextOnWhichYamlCppNeverEndsIsSkipped) {
 TEST(SigmaRuleLoader, FifosAndDevicesAreNeverRead) {
   // Opening a FIFO for reading waits for a writer, and /dev/zero never ends: a rules folder with either
   // must not hang the hunt. In a folder such an entry is listed as skipped; given by name it is an error.
-  const test::TempDir tmp;
+  const ::cordon::test::TempDir tmp;
   const std::filesystem::path& dir = tmp.path();
   ASSERT_EQ(mkfifo((dir / "pipe.yml").c_str(), 0600), 0);
   std::filesystem::create_symlink("/dev/zero", dir / "zero.yml");

@@ -7,7 +7,7 @@ namespace {
 
 constexpr std::string_view kSidPrefix = "cordon-";
 
-Error About(Error e, const std::string& bucket, const std::string& what) {
+Error BucketError(Error e, const std::string& bucket, const std::string& what) {
   e.message = "s3://" + bucket + ": " + what + ": " + e.message;
   return e;
 }
@@ -27,7 +27,7 @@ Status EnsureBucket(aws::Client& client, const std::string& bucket, bool lock, S
     out->push_back({bucket, "bucket", "ok", "exists"});
     return Ok();
   }
-  if (head.error().http_status != 404) return MakeError(About(head.error(), bucket, "HeadBucket"));
+  if (head.error().http_status != 404) return MakeError(BucketError(head.error(), bucket, "HeadBucket"));
   Json input = {{"Bucket", bucket}};
   if (lock) input["ObjectLockEnabledForBucket"] = true;
   // us-east-1 takes no LocationConstraint; every other region needs its own.
@@ -35,21 +35,21 @@ Status EnsureBucket(aws::Client& client, const std::string& bucket, bool lock, S
     input["CreateBucketConfiguration"] = Json{{"LocationConstraint", client.region()}};
   auto made = client.Call("s3", "CreateBucket", input);
   if (!made && made.error().code != "BucketAlreadyOwnedByYou")
-    return MakeError(About(made.error(), bucket, "CreateBucket"));
+    return MakeError(BucketError(made.error(), bucket, "CreateBucket"));
   out->push_back({bucket, "bucket", "set", lock ? "created with Object Lock" : "created"});
   return Ok();
 }
 
 Status EnsureVersioning(aws::Client& client, const std::string& bucket, Steps* out) {
   auto got = client.Call("s3", "GetBucketVersioning", Json{{"Bucket", bucket}});
-  if (!got) return MakeError(About(got.error(), bucket, "GetBucketVersioning"));
+  if (!got) return MakeError(BucketError(got.error(), bucket, "GetBucketVersioning"));
   if (got->value("Status", "") == "Enabled") {
     out->push_back({bucket, "versioning", "ok", "Enabled"});
     return Ok();
   }
   auto put = client.Call("s3", "PutBucketVersioning",
                          Json{{"Bucket", bucket}, {"VersioningConfiguration", {{"Status", "Enabled"}}}});
-  if (!put) return MakeError(About(put.error(), bucket, "PutBucketVersioning"));
+  if (!put) return MakeError(BucketError(put.error(), bucket, "PutBucketVersioning"));
   out->push_back({bucket, "versioning", "set", "Enabled"});
   return Ok();
 }
@@ -59,7 +59,7 @@ Status EnsureVersioning(aws::Client& client, const std::string& bucket, Steps* o
 Status EnsureObjectLock(aws::Client& client, const EvidenceBucketSpec& spec, Steps* out) {
   auto got = client.Call("s3", "GetObjectLockConfiguration", Json{{"Bucket", spec.bucket}});
   if (!got && got.error().code != "ObjectLockConfigurationNotFoundError")
-    return MakeError(About(got.error(), spec.bucket, "GetObjectLockConfiguration"));
+    return MakeError(BucketError(got.error(), spec.bucket, "GetObjectLockConfiguration"));
   Json retention = {{"Mode", spec.mode}};
   if (spec.years > 0) {
     retention["Years"] = spec.years;
@@ -83,7 +83,7 @@ Status EnsureObjectLock(aws::Client& client, const EvidenceBucketSpec& spec, Ste
                   Json{{"Bucket", spec.bucket},
                        {"ObjectLockConfiguration",
                         {{"ObjectLockEnabled", "Enabled"}, {"Rule", {{"DefaultRetention", retention}}}}}});
-  if (!put) return MakeError(About(put.error(), spec.bucket, "PutObjectLockConfiguration"));
+  if (!put) return MakeError(BucketError(put.error(), spec.bucket, "PutObjectLockConfiguration"));
   out->push_back({spec.bucket, "object lock", "set", want});
   return Ok();
 }
@@ -104,7 +104,7 @@ Status EnsureEncryption(aws::Client& client, const std::string& bucket, const st
       }
     }
   } else if (got.error().code != "ServerSideEncryptionConfigurationNotFoundError") {
-    return MakeError(About(got.error(), bucket, "GetBucketEncryption"));
+    return MakeError(BucketError(got.error(), bucket, "GetBucketEncryption"));
   }
   Json by_default = {{"SSEAlgorithm", algorithm}};
   if (!kms_key.empty()) by_default["KMSMasterKeyID"] = kms_key;
@@ -113,7 +113,7 @@ Status EnsureEncryption(aws::Client& client, const std::string& bucket, const st
   auto put = client.Call(
       "s3", "PutBucketEncryption",
       Json{{"Bucket", bucket}, {"ServerSideEncryptionConfiguration", {{"Rules", Json::array({rule})}}}});
-  if (!put) return MakeError(About(put.error(), bucket, "PutBucketEncryption"));
+  if (!put) return MakeError(BucketError(put.error(), bucket, "PutBucketEncryption"));
   out->push_back({bucket, "encryption", "set", want});
   return Ok();
 }
@@ -129,10 +129,10 @@ Status EnsurePublicAccessBlock(aws::Client& client, const std::string& bucket, S
     return Ok();
   }
   if (!got && got.error().code != "NoSuchPublicAccessBlockConfiguration")
-    return MakeError(About(got.error(), bucket, "GetPublicAccessBlock"));
+    return MakeError(BucketError(got.error(), bucket, "GetPublicAccessBlock"));
   auto put = client.Call("s3", "PutPublicAccessBlock",
                          Json{{"Bucket", bucket}, {"PublicAccessBlockConfiguration", all}});
-  if (!put) return MakeError(About(put.error(), bucket, "PutPublicAccessBlock"));
+  if (!put) return MakeError(BucketError(put.error(), bucket, "PutPublicAccessBlock"));
   out->push_back({bucket, "public access block", "set", "all four"});
   return Ok();
 }
@@ -142,7 +142,7 @@ Result<Json> ReadPolicy(aws::Client& client, const std::string& bucket) {
   auto got = client.Call("s3", "GetBucketPolicy", Json{{"Bucket", bucket}});
   if (!got) {
     if (got.error().code == "NoSuchBucketPolicy") return Json();
-    return MakeError(About(got.error(), bucket, "GetBucketPolicy"));
+    return MakeError(BucketError(got.error(), bucket, "GetBucketPolicy"));
   }
   Json doc = Json::parse(got->value("Policy", ""), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded())
@@ -160,7 +160,7 @@ Status EnsurePolicy(aws::Client& client, const std::string& bucket, const std::s
     return Ok();
   }
   auto put = client.Call("s3", "PutBucketPolicy", Json{{"Bucket", bucket}, {"Policy", want.dump()}});
-  if (!put) return MakeError(About(put.error(), bucket, "PutBucketPolicy"));
+  if (!put) return MakeError(BucketError(put.error(), bucket, "PutBucketPolicy"));
   out->push_back({bucket, "bucket policy", "set", what});
   return Ok();
 }
@@ -191,7 +191,7 @@ Json LogDeliveryPolicy(const std::string& log_bucket, const std::string& bucket,
 Status EnsureLogging(aws::Client& client, const EvidenceBucketSpec& spec, Steps* out) {
   const std::string prefix = spec.bucket + "/";
   auto got = client.Call("s3", "GetBucketLogging", Json{{"Bucket", spec.bucket}});
-  if (!got) return MakeError(About(got.error(), spec.bucket, "GetBucketLogging"));
+  if (!got) return MakeError(BucketError(got.error(), spec.bucket, "GetBucketLogging"));
   const Json enabled = got->value("LoggingEnabled", Json::object());
   const std::string what = "to s3://" + spec.log_bucket + "/" + prefix;
   if (enabled.value("TargetBucket", "") == spec.log_bucket && enabled.value("TargetPrefix", "") == prefix) {
@@ -203,7 +203,7 @@ Status EnsureLogging(aws::Client& client, const EvidenceBucketSpec& spec, Steps*
       Json{{"Bucket", spec.bucket},
            {"BucketLoggingStatus",
             {{"LoggingEnabled", {{"TargetBucket", spec.log_bucket}, {"TargetPrefix", prefix}}}}}});
-  if (!put) return MakeError(About(put.error(), spec.bucket, "PutBucketLogging"));
+  if (!put) return MakeError(BucketError(put.error(), spec.bucket, "PutBucketLogging"));
   out->push_back({spec.bucket, "access logging", "set", what});
   return Ok();
 }
@@ -233,7 +233,7 @@ Result<std::vector<BucketSetting>> CreateEvidenceBucket(aws::Client& client, con
   const std::string& logs = spec.log_bucket;
   // The log bucket first: logging is the evidence bucket's last setting and needs it ready. S3 delivers
   // access logs only to a bucket encrypted with SSE-S3, so the log bucket is not SSE-KMS.
-  for (auto step : std::vector<std::function<Status()>>{
+  for (const auto& step : std::vector<std::function<Status()>>{
            [&] { return EnsureBucket(client, logs, false, &out); },
            [&] { return EnsureVersioning(client, logs, &out); },
            [&] { return EnsureEncryption(client, logs, "AES256", "", &out); },

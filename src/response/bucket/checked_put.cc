@@ -6,7 +6,7 @@
 namespace cordon::response {
 namespace {
 
-Error About(Error e, const std::string& uri, const std::string& what) {
+Error PutError(Error e, const std::string& uri, const std::string& what) {
   e.message = uri + ": " + what + ": " + e.message;
   return e;
 }
@@ -39,7 +39,7 @@ Result<StoredObject> PutChecked(aws::Client& client, const std::string& bucket, 
   out.size = static_cast<int64_t>(bytes.size());
   if (skip_same) {
     auto current = CurrentChecksum(client, bucket, key);
-    if (!current) return MakeError(About(current.error(), uri, "HeadObject"));
+    if (!current) return MakeError(PutError(current.error(), uri, "HeadObject"));
     if (*current == checksum) {
       out.already = true;
       return out;
@@ -51,7 +51,7 @@ Result<StoredObject> PutChecked(aws::Client& client, const std::string& bucket, 
                               {"Body", Base64Encode(bytes)},
                               {"ChecksumAlgorithm", "SHA256"},
                               {"ChecksumSHA256", checksum}});
-  if (!put) return MakeError(About(put.error(), uri, "PutObject"));
+  if (!put) return MakeError(PutError(put.error(), uri, "PutObject"));
   out.version_id = put->value("VersionId", "");
   // Read back what S3 now holds (that version, when there are versions) and compare both ways.
   std::string back;
@@ -60,7 +60,7 @@ Result<StoredObject> PutChecked(aws::Client& client, const std::string& bucket, 
   Json get = {{"Bucket", bucket}, {"Key", key}, {"ChecksumMode", "ENABLED"}};
   if (!out.version_id.empty()) get["VersionId"] = out.version_id;
   auto got = client.Call("s3", "GetObject", get, options);
-  if (!got) return MakeError(About(got.error(), uri, "reading it back"));
+  if (!got) return MakeError(PutError(got.error(), uri, "reading it back"));
   const std::string stored = got->value("ChecksumSHA256", "");
   if (stored != checksum || Sha256(back) != digest)
     return MakeError(ErrorKind::kConflict, uri + ": read back, it is not what was written (SHA-256 " +

@@ -2,14 +2,12 @@
 
 #include <algorithm>
 
+#include "response/name_list.h"
+
 namespace cordon::response {
 namespace {
 
 constexpr std::string_view kCapture = "capture-memory";
-
-bool Contains(const std::vector<std::string>& v, std::string_view s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
 
 }  // namespace
 
