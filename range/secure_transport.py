@@ -4,9 +4,9 @@
 With the range's HTTPS listener on (run.py --tls), the range holds a bucket policy's Deny statements
 conditioned on aws:SecureTransport itself and evaluates them per request: a request over plain HTTP
 that such a statement matches is refused with S3's 403 AccessDenied, one over HTTPS goes on. As S3
-does: "deny all HTTP requests ... a bucket policy ... explicitly denies access when the request meets
-the condition "aws:SecureTransport": "false"" (S3 User Guide, "Security best practices for Amazon S3",
-https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit). moto gets
+does: its guide's way to enforce encryption in transit is a bucket policy that explicitly denies
+requests with "aws:SecureTransport": "false", i.e. every plain HTTP request (S3 User Guide, "Security
+best practices for Amazon S3", https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit). moto gets
 the rest of the policy (PutBucketPolicy's body less those statements), so its own evaluation (Deny
 statements with Principal "*", on object requests) still applies to them, and GetBucketPolicy answers
 the policy as it was put.
