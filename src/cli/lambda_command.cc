@@ -122,7 +122,11 @@ int LambdaRuntime(const CommandContext& ctx) {
     // (CORDON_ALLOW_UNLOCKED_BUCKET=1 is --allow-unlocked-bucket).
     auto lock = response::RequireWriteOnce(**client, *bucket, Env("CORDON_ALLOW_UNLOCKED_BUCKET") == "1",
                                            "CORDON_EVIDENCE_BUCKET");
-    if (!lock) return init_failed(lock.error());
+    if (!lock) {
+      Error e = lock.error();  // names the flag; the function's switch is a variable
+      e.message += " (in Lambda: CORDON_ALLOW_UNLOCKED_BUCKET=1)";
+      return init_failed(e);
+    }
     options->watch.bucket_lock = *lock;
     start["evidence_bucket"] = bucket->Uri();
     start["bucket_lock"] = lock->Describe();

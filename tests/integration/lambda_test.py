@@ -322,16 +322,26 @@ class LambdaEvidenceTests(LambdaCase):
     def test_a_bucket_that_is_not_write_once_is_an_init_error(self):
         self.fresh()
         self.s3().create_bucket(Bucket="plain-evidence")
-        self.api.invoke(finding_event(self.ids["suspect"], "f1f1f1f1a2a2a2a2b3b3b3b3c4c4c4c4"))
-        proc = self.run_runtime([str(self.package / "bootstrap")], self.lambda_env(
-            1, CORDON_CASES_DIR=self.cases_dir, CORDON_EVIDENCE_BUCKET="s3://plain-evidence/ir"))
+        finding = "f1f1f1f1a2a2a2a2b3b3b3b3c4c4c4c4"
+        pending = self.api.invoke(finding_event(self.ids["suspect"], finding))
+        env = self.lambda_env(1, CORDON_CASES_DIR=self.cases_dir, CORDON_EVIDENCE_BUCKET="s3://plain-evidence/ir")
+        proc = self.run_runtime([str(self.package / "bootstrap")], env)
         self.assertNotEqual(proc.returncode, 0, proc.stderr)
         [(body, error_type)] = self.api.init_errors
         self.assertEqual(error_type, "Cordon.InitError")
         self.assertIn("s3://plain-evidence is not write-once", body["errorMessage"])
         self.assertIn("CORDON_EVIDENCE_BUCKET", body["errorMessage"])
+        self.assertIn("CORDON_ALLOW_UNLOCKED_BUCKET=1", body["errorMessage"])
         self.assertEqual(self.api.reports, [])
         self.assertEqual(os.listdir(self.cases_dir), [])
+        # The responder's explicit choice: the same bucket used anyway, the case exported to it.
+        proc = self.run_runtime([str(self.package / "bootstrap")], {**env, "CORDON_ALLOW_UNLOCKED_BUCKET": "1"})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertResponded(pending, f"AUTO-GD-{finding}")
+        db = Path(self.cases_dir, f"AUTO-GD-{finding}", "case.db").read_bytes()
+        head = self.s3().head_object(Bucket="plain-evidence", Key=f"ir/AUTO-GD-{finding}/case.db",
+                                     ChecksumMode="ENABLED")
+        self.assertEqual(head["ChecksumSHA256"], eb.b64sha256(db))
 
 
 if __name__ == "__main__":
