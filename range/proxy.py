@@ -28,6 +28,7 @@ import random
 import re
 import socket
 import socketserver
+import ssl
 import struct
 import sys
 import threading
@@ -60,6 +61,8 @@ guardduty = _sibling("guardduty")
 inspector = _sibling("inspector")
 ebs_direct = _sibling("ebs_direct")
 snapshot_locks = _sibling("snapshot_locks")
+secure_transport = _sibling("secure_transport")
+tls = _sibling("tls")
 Scenario = scenario_mod.Scenario
 ApiError = scenario_mod.ApiError
 ScenarioError = scenario_mod.ScenarioError
@@ -466,6 +469,8 @@ class RangeState:
         self.conntrack = conntrack.ConntrackTimeouts((self.upstream_host, self.upstream_port), shared_snapshots)
         self.requests = []  # the request log: GET /__range/requests
         self.request_seq = 0
+        # aws:SecureTransport in bucket policies (range/secure_transport.py): with the HTTPS listener only
+        self.transport = None
 
     # ---- stats --------------------------------------------------------------------------------
     def reset_stats(self):
@@ -639,6 +644,8 @@ class RangeState:
         self.ebs.reset()
         self.locks.reset()
         self.conntrack.reset()
+        if self.transport is not None:
+            self.transport.reset()
         self.scenario.reset_state()
         self.reset_stats()
         self.clear_request_log()
@@ -732,6 +739,21 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
     def state(self) -> RangeState:
         return self.server.state
 
+    def setup(self):
+        # The HTTPS listener's handshake, here in the connection's own thread, not in accept().
+        super().setup()
+        self.tls_failed = False
+        if isinstance(self.connection, ssl.SSLSocket):
+            try:
+                self.connection.do_handshake()
+            except (ssl.SSLError, OSError) as e:
+                self.tls_failed = True
+                self.log_message("TLS handshake failed: %s", e)
+
+    def handle(self):
+        if not self.tls_failed:
+            super().handle()
+
     def log_message(self, fmt, *args):
         if getattr(self.server, "verbose", False):
             sys.stderr.write("range %s %s\n" % (self.address_string(), fmt % args))
@@ -742,7 +764,7 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             if self.path.startswith("/__range/") or self.path == "/__range":
                 return self._control()
             self._proxy()
-        except (BrokenPipeError, ConnectionResetError, ConnectionError, socket.timeout):
+        except (BrokenPipeError, ConnectionResetError, ConnectionError, socket.timeout, ssl.SSLError):
             self.close_connection = True
         except Exception:  # a bug in the range: say so on stderr, drop this connection
             import traceback
@@ -774,6 +796,9 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             if body is None:
                 reader.drain()
             return self._send_fault(info, rule)
+
+        if info.service == "s3" and st.transport is not None and self._secure_transport(info, reader, body):
+            return
 
         if info.service == "cloudtrail" and info.action == "LookupEvents":
             return self._serve_json(info, lambda p: st.scenario.lookup_events(p, info.region))
@@ -873,6 +898,35 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             return True
         st.count_served(info, "range")
         self._send(200, ctype, answer.encode("utf-8"))
+        return True
+
+    def _secure_transport(self, info, reader, body) -> bool:
+        """aws:SecureTransport (range/secure_transport.py): True when the request was answered: refused
+        (plain HTTP that a statement denies), or one of the bucket policy operations, forwarded so that
+        the range follows the policy."""
+        st = self.state
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query, keep_blank_values=True)
+        secure = isinstance(self.connection, ssl.SSLSocket)
+        if st.transport.denies(info.action, self.path, query, secure):
+            if body is None:
+                reader.drain()
+            st.count_served(info, "range")
+            self._send(*aws_error(info, 403, "AccessDenied", "Access Denied"))
+            return True
+        if info.action not in ("PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy", "DeleteBucket"):
+            return False
+        headers, pending = None, None
+        if info.action == "PutBucketPolicy":
+            raw = body if body is not None else reader.read_all()
+            plain = "aws-chunked" not in (self.headers.get("Content-Encoding") or "").lower()
+            split = secure_transport.split_policy(reader.decoded(raw) if body is None else raw) if plain else None
+            body = raw
+            if split is not None:
+                body, statements = split
+                pending = (reader.decoded(raw) if reader.chunked else raw, statements)
+                headers = secure_transport.rewritten_headers(self.headers, body)
+        st.count_served(info, "moto")
+        self._forward(reader, body, info, (info.action, self.path, pending), headers=headers)
         return True
 
     def _serve_get_findings(self, info, body):
@@ -975,12 +1029,12 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                 pass
 
     # ---- forwarding to moto -------------------------------------------------------------------
-    def _forward(self, reader, body, info, capture):
+    def _forward(self, reader, body, info, capture, headers=None):
         st = self.state
         conn = http.client.HTTPConnection(st.upstream_host, st.upstream_port, timeout=600)
         try:
             conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-            for k, v in self.headers.items():
+            for k, v in (headers if headers is not None else self.headers.items()):
                 if k.lower() in HOP_BY_HOP:
                     continue
                 conn.putheader(k, v)
@@ -1040,6 +1094,8 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
 
     def _post_process(self, capture, req_body, info, status, data: bytes) -> bytes:
         st = self.state
+        if isinstance(capture, tuple):  # a bucket policy operation (_secure_transport)
+            return st.transport.answered(*capture, status, data)
         if status != 200:
             return data
         if capture in ("CreateSnapshot", "CreateSnapshots", "CopySnapshot"):
@@ -1165,9 +1221,10 @@ class RangeHTTPServer(http.server.ThreadingHTTPServer):
     allow_reuse_address = False
     request_queue_size = 128
 
-    def __init__(self, addr, state, verbose=False):
+    def __init__(self, addr, state, verbose=False, tls_context=None):
         self.state = state
         self.verbose = verbose
+        self.tls_context = tls_context  # an ssl.SSLContext: this listener speaks HTTPS
         self._resets = set()
         self._resets_lock = threading.Lock()
         super().__init__(addr, RangeHandler)
@@ -1176,6 +1233,9 @@ class RangeHTTPServer(http.server.ThreadingHTTPServer):
         # HTTPServer.server_bind would call socket.getfqdn(), a DNS lookup we do not need.
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = self.server_address[:2]
+        if self.tls_context is not None:  # each connection's handshake is in its handler (setup)
+            self.socket = self.tls_context.wrap_socket(self.socket, server_side=True,
+                                                       do_handshake_on_connect=False)
 
     def mark_reset(self, sock):
         with self._resets_lock:
@@ -1194,7 +1254,8 @@ class RangeHTTPServer(http.server.ThreadingHTTPServer):
 class RangeProxy:
     """The proxy on a free 127.0.0.1 port, serving in background threads."""
 
-    def __init__(self, upstream: str, scenario=None, faults=None, port: int = 0, verbose=False):
+    def __init__(self, upstream: str, scenario=None, faults=None, port: int = 0, verbose=False,
+                 tls_paths=None, tls_port: int = 0):
         if isinstance(scenario, str):
             scenario = Scenario.load(scenario)
         elif isinstance(scenario, dict):
@@ -1206,6 +1267,13 @@ class RangeProxy:
         self.state = RangeState(upstream, scenario, faults)
         self.server = RangeHTTPServer((HOST, port), self.state, verbose=verbose)
         self.thread = None
+        # tls_paths (range/tls.py make_certificates): a second listener, HTTPS, in front of the same
+        # state, and aws:SecureTransport evaluated in bucket policies (range/secure_transport.py).
+        self.tls_server, self.tls_thread = None, None
+        if tls_paths is not None:
+            self.state.transport = secure_transport.SecureTransport()
+            self.tls_server = RangeHTTPServer((HOST, tls_port), self.state, verbose=verbose,
+                                              tls_context=tls.server_context(tls_paths))
 
     @property
     def port(self) -> int:
@@ -1215,18 +1283,29 @@ class RangeProxy:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
+    @property
+    def tls_url(self) -> str | None:
+        return f"https://{HOST}:{self.tls_server.server_address[1]}" if self.tls_server is not None else None
+
     def start(self) -> str:
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
                                        name="range-proxy", daemon=True)
         self.thread.start()
+        if self.tls_server is not None:
+            self.tls_thread = threading.Thread(target=self.tls_server.serve_forever,
+                                               kwargs={"poll_interval": 0.1}, name="range-proxy-tls", daemon=True)
+            self.tls_thread.start()
         return self.url
 
     def stop(self):
-        if self.thread is not None:
-            self.server.shutdown()
-            self.thread.join(10)
-            self.thread = None
-        self.server.server_close()
+        for server, thread in ((self.server, self.thread), (self.tls_server, self.tls_thread)):
+            if server is None:
+                continue
+            if thread is not None:
+                server.shutdown()
+                thread.join(10)
+            server.server_close()
+        self.thread = self.tls_thread = None
 
     def __enter__(self):
         self.start()

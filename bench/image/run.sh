@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bench: `cordon image` throughput against boto3 doing the same download with 64 threads, and against
-# SHA-256 alone (sha256sum) over the same image, from one run, against moto + the range. See
-# bench/README.md ("image").
+# SHA-256 alone (openssl dgst -sha256: OpenSSL's SHA-256 is cordon's) over the same image, from one
+# run, against moto + the range. See bench/README.md ("image").
 #   bench/image/run.sh [--gib 2] [--data-blocks 1024] [--threads 16] [--json out.json]
 # Needs the cordon binary: cmake --build build --target cordon (or CORDON_BIN=PATH).
 set -euo pipefail

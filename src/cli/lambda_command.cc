@@ -16,6 +16,8 @@
 #include "cli/json_log.h"
 #include "cli/output.h"
 #include "cli/result_output.h"
+#include "response/bucket/bucket_ref.h"
+#include "response/bucket/write_once.h"
 #include "response/memory/capture_order.h"
 
 namespace cordon::cli {
@@ -64,6 +66,13 @@ Result<automation::LambdaOptions> LambdaOptionsFromEnv() {
     if (!topic) return WithContext(topic.error(), "CORDON_NOTIFY");
     o.watch.notify_topic = *topic;
   }
+  // CORDON_EVIDENCE_BUCKET: as watch's --evidence-bucket, every case the function changes is exported
+  // there and its journal anchored. Checked write-once at start (LambdaRuntime).
+  if (std::string bucket = EnvText("CORDON_EVIDENCE_BUCKET"); !bucket.empty()) {
+    auto ref = response::ParseBucketUri(bucket, "CORDON_EVIDENCE_BUCKET");
+    if (!ref) return MakeError(ref.error());
+    o.watch.evidence_bucket = *ref;
+  }
   if (std::string max = EnvText("CORDON_LAMBDA_MAX_INVOCATIONS"); !max.empty()) {
     // from_chars refuses a sign, trailing text and a value past int, where strtol would wrap.
     int n = 0;
@@ -104,10 +113,25 @@ int LambdaRuntime(const CommandContext& ctx) {
   if (!options) return init_failed(options.error());
   auto client = ctx.Client();
   if (!client) return init_failed(client.error());
-  LogJsonLine(Json{{"log", "start"},
-                   {"runtime_api", api_host},
-                   {"cases_dir", options->watch.cases_root.string()},
-                   {"rules", options->watch.policy.rules.size()}});
+  Json start{{"log", "start"},
+             {"runtime_api", api_host},
+             {"cases_dir", options->watch.cases_root.string()},
+             {"rules", options->watch.policy.rules.size()}};
+  if (const auto& bucket = options->watch.evidence_bucket) {
+    // Before the first invocation, as watch does: cases go only to a bucket that cannot be rewritten
+    // (CORDON_ALLOW_UNLOCKED_BUCKET=1 is --allow-unlocked-bucket).
+    auto lock = response::RequireWriteOnce(**client, *bucket, Env("CORDON_ALLOW_UNLOCKED_BUCKET") == "1",
+                                           "CORDON_EVIDENCE_BUCKET");
+    if (!lock) {
+      Error e = lock.error();  // names the flag; the function's switch is a variable
+      e.message += " (in Lambda: CORDON_ALLOW_UNLOCKED_BUCKET=1)";
+      return init_failed(e);
+    }
+    options->watch.bucket_lock = *lock;
+    start["evidence_bucket"] = bucket->Uri();
+    start["bucket_lock"] = lock->Describe();
+  }
+  LogJsonLine(start);
   if (auto s = automation::RunLambdaLoop(**client, api, *options, LogJsonLine, nullptr); !s) {
     LogJsonLine(Json{{"log", "error"}, {"error", s.error().ToString()}});
     return ReportError(s.error());
@@ -139,7 +163,8 @@ CommandBody SetupLambdaRuntime(CLI::App& app) {
       "Run as an AWS Lambda function's runtime (what the bootstrap of `cordon automation package` runs):\n"
       "take invocations from the Runtime API at $AWS_LAMBDA_RUNTIME_API and handle each event as\n"
       "`cordon watch` would. Configured by the environment: CORDON_POLICY (JSON or a file), CORDON_NOTIFY,\n"
-      "CORDON_CASES_DIR (default /tmp/cordon-cases), CORDON_RESPONDER, CORDON_ASG.");
+      "CORDON_CASES_DIR (default /tmp/cordon-cases), CORDON_RESPONDER, CORDON_ASG, CORDON_EVIDENCE_BUCKET\n"
+      "(s3://BUCKET[/PREFIX]: each case exported and anchored there; CORDON_ALLOW_UNLOCKED_BUCKET=1).");
   return {[](const CommandContext& ctx) { return LambdaRuntime(ctx); }, {}};
 }
 

@@ -8,11 +8,13 @@ moto 5.2.1 enforces what these tests lean on: a version under Object Lock retent
 version from being deleted or overwritten for a fixed amount of time", S3 User Guide, "Locking objects
 with Object Lock"), and it keeps and returns x-amz-checksum-sha256.
 
-The bucket policy's deny of non-TLS access: the range speaks plain HTTP, so AWS would refuse every
-request of these tests, and moto ignores policy conditions (its put_bucket_policy: "Conditions are not
-taken into account"), so it refuses TLS ones too. The statement is judged as a document, as IAM would
-evaluate it (S3 User Guide, "Enforcing encryption in transit": Deny with "aws:SecureTransport": "false");
-the tests that then write to the bucket take that one statement out with boto3 first (without_tls_deny).
+The bucket policy's deny of non-TLS access (Deny with "aws:SecureTransport": "false") stays as created:
+these tests run the range with --tls, cordon talks to its HTTPS listener (AWS_CA_BUNDLE: the range's
+throwaway CA) and boto3 judges through it too. moto ignores policy conditions (its put_bucket_policy:
+"Conditions are not taken into account"), so the range evaluates aws:SecureTransport itself
+(range/secure_transport.py), as S3 does: over HTTPS the deny does not apply, over plain HTTP every
+request to the bucket is AccessDenied (S3 User Guide, "Security best practices for Amazon S3",
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit).
 
 Run from the repository:  CORDON_BIN=build/src/cli/cordon python3 -m unittest tests/integration/evidence_bucket_test.py -v
 """
@@ -33,7 +35,7 @@ from pathlib import Path
 import botocore.exceptions
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from scenario import ResponseCase, client  # noqa: E402
+from scenario import ResponseCase, client, run_cordon  # noqa: E402
 
 BUCKET = "ir-evidence"
 PREFIX = "cases"
@@ -54,15 +56,6 @@ def case_files(case_dir: Path) -> dict:
     return out
 
 
-def without_tls_deny(s3, bucket: str):
-    """The bucket policy less its aws:SecureTransport deny (see the module doc): the loopback range is
-    plain HTTP, which AWS would refuse, and moto would refuse any request under it."""
-    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
-    policy["Statement"] = [st for st in policy["Statement"]
-                           if "aws:SecureTransport" not in json.dumps(st.get("Condition", {}))]
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
-
-
 def journal_head(db: Path) -> tuple[int, str]:
     with sqlite3.connect(db) as con:
         seq, digest = con.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
@@ -70,9 +63,22 @@ def journal_head(db: Path) -> tuple[int, str]:
 
 
 class EvidenceBucketTests(ResponseCase):
+    """Over HTTPS (see the module doc): self.endpoint is the range's HTTPS listener."""
 
-    def s3(self):
-        return client("s3", self.moto)
+    range_args = ("--tls",)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plain_endpoint, cls.endpoint = cls.endpoint, cls.range.tls_endpoint
+
+    def cordon(self, *args, env: dict | None = None, endpoint: bool = True, timeout: float = 300.0):
+        return run_cordon(list(args), self.endpoint if endpoint else None, timeout=timeout,
+                          env={"AWS_CA_BUNDLE": self.range.ca_bundle, **(env or {})})
+
+    def s3(self, endpoint: str | None = None):
+        """boto3 through the range: its HTTPS listener unless `endpoint` says otherwise."""
+        return client("s3", endpoint or self.endpoint, verify=self.range.ca_bundle)
 
     def create(self, name: str = BUCKET, *flags):
         return self.cordon("evidence-bucket", "create", f"s3://{name}", *flags)
@@ -81,9 +87,8 @@ class EvidenceBucketTests(ResponseCase):
         return self.contain(case, "--evidence-bucket", f"s3://{BUCKET}/{PREFIX}", *extra)
 
     def make_bucket(self):
-        """The evidence bucket as `evidence-bucket create` makes it, writable over the range's HTTP."""
+        """The evidence bucket as `evidence-bucket create` makes it, its deny of plain HTTP included."""
         self.assertExit(self.create(), 0, "evidence-bucket create")
-        without_tls_deny(self.s3(), BUCKET)
 
     # -- evidence-bucket create
     def test_create_makes_a_write_once_bucket_and_its_log_bucket(self):
@@ -122,7 +127,6 @@ class EvidenceBucketTests(ResponseCase):
         self.assertEqual(set(outcomes.values()), {"ok"}, outcomes)
 
         # A version cannot be deleted: the policy denies it, and without any policy Object Lock still does.
-        without_tls_deny(s3, BUCKET)
         version = s3.put_object(Bucket=BUCKET, Key="x/evidence.bin", Body=b"evidence",
                                 ChecksumAlgorithm="SHA256")["VersionId"]
         for guard in ("the policy's deny", "Object Lock alone"):
@@ -231,6 +235,38 @@ class EvidenceBucketTests(ResponseCase):
         versions = s3.list_object_versions(Bucket=BUCKET, Prefix=f"{PREFIX}/IR-EXPORT/evidence/")["Versions"]
         self.assertEqual(len(versions), len([p for p in files if p.startswith("evidence/")]),
                          "an unchanged evidence file was written again")
+
+    def test_the_deny_of_plain_http_holds_and_https_goes_through(self):
+        """S3 User Guide, security best practices (#transit): a bucket policy denying requests with
+        "aws:SecureTransport": "false" refuses every request over plain HTTP; over HTTPS it does not apply.
+        The policy stays as `evidence-bucket create` made it; cordon's contain went through over HTTPS."""
+        self.fresh()
+        self.make_bucket()
+        self.assertExit(self.contain_with_bucket("IR-TLS"), 0, "contain --evidence-bucket over HTTPS")
+        policy = json.loads(self.s3().get_bucket_policy(Bucket=BUCKET)["Policy"])
+        self.assertIn("cordon-deny-insecure-transport", [st.get("Sid") for st in policy["Statement"]], policy)
+        key, exported = f"{PREFIX}/IR-TLS/over-http.txt", f"{PREFIX}/IR-TLS/case.db"
+        plain = self.s3(self.plain_endpoint)
+        for what, call in (("PutObject", lambda: plain.put_object(Bucket=BUCKET, Key=key, Body=b"over http",
+                                                                  ChecksumAlgorithm="SHA256")),
+                           ("GetObject", lambda: plain.get_object(Bucket=BUCKET, Key=exported)),
+                           ("GetBucketPolicy", lambda: plain.get_bucket_policy(Bucket=BUCKET))):
+            with self.assertRaises(botocore.exceptions.ClientError, msg=what) as refused:
+                call()
+            self.assertEqual(refused.exception.response["Error"]["Code"], "AccessDenied", what)
+            self.assertEqual(refused.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403, what)
+        s3 = self.s3()
+        with self.assertRaises(botocore.exceptions.ClientError) as missing:
+            s3.head_object(Bucket=BUCKET, Key=key)
+        self.assertEqual(missing.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404,
+                         "the refused PutObject wrote the object")
+        # The same PutObject over HTTPS is allowed.
+        s3.put_object(Bucket=BUCKET, Key=key, Body=b"over https", ChecksumAlgorithm="SHA256")
+        self.assertEqual(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read(), b"over https")
+        # cordon over plain HTTP is refused as well, and says by whom.
+        proc = run_cordon(["case", "export", "IR-TLS", "--cases-dir", self.cases_dir], self.plain_endpoint)
+        self.assertNotEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("AccessDenied", proc.stderr)
 
     # -- journal anchors
     def verify(self, case: str, *flags):

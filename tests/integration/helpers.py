@@ -21,11 +21,13 @@ Stable API (other engineers' tests import these; add, do not rename):
                                  the first stdout line of a child that prints its address as JSON
 - Range(*args)                   range/run.py (moto_server + the proxy) as a child process:
                                  .start() -> self, .endpoint, .moto, .control(), .stats(),
+                                 .tls_endpoint and .ca_bundle (with "--tls"; else None),
                                  .set_faults(), .reset(), .post_scenario(), .stop()
 - cordon_api(endpoint, service, operation, input=None, *flags, ...)
                                  runs `cordon api`, asserts exit 0, returns the parsed JSON
 - boto3_client(service, endpoint, **kw)
-                                 a boto3 client for moto (test credentials, region, no retries)
+                                 a boto3 client for moto (test credentials, region, no retries;
+                                 verify=CA file for an https endpoint)
 - normalise(value)               boto3's output as cordon prints it: datetimes as isoformat() of
                                  the UTC datetime, bytes as base64, ResponseMetadata removed
 - MotoFixture                    unittest.TestCase mixin: one moto per test class (setUpClass /
@@ -189,15 +191,16 @@ def cordon_api(endpoint: str, service: str, operation: str, input=None, *flags, 
 
 
 def boto3_client(service: str, endpoint: str, access_key: str = TEST_ACCESS_KEY,
-                 secret_key: str = TEST_SECRET_KEY, region: str = REGION, **config):
-    """A boto3 client for `endpoint` with static credentials; one attempt unless config says so."""
+                 secret_key: str = TEST_SECRET_KEY, region: str = REGION, verify=None, **config):
+    """A boto3 client for `endpoint` with static credentials; one attempt unless config says so.
+    `verify`: the CA file for an https endpoint (Range.ca_bundle), as boto3 takes it."""
     cfg = {"retries": {"max_attempts": 1, "mode": "standard"}}
     cfg.update(config)
     if service == "s3":
         cfg.setdefault("s3", {"addressing_style": "path"})
     return boto3.session.Session().client(
         service, endpoint_url=endpoint, region_name=region, aws_access_key_id=access_key,
-        aws_secret_access_key=secret_key, config=Config(**cfg))
+        aws_secret_access_key=secret_key, verify=verify, config=Config(**cfg))
 
 
 def create_write_once_bucket(s3, bucket: str, days: int = 1):
@@ -314,6 +317,8 @@ class Range:
 
         self.info = read_json_line(self.proc, timeout, timed_out, exited)
         self.endpoint, self.moto = self.info["endpoint"], self.info["moto"]
+        # with --tls: the HTTPS listener and the CA file that verifies it (range/run.py)
+        self.tls_endpoint, self.ca_bundle = self.info.get("tls_endpoint"), self.info.get("ca_bundle")
         return self
 
     def control(self, method: str, path: str, body=None) -> dict:

@@ -20,6 +20,11 @@ Expects:
     already within the runtime's reserve: /error Cordon.DeadlineExceeded, and the same finding again
     with time to spare converges the same case with one snapshot per volume;
   - a bad CORDON_POLICY: POSTed to /init/error, exit 2;
+  - CORDON_EVIDENCE_BUCKET (issue 15), against the range's HTTPS listener and a bucket made by
+    `cordon evidence-bucket create` (its deny of plain HTTP in place, evaluated by the range): the case
+    the finding opened is in the bucket, every file with an x-amz-checksum-sha256 matching the local
+    file, and its journal head anchored as a write-once object; a bucket that is not write-once is an
+    init error;
   - the unzipped package in a chroot of nothing but its own files (and an empty /tmp, as Lambda has):
     the finding contained from inside it (chroot does not change the network namespace, so
     127.0.0.1 is the same loopback; plain http needs no CA bundle). Needs root (skipped otherwise).
@@ -30,6 +35,7 @@ Run from the repository root:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import queue
@@ -46,8 +52,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evidence_bucket_test as eb  # noqa: E402
 from helpers import TEST_DATA, load_range_module  # noqa: E402
-from scenario import ResponseCase, case_snapshots, run_cordon  # noqa: E402
+from scenario import ResponseCase, case_snapshots, client, run_cordon  # noqa: E402
 
 FINDING = TEST_DATA / "guardduty" / "derived" / "eventbridge-guardduty_ec2_event.json"
 API = "/2018-06-01/runtime"
@@ -260,6 +267,81 @@ class LambdaTests(LambdaCase):
         self.assertContained(case, pre)
         self.assertCaseConsistent(case)
         self.assertEqual(len(case_snapshots(self.moto, case)), len(pre["instances"][self.ids["suspect"]]["volumes"]))
+
+
+class LambdaEvidenceTests(LambdaCase):
+    """The function with CORDON_EVIDENCE_BUCKET, over HTTPS: its endpoint is the range's HTTPS listener,
+    AWS_CA_BUNDLE the range's CA (the bootstrap keeps a bundle the function sets)."""
+
+    range_args = ("--tls",)
+
+    def lambda_env(self, invocations: int, **extra) -> dict:
+        env = super().lambda_env(invocations, AWS_ENDPOINT_URL=self.range.tls_endpoint,
+                                 AWS_CA_BUNDLE=self.range.ca_bundle)
+        env.update(extra)
+        return env
+
+    def s3(self):
+        return client("s3", self.range.tls_endpoint, verify=self.range.ca_bundle)
+
+    def test_the_case_is_exported_and_anchored(self):
+        self.fresh()
+        made = run_cordon(["evidence-bucket", "create", f"s3://{eb.BUCKET}"], self.range.tls_endpoint,
+                          env={"AWS_CA_BUNDLE": self.range.ca_bundle})
+        self.assertEqual(made.returncode, 0, made.stderr)
+        finding = "e7e7e7e7f8f8f8f8a9a9a9a9b0b0b0b0"
+        case = f"AUTO-GD-{finding}"
+        good = self.api.invoke(finding_event(self.ids["suspect"], finding))
+        proc = self.run_runtime([str(self.package / "bootstrap")], self.lambda_env(
+            1, CORDON_CASES_DIR=self.cases_dir, CORDON_EVIDENCE_BUCKET=f"s3://{eb.BUCKET}/{eb.PREFIX}"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertResponded(good, case)
+        self.assertIn(f'"evidence_bucket":"s3://{eb.BUCKET}/{eb.PREFIX}"', proc.stderr.replace(" ", ""))
+
+        case_dir = Path(self.cases_dir, case)
+        files = eb.case_files(case_dir)
+        self.assertIn("case.db", files)
+        s3 = self.s3()
+        for path, data in files.items():
+            head = s3.head_object(Bucket=eb.BUCKET, Key=f"{eb.PREFIX}/{case}/{path}", ChecksumMode="ENABLED")
+            self.assertEqual(head["ChecksumSHA256"], eb.b64sha256(data), path)
+            self.assertEqual(head["ContentLength"], len(data), path)
+            self.assertEqual(head["ObjectLockMode"], "COMPLIANCE", path)
+        seq, digest = eb.journal_head(case_dir / "case.db")
+        key = f"{eb.PREFIX}/{case}/anchors/{seq:012d}-{digest}.json"
+        anchor = json.loads(s3.get_object(Bucket=eb.BUCKET, Key=key)["Body"].read())
+        self.assertEqual((anchor["seq"], anchor["hash"], anchor["responder"]), (seq, digest, self.responder))
+        self.assertEqual(anchor["database_sha256"], hashlib.sha256(files["case.db"]).hexdigest())
+        self.assertEqual(s3.head_object(Bucket=eb.BUCKET, Key=key)["ObjectLockMode"], "COMPLIANCE")
+        # The anchor holds: `case verify` against the bucket compares the journal with it.
+        verified = run_cordon(["case", "verify", case, "--cases-dir", self.cases_dir], self.range.tls_endpoint,
+                              env={"AWS_CA_BUNDLE": self.range.ca_bundle})
+        self.assertEqual(verified.returncode, 0, verified.stdout + verified.stderr)
+        self.assertIn(f"compared with anchor s3://{eb.BUCKET}/{key}", verified.stdout)
+
+    def test_a_bucket_that_is_not_write_once_is_an_init_error(self):
+        self.fresh()
+        self.s3().create_bucket(Bucket="plain-evidence")
+        finding = "f1f1f1f1a2a2a2a2b3b3b3b3c4c4c4c4"
+        pending = self.api.invoke(finding_event(self.ids["suspect"], finding))
+        env = self.lambda_env(1, CORDON_CASES_DIR=self.cases_dir, CORDON_EVIDENCE_BUCKET="s3://plain-evidence/ir")
+        proc = self.run_runtime([str(self.package / "bootstrap")], env)
+        self.assertNotEqual(proc.returncode, 0, proc.stderr)
+        [(body, error_type)] = self.api.init_errors
+        self.assertEqual(error_type, "Cordon.InitError")
+        self.assertIn("s3://plain-evidence is not write-once", body["errorMessage"])
+        self.assertIn("CORDON_EVIDENCE_BUCKET", body["errorMessage"])
+        self.assertIn("CORDON_ALLOW_UNLOCKED_BUCKET=1", body["errorMessage"])
+        self.assertEqual(self.api.reports, [])
+        self.assertEqual(os.listdir(self.cases_dir), [])
+        # The responder's explicit choice: the same bucket used anyway, the case exported to it.
+        proc = self.run_runtime([str(self.package / "bootstrap")], {**env, "CORDON_ALLOW_UNLOCKED_BUCKET": "1"})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertResponded(pending, f"AUTO-GD-{finding}")
+        db = Path(self.cases_dir, f"AUTO-GD-{finding}", "case.db").read_bytes()
+        head = self.s3().head_object(Bucket="plain-evidence", Key=f"ir/AUTO-GD-{finding}/case.db",
+                                     ChecksumMode="ENABLED")
+        self.assertEqual(head["ChecksumSHA256"], eb.b64sha256(db))
 
 
 if __name__ == "__main__":

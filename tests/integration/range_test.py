@@ -997,6 +997,61 @@ class AuthModeTests(RangeCase):
 
 # ================================================================================================
 
+class SecureTransportTests(RangeCase):
+    """--tls: an HTTPS listener (a CA made at start; boto3 trusts it through the CA file alone), and
+    aws:SecureTransport evaluated in bucket policies, which moto ignores (S3 User Guide, security best
+    practices, #transit: a Deny with "aws:SecureTransport": "false" refuses every plain HTTP request)."""
+
+    range_args = ("--tls",)
+    BUCKET = "range-tls"
+    POLICY = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "no-http", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        {"Sid": "no-deletes", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject",
+         "Resource": f"arn:aws:s3:::{BUCKET}/*"}]}
+
+    def tls_client(self, service="s3"):
+        return boto3.session.Session().client(
+            service, endpoint_url=self.info["tls_endpoint"], region_name=REGION, aws_access_key_id="testing",
+            aws_secret_access_key="testing", verify=self.info["ca_bundle"],
+            config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}))
+
+    def test_https_with_the_range_ca_only(self):
+        self.assertTrue(self.info["tls_endpoint"].startswith("https://127.0.0.1:"), self.info)
+        self.assertEqual(self.tls_client("ec2").describe_vpcs()["ResponseMetadata"]["HTTPStatusCode"], 200)
+        untrusted = boto3.session.Session().client(
+            "s3", endpoint_url=self.info["tls_endpoint"], region_name=REGION, aws_access_key_id="testing",
+            aws_secret_access_key="testing", config=Config(retries={"max_attempts": 1}))
+        with self.assertRaises(botocore.exceptions.SSLError):
+            untrusted.list_buckets()
+
+    def test_the_secure_transport_deny_refuses_plain_http_only(self):
+        tls, plain = self.tls_client(), self.client("s3")
+        tls.create_bucket(Bucket=self.BUCKET)
+        tls.put_bucket_policy(Bucket=self.BUCKET, Policy=json.dumps(self.POLICY))
+        self.assertEqual(json.loads(tls.get_bucket_policy(Bucket=self.BUCKET)["Policy"]), self.POLICY)
+        tls.put_object(Bucket=self.BUCKET, Key="k", Body=b"over https")
+        self.assertEqual(tls.get_object(Bucket=self.BUCKET, Key="k")["Body"].read(), b"over https")
+        for call in (lambda: plain.put_object(Bucket=self.BUCKET, Key="k2", Body=b"x"),
+                     lambda: plain.get_object(Bucket=self.BUCKET, Key="k"),
+                     lambda: plain.list_objects_v2(Bucket=self.BUCKET),
+                     lambda: plain.get_bucket_policy(Bucket=self.BUCKET)):
+            self.assertClientError(call, "AccessDenied", 403)
+        self.assertEqual(tls.list_objects_v2(Bucket=self.BUCKET)["KeyCount"], 1)
+        # the other Deny is moto's to apply, over HTTPS as well
+        with self.assertRaises(botocore.exceptions.ClientError) as refused:
+            tls.delete_object(Bucket=self.BUCKET, Key="k")
+        self.assertEqual(refused.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        # another bucket is not concerned; the policy deleted (over HTTPS), plain HTTP goes through again
+        plain.create_bucket(Bucket="range-tls-other")
+        plain.put_object(Bucket="range-tls-other", Key="k", Body=b"x")
+        tls.delete_bucket_policy(Bucket=self.BUCKET)
+        self.assertEqual(plain.get_object(Bucket=self.BUCKET, Key="k")["Body"].read(), b"over https")
+
+
+# ================================================================================================
+
 class LifecycleTests(unittest.TestCase):
 
     def start(self, *args, timeout=30.0):

@@ -55,11 +55,12 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 # ------------------------------------------------------------------------------------------ clients
 
 def client(service: str, endpoint: str, region: str = REGION, key: str = "testing", secret: str = "testing",
-           attempts: int = 5):
-    """boto3 client for moto/the range. A few retries: the judge must not be fooled by injected faults."""
+           attempts: int = 5, verify=None):
+    """boto3 client for moto/the range. A few retries: the judge must not be fooled by injected faults.
+    `verify`: the CA file of the range's HTTPS listener (Range.ca_bundle) for an https endpoint."""
     return boto3_client(service, endpoint, access_key=key, secret_key=secret, region=region,
                         retries={"max_attempts": attempts, "mode": "standard"}, connect_timeout=10,
-                        read_timeout=60)
+                        read_timeout=60, verify=verify)
 
 
 # ------------------------------------------------------------------------------------------ building
