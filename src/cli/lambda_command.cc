@@ -120,7 +120,7 @@ int LambdaRuntime(const CommandContext& ctx) {
   if (const auto& bucket = options->watch.evidence_bucket) {
     // Before the first invocation, as watch does: cases go only to a bucket that cannot be rewritten
     // (CORDON_ALLOW_UNLOCKED_BUCKET=1 is --allow-unlocked-bucket).
-    auto lock = response::RequireWriteOnce(**client, *bucket, Env("CORDON_ALLOW_UNLOCKED_BUCKET") == "1",
+    auto lock = response::RequireWriteOnce(**client, *bucket, EnvText("CORDON_ALLOW_UNLOCKED_BUCKET") == "1",
                                            "CORDON_EVIDENCE_BUCKET");
     if (!lock) {
       Error e = lock.error();  // names the flag; the function's switch is a variable
