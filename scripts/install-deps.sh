@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages cordon builds and tests with; idempotent (installs only what is missing).
 # chromium: case_report_test opens the HTML case report in headless Chromium (screenshot, PDF).
+# openssl: the test range makes a throwaway CA for its HTTPS listener (range/tls.py).
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -9,7 +10,7 @@ packages=(
   libyaml-cpp-dev libre2-dev
   libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
   jq ca-certificates zip unzip ccache shellcheck python3-pyflakes pyflakes3
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-tidy openssl
   chromium
 )
 missing=()
