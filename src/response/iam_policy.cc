@@ -1,8 +1,10 @@
 #include "response/iam_policy.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
+#include "base/strings.h"
 #include "response/cleanup/cleanup.h"
 #include "response/lab/lab.h"
 #include "response/recover/recover.h"
@@ -46,18 +48,107 @@ constexpr std::string_view kHunt[] = {"s3:ListBucket",
                                       "glue:GetPartitions"};
 
 // What a command that changes a case calls on the case's evidence bucket: the write-once check
-// (GetObjectLockConfiguration), the export and the journal anchor, each object read back
-// (HeadObject and GetObject of the version written) (cli/case_export_command.h).
-constexpr std::string_view kEvidenceBucket[] = {"s3:GetObjectLockConfiguration", "s3:PutObject",
+// (the API's GetObjectLockConfiguration, IAM's s3:GetBucketObjectLockConfiguration), the export and
+// the journal anchor, each object read back (HeadObject and GetObject of the version written)
+// (cli/case_export_command.h).
+constexpr std::string_view kEvidenceBucket[] = {"s3:GetBucketObjectLockConfiguration", "s3:PutObject",
                                                 "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"};
+
+// `cordon evidence-bucket create` (response/bucket/bucket_create.cc), by IAM's names: S3's API names
+// differ for several (PutBucketEncryption is s3:PutEncryptionConfiguration, PutObjectLockConfiguration
+// s3:PutBucketObjectLockConfiguration, PutPublicAccessBlock s3:PutBucketPublicAccessBlock, HeadBucket
+// s3:ListBucket), as the Service Authorization Reference for Amazon S3 lists them.
+constexpr std::string_view kEvidenceBucketCreate[] = {"s3:CreateBucket",
+                                                      "s3:ListBucket",
+                                                      "s3:GetBucketVersioning",
+                                                      "s3:PutBucketVersioning",
+                                                      "s3:GetBucketObjectLockConfiguration",
+                                                      "s3:PutBucketObjectLockConfiguration",
+                                                      "s3:GetEncryptionConfiguration",
+                                                      "s3:PutEncryptionConfiguration",
+                                                      "s3:GetBucketPublicAccessBlock",
+                                                      "s3:PutBucketPublicAccessBlock",
+                                                      "s3:GetBucketPolicy",
+                                                      "s3:PutBucketPolicy",
+                                                      "s3:GetBucketLogging",
+                                                      "s3:PutBucketLogging",
+                                                      "s3:PutObject",
+                                                      "s3:GetObject"};
+
+// `cordon posture`: reads only (posture/), across the regions it is asked for.
+constexpr std::string_view kPosture[] = {"ec2:DescribeRegions",
+                                         "ec2:DescribeSecurityGroups",
+                                         "ec2:DescribeNetworkInterfaces",
+                                         "ec2:DescribeInstances",
+                                         "ec2:DescribeVolumes",
+                                         "ec2:DescribeVpcs",
+                                         "ec2:DescribeFlowLogs",
+                                         "ssm:DescribeInstanceInformation",
+                                         "iam:GetInstanceProfile",
+                                         "iam:ListRolePolicies",
+                                         "iam:GetRolePolicy",
+                                         "iam:ListAttachedRolePolicies",
+                                         "iam:GetPolicy",
+                                         "iam:GetPolicyVersion",
+                                         "cloudtrail:DescribeTrails",
+                                         "config:DescribeConfigurationRecorderStatus",
+                                         "guardduty:ListDetectors",
+                                         "guardduty:GetDetector",
+                                         "securityhub:DescribeHub",
+                                         "macie2:GetMacieSession",
+                                         "inspector2:BatchGetAccountStatus",
+                                         "inspector2:ListFindings",
+                                         "sts:GetCallerIdentity"};
+
+// `cordon automation deploy`: the stack, and what CloudFormation calls as the caller to create its
+// resources (the create handler's permissions in the resource provider schemas of AWS::SQS::Queue,
+// AWS::SQS::QueuePolicy, AWS::SNS::Topic and AWS::Events::Rule).
+constexpr std::string_view kAutomationDeploy[] = {"cloudformation:CreateStack",
+                                                  "cloudformation:DescribeStacks",
+                                                  "sqs:CreateQueue",
+                                                  "sqs:GetQueueUrl",
+                                                  "sqs:GetQueueAttributes",
+                                                  "sqs:SetQueueAttributes",
+                                                  "sqs:ListQueueTags",
+                                                  "sqs:TagQueue",
+                                                  "sns:CreateTopic",
+                                                  "sns:GetTopicAttributes",
+                                                  "sns:SetTopicAttributes",
+                                                  "sns:TagResource",
+                                                  "events:PutRule",
+                                                  "events:PutTargets",
+                                                  "events:DescribeRule",
+                                                  "events:ListTargetsByRule"};
 
 // What `cordon watch` calls on its queue, besides what contain calls for each event.
 constexpr std::string_view kWatchQueue[] = {"sqs:ReceiveMessage", "sqs:DeleteMessage",
                                             "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
                                             "sns:Publish"};  // --notify
 
-// The tag condition of a teardown action of `command`, or null when the action is not conditioned.
-Json TeardownCondition(const std::string& command, const std::string& action) {
+// The calls on the suspect instance itself whose only resource is the instance (the Service
+// Authorization Reference lists only `instance` for them): allowed only on an instance that carries
+// cordon:case, which contain's claim sets before its first step and release keeps until its last undo
+// (steps/steps.cc, instance_claim.h). A stolen responder key cannot then move the profile of an instance
+// cordon does not hold. Not conditioned: ModifyInstanceAttribute (protect), whose resource types
+// reach beyond the instance, so that a condition the reference does not promise can never deny
+// termination protection in an incident; calls on resources cordon does not tag (the ENIs and
+// groups of ModifyNetworkInterfaceAttribute, the new snapshots of CreateSnapshots).
+constexpr std::string_view kOnTheHeldInstance[] = {"ec2:AssociateIamInstanceProfile",
+                                                   "ec2:ReplaceIamInstanceProfileAssociation",
+                                                   "ec2:DisassociateIamInstanceProfile"};
+
+bool ActsOnTheHeldInstance(const std::string& command, const std::string& action) {
+  if (command != "contain" && command != "watch" && command != "release") return false;
+  return std::find(std::begin(kOnTheHeldInstance), std::end(kOnTheHeldInstance), action) !=
+         std::end(kOnTheHeldInstance);
+}
+
+// The condition of `action` for `command`, or null when the action is not conditioned.
+Json ActionCondition(const std::string& command, const std::string& action) {
+  // An instance profile's role passes only to EC2 (IAM: iam:PassedToService).
+  if (action == "iam:PassRole") return Json{{"StringEquals", {{"iam:PassedToService", "ec2.amazonaws.com"}}}};
+  if (ActsOnTheHeldInstance(command, action))
+    return Json{{"Null", {{"aws:ResourceTag/cordon:case", "false"}}}};
   if (command == "cleanup") {
     // The suspect carries cordon:case since contain's tag step; cordon's groups cordon:managed.
     if (action == "ec2:TerminateInstances") return Json{{"Null", {{"aws:ResourceTag/cordon:case", "false"}}}};
@@ -76,11 +167,28 @@ Json TeardownCondition(const std::string& command, const std::string& action) {
   return Json();
 }
 
+// "Cordon" and the command in CamelCase: IAM allows only letters and digits in a Sid.
+std::string StatementId(const std::string& command) {
+  std::string sid = "Cordon";
+  bool upper = true;
+  for (char ch : command) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) {
+      upper = true;
+      continue;
+    }
+    sid += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
+    upper = false;
+  }
+  return sid;
+}
+
 }  // namespace
 
 const std::vector<std::string>& PolicyCommands() {
-  static const std::vector<std::string> kNames = {"triage", "contain", "release", "preserve", "hunt",
-                                                  "lab",    "cleanup", "recover", "watch",    "image"};
+  static const std::vector<std::string> kNames = {
+      "triage",  "contain", "release",        "preserve",        "hunt",
+      "lab",     "cleanup", "recover",        "watch",           "image",
+      "posture", "case",    "capture-memory", "evidence-bucket", "automation"};
   return kNames;
 }
 
@@ -89,7 +197,8 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
   auto add = [&](std::span<const std::string_view> list) {
     for (std::string_view a : list) actions.emplace(a);
   };
-  if (command != "triage" && command != "hunt") add(kEvidenceBucket);
+  if (command != "triage" && command != "hunt" && command != "posture" && command != "automation")
+    add(kEvidenceBucket);
   if (command == "triage") {
     add(kTriage);
   } else if (command == "contain" || command == "watch") {
@@ -112,6 +221,20 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
     // the HeadObject that checks the object afterwards.
     for (const char* a : {"ebs:ListSnapshotBlocks", "ebs:GetSnapshotBlock", "s3:PutObject", "s3:GetObject"})
       actions.emplace(a);
+  } else if (command == "capture-memory") {
+    // contain --capture-memory's own share, for a role that may capture but not contain.
+    add(kResolve);
+    add(InstanceClaimIam());
+    for (const StepInfo& s : ContainSteps())
+      if (s.name == "capture-memory" || s.name == "record-pre-state") add(s.iam_actions);
+  } else if (command == "posture") {
+    add(kPosture);
+  } else if (command == "case") {
+    // case export and case verify: the evidence bucket only (added above).
+  } else if (command == "evidence-bucket") {
+    add(kEvidenceBucketCreate);
+  } else if (command == "automation") {
+    add(kAutomationDeploy);
   } else if (command == "lab") {
     for (const std::string& a : lab::LabIamActions()) actions.insert(a);
   } else if (command == "cleanup") {
@@ -119,10 +242,8 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
   } else if (command == "recover") {
     for (const std::string& a : recover::RecoverIamActions()) actions.insert(a);
   } else {
-    return MakeError(
-        ErrorKind::kInvalidArgument,
-        "no policy for '" + command +
-            "' (known: triage, contain, release, preserve, hunt, lab, cleanup, recover, watch, image)");
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "no policy for '" + command + "' (known: " + Join(PolicyCommands(), ", ") + ")");
   }
   return std::vector<std::string>(actions.begin(), actions.end());
 }
@@ -132,26 +253,33 @@ Result<Json> PolicyFor(const std::vector<std::string>& commands) {
   for (const std::string& c : commands) {
     auto actions = ActionsFor(c);
     if (!actions) return MakeError(actions.error());
-    std::string sid = "Cordon" + c;
-    sid[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(sid[6])));
-    // What tears something down gets a statement of its own, allowed only on what carries the tags
-    // cordon put on it (a suspect never carries cordon:role, so the lab cannot terminate it).
+    std::string sid = StatementId(c);
+    // What tears something down or changes the suspect gets a statement of its own, allowed only on
+    // what carries the tags cordon put on it (a suspect never carries cordon:role, so the lab cannot
+    // terminate it); a role passes only to EC2. Actions under the same condition share a statement.
     std::vector<std::string> open;
-    std::vector<Json> conditioned;
+    std::vector<std::pair<Json, std::vector<std::string>>> conditioned;
     for (const std::string& a : *actions) {
-      Json condition = TeardownCondition(c, a);
+      Json condition = ActionCondition(c, a);
       if (condition.is_null()) {
         open.push_back(a);
         continue;
       }
-      conditioned.push_back(Json{{"Sid", sid + "Teardown" + std::to_string(conditioned.size() + 1)},
-                                 {"Effect", "Allow"},
-                                 {"Action", {a}},
-                                 {"Resource", "*"},
-                                 {"Condition", condition}});
+      auto same = std::find_if(conditioned.begin(), conditioned.end(),
+                               [&](const auto& g) { return g.first == condition; });
+      if (same == conditioned.end()) {
+        conditioned.emplace_back(condition, std::vector<std::string>());
+        same = std::prev(conditioned.end());
+      }
+      same->second.push_back(a);
     }
     statements.push_back(Json{{"Sid", sid}, {"Effect", "Allow"}, {"Action", open}, {"Resource", "*"}});
-    for (Json& st : conditioned) statements.push_back(std::move(st));
+    for (size_t i = 0; i < conditioned.size(); ++i)
+      statements.push_back(Json{{"Sid", sid + "Scoped" + std::to_string(i + 1)},
+                                {"Effect", "Allow"},
+                                {"Action", conditioned[i].second},
+                                {"Resource", "*"},
+                                {"Condition", conditioned[i].first}});
   }
   return Json{{"Version", "2012-10-17"}, {"Statement", statements}};
 }
