@@ -80,10 +80,12 @@ __attribute__((target("avx2"))) Masks ClassifyAvx2(const char* p) {
   return m;
 }
 
+// The AVX2 walk also uses POPCNT and PCLMULQDQ (every AVX2 CPU has both; checked all the same).
 bool CpuHasAvx2() {
   static const bool has = [] {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0;
+    return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("popcnt") != 0 &&
+           __builtin_cpu_supports("pclmul") != 0;
   }();
   return has;
 }
@@ -99,6 +101,15 @@ uint64_t PrefixXor(uint64_t x) {
   x ^= x << 32;
   return x;
 }
+
+#if defined(CORDON_HUNT_LOCATOR_AVX2)
+// The same as one carry-less multiplication by all ones (simdjson's way): one instruction for twelve.
+__attribute__((target("pclmul"))) uint64_t PrefixXorClmul(uint64_t x) {
+  const __m128i product = _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<long long>(x)),
+                                               _mm_set1_epi8(static_cast<char>(0xFF)), 0);
+  return static_cast<uint64_t>(_mm_cvtsi128_si64(product));
+}
+#endif
 
 // The bytes escaped by a backslash. *carry is bit 0 when the previous block ended in an escaping
 // backslash; set for the next block. Backslashes are rare (escaped quotes in policy documents), so one
@@ -177,7 +188,16 @@ __attribute__((always_inline)) inline bool Walk(std::string_view text, const std
     m = Classify(p);
 #endif
     const uint64_t escaped = (m.backslash | escape_carry) != 0 ? Escaped(m.backslash, &escape_carry) : 0;
-    const uint64_t in_string = PrefixXor(m.quote & ~escaped) ^ in_string_carry;
+    uint64_t in_string = 0;
+#if defined(CORDON_HUNT_LOCATOR_AVX2)
+    if constexpr (kAvx2) {
+      in_string = PrefixXorClmul(m.quote & ~escaped) ^ in_string_carry;
+    } else {
+      in_string = PrefixXor(m.quote & ~escaped) ^ in_string_carry;
+    }
+#else
+    in_string = PrefixXor(m.quote & ~escaped) ^ in_string_carry;
+#endif
     in_string_carry = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
     const uint64_t opens = m.open & ~in_string;
     const uint64_t closes = m.close & ~in_string;
@@ -220,9 +240,9 @@ bool LocateBaseline(std::string_view text, const std::vector<size_t>& offsets,
 }
 
 #if defined(CORDON_HUNT_LOCATOR_AVX2)
-__attribute__((target("avx2,popcnt"))) bool LocateAvx2(std::string_view text,
-                                                       const std::vector<size_t>& offsets,
-                                                       std::vector<RecordSpan>* spans) {
+__attribute__((target("avx2,popcnt,pclmul"))) bool LocateAvx2(std::string_view text,
+                                                              const std::vector<size_t>& offsets,
+                                                              std::vector<RecordSpan>* spans) {
   return Walk<true>(text, offsets, spans);
 }
 #endif
