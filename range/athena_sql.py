@@ -11,7 +11,9 @@ becomes 'true'/'false', a field the DDL does not declare is not in the table.
 The SQL is the subset cordon emits, with Trino's semantics (Athena engine v3): `=`, IN and LIKE are
 case-sensitive; LIKE takes ESCAPE; NULL is three-valued (a WHERE keeps only TRUE); lower(), coalesce(),
 concat_ws() (NULL arguments after the separator skipped), regexp_like() (a search, Java syntax: Python's
-`re` agrees on the plain subset cordon sends), CAST(x AS JSON) (a ROW with named fields becomes a JSON
+`re` agrees on the plain subset cordon sends), ARRAY[...] and any_match(array, x -> predicate) (Trino's "Array
+functions and operators": TRUE when an element's predicate is TRUE, else NULL when one is NULL, else FALSE),
+CAST(x AS JSON) (a ROW with named fields becomes a JSON
 object keyed by its field names) and json_format(); CASE WHEN; ORDER BY (NULLS LAST). Anything else is a
 SqlError: the test fails instead of getting an answer Athena would not give.
 """
@@ -95,7 +97,7 @@ _TOKEN = re.compile(r"""
   | (?P<string>'(?:[^']|'')*')
   | (?P<number>\d+)
   | (?P<ident>[A-Za-z_][A-Za-z0-9_]*|"[^"]+")
-  | (?P<op><>|!=|<=|>=|\|\||[=<>(),.;*])
+  | (?P<op>->|<>|!=|<=|>=|\|\||[=<>(),.;*\[\]])
 """, re.VERBOSE)
 
 KEYWORDS = {"select", "from", "where", "order", "by", "and", "or", "not", "in", "like", "escape", "is",
@@ -228,6 +230,14 @@ class _Parser:
             return e
         return ("not", e) if negate else e
 
+    def argument(self):
+        """A function argument: an expression, or a lambda `x -> expr` (any_match's predicate)."""
+        if self.peek()[0] == "ident" and self.peek(1) == ("op", "->"):
+            name = self.expect("ident")[1]
+            self.expect("op", "->")
+            return ("lambda", name, self.expr())
+        return self.expr()
+
     def concat(self):
         e = self.primary()
         while self.accept("op", "||"):
@@ -269,12 +279,20 @@ class _Parser:
                 raise SqlError(f"CAST AS {target} is not emulated")
             return ("call", "cast_json", [e])
         if self.accept("ident"):
+            if tok[1] == "array" and self.accept("op", "["):
+                items = []
+                if not self.accept("op", "]"):
+                    items.append(self.expr())
+                    while self.accept("op", ","):
+                        items.append(self.expr())
+                    self.expect("op", "]")
+                return ("array", items)
             if self.accept("op", "("):
                 args = []
                 if not self.accept("op", ")"):
-                    args.append(self.expr())
+                    args.append(self.argument())
                     while self.accept("op", ","):
-                        args.append(self.expr())
+                        args.append(self.argument())
                     self.expect("op", ")")
                 return ("call", tok[1], args)
             path = [tok[1]]
@@ -337,6 +355,25 @@ def _call(name, args):
     raise SqlError(f"function {name}() is not emulated")
 
 
+def _any_match(args, row):
+    if len(args) != 2 or args[1][0] != "lambda":
+        raise SqlError("any_match takes an array and a lambda")
+    items = _eval(args[0], row)
+    if items is None:
+        return None
+    if not isinstance(items, list):
+        raise SqlError("any_match takes an array")
+    _, name, body = args[1]
+    result = False
+    for item in items:
+        v = _eval(body, dict(row, **{name: item}))
+        if v is True:
+            return True
+        if v is None:
+            result = None
+    return result
+
+
 def _eval(e, row):
     op = e[0]
     if op == "lit":
@@ -382,7 +419,13 @@ def _eval(e, row):
             if _eval(cond, row) is True:
                 return _eval(value, row)
         return _eval(e[2], row)
+    if op == "array":
+        return [_eval(x, row) for x in e[1]]
+    if op == "call" and e[1] == "any_match":
+        return _any_match(e[2], row)
     if op == "call":
+        if any(a[0] == "lambda" for a in e[2]):
+            raise SqlError(f"a lambda argument of {e[1]}() is not emulated")
         return _call(e[1], [_eval(a, row) for a in e[2]])
     raise SqlError(f"cannot evaluate {op}")
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from helpers import TEST_DATA, MotoFixture, load_range_module, run_cordon  # noqa: E402
-from hunt_athena_test import OUTPUT, AthenaShaper, result  # noqa: E402
+from hunt_athena_test import FLOW_COLUMNS, OUTPUT, AthenaShaper, result  # noqa: E402
 from hunt_sigma_test import records  # noqa: E402
 
 athena_sql = load_range_module("athena_sql")
@@ -156,6 +156,118 @@ class HuntSigmaAthenaTest(MotoFixture, unittest.TestCase):
         self.assertIn("-- skipped: " + str(Path(tmp) / "other.yml"), emitted.stdout)
         self.assertIn(f"THEN '{TRUFFLEHOG_ID}' END", emitted.stdout)
         self.assertIn("sigma rule skipped", emitted.stderr)
+
+
+INSTANCE = "i-0feedface0000a11"
+OTHER_INSTANCE = "i-0feedface0000b22"
+
+
+def trufflehog_record(event_id: str, minute: int, identity: dict, **fields) -> dict:
+    """A GetCallerIdentity call with TruffleHog's user agent: the PUA rule fires on it wherever it is."""
+    return {"eventVersion": "1.08", "eventTime": f"2024-03-02T09:{minute:02d}:00Z",
+            "eventSource": "sts.amazonaws.com", "eventName": "GetCallerIdentity", "awsRegion": "us-east-1",
+            "sourceIPAddress": "198.51.100.40", "userAgent": "TruffleHog", "eventID": event_id,
+            "userIdentity": identity, "requestParameters": None, "responseElements": None, "readOnly": True,
+            "eventType": "AwsApiCall", "recipientAccountId": "111122223333", **fields}
+
+
+def role_session(instance: str) -> dict:
+    """An instance profile's credentials as CloudTrail shows them: the session is named after the instance."""
+    return {"type": "AssumedRole", "principalId": f"AROAEXAMPLEWEB0001:{instance}",
+            "arn": f"arn:aws:sts::111122223333:assumed-role/web/{instance}", "accountId": "111122223333",
+            "accessKeyId": "ASIAEXAMPLEWEB00001"}
+
+
+# By the instance, by another instance's credentials (the same rule fires on it), on the instance by a user
+# (its id in the resources), and by the instance with another user agent (no rule fires).
+SELECTOR_RECORDS = [
+    trufflehog_record("b0000000-0000-4000-8000-00000000a001", 1, role_session(INSTANCE)),
+    trufflehog_record("b0000000-0000-4000-8000-00000000b002", 2, role_session(OTHER_INSTANCE)),
+    trufflehog_record("b0000000-0000-4000-8000-00000000a003", 3,
+                      {"type": "IAMUser", "principalId": "AIDAEXAMPLEOPS00001",
+                       "arn": "arn:aws:iam::111122223333:user/ops", "accountId": "111122223333"},
+                      resources=[{"ARN": f"arn:aws:ec2:us-east-1:111122223333:instance/{INSTANCE}",
+                                  "accountId": "111122223333", "type": "AWS::EC2::Instance"}]),
+    dict(trufflehog_record("b0000000-0000-4000-8000-00000000a004", 4, role_session(INSTANCE)),
+         userAgent="aws-cli/2.15.0"),
+]
+
+
+class HuntSigmaAthenaSelectorsTest(MotoFixture, unittest.TestCase):
+    """`--engine athena --sigma` with an instance selector: the Sigma query ANDs the rules' filter with the
+    instance's (as --emit athena --sigma shows it), and the re-check reads the rows with the same
+    selectors, so only the instance's events match; another instance's event that fires the same rule
+    is absent. Every query cordon sends (the rules', the instance's CloudTrail query) is evaluated by
+    range/athena_sql.py over the records below; the flow-log query (GROUP BY, not emulated) is answered
+    with no rows, as Athena answers a table with no matching flows."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.trail = Path(cls.tmp.name) / "trail"
+        cls.trail.mkdir()
+        (cls.trail / "records.json").write_text(json.dumps({"Records": SELECTOR_RECORDS}))
+        cls.rule = Path(cls.tmp.name) / "rules"
+        cls.rule.mkdir()
+        (cls.rule / TRUFFLEHOG).write_text((RULES / "cloud/aws/cloudtrail" / TRUFFLEHOG).read_text())
+        cls.shaper = AthenaShaper(cls.endpoint)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.shaper.stop()
+        cls.tmp.cleanup()
+        super().tearDownClass()
+
+    def setUp(self):
+        self.moto.reset()
+        self.client("s3").create_bucket(Bucket="cordon-athena-results")
+        self.queries: list[tuple[str, list[str], list[list]]] = []
+        self.shaper.on_start = self.answer
+        self.addCleanup(setattr, self.shaper, "on_start", None)
+
+    def answer(self, sql: str):
+        if "FROM vpc_flow_logs" in sql:
+            columns, rows = FLOW_COLUMNS, []
+        else:
+            columns, rows = athena_sql.run_query(sql, SELECTOR_RECORDS)
+        self.queries.append((sql, columns, rows))
+        body = json.dumps({"results": [result(columns, rows)]}).encode()
+        req = urllib.request.Request(self.endpoint + "/moto-api/static/athena/query-results", data=body,
+                                     method="POST", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req) as resp:
+            self.assertEqual(resp.status, 201)
+
+    def hunt(self, *args):
+        proc = run_cordon(["hunt", "--sigma", str(self.rule), *args, "--output", "json", "--quiet"])
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return json.loads(proc.stdout)
+
+    def test_only_the_instances_events_match(self):
+        athena = self.hunt("--instance", INSTANCE, "--engine", "athena", "--athena-output", OUTPUT,
+                           "--endpoint-url", self.shaper.url)
+        matched = sorted(m["event"]["eventID"] for m in athena["sigma"]["matches"])
+        by_instance, by_other, on_instance, quiet = (r["eventID"] for r in SELECTOR_RECORDS)
+        self.assertEqual(matched, sorted([by_instance, on_instance]))
+        self.assertNotIn(by_other, matched)
+        self.assertNotIn(quiet, matched)
+        self.assertEqual({m["rule"]["id"] for m in athena["sigma"]["matches"]}, {TRUFFLEHOG_ID})
+        for m in athena["sigma"]["matches"]:
+            self.assertTrue(m["event"]["file"].startswith("athena:"), m["event"]["file"])
+        # The Sigma query itself left the other instance's event out: the selectors are in its WHERE.
+        sigma = [q for q in self.queries if "sigma_rules" in q[0]]
+        self.assertEqual(len(sigma), 1)
+        _, columns, rows = sigma[0]
+        self.assertEqual(sorted(r[columns.index("eventid")] for r in rows), sorted([by_instance, on_instance]))
+        # The same as the local hunt with the selector over the same records.
+        local = self.hunt("--instance", INSTANCE, "--cloudtrail", str(self.trail))
+        self.assertEqual(sigma_view(athena), sigma_view(local))
+
+    def test_without_the_selector_the_other_instances_event_matches(self):
+        # The near miss is a real one: over the whole trail the rule fires on all three TruffleHog calls.
+        athena = self.hunt("--engine", "athena", "--athena-output", OUTPUT, "--endpoint-url", self.shaper.url)
+        matched = sorted(m["event"]["eventID"] for m in athena["sigma"]["matches"])
+        self.assertEqual(matched, sorted(r["eventID"] for r in SELECTOR_RECORDS[:3]))
 
 
 class EmitSigmaAthenaTest(unittest.TestCase):

@@ -4,6 +4,10 @@
 
 #include <algorithm>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cordon::hunt::sigma {
 namespace {
 
@@ -24,6 +28,26 @@ bool KeyStartsAt(std::string_view record, size_t end, const std::vector<std::str
   return false;
 }
 
+// The offset of the first '"' or '\\' at or after `from`, or npos. Sixteen bytes per step (SSE2, every
+// x86-64 CPU): values are a few dozen bytes, where two memchr calls (the quote, then a backslash before
+// it) cost more than the search; this runs on every occurrence of the rules' keys in the trail.
+size_t QuoteOrBackslash(std::string_view text, size_t from) {
+  size_t i = from;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    const int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  for (; i < text.size(); ++i) {
+    if (text[i] == '"' || text[i] == '\\') return i;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 RawKeyValue ReadRawKeyValue(std::string_view text, size_t at, size_t needle_size,
@@ -41,12 +65,11 @@ RawKeyValue ReadRawKeyValue(std::string_view text, size_t at, size_t needle_size
   }
   value.kind = RawKeyValue::Kind::kUnknown;
   if (i >= text.size() || text[i] != '"') return value;
-  const size_t close = text.find('"', i + 1);
-  if (close == std::string_view::npos) return value;
-  const std::string_view string = text.substr(i + 1, close - i - 1);
-  if (string.find('\\') != std::string_view::npos) return value;  // escaped: the parsed text differs
+  const size_t close = QuoteOrBackslash(text, i + 1);
+  // No closing quote, or a backslash before it: escaped, the parsed text differs.
+  if (close == std::string_view::npos || text[close] != '"') return value;
   value.kind = RawKeyValue::Kind::kText;
-  value.text = string;
+  value.text = text.substr(i + 1, close - i - 1);
   return value;
 }
 

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 
+#include <string>
+#include <vector>
+
 namespace cordon::hunt::sigma {
 namespace {
 
@@ -42,6 +45,31 @@ TEST(SigmaContainsLiteral, FoldsTheTextUnlessCased) {
   EXPECT_FALSE(ContainsLiteral("hog", "trufflehog", false));
   EXPECT_TRUE(ContainsLiteral("/s3 browser 9.1", "s3 browser", false));
   EXPECT_TRUE(ContainsLiteral("x", "", false));
+}
+
+// The search starts from the literal's rarest byte ('-' here, 'g' in trufflehog): every start is still
+// tried, including those before and after a false hit of that byte.
+TEST(SigmaContainsLiteral, AgreesWithAFoldedFindFromAnyAnchor) {
+  auto folded_find = [](std::string text, const std::string& literal) {
+    for (char& c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return text.find(literal) != std::string::npos;
+  };
+  const std::vector<std::string> texts = {
+      "arn:aws:sts::111122223333:assumed-role/aws:ec2-instance/i-1",
+      "arn:aws:sts::111122223333:assumed-role/web/i-1",
+      "arn:aws:iam::111122223333:user/user43",
+      ":ASSUMED-ROLE/AWS:",
+      "x-y:assumed-role/aws",
+      "aws-cli/2 TruffleHog/3.1 go/1.22",
+      "trufflehoG",
+      "truffleho",
+      "gggtrufflehogggg",
+  };
+  for (const std::string& text : texts) {
+    for (const std::string literal : {":assumed-role/aws:", "trufflehog", "role/", "g", "-", "1"}) {
+      EXPECT_EQ(ContainsLiteral(text, literal, false), folded_find(text, literal)) << text << " " << literal;
+    }
+  }
 }
 
 }  // namespace
