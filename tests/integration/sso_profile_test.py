@@ -96,7 +96,7 @@ class SsoProfileTest(unittest.TestCase):
         env = cordon_env({"HOME": str(self.home), "AWS_CONFIG_FILE": str(self.home / ".aws" / "config"),
                           "AWS_SHARED_CREDENTIALS_FILE": str(self.home / ".aws" / "credentials")})
         for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-            env.pop(key)
+            env.pop(key, None)
         proc = subprocess.run([cordon_bin(), *args, "--endpoint-url", self.endpoint, "--region", REGION],
                               env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
         self.outputs.append(proc.stdout + proc.stderr)
