@@ -20,6 +20,7 @@ import datetime
 import hashlib
 import json
 import os
+import pty
 import stat
 import subprocess
 import sys
@@ -230,6 +231,33 @@ class SsoProfileTest(unittest.TestCase):
         self.assertEqual(len(self.assume_role_calls()), 1)
         secret = json.loads(cache[0].read_text())["Credentials"]["SecretAccessKey"]
         self.assertNoSecretShown(secret)
+
+    def test_mfa_code_is_asked_for_on_a_terminal(self):
+        master, slave = pty.openpty()
+        env = cordon_env({"HOME": str(self.home), "AWS_CONFIG_FILE": str(self.home / ".aws" / "config"),
+                          "AWS_SHARED_CREDENTIALS_FILE": str(self.home / ".aws" / "credentials")})
+        proc = subprocess.Popen([cordon_bin(), "api", "sts", "GetCallerIdentity", "--profile", "mfa",
+                                 "--endpoint-url", self.endpoint, "--region", REGION],
+                                env=env, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        os.close(slave)
+        try:
+            prompt = b""
+            while b"Enter MFA code for" not in prompt:
+                chunk = proc.stderr.read1(256)
+                self.assertTrue(chunk, f"no prompt; stderr: {prompt!r}")
+                prompt += chunk
+            self.assertIn(f"arn:aws:iam::{ACCOUNT}:mfa/alice".encode(), prompt)
+            os.write(master, b"654321\n")
+            out, err = proc.communicate(timeout=60)
+        finally:
+            os.close(master)
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn(":assumed-role/Responder/", json.loads(out)["Arn"])
+        calls = self.assume_role_calls()
+        self.assertEqual([c["params"]["TokenCode"] for c in calls], ["654321"])
 
     def test_mfa_without_code_or_terminal_is_a_clear_error(self):
         proc = self.cordon("api", "sts", "GetCallerIdentity", "--profile", "mfa")

@@ -20,11 +20,11 @@ std::optional<std::string> ReadHiddenLine() {
   if (restore) {
     termios quiet = old_mode;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);  // not TCSAFLUSH: a code typed after the prompt must stay
   }
   std::string line;
   bool got = static_cast<bool>(std::getline(std::cin, line));
-  if (restore) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old_mode);
+  if (restore) tcsetattr(STDIN_FILENO, TCSANOW, &old_mode);
   std::fputc('\n', stderr);
   if (!got) return std::nullopt;
   return line;
