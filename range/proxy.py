@@ -63,6 +63,7 @@ ebs_direct = _sibling("ebs_direct")
 snapshot_locks = _sibling("snapshot_locks")
 secure_transport = _sibling("secure_transport")
 tls = _sibling("tls")
+sso = _sibling("sso")
 Scenario = scenario_mod.Scenario
 ApiError = scenario_mod.ApiError
 ScenarioError = scenario_mod.ScenarioError
@@ -190,7 +191,10 @@ def classify(method: str, raw_path: str, headers, body: bytes | None) -> Request
             info.params = {}
     else:
         params = form if form and "Action" in form else (query if "Action" in query else None)
-        if params is not None:
+        sso_op = sso.operation(method, split.path, headers) if service is None and params is None else None
+        if sso_op is not None:
+            service, info.action = sso_op  # unsigned; params stay None: the request holds tokens
+        elif params is not None:
             info.action = params["Action"][0]
             info.version = (params.get("Version") or [None])[0]
             info.params = {k: v[0] for k, v in params.items()}
@@ -466,6 +470,7 @@ class RangeState:
         self.shared = SharedSnapshots(self.upstream_host, self.upstream_port)
         self.ebs = ebs_direct.EbsDirect()
         self.locks = snapshot_locks.SnapshotLocks(self.upstream_host, self.upstream_port)
+        self.sso = sso.SsoEmulation((self.upstream_host, self.upstream_port))
         self.conntrack = conntrack.ConntrackTimeouts((self.upstream_host, self.upstream_port), shared_snapshots)
         self.requests = []  # the request log: GET /__range/requests
         self.request_seq = 0
@@ -646,6 +651,7 @@ class RangeState:
         self.conntrack.reset()
         if self.transport is not None:
             self.transport.reset()
+        self.sso.reset()
         self.scenario.reset_state()
         self.reset_stats()
         self.clear_request_log()
@@ -813,6 +819,12 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             if answer is not None:
                 st.count_served(info, "range")
                 return self._send_json_ok(answer)
+
+        if info.service in ("sso", "sso-oidc") and info.action in ("GetRoleCredentials", "CreateToken"):
+            if body is None:
+                reader.drain()
+            st.count_served(info, "range")
+            return self._send(*st.sso.serve(info.action, self.path, self.headers, body))
 
         if info.service == "guardduty" and info.action == "GetFindings":
             if body is None:
@@ -1190,6 +1202,11 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                     st.ebs.configure(payload())
                 if m in ("GET", "POST", "PUT"):
                     return ok(st.ebs.state())
+            if path == "/__range/sso":
+                if m in ("POST", "PUT"):
+                    st.sso.configure(payload())
+                if m in ("GET", "POST", "PUT"):
+                    return ok(st.sso.state())
             if path == "/__range/requests":
                 if m == "GET":
                     service = (query.get("service") or [None])[0]

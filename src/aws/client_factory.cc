@@ -5,6 +5,7 @@
 #include "aws/credentials/client_settings.h"
 #include "aws/credentials/environment.h"
 #include "aws/credentials/imds_provider.h"
+#include "aws/credentials/mfa_prompt.h"
 #include "aws/credentials/shared_config.h"
 #include "aws/http/curl_transport.h"
 #include "base/time.h"
@@ -75,6 +76,51 @@ class AssumedRoleProvider : public CredentialsProvider {
   std::string role_arn_, session_name_;
 };
 
+// The two unsigned IAM Identity Center APIs, through `client` (endpoint overrides, retries): SSO OIDC
+// CreateToken and the SSO portal's GetRoleCredentials, both in the SSO region.
+SsoCaller MakeSsoCaller(std::shared_ptr<Client> client) {
+  SsoCaller sso;
+  sso.create_token = [client](const SsoRefreshRequest& request) -> Result<SsoNewToken> {
+    Json input = {{"clientId", request.client_id},
+                  {"clientSecret", request.client_secret},
+                  {"grantType", "refresh_token"},
+                  {"refreshToken", request.refresh_token}};
+    CallOptions call;
+    call.region = request.region;
+    call.anonymous = true;
+    auto out = client->Call("sso-oidc", "CreateToken", input, call);
+    if (!out) return tl::unexpected(out.error());
+    SsoNewToken token;
+    token.access_token = out->value("accessToken", "");
+    token.expires_in = std::chrono::seconds(out->value("expiresIn", 0));
+    token.refresh_token = out->value("refreshToken", "");
+    if (token.access_token.empty() || token.expires_in.count() <= 0)
+      return MakeError(ErrorKind::kParse, "SSO OIDC CreateToken returned no usable token");
+    return token;
+  };
+  sso.get_role_credentials = [client](const SsoRoleRequest& request) -> Result<Credentials> {
+    Json input = {{"roleName", request.role_name},
+                  {"accountId", request.account_id},
+                  {"accessToken", request.access_token}};
+    CallOptions call;
+    call.region = request.region;
+    call.anonymous = true;
+    auto out = client->Call("sso", "GetRoleCredentials", input, call);
+    if (!out) return tl::unexpected(out.error());
+    const Json c = out->value("roleCredentials", Json::object());
+    Credentials creds;
+    creds.access_key_id = c.value("accessKeyId", "");
+    creds.secret_access_key = c.value("secretAccessKey", "");
+    creds.session_token = c.value("sessionToken", "");
+    // expiration: epoch milliseconds (the model's ExpirationTimestampType is a long).
+    if (c.contains("expiration") && c["expiration"].is_number())
+      creds.expiration = TimePoint(std::chrono::milliseconds(c["expiration"].get<int64_t>()));
+    if (creds.empty()) return MakeError(ErrorKind::kParse, "SSO GetRoleCredentials returned no credentials");
+    return creds;
+  };
+  return sso;
+}
+
 // Timeouts and the CA bundle, from the flags, else the environment and the profile as the AWS CLI
 // reads them (AWS_CA_BUNDLE, ca_bundle).
 HttpOptions HttpOptionsFrom(const ClientFlags& flags, const ClientSettings& settings) {
@@ -142,6 +188,10 @@ Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags) {
       return CredentialsFromSts(*out, "web-identity:" + request.role_arn);
     }
     if (!request.external_id.empty()) input["ExternalId"] = request.external_id;
+    if (!request.serial_number.empty()) {
+      input["SerialNumber"] = request.serial_number;
+      input["TokenCode"] = request.token_code;
+    }
     ClientOptions with_source = *sts_client->options();
     with_source.credentials = std::make_shared<FixedProvider>(source);
     Client client(with_source);
@@ -162,6 +212,8 @@ Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags) {
   chain.profile_flag = flags.profile;
   chain.sts = sts;
   chain.sts_region = options.region;
+  chain.sso = MakeSsoCaller(sts_client);
+  chain.mfa_code = TerminalMfaCodeReader(flags.mfa_code);
   chain.metadata_transport = metadata_transport.get();
   auto provider = MakeDefaultCredentialsChain(chain);
   if (!provider) return tl::unexpected(provider.error());

@@ -19,6 +19,7 @@ struct ClientFlags {
   std::optional<int> connect_timeout;    // --connect-timeout, seconds (the AWS CLI's --cli-connect-timeout)
   std::optional<int> read_timeout;       // --read-timeout, seconds (--cli-read-timeout)
   std::optional<std::string> ca_bundle;  // --ca-bundle, else AWS_CA_BUNDLE, else the profile's ca_bundle
+  std::optional<std::string> mfa_code;   // --mfa-code, for a role profile with mfa_serial (else a prompt)
 };
 
 // Fails (kInvalidArgument) on a malformed config file, a named profile that does not exist, or bad

@@ -17,6 +17,9 @@ void AddAwsFlags(CLI::App& app, aws::ClientFlags* flags) {
   app.add_option("--ca-bundle", flags->ca_bundle,
                  "PEM file of the CAs to trust instead of the system's (default AWS_CA_BUNDLE, the profile's "
                  "ca_bundle)");
+  app.add_option("--mfa-code", flags->mfa_code,
+                 "MFA code for a role profile with mfa_serial (default: asked on the terminal); the session "
+                 "is cached in ~/.aws/cli/cache as the AWS CLI caches it");
 }
 
 }  // namespace cordon::cli

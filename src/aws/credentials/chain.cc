@@ -39,7 +39,9 @@ Result<Credentials> ProviderChain::Get() {
               "no AWS credentials found; tried:\n" + tried +
                   "\nsign in (`aws sso login --profile NAME`), pass --profile, or set AWS_PROFILE or "
                   "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-              "NoCredentials", 0, {}};  // listed in aws::IsCredentialRejection
+              "NoCredentials",
+              0,
+              {}};  // listed in aws::IsCredentialRejection
   return MakeError(std::move(error));
 }
 
@@ -78,6 +80,8 @@ Result<std::shared_ptr<CredentialsProvider>> MakeDefaultCredentialsChain(const D
   profile_options.sts = options.sts;
   profile_options.sts_region = options.sts_region;
   profile_options.sources = CredentialSources{env_provider, imds, container};
+  profile_options.sso = options.sso;
+  profile_options.mfa_code = options.mfa_code;
   profile_options.clock = clock;
 
   std::vector<std::shared_ptr<CredentialsProvider>> providers;

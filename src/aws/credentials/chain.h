@@ -9,7 +9,9 @@
 
 #include "aws/credentials/credentials.h"
 #include "aws/credentials/environment.h"
+#include "aws/credentials/profile_provider.h"
 #include "aws/credentials/shared_config.h"
+#include "aws/credentials/sso_provider.h"
 #include "aws/credentials/sts_caller.h"
 #include "aws/http/http.h"
 #include "base/time.h"
@@ -39,6 +41,8 @@ struct DefaultChainOptions {
   std::optional<std::string> profile_flag;     // --profile
   StsCaller sts;                               // for role and web identity profiles
   std::string sts_region;                      // usually ClientSettings::Region()
+  SsoCaller sso;                               // for IAM Identity Center (SSO) profiles
+  MfaCodeReader mfa_code;                      // for role profiles with mfa_serial
   // Talks to IMDS and the container endpoint; should have short timeouts (MetadataHttpOptions).
   // Null leaves both providers out. Must outlive the chain.
   Transport* metadata_transport = nullptr;
@@ -47,8 +51,9 @@ struct DefaultChainOptions {
 
 // The AWS CLI's chain, in its order:
 //  1. environment (EnvProvider) -- skipped when --profile is given, as the CLI skips it;
-//  2. the selected profile (ProfileProvider): assumed role, web identity (the AWS_WEB_IDENTITY_* /
-//     AWS_ROLE_* variables are read here, as botocore does, before any static keys), process, keys;
+//  2. the selected profile (ProfileProvider): assumed role (with MFA), web identity (the
+//     AWS_WEB_IDENTITY_* / AWS_ROLE_* variables are read here, as botocore does, before any static
+//     keys), IAM Identity Center (SSO), process, keys;
 //  3. container credentials (ContainerProvider); 4. instance metadata (ImdsProvider).
 // The profile is SelectProfile(env, profile_flag). A profile chosen by name (flag, AWS_PROFILE or
 // AWS_DEFAULT_PROFILE) that does not exist is a kInvalidArgument here, not a fall-through:

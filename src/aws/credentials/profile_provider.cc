@@ -6,6 +6,8 @@
 #include <charconv>
 
 #include "aws/credentials/process_provider.h"
+#include "aws/credentials/role_cache.h"
+#include "aws/credentials/sso_settings.h"
 #include "aws/credentials/web_identity_provider.h"
 #include "base/strings.h"
 
@@ -49,14 +51,61 @@ Result<Credentials> ProfileProvider::Get() {
 
 Result<Credentials> ProfileProvider::AssumeRole(const std::string& name, std::vector<std::string>& visited) {
   const Profile& profile = *options_.config->Find(name);  // callers checked that it exists
-  std::string role_arn = profile.Get("role_arn").value_or("");
-  if (profile.Has("mfa_serial")) {
-    return Invalid(fmt::format(
-        "profile '{}' requires MFA (mfa_serial), and cordon cannot ask for an MFA code; get temporary "
-        "credentials first (e.g. `aws configure export-credentials --profile {} --format env`) and "
-        "export them",
-        name, name));
+  Result<AssumeRoleRequest> request = RoleRequest(name, profile);
+  if (!request) return tl::unexpected(request.error());
+  std::string cache_path;
+  if (!request->serial_number.empty()) {
+    if (!options_.mfa_code) {
+      return Invalid(
+          fmt::format("profile '{}' requires MFA (mfa_serial), and no MFA code can be asked for here", name));
+    }
+    // As the CLI: one MFA code per session, reused from the cache until the session nears expiry.
+    cache_path = RoleCachePath(options_.env, *request, profile.Has("role_session_name"));
+    if (std::optional<Credentials> cached = LoadCachedRole(cache_path, options_.clock->Now())) {
+      cached->source =
+          fmt::format("profile:{} (assumed role {}, cached MFA session)", name, request->role_arn);
+      return *cached;
+    }
   }
+  Result<Credentials> source = RoleSource(name, profile, visited);
+  if (!source) return tl::unexpected(source.error());
+  if (!request->serial_number.empty()) {
+    Result<std::string> code = options_.mfa_code(name, request->serial_number);
+    if (!code) return tl::unexpected(code.error());
+    request->token_code = std::string(Trim(*code));
+  }
+  if (!options_.sts) return MakeError(ErrorKind::kInternal, "no STS caller configured to assume roles");
+  Result<Credentials> creds = options_.sts(*request, *source);
+  if (!creds) {
+    return WithContext(creds.error(),
+                       fmt::format("assuming role {} for profile '{}'", request->role_arn, name));
+  }
+  // A session that was not cached only costs another MFA code next time; the run goes on.
+  if (!cache_path.empty()) (void)StoreCachedRole(cache_path, *creds);
+  creds->source = fmt::format("profile:{} (assumed role {})", name, request->role_arn);
+  return creds;
+}
+
+Result<AssumeRoleRequest> ProfileProvider::RoleRequest(const std::string& name, const Profile& profile) {
+  AssumeRoleRequest request;
+  request.role_arn = profile.Get("role_arn").value_or("");
+  request.session_name = profile.Get("role_session_name").value_or("");
+  if (request.session_name.empty()) request.session_name = DefaultRoleSessionName(*options_.clock);
+  request.external_id = profile.Get("external_id").value_or("");
+  request.serial_number = profile.Get("mfa_serial").value_or("");
+  if (std::optional<std::string> duration = profile.Get("duration_seconds")) {
+    std::string_view text = Trim(*duration);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), request.duration_seconds);
+    if (ec != std::errc() || end != text.data() + text.size() || request.duration_seconds <= 0) {
+      return Invalid(fmt::format("profile '{}': duration_seconds must be a positive integer", name));
+    }
+  }
+  request.region = options_.sts_region;
+  return request;
+}
+
+Result<Credentials> ProfileProvider::RoleSource(const std::string& name, const Profile& profile,
+                                                std::vector<std::string>& visited) {
   bool has_source_profile = profile.Has("source_profile");
   bool has_credential_source = profile.Has("credential_source");
   if (has_source_profile && has_credential_source) {
@@ -66,58 +115,32 @@ Result<Credentials> ProfileProvider::AssumeRole(const std::string& name, std::ve
     return Invalid(
         fmt::format("profile '{}' sets role_arn but neither source_profile nor credential_source", name));
   }
+  if (has_credential_source) return FromSource(name, profile);
 
-  Result<Credentials> source = MakeError(ErrorKind::kInternal, "unresolved");
-  if (has_credential_source) {
-    source = FromSource(name, profile);
-  } else {
-    std::string source_name = profile.Get("source_profile").value_or("");
-    const Profile* source_profile = options_.config->Find(source_name);
-    if (source_profile == nullptr) {
-      return Invalid(fmt::format("the source_profile '{}' referenced in profile '{}' does not exist in {}",
-                                 source_name, name, options_.config->DescribeFiles()));
-    }
-    bool seen = std::find(visited.begin(), visited.end(), source_name) != visited.end();
-    // Naming itself is how a profile keeps its static keys and its role in one place.
-    if (seen && (source_name != name || !HasStaticKeys(*source_profile))) {
-      return Invalid(fmt::format("source_profile cycle: {}", Chain(visited, source_name)));
-    }
-    if (static_cast<int>(visited.size()) >= kMaxRoleChainDepth) {
-      return Invalid(fmt::format("role chain longer than {} profiles: {}", kMaxRoleChainDepth,
-                                 Chain(visited, source_name)));
-    }
-    visited.push_back(source_name);
-    if (HasStaticKeys(*source_profile) || !HasRoleConfig(*source_profile)) {
-      source = FromProfileSettings(source_name, /*use_env=*/false);
-      if (!source && source.error().kind == ErrorKind::kNotFound) {
-        return Invalid(
-            fmt::format("the source_profile '{}' of profile '{}' has no credentials", source_name, name));
-      }
-    } else {
-      source = AssumeRole(source_name, visited);
-    }
+  std::string source_name = profile.Get("source_profile").value_or("");
+  const Profile* source_profile = options_.config->Find(source_name);
+  if (source_profile == nullptr) {
+    return Invalid(fmt::format("the source_profile '{}' referenced in profile '{}' does not exist in {}",
+                               source_name, name, options_.config->DescribeFiles()));
   }
-  if (!source) return tl::unexpected(source.error());
-
-  AssumeRoleRequest request;
-  request.role_arn = role_arn;
-  request.session_name = profile.Get("role_session_name").value_or("");
-  if (request.session_name.empty()) request.session_name = DefaultRoleSessionName(*options_.clock);
-  request.external_id = profile.Get("external_id").value_or("");
-  if (std::optional<std::string> duration = profile.Get("duration_seconds")) {
-    std::string_view text = Trim(*duration);
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), request.duration_seconds);
-    if (ec != std::errc() || end != text.data() + text.size() || request.duration_seconds <= 0) {
-      return Invalid(fmt::format("profile '{}': duration_seconds must be a positive integer", name));
-    }
+  bool seen = std::find(visited.begin(), visited.end(), source_name) != visited.end();
+  // Naming itself is how a profile keeps its static keys and its role in one place.
+  if (seen && (source_name != name || !HasStaticKeys(*source_profile))) {
+    return Invalid(fmt::format("source_profile cycle: {}", Chain(visited, source_name)));
   }
-  request.region = options_.sts_region;
-  if (!options_.sts) return MakeError(ErrorKind::kInternal, "no STS caller configured to assume roles");
-  Result<Credentials> creds = options_.sts(request, *source);
-  if (!creds)
-    return WithContext(creds.error(), fmt::format("assuming role {} for profile '{}'", role_arn, name));
-  creds->source = fmt::format("profile:{} (assumed role {})", name, role_arn);
-  return creds;
+  if (static_cast<int>(visited.size()) >= kMaxRoleChainDepth) {
+    return Invalid(fmt::format("role chain longer than {} profiles: {}", kMaxRoleChainDepth,
+                               Chain(visited, source_name)));
+  }
+  visited.push_back(source_name);
+  if (!HasStaticKeys(*source_profile) && HasRoleConfig(*source_profile))
+    return AssumeRole(source_name, visited);
+  Result<Credentials> source = FromProfileSettings(source_name, /*use_env=*/false);
+  if (!source && source.error().kind == ErrorKind::kNotFound) {
+    return Invalid(
+        fmt::format("the source_profile '{}' of profile '{}' has no credentials", source_name, name));
+  }
+  return source;
 }
 
 Result<Credentials> ProfileProvider::FromSource(const std::string& name, const Profile& profile) {
@@ -164,13 +187,9 @@ Result<Credentials> ProfileProvider::FromProfileSettings(const std::string& name
     return MakeError(ErrorKind::kNotFound,
                      fmt::format("profile '{}' not found in {}", name, options_.config->DescribeFiles()));
   }
-  if (profile->Has("sso_session") || profile->Has("sso_start_url")) {
-    return Invalid(fmt::format(
-        "profile '{}' uses IAM Identity Center (SSO), which cordon does not support yet; run `aws sso login "
-        "--profile {}` and `aws configure export-credentials --profile {} --format env`, and export the "
-        "result",
-        name, name, name));
-  }
+  Result<std::optional<SsoSettings>> sso = ResolveSsoSettings(*options_.config, *profile);
+  if (!sso) return tl::unexpected(sso.error());
+  if (*sso) return SsoProvider(std::move(**sso), options_.env, options_.sso, options_.clock).Get();
   if (const Profile* in_credentials = options_.config->FindInCredentialsFile(name);
       in_credentials != nullptr && in_credentials->Has("aws_access_key_id")) {
     return StaticKeys(*in_credentials, options_.config->credentials_path());

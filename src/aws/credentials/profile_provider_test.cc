@@ -190,7 +190,34 @@ TEST_F(ProfileProviderTest, InconsistentRoleProfilesAreRefused) {
   }
 }
 
-TEST_F(ProfileProviderTest, MfaSerialIsRefusedClearly) {
+TEST_F(ProfileProviderTest, MfaProfileSendsSerialAndCodeAndReusesTheCachedSession) {
+  TempDir home;
+  auto config = Config(
+      "[profile p]\nrole_arn = arn:p\nsource_profile = q\nmfa_serial = arn:mfa\n"
+      "[profile q]\naws_access_key_id = A\naws_secret_access_key = S\n");
+  auto options = Options(config, "p");
+  options.env.Set("HOME", home.path().string());
+  int asked = 0;
+  options.mfa_code = [&asked](const std::string& profile, const std::string& serial) -> Result<std::string> {
+    ++asked;
+    EXPECT_EQ(profile, "p");
+    EXPECT_EQ(serial, "arn:mfa");
+    return std::string("123456\n");
+  };
+  auto creds = ProfileProvider(options).Get();
+  ASSERT_TRUE(creds) << creds.error().message;
+  ASSERT_EQ(sts_.calls.size(), 1u);
+  EXPECT_EQ(sts_.calls[0].request.serial_number, "arn:mfa");
+  EXPECT_EQ(sts_.calls[0].request.token_code, "123456");
+
+  auto again = ProfileProvider(options).Get();  // a second run: from ~/.aws/cli/cache
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->access_key_id, creds->access_key_id);
+  EXPECT_EQ(sts_.calls.size(), 1u);
+  EXPECT_EQ(asked, 1);
+}
+
+TEST_F(ProfileProviderTest, MfaProfileWithoutACodeReaderIsRefusedClearly) {
   auto creds = Resolve(Config("[profile p]\nrole_arn = arn:p\nsource_profile = q\nmfa_serial = arn:mfa\n"
                               "[profile q]\naws_access_key_id = A\naws_secret_access_key = S\n"),
                        "p");
@@ -251,12 +278,32 @@ TEST_F(ProfileProviderTest, PartialStaticKeysAreAnErrorWithoutTheKey) {
   EXPECT_EQ(creds.error().message.find("AKIDPARTIALKEY"), std::string::npos);
 }
 
-TEST_F(ProfileProviderTest, SsoProfileIsRefusedWithAWorkaround) {
-  auto creds =
-      Resolve(Config("[profile s]\nsso_session = corp\n[sso-session corp]\nsso_region = us-east-1\n"), "s");
-  ASSERT_FALSE(creds);
-  EXPECT_EQ(creds.error().kind, ErrorKind::kInvalidArgument);
-  EXPECT_NE(creds.error().message.find("export-credentials"), std::string::npos);
+TEST_F(ProfileProviderTest, SsoProfileTradesTheCachedTokenForRoleCredentials) {
+  TempDir home;
+  auto options = Options(Config("[profile s]\nsso_session = corp\nsso_account_id = 123456789012\n"
+                                "sso_role_name = IR\n[sso-session corp]\nsso_region = us-east-1\n"
+                                "sso_start_url = https://corp.awsapps.com/start\n"),
+                         "s");
+  options.env.Set("HOME", home.path().string());
+  home.Write(".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json",
+             R"({"accessToken": "tok", "expiresAt": "2024-03-01T18:00:00Z"})");
+  std::vector<SsoRoleRequest> calls;
+  options.sso.get_role_credentials = [&calls](const SsoRoleRequest& request) -> Result<Credentials> {
+    calls.push_back(request);
+    return Credentials{"ASIASSO", "s", "t", std::nullopt, ""};
+  };
+  auto creds = ProfileProvider(options).Get();
+  ASSERT_TRUE(creds) << creds.error().message;
+  EXPECT_EQ(creds->access_key_id, "ASIASSO");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].access_token, "tok");
+  EXPECT_EQ(calls[0].role_name, "IR");
+
+  auto incomplete =
+      Resolve(Config("[profile s]\nsso_session = corp\n[sso-session corp]\nsso_region = x\n"), "s");
+  ASSERT_FALSE(incomplete);
+  EXPECT_EQ(incomplete.error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_NE(incomplete.error().message.find("sso_account_id"), std::string::npos);
 }
 
 TEST_F(ProfileProviderTest, MissingOrEmptyProfileIsNotFound) {

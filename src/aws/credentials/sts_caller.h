@@ -14,6 +14,8 @@ struct AssumeRoleRequest {
   std::string role_arn;
   std::string session_name;        // RoleSessionName, always set
   std::string external_id;         // ExternalId; empty: not sent
+  std::string serial_number;       // SerialNumber (the profile's mfa_serial); empty: not sent
+  std::string token_code;          // TokenCode, the MFA code; sent with serial_number
   std::string web_identity_token;  // set only for AssumeRoleWithWebIdentity (secret: never log it)
   int duration_seconds = 0;        // DurationSeconds; 0: not sent (STS defaults to one hour)
   std::string region;              // region of the STS endpoint; empty: the client's default
