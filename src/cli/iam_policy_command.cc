@@ -37,8 +37,8 @@ CommandBody SetupIamPolicy(CLI::App& app) {
       "Print the least-privilege IAM policy the response commands need (built from the step table).");
   auto f = std::make_shared<IamPolicyFlags>();
   app.add_option("--for", f->which,
-                 "comma-separated commands: triage, contain, release, preserve, hunt, lab, watch\n(default: "
-                 "triage,contain,release,preserve)");
+                 "comma-separated commands: " + Join(response::PolicyCommands(), ", ") +
+                     "\n(default: triage,contain,release,preserve)");
   f->result.output = "json";
   AddResultFlags(app, &f->result, "the policy");
   return {[f](const CommandContext&) { return IamPolicy(*f); }, [f] { return CheckResultFlags(f->result); }};
