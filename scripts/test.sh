@@ -69,7 +69,7 @@ integration_modules=(watch_test crash_rerun_test lab_test release_test memory_ca
   faults_test bad_input_test command_context_test api_errors_test network_edges_test triage_hunt_test
   cli_messages_test hunt_athena_test hunt_sigma_athena_test hunt_s3_test hunt_sigma_test hunt_attribution_test sigma_lint_test
   posture_test case_report_test image_test snapshot_lock_test snapshot_wait_test plans_test cases_dir_test golden_test
-  colour_test wait_notice_test install_test query_output_test credentials_error_test)
+  colour_test wait_notice_test install_test query_output_test credentials_error_test iam_quota_test)
 integration() {
   CORDON_BIN="$root/build/src/cli/cordon" python3 tests/integration/run_parallel.py --jobs "$it_jobs" \
     --log-dir build/integration-logs "${integration_modules[@]}"
