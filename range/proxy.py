@@ -64,6 +64,7 @@ snapshot_locks = _sibling("snapshot_locks")
 secure_transport = _sibling("secure_transport")
 tls = _sibling("tls")
 sso = _sibling("sso")
+iam_quotas = _sibling("iam_quotas")
 Scenario = scenario_mod.Scenario
 ApiError = scenario_mod.ApiError
 ScenarioError = scenario_mod.ScenarioError
@@ -874,6 +875,9 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                     reader.drain()
                 return self._send(*aws_error(info, *refused))
 
+        if info.service == "iam" and info.action == "PutRolePolicy" and isinstance(info.params, dict):
+            return self._put_role_policy(reader, body, info)
+
         capture = None
         if info.service == "ec2" and info.action in ("DescribeNetworkAcls", "CreateNetworkAcl"):
             capture = "NetworkAcls"  # the "*" deny rules moto leaves out of custom network ACLs
@@ -888,6 +892,21 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             capture = "SendCommand"
         st.count_served(info, "moto")
         self._forward(reader, body, info, capture)
+
+    def _put_role_policy(self, reader, body, info):
+        """PutRolePolicy within IAM's quota on a role's inline policies (range/iam_quotas.py)."""
+        st = self.state
+        auth = shared_snapshots._auth_for(self.headers, "iam")
+        with iam_quotas.LOCK:
+            refused = iam_quotas.check_put_role_policy(
+                info.params, lambda p: shared_snapshots._post((st.upstream_host, st.upstream_port), auth, p))
+            if refused is not None:
+                st.count_served(info, "range")
+                if body is None:
+                    reader.drain()
+                return self._send(*aws_error(info, *refused))
+            st.count_served(info, "moto")
+            self._forward(reader, body, info, None)
 
     def _serve_snapshot_lock(self, info) -> bool:
         """The snapshot lock operations (range/snapshot_locks.py); False for a DeleteSnapshot that may go

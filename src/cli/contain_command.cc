@@ -25,6 +25,7 @@
 #include "response/memory/capture_order.h"
 #include "response/plan.h"
 #include "response/plan_details.h"
+#include "response/role_quota.h"
 #include "response/snapshot_wait.h"
 #include "response/subnet_neighbours.h"
 #include "response/subnet_selection.h"
@@ -209,6 +210,19 @@ Status ClaimTargets(const CommandContext& ctx, aws::Client& client, evidence::Ca
   return Ok();
 }
 
+// Before the first change: the case's deny on each shared role must fit IAM's inline policy quota
+// with every target of the run in it, or a fleet would be cut off only up to the instance where
+// PutRolePolicy fails (response/role_quota.h). Read-only; only when the plan has the credentials step.
+Status CheckCredentialsQuota(const CommandContext& ctx, aws::Client& client,
+                             const std::vector<response::Plan>& plans,
+                             const response::ResponseOptions& options) {
+  const bool credentials =
+      !plans.empty() && std::any_of(plans[0].steps.begin(), plans[0].steps.end(),
+                                    [](const response::PlanStep& s) { return s.name == "credentials"; });
+  if (!credentials) return Ok();
+  return response::CheckRoleQuotas(client, ctx.targets, options);
+}
+
 // A plan without the snapshot step (--skip snapshot, or --only without it) takes no disk evidence: said
 // in the plan and before the run, never left for the responder to notice from the step list.
 std::string NoDiskEvidence(const response::Plan& plan) {
@@ -280,6 +294,13 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
   for (const cloud::ResolvedTarget& target : ctx.targets) {
     plans.push_back(response::BuildContainPlan(target, f.selection));
     response::ArrangeMemoryCapture(options.memory, &plans.back());
+  }
+  if (auto s = CheckCredentialsQuota(ctx, **client, plans, options); !s && f.plan_only) {
+    PrintWarning("contain would stop before any change: " + s.error().message);
+  } else if (!s) {
+    ReportError(s.error());
+    PrintInfo("nothing was changed");
+    return ExitCodeFor(s.error());
   }
   if (f.plan_only) return PrintConcretePlans(**client, plans, options, f.result, f.nacl);
   for (const auto& plan : plans) {

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "response/conntrack.h"
+#include "response/role_deny.h"
 
 namespace cordon::response {
 namespace {
@@ -131,9 +132,9 @@ struct Describer {
       d->changes.push_back("role unknown" + (p.role_error.empty() ? std::string() : ": " + p.role_error));
       return;
     }
-    d->changes.push_back("inline policy cordon-deny-" + options.case_id + "-" + inv.instance.id +
-                         " on role " + p.role_name +
-                         ": deny this instance's sessions (aws:ec2InstanceSourceARN)");
+    d->changes.push_back("inline policy " + DenyPolicyName(options.case_id) + " on role " + p.role_name +
+                         ": add " + DenyEntry(inv.instance.id) +
+                         " to the case's deny of these instances' sessions (ec2:SourceInstanceARN)");
     if (!options.revoke_role_sessions) return;
     std::string line = "and deny every session of role " + p.role_name + " issued before now";
     if (!sharers.error.empty()) {

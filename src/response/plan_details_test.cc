@@ -84,7 +84,8 @@ TEST(PlanDetails, AllowFromAndRoleSharersAreNamed) {
   const auto& cred = steps["credentials"].changes;
   ASSERT_EQ(cred.size(), 3u);
   EXPECT_EQ(cred[0], "disassociate instance profile web");
-  EXPECT_NE(cred[1].find("cordon-deny-IR-9-i-0lone on role web-role"), std::string::npos);
+  EXPECT_NE(cred[1].find("inline policy cordon-deny-IR-9 on role web-role: add */i-0lone"),
+            std::string::npos);
   EXPECT_NE(cred[2].find("ALSO CUTS 2 sibling(s): i-0sib1, i-0sib2"), std::string::npos);
 
   const std::string text = FormatConcretePlan(plan, DescribeContainPlan(plan, inv, o, sharers), "IR-9");

@@ -73,8 +73,12 @@ const std::map<std::string, Describe>& Describers() {
        }},
       {"credentials",
        [](const Json& b, const std::string&, std::vector<std::string>* out) {
-         if (!Str(b, "role").empty())
+         // An older version's case holds one policy per instance (no "deny_entry").
+         if (!Str(b, "role").empty() && Str(b, "deny_entry").empty())
            out->push_back("delete inline policy " + Str(b, "deny_policy") + " from role " + Str(b, "role"));
+         else if (!Str(b, "role").empty())
+           out->push_back("take " + Str(b, "deny_entry") + " out of inline policy " + Str(b, "deny_policy") +
+                          " on role " + Str(b, "role") + " (deleted once no instance is left in it)");
          if (!Str(b, "profile_arn").empty())
            out->push_back("associate instance profile " + Str(b, "profile_name") + " again");
        }},

@@ -95,7 +95,7 @@ class ContainTests(ResponseCase):
         self.assertIn(self.ids["tg_arn"], lb)
         cred = "\n".join(steps["credentials"]["changes"])
         self.assertIn(self.ids["role_name"], cred)
-        self.assertIn(f"cordon-deny-IR-PLAN2-{suspect}", cred)
+        self.assertIn(f"inline policy cordon-deny-IR-PLAN2 on role {self.ids['role_name']}: add */{suspect}", cred)
         for sibling in self.ids["siblings"]:
             self.assertIn(sibling, cred)  # --revoke-role-sessions cuts them too: named, not hidden
         self.assertNotIn(suspect, cred.split("ALSO CUTS", 1)[-1])

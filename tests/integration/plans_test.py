@@ -52,7 +52,7 @@ class PlanTests(ResponseCase):
         self.assertIn(self.ids["tg_arn"], lb)
         cred = "\n".join(steps["credentials"]["restores"])
         self.assertIn(self.ids["role_name"], cred)
-        self.assertIn(f"cordon-deny-IR-RP-{suspect}", cred)
+        self.assertIn(f"*/{suspect} out of inline policy cordon-deny-IR-RP", cred)
         self.assertIn(self.ids["profile_name"], cred)
         self.assertIn(self.ids["eip_allocation"], "\n".join(steps["disassociate-eip"]["restores"]))
         # release order: credentials first, tags last (the reverse of contain's)

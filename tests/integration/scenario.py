@@ -547,16 +547,17 @@ class ResponseCase(unittest.TestCase):
             self.assertNotIn("AssociationId", allocs[alloc])
         # credentials: profile gone (no quarantine profile given), deny for this instance only
         self.assertIsNone(me["profile"])
-        deny_name = f"cordon-deny-{case}-{iid}"
+        deny_name = f"cordon-deny-{case}"  # one per role and case, naming each instance (issue 13)
         self.assertIn(deny_name, post["role_policies"], sorted(post["role_policies"]))
         deny = post["role_policies"][deny_name]
         stmts = deny["Statement"] if isinstance(deny["Statement"], list) else [deny["Statement"]]
         self.assertTrue(stmts)
-        arn = f"arn:aws:ec2:{ids['region']}:{ACCOUNT}:instance/{iid}"
+        deny_st = [st for st in stmts if "ec2:SourceInstanceARN" in json.dumps(st.get("Condition", {}))]
+        self.assertEqual(len(deny_st), 1, stmts)
         for st in stmts:
             self.assertEqual(st["Effect"], "Deny")
-            self.assertIn(arn, json.dumps(st.get("Condition", {})), "deny not conditioned on this instance")
-            self.assertIn("ec2:SourceInstanceARN", json.dumps(st.get("Condition", {})))
+        self.assertIn(f"*/{iid}", deny_st[0]["Condition"]["StringLike"]["ec2:SourceInstanceARN"],
+                      "deny not conditioned on this instance")
         for name, doc in pre["role_policies"].items():
             self.assertEqual(post["role_policies"].get(name), doc, f"role policy {name} changed")
         self.assertEqual(post["role_attached_policies"], pre["role_attached_policies"])

@@ -1,11 +1,19 @@
-// credentials (rule 4): denies the role's already-issued credentials for this instance only (an
-// inline Deny * conditioned on ec2:SourceInstanceARN, named cordon-deny-<CASE>-<instance>), then
-// replaces the instance profile with --quarantine-profile or disassociates it. Siblings sharing the
-// role are untouched unless --revoke-role-sessions, which adds a role-wide Deny on sessions issued
-// before now and names the siblings it affects.
+// credentials (rule 4): denies the role's already-issued credentials for this instance only (its
+// entry in the case's merged inline Deny * conditioned on ec2:SourceInstanceARN, cordon-deny-<CASE>:
+// response/role_deny.h), then replaces the instance profile with --quarantine-profile or
+// disassociates it. Siblings sharing the role are untouched unless --revoke-role-sessions, which adds
+// a role-wide Deny on sessions issued before now and names the siblings it affects.
+//
+// Undo data: "before" and "result" carry "deny_policy" and "deny_entry"; release takes the entry out
+// of that policy (deleting it once empty). A case recorded by an older version has "deny_policy"
+// (cordon-deny-<CASE>-<instance>) and no "deny_entry": release deletes that policy, as it did then.
+#include <algorithm>
+
 #include "base/strings.h"
 #include "base/time.h"
+#include "response/isolation_groups.h"
 #include "response/live_state.h"
+#include "response/role_deny.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -16,9 +24,7 @@ std::string LastPathPart(const std::string& arn) {
   return slash == std::string::npos ? arn : arn.substr(slash + 1);
 }
 
-std::string PolicyName(const StepContext& ctx) {
-  return "cordon-deny-" + ctx.options->case_id + "-" + ctx.target.instance_id;
-}
+std::string PolicyName(const StepContext& ctx) { return DenyPolicyName(CaseIdOf(ctx)); }
 
 // The profile ARN of an association, or "" when there is none (the association may be null).
 std::string ProfileArnOf(const Json& assoc) {
@@ -95,14 +101,13 @@ class CredentialsStep : public Step {
       if (!roles.empty()) o["role"] = roles[0]["RoleName"];
     }
     o["deny_policy"] = PolicyName(ctx);
+    o["deny_entry"] = DenyEntry(ctx.target.instance_id);
     o["deny_present"] = false;
     if (!Str(o, "role").empty()) {
-      auto g =
-          ctx.Call("iam", "GetRolePolicy", Json{{"RoleName", o["role"]}, {"PolicyName", PolicyName(ctx)}});
-      if (g)
-        o["deny_present"] = true;
-      else if (!IsNotFoundError(g.error()))
-        return MakeError(g.error());
+      auto doc = ReadRolePolicy(ctx, Str(o, "role"), PolicyName(ctx));
+      if (!doc) return MakeError(doc.error());
+      std::vector<std::string> entries = DenyEntries(*doc);
+      o["deny_present"] = std::find(entries.begin(), entries.end(), Str(o, "deny_entry")) != entries.end();
     }
     return o;
   }
@@ -120,35 +125,28 @@ class CredentialsStep : public Step {
     Json result = Json::object();
     std::string role = Str(before, "role");
     if (!role.empty()) {
-      Json statements = Json::array();
-      statements.push_back(Json{
-          {"Sid", "CordonDenyThisInstance"},
-          {"Effect", "Deny"},
-          {"Action", "*"},
-          {"Resource", "*"},
-          {"Condition",
-           {{"StringEquals", {{"ec2:SourceInstanceARN", InstanceArn(ctx, Str(before, "profile_arn"))}}}}}});
+      std::string revoke_before;
       if (ctx.options->revoke_role_sessions) {
-        std::string now = FormatIso8601(ctx.client->clock()->Now());
-        statements.push_back(Json{{"Sid", "CordonRevokeOlderSessions"},
-                                  {"Effect", "Deny"},
-                                  {"Action", "*"},
-                                  {"Resource", "*"},
-                                  {"Condition", {{"DateLessThan", {{"aws:TokenIssueTime", now}}}}}});
+        revoke_before = FormatIso8601(ctx.client->clock()->Now());
         auto siblings = Siblings(ctx, Str(before, "profile_arn"));
         if (!siblings) return MakeError(siblings.error());
-        result["revoked_sessions_before"] = now;
+        result["revoked_sessions_before"] = revoke_before;
         result["siblings_affected"] = *siblings;
         ctx.notes.push_back("--revoke-role-sessions: every session of role " + role + " issued before " +
-                            now + " is denied, which affects the siblings " + siblings->dump());
+                            revoke_before + " is denied, which affects the siblings " + siblings->dump());
       }
-      Json doc = {{"Version", "2012-10-17"}, {"Statement", statements}};
-      auto put =
-          ctx.Call("iam", "PutRolePolicy",
-                   Json{{"RoleName", role}, {"PolicyName", PolicyName(ctx)}, {"PolicyDocument", doc.dump()}});
-      if (!put) return MakeError(put.error());
+      const std::string entry = DenyEntry(ctx.target.instance_id);
+      if (auto s = AddDenyEntry(ctx, role, PolicyName(ctx), entry, revoke_before); !s)
+        return MakeError(s.error());
+      // A case begun by an older version may hold this instance's own policy: the merged one now
+      // denies the same, and the role's quota needs the room.
+      if (std::string old = Str(before, "deny_policy"); !old.empty() && old != PolicyName(ctx)) {
+        auto d = ctx.Call("iam", "DeleteRolePolicy", Json{{"RoleName", role}, {"PolicyName", old}});
+        if (!d && !IsNotFoundError(d.error())) return MakeError(d.error());
+      }
       result["role"] = role;
       result["deny_policy"] = PolicyName(ctx);
+      result["deny_entry"] = entry;
     }
     auto assoc = Association(ctx);
     if (!assoc) return MakeError(assoc.error());
@@ -180,9 +178,7 @@ class CredentialsStep : public Step {
   Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json& result) override {
     std::string role = Str(before, "role");
     if (!role.empty()) {
-      auto d = ctx.Call("iam", "DeleteRolePolicy",
-                        Json{{"RoleName", role}, {"PolicyName", Str(before, "deny_policy")}});
-      if (!d && !IsNotFoundError(d.error())) return MakeError(d.error());
+      if (auto s = RemoveDeny(ctx, role, before, result); !s) return MakeError(s.error());
     }
     std::string arn = Str(before, "profile_arn");
     if (arn.empty()) return Json{{"profile", nullptr}};
@@ -204,6 +200,21 @@ class CredentialsStep : public Step {
   }
 
  private:
+  // Takes the instance out of the case's merged deny, or deletes the per-instance policy an older
+  // version recorded (no "deny_entry" in its undo data).
+  Status RemoveDeny(StepContext& ctx, const std::string& role, const Json& before, const Json& result) {
+    const Json& from = result.is_object() && result.contains("deny_entry") ? result : before;
+    const std::string entry = Str(from, "deny_entry"), policy = Str(from, "deny_policy");
+    if (!entry.empty()) {
+      auto removed = RemoveDenyEntry(ctx, role, policy, entry);
+      if (!removed) return MakeError(removed.error());
+      return Ok();
+    }
+    auto d = ctx.Call("iam", "DeleteRolePolicy", Json{{"RoleName", role}, {"PolicyName", policy}});
+    if (!d && !IsNotFoundError(d.error())) return MakeError(d.error());
+    return Ok();
+  }
+
   // Other instances running with the same instance profile (they share the role's sessions).
   Result<Json> Siblings(StepContext& ctx, const std::string& profile_arn) {
     // Filtered here rather than by the API: not every endpoint knows the iam-instance-profile.arn filter.

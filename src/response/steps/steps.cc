@@ -63,12 +63,15 @@ constexpr A kCredIam[] = {"ec2:DescribeIamInstanceProfileAssociations",
                           "ec2:ReplaceIamInstanceProfileAssociation",
                           "iam:GetInstanceProfile",
                           "iam:GetRolePolicy",
+                          "iam:ListRolePolicies",  // contain's preflight of the role's quota
                           "iam:PutRolePolicy",
                           "iam:PassRole"};
 constexpr A kCredUndo[] = {"ec2:DescribeIamInstanceProfileAssociations",
                            "ec2:AssociateIamInstanceProfile",
                            "ec2:ReplaceIamInstanceProfileAssociation",
                            "iam:GetInstanceProfile",
+                           "iam:GetRolePolicy",  // the case's merged deny: one instance out of it
+                           "iam:PutRolePolicy",
                            "iam:DeleteRolePolicy",
                            "iam:PassRole"};
 constexpr A kTagUndo[] = {"ec2:CreateTags", "ec2:DeleteTags"};
