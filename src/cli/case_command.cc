@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/result_or_text.h"
+#include "cli/target_location.h"
 #include "cli/terminal_print.h"
 #include "evidence/case_store.h"
 #include "evidence/snapshot_states.h"
@@ -54,6 +55,16 @@ int List(const std::filesystem::path& root, const ResultFlags& result) {
   return PrintResultOrText(out, result, [&] { PrintList(root, *cases); });
 }
 
+// Where each target of the case is: its latest target.location, else (a case from before that
+// record) the region its pre-state names, the account unknown.
+std::map<std::string, TargetLocation> Locations(const std::vector<evidence::JournalRecord>& records,
+                                                const std::vector<evidence::PreStateRecord>& pre) {
+  std::map<std::string, TargetLocation> out = TargetLocationsOf(records);
+  for (const auto& p : pre)
+    if (!out.count(p.target)) out[p.target].region = p.state.value("region", "");
+  return out;
+}
+
 // What `case show` prints, read once from the case.
 struct CaseView {
   evidence::CaseSummary summary;
@@ -94,6 +105,12 @@ Json ShowJson(const CaseView& v) {
           {"retry_of", it->second.retry_of}, {"recorded", it->second.recorded}};
   out["pre_state"] = Json::object();
   for (const auto& p : v.pre) out["pre_state"][p.target] = {{"time", p.time}, {"sha256", p.sha256}};
+  out["locations"] = Json::object();
+  for (const auto& [target, where] : Locations(v.records, v.pre)) {
+    Json one = {{"region", where.region}, {"account", where.account}};
+    if (!where.role_arn.empty()) one["role_arn"] = where.role_arn;
+    out["locations"][target] = std::move(one);
+  }
   return out;
 }
 
@@ -120,6 +137,13 @@ void ShowText(const CaseView& v) {
       SafePrintf(stdout, "  %-14s %s\n", "", OneLine(evidence::DescribeSnapshotState(it->second)).c_str());
   }
   SafePrintf(stdout, "\npre-state recorded for %zu target(s)\n", v.pre.size());
+  const auto locations = Locations(v.records, v.pre);
+  if (!locations.empty()) SafePrintf(stdout, "\ntargets:\n");
+  for (const auto& [target, where] : locations)
+    SafePrintf(stdout, "  %-20s region %s, account %s%s\n", OneLine(target).c_str(),
+               where.region.empty() ? "unknown" : OneLine(where.region).c_str(),
+               where.account.empty() ? "unknown" : OneLine(where.account).c_str(),
+               where.role_arn.empty() ? "" : (" (as " + OneLine(where.role_arn) + ")").c_str());
 }
 
 int Show(const std::filesystem::path& dir, const ResultFlags& result) {

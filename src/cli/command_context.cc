@@ -14,6 +14,12 @@ Result<aws::Client*> CommandContext::Client() const {
   return client_.get();
 }
 
+Result<aws::Client*> CommandContext::ClientFor(const cloud::ResolvedTarget& target) const {
+  auto found = accounts.find(target.instance_id);
+  if (found != accounts.end()) return found->second.client.get();
+  return Client();
+}
+
 std::filesystem::path CommandContext::CaseDir() const {
   return std::filesystem::path(case_flags.cases_dir) / case_flags.id;  // resolved by FinishCaseFlags
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,11 +46,28 @@ struct CaseFlags {
   int wait_lock_seconds = 0;  // --wait-lock: how long to wait for another run of the case to end
 };
 
-// TARGET..., --targets-file, --vpc, --all-regions (needs::kTargets).
+// Where a targets-file line says its target is (`i-0abc region=eu-west-1 account=222222222222`).
+struct TargetHint {
+  std::string region, account;  // empty: not said
+};
+
+// TARGET..., --targets-file, --vpc, --all-regions, --accounts, --role-name, --organization
+// (needs::kTargets).
 struct TargetFlags {
-  std::vector<std::string> texts;  // as typed, then the targets file's lines
+  std::vector<std::string> texts;  // as typed, then the targets file's lines (their first word)
   std::string targets_file, vpc;
   bool all_regions = false;
+  std::vector<std::string> accounts;        // --accounts: also look in these accounts, as --role-name
+  std::string role_name;                    // --role-name: the role assumed in each of them
+  bool organization = false;                // --organization: every active account of the organization
+  std::map<std::string, TargetHint> hints;  // by text: what its targets-file line said
+};
+
+// A target in another account than the profile's (--accounts, --organization, account=): the
+// account, the role assumed there, and a client acting as that role.
+struct TargetAccount {
+  std::string account, role_arn;
+  std::shared_ptr<aws::Client> client;
 };
 
 class CommandContext {
@@ -64,9 +82,14 @@ class CommandContext {
   // match found; with needs::kActsOnTargets it is proven the only one and is neither terminated nor
   // shutting down.
   std::vector<cloud::ResolvedTarget> targets;
+  // By instance id, for the targets found in another account than the profile's; the others are
+  // absent (they use Client()).
+  std::map<std::string, TargetAccount> accounts;
 
   // The client, made on first use (before Run with needs::kClient); the same one afterwards.
   Result<aws::Client*> Client() const;
+  // The client for `target`: its account's (accounts) or Client().
+  Result<aws::Client*> ClientFor(const cloud::ResolvedTarget& target) const;
 
   // needs::kCase: where the case lives (--cases-dir, $CORDON_CASES_DIR, the config file, the XDG folder).
   std::filesystem::path CaseDir() const;

@@ -181,7 +181,8 @@ std::string CommandLine(int argc, char** argv) {
 // The shared flags, by the command's needs; they are added before the command's own, so --help
 // lists them first.
 void AddSharedFlags(CLI::App& app, CommandContext* ctx) {
-  if (Has(ctx->needs, kTargets)) AddTargetFlags(app, &ctx->target_flags, Has(ctx->needs, kOneTarget));
+  if (Has(ctx->needs, kTargets))
+    AddTargetFlags(app, &ctx->target_flags, Has(ctx->needs, kOneTarget), Has(ctx->needs, kActsOnTargets));
   if (Has(ctx->needs, kCase)) AddCaseFlags(app, &ctx->case_flags);
   if (Has(ctx->needs, kAwsFlags)) AddAwsFlags(app, &ctx->aws_flags);
 }
@@ -214,6 +215,9 @@ std::optional<int> PrepareContext(const CommandBody& body, CommandContext* ctx) 
       if (auto s = RequireTargets(ctx->target_flags); !s) return refuse(s.error());
     }
   }
+  if (Has(ctx->needs, kTargets)) {
+    if (auto s = CheckAccountFlags(ctx->target_flags); !s) return refuse(s.error());
+  }
   if (body.check) {
     if (auto s = body.check(); !s) return refuse(s.error());
   }
@@ -229,7 +233,8 @@ std::optional<int> PrepareContext(const CommandBody& body, CommandContext* ctx) 
       if (auto s = RequireTargets(targets); !s) return refuse(s.error());
     }
     if (Has(ctx->needs, kTargets)) {
-      auto targets = ResolveTargets(**client, ctx->target_flags, Has(ctx->needs, kActsOnTargets));
+      auto targets = ResolveTargets(**client, ctx->target_flags, Has(ctx->needs, kActsOnTargets),
+                                    ctx->case_flags.id, &ctx->accounts);
       if (!targets) return refuse(targets.error());
       ctx->targets = std::move(*targets);
     }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -16,6 +17,7 @@
 #include "cli/notify_flags.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
+#include "cli/target_location.h"
 #include "cli/terminal_print.h"
 #include "cloud/instance_inventory.h"
 #include "response/bucket/case_export.h"
@@ -179,9 +181,11 @@ response::ResponseOptions MakeOptions(const CommandContext& ctx, const ContainFl
 
 // Before anything is written: every target held by another case is refused (unless --take-over names
 // that case), so a fleet is never half claimed. Read-only; the claim itself comes after the lock.
-Status CheckClaims(const CommandContext& ctx, aws::Client& client, const std::string& take_over) {
+Status CheckClaims(const CommandContext& ctx, const std::string& take_over) {
   for (const cloud::ResolvedTarget& target : ctx.targets) {
-    auto claim = response::ReadClaim(client, target);
+    auto client = ctx.ClientFor(target);
+    if (!client) return MakeError(client.error());
+    auto claim = response::ReadClaim(**client, target);
     if (!claim) return MakeError(claim.error());
     const std::string& holder = claim->holder_case;
     if (holder.empty() || holder == ctx.case_flags.id || holder == take_over) continue;
@@ -195,10 +199,11 @@ Status CheckClaims(const CommandContext& ctx, aws::Client& client, const std::st
 }
 
 // Claims every target for the case (the lock held), journaling any take-over in both cases.
-Status ClaimTargets(const CommandContext& ctx, aws::Client& client, evidence::CaseStore& store,
-                    const std::string& take_over) {
+Status ClaimTargets(const CommandContext& ctx, evidence::CaseStore& store, const std::string& take_over) {
   for (const cloud::ResolvedTarget& target : ctx.targets) {
-    auto claim = response::ClaimInstance(client, target, ctx.case_flags.id, take_over);
+    auto client = ctx.ClientFor(target);
+    if (!client) return MakeError(client.error());
+    auto claim = response::ClaimInstance(**client, target, ctx.case_flags.id, take_over);
     if (!claim) return MakeError(claim.error());
     if (claim->taken_over_from.empty()) continue;
     PrintInfo("instance " + target.instance_id + " taken over from case " + claim->taken_over_from);
@@ -213,14 +218,42 @@ Status ClaimTargets(const CommandContext& ctx, aws::Client& client, evidence::Ca
 // Before the first change: the case's deny on each shared role must fit IAM's inline policy quota
 // with every target of the run in it, or a fleet would be cut off only up to the instance where
 // PutRolePolicy fails (response/role_quota.h). Read-only; only when the plan has the credentials step.
-Status CheckCredentialsQuota(const CommandContext& ctx, aws::Client& client,
-                             const std::vector<response::Plan>& plans,
+// Each account's roles are read with that account's client.
+Status CheckCredentialsQuota(const CommandContext& ctx, const std::vector<response::Plan>& plans,
                              const response::ResponseOptions& options) {
   const bool credentials =
       !plans.empty() && std::any_of(plans[0].steps.begin(), plans[0].steps.end(),
                                     [](const response::PlanStep& s) { return s.name == "credentials"; });
   if (!credentials) return Ok();
-  return response::CheckRoleQuotas(client, ctx.targets, options);
+  std::map<aws::Client*, std::vector<cloud::ResolvedTarget>> by_client;
+  for (const cloud::ResolvedTarget& t : ctx.targets) {
+    auto client = ctx.ClientFor(t);
+    if (!client) return MakeError(client.error());
+    by_client[*client].push_back(t);
+  }
+  for (auto& [client, targets] : by_client)
+    if (auto s = response::CheckRoleQuotas(*client, targets, options); !s) return s;
+  return Ok();
+}
+
+// Runs the plans, each with the client of its target's account: one executor per account (the
+// profile's, and each one --accounts reached), one account after the other (an executor's start
+// marks unfinished steps of the case interrupted, so two must not run at once); the targets of an
+// account run concurrently. Reports in the order of `plans`, which are moved from.
+std::vector<response::TargetReport> RunPlans(const CommandContext& ctx, evidence::CaseStore& store,
+                                             const response::ResponseOptions& options,
+                                             std::vector<response::Plan>& plans) {
+  std::map<aws::Client*, std::vector<size_t>> by_client;
+  for (size_t i = 0; i < plans.size(); ++i) by_client[*ctx.ClientFor(plans[i].target)].push_back(i);
+  std::vector<response::TargetReport> reports(plans.size());
+  for (auto& [client, indices] : by_client) {
+    std::vector<response::Plan> mine;
+    for (size_t i : indices) mine.push_back(std::move(plans[i]));  // not used after the run
+    response::Executor executor(client, &store, &options, PrintProgress);
+    std::vector<response::TargetReport> done = executor.Run(mine);
+    for (size_t k = 0; k < done.size(); ++k) reports[indices[k]] = std::move(done[k]);
+  }
+  return reports;
 }
 
 // A plan without the snapshot step (--skip snapshot, or --only without it) takes no disk evidence: said
@@ -233,11 +266,14 @@ std::string NoDiskEvidence(const response::Plan& plan) {
 }
 
 // --plan: every plan made concrete from the instance's live state (read-only), as text or JSON.
-int PrintConcretePlans(aws::Client& client, const std::vector<response::Plan>& plans,
+int PrintConcretePlans(const CommandContext& ctx, const std::vector<response::Plan>& plans,
                        const response::ResponseOptions& options, const ResultFlags& result, bool nacl) {
   const bool json = result.structured();
   Json out{{"case", options.case_id}, {"plans", Json::array()}};
   for (const response::Plan& plan : plans) {
+    auto made = ctx.ClientFor(plan.target);
+    if (!made) return ReportError(made.error());
+    aws::Client& client = **made;
     auto inventory = cloud::CollectInventory(client, plan.target);
     if (!inventory)
       return ReportError(WithContext(inventory.error(), "reading " + plan.target.instance_id).value());
@@ -285,7 +321,7 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
                    std::string(response::kAllowUnlockedFlag) + " says");
     f.bucket_lock = *lock;
   }
-  if (auto s = CheckClaims(ctx, **client, f.take_over); !s) {
+  if (auto s = CheckClaims(ctx, f.take_over); !s) {
     ReportError(s.error());
     PrintInfo("nothing was changed");
     return ExitCodeFor(s.error());
@@ -295,14 +331,14 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
     plans.push_back(response::BuildContainPlan(target, f.selection));
     response::ArrangeMemoryCapture(options.memory, &plans.back());
   }
-  if (auto s = CheckCredentialsQuota(ctx, **client, plans, options); !s && f.plan_only) {
+  if (auto s = CheckCredentialsQuota(ctx, plans, options); !s && f.plan_only) {
     PrintWarning("contain would stop before any change: " + s.error().message);
   } else if (!s) {
     ReportError(s.error());
     PrintInfo("nothing was changed");
     return ExitCodeFor(s.error());
   }
-  if (f.plan_only) return PrintConcretePlans(**client, plans, options, f.result, f.nacl);
+  if (f.plan_only) return PrintConcretePlans(ctx, plans, options, f.result, f.nacl);
   for (const auto& plan : plans) {
     SafePrintf(stderr, "%s", response::FormatPlan(plan).c_str());
     if (const std::string no_disk = NoDiskEvidence(plan); !no_disk.empty()) PrintWarning(no_disk);
@@ -310,7 +346,9 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
   // --nacl cuts off whole subnets: every neighbour is named before the question (or --yes).
   for (const auto& plan : plans) {
     if (!f.nacl) break;
-    auto neighbours = NaclNeighbours(**client, plan.target);
+    auto target_client = ctx.ClientFor(plan.target);
+    if (!target_client) return ReportError(target_client.error());
+    auto neighbours = NaclNeighbours(**target_client, plan.target);
     if (!neighbours) {
       ReportError(WithContext(neighbours.error(), "reading the neighbours --nacl cuts off").value());
       PrintInfo("nothing was changed");
@@ -335,7 +373,12 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
       return ExitCodeFor(s.error());
     }
   }
-  if (auto s = ClaimTargets(ctx, **client, **store, f.take_over); !s) {
+  if (auto s = RecordTargetLocations(**store, ctx); !s) {
+    ReportError(WithContext(s.error(), "recording where the targets are").value());
+    PrintInfo("nothing was contained");
+    return ExitCodeFor(s.error());
+  }
+  if (auto s = ClaimTargets(ctx, **store, f.take_over); !s) {
     ReportError(s.error());
     PrintInfo("nothing was contained");
     return ExitCodeFor(s.error());
@@ -347,8 +390,7 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
       return ExitCodeFor(s.error());
     }
   }
-  response::Executor executor(*client, *store, &options, PrintProgress);
-  std::vector<response::TargetReport> reports = executor.Run(plans);
+  std::vector<response::TargetReport> reports = RunPlans(ctx, **store, options, plans);
   PrintSummary(reports, case_id, f.result, "contained");
   int status = ExitStatusFor(reports);
   PrintNextSteps(NextAfterContain(case_id, status != kExitOk));

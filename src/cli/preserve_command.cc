@@ -10,6 +10,7 @@
 #include "cli/lock_flags.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
+#include "cli/target_location.h"
 #include "cli/terminal_print.h"
 #include "cloud/instance_inventory.h"
 #include "response/preserve.h"
@@ -47,8 +48,9 @@ Status Check(PreserveFlags& f) {
 // existing case is opened (read only here) for where its series continues.
 int PrintPreservePlan(const CommandContext& ctx, const PreserveFlags& f) {
   const cloud::ResolvedTarget& target = ctx.targets.front();
-  aws::Client& client = **ctx.Client();  // made before Run (needs::kClient)
-  auto inventory = cloud::CollectInventory(client, target);
+  auto client = ctx.ClientFor(target);  // its account's (--accounts), else the profile's
+  if (!client) return ReportError(client.error());
+  auto inventory = cloud::CollectInventory(**client, target);
   if (!inventory) return ReportError(inventory.error());
   response::PreservePlanRequest request;
   request.case_id = ctx.case_flags.id;
@@ -76,7 +78,9 @@ int Preserve(const CommandContext& ctx, const PreserveFlags& f) {
   response::SetSnapshotTimeout(f.snapshot_timeout);
   auto store = ctx.OpenCase("preserve " + target.instance_id);
   if (!store) return ReportError(store.error());
-  auto client = ctx.Client();
+  if (auto s = RecordTargetLocations(**store, ctx); !s)
+    return ReportError(WithContext(s.error(), "recording where the target is").value());
+  auto client = ctx.ClientFor(target);  // its account's (--accounts), else the profile's
   if (!client) return ReportError(client.error());
   response::TargetReport report = response::Preserve(
       *client, *store, options, target, f.count, f.interval, PrintProgress, [](std::chrono::seconds s) {

@@ -4,10 +4,12 @@
 #include <fstream>
 
 #include "base/strings.h"
+#include "base/thread_pool.h"
+#include "cli/target_accounts.h"
 
 namespace cordon::cli {
 
-void AddTargetFlags(CLI::App& app, TargetFlags* flags, bool one) {
+void AddTargetFlags(CLI::App& app, TargetFlags* flags, bool one, bool accounts) {
   if (one) {
     app.add_option("TARGET", flags->texts, "instance id, public or private IP, or ENI id")
         ->required()
@@ -16,10 +18,17 @@ void AddTargetFlags(CLI::App& app, TargetFlags* flags, bool one) {
     app.add_option("TARGET", flags->texts,
                    "instance id, public or private IP, or ENI id; several run concurrently");
     app.add_option("--targets-file", flags->targets_file,
-                   "read more targets from this file, one per line (# comments)");
+                   "read more targets from this file, one per line: TARGET [region=REGION] "
+                   "[account=ACCOUNT_ID] (# comments)");
   }
   app.add_option("--vpc", flags->vpc, "narrow an IP target to this VPC");
   app.add_flag("--all-regions", flags->all_regions, "search every enabled region (concurrently)");
+  if (!accounts) return;
+  app.add_option("--accounts", flags->accounts,
+                 "also search these accounts (comma-separated ids), assuming --role-name in each")
+      ->delimiter(',');
+  app.add_option("--role-name", flags->role_name,
+                 "the role assumed in each of --accounts (and a targets file's account=)");
 }
 
 Status ReadTargetsFile(TargetFlags* flags) {
@@ -28,10 +37,37 @@ Status ReadTargetsFile(TargetFlags* flags) {
     if (!in)
       return MakeError(ErrorKind::kInvalidArgument, "cannot read the targets file " + flags->targets_file);
     std::string line;
+    int number = 0;
     while (std::getline(in, line)) {
+      ++number;
       std::string t(Trim(line));
-      if (!t.empty() && t[0] != '#') flags->texts.push_back(t);
+      if (t.empty() || t[0] == '#') continue;
+      auto parsed = ParseTargetLine(t);
+      if (!parsed)
+        return MakeError(ErrorKind::kInvalidArgument,
+                         flags->targets_file + ":" + std::to_string(number) + ": " + parsed.error().message);
+      flags->texts.push_back(parsed->first);
+      if (!parsed->second.region.empty() || !parsed->second.account.empty())
+        flags->hints[parsed->first] = parsed->second;
     }
+  }
+  return Ok();
+}
+
+Status CheckAccountFlags(const TargetFlags& flags) {
+  const bool named = std::any_of(flags.hints.begin(), flags.hints.end(),
+                                 [](const auto& h) { return !h.second.account.empty(); });
+  if ((!flags.accounts.empty() || named) && flags.role_name.empty())
+    return MakeError(ErrorKind::kInvalidArgument,
+                     std::string(named ? "a targets file's account=" : "--accounts") +
+                         " needs --role-name ROLE: the role cordon assumes in each account");
+  if (flags.accounts.empty() && !named && !flags.role_name.empty())
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "--role-name goes with --accounts (or account= in a targets file)");
+  for (const std::string& a : flags.accounts) {
+    auto parsed = ParseTargetLine("x account=" + a);
+    if (!parsed)
+      return MakeError(ErrorKind::kInvalidArgument, "--accounts " + a + ": an account id is 12 digits");
   }
   return Ok();
 }
@@ -43,33 +79,99 @@ Status RequireTargets(const TargetFlags& flags) {
   return Ok();
 }
 
+namespace {
+
+// The places a run may search: the profile's account first, then each --accounts entry and each
+// account a targets-file line names, each through its own assumed-role client.
+std::vector<AccountPlace> MakePlaces(aws::Client& client, const TargetFlags& flags,
+                                     const std::string& case_id) {
+  std::vector<AccountPlace> places(1);
+  auto add = [&](const std::string& account) {
+    for (const AccountPlace& p : places)
+      if (p.account == account) return;
+    AccountPlace p;
+    p.account = account;
+    p.role_arn = RoleArnFor(account, flags.role_name, client.region());
+    p.client = aws::MakeAssumedRoleClient(client, p.role_arn, SessionNameFor(case_id));
+    places.push_back(std::move(p));
+  };
+  for (const std::string& a : flags.accounts) add(a);
+  for (const auto& [text, hint] : flags.hints)
+    if (!hint.account.empty()) add(hint.account);
+  return places;
+}
+
+aws::Client& ClientOf(aws::Client& client, const AccountPlace& place) {
+  return place.client ? *place.client : client;
+}
+
+// The regions to search in each place: the client's, or (--all-regions) every enabled one, listed
+// in all places concurrently. A place whose regions cannot be listed keeps the error, for every
+// target looked for there.
+std::vector<Result<std::vector<std::string>>> PlaceRegions(aws::Client& client, const TargetFlags& flags,
+                                                           const std::vector<AccountPlace>& places) {
+  std::vector<Result<std::vector<std::string>>> regions(places.size(),
+                                                        std::vector<std::string>{client.region()});
+  if (!flags.all_regions) return regions;
+  ParallelFor(places.size(), 8, [&](size_t i) {
+    auto listed = cloud::ListRegions(ClientOf(client, places[i]));
+    regions[i] = listed ? Result<std::vector<std::string>>(*listed) : MakeError(listed.error());
+  });
+  return regions;
+}
+
+}  // namespace
+
 Result<std::vector<cloud::ResolvedTarget>> ResolveTargets(aws::Client& client, const TargetFlags& flags,
-                                                          bool acts) {
-  cloud::TargetQuery query;
-  query.regions = {client.region()};
-  query.vpc_id = flags.vpc;
-  if (flags.all_regions) {
-    auto regions = cloud::ListRegions(client);
-    if (!regions) return MakeError(regions.error());
-    query.regions = *regions;
-  }
+                                                          bool acts, const std::string& case_id,
+                                                          std::map<std::string, TargetAccount>* accounts) {
+  const std::vector<AccountPlace> places = MakePlaces(client, flags, case_id);
+  const auto regions = PlaceRegions(client, flags, places);
   std::vector<cloud::ResolvedTarget> out;
   for (const std::string& text : flags.texts) {
-    query.text = text;
-    auto target = cloud::ResolveTarget(client, query);
-    if (!target) return MakeError(target.error());
+    auto hint = flags.hints.find(text);
+    const TargetHint named = hint == flags.hints.end() ? TargetHint{} : hint->second;
+    // account= names the one place to look; otherwise every place, concurrently.
+    std::vector<AccountAnswer> answers;
+    for (const AccountPlace& p : places)
+      if (named.account.empty() || p.account == named.account)
+        answers.push_back({&p, MakeError(ErrorKind::kNotFound, "not searched")});
+    ParallelFor(answers.size(), 8, [&](size_t i) {
+      const auto& where = regions[static_cast<size_t>(answers[i].place - places.data())];
+      if (!where && named.region.empty()) {
+        answers[i].result = MakeError(where.error());
+        return;
+      }
+      cloud::TargetQuery query;
+      query.text = text;
+      query.vpc_id = flags.vpc;
+      query.regions = named.region.empty() ? *where : std::vector<std::string>{named.region};
+      answers[i].result = cloud::ResolveTarget(ClientOf(client, *answers[i].place), query);
+    });
+    // One place (the profile's account alone, as before --accounts): its answer as it is.
+    auto one = answers.size() > 1 ? CombineAccountAnswers(text, flags.vpc, answers, acts)
+               : answers.front().result
+                   ? Result<std::pair<cloud::ResolvedTarget, const AccountPlace*>>(
+                         std::pair{std::move(*answers.front().result), answers.front().place})
+                   : MakeError(answers.front().result.error());
+    if (!one) return MakeError(one.error());
+    cloud::ResolvedTarget& target = one->first;
     // Found by IP while a region could not be searched: another instance may have the IP, so this
     // one is not proven to be the one meant. Acting on it anyway is a guess.
     if (acts) {
-      if (auto s = cloud::RequireDefinitive(*target, text); !s) return MakeError(s.error());
+      if (auto s = cloud::RequireDefinitive(target, text); !s) return MakeError(s.error());
     }
-    if (acts && target->terminated())
-      return MakeError(ErrorKind::kConflict, "instance " + target->instance_id + " is " + target->state +
+    if (acts && target.terminated())
+      return MakeError(ErrorKind::kConflict, "instance " + target.instance_id + " is " + target.state +
                                                  ": there is nothing left to act on");
     bool seen = std::any_of(out.begin(), out.end(), [&](const cloud::ResolvedTarget& t) {
-      return t.instance_id == target->instance_id;
+      return t.instance_id == target.instance_id;
     });
-    if (!seen) out.push_back(std::move(*target));
+    if (seen) continue;
+    const AccountPlace& place = *one->second;
+    if (place.client)
+      accounts->emplace(target.instance_id, TargetAccount{place.account, place.role_arn, place.client});
+    out.push_back(std::move(target));
   }
   return out;
 }
