@@ -63,9 +63,11 @@ void Watcher::Settle(const QueueMessage& message, const std::vector<Event>& even
     Json line = {{"log", "outcome"},
                  {"message_id", message.message_id},
                  {"instance_id", events[i].instance_id},
+                 {"kind", EventKindName(events[i].kind)},
                  {"outcome", OutcomeName(results[i].outcome)},
                  {"case", results[i].case_id},
                  {"detail", results[i].detail}};
+    if (!events[i].finding_id.empty()) line["finding_id"] = events[i].finding_id;
     line.update(fate);
     log_(line);
   }

@@ -8,6 +8,7 @@
 #include "aws/jmespath/jmespath.h"
 #include "base/terminal_text.h"
 #include "cli/output.h"
+#include "cli/result_line.h"
 #include "cli/terminal_print.h"
 
 namespace cordon::cli {
@@ -211,7 +212,10 @@ Status CheckResultFlags(const ResultFlags& flags) {
   return Ok();
 }
 
-int PrintResult(const Json& result, const ResultFlags& flags) {
+namespace {
+
+// `indent` -1: the JSON on one line.
+int Print(const Json& result, const ResultFlags& flags, int indent) {
   Json data = result;
   if (!flags.query.empty()) {
     auto compiled = jmespath::Compile(flags.query);
@@ -221,7 +225,7 @@ int PrintResult(const Json& result, const ResultFlags& flags) {
     data = std::move(*found);
   }
   if (flags.output == "json" || flags.output == "jsonl") {
-    const std::string text = data.dump(2, ' ', false, Json::error_handler_t::replace);
+    const std::string text = data.dump(indent, ' ', false, Json::error_handler_t::replace);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fputc('\n', stdout);
     return 0;
@@ -230,6 +234,16 @@ int PrintResult(const Json& result, const ResultFlags& flags) {
   const std::string text = flags.output == "table" ? AwsTable(data, "cordon") : AwsText(data);
   SafePrintf(stdout, "%s", text.c_str());
   return 0;
+}
+
+}  // namespace
+
+int PrintResult(const Json& result, const ResultFlags& flags) { return Print(result, flags, 2); }
+
+int PrintResultLine(const Json& result, const ResultFlags& flags) {
+  int code = Print(result, flags, -1);
+  std::fflush(stdout);
+  return code;
 }
 
 std::string AwsText(const Json& data) {

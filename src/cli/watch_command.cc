@@ -14,6 +14,7 @@
 #include "cli/json_log.h"
 #include "cli/memory_flags.h"
 #include "cli/output.h"
+#include "cli/watch_results.h"
 #include "evidence/case_store.h"
 #include "response/bucket/write_once.h"
 #include "response/case_paths.h"
@@ -32,6 +33,7 @@ struct WatchFlags {
   bool once = false;
   response::StepSelection selection;
   MemoryFlags memory;
+  ResultFlags result;  // --output, --query: of each handled event, on stdout (watch_results.h)
   automation::WatchOptions options;
   automation::LoopOptions loop;
 };
@@ -103,6 +105,7 @@ Status ChooseSteps(WatchFlags& f, const response::MemoryCaptureOptions& memory) 
 }
 
 Status Check(WatchFlags& f) {
+  if (auto s = CheckResultFlags(f.result); !s) return s;
   auto memory = ParseMemoryFlags(f.memory);
   if (!memory) return MakeError(memory.error());
   // The bucket is where every case goes (exported and anchored), and the memory capture's too.
@@ -147,7 +150,12 @@ int Watch(const CommandContext& ctx, WatchFlags& f) {
                    {"queue", f.queue},
                    {"jobs", f.loop.jobs},
                    {"cases_dir", f.options.cases_root.string()}});
-  automation::Watcher watcher(*client, &queue, &f.options, &f.loop, LogJsonLine, &stop_requested);
+  // Every line to the log; the events' results to stdout as well.
+  auto log = [&f](const Json& line) {
+    LogJsonLine(line);
+    PrintWatchResult(WatchResult(line), f.result);
+  };
+  automation::Watcher watcher(*client, &queue, &f.options, &f.loop, log, &stop_requested);
   if (auto s = watcher.Run(); !s) return ReportError(s.error());
   return kExitOk;
 }
@@ -199,6 +207,7 @@ CommandBody SetupWatch(CLI::App& app) {
   app.add_option("--skip", f->selection.skip, "leave this contain step out; repeatable");
   app.add_option("--only", f->selection.only, "run only these contain steps; repeatable");
   AddMemoryFlags(app, &f->memory);
+  AddResultFlags(app, &f->result, "the per-event results");
   return {[f](const CommandContext& ctx) { return Watch(ctx, *f); }, [f] { return Check(*f); }};
 }
 

@@ -1,5 +1,7 @@
 #include "hunt/sigma_output.h"
 
+#include <fmt/format.h>
+
 #include "base/strings.h"
 #include "base/terminal_text.h"
 #include "hunt/output.h"
@@ -18,9 +20,12 @@ std::string GroupText(const SigmaCorrelation& c) {
 // "[high] Title  (id, by Author)", with the correlation type after the id when there is one. The rule's
 // fields are the rule file's (a YAML block scalar can hold newlines): each on its line.
 std::string RuleText(const SigmaRuleInfo& rule, std::string_view type = {}) {
-  return "[" + (rule.level.empty() ? "-" : OneLine(rule.level)) + "] " + OneLine(rule.title) + "  (" +
-         OneLine(rule.id) + (type.empty() ? "" : ", " + std::string(type)) + ", by " +
-         (rule.author.empty() ? "-" : OneLine(rule.author)) + ")";
+  // fmt, not "[" + (cond ? ...) + ...: GCC 12 at -O3 flags those operator+(const char*, string&&)
+  // with a -Wrestrict false positive (GCC bugs 105329, 105651), a 30-line trace in a Release build.
+  return fmt::format("[{}] {}  ({}{}, by {})", rule.level.empty() ? "-" : OneLine(rule.level),
+                     OneLine(rule.title), OneLine(rule.id),
+                     type.empty() ? std::string() : fmt::format(", {}", type),
+                     rule.author.empty() ? "-" : OneLine(rule.author));
 }
 
 }  // namespace

@@ -53,8 +53,8 @@ TEST_F(CaseReportTest, SaysWhereEveryStepEndedAndListsEvidenceWithHashes) {
   EXPECT_NE(md->find("| tag | done |"), std::string::npos) << *md;
   EXPECT_NE(md->find("| credentials | failed |"), std::string::npos);
   EXPECT_NE(md->find("(missing permission: iam:PutRolePolicy)"), std::string::npos);
-  // A '|' inside a message must not break the table row.
-  EXPECT_NE(md->find("not authorized / really"), std::string::npos);
+  // A '|' inside a message must not break the table row: escaped, as GFM tables read it.
+  EXPECT_NE(md->find("not authorized \\| really"), std::string::npos) << *md;
   // An intent without an outcome is what a crash leaves: the report says so.
   EXPECT_NE(md->find("| snapshot | interrupted (no outcome recorded) |"), std::string::npos);
   EXPECT_NE(md->find("`" + console_sha_ + "`"), std::string::npos);
@@ -74,6 +74,36 @@ TEST_F(CaseReportTest, ATamperedJournalIsReportedAsSuch) {
   auto md = RenderCaseReport(**reopened);
   ASSERT_TRUE(md) << md.error().message;
   EXPECT_NE(md->find("**TAMPERED OR DAMAGED** at record 3"), std::string::npos) << *md;
+}
+
+// Issue 16: whoever sets the instance's tags (or writes a log, an error message) writes into the
+// report. A newline must not start a Markdown line of its own (a fake heading, row or list item) and a
+// '|' must not split a table cell; judged on the raw bytes a Markdown renderer would read.
+TEST(CaseReportMarkdownTest, AHostileTagCannotStartALineOrSplitACell) {
+  ScratchDir dir;
+  auto store = evidence::CaseStore::Open(dir.path() / "IR-16", evidence::CaseInfo{"alice", "test"});
+  ASSERT_TRUE(store) << store.error().message;
+  const Json tags = Json::array({{{"Key", "Name"}, {"Value", "web\n# Fake heading"}},
+                                 {{"Key", "team"}, {"Value", "a|b"}},
+                                 {{"Key", "x"}, {"Value", "ok\r\n| fake | row |\n1. item"}}});
+  ASSERT_TRUE((*store)->pre_state().RecordPreState("i-0abc", Json{{"instance", {{"Tags", tags}}}}));
+  ASSERT_TRUE((*store)->journal().Append(evidence::kind::kNote, "i-0abc", "",
+                                         Json{{"text", "seen\n## Fake section | x"}}));
+  auto md = RenderCaseReport(**store);
+  ASSERT_TRUE(md) << md.error().message;
+  size_t start = 0;
+  for (size_t end; start < md->size(); start = end + 1) {
+    end = md->find('\n', start);
+    if (end == std::string::npos) end = md->size();
+    const std::string line = md->substr(start, end - start);
+    EXPECT_FALSE(line.starts_with("# Fake") || line.starts_with("## Fake") || line.starts_with("| fake") ||
+                 line.starts_with("1. item"))
+        << "a value started a line: " << line;
+    EXPECT_EQ(line.find('\r'), std::string::npos) << line;
+  }
+  EXPECT_NE(md->find("Name=web\\\\x0a# Fake heading, team=a\\|b"), std::string::npos) << *md;
+  EXPECT_EQ(md->find("a|b"), std::string::npos) << "a raw pipe in a cell splits it";
+  EXPECT_NE(md->find("seen\\\\x0a## Fake section \\| x"), std::string::npos) << *md;
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from scenario import ResponseCase, case_snapshots, client  # noqa: E402
 
+HOSTILE_MD = "a|b\n# Fake heading\n| fake | row |"  # a tag that would fake a heading and a table row
 HOSTILE_NAME = "web-1\"><script>console.error('pwned')</script><img src=http://127.0.0.1:9/x>"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Headless and hermetic: none of Chromium's own background traffic (updates, sync, safe browsing), so that
@@ -149,7 +150,8 @@ class CaseReportTest(ResponseCase):
         ids = self.fresh()
         suspect = ids["suspect"]
         ec2 = client("ec2", self.moto)
-        ec2.create_tags(Resources=[suspect], Tags=[{"Key": "Name", "Value": HOSTILE_NAME}])
+        ec2.create_tags(Resources=[suspect], Tags=[{"Key": "Name", "Value": HOSTILE_NAME},
+                                                   {"Key": "team", "Value": HOSTILE_MD}])
         instance = ec2.describe_instances(InstanceIds=[suspect])["Reservations"][0]["Instances"][0]
         eni = instance["NetworkInterfaces"][0]["NetworkInterfaceId"]
         ip = instance["PrivateIpAddress"]
@@ -203,6 +205,7 @@ class CaseReportTest(ResponseCase):
         self.assertEqual(doc["runs"][0]["caller_arn"], self.caller()["Arn"])
         self.assertIn("| preserve-metadata-1 | done |", (self.work / "report.md").read_text())
         self.assertIn("## Timeline", (self.work / "report.md").read_text())
+        self.check_markdown_bytes((self.work / "report.md").read_bytes())
         self.assertChainIntact(self.case_verify("IR-REP"), "the report records keep the chain intact")
 
     def test_how_it_happened_from_posture_and_hunt(self):
@@ -434,6 +437,16 @@ class CaseReportTest(ResponseCase):
         self.assertLess(max(before), min(hunt_rows), "contain's actions come before the hunt's events")
         self.assertGreater(min(after), max(hunt_rows), "preserve's actions come after them")
         self.assertTrue(all(rows[i]["cells"][0] == iso(seen) for i in hunt_rows))
+
+    def check_markdown_bytes(self, md: bytes):
+        """Issue 16: the tag's newline starts no Markdown line (no fake heading or row), its '|' is escaped as
+        GFM tables require, and the HTML of the other tag is no tag (judged on the raw bytes)."""
+        lines = md.split(b"\n")
+        self.assertFalse([ln for ln in lines if ln.startswith(b"# Fake") or ln.startswith(b"| fake")], md[:3000])
+        self.assertNotIn(b"\r", md)
+        self.assertIn(b"team=a\\|b\\\\x0a# Fake heading\\\\x0a\\| fake \\| row \\|", md)
+        self.assertIn(b"\\<script>", md)
+        self.assertIsNone(re.search(rb"(?<!\\)<script>", md), "an unescaped tag a renderer passes through")
 
     def check_auditor_facts(self, page: str, records: list[dict], suspect: str):
         caller = self.caller()

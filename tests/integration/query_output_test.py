@@ -130,6 +130,44 @@ class QueryOutputTests(ResponseCase):
                 self.assertExit(proc, 6)
                 self.assertEqual(proc.stdout, f"False\tTrue\tFalse\t{seq}\t{digest}\n")
 
+    def test_case_note(self):
+        """`case note` prints the note as journaled: --output json its JSON, judged against the row in case.db;
+        --query over it, in the AWS CLI's text; plain text stays cordon's sentence."""
+        case_dir = self.preserved("IR-NOTE")
+        suspect = self.ids["suspect"]
+        note = ("case", "note", "--case", "IR-NOTE", "--cases-dir", self.cases_dir, "--responder", "bob",
+                "--target", suspect)
+
+        def notes() -> list:
+            """(seq, target, payload) of the case's note rows, from case.db."""
+            with sqlite3.connect(case_dir / "case.db") as db:
+                rows = db.execute("SELECT seq, target, payload FROM journal WHERE kind = 'note' ORDER BY seq")
+                return [(seq, target, json.loads(payload)) for seq, target, payload in rows]
+
+        proc = self.cordon(*note, "saw a reverse shell on 4444", "--output", "json", endpoint=False)
+        self.assertExit(proc, 0)
+        got = json.loads(proc.stdout)
+        seq, target, payload = notes()[-1]
+        self.assertEqual(target, suspect)
+        self.assertEqual(got, {"case": "IR-NOTE", "seq": seq, "target": suspect, **payload})
+        self.assertEqual((got["text"], got["responder"]), ("saw a reverse shell on 4444", "bob"))
+        proc = self.cordon(*note, "and a cron job", "--query", "[case, seq, text]", "--output", "text", endpoint=False)
+        self.assertExit(proc, 0)
+        self.assertEqual(proc.stdout, aws_text(["IR-NOTE", notes()[-1][0], "and a cron job"]))
+        table = self.cordon(*note, "third", "--query", "{seq: seq, text: text}", "--output", "table", endpoint=False)
+        self.assertExit(table, 0)
+        self.assertTrue(table.stdout.startswith("-"), table.stdout[:200])
+        self.assertIn("third", table.stdout)
+        plain = self.cordon(*note, "fourth", endpoint=False)
+        self.assertExit(plain, 0)
+        self.assertEqual(plain.stdout, f"note {notes()[-1][0]} added to case IR-NOTE\n")
+        bad = self.cordon(*note, "never written", "--query", "seq[", endpoint=False)
+        self.assertExit(bad, 2)
+        self.assertIn("seq[", bad.stderr)
+        texts = [p["text"] for _, _, p in notes() if p.get("responder") == "bob"]
+        self.assertEqual(texts, ["saw a reverse shell on 4444", "and a cron job", "third", "fourth"],
+                         "a bad --query writes no note")
+
     def test_evidence_bucket_create(self):
         self.fresh()
         proc = self.cordon("evidence-bucket", "create", "s3://query-evidence", "--retention", "7d",

@@ -226,6 +226,67 @@ class WatchTests(WatchCase):
         self.assertEqual(self.queue_counts(self.queue), (0, 0))
         self.assertNotIn("AUTO-GD-1111111111111111aaaaaaaaaaaaaaaa", self.case_dirs())
 
+    def test_output_json_is_one_object_per_event_and_query_applies_to_each(self):
+        """Issue 17: --output json prints one JSON object per line per handled event (JSON Lines: a watch never
+        ends, so a responder reads results as they come), --query applies to each, and the default text is one
+        sentence per event. Each result is judged against the watcher's log line, boto3's view of the suspect
+        and the queue."""
+        self.fresh()
+        self.queues()
+        bad = self.sqs.send_message(QueueUrl=self.queue,
+                                    MessageBody='{"detail-type": "GuardDuty Finding", "x": "' + SECRET_MARKER)
+        self.put_finding(UNKNOWN_INSTANCE, "4444444444444444dddddddddddddddd")
+        finding = "5555555555555555eeeeeeeeeeeeeeee"
+        case = "AUTO-GD-" + finding
+        self.put_finding(self.ids["suspect"], finding)
+        # A bad --query is refused before a message is taken.
+        refused = self.cordon(*self.watch_args("--once", "--query", "outcome["))
+        self.assertExit(refused, 2)
+        self.assertIn("outcome[", refused.stderr)
+        self.assertEqual(self.queue_counts(self.queue), (3, 0), "a message was taken")
+        proc, lines = self.watch("--output", "json")
+        self.assertNotIn(SECRET_MARKER, proc.stdout)
+        results = [json.loads(line) for line in proc.stdout.splitlines()]
+        self.assertTrue(all(isinstance(r, dict) for r in results), proc.stdout)
+        logged = [ln for ln in lines if ln.get("log") in ("outcome", "malformed")]
+        self.assertEqual(len(results), len(logged), (proc.stdout, proc.stderr))
+        by = {r["outcome"]: r for r in results}
+        self.assertEqual(sorted(by), ["contained", "malformed", "unknown-instance"], proc.stdout)
+        for r in results:
+            self.assertRegex(r["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+            self.assertNotIn("log", r)
+        contained = by["contained"]
+        log = next(ln for ln in logged if ln.get("outcome") == "contained")
+        self.assertEqual({k: v for k, v in contained.items() if k != "time"},
+                         {k: v for k, v in log.items() if k not in ("time", "log")})
+        self.assertEqual((contained["instance_id"], contained["case"], contained["kind"], contained["finding_id"],
+                          contained["deleted"]), (self.ids["suspect"], case, "guardduty-finding", finding, True))
+        inst = client("ec2", self.moto).describe_instances(InstanceIds=[self.ids["suspect"]])
+        tags = {t["Key"]: t["Value"] for t in inst["Reservations"][0]["Instances"][0]["Tags"]}
+        self.assertEqual(tags.get("cordon:case"), case, "the result names the case the suspect is tagged with")
+        self.assertEqual((by["unknown-instance"]["instance_id"], by["unknown-instance"]["deleted"]),
+                         (UNKNOWN_INSTANCE, False))
+        self.assertEqual((by["malformed"]["message_id"], by["malformed"]["deleted"]), (bad["MessageId"], False))
+        self.assertTrue(by["malformed"]["detail"])
+        # Only the contained message left the queue; the other two are in flight (visibility 30 s), and go now,
+        # so that they do not come back in the runs below.
+        self.assertEqual(self.queue_counts(self.queue), (0, 2))
+        self.sqs.purge_queue(QueueUrl=self.queue)
+
+        # --query on each event: the same finding again continues the case.
+        self.put_finding(self.ids["suspect"], finding)
+        query = "{id: instance_id, outcome: outcome, case: case, deleted: deleted}"
+        proc, _ = self.watch("--output", "json", "--query", query)
+        self.assertEqual([json.loads(line) for line in proc.stdout.splitlines()],
+                         [{"id": self.ids["suspect"], "outcome": "contained", "case": case, "deleted": True}])
+        self.put_finding(self.ids["suspect"], finding)
+        proc, _ = self.watch("--query", "[instance_id, outcome]", "--output", "text")
+        self.assertEqual(proc.stdout, f"{self.ids['suspect']}\tcontained\n")
+        # The default: one sentence per event.
+        self.put_finding(self.ids["suspect"], finding)
+        proc, _ = self.watch()
+        self.assertRegex(proc.stdout, rf"^contained {self.ids['suspect']} case {case}(: [^\n]*)? \(message deleted\)\n$")
+
     def test_exempt_instance_is_triaged_not_contained(self):
         self.fresh()
         self.queues()

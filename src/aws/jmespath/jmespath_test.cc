@@ -210,6 +210,7 @@ constexpr Case kCases[] =
         {R"js(`[1, 2]`[0])js", R"js(null)js", R"js(1)js"},
         {R"js('raw')js", R"js(null)js", R"js("raw")js"},
         {R"js('it\'s')js", R"js(null)js", R"js("it's")js"},
+        {R"js('\'a\'\'b\'')js", R"js(null)js", R"js("'a''b'")js"},
         {R"js('back\\slash')js", R"js(null)js", R"js("back\\\\slash")js"},
         {R"js(`foo`)js", R"js(null)js", R"js("foo")js"},
         {R"js(`  foo`)js", R"js(null)js", R"js("foo")js"},
