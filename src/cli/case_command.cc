@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "base/terminal_print.h"
 #include "base/terminal_text.h"
 #include "cli/case_report_command.h"
 #include "cli/case_verify_command.h"
@@ -11,7 +12,6 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/result_or_text.h"
-#include "cli/terminal_print.h"
 #include "evidence/case_store.h"
 #include "evidence/snapshot_states.h"
 

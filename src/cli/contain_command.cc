@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "automation/finding_source.h"
+#include "base/terminal_print.h"
 #include "cli/exit_codes.h"
 #include "cli/lock_flags.h"
 #include "cli/memory_flags.h"
@@ -16,7 +17,6 @@
 #include "cli/notify_flags.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
-#include "cli/terminal_print.h"
 #include "cloud/instance_inventory.h"
 #include "response/bucket/case_export.h"
 #include "response/bucket/write_once.h"

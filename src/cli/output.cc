@@ -5,8 +5,8 @@
 #include <string>
 
 #include "aws/errors/error_table.h"
+#include "base/colour.h"
 #include "base/terminal_text.h"
-#include "cli/colour.h"
 #include "cli/exit_codes.h"
 #include "cli/wait_notice.h"
 

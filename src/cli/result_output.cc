@@ -6,9 +6,9 @@
 #include <set>
 
 #include "aws/jmespath/jmespath.h"
+#include "base/terminal_print.h"
 #include "base/terminal_text.h"
 #include "cli/output.h"
-#include "cli/terminal_print.h"
 
 namespace cordon::cli {
 namespace {
