@@ -3,20 +3,11 @@
 #include <string>
 
 #include "aws/client.h"
+#include "base/json_fields.h"
 #include "base/terminal_text.h"
 #include "posture/posture.h"
 
 namespace cordon::cli {
-namespace {
-
-// A member of the posture's JSON as one line of text ("" when absent or not a string).
-std::string Text(const Json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? OneLine(it->get<std::string>()) : "";
-}
-
-}  // namespace
-
 TriagePosture RunTriagePosture(aws::Client& client, const std::string& region,
                                const std::string& instance_id) {
   posture::PostureOptions options;
@@ -33,7 +24,8 @@ TriagePosture RunTriagePosture(aws::Client& client, const std::string& region,
   out.json = std::move(*share);
   const Json& gaps = out.json["not_assessed"];
   if (!gaps.empty()) {
-    out.incomplete_reason = Text(gaps[0], "check") + " not assessed: " + Text(gaps[0], "reason");
+    out.incomplete_reason =
+        OneLine(Str(gaps[0], "check")) + " not assessed: " + OneLine(Str(gaps[0], "reason"));
     if (gaps.size() > 1) out.incomplete_reason += " (and " + std::to_string(gaps.size() - 1) + " more)";
   }
   return out;

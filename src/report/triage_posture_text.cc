@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_fields.h"
 #include "base/terminal_print.h"
 #include "base/terminal_text.h"
 #include "report/triage_report.h"
@@ -9,11 +10,9 @@
 namespace cordon::report {
 namespace {
 
-// A member of the posture's JSON as one line of text ("" when absent or not a string).
-std::string Text(const Json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? OneLine(it->get<std::string>()) : "";
-}
+// A string member of the posture's JSON (base/json_fields.h's Str) kept on one line of text: "" when
+// absent or not a string.
+std::string OneLineStr(const Json& j, const char* key) { return OneLine(Str(j, key)); }
 
 std::string Joined(const Json& list) {
   std::string out;
@@ -28,8 +27,8 @@ std::vector<std::string> PublicAddresses(const Json& finding, const std::string&
   std::vector<std::string> out;
   const Json details = finding.value("details", Json::object());
   for (const Json& n : details.value("network_interfaces", Json::array()))
-    if (Text(n, "instance_id") == instance_id && !Text(n, "public_ip").empty())
-      out.push_back(Text(n, "public_ip") + " on " + Text(n, "network_interface_id"));
+    if (OneLineStr(n, "instance_id") == instance_id && !OneLineStr(n, "public_ip").empty())
+      out.push_back(OneLineStr(n, "public_ip") + " on " + OneLineStr(n, "network_interface_id"));
   return out;
 }
 
@@ -38,22 +37,22 @@ std::vector<std::string> PublicAddresses(const Json& finding, const std::string&
 void PrintTriagePostureText(const Json& j, const std::string& instance_id) {
   SafePrintf(stdout, "\nPosture (its share of cordon posture: open groups, IMDS, volumes, SSM, role)\n");
   if (j.contains("error")) {
-    SafePrintf(stdout, "  (could not be read: %s)\n", Text(j, "error").c_str());
+    SafePrintf(stdout, "  (could not be read: %s)\n", OneLineStr(j, "error").c_str());
     return;
   }
   const Json& findings = j["findings"];
   if (findings.empty() && j["not_assessed"].empty()) SafePrintf(stdout, "  nothing found\n");
   for (const Json& f : findings) {
-    SafePrintf(stdout, "  [%s] %s\n", Text(f, "severity").c_str(), Text(f, "title").c_str());
-    if (Text(f, "check") == "sg.world_open")
+    SafePrintf(stdout, "  [%s] %s\n", OneLineStr(f, "severity").c_str(), OneLineStr(f, "title").c_str());
+    if (OneLineStr(f, "check") == "sg.world_open")
       for (const std::string& a : PublicAddresses(f, instance_id))
         SafePrintf(stdout, "      public:   %s\n", a.c_str());
     SafePrintf(stdout, "      check:    %s\n      evidence: %s\n      fix:      %s\n",
-               Text(f, "check").c_str(), Joined(f["evidence"]).c_str(), Text(f, "fix").c_str());
+               OneLineStr(f, "check").c_str(), Joined(f["evidence"]).c_str(), OneLineStr(f, "fix").c_str());
   }
   for (const Json& n : j["not_assessed"])
-    SafePrintf(stdout, "  not assessed (unknown, not clean): %s %s: %s\n", Text(n, "region").c_str(),
-               Text(n, "check").c_str(), Text(n, "reason").c_str());
+    SafePrintf(stdout, "  not assessed (unknown, not clean): %s %s: %s\n", OneLineStr(n, "region").c_str(),
+               OneLineStr(n, "check").c_str(), OneLineStr(n, "reason").c_str());
 }
 
 }  // namespace cordon::report
