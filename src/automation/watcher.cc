@@ -10,6 +10,19 @@
 namespace cordon::automation {
 namespace {
 
+// A nap wakes this often to look for a stop, so SIGTERM ends the watch within a tenth of a second.
+constexpr std::chrono::milliseconds kStopCheck{100};
+// How long the loop waits for a worker to free up before it looks for a stop again, while every worker
+// is busy.
+constexpr std::chrono::milliseconds kSlotWait{200};
+// SQS's most messages per ReceiveMessage.
+constexpr int kMaxReceive = 10;
+// After a failed receive: 0.5 s, doubling on each failure in a row, to at most 30 s (500 << 6 is 32 s),
+// so a queue that comes back is read again soon and one that stays away is not hammered.
+constexpr int kFirstRetryMs = 500;
+constexpr int kMaxRetryDoublings = 6;
+constexpr int kMaxRetryMs = 30000;
+
 using Clock = std::chrono::steady_clock;
 
 bool Stopping(const std::atomic<bool>* stop) { return stop != nullptr && stop->load(); }
@@ -23,7 +36,7 @@ bool Fatal(const Error& e) {
 // Sleeps up to `d`, waking early on a stop.
 void Nap(std::chrono::milliseconds d, const std::atomic<bool>* stop) {
   for (auto end = Clock::now() + d; Clock::now() < end && !Stopping(stop);)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(kStopCheck);
 }
 
 Json EventLine(const QueueMessage& m, const Event& e) {
@@ -110,10 +123,10 @@ int Watcher::Room(int received) {
   int room;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    slot_free_.wait_for(lock, std::chrono::milliseconds(200), [&] { return in_flight_ < loop_->jobs; });
+    slot_free_.wait_for(lock, kSlotWait, [&] { return in_flight_ < loop_->jobs; });
     room = loop_->jobs - in_flight_;
   }
-  room = std::min(room, 10);  // SQS's most per receive
+  room = std::min(room, kMaxReceive);
   if (loop_->max_messages > 0) room = std::min(room, loop_->max_messages - received);
   return room;
 }
@@ -168,7 +181,9 @@ Status Watcher::Run() {
         return MakeError(messages.error());
       }
       log_(Json{{"log", "error"}, {"error", "receiving from the queue: " + messages.error().ToString()}});
-      Nap(std::chrono::milliseconds(std::min(30000, 500 << std::min(failures++, 6))), stop_);
+      Nap(std::chrono::milliseconds(
+              std::min(kMaxRetryMs, kFirstRetryMs << std::min(failures++, kMaxRetryDoublings))),
+          stop_);
       continue;
     }
     failures = 0;

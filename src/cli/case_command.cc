@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "base/terminal_print.h"
 #include "base/terminal_text.h"
 #include "cli/case_report_command.h"
 #include "cli/case_verify_command.h"
@@ -12,7 +13,6 @@
 #include "cli/output.h"
 #include "cli/result_or_text.h"
 #include "cli/target_location.h"
-#include "cli/terminal_print.h"
 #include "evidence/case_store.h"
 #include "evidence/snapshot_states.h"
 

@@ -2,10 +2,10 @@
 
 #include <cstdio>
 
+#include "base/terminal_print.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
-#include "cli/terminal_print.h"
 
 namespace cordon::cli {
 

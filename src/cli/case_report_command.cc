@@ -4,10 +4,10 @@
 #include <fstream>
 
 #include "base/hash.h"
+#include "base/terminal_print.h"
 #include "base/terminal_text.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
-#include "cli/terminal_print.h"
 #include "evidence/audit_kinds.h"
 #include "evidence/case_store.h"
 #include "report/case_report.h"

@@ -4,11 +4,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "base/terminal_print.h"
 #include "base/terminal_text.h"
 #include "cli/cases_root.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
-#include "cli/terminal_print.h"
 #include "evidence/case_store.h"
 #include "response/bucket/case_export.h"
 

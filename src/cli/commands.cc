@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/colour.h"
 #include "base/debug_log.h"
 #include "base/strings.h"
 #include "cli/api_command.h"
@@ -17,7 +18,6 @@
 #include "cli/case_note_command.h"
 #include "cli/case_verify_command.h"
 #include "cli/cleanup_command.h"
-#include "cli/colour.h"
 #include "cli/command_docs.h"
 #include "cli/completion_command.h"
 #include "cli/contain_command.h"

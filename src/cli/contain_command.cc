@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "automation/finding_source.h"
+#include "base/terminal_print.h"
 #include "cli/exit_codes.h"
 #include "cli/lock_flags.h"
 #include "cli/memory_flags.h"
@@ -18,7 +19,6 @@
 #include "cli/output.h"
 #include "cli/response_output.h"
 #include "cli/target_location.h"
-#include "cli/terminal_print.h"
 #include "cloud/instance_inventory.h"
 #include "response/bucket/case_export.h"
 #include "response/bucket/write_once.h"

@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <memory>
 
+#include "base/terminal_print.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/result_or_text.h"
-#include "cli/terminal_print.h"
 #include "response/bucket/bucket_create.h"
 #include "response/bucket/bucket_ref.h"
 

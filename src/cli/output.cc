@@ -5,8 +5,8 @@
 #include <string>
 
 #include "aws/errors/error_table.h"
+#include "base/colour.h"
 #include "base/terminal_text.h"
-#include "cli/colour.h"
 #include "cli/exit_codes.h"
 #include "cli/wait_notice.h"
 
@@ -30,7 +30,7 @@ int ExitCodeFor(const Error& error) {
 namespace {
 
 // Messages quote what AWS and the logs said (tags, file names, error messages): no raw control bytes.
-// The colour (a terminal only, cli/colour.h) is added to cordon's own prefix after that.
+// The colour (a terminal only, base/colour.h) is added to cordon's own prefix after that.
 void Print(std::optional<Colour> colour, std::string_view label, std::string_view message) {
   std::string safe = NeutralizeControls(message);
   // Every line after the first indented, so that a newline in a quoted value cannot start a line that

@@ -6,12 +6,12 @@
 #include <optional>
 #include <string>
 
+#include "base/terminal_print.h"
 #include "cli/cases_root.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/posture_case.h"
 #include "cli/result_or_text.h"
-#include "cli/terminal_print.h"
 #include "cloud/target.h"
 #include "posture/posture.h"
 

@@ -6,12 +6,12 @@
 #include <thread>
 
 #include "base/duration.h"
+#include "base/terminal_print.h"
 #include "cli/exit_codes.h"
 #include "cli/lock_flags.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
 #include "cli/target_location.h"
-#include "cli/terminal_print.h"
 #include "cloud/instance_inventory.h"
 #include "response/preserve.h"
 #include "response/preserve_plan.h"

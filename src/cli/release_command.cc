@@ -5,12 +5,12 @@
 #include <map>
 #include <memory>
 
+#include "base/terminal_print.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/response_output.h"
 #include "cli/target_accounts.h"
 #include "cli/target_location.h"
-#include "cli/terminal_print.h"
 #include "response/instance_claim.h"
 #include "response/release.h"
 #include "response/release_plan.h"

@@ -6,12 +6,12 @@
 #include <iostream>
 
 #include "aws/errors/error_table.h"
+#include "base/colour.h"
 #include "base/strings.h"
+#include "base/terminal_print.h"
 #include "base/terminal_text.h"
-#include "cli/colour.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
-#include "cli/terminal_print.h"
 #include "cli/wait_notice.h"
 
 namespace cordon::cli {

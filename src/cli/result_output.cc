@@ -6,18 +6,19 @@
 #include <set>
 
 #include "aws/jmespath/jmespath.h"
+#include "base/terminal_print.h"
 #include "base/terminal_text.h"
 #include "cli/output.h"
 #include "cli/result_line.h"
-#include "cli/terminal_print.h"
 
 namespace cordon::cli {
 namespace {
 
 bool Scalar(const Json& v) { return !v.is_object() && !v.is_array(); }
 
-// A scalar as the AWS CLI's text output writes it (Python's str()).
-std::string Str(const Json& v) {
+// A scalar as the AWS CLI's text output writes it (Python's str(): None, True, False). Not
+// base/json_fields.h's Str, which reads a member.
+std::string PythonStr(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_null()) return "None";
   if (v.is_boolean()) return v.get<bool>() ? "True" : "False";
@@ -48,12 +49,13 @@ void TextDict(const Json& item, std::string* out, const std::string* identifier,
   if (scalar_keys == nullptr) {
     for (const auto& [key, value] : SortedMembers(item)) {
       if (Scalar(*value))
-        scalars.push_back(Str(*value));
+        scalars.push_back(PythonStr(*value));
       else
         nested.emplace_back(key, value);
     }
   } else {
-    for (const std::string& key : *scalar_keys) scalars.push_back(item.contains(key) ? Str(item[key]) : "");
+    for (const std::string& key : *scalar_keys)
+      scalars.push_back(item.contains(key) ? PythonStr(item[key]) : "");
     for (const auto& [key, value] : SortedMembers(item))
       if (std::find(scalar_keys->begin(), scalar_keys->end(), key) == scalar_keys->end())
         nested.emplace_back(key, value);
@@ -68,10 +70,10 @@ void TextDict(const Json& item, std::string* out, const std::string* identifier,
 
 void TextScalarList(const std::vector<const Json*>& items, std::string* out, const std::string* identifier) {
   if (identifier != nullptr) {
-    for (const Json* v : items) *out += Upper(*identifier) + "\t" + Str(*v) + "\n";
+    for (const Json* v : items) *out += Upper(*identifier) + "\t" + PythonStr(*v) + "\n";
     return;
   }
-  for (size_t i = 0; i < items.size(); ++i) *out += (i ? "\t" : "") + Str(*items[i]);
+  for (size_t i = 0; i < items.size(); ++i) *out += (i ? "\t" : "") + PythonStr(*items[i]);
   *out += "\n";
 }
 
@@ -97,7 +99,7 @@ void Text(const Json& item, std::string* out, const std::string* identifier,
           const std::vector<std::string>* scalar_keys) {
   if (item.is_object()) return TextDict(item, out, identifier, scalar_keys);
   if (item.is_array()) return TextList(item, out, identifier);
-  *out += Str(item) + "\n";
+  *out += PythonStr(item) + "\n";
 }
 
 // The table: a title row, then for an object its scalars as key/value rows (or, for a list of
@@ -116,7 +118,7 @@ void Collect(const Json& data, const std::string& title, std::vector<Rows>* out)
   if (data.is_object()) {
     for (const auto& [k, v] : data.items()) {
       if (Scalar(v))
-        t.rows.push_back({k, Str(v)});
+        t.rows.push_back({k, PythonStr(v)});
       else
         nested.emplace_back(k, &v);
     }
@@ -129,7 +131,7 @@ void Collect(const Json& data, const std::string& title, std::vector<Rows>* out)
     t.header.assign(keys.begin(), keys.end());
     for (const Json& e : data) {
       std::vector<std::string> row;
-      for (const std::string& k : t.header) row.push_back(e.contains(k) ? Str(e[k]) : "");
+      for (const std::string& k : t.header) row.push_back(e.contains(k) ? PythonStr(e[k]) : "");
       t.rows.push_back(std::move(row));
       for (const auto& [k, v] : e.items())
         if (!Scalar(v)) nested.emplace_back(k, &v);
@@ -137,12 +139,12 @@ void Collect(const Json& data, const std::string& title, std::vector<Rows>* out)
   } else if (data.is_array()) {
     for (const Json& e : data) {
       if (Scalar(e))
-        t.rows.push_back({Str(e)});
+        t.rows.push_back({PythonStr(e)});
       else
         nested.emplace_back(title, &e);
     }
   } else {
-    t.rows.push_back({Str(data)});
+    t.rows.push_back({PythonStr(data)});
   }
   if (!t.rows.empty() || !t.header.empty()) out->push_back(std::move(t));
   for (const auto& [k, v] : nested) Collect(*v, k, out);

@@ -35,8 +35,4 @@ struct TriageHunt {
 // `client`, which must be set for them. Never fails: a failure is reported inside the result.
 TriageHunt RunTriageHunt(aws::Client* client, const HuntSources& sources, const hunt::Selectors& selectors);
 
-// Prints the "Log hunt" section of triage's text output: CloudTrail by/on counts and the most frequent
-// events, credential exfiltration, the top flow peers, rejected attempts, findings and what was skipped.
-void PrintTriageHuntText(const TriageHunt& hunt, const std::string& since);
-
 }  // namespace cordon::cli

@@ -1,42 +1,13 @@
 #include "cli/triage_posture.h"
 
-#include <cstdio>
-#include <vector>
+#include <string>
 
 #include "aws/client.h"
+#include "base/json_fields.h"
 #include "base/terminal_text.h"
-#include "cli/terminal_print.h"
 #include "posture/posture.h"
 
 namespace cordon::cli {
-namespace {
-
-// A member of the posture's JSON as one line of text ("" when absent or not a string).
-std::string Text(const Json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? OneLine(it->get<std::string>()) : "";
-}
-
-std::string Joined(const Json& list) {
-  std::string out;
-  if (list.is_array())
-    for (const Json& v : list)
-      if (v.is_string()) out += (out.empty() ? "" : " ") + OneLine(v.get<std::string>());
-  return out;
-}
-
-// The instance's own public addresses among the network interfaces an open group's finding lists.
-std::vector<std::string> PublicAddresses(const Json& finding, const std::string& instance_id) {
-  std::vector<std::string> out;
-  const Json details = finding.value("details", Json::object());
-  for (const Json& n : details.value("network_interfaces", Json::array()))
-    if (Text(n, "instance_id") == instance_id && !Text(n, "public_ip").empty())
-      out.push_back(Text(n, "public_ip") + " on " + Text(n, "network_interface_id"));
-  return out;
-}
-
-}  // namespace
-
 TriagePosture RunTriagePosture(aws::Client& client, const std::string& region,
                                const std::string& instance_id) {
   posture::PostureOptions options;
@@ -53,32 +24,11 @@ TriagePosture RunTriagePosture(aws::Client& client, const std::string& region,
   out.json = std::move(*share);
   const Json& gaps = out.json["not_assessed"];
   if (!gaps.empty()) {
-    out.incomplete_reason = Text(gaps[0], "check") + " not assessed: " + Text(gaps[0], "reason");
+    out.incomplete_reason =
+        OneLine(Str(gaps[0], "check")) + " not assessed: " + OneLine(Str(gaps[0], "reason"));
     if (gaps.size() > 1) out.incomplete_reason += " (and " + std::to_string(gaps.size() - 1) + " more)";
   }
   return out;
-}
-
-void PrintTriagePostureText(const TriagePosture& p, const std::string& instance_id) {
-  SafePrintf(stdout, "\nPosture (its share of cordon posture: open groups, IMDS, volumes, SSM, role)\n");
-  const Json& j = p.json;
-  if (j.contains("error")) {
-    SafePrintf(stdout, "  (could not be read: %s)\n", Text(j, "error").c_str());
-    return;
-  }
-  const Json& findings = j["findings"];
-  if (findings.empty() && j["not_assessed"].empty()) SafePrintf(stdout, "  nothing found\n");
-  for (const Json& f : findings) {
-    SafePrintf(stdout, "  [%s] %s\n", Text(f, "severity").c_str(), Text(f, "title").c_str());
-    if (Text(f, "check") == "sg.world_open")
-      for (const std::string& a : PublicAddresses(f, instance_id))
-        SafePrintf(stdout, "      public:   %s\n", a.c_str());
-    SafePrintf(stdout, "      check:    %s\n      evidence: %s\n      fix:      %s\n",
-               Text(f, "check").c_str(), Joined(f["evidence"]).c_str(), Text(f, "fix").c_str());
-  }
-  for (const Json& n : j["not_assessed"])
-    SafePrintf(stdout, "  not assessed (unknown, not clean): %s %s: %s\n", Text(n, "region").c_str(),
-               Text(n, "check").c_str(), Text(n, "reason").c_str());
 }
 
 }  // namespace cordon::cli

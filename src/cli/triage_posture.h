@@ -25,8 +25,4 @@ struct TriagePosture {
 TriagePosture RunTriagePosture(aws::Client& client, const std::string& region,
                                const std::string& instance_id);
 
-// The "Posture" section of triage's text output: each finding with its severity, evidence and fix, the
-// instance's public addresses on its open groups, and what could not be assessed.
-void PrintTriagePostureText(const TriagePosture& posture, const std::string& instance_id);
-
 }  // namespace cordon::cli

@@ -4,9 +4,9 @@
 #include <mutex>
 #include <string>
 
+#include "base/terminal_print.h"
 #include "base/terminal_text.h"
 #include "base/time.h"
-#include "cli/terminal_print.h"
 
 namespace cordon::cli {
 namespace {

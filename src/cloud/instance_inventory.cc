@@ -15,6 +15,11 @@
 namespace cordon::cloud {
 namespace {
 
+// The inventory's parts read at once: each is one to a few Describe calls, and triage reads the inventory
+// beside the activity and the posture share, so four keeps one instance's requests in flight few while
+// the nine parts still finish in three rounds.
+constexpr size_t kInventoryConcurrency = 4;
+
 class Collector {
  public:
   Collector(aws::Client& client, const std::string& region) : client_(client), options_{region, {}, false} {}
@@ -410,7 +415,7 @@ Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTa
       [&] { ReadAttributes(c, &inv); },
       [&] { ReadSsm(c, &inv); },
   };
-  ParallelFor(std::size(parts), 4, [&](size_t i) { parts[i](); });
+  ParallelFor(std::size(parts), kInventoryConcurrency, [&](size_t i) { parts[i](); });
   return inv;
 }
 

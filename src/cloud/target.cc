@@ -14,6 +14,7 @@
 #include "base/json_fields.h"
 #include "base/strings.h"
 #include "base/thread_pool.h"
+#include "cloud/region_fanout.h"
 
 namespace cordon::cloud {
 namespace {
@@ -209,7 +210,7 @@ Result<TargetSearch> FindTargets(aws::Client& client, const TargetQuery& query) 
   TargetSearch search;
   // Indexed like `regions`, so "the first error" does not depend on which thread finished first.
   std::vector<std::optional<Error>> errors(regions.size());
-  ParallelFor(regions.size(), 8, [&](size_t i) {
+  ParallelFor(regions.size(), kRegionConcurrency, [&](size_t i) {
     const std::string& region = regions[i];
     std::vector<FailedLookup> failed;
     auto matches = FindInRegion(client, *kind, query.text, region, &failed);

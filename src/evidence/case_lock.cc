@@ -18,6 +18,9 @@ namespace {
 
 constexpr std::chrono::milliseconds kMinWait(100);
 constexpr std::chrono::milliseconds kPoll(50);
+// A holder writes its name just after taking the lock: five looks 20 ms apart give it 0.1 s to do so.
+constexpr int kHolderReads = 5;
+constexpr std::chrono::milliseconds kHolderReadPause(20);
 
 tl::unexpected<Error> Errno(const std::string& what, const std::filesystem::path& path, int err) {
   return MakeError(ErrorKind::kIo, what + " " + path.string() + ": " + std::strerror(err));
@@ -184,8 +187,8 @@ Result<std::optional<LockHolder>> CaseLock::Holder(const std::filesystem::path& 
   }
   // Held. Give a holder that has just taken it a moment to write its name.
   std::optional<LockHolder> h;
-  for (int i = 0; i < 5 && !(h = ReadHolder(*fd)); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < kHolderReads && !(h = ReadHolder(*fd)); ++i)
+    std::this_thread::sleep_for(kHolderReadPause);
   ::close(*fd);
   if (!h) h = LockHolder{};  // held by a run whose name is unreadable: still held
   return h;

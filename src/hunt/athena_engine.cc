@@ -13,6 +13,9 @@
 namespace cordon::hunt {
 namespace {
 
+// GetQueryResults' largest page (the API's maximum): fewest calls for a large result.
+constexpr int kResultRowsPerPage = 1000;
+
 std::string Trim(std::string_view s) {
   const size_t begin = s.find_first_not_of(" \t\r\n");
   if (begin == std::string_view::npos) return "";
@@ -146,7 +149,7 @@ Result<AthenaTable> RunAthenaQuery(aws::Client* client, const std::string& sql,
   std::string token;
   bool first_page = true;
   do {
-    Json request = {{"QueryExecutionId", table.query_execution_id}, {"MaxResults", 1000}};
+    Json request = {{"QueryExecutionId", table.query_execution_id}, {"MaxResults", kResultRowsPerPage}};
     if (!token.empty()) request["NextToken"] = token;
     Result<Json> page = client->Call("athena", "GetQueryResults", request);
     if (!page) return WithContext(page.error(), "reading athena query " + table.query_execution_id);

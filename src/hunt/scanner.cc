@@ -18,6 +18,10 @@
 namespace cordon::hunt {
 namespace {
 
+// At most two progress reports a second: often enough to look alive on a terminal, rarely enough that
+// the workers do not wait on the report's lock.
+constexpr std::chrono::milliseconds kProgressInterval{500};
+
 ListOptions ListOptionsFor(LogKind kind, const Selectors& selectors) {
   ListOptions options;
   options.since = selectors.since;
@@ -473,7 +477,7 @@ Result<HuntResults> RunHunt(const Selectors& selectors, const std::vector<Source
       if (options.progress) {
         std::unique_lock<std::mutex> lock(progress_mu, std::try_to_lock);
         const auto now = std::chrono::steady_clock::now();
-        if (lock.owns_lock() && now - last_report > std::chrono::milliseconds(500)) {
+        if (lock.owns_lock() && now - last_report > kProgressInterval) {
           last_report = now;
           ScanProgress p = progress;
           p.objects_done = done.load();

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "base/thread_pool.h"
+#include "cloud/region_fanout.h"
 #include "cloud/target.h"
 #include "posture/detective_checks.h"
 #include "posture/instance_checks.h"
@@ -58,7 +59,7 @@ Result<Posture> AssessPosture(aws::Client& client, const PostureOptions& options
   auto identity = client.Call("sts", "GetCallerIdentity", Json::object());
   if (identity) posture.account = Str(*identity, "Account");
   RoleChecker roles;
-  ParallelFor(posture.regions.size(), 8, [&](size_t i) {
+  ParallelFor(posture.regions.size(), cloud::kRegionConcurrency, [&](size_t i) {
     RegionScan scan(client, posture.regions[i], posture.account, &posture, &mu);
     AssessRegion(scan, roles, suspect, options.exposure_only);
   });

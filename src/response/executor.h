@@ -43,6 +43,11 @@ struct TargetReport {
 // Called as each step finishes (from worker threads, one call at a time).
 using ProgressFn = std::function<void(const cloud::ResolvedTarget& target, const StepReport& report)>;
 
+// How many targets a response works on at once. Each target runs its independent steps side by side
+// too, so eight targets already fill most of the process's helper threads (base/thread_pool.h); more
+// would only queue on the budget and on EC2's per-region request rate.
+inline constexpr size_t kTargetConcurrency = 8;
+
 class Executor {
  public:
   // `client`, `store` and `options` must outlive the executor. Installs the audit hook on `client`.
@@ -62,7 +67,7 @@ class Executor {
 
   // Runs every plan, at most `target_concurrency` targets at once. Marks the case's interrupted
   // steps first (so the journal shows the interruption) and then resumes them.
-  std::vector<TargetReport> Run(std::vector<Plan>& plans, size_t target_concurrency = 8);
+  std::vector<TargetReport> Run(std::vector<Plan>& plans, size_t target_concurrency = kTargetConcurrency);
 
   // Runs one plan.
   TargetReport RunPlan(Plan& plan);

@@ -87,7 +87,7 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
   ReleaseOutcome outcome;
   outcome.reports.resize(records.size());
   std::mutex mu;
-  ParallelFor(records.size(), 8, [&](size_t i) {
+  ParallelFor(records.size(), kTargetConcurrency, [&](size_t i) {
     TargetReport& report = outcome.reports[i];
     const Json& state = records[i].state;
     const std::string& id = records[i].target;

@@ -17,7 +17,9 @@ std::string List(const Json& items, const std::function<std::string(const Json&)
   return out;
 }
 
-std::string Text(const Json& j) { return j.is_string() ? j.get<std::string>() : std::string(); }
+// An element of a list of names in the "before" (a load balancer, a target group, a group id), or "" when
+// it is not a string. (A member of an object reads with base/json_fields.h's Str.)
+std::string StringOrEmpty(const Json& j) { return j.is_string() ? j.get<std::string>() : std::string(); }
 
 // What each undo sets back, from the "before" its contain step recorded (the step files' Observe).
 using Describe =
@@ -43,18 +45,18 @@ const std::map<std::string, Describe>& Describers() {
        }},
       {"asg",
        [](const Json& b, const std::string&, std::vector<std::string>* out) {
-         if (Text(b.value("group", Json())).empty()) return;
+         if (Str(b, "group").empty()) return;
          out->push_back("back into Auto Scaling group " + Str(b, "group") + " (was " +
                         Str(b, "lifecycle_state") + "), its size as recorded");
          for (const Json& lb : b.value("group_load_balancers", Json::array()))
-           out->push_back("the group registers it with classic load balancer " + Text(lb));
+           out->push_back("the group registers it with classic load balancer " + StringOrEmpty(lb));
          for (const Json& tg : b.value("group_target_groups", Json::array()))
-           out->push_back("the group registers it with target group " + Text(tg));
+           out->push_back("the group registers it with target group " + StringOrEmpty(tg));
        }},
       {"deregister-lb",
        [](const Json& b, const std::string&, std::vector<std::string>* out) {
          for (const Json& name : b.value("classic", Json::array()))
-           out->push_back("register with classic load balancer " + Text(name));
+           out->push_back("register with classic load balancer " + StringOrEmpty(name));
          for (const Json& tg : b.value("target_groups", Json::array()))
            out->push_back("register with target group " + Str(tg, "arn") +
                           (tg.contains("port") ? " port " + tg["port"].dump() : ""));
@@ -62,8 +64,9 @@ const std::map<std::string, Describe>& Describers() {
       {"isolate-network",
        [](const Json& b, const std::string&, std::vector<std::string>* out) {
          for (const Json& eni : b.value("enis", Json::array()))
-           out->push_back(Str(eni, "id") + ": back to " +
-                          List(eni.value("groups", Json::array()), [](const Json& g) { return Text(g); }));
+           out->push_back(
+               Str(eni, "id") + ": back to " +
+               List(eni.value("groups", Json::array()), [](const Json& g) { return StringOrEmpty(g); }));
        }},
       {"disassociate-eip",
        [](const Json& b, const std::string&, std::vector<std::string>* out) {

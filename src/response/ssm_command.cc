@@ -7,6 +7,11 @@
 namespace cordon::response {
 namespace {
 
+// GetCommandInvocation polls start at a second (a short command is done by then) and double up to ten
+// seconds, so a capture that runs for an hour costs one call every ten seconds, not a throttled stream.
+constexpr std::chrono::milliseconds kFirstPollPause{1000};
+constexpr std::chrono::milliseconds kMaxPollPause{10000};
+
 bool IsTerminal(const std::string& status) {
   return status == "Success" || status == "Failed" || status == "Cancelled" || status == "TimedOut";
 }
@@ -48,12 +53,12 @@ Result<SsmInvocation> WaitForInvocation(const StepContext& ctx, const std::strin
                                         std::chrono::seconds wait) {
   Clock* clock = ctx.client->clock();
   const TimePoint deadline = clock->Now() + wait;
-  std::chrono::milliseconds pause(1000);
+  std::chrono::milliseconds pause = kFirstPollPause;
   std::string last = "not yet delivered";
   for (;;) {
     // SSM answers InvocationDoesNotExist until the command reaches the instance: wait first.
     clock->SleepFor(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds(10000));
+    pause = std::min(pause * 2, kMaxPollPause);
     auto out = ctx.Call("ssm", "GetCommandInvocation",
                         Json{{"CommandId", command_id}, {"InstanceId", ctx.target.instance_id}});
     if (!out && out.error().code != "InvocationDoesNotExist") return MakeError(out.error());

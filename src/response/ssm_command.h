@@ -40,6 +40,10 @@ Status RequireSsmOnline(const StepContext& ctx, const std::string& consequence, 
 // Sends `command` to the target (ssm:SendCommand) and returns the command id.
 Result<std::string> SendShellCommand(const StepContext& ctx, const ShellCommand& command);
 
+// How much longer than a command's own timeout cordon waits for its invocation: the host's verdict
+// (timed out, or the script's own exit) must reach SSM before cordon stops waiting and calls it lost.
+inline constexpr std::chrono::seconds kInvocationGrace{120};
+
 // Polls ssm:GetCommandInvocation until the invocation ends or `wait` has passed (kTransient then,
 // naming the command, which keeps running). InvocationDoesNotExist right after sending is normal.
 Result<SsmInvocation> WaitForInvocation(const StepContext& ctx, const std::string& command_id,

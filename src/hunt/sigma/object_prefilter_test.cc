@@ -47,6 +47,8 @@ const std::vector<std::string> kTrickyRecords = {
     R"({"eventName":"ConsoleLogin","additionalEventData.MFAUsed":"NO","responseElements":{"ConsoleLogin":"Success"}})",
     R"({"userIdentity.type":"Root","eventName":"x"})",
     R"({"userIdentity":{"sessionContext.sessionIssuer.type":"Role","type":"AssumedRole"}})",
+    // One record, split over two lines for its length: the adjacent literals are meant to join.
+    // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
     "{\"requestParameters\":{\"eventName\" : \"x\"},\n \"eventName\"\t:\n\"DeleteTrail\", "
     "\"eventSource\": \"cloudtrail.amazonaws.com\"}",
     R"({"eventName":"ConsoleLogin","errorMessage":"Failed authentication","x":{"eventName":7}})",

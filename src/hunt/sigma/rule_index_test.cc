@@ -107,6 +107,8 @@ TEST(SigmaRuleIndex, RawBytesThatAreNotTheParsedValue) {
       R"({"userIdentity.type":"Root","eventName":"x"})",
       R"({"userIdentity":{"sessionContext.sessionIssuer.type":"Role","type":"AssumedRole"}})",
       // Whitespace around the colon, and an eventName nested deeper than the record's own.
+      // One record, split over two lines for its length: the adjacent literals are meant to join.
+      // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
       "{\"requestParameters\":{\"eventName\" : \"x\"},\n \"eventName\"\t:\n\"DeleteTrail\", "
       "\"eventSource\": \"cloudtrail.amazonaws.com\"}",
       // A number where the rule wants a string.

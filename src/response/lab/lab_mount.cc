@@ -21,6 +21,10 @@
 namespace cordon::response::lab {
 namespace {
 
+// The mount script's own timeout: hashing reads every block of every attached volume, which takes hours
+// for large volumes, and a script SSM stops half-way leaves no verdict.
+constexpr std::chrono::seconds kMountTimeout{6 * 3600};
+
 // The script for `volumes` ([{volume, device, snapshot}]). Prints, per volume:
 //   CORDON-DEVICE <volume> dev=<path> sha256=<hex>   then   CORDON-MOUNTED <volume> at=<dir>
 // and CORDON-DONE last; CORDON-ABORT reason=... (exit 3) when a volume cannot be found.
@@ -127,12 +131,12 @@ class LabMountStep : public Step {
       ShellCommand command;
       command.comment = comment;
       command.lines = MountScript(before["volumes"]);
-      command.timeout = std::chrono::seconds(6 * 3600);  // hashing reads every block of every volume
+      command.timeout = kMountTimeout;
       auto sent = SendShellCommand(ws, command);
       if (!sent) return MakeError(sent.error());
       command_id = *sent;
     }
-    auto inv = WaitForInvocation(ws, command_id, std::chrono::seconds(6 * 3600 + 120));
+    auto inv = WaitForInvocation(ws, command_id, kMountTimeout + kInvocationGrace);
     if (!inv) return MakeError(inv.error());
     return Record(ctx, before, *inv);
   }

@@ -218,7 +218,7 @@ class CaptureMemoryStep : public Step {
       if (!noted) return MakeError(noted.error());
     }
     // A little longer than the host's own timeout, so the host's verdict arrives first.
-    return WaitForInvocation(ctx, command_id, m.timeout + std::chrono::seconds(120));
+    return WaitForInvocation(ctx, command_id, m.timeout + kInvocationGrace);
   }
 
   // Hashes every object on the evidence side, compares, then records them all (or none).

@@ -1,4 +1,4 @@
-#include "cli/colour.h"
+#include "base/colour.h"
 
 #include <unistd.h>
 
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace cordon::cli {
+namespace cordon {
 namespace {
 
 std::atomic<bool> disabled{false};
@@ -51,4 +51,4 @@ std::string Paint(std::FILE* stream, Colour colour, std::string_view literal) {
   return out;
 }
 
-}  // namespace cordon::cli
+}  // namespace cordon

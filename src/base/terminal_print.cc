@@ -1,11 +1,11 @@
-#include "cli/terminal_print.h"
+#include "base/terminal_print.h"
 
 #include <cstdarg>
 #include <string>
 
 #include "base/terminal_text.h"
 
-namespace cordon::cli {
+namespace cordon {
 
 void SafePrintf(std::FILE* stream, const char* format, ...) {
   std::va_list args;
@@ -26,4 +26,4 @@ void SafePrintf(std::FILE* stream, const char* format, ...) {
   std::fwrite(safe.data(), 1, safe.size(), stream);
 }
 
-}  // namespace cordon::cli
+}  // namespace cordon

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace cordon::cli {
+namespace cordon {
 
 enum class Colour { kFailure, kWarning, kFinding, kGood };
 
@@ -22,4 +22,4 @@ bool ColourOn(std::FILE* stream);
 // cordon's own text (a constant or a number), never data.
 std::string Paint(std::FILE* stream, Colour colour, std::string_view literal);
 
-}  // namespace cordon::cli
+}  // namespace cordon

@@ -1,4 +1,4 @@
-#include "cli/terminal_print.h"
+#include "base/terminal_print.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-namespace cordon::cli {
+namespace cordon {
 
 // Formats as std::fprintf does, then writes the text to `stream` with every C0/C1 control but newline
 // and tab made visible (NeutralizeControls), so that an escape sequence planted in a tag cannot erase
@@ -12,4 +12,4 @@ namespace cordon::cli {
 // what makes it safe).
 void SafePrintf(std::FILE* stream, const char* format, ...) __attribute__((format(printf, 2, 3)));
 
-}  // namespace cordon::cli
+}  // namespace cordon
