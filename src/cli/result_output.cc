@@ -201,7 +201,7 @@ void AddResultFlags(CLI::App& app, ResultFlags* flags, const std::string& what,
   std::string list;
   for (const std::string& c : choices) list += (list.empty() ? "" : ", ") + c;
   if (flags->output != "text") list += " (default " + flags->output + ")";
-  app.add_option("--output", flags->output, "how " + what + " are printed: " + list)
+  app.add_option("--output", flags->output, "the format to print " + what + " in: " + list)
       ->check(CLI::IsMember(choices));
   app.add_option("--query", flags->query,
                  "JMESPath expression applied to the JSON of " + what + " (as the AWS CLI's --query)");

@@ -24,7 +24,7 @@ from scenario import ResponseCase, client  # noqa: E402
 RED = b"\x1b[1;31m"
 FINDING = b"\x1b[1;33m"
 RESET = b"\x1b[0m"
-# Every escape sequence cordon itself writes: SGR codes of cli/colour.cc.
+# Every escape sequence cordon itself writes: SGR codes of base/colour.cc.
 OWN = re.compile(rb"\x1b\[(?:1;31|33|1;33|32|0)m")
 
 
