@@ -29,6 +29,11 @@ const Json* StatementBySid(const Json& statements, std::string_view sid) {
 
 }  // namespace
 
+std::string LastPathPart(const std::string& arn) {
+  size_t slash = arn.rfind('/');
+  return slash == std::string::npos ? arn : arn.substr(slash + 1);
+}
+
 std::string DenyPolicyName(const std::string& case_id) { return "cordon-deny-" + case_id; }
 
 // ec2:SourceInstanceARN holds the ARN of the instance the role's credentials were delivered to,

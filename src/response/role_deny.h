@@ -26,6 +26,10 @@ namespace cordon::response {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 inline constexpr size_t kRoleInlinePolicyQuota = 10240;
 
+// The last part of an IAM ARN's path: the name of the role or instance profile it names
+// ("arn:aws:iam::1:instance-profile/web" -> "web"); the whole text when it has no '/'.
+std::string LastPathPart(const std::string& arn);
+
 // "cordon-deny-<CASE>". A case id is 1-64 of [A-Za-z0-9_.-], so the name stays below IAM's
 // 128-character limit for policy names.
 std::string DenyPolicyName(const std::string& case_id);

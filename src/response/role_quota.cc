@@ -15,11 +15,6 @@ namespace {
 // DescribeIamInstanceProfileAssociations takes up to 200 values per filter; fewer keep requests short.
 constexpr size_t kIdsPerCall = 100;
 
-std::string LastPathPart(const std::string& arn) {
-  size_t slash = arn.rfind('/');
-  return slash == std::string::npos ? arn : arn.substr(slash + 1);
-}
-
 // Instance id -> instance profile name, for the targets that have one.
 Result<std::map<std::string, std::string>> ProfilesOf(aws::Client& client,
                                                       const std::vector<cloud::ResolvedTarget>& targets) {

@@ -29,7 +29,7 @@ LintReport LintText(const std::string& yaml) {
   return LintRules(loaded);
 }
 
-std::string Rule(const std::string& detection) {
+std::string RuleText(const std::string& detection) {
   return "title: T\nid: 00000000-0000-0000-0000-000000000001\nlogsource: {product: aws, service: "
          "cloudtrail}\n"
          "detection:\n" +
@@ -88,8 +88,8 @@ TEST(SigmaLint, TheStartupScriptRuleMissesTheRealDetonation) {
 
 TEST(SigmaLint, AFieldCloudTrailDoesNotHave) {
   const LintReport report =
-      LintText(Rule("  sel:\n    eventName: RunInstances\n    userIdentity.role: admin\n"
-                    "  condition: sel\n"));
+      LintText(RuleText("  sel:\n    eventName: RunInstances\n    userIdentity.role: admin\n"
+                        "  condition: sel\n"));
   ASSERT_EQ(report.findings.size(), 1u);
   const LintFinding& f = report.findings[0];
   EXPECT_EQ(f.kind, LintFinding::Kind::kUnknownField);
@@ -101,24 +101,24 @@ TEST(SigmaLint, AFieldCloudTrailDoesNotHave) {
 }
 
 TEST(SigmaLint, BelowAStringNothingExists) {
-  const LintReport report = LintText(Rule("  sel:\n    eventName.first: Run\n  condition: sel\n"));
+  const LintReport report = LintText(RuleText("  sel:\n    eventName.first: Run\n  condition: sel\n"));
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].kind, LintFinding::Kind::kUnknownField);
 }
 
 TEST(SigmaLint, OpenEndedFieldsAcceptAnyPath) {
-  const LintReport report = LintText(
-      Rule("  sel:\n    requestParameters.anything.at.all: x\n    responseElements.y: z\n"
-           "    additionalEventData.MFAUsed: 'NO'\n    userIdentity.sessionContext.sessionIssuer.type: Role\n"
-           "  condition: sel\n"));
+  const LintReport report = LintText(RuleText(
+      "  sel:\n    requestParameters.anything.at.all: x\n    responseElements.y: z\n"
+      "    additionalEventData.MFAUsed: 'NO'\n    userIdentity.sessionContext.sessionIssuer.type: Role\n"
+      "  condition: sel\n"));
   EXPECT_TRUE(report.findings.empty()) << report.findings[0].message;
 }
 
 TEST(SigmaLint, AnUnknownFieldThatOnlyHasToBeAbsentDoesNotBlock) {
   // `neq` and `null` hold on a missing field: the finding is reported, but the rule can still match.
   const LintReport report =
-      LintText(Rule("  sel:\n    eventName: RunInstances\n    bogus|neq: x\n"
-                    "  nul:\n    alsoBogus: null\n  condition: sel and nul\n"));
+      LintText(RuleText("  sel:\n    eventName: RunInstances\n    bogus|neq: x\n"
+                        "  nul:\n    alsoBogus: null\n  condition: sel and nul\n"));
   ASSERT_EQ(report.findings.size(), 2u);
   for (const LintFinding& f : report.findings) {
     EXPECT_EQ(f.kind, LintFinding::Kind::kUnknownField);
@@ -128,48 +128,49 @@ TEST(SigmaLint, AnUnknownFieldThatOnlyHasToBeAbsentDoesNotBlock) {
 
 TEST(SigmaLint, AnEventSourceOfTheWrongShape) {
   const LintReport report =
-      LintText(Rule("  sel:\n    eventSource:\n      - ec2.amazon.com\n      - ec2\n"
-                    "    eventName: RunInstances\n  condition: sel\n"));
+      LintText(RuleText("  sel:\n    eventSource:\n      - ec2.amazon.com\n      - ec2\n"
+                        "    eventName: RunInstances\n  condition: sel\n"));
   ASSERT_EQ(report.findings.size(), 2u);
   EXPECT_EQ(report.findings[0].kind, LintFinding::Kind::kValueShape);
   EXPECT_EQ(report.findings[0].value, "ec2.amazon.com");
   EXPECT_TRUE(report.findings[0].never_matches);  // neither value can occur
-  const LintReport ending = LintText(Rule("  sel:\n    eventSource|endswith: '.aws'\n  condition: sel\n"));
+  const LintReport ending =
+      LintText(RuleText("  sel:\n    eventSource|endswith: '.aws'\n  condition: sel\n"));
   ASSERT_EQ(ending.findings.size(), 1u);
   EXPECT_TRUE(ending.findings[0].never_matches);
-  EXPECT_TRUE(LintText(Rule("  sel:\n    eventSource|endswith: '.amazonaws.com'\n  condition: sel\n"))
+  EXPECT_TRUE(LintText(RuleText("  sel:\n    eventSource|endswith: '.amazonaws.com'\n  condition: sel\n"))
                   .findings.empty());
   EXPECT_TRUE(
-      LintText(Rule("  sel:\n    eventSource|startswith: 'ec2'\n  condition: sel\n")).findings.empty());
+      LintText(RuleText("  sel:\n    eventSource|startswith: 'ec2'\n  condition: sel\n")).findings.empty());
 }
 
 TEST(SigmaLint, OneGoodValueKeepsTheItemPossible) {
   const LintReport report =
-      LintText(Rule("  sel:\n    eventSource:\n      - ec2.amazon.com\n"
-                    "      - ec2.amazonaws.com\n  condition: sel\n"));
+      LintText(RuleText("  sel:\n    eventSource:\n      - ec2.amazon.com\n"
+                        "      - ec2.amazonaws.com\n  condition: sel\n"));
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_FALSE(report.findings[0].never_matches);
 }
 
 TEST(SigmaLint, AnotherSearchCanStillMatch) {
-  const LintReport report =
-      LintText(Rule("  a:\n    status: success\n  b:\n    eventName: RunInstances\n  condition: a or b\n"));
+  const LintReport report = LintText(
+      RuleText("  a:\n    status: success\n  b:\n    eventName: RunInstances\n  condition: a or b\n"));
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_FALSE(report.findings[0].never_matches);
   const LintReport both =
-      LintText(Rule("  a:\n    status: success\n  b:\n    eventName: RunInstances\n"
-                    "  condition: a and b\n"));
+      LintText(RuleText("  a:\n    status: success\n  b:\n    eventName: RunInstances\n"
+                        "  condition: a and b\n"));
   ASSERT_EQ(both.findings.size(), 1u);
   EXPECT_TRUE(both.findings[0].never_matches);
   const LintReport negated =
-      LintText(Rule("  a:\n    status: success\n  b:\n    eventName: RunInstances\n"
-                    "  condition: b and not a\n"));
+      LintText(RuleText("  a:\n    status: success\n  b:\n    eventName: RunInstances\n"
+                        "  condition: b and not a\n"));
   ASSERT_EQ(negated.findings.size(), 1u);
   EXPECT_FALSE(negated.findings[0].never_matches);
 }
 
 TEST(SigmaLint, ARuleCordonCannotRun) {
-  const LintReport report = LintText(Rule("  sel:\n    eventName|frobnicate: x\n  condition: sel\n"));
+  const LintReport report = LintText(RuleText("  sel:\n    eventName|frobnicate: x\n  condition: sel\n"));
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].kind, LintFinding::Kind::kCannotRun);
   EXPECT_TRUE(report.findings[0].never_matches);

@@ -19,11 +19,6 @@
 namespace cordon::response {
 namespace {
 
-std::string LastPathPart(const std::string& arn) {
-  size_t slash = arn.rfind('/');
-  return slash == std::string::npos ? arn : arn.substr(slash + 1);
-}
-
 std::string PolicyName(const StepContext& ctx) { return DenyPolicyName(CaseIdOf(ctx)); }
 
 // The profile ARN of an association, or "" when there is none (the association may be null).
