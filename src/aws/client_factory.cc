@@ -8,6 +8,7 @@
 #include "aws/credentials/mfa_prompt.h"
 #include "aws/credentials/shared_config.h"
 #include "aws/http/curl_transport.h"
+#include "base/json_fields.h"
 #include "base/time.h"
 
 namespace cordon::aws {
@@ -91,9 +92,9 @@ SsoCaller MakeSsoCaller(std::shared_ptr<Client> client) {
     auto out = client->Call("sso-oidc", "CreateToken", input, call);
     if (!out) return tl::unexpected(out.error());
     SsoNewToken token;
-    token.access_token = out->value("accessToken", "");
-    token.expires_in = std::chrono::seconds(out->value("expiresIn", 0));
-    token.refresh_token = out->value("refreshToken", "");
+    token.access_token = Str(*out, "accessToken");
+    token.expires_in = std::chrono::seconds(Int(*out, "expiresIn"));
+    token.refresh_token = Str(*out, "refreshToken");
     if (token.access_token.empty() || token.expires_in.count() <= 0)
       return MakeError(ErrorKind::kParse, "SSO OIDC CreateToken returned no usable token");
     return token;
@@ -107,14 +108,15 @@ SsoCaller MakeSsoCaller(std::shared_ptr<Client> client) {
     call.anonymous = true;
     auto out = client->Call("sso", "GetRoleCredentials", input, call);
     if (!out) return tl::unexpected(out.error());
-    const Json c = out->value("roleCredentials", Json::object());
+    // Read through base/json_fields.h: a member of another type is absent, never a thrown type_error.
+    const Json& c = Obj(*out, "roleCredentials");
     Credentials creds;
-    creds.access_key_id = c.value("accessKeyId", "");
-    creds.secret_access_key = c.value("secretAccessKey", "");
-    creds.session_token = c.value("sessionToken", "");
+    creds.access_key_id = Str(c, "accessKeyId");
+    creds.secret_access_key = Str(c, "secretAccessKey");
+    creds.session_token = Str(c, "sessionToken");
     // expiration: epoch milliseconds (the model's ExpirationTimestampType is a long).
-    if (c.contains("expiration") && c["expiration"].is_number())
-      creds.expiration = TimePoint(std::chrono::milliseconds(c["expiration"].get<int64_t>()));
+    if (int64_t ms = Int(c, "expiration"); ms > 0)
+      creds.expiration = TimePoint(std::chrono::milliseconds(ms));
     if (creds.empty()) return MakeError(ErrorKind::kParse, "SSO GetRoleCredentials returned no credentials");
     return creds;
   };

@@ -1,5 +1,6 @@
 #include "cli/target_location.h"
 
+#include "base/json_fields.h"
 #include "evidence/audit_kinds.h"
 
 namespace cordon::cli {
@@ -10,7 +11,7 @@ std::map<std::string, TargetLocation> TargetLocationsOf(const std::vector<eviden
     if (r.kind != kTargetLocation) continue;
     const Json p = r.PayloadJson();
     if (!p.is_object()) continue;
-    out[r.target] = {p.value("region", ""), p.value("account", ""), p.value("role_arn", "")};
+    out[r.target] = {Str(p, "region"), Str(p, "account"), Str(p, "role_arn")};
   }
   return out;
 }
@@ -27,7 +28,7 @@ Status RecordTargetLocations(evidence::CaseStore& store, const CommandContext& c
   const auto known = TargetLocationsOf(*records);
   std::string own_account;  // this run's, from its run.identity (the latest)
   for (const evidence::JournalRecord& r : *records)
-    if (r.kind == evidence::kind::kRunIdentity) own_account = r.PayloadJson().value("account", "");
+    if (r.kind == evidence::kind::kRunIdentity) own_account = Str(r.PayloadJson(), "account");
   for (const cloud::ResolvedTarget& t : ctx.targets) {
     TargetLocation where{t.region, own_account, ""};
     if (auto it = ctx.accounts.find(t.instance_id); it != ctx.accounts.end())

@@ -13,27 +13,13 @@
 #include "base/encoding.h"
 #include "base/strings.h"
 #include "evidence/test_util.h"
+#include "testing/form_params.h"
 #include "testing/static_credentials.h"
 
 namespace cordon::response {
 namespace {
 
 constexpr char kIid[] = "i-0123456789abcdef0";
-
-std::map<std::string, std::string> Form(const std::string& body) {
-  std::map<std::string, std::string> out;
-  size_t start = 0;
-  while (start <= body.size()) {
-    size_t amp = body.find('&', start);
-    std::string pair = body.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-    size_t eq = pair.find('=');
-    if (eq != std::string::npos)
-      out[UriDecode(pair.substr(0, eq), true)] = UriDecode(pair.substr(eq + 1), true);
-    if (amp == std::string::npos) break;
-    start = amp + 1;
-  }
-  return out;
-}
 
 std::string Xml(const std::string& text) {
   std::string out;
@@ -58,7 +44,7 @@ class InstanceClaimTest : public ::testing::Test {
   }
 
   Result<aws::HttpResponse> Answer(const aws::HttpRequest& r) {
-    auto form = Form(r.body);
+    auto form = test::FormParams(r.body);
     const std::string action = form["Action"];
     calls_.push_back(action);
     const std::string ns = R"( xmlns="http://ec2.amazonaws.com/doc/2016-11-15/")";

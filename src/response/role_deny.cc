@@ -50,8 +50,9 @@ std::vector<std::string> DenyEntries(const Json& doc) {
   const Json statements = Statements(doc);
   const Json* deny = StatementBySid(statements, kDenySid);
   if (deny == nullptr) return out;
-  const Json v =
-      deny->value("Condition", Json::object()).value("StringLike", Json::object()).value(kKey, Json());
+  // A document anyone with iam:PutRolePolicy may have edited: read with json_fields, which never throws.
+  const Json& like = Obj(Obj(*deny, "Condition"), "StringLike");
+  const Json v = like.contains(kKey) ? like[kKey] : Json();
   if (v.is_string()) out.push_back(v.get<std::string>());
   if (v.is_array())
     for (const Json& e : v)
@@ -63,8 +64,7 @@ std::string RevokedBefore(const Json& doc) {
   const Json statements = Statements(doc);
   const Json* revoke = StatementBySid(statements, kRevokeSid);
   if (revoke == nullptr) return "";
-  return Str(revoke->value("Condition", Json::object()).value("DateLessThan", Json::object()),
-             "aws:TokenIssueTime");
+  return Str(Obj(Obj(*revoke, "Condition"), "DateLessThan"), "aws:TokenIssueTime");
 }
 
 Json DenyDocument(std::vector<std::string> entries, const std::string& revoke_before) {

@@ -30,9 +30,9 @@ Result<std::map<std::string, std::string>> ProfilesOf(aws::Client& client,
       auto got = client.CallAll("ec2", "DescribeIamInstanceProfileAssociations",
                                 aws::Filters("instance-id", chunk), o);
       if (!got) return MakeError(got.error());
-      for (const Json& a : got->value("IamInstanceProfileAssociations", Json::array())) {
+      for (const Json& a : Arr(*got, "IamInstanceProfileAssociations")) {
         if (Str(a, "State") != "associated" && Str(a, "State") != "associating") continue;
-        std::string arn = Str(a.value("IamInstanceProfile", Json::object()), "Arn");
+        std::string arn = Str(Obj(a, "IamInstanceProfile"), "Arn");
         if (!arn.empty()) out[Str(a, "InstanceId")] = LastPathPart(arn);
       }
     }
@@ -43,7 +43,7 @@ Result<std::map<std::string, std::string>> ProfilesOf(aws::Client& client,
 Result<std::string> RoleOfProfile(aws::Client& client, const std::string& profile) {
   auto p = client.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", profile}});
   if (!p) return MakeError(p.error());
-  Json roles = p->value("InstanceProfile", Json::object()).value("Roles", Json::array());
+  const Json& roles = Arr(Obj(*p, "InstanceProfile"), "Roles");
   return roles.empty() ? std::string() : Str(roles[0], "RoleName");
 }
 

@@ -16,29 +16,14 @@
 #include "evidence/test_util.h"
 #include "response/role_deny.h"
 #include "response/steps/steps.h"
+#include "testing/form_params.h"
+#include "testing/static_credentials.h"
 
 namespace cordon::response {
 namespace {
 
 constexpr char kIid[] = "i-0123456789abcdef0";
 constexpr char kRole[] = "web-role";
-
-class StaticCredentials : public aws::CredentialsProvider {
- public:
-  Result<aws::Credentials> Get() override {
-    return aws::Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"};
-  }
-  std::string Name() const override { return "static"; }
-};
-
-std::map<std::string, std::string> FormParams(const std::string& body) {
-  std::map<std::string, std::string> out;
-  for (const std::string& pair : Split(body, '&')) {
-    size_t eq = pair.find('=');
-    if (eq != std::string::npos) out[pair.substr(0, eq)] = UriDecode(pair.substr(eq + 1), true);
-  }
-  return out;
-}
 
 // IAM's inline policies of one role, as the Query API serves them.
 class CredentialsDenyTest : public ::testing::Test {
@@ -51,7 +36,7 @@ class CredentialsDenyTest : public ::testing::Test {
         std::make_shared<aws::FakeTransport>([this](const aws::HttpRequest& r) { return Answer(r); });
     aws::ClientOptions o;
     o.region = "us-east-1";
-    o.credentials = std::make_shared<StaticCredentials>();
+    o.credentials = std::make_shared<test::StaticCredentials>();
     o.transport = transport_;
     o.retry.max_attempts = 1;
     o.rate_limit = aws::RateLimit::Unlimited();
@@ -69,7 +54,7 @@ class CredentialsDenyTest : public ::testing::Test {
 
   Result<aws::HttpResponse> Answer(const aws::HttpRequest& r) {
     std::lock_guard<std::mutex> lock(mu_);  // FakeTransport calls handlers from every sending thread
-    auto p = FormParams(r.body);
+    auto p = test::FormParams(r.body);
     const std::string action = p["Action"], name = p["PolicyName"];
     actions_.push_back(action + " " + name);
     const std::string meta = "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>";
