@@ -79,7 +79,7 @@ class AssumedRoleProvider : public CredentialsProvider {
 
 // The two unsigned IAM Identity Center APIs, through `client` (endpoint overrides, retries): SSO OIDC
 // CreateToken and the SSO portal's GetRoleCredentials, both in the SSO region.
-SsoCaller MakeSsoCaller(std::shared_ptr<Client> client) {
+SsoCaller MakeSsoCaller(const std::shared_ptr<Client>& client) {
   SsoCaller sso;
   sso.create_token = [client](const SsoRefreshRequest& request) -> Result<SsoNewToken> {
     Json input = {{"clientId", request.client_id},
