@@ -1,5 +1,6 @@
-// What contain, preserve and release print about a response: progress lines on stderr as steps
-// finish, one summary per target on stdout (text or JSON), the exit status, and the confirmation.
+// What contain, preserve and release print about a response, and when: progress lines on stderr as
+// steps finish, one summary per target on stdout (text or JSON, laid out by report/response_summary.h),
+// the exit status, and the confirmation.
 #pragma once
 
 #include <string>
@@ -11,16 +12,13 @@
 
 namespace cordon::cli {
 
-// One line on stderr per finished step.
+// One line on stderr per finished step (report::PrintStepLine), above the wait notice.
 void PrintProgress(const cloud::ResolvedTarget& target, const response::StepReport& report);
 // One summary block per target on stdout (text), or, with --output json|table or --query, the JSON
-// array of SummaryJson as PrintResult prints it. `verb` is what the command does: "contained",
-// "preserved", "released".
+// array of report::ResponseSummaryJson as PrintResult prints it. `verb` is what the command does:
+// "contained", "preserved", "released".
 void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id,
                   const ResultFlags& result, const std::string& verb);
-// [{"instance_id", "region", "case", "result", "partial", "steps": [{"step", "status", "detail", ...}]}]
-Json SummaryJson(const std::vector<response::TargetReport>& reports, const std::string& case_id,
-                 const std::string& verb);
 // The exit status for finished reports: 5 a permission is missing, 1 a step failed, 6 something
 // could not be captured, else 0.
 int ExitStatusFor(const std::vector<response::TargetReport>& reports);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "base/json_fields.h"
 #include "base/thread_pool.h"
 #include "response/audit_capture.h"
 #include "response/live_state.h"
@@ -27,14 +28,13 @@ namespace {
 std::string RegionOf(const Json& state, const aws::Client& client) {
   std::string region = Str(state, "region");
   if (!region.empty()) return region;
-  std::string az =
-      Str(state.value("instance", Json::object()).value("Placement", Json::object()), "AvailabilityZone");
+  std::string az = Str(Obj(Obj(state, "instance"), "Placement"), "AvailabilityZone");
   if (az.size() > 1) return az.substr(0, az.size() - 1);
   return client.region();
 }
 
 // Journals a note on the target; a failure is returned, for the caller to decide what it stops.
-Status Note(evidence::CaseStore* store, const std::string& target, Json payload) {
+Status Note(evidence::CaseStore* store, const std::string& target, const Json& payload) {
   auto seq = store->journal().Append(evidence::kind::kNote, target, "release", payload);
   if (!seq) return MakeError(seq.error());
   return Ok();
