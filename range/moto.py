@@ -25,6 +25,7 @@ This file is named moto.py as the range's layout asks; it never imports the moto
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -90,8 +91,12 @@ def _http(method: str, url: str, data: bytes | None = None, timeout: float = 5.0
         return resp.status, resp.read()
 
 
-def moto_command() -> list:
-    """How to run moto_server: the one on PATH, else this interpreter's moto package."""
+def moto_command(env: dict | None = None) -> list:
+    """How to run moto_server: the one on PATH, else this interpreter's moto package. With IAM
+    authentication on (INITIAL_NO_AUTH_ACTION_COUNT in `env`), through moto_auth.py, which corrects
+    moto's signature check of requests without a body (see there), when this interpreter has moto."""
+    if "INITIAL_NO_AUTH_ACTION_COUNT" in (env or {}) and importlib.util.find_spec("moto") is not None:
+        return [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "moto_auth.py")]
     exe = shutil.which("moto_server")
     if exe:
         return [exe]
@@ -112,7 +117,7 @@ class MotoServer:
         self.port: int | None = None
         self.log_path = log_path
         self._own_log = log_path is None
-        self.command = list(command) if command else moto_command()
+        self.command = list(command) if command else moto_command(self.env)
         self.proc: subprocess.Popen | None = None
         self._log_file = None
 

@@ -975,6 +975,13 @@ class AuthModeTests(RangeCase):
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ec2:*", "s3:*"], "Resource": "*"}]}))
         cls.key, cls.secret = key["AccessKeyId"], key["SecretAccessKey"]
 
+    def free_requests(self, n: int):
+        """moto's /moto-api/reset-auth: the next `n` requests skip authentication."""
+        req = urllib.request.Request(self.info["moto"] + "/moto-api/reset-auth", data=str(n).encode(), method="POST",
+                                     headers={"Content-Type": "text/plain"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            self.assertEqual(r.status, 200)
+
     def test_signed_requests_pass_with_a_real_key(self):
         ec2 = self.client("ec2", key=self.key, secret=self.secret)
         run = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)
@@ -993,6 +1000,33 @@ class AuthModeTests(RangeCase):
         self.assertClientError(self.client("ec2").describe_instances, "AuthFailure")  # "testing" is no user
         self.assertClientError(self.client("s3", key=self.key, secret="wrong-secret").list_buckets,
                                "SignatureDoesNotMatch", 403)
+
+    def test_a_get_without_a_body_is_checked_as_aws_hashes_it(self):
+        """range/moto_auth.py: moto hashed such a request's url-encoded headers as its payload and refused
+        every bodyless REST GET (GuardDuty ListDetectors) with SignatureDoesNotMatch. Now the signature
+        holds and IAM decides: the responder's policy has no guardduty action (AccessDenied), and a wrong
+        secret is still refused."""
+        for secret, code in ((self.secret, "<Code>AccessDenied</Code>"),
+                             ("wrong-secret", "<Code>SignatureDoesNotMatch</Code>")):
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                self.client("guardduty", key=self.key, secret=secret).list_detectors()
+            err = cm.exception.response  # moto answers in XML, which botocore's rest-json parser keeps whole
+            self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], 403, err)
+            self.assertIn(code, err["Error"]["Message"])
+
+    def test_head_bucket_is_authorized_as_list_bucket(self):
+        """range/moto_auth.py: S3 authorizes HeadBucket with s3:ListBucket (S3 API Reference, HeadBucket);
+        moto asked for s3:HeadBucket, which no IAM policy can grant."""
+        iam = self.client("iam")
+        self.free_requests(3)
+        iam.create_user(UserName="lister")
+        key = iam.create_access_key(UserName="lister")["AccessKey"]
+        iam.put_user_policy(UserName="lister", PolicyName="list", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}))
+        s3 = self.client("s3", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        self.client("s3", key=self.key, secret=self.secret).create_bucket(Bucket="range-head")
+        s3.head_bucket(Bucket="range-head")
+        self.assertClientError(lambda: s3.head_object(Bucket="range-head", Key="none"), "403", 403)
 
 
 # ================================================================================================

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""moto_server with two errors of its IAM enforcement corrected; the range starts moto this way when IAM
+authentication is on (`--moto-env INITIAL_NO_AUTH_ACTION_COUNT=N`). Nothing else in moto is changed.
+
+    python3 range/moto_auth.py -H 127.0.0.1 -p PORT     (moto_server's own arguments)
+
+1. The signature of a request without a body (moto 5.x, moto/iam/access_control.py,
+   IAMRequestBase._create_aws_request). To recompute a signature moto builds the request again with
+   `data=self._body or self._data`. The fallback to `self._data` is there for form posts, whose raw body
+   Werkzeug has already consumed into `request.form`. But it also fires for a request that has no body,
+   and then moto's `data` is the parsed query string or, with no query, the request's headers
+   (moto/core/responses.py, BaseResponse.setup_class: `if not querystring: querystring.update(headers)`).
+   botocore url-encodes that dict as the body, so moto hashes "Host=...&User-Agent=...&X-Amz-Date=..."
+   where the client hashed the empty payload. Every GET of a REST service that signs no
+   x-amz-content-sha256 (GuardDuty ListDetectors, Macie GetMacieSession, Security Hub DescribeHub) is
+   refused with SignatureDoesNotMatch, boto3's calls as much as cordon's. AWS hashes the payload as sent,
+   for no body "the hash of an empty string"
+   (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html, HashedPayload). Here a
+   request that carried no body (no Content-Length or 0, not chunked) is checked with an empty body.
+
+2. The IAM action of S3 HeadBucket (moto/s3/responses.py, ACTION_MAP["BUCKET"]["HEAD"]): moto requires
+   "s3:HeadBucket", an action IAM does not have, so no policy AWS accepts can allow it. S3 authorizes
+   HeadBucket with s3:ListBucket ("To use this operation, you must have permissions to perform the
+   s3:ListBucket action", https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html).
+"""
+
+import os
+import sys
+
+# Run as a script, sys.path[0] is range/, whose moto.py would shadow the moto package.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+
+from moto.iam import access_control  # noqa: E402
+from moto.s3 import responses as s3_responses  # noqa: E402
+from moto.server import main  # noqa: E402
+
+
+def _sent_no_body(headers) -> bool:
+    if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
+        return False
+    try:
+        return int(headers.get("Content-Length") or 0) == 0
+    except ValueError:
+        return False
+
+
+_moto_create_aws_request = access_control.IAMRequestBase._create_aws_request
+
+
+def _create_aws_request(self):
+    request = _moto_create_aws_request(self)
+    if not self._body and _sent_no_body(self._headers):
+        request.data = b""
+    return request
+
+
+access_control.IAMRequestBase._create_aws_request = _create_aws_request
+s3_responses.ACTION_MAP["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"
+
+if __name__ == "__main__":
+    sys.exit(main())
