@@ -321,19 +321,28 @@ struct CloudTrailReader::Impl {
     }
     event.file = std::string(file);
     if (every_record) {
-      AddSigmaMatches(raw, event);
+      AddSigmaMatches(raw, &event, /*take=*/true);
       return;
     }
     if (!Classify(record)) return;
-    if (sigma_matcher && sigma_matcher->Match(raw, &sigma_matched)) AddSigmaMatches(raw, event);
+    if (sigma_matcher && sigma_matcher->Match(raw, &sigma_matched)) AddSigmaMatches(raw, &event, false);
     results->events.push_back(std::move(event));
   }
 
-  // Records a match of each rule in sigma_matched; `event` is the record's parsed form. A rule that
-  // correlations use also keeps the values they group by (rare: matches are few, so `raw` is parsed again).
-  void AddSigmaMatches(std::string_view raw, const CloudTrailEvent& event) {
-    for (size_t i : sigma_matched) {
-      SigmaMatch& m = results->sigma_matches.emplace_back(SigmaMatch{rule_infos[i], event, {}});
+  // Records a match of each rule in sigma_matched; `event` is the record's parsed form, moved into the
+  // last match when `take` (the whole trail: a record's one match, mostly, and copying its strings cost as
+  // much as finding it). A rule that correlations use also keeps the values they group by (rare: matches
+  // are few, so `raw` is parsed again).
+  void AddSigmaMatches(std::string_view raw, CloudTrailEvent* event, bool take) {
+    for (size_t k = 0; k < sigma_matched.size(); ++k) {
+      const size_t i = sigma_matched[k];
+      SigmaMatch& m = results->sigma_matches.emplace_back();
+      m.rule = rule_infos[i];
+      if (take && k + 1 == sigma_matched.size()) {
+        m.event = std::move(*event);
+      } else {
+        m.event = *event;
+      }
       const std::vector<std::string>& fields = options.sigma->rules()[i].capture_fields;
       if (!fields.empty()) sigma_fields.Capture(raw, fields, &m.fields);
     }

@@ -80,12 +80,32 @@ __attribute__((target("avx2"))) Masks ClassifyAvx2(const char* p) {
   return m;
 }
 
+// With AVX-512BW each compare gives its 64-bit mask directly: four compares per block.
+__attribute__((target("avx512f,avx512bw"))) Masks ClassifyAvx512(const char* p) {
+  const __m512i v = _mm512_loadu_si512(p);
+  const __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+  Masks m;
+  m.quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+  m.backslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+  m.open = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('{'));
+  m.close = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('}'));
+  return m;
+}
+
 // The AVX2 walk also uses POPCNT and PCLMULQDQ (every AVX2 CPU has both; checked all the same).
 bool CpuHasAvx2() {
   static const bool has = [] {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("popcnt") != 0 &&
            __builtin_cpu_supports("pclmul") != 0;
+  }();
+  return has;
+}
+
+bool CpuHasAvx512() {
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return CpuHasAvx2() && __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0;
   }();
   return has;
 }
@@ -154,7 +174,9 @@ namespace {
 
 // The walk, inlined into each of its two callers below: the AVX2 one also has POPCNT (every AVX2 CPU
 // does; without it __builtin_popcountll is a libgcc call per block) and ClassifyAvx2 inlined.
-template <bool kAvx2>
+enum class Kernel { kBaseline, kAvx2, kAvx512 };
+
+template <Kernel kKernel>
 __attribute__((always_inline)) inline bool Walk(std::string_view text, const std::vector<size_t>& offsets,
                                                 std::vector<RecordSpan>* spans) {
   spans->clear();
@@ -179,7 +201,9 @@ __attribute__((always_inline)) inline bool Walk(std::string_view text, const std
     }
     Masks m;
 #if defined(CORDON_HUNT_LOCATOR_AVX2)
-    if constexpr (kAvx2) {
+    if constexpr (kKernel == Kernel::kAvx512) {
+      m = ClassifyAvx512(p);
+    } else if constexpr (kKernel == Kernel::kAvx2) {
       m = ClassifyAvx2(p);
     } else {
       m = Classify(p);
@@ -190,7 +214,7 @@ __attribute__((always_inline)) inline bool Walk(std::string_view text, const std
     const uint64_t escaped = (m.backslash | escape_carry) != 0 ? Escaped(m.backslash, &escape_carry) : 0;
     uint64_t in_string = 0;
 #if defined(CORDON_HUNT_LOCATOR_AVX2)
-    if constexpr (kAvx2) {
+    if constexpr (kKernel != Kernel::kBaseline) {
       in_string = PrefixXorClmul(m.quote & ~escaped) ^ in_string_carry;
     } else {
       in_string = PrefixXor(m.quote & ~escaped) ^ in_string_carry;
@@ -236,14 +260,19 @@ __attribute__((always_inline)) inline bool Walk(std::string_view text, const std
 
 bool LocateBaseline(std::string_view text, const std::vector<size_t>& offsets,
                     std::vector<RecordSpan>* spans) {
-  return Walk<false>(text, offsets, spans);
+  return Walk<Kernel::kBaseline>(text, offsets, spans);
 }
 
 #if defined(CORDON_HUNT_LOCATOR_AVX2)
 __attribute__((target("avx2,popcnt,pclmul"))) bool LocateAvx2(std::string_view text,
                                                               const std::vector<size_t>& offsets,
                                                               std::vector<RecordSpan>* spans) {
-  return Walk<true>(text, offsets, spans);
+  return Walk<Kernel::kAvx2>(text, offsets, spans);
+}
+
+__attribute__((target("avx512f,avx512bw,avx2,popcnt,pclmul"))) bool LocateAvx512(
+    std::string_view text, const std::vector<size_t>& offsets, std::vector<RecordSpan>* spans) {
+  return Walk<Kernel::kAvx512>(text, offsets, spans);
 }
 #endif
 
@@ -252,6 +281,7 @@ __attribute__((target("avx2,popcnt,pclmul"))) bool LocateAvx2(std::string_view t
 bool LocateRecords(std::string_view text, const std::vector<size_t>& offsets,
                    std::vector<RecordSpan>* spans) {
 #if defined(CORDON_HUNT_LOCATOR_AVX2)
+  if (CpuHasAvx512()) return LocateAvx512(text, offsets, spans);
   if (CpuHasAvx2()) return LocateAvx2(text, offsets, spans);
 #endif
   return LocateBaseline(text, offsets, spans);
@@ -260,6 +290,14 @@ bool LocateRecords(std::string_view text, const std::vector<size_t>& offsets,
 namespace detail {
 bool LocateRecordsBaseline(std::string_view text, const std::vector<size_t>& offsets,
                            std::vector<RecordSpan>* spans) {
+  return LocateBaseline(text, offsets, spans);
+}
+
+bool LocateRecordsAvx2(std::string_view text, const std::vector<size_t>& offsets,
+                       std::vector<RecordSpan>* spans) {
+#if defined(CORDON_HUNT_LOCATOR_AVX2)
+  if (CpuHasAvx2()) return LocateAvx2(text, offsets, spans);
+#endif
   return LocateBaseline(text, offsets, spans);
 }
 }  // namespace detail

@@ -23,13 +23,17 @@ using RecordSpan = std::pair<size_t, size_t>;
 // or a string unterminated). The caller then reads the object with the parser, which says what is wrong.
 // Offsets after the array's end are not in a record and are ignored, as the parser ignores the root's
 // other members. It does not validate what it skips: a record it returns is parsed on its own later.
-// The classification of bytes is AVX2 when the CPU has it (checked once at run time), else SSE2.
+// The classification of bytes is AVX-512BW or AVX2 when the CPU has it (checked once at run time), else
+// SSE2.
 bool LocateRecords(std::string_view text, const std::vector<size_t>& offsets, std::vector<RecordSpan>* spans);
 
 namespace detail {
-// The same without the AVX2 kernel; exposed so tests cover the baseline on machines that have AVX2.
+// The same without the SIMD kernels, and with AVX2 at most (the baseline on a CPU without it); exposed so
+// tests cover every kernel on machines that have AVX-512.
 bool LocateRecordsBaseline(std::string_view text, const std::vector<size_t>& offsets,
                            std::vector<RecordSpan>* spans);
+bool LocateRecordsAvx2(std::string_view text, const std::vector<size_t>& offsets,
+                       std::vector<RecordSpan>* spans);
 }  // namespace detail
 
 }  // namespace cordon::hunt

@@ -72,6 +72,8 @@ TEST(RecordLocator, SameSpansAsTheParserForEveryOffsetInARecord) {
         ASSERT_EQ(spans, std::vector<RecordSpan>{span}) << text << " @" << at;
         ASSERT_TRUE(detail::LocateRecordsBaseline(text, {at}, &spans));
         ASSERT_EQ(spans, std::vector<RecordSpan>{span}) << "baseline: " << text << " @" << at;
+        ASSERT_TRUE(detail::LocateRecordsAvx2(text, {at}, &spans));
+        ASSERT_EQ(spans, std::vector<RecordSpan>{span}) << "AVX2: " << text << " @" << at;
       }
     }
     std::vector<size_t> offsets;

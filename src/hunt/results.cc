@@ -19,6 +19,31 @@ void AppendMoved(std::vector<T>& to, std::vector<T>& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
 }
 
+// Sorts `items` by `less` (stably) through a list of their indices, then moves each into place once,
+// following the permutation's cycles: the elements are large (a Sigma match holds some thirty strings),
+// and sorting them directly costs several moves per element, which for the whole trail's matches cost
+// about as much as finding them. No second list of elements is made (the hunt's memory budget).
+template <typename T, typename Less>
+void SortLarge(std::vector<T>& items, Less less) {
+  std::vector<size_t> order(items.size());  // order[k]: the element that goes to position k
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return less(items[a], items[b]); });
+  for (size_t start = 0; start < order.size(); ++start) {
+    if (order[start] == start) continue;  // in place already, or placed by an earlier cycle
+    T held = std::move(items[start]);
+    for (size_t k = start;;) {
+      const size_t from = order[k];
+      order[k] = k;
+      if (from == start) {
+        items[k] = std::move(held);
+        break;
+      }
+      items[k] = std::move(items[from]);
+      k = from;
+    }
+  }
+}
+
 }  // namespace
 
 void HuntResults::Merge(HuntResults&& other) {
@@ -50,7 +75,7 @@ void HuntResults::Merge(HuntResults&& other) {
 }
 
 void HuntResults::Finalize() {
-  std::sort(events.begin(), events.end(), [](const CloudTrailEvent& a, const CloudTrailEvent& b) {
+  SortLarge(events, [](const CloudTrailEvent& a, const CloudTrailEvent& b) {
     return std::tie(a.time, a.event_id, a.file) < std::tie(b.time, b.event_id, b.file);
   });
   // The same record can be delivered twice (CloudTrail does so at times; overlapping sources do too):
@@ -60,7 +85,7 @@ void HuntResults::Finalize() {
                              return !a.event_id.empty() && a.event_id == b.event_id && a.time == b.time;
                            }),
                events.end());
-  std::sort(sigma_matches.begin(), sigma_matches.end(), [](const SigmaMatch& a, const SigmaMatch& b) {
+  SortLarge(sigma_matches, [](const SigmaMatch& a, const SigmaMatch& b) {
     return std::tie(a.event.time, a.event.event_id, a.rule.id, a.rule.file, a.event.file) <
            std::tie(b.event.time, b.event.event_id, b.rule.id, b.rule.file, b.event.file);
   });

@@ -27,6 +27,7 @@ struct ObjectPrefilter::Leaf {
   size_t path = 0;
   std::vector<std::optional<RegexGate>> gates;
   std::vector<std::string> required;  // per value; empty: none
+  std::vector<size_t> anchors;        // per value: the required literal's RarestByte
 };
 
 // One key occurrence with a value the rules may test. Offsets fit 32 bits: Triggers refuses larger
@@ -63,6 +64,15 @@ bool IsPlainLiteralList(const DetectionItem& item) {
   return std::all_of(item.values.begin(), item.values.end(), [](const ValueMatcher& v) {
     return v.kind == ValueMatcher::Kind::kPattern && v.pattern.IsLiteral();
   });
+}
+
+// A name's slot in the eventName filter: its size and its first and last bytes, ASCII-folded.
+size_t NameKey(std::string_view name) {
+  if (name.empty()) return 0;
+  auto fold = [](char c) {
+    return static_cast<size_t>(static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  };
+  return (name.size() & 15) << 8 | ((fold(name.front()) * 7 + fold(name.back())) & 0xff);
 }
 
 void CollectLeaves(const Need& need, std::vector<const Need*>* out) {
@@ -107,11 +117,14 @@ ObjectPrefilter::ObjectPrefilter(const RuleSet& rules, FindFunction find) : rule
             required = piece.text;
         }
       }
+      for (const std::string& required : leaf.required) leaf.anchors.push_back(RarestByte(required));
       leaf_of_[need->item] = leaves_.size();
       if (leaf.path == event_name_path_ && IsPlainLiteralList(*need->item)) {
         // Lower-cased as the index does: a `cased` literal then admits more texts, never fewer.
         for (const ValueMatcher& v : need->item->values) {
-          std::vector<size_t>& leaves = by_event_name_[ToLower(v.pattern.LiteralText())];
+          const std::string name = ToLower(v.pattern.LiteralText());
+          event_name_keys_.set(NameKey(name));
+          std::vector<size_t>& leaves = by_event_name_[name];
           if (leaves.empty() || leaves.back() != leaves_.size()) leaves.push_back(leaves_.size());
         }
       }
@@ -171,6 +184,8 @@ void ObjectPrefilter::FillEventNameLeaves(State* state) const {
       for (const auto& [name, leaves] : by_event_name_) std::for_each(leaves.begin(), leaves.end(), add);
       continue;
     }
+    // Most names are no rule's: the filter's bit, not a hash of the folded name, tells so.
+    if (!event_name_keys_.test(NameKey(state->text.substr(o.begin, o.size)))) continue;
     folded.assign(state->text.substr(o.begin, o.size));
     for (char& c : folded) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     auto it = by_event_name_.find(folded);
@@ -195,7 +210,8 @@ const std::vector<unsigned>& ObjectPrefilter::LeafOffsets(size_t leaf_index, Sta
       const std::string_view text = state->text.substr(o.begin, o.size);
       if (leaf.gates[v] && !leaf.gates[v]->MayMatch(text)) continue;
       const std::string& required = leaf.required[v];
-      if (!required.empty() && !ContainsLiteral(text, required, leaf.item->values[v].pattern.cased()))
+      if (!required.empty() &&
+          !ContainsLiteral(text, required, leaf.item->values[v].pattern.cased(), leaf.anchors[v]))
         continue;
       could = TextMatches(leaf.item->values[v], text);
     }

@@ -13,6 +13,7 @@
 // record that holds none is no rule's candidate there either, so the matches are the same.
 #pragma once
 
+#include <bitset>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -69,6 +70,8 @@ class ObjectPrefilter {
   // The leaves on eventName whose values are all plain literals: found by one hash lookup of each
   // eventName's lower-cased text, as the index finds its rules.
   std::unordered_map<std::string, std::vector<size_t>> by_event_name_;
+  // A filter in front of it: a bit per size, first and last byte of its names (see NameKey).
+  std::bitset<4096> event_name_keys_;
   bool narrows_ = true;
 };
 

@@ -11,8 +11,11 @@ namespace {
 
 char FoldAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
+// Without an early exit, so that the compiler checks many bytes per step: it runs on every ARN.
 bool IsAscii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  unsigned char any = 0;
+  for (char c : s) any |= static_cast<unsigned char>(c);
+  return any < 0x80;
 }
 
 }  // namespace
@@ -30,12 +33,15 @@ RegexGate::RegexGate(const re2::RE2& regex) {
   if (atoms.empty() || !without_atoms.empty()) return;
   if (!std::all_of(atoms.begin(), atoms.end(), [](const std::string& a) { return IsAscii(a); })) return;
   atoms_ = std::move(atoms);
+  for (const std::string& atom : atoms_) anchors_.push_back(RarestByte(atom));
 }
 
 bool RegexGate::MayMatch(std::string_view text) const {
   if (atoms_.empty() || !IsAscii(text)) return true;
-  return std::any_of(atoms_.begin(), atoms_.end(),
-                     [&](const std::string& atom) { return ContainsLiteral(text, atom, false); });
+  for (size_t i = 0; i < atoms_.size(); ++i) {
+    if (ContainsLiteral(text, atoms_[i], false, anchors_[i])) return true;
+  }
+  return false;
 }
 
 namespace {
@@ -62,14 +68,22 @@ unsigned Commonness(char c) { return kCommonness.rank[static_cast<unsigned char>
 // Candidate starts by memchr (SIMD in libc) for the literal's rarest byte (Commonness), in both cases,
 // then a folded compare: it runs on every ARN (the IMDS rule's `:assumed-role/aws:`) and user agent (the
 // TruffleHog rules) of the trail, where a memchr per colon cost more than the compare.
-bool ContainsLiteral(std::string_view text, std::string_view literal, bool cased) {
-  if (literal.empty()) return true;
-  if (literal.size() > text.size()) return false;
-  if (cased) return text.find(literal) != std::string_view::npos;
+size_t RarestByte(std::string_view literal) {
   size_t anchor = 0;
   for (size_t k = 1; k < literal.size(); ++k) {
     if (Commonness(literal[k]) < Commonness(literal[anchor])) anchor = k;
   }
+  return anchor;
+}
+
+bool ContainsLiteral(std::string_view text, std::string_view literal, bool cased) {
+  return ContainsLiteral(text, literal, cased, RarestByte(literal));
+}
+
+bool ContainsLiteral(std::string_view text, std::string_view literal, bool cased, size_t anchor) {
+  if (literal.empty()) return true;
+  if (literal.size() > text.size()) return false;
+  if (cased) return text.find(literal) != std::string_view::npos;
   const char lower = literal[anchor];
   const char upper = lower >= 'a' && lower <= 'z' ? static_cast<char>(lower - 'a' + 'A') : lower;
   const char* const begin = text.data();

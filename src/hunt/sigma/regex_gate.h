@@ -26,10 +26,15 @@ class RegexGate {
 
  private:
   std::vector<std::string> atoms_;  // lower-case ASCII
+  std::vector<size_t> anchors_;     // each atom's RarestByte
 };
 
 // Whether `literal` occurs in `text`: exactly when `cased`, else with the text's bytes folded to ASCII
 // lower case (as Pattern folds; `literal` is then lower-case).
 bool ContainsLiteral(std::string_view text, std::string_view literal, bool cased);
+// The same with the literal's RarestByte given: the callers on every key occurrence compute it once.
+bool ContainsLiteral(std::string_view text, std::string_view literal, bool cased, size_t anchor);
+// The offset of the byte of `literal` least common in CloudTrail values, where a search starts looking.
+size_t RarestByte(std::string_view literal);
 
 }  // namespace cordon::hunt::sigma
