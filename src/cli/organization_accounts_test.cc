@@ -23,7 +23,8 @@ TEST(OrganizationAccounts, OnlyActiveAccountsAreSearched) {
 }
 
 TEST(OrganizationAccounts, StateWinsOverTheRetiredStatus) {
-  const Json listed = Json::parse(R"({"Accounts": [{"Id": "111111111111", "State": "CLOSED", "Status": "ACTIVE"}]})");
+  const Json listed =
+      Json::parse(R"({"Accounts": [{"Id": "111111111111", "State": "CLOSED", "Status": "ACTIVE"}]})");
   EXPECT_TRUE(ActiveAccountIds(listed).empty());
 }
 

@@ -125,8 +125,10 @@ Result<std::vector<AccountPlace>> MakePlaces(aws::Client& client, const TargetFl
 // target was found elsewhere: the run goes on without it, as it does for --accounts.
 void WarnUnsearched(const std::vector<AccountAnswer>& answers, std::set<const AccountPlace*>* warned) {
   for (const AccountAnswer& a : answers) {
-    if (a.result || a.result.error().kind == ErrorKind::kNotFound || !warned->insert(a.place).second) continue;
-    const std::string name = a.place->role_arn.empty() ? "the profile's account" : "account " + a.place->account;
+    if (a.result || a.result.error().kind == ErrorKind::kNotFound || !warned->insert(a.place).second)
+      continue;
+    const std::string name =
+        a.place->role_arn.empty() ? "the profile's account" : "account " + a.place->account;
     PrintWarning("could not search " + name + ": " + a.result.error().ToString());
   }
 }

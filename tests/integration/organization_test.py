@@ -33,6 +33,7 @@ import tempfile
 import unittest
 
 import boto3
+import botocore.exceptions
 
 sys.path.insert(0, os.path.dirname(__file__))
 from helpers import REGION, Range, boto3_client, run_cordon  # noqa: E402
@@ -217,6 +218,23 @@ class OrganizationTest(unittest.TestCase):
         self.assertEqual(alone.returncode, EXIT_USAGE, alone.stderr)
         self.assertIn("--organization needs --role-name", alone.stderr)
         self.assertFalse(self.range.control("GET", "requests")["requests"])
+
+    def test_the_range_lists_accounts_as_aws_does(self):
+        """The range's ListAccounts itself, judged by boto3: an empty first page with a NextToken, every
+        account over the pages with State and without the retired Status, and a member refused."""
+        org = boto3_client("organizations", self.endpoint)
+        first = org.list_accounts()
+        self.assertEqual(first["Accounts"], [])
+        self.assertTrue(first.get("NextToken"))
+        listed = [a for page in org.get_paginator("list_accounts").paginate() for a in page["Accounts"]]
+        self.assertEqual(sorted(a["Id"] for a in listed), sorted([MANAGEMENT, *self.accounts.values()]))
+        states = {a["Id"]: a["State"] for a in listed}
+        self.assertEqual(states[self.accounts["closed"]], "SUSPENDED")
+        self.assertFalse([a for a in listed if "Status" in a])
+        member = client_in("organizations", self.endpoint, credentials_in(self.moto, self.accounts["web"]))
+        with self.assertRaises(botocore.exceptions.ClientError) as refused:
+            member.list_accounts()
+        self.assertEqual(refused.exception.response["Error"]["Code"], "AccessDeniedException")
 
     def test_iam_policy_for_organization(self):
         proc = run_cordon(["iam-policy", "--for", "organization"])
