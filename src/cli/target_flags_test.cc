@@ -14,7 +14,9 @@ TargetFlags AccountFlagsOf(bool organization, std::vector<std::string> accounts,
   return f;
 }
 
-TEST(AccountFlags, OrganizationWithARoleIsAccepted) { EXPECT_TRUE(CheckAccountFlags(AccountFlagsOf(true, {}, "IR"))); }
+TEST(AccountFlags, OrganizationWithARoleIsAccepted) {
+  EXPECT_TRUE(CheckAccountFlags(AccountFlagsOf(true, {}, "IR")));
+}
 
 TEST(AccountFlags, OrganizationAndAccountsAreMutuallyExclusive) {
   auto s = CheckAccountFlags(AccountFlagsOf(true, {"111111111111"}, "IR"));
