@@ -65,6 +65,8 @@ secure_transport = _sibling("secure_transport")
 tls = _sibling("tls")
 sso = _sibling("sso")
 iam_quotas = _sibling("iam_quotas")
+organizations = _sibling("organizations")
+sts_roles = _sibling("sts_roles")
 Scenario = scenario_mod.Scenario
 ApiError = scenario_mod.ApiError
 ScenarioError = scenario_mod.ScenarioError
@@ -473,6 +475,7 @@ class RangeState:
         self.locks = snapshot_locks.SnapshotLocks(self.upstream_host, self.upstream_port)
         self.sso = sso.SsoEmulation((self.upstream_host, self.upstream_port))
         self.conntrack = conntrack.ConntrackTimeouts((self.upstream_host, self.upstream_port), shared_snapshots)
+        self.sts_roles = sts_roles.RolesMustExist((self.upstream_host, self.upstream_port), organizations)
         self.requests = []  # the request log: GET /__range/requests
         self.request_seq = 0
         # aws:SecureTransport in bucket policies (range/secure_transport.py): with the HTTPS listener only
@@ -650,6 +653,7 @@ class RangeState:
         self.ebs.reset()
         self.locks.reset()
         self.conntrack.reset()
+        self.sts_roles.reset()
         if self.transport is not None:
             self.transport.reset()
         self.sso.reset()
@@ -877,6 +881,22 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
 
         if info.service == "iam" and info.action == "PutRolePolicy" and isinstance(info.params, dict):
             return self._put_role_policy(reader, body, info)
+
+        if info.service == "organizations" and info.action == "ListAccounts" and isinstance(info.params, dict):
+            if body is None:
+                reader.drain()
+            st.count_served(info, "range")
+            served = organizations.serve_list_accounts((st.upstream_host, st.upstream_port), self.headers,
+                                                       info.params)
+            return self._send_json_ok(served[1]) if served[0] == 200 else self._send(*aws_error(info, *served))
+
+        if info.service == "sts" and info.action == "AssumeRole" and isinstance(info.params, dict):
+            refused = st.sts_roles.check(self.headers, info.params)
+            if refused is not None:
+                if body is None:
+                    reader.drain()
+                st.count_served(info, "range")
+                return self._send(*aws_error(info, *refused))
 
         capture = None
         if info.service == "ec2" and info.action in ("DescribeNetworkAcls", "CreateNetworkAcl"):
@@ -1226,6 +1246,11 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                     st.sso.configure(payload())
                 if m in ("GET", "POST", "PUT"):
                     return ok(st.sso.state())
+            if path == "/__range/sts":
+                if m in ("POST", "PUT"):
+                    st.sts_roles.configure(payload())
+                if m in ("GET", "POST", "PUT"):
+                    return ok(st.sts_roles.state())
             if path == "/__range/requests":
                 if m == "GET":
                     service = (query.get("service") or [None])[0]

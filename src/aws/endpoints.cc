@@ -49,6 +49,9 @@ constexpr GlobalEndpoint kGlobalEndpoints[] = {
     {"iam", "aws", "iam.amazonaws.com", "us-east-1"},
     {"iam", "aws-cn", "iam.cn-north-1.amazonaws.com.cn", "cn-north-1"},
     {"iam", "aws-us-gov", "iam.us-gov.amazonaws.com", "us-gov-west-1"},
+    {"organizations", "aws", "organizations.us-east-1.amazonaws.com", "us-east-1"},
+    {"organizations", "aws-cn", "organizations.cn-northwest-1.amazonaws.com.cn", "cn-northwest-1"},
+    {"organizations", "aws-us-gov", "organizations.us-gov-west-1.amazonaws.com", "us-gov-west-1"},
 };
 
 }  // namespace

@@ -58,6 +58,18 @@ TEST(Endpoints, IamIsGlobalPerPartition) {
   EXPECT_EQ(gov->signing_region, "us-gov-west-1");
 }
 
+// --organization lists the organization from any region: Organizations has one endpoint per partition.
+TEST(Endpoints, OrganizationsIsGlobalPerPartition) {
+  auto aws = ResolveEndpoint(Model("organizations"), "eu-west-1", "");
+  ASSERT_TRUE(aws);
+  EXPECT_EQ(aws->url, "https://organizations.us-east-1.amazonaws.com");
+  EXPECT_EQ(aws->signing_region, "us-east-1");
+  auto cn = ResolveEndpoint(Model("organizations"), "cn-north-1", "");
+  ASSERT_TRUE(cn);
+  EXPECT_EQ(cn->url, "https://organizations.cn-northwest-1.amazonaws.com.cn");
+  EXPECT_EQ(cn->signing_region, "cn-northwest-1");
+}
+
 TEST(Endpoints, OverridesAreUsedAsGivenWithoutTrailingSlash) {
   auto ep = ResolveEndpoint(Model("s3"), "eu-west-1", "http://127.0.0.1:5000//");
   ASSERT_TRUE(ep);

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 
 #include "base/strings.h"
 #include "base/thread_pool.h"
+#include "cli/organization_accounts.h"
+#include "cli/output.h"
 #include "cli/target_accounts.h"
 
 namespace cordon::cli {
@@ -27,8 +30,11 @@ void AddTargetFlags(CLI::App& app, TargetFlags* flags, bool one, bool accounts) 
   app.add_option("--accounts", flags->accounts,
                  "also search these accounts (comma-separated ids), assuming --role-name in each")
       ->delimiter(',');
+  app.add_flag("--organization", flags->organization,
+               "also search every active account of the profile's organization (Organizations ListAccounts; "
+               "the management or a delegated administrator account), assuming --role-name in each");
   app.add_option("--role-name", flags->role_name,
-                 "the role assumed in each of --accounts (and a targets file's account=)");
+                 "the role assumed in each of --accounts or --organization (and a targets file's account=)");
 }
 
 Status ReadTargetsFile(TargetFlags* flags) {
@@ -57,13 +63,20 @@ Status ReadTargetsFile(TargetFlags* flags) {
 Status CheckAccountFlags(const TargetFlags& flags) {
   const bool named = std::any_of(flags.hints.begin(), flags.hints.end(),
                                  [](const auto& h) { return !h.second.account.empty(); });
-  if ((!flags.accounts.empty() || named) && flags.role_name.empty())
+  if (flags.organization && !flags.accounts.empty())
     return MakeError(ErrorKind::kInvalidArgument,
-                     std::string(named ? "a targets file's account=" : "--accounts") +
+                     "--organization and --accounts are mutually exclusive: --organization already searches "
+                     "every active account of the organization");
+  const bool others = !flags.accounts.empty() || named || flags.organization;
+  if (others && flags.role_name.empty())
+    return MakeError(ErrorKind::kInvalidArgument,
+                     std::string(named                ? "a targets file's account="
+                                 : flags.organization ? "--organization"
+                                                      : "--accounts") +
                          " needs --role-name ROLE: the role cordon assumes in each account");
-  if (flags.accounts.empty() && !named && !flags.role_name.empty())
+  if (!others && !flags.role_name.empty())
     return MakeError(ErrorKind::kInvalidArgument,
-                     "--role-name goes with --accounts (or account= in a targets file)");
+                     "--role-name goes with --accounts or --organization (or account= in a targets file)");
   for (const std::string& a : flags.accounts) {
     auto parsed = ParseTargetLine("x account=" + a);
     if (!parsed)
@@ -81,10 +94,12 @@ Status RequireTargets(const TargetFlags& flags) {
 
 namespace {
 
-// The places a run may search: the profile's account first, then each --accounts entry and each
-// account a targets-file line names, each through its own assumed-role client.
-std::vector<AccountPlace> MakePlaces(aws::Client& client, const TargetFlags& flags,
-                                     const std::string& case_id) {
+// The places a run may search: the profile's account first, then each --accounts entry (or, with
+// --organization, each other active account of the organization) and each account a targets-file
+// line names, each through its own assumed-role client. Fails only when the organization cannot
+// be listed.
+Result<std::vector<AccountPlace>> MakePlaces(aws::Client& client, const TargetFlags& flags,
+                                             const std::string& case_id) {
   std::vector<AccountPlace> places(1);
   auto add = [&](const std::string& account) {
     for (const AccountPlace& p : places)
@@ -96,9 +111,26 @@ std::vector<AccountPlace> MakePlaces(aws::Client& client, const TargetFlags& fla
     places.push_back(std::move(p));
   };
   for (const std::string& a : flags.accounts) add(a);
+  if (flags.organization) {
+    auto members = OrganizationAccounts(client);
+    if (!members) return tl::unexpected(members.error());
+    for (const std::string& a : *members) add(a);
+  }
   for (const auto& [text, hint] : flags.hints)
     if (!hint.account.empty()) add(hint.account);
   return places;
+}
+
+// Says once per run of each account that could not be searched (its role not assumable, say) while a
+// target was found elsewhere: the run goes on without it, as it does for --accounts.
+void WarnUnsearched(const std::vector<AccountAnswer>& answers, std::set<const AccountPlace*>* warned) {
+  for (const AccountAnswer& a : answers) {
+    if (a.result || a.result.error().kind == ErrorKind::kNotFound || !warned->insert(a.place).second)
+      continue;
+    const std::string name =
+        a.place->role_arn.empty() ? "the profile's account" : "account " + a.place->account;
+    PrintWarning("could not search " + name + ": " + a.result.error().ToString());
+  }
 }
 
 aws::Client& ClientOf(aws::Client& client, const AccountPlace& place) {
@@ -125,9 +157,12 @@ std::vector<Result<std::vector<std::string>>> PlaceRegions(aws::Client& client, 
 Result<std::vector<cloud::ResolvedTarget>> ResolveTargets(aws::Client& client, const TargetFlags& flags,
                                                           bool acts, const std::string& case_id,
                                                           std::map<std::string, TargetAccount>* accounts) {
-  const std::vector<AccountPlace> places = MakePlaces(client, flags, case_id);
+  auto made = MakePlaces(client, flags, case_id);
+  if (!made) return tl::unexpected(made.error());
+  const std::vector<AccountPlace>& places = *made;
   const auto regions = PlaceRegions(client, flags, places);
   std::vector<cloud::ResolvedTarget> out;
+  std::set<const AccountPlace*> warned;
   for (const std::string& text : flags.texts) {
     auto hint = flags.hints.find(text);
     const TargetHint named = hint == flags.hints.end() ? TargetHint{} : hint->second;
@@ -155,6 +190,7 @@ Result<std::vector<cloud::ResolvedTarget>> ResolveTargets(aws::Client& client, c
                          std::pair{std::move(*answers.front().result), answers.front().place})
                    : MakeError(answers.front().result.error());
     if (!one) return MakeError(one.error());
+    WarnUnsearched(answers, &warned);
     cloud::ResolvedTarget& target = one->first;
     // Found by IP while a region could not be searched: another instance may have the IP, so this
     // one is not proven to be the one meant. Acting on it anyway is a guess.

@@ -13,7 +13,7 @@
 namespace cordon::cli {
 
 // `one`: a single required TARGET and no --targets-file (triage, preserve). `accounts`: also
-// --accounts and --role-name (the commands that act: contain, preserve).
+// --accounts, --organization and --role-name (the commands that act: contain, preserve).
 void AddTargetFlags(CLI::App& app, TargetFlags* flags, bool one, bool accounts);
 
 // Reads --targets-file into flags->texts, and what its lines say of region and account into
@@ -21,8 +21,8 @@ void AddTargetFlags(CLI::App& app, TargetFlags* flags, bool one, bool accounts);
 // read or a line is malformed (naming the file and line).
 Status ReadTargetsFile(TargetFlags* flags);
 
-// kInvalidArgument when --accounts or account= lacks --role-name, --role-name has no account to go
-// with, or an --accounts entry is not an account id.
+// kInvalidArgument when --accounts, --organization or account= lacks --role-name, --role-name has no
+// account to go with, --organization comes with --accounts, or an --accounts entry is not an account id.
 Status CheckAccountFlags(const TargetFlags& flags);
 
 // kInvalidArgument when there is no target to act on.
@@ -38,8 +38,11 @@ Status RequireTargets(const TargetFlags& flags);
 //   kConflict    the instance is terminated or shutting down: nothing left to act on (exit 1).
 // Instances named twice (by id and by IP, say) are kept once, in the order first given.
 // Each target is looked for in the region its targets-file line names, else in the client's region or
-// (--all-regions) every enabled one; and in the profile's account and every --accounts entry (or only
-// the account its line names), all concurrently, combined by CombineAccountAnswers. Targets found in
+// (--all-regions) every enabled one; and in the profile's account and every --accounts entry or
+// (--organization) every other active account of the organization (OrganizationAccounts; its
+// errors stop the run before any search), or only the account its line names, all concurrently,
+// combined by CombineAccountAnswers. An account that could not be searched while the target was
+// found elsewhere is named in a warning, once per run. Targets found in
 // another account than the profile's are added to *accounts (by instance id), with the client that
 // acts in that account (AssumeRole of --role-name, session SessionNameFor(case_id)).
 Result<std::vector<cloud::ResolvedTarget>> ResolveTargets(aws::Client& client, const TargetFlags& flags,

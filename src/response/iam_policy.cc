@@ -120,6 +120,13 @@ constexpr std::string_view kAutomationDeploy[] = {"cloudformation:CreateStack",
                                                   "events:DescribeRule",
                                                   "events:ListTargetsByRule"};
 
+// contain and preserve --organization's share, in the account the responder runs in (the management
+// account or a delegated administrator): the organization's accounts (organizations:ListAccounts),
+// the caller's own account (skipped: it is searched as the profile's), and the role assumed in each
+// other account (--role-name; the role's own policy there is `--for contain` or `--for preserve`).
+constexpr std::string_view kOrganization[] = {"organizations:ListAccounts", "sts:GetCallerIdentity",
+                                              "sts:AssumeRole"};
+
 // What `cordon watch` calls on its queue, besides what contain calls for each event.
 constexpr std::string_view kWatchQueue[] = {"sqs:ReceiveMessage", "sqs:DeleteMessage",
                                             "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
@@ -186,9 +193,9 @@ std::string StatementId(const std::string& command) {
 
 const std::vector<std::string>& PolicyCommands() {
   static const std::vector<std::string> kNames = {
-      "triage",  "contain", "release",        "preserve",        "hunt",
-      "lab",     "cleanup", "recover",        "watch",           "image",
-      "posture", "case",    "capture-memory", "evidence-bucket", "automation"};
+      "triage",         "contain",         "release",    "preserve",    "hunt",    "lab",
+      "cleanup",        "recover",         "watch",      "image",       "posture", "case",
+      "capture-memory", "evidence-bucket", "automation", "organization"};
   return kNames;
 }
 
@@ -197,7 +204,8 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
   auto add = [&](std::span<const std::string_view> list) {
     for (std::string_view a : list) actions.emplace(a);
   };
-  if (command != "triage" && command != "hunt" && command != "posture" && command != "automation")
+  if (command != "triage" && command != "hunt" && command != "posture" && command != "automation" &&
+      command != "organization")
     add(kEvidenceBucket);
   if (command == "triage") {
     add(kTriage);
@@ -235,6 +243,8 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
     add(kEvidenceBucketCreate);
   } else if (command == "automation") {
     add(kAutomationDeploy);
+  } else if (command == "organization") {
+    add(kOrganization);
   } else if (command == "lab") {
     for (const std::string& a : lab::LabIamActions()) actions.insert(a);
   } else if (command == "cleanup") {
