@@ -69,11 +69,9 @@ constexpr Uncategorized kUncategorized[] = {
 };
 
 template <size_t N>
-bool Contains(const std::array<std::string_view, N>& names, std::string_view action) {
+bool IsOneOf(const std::array<std::string_view, N>& names, std::string_view action) {
   return std::find(names.begin(), names.end(), action) != names.end();
 }
-
-bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 bool IsNonMutatingName(std::string_view action) {
   return StartsWith(action, "Describe") || StartsWith(action, "List") || StartsWith(action, "Search") ||
@@ -117,14 +115,14 @@ Ec2Bucket Ec2RequestBucket(std::string_view action, const Json& input) {
       return bucket;
     }
   }
-  if (Contains(kUnfilteredActions, action) && !FilteredOrPaginated(input)) {
+  if (IsOneOf(kUnfilteredActions, action) && !FilteredOrPaginated(input)) {
     bucket.name += "/unfiltered";
     bucket.category = Ec2ActionCategory::kUnfilteredNonMutating;
     bucket.limit = kUnfilteredNonMutating;
   } else if (IsNonMutatingName(action)) {
     bucket.category = Ec2ActionCategory::kNonMutating;
     bucket.limit = kNonMutating;
-  } else if (Contains(kResourceIntensiveActions, action)) {
+  } else if (IsOneOf(kResourceIntensiveActions, action)) {
     bucket.category = Ec2ActionCategory::kResourceIntensive;
     bucket.limit = kResourceIntensive;
   } else {
