@@ -121,9 +121,11 @@ TEST(RateLimiterAdaptiveTest, ThrottleSlowsTheKeyAndDropsTheBurstThenRecovers) {
 
   ASSERT_TRUE(limiter.OnThrottled("us-east-1/ec2/ModifyInstanceAttribute", clock.Now()));
   EXPECT_NEAR(limiter.CurrentRate("us-east-1/ec2/ModifyInstanceAttribute"), 3.5, 1e-9);
-  // No burst of 50 now: one call, then the next at 1/3.5 s (ceil: 286 ms), not 0.
-  EXPECT_EQ(limiter.Reserve("us-east-1/ec2/ModifyInstanceAttribute", mutating), milliseconds(0));
-  EXPECT_EQ(limiter.Reserve("us-east-1/ec2/ModifyInstanceAttribute", mutating), milliseconds(286));
+  // No burst of 50 now, a second's worth (3.5): three calls at once, the fourth half an interval
+  // (1 / 3.5 s / 2 = 143 ms) later.
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(limiter.Reserve("us-east-1/ec2/ModifyInstanceAttribute", mutating), milliseconds(0)) << i;
+  EXPECT_EQ(limiter.Reserve("us-east-1/ec2/ModifyInstanceAttribute", mutating), milliseconds(143));
   // Other keys are untouched.
   EXPECT_EQ(limiter.CurrentRate("us-east-1/ec2/CreateTags"), 20);  // never used: the default's rate
   for (int i = 0; i < 40; ++i)
@@ -143,14 +145,14 @@ TEST(RateLimiterAdaptiveTest, PacedCallsAfterAThrottleGoAtTheCutRate) {
   const RateLimit describe{20, 100};
   limiter.Acquire("k", describe);
   ASSERT_TRUE(limiter.OnThrottled("k", clock.Now()));
-  // 20 calls right after the cut (the first waits out the 50 ms slot of the call before): spaced by
-  // the recovering rate, which starts at 14/s and rises, so they take longer than at 20/s
-  // (0.05 + 19 / 20 = 1.0 s) and less than at 14/s (0.05 + 19 / 14 = 1.41 s).
+  // 40 calls right after the cut. Uncut, the bucket of 100 would let them all go at once. Cut to 14
+  // a second (rising again), the burst is 14: the rest take longer than at 20 a second
+  // ((40 - 15) / 20 = 1.25 s) and less than at 14 a second with no burst at all (40 / 14 = 2.86 s).
   const TimePoint start = clock.Now();
-  for (int i = 0; i < 20; ++i) limiter.Acquire("k", describe);
+  for (int i = 0; i < 40; ++i) limiter.Acquire("k", describe);
   const auto took = clock.Now() - start;
-  EXPECT_GT(took, milliseconds(1000));
-  EXPECT_LT(took, milliseconds(1400));
+  EXPECT_GT(took, milliseconds(1250));
+  EXPECT_LT(took, milliseconds(2860));
 }
 
 TEST(RateLimiterAdaptiveTest, UnlimitedKeysAreNeverSlowed) {
