@@ -10,8 +10,9 @@ void AddAwsFlags(CLI::App& app, aws::ClientFlags* flags) {
                  "send every call to this URL (an emulator, a VPC endpoint); S3 then uses path-style");
   app.add_option("--max-attempts", flags->max_attempts, "attempts per call, retries included (default 3)");
   app.add_option("--max-rate", flags->max_rate,
-                 "at most this many calls a second to each AWS service, spaced evenly (default: EC2's and "
-                 "ELB's documented request buckets, 20 a second elsewhere; slower after throttling)");
+                 "at most this many calls a second to each AWS service, evenly spaced (default: the "
+                 "services' documented rates)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--connect-timeout", flags->connect_timeout, "seconds to wait for a connection (default 10)")
       ->check(CLI::Range(1, 3600));
   app.add_option("--read-timeout", flags->read_timeout,
