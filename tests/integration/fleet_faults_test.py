@@ -95,14 +95,15 @@ class PacingTests(ResponseCase):
 
     def test_pacing_slows_down_when_ec2_throttles_and_the_run_still_completes(self):
         """An account whose EC2 bucket is smaller than documented (other tools share it): the range
-        refills 4 tokens a second for all of EC2, cordon is told it may send 20. It sends 20 a second
-        until the first RequestLimitExceeded, then cuts its rate (x0.7 per throttle, CUBIC recovery:
-        the AWS SDKs' adaptive mode) and settles near what the bucket refills."""
-        self.fresh(suspects=6)
+        holds 40 tokens for all of EC2 and refills 4 a second; cordon is told it may send 20 a second.
+        It sends faster than 4 a second until the bucket runs dry and the first RequestLimitExceeded
+        comes, then cuts its rate (x0.7 per throttle, CUBIC recovery: the AWS SDKs' adaptive mode) and
+        settles near what the bucket refills."""
+        self.fresh(suspects=3)
         pre = self.state()
         self.range.control("DELETE", "requests")
         self.range.set_faults({"rules": [{"kind": "bucket", "service": "ec2", "per": "service",
-                                          "capacity": 5, "rate": 4}]})
+                                          "capacity": 40, "rate": 4}]})
         proc = self.contain("IR-SLOW", "--max-rate", "20", "--max-attempts", "10",
                             targets=[s["instance_id"] for s in self.ids["suspects"]])
         self.range.set_faults(None)
@@ -115,11 +116,12 @@ class PacingTests(ResponseCase):
         first = throttled[0]
         before = [t for t, _, _ in log if first - 1.0 <= t < first]
         after = [t for t, _, _ in log if t >= first + 1.0]
-        self.assertGreaterEqual(len(before), 12, "cordon was not sending near its 20 a second before")
+        self.assertGreaterEqual(len(before), 8, "cordon was not sending well above 4 a second before")
         self.assertGreater(len(after), 20, "too short a run after the first throttle to judge")
         rate_after = len(after) / (after[-1] - after[0])
-        self.assertLess(rate_after, 10, f"still {rate_after:.1f} calls/s after the first throttle")
-        # Sending 20 a second into a bucket that refills 4 would see 4 in 5 calls throttled.
+        self.assertLess(rate_after, min(8.0, 0.7 * len(before)),
+                        f"{len(before)} calls in the second before the first throttle, {rate_after:.1f}/s after")
+        # Sending on at the rate of before into a bucket that refills 4 would see most calls throttled.
         after_throttled = sum(1 for t, _, fault in log if t >= first + 1.0 and fault == "bucket")
         self.assertLess(after_throttled / len(after), 0.5, f"{after_throttled} of {len(after)} throttled")
 
