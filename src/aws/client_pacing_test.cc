@@ -11,10 +11,10 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr const char* kThrottled =
+constexpr const char* kThrottledAnswer =
     "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message>"
     "</Error></Errors><RequestID>x</RequestID></Response>";
-constexpr const char* kModified =
+constexpr const char* kModifiedAnswer =
     "<ModifyInstanceAttributeResponse><return>true</return></ModifyInstanceAttributeResponse>";
 
 class ClientPacingTest : public ::testing::Test {
@@ -44,9 +44,9 @@ class ClientPacingTest : public ::testing::Test {
 
 TEST_F(ClientPacingTest, Ec2CallsArePacedPerActionByTheDocumentedBuckets) {
   Client client(options_);
-  for (int i = 0; i < 50; ++i) ASSERT_TRUE(Modify(client, 200, kModified)) << i;
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(Modify(client, 200, kModifiedAnswer)) << i;
   EXPECT_EQ(clock_.slept(), milliseconds(0));  // the bucket holds 50
-  ASSERT_TRUE(Modify(client, 200, kModified));
+  ASSERT_TRUE(Modify(client, 200, kModifiedAnswer));
   EXPECT_EQ(clock_.slept(), milliseconds(200));  // then 5 a second
   // Another action has its own bucket (CreateTags: 100 at once).
   for (int i = 0; i < 100; ++i) {
@@ -59,23 +59,23 @@ TEST_F(ClientPacingTest, Ec2CallsArePacedPerActionByTheDocumentedBuckets) {
 
 TEST_F(ClientPacingTest, AThrottledAnswerSlowsThatBucketDown) {
   Client client(options_);
-  ASSERT_FALSE(Modify(client, 503, kThrottled));
+  ASSERT_FALSE(Modify(client, 503, kThrottledAnswer));
   // Cut from 5 to 3.5 a second, with bursts of a second's worth (3.5) instead of 50: four more calls
   // wait about 1.2 intervals of 1 / 3.5 s (343 ms), where the bucket of 50 would let them all go.
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(Modify(client, 200, kModified));
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(Modify(client, 200, kModifiedAnswer));
   EXPECT_GE(clock_.slept(), milliseconds(300));
   EXPECT_LT(clock_.slept(), milliseconds(400));
   // Unthrottled, five calls go at once from the bucket of 50.
   Client fresh(options_);
   const auto before = clock_.slept();
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Modify(fresh, 200, kModified));
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Modify(fresh, 200, kModifiedAnswer));
   EXPECT_EQ(clock_.slept(), before);
 }
 
 TEST_F(ClientPacingTest, MaxRateSpacesEveryCallOfTheServiceEvenly) {
   options_.max_rate = 4;
   Client client(options_);
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Modify(client, 200, kModified));
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Modify(client, 200, kModifiedAnswer));
   transport_->Enqueue(200, "<CreateTagsResponse><return>true</return></CreateTagsResponse>");
   ASSERT_TRUE(
       client.Call("ec2", "CreateTags", {{"Resources", {"i-1"}}, {"Tags", {{{"Key", "k"}, {"Value", "v"}}}}}));
