@@ -293,11 +293,12 @@ def aws_error(info: RequestInfo, status: int, code: str, message: str, json_cont
 # =============================================================================================
 # Fault schedule
 
-FAULT_KINDS = ("throttle", "http500", "http503", "latency", "reset", "pending")
-TERMINAL_KINDS = ("throttle", "http500", "http503", "reset")
+FAULT_KINDS = ("throttle", "http500", "http503", "latency", "reset", "pending", "bucket")
+TERMINAL_KINDS = ("throttle", "http500", "http503", "reset", "bucket")
 RULE_KEYS = {"kind", "service", "action", "probability", "every", "requests", "max", "seed",
              "ms", "jitter_ms", "status", "code", "message", "body", "html_probability", "how",
-             "describes", "scope", "name", "error_volumes", "error_message", "error_count"}
+             "describes", "scope", "name", "error_volumes", "error_message", "error_count",
+             "capacity", "rate", "per"}
 
 
 def _str_set(v, what):
@@ -356,6 +357,15 @@ class FaultRule:
         self.error_count = spec.get("error_count", 1)
         if not (isinstance(self.error_count, int) and self.error_count >= 1):
             raise ValueError(f"rule #{index}: error_count must be a positive integer")
+        self.capacity, self.rate, self.per = spec.get("capacity"), spec.get("rate"), spec.get("per", "action")
+        if self.kind == "bucket":
+            if not (isinstance(self.capacity, (int, float)) and self.capacity >= 1):
+                raise ValueError(f"rule #{index}: bucket needs capacity >= 1 (tokens)")
+            if not (isinstance(self.rate, (int, float)) and self.rate > 0):
+                raise ValueError(f"rule #{index}: bucket needs rate > 0 (tokens refilled a second)")
+            if self.per not in ("action", "service"):
+                raise ValueError(f"rule #{index}: per must be action or service")
+        self.buckets = {}  # bucket rules: (service, action) or service -> [tokens, time of last refill]
         rule_seed = spec.get("seed", f"{seed}:{index}")
         self.rng = random.Random(str(rule_seed))
         self.seen = 0
@@ -384,6 +394,26 @@ class FaultRule:
         if fire:
             self.fired += 1
         return fire
+
+    def take_token(self, info: RequestInfo, now: float) -> bool:
+        """For a bucket rule: takes a token for this request; says whether it is throttled instead.
+
+        EC2's request throttling as "Request throttling for the Amazon EC2 API" describes it
+        (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html): a bucket per API
+        action (`per: action`, the default) holding up to `capacity` tokens, refilled at `rate` tokens a
+        second; each request takes one, and a request that finds the bucket empty fails with
+        RequestLimitExceeded (taking none)."""
+        self.seen += 1
+        key = (info.service, info.action) if self.per == "action" else info.service
+        tokens, last = self.buckets.get(key, (float(self.capacity), now))
+        tokens = min(float(self.capacity), tokens + (now - last) * self.rate)
+        throttled = tokens < 1
+        if not throttled:
+            tokens -= 1
+        self.buckets[key] = (tokens, now)
+        if throttled:
+            self.fired += 1
+        return throttled
 
     def delay_seconds(self) -> float:
         jitter = self.rng.uniform(0, self.jitter_ms) if self.jitter_ms else 0
@@ -512,7 +542,8 @@ class RangeState:
         """One request log entry: service, action, the parsed parameters, the fault it got."""
         with self.lock:
             self.request_seq += 1
-            self.requests.append({"seq": self.request_seq, "service": info.service, "action": info.action,
+            self.requests.append({"seq": self.request_seq, "time": time.time(), "service": info.service,
+                                  "action": info.action,
                                   "params": info.params if isinstance(info.params, dict) else None,
                                   "fault": fault})
             if len(self.requests) > REQUEST_LOG_LIMIT:
@@ -548,6 +579,9 @@ class RangeState:
                     if r.decide():
                         delay += r.delay_seconds()
                         latency_hits += 1
+                elif terminal is None and r.kind == "bucket":
+                    if r.take_token(info, time.monotonic()):
+                        terminal = r
                 elif terminal is None and r.decide():
                     terminal = r
         for _ in range(latency_hits):
@@ -1054,7 +1088,7 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def _send_fault(self, info, rule):
-        kind = rule.kind
+        kind = "throttle" if rule.kind == "bucket" else rule.kind  # an empty bucket throttles
         status, code, message = ERROR_DEFAULTS[(kind, info.protocol)]
         status = rule.spec.get("status", status)
         code = rule.spec.get("code", code)

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   options.endpoint_for = [endpoint](const cordon::aws::ServiceModel&) -> cordon::Result<std::string> {
     return endpoint;
   };
-  options.rate_limit = cordon::aws::RateLimit{1e9, 1e9};
+  options.rate_limit = cordon::aws::RateLimit::Unlimited();  // no client-side pacing at all
   options.credentials = std::make_shared<StaticCredentials>();
   options.transport = std::make_shared<cordon::aws::CurlTransport>();
   cordon::aws::Client client(options);

@@ -1,5 +1,7 @@
 #include "aws/client.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +13,7 @@
 #include "aws/paging/waiter.h"
 #include "aws/protocol/customizations.h"
 #include "aws/protocol/protocol.h"
+#include "aws/retry/pacing.h"
 #include "aws/sigv4/signer.h"
 #include "base/activity.h"
 #include "base/debug_log.h"
@@ -92,6 +95,7 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
     e.message = std::string(service_name) + " " + std::string(operation) + ": " + e.message;
     return tl::unexpected(e);
   }
+  const Pace pace = PaceFor(service_name, operation, input, options_.rate_limit, options_.max_rate);
   const Customization customization = CustomizeInput(op, &input);
   const std::string region = call_options.region.empty() ? options_.region : call_options.region;
   std::string override_url;
@@ -132,11 +136,12 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
     return result;
   };
 
-  const std::string limiter_key = endpoint->signing_region + "/" + std::string(service_name);
+  const std::string limiter_key = endpoint->signing_region + "/" + pace.bucket;
   std::optional<Error> last_retried;
   for (int attempt = 1;; ++attempt) {
     audit.attempts = attempt;
-    limiter_.Acquire(limiter_key);
+    limiter_.Acquire(limiter_key, pace.limit);
+    const TimePoint sent_at = options_.clock->Now();
     HttpRequest request = *unsigned_request;
     request.headers.Set("User-Agent", options_.user_agent);
     if (call_options.anonymous) {
@@ -204,6 +209,7 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
       }
       error = ParseErrorResponse(op, *response);
     }
+    if (error.kind == ErrorKind::kThrottled) SlowDown(limiter_key, sent_at);
     if (!retry_.ShouldRetry(error, attempt) || !retry_.AcquireRetryToken(error)) {
       if (error.kind == ErrorKind::kNetwork && attempt > 1)
         error.message += " (gave up after " + std::to_string(attempt) + " attempts)";
@@ -223,6 +229,12 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
 }  // namespace cordon::aws
 
 namespace cordon::aws {
+
+void Client::SlowDown(const std::string& limiter_key, TimePoint sent_at) {
+  if (!limiter_.OnThrottled(limiter_key, sent_at) || !DebugEnabled(DebugTopic::kRetry)) return;
+  DebugLine(DebugTopic::kRetry, "throttled on " + limiter_key + ": pacing it at " +
+                                    fmt::format("{:.2f}", limiter_.CurrentRate(limiter_key)) + " calls/s");
+}
 
 Result<Json> Client::CallAll(std::string_view service, std::string_view operation, Json input,
                              const CallOptions& options) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,7 +30,12 @@ struct ClientOptions {
   // endpoint_url): a URL, or empty for the standard endpoint. Unset: no overrides.
   std::function<Result<std::string>(const ServiceModel& service)> endpoint_for;
   RetryOptions retry;
+  // Client-side pacing (retry/pacing.h): EC2 and ELB by their documented token buckets, other
+  // services at `rate_limit`. RateLimit::Unlimited() turns all client-side pacing off (unit tests,
+  // benches). `max_rate` (--max-rate, > 0) replaces the buckets with one per service at that many
+  // calls a second. Either way, a throttled bucket slows down and recovers (retry/adaptive_rate.h).
   RateLimit rate_limit = kDefaultRateLimit;
+  std::optional<double> max_rate;
   std::shared_ptr<CredentialsProvider> credentials;  // required
   std::shared_ptr<Transport> transport;              // required
   Clock* clock = SystemClock::Default();
@@ -83,6 +89,9 @@ class Client {
   Clock* clock() const { return options_.clock; }
 
  private:
+  // A throttling answer on `limiter_key` to a call sent at `sent_at`: slow that bucket down.
+  void SlowDown(const std::string& limiter_key, TimePoint sent_at);
+
   ClientOptions options_;
   StandardRetryStrategy retry_;
   RateLimiter limiter_;

@@ -1,5 +1,7 @@
 #include "aws/client_factory.h"
 
+#include <cmath>
+
 #include "aws/credentials/caching_provider.h"
 #include "aws/credentials/chain.h"
 #include "aws/credentials/client_settings.h"
@@ -162,6 +164,12 @@ Result<std::shared_ptr<Client>> MakeClient(const ClientFlags& flags) {
   options.retry.max_attempts = flags.max_attempts.value_or(attempts->value_or(3));
   if (options.retry.max_attempts < 1)
     return MakeError(ErrorKind::kInvalidArgument, "--max-attempts must be at least 1");
+  if (flags.max_rate) {
+    if (!std::isfinite(*flags.max_rate) || *flags.max_rate <= 0)
+      return MakeError(ErrorKind::kInvalidArgument,
+                       "--max-rate must be a number of calls a second above 0, e.g. 10 or 0.5");
+    options.max_rate = *flags.max_rate;
+  }
   std::optional<std::string> endpoint_flag = flags.endpoint_url;
   options.endpoint_for = [settings, endpoint_flag](const ServiceModel& service) -> Result<std::string> {
     if (endpoint_flag) return *endpoint_flag;

@@ -16,6 +16,7 @@ struct ClientFlags {
   std::optional<std::string> profile;       // --profile
   std::optional<std::string> endpoint_url;  // --endpoint-url: every service
   std::optional<int> max_attempts;          // --max-attempts
+  std::optional<double> max_rate;           // --max-rate: calls a second per service (ClientOptions)
   std::optional<int> connect_timeout;    // --connect-timeout, seconds (the AWS CLI's --cli-connect-timeout)
   std::optional<int> read_timeout;       // --read-timeout, seconds (--cli-read-timeout)
   std::optional<std::string> ca_bundle;  // --ca-bundle, else AWS_CA_BUNDLE, else the profile's ca_bundle

@@ -1,5 +1,5 @@
 // The AWS connection flags every command that talks to AWS takes: --region, --profile,
-// --endpoint-url, --max-attempts.
+// --endpoint-url, --max-attempts, --max-rate, the timeouts, --ca-bundle, --mfa-code.
 #pragma once
 
 #include <CLI/CLI.hpp>

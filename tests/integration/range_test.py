@@ -446,6 +446,29 @@ class FaultTests(RangeCase):
         self.assertEqual(self.outcomes(ec2.describe_instances, 30), first)
         self.assertEqual(self.stats()["faults"]["throttle"], len(throttled))
 
+    def test_token_bucket_throttles_per_action_and_refills(self):
+        """EC2's request token buckets ("Request throttling for the Amazon EC2 API"): one per action,
+        `capacity` tokens at first, `rate` more a second; an empty bucket answers RequestLimitExceeded."""
+        ec2 = self.client("ec2")
+        ec2.describe_vpcs()  # moto's first EC2 call takes seconds (its AMI catalogue): not in the bucket's time
+        self.control("DELETE", "requests")
+        self.set_faults({"rules": [{"kind": "bucket", "service": "ec2", "capacity": 3, "rate": 0.2}]})
+        first = self.outcomes(ec2.describe_vpcs, 6)
+        # 3 tokens; the refill while the calls run (0.2 a second) cannot make another whole token
+        self.assertEqual(first[:3], [None] * 3, first)
+        self.assertEqual(first[3:], ["RequestLimitExceeded"] * 3, first)
+        self.assertIsNone(self.outcomes(ec2.describe_subnets, 1)[0], "another action has its own bucket")
+        time.sleep(5.1)  # one token back
+        self.assertEqual(self.outcomes(ec2.describe_vpcs, 2), [None, "RequestLimitExceeded"])
+        log = self.control("GET", "requests?action=DescribeVpcs")[1]["requests"]
+        self.assertEqual([r["fault"] for r in log], [None] * 3 + ["bucket"] * 3 + [None, "bucket"])
+        times = [r["time"] for r in log]
+        self.assertEqual(times, sorted(times))
+        self.assertGreater(times[-2] - times[-3], 5)
+        self.assertEqual(self.stats()["faults"]["bucket"], 4)
+        status, body = self.control("POST", "faults", {"rules": [{"kind": "bucket", "capacity": 0, "rate": 1}]})
+        self.assertEqual(status, 400, body)
+
     def test_throttle_by_probability_query_protocol(self):
         self.set_faults({"seed": 3, "rules": [{"kind": "throttle", "service": ["iam", "sts"], "probability": 0.5}]})
         iam, sts = self.client("iam"), self.client("sts")

@@ -1,5 +1,6 @@
-// Client-side rate limiting per key ("account/region/service"), so that a fleet response running
-// many calls at once stays under the service's own throttling instead of provoking it.
+// Client-side rate limiting per key (a client's "region/service/bucket"), so that a fleet response
+// running many calls at once stays under the service's own throttling instead of provoking it, and
+// slows down further when the service throttles it anyway (adaptive_rate.h).
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "aws/retry/adaptive_rate.h"
 #include "base/time.h"
 
 namespace cordon::aws {
@@ -22,12 +24,8 @@ struct RateLimit {
   static RateLimit Unlimited() { return {0, 0}; }
 };
 
-// The default for every key: 20 calls a second, bursts of 40. EC2 throttles each account and region
-// with token buckets too; its documented "non-mutating" (Describe*) bucket refills at 20 a second
-// with a capacity of 100, and its mutating-action bucket at 5 a second with 50. So 20/40 keeps reads
-// clear of throttling on an otherwise quiet account, and leaves the retry strategy to absorb the
-// occasional RequestLimitExceeded on writes (an incident response makes far fewer writes than reads).
-// Callers tune per key with RateLimiter::SetLimit, e.g. from a --max-rate flag.
+// The default for a key nobody gave a limit: 20 calls a second, bursts of 40, what cordon uses for
+// services whose rate AWS does not document (pacing.h has the ones it does).
 inline constexpr RateLimit kDefaultRateLimit{20, 40};
 
 // Thread-safe. Calls on different keys never wait for one another.
@@ -47,20 +45,34 @@ class RateLimiter {
 
   // Blocks (through the clock) until the call may go ahead.
   void Acquire(std::string_view key);
+  // The same with `limit` for a key that has no SetLimit of its own (instead of the default).
+  void Acquire(std::string_view key, RateLimit limit);
 
   // Takes the next slot for `key` without waiting, and returns how long the caller must wait before
   // using it (zero when it may go ahead now). A slot taken is never given back: callers that do not
   // wait still count against the limit.
   std::chrono::milliseconds Reserve(std::string_view key);
+  std::chrono::milliseconds Reserve(std::string_view key, RateLimit limit);
+
+  // The service throttled a call on `key` that was sent at `sent_at`: the key's rate is cut and then
+  // recovers (AdaptiveRate). Returns whether it was cut (not for an unlimited key, nor for a call sent
+  // before the last cut). While recovering, bursts are at most one second's worth of calls.
+  bool OnThrottled(std::string_view key, TimePoint sent_at);
+
+  // The rate `key` is paced at now, calls a second (<= 0: unlimited).
+  double CurrentRate(std::string_view key);
 
  private:
   // The bucket is kept as a "theoretical arrival time" (the GCRA form of a token bucket): the time
   // at which the bucket would be full again. Integer time, so spacing is exact.
   struct Bucket {
     std::optional<RateLimit> own_limit;
+    RateLimit last_limit;  // the limit of the last Reserve, the ceiling of the adaptive rate
     TimePoint full_at{};
+    AdaptiveRate adaptive;
   };
-  Bucket& BucketFor(std::string_view key);  // requires mu_
+  Bucket& BucketFor(std::string_view key);                               // requires mu_
+  std::chrono::milliseconds ReserveIn(Bucket& bucket, RateLimit limit);  // requires mu_
 
   Clock* const clock_;
   std::mutex mu_;

@@ -104,3 +104,64 @@ TEST(RateLimiterTest, ConcurrentAcquireWithRealClockKeepsTheRate) {
 
 }  // namespace
 }  // namespace cordon::aws
+
+namespace cordon::aws {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(RateLimiterAdaptiveTest, ThrottleSlowsTheKeyAndDropsTheBurstThenRecovers) {
+  FakeClock clock(TimePoint{});
+  RateLimiter limiter(&clock);
+  const RateLimit mutating{5, 50};  // EC2's mutating bucket
+  for (int i = 0; i < 50; ++i)
+    ASSERT_EQ(limiter.Reserve("us-east-1/ec2/ModifyInstanceAttribute", mutating), milliseconds(0));
+  EXPECT_EQ(limiter.Reserve("us-east-1/ec2/ModifyInstanceAttribute", mutating), milliseconds(200));
+  clock.SleepFor(milliseconds(60000));  // idle: the burst of 50 is back
+
+  ASSERT_TRUE(limiter.OnThrottled("us-east-1/ec2/ModifyInstanceAttribute", clock.Now()));
+  EXPECT_NEAR(limiter.CurrentRate("us-east-1/ec2/ModifyInstanceAttribute"), 3.5, 1e-9);
+  // No burst of 50 now, a second's worth (3.5): three calls at once, the fourth half an interval
+  // (1 / 3.5 s / 2 = 143 ms) later.
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(limiter.Reserve("us-east-1/ec2/ModifyInstanceAttribute", mutating), milliseconds(0)) << i;
+  EXPECT_EQ(limiter.Reserve("us-east-1/ec2/ModifyInstanceAttribute", mutating), milliseconds(143));
+  // Other keys are untouched.
+  EXPECT_EQ(limiter.CurrentRate("us-east-1/ec2/CreateTags"), 20);  // never used: the default's rate
+  for (int i = 0; i < 40; ++i)
+    ASSERT_EQ(limiter.Reserve("us-east-1/ec2/CreateTags", {10, 100}), milliseconds(0));
+
+  // Recovery: back to 5 a second within K = cbrt(5 * 0.3 / 0.4) = 1.55 s, and the burst returns.
+  clock.SleepFor(milliseconds(1600));
+  EXPECT_DOUBLE_EQ(limiter.CurrentRate("us-east-1/ec2/ModifyInstanceAttribute"), 5);
+  clock.SleepFor(milliseconds(20000));
+  for (int i = 0; i < 50; ++i)
+    ASSERT_EQ(limiter.Reserve("us-east-1/ec2/ModifyInstanceAttribute", mutating), milliseconds(0)) << i;
+}
+
+TEST(RateLimiterAdaptiveTest, PacedCallsAfterAThrottleGoAtTheCutRate) {
+  FakeClock clock(TimePoint{});
+  RateLimiter limiter(&clock);
+  const RateLimit describe{20, 100};
+  limiter.Acquire("k", describe);
+  ASSERT_TRUE(limiter.OnThrottled("k", clock.Now()));
+  // 40 calls right after the cut. Uncut, the bucket of 100 would let them all go at once. Cut to 14
+  // a second (rising again), the burst is 14: the rest take longer than at 20 a second
+  // ((40 - 15) / 20 = 1.25 s) and less than at 14 a second with no burst at all (40 / 14 = 2.86 s).
+  const TimePoint start = clock.Now();
+  for (int i = 0; i < 40; ++i) limiter.Acquire("k", describe);
+  const auto took = clock.Now() - start;
+  EXPECT_GT(took, milliseconds(1250));
+  EXPECT_LT(took, milliseconds(2860));
+}
+
+TEST(RateLimiterAdaptiveTest, UnlimitedKeysAreNeverSlowed) {
+  FakeClock clock(TimePoint{});
+  RateLimiter limiter(&clock, RateLimit::Unlimited());
+  limiter.Acquire("k");
+  EXPECT_FALSE(limiter.OnThrottled("k", clock.Now()));
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(limiter.Reserve("k"), milliseconds(0));
+}
+
+}  // namespace
+}  // namespace cordon::aws
