@@ -22,7 +22,7 @@
 namespace cordon::response {
 namespace {
 
-constexpr char kIid[] = "i-0123456789abcdef0";
+constexpr char kCredentialsIid[] = "i-0123456789abcdef0";
 constexpr char kRole[] = "web-role";
 
 // IAM's inline policies of one role, as the Query API serves them.
@@ -112,7 +112,7 @@ class CredentialsDenyTest : public ::testing::Test {
 
 // Undo data as versions before issue 13 recorded it: no "deny_entry", the policy named per instance.
 TEST_F(CredentialsDenyTest, ReleasesACaseRecordedWithThePerInstancePolicy) {
-  const std::string old = std::string("cordon-deny-IR-A-") + kIid;
+  const std::string old = std::string("cordon-deny-IR-A-") + kCredentialsIid;
   policies_[old] = R"({"Version":"2012-10-17","Statement":[]})";
   policies_["app-access"] = R"({"Version":"2012-10-17","Statement":[]})";
   Json done = {{"before",
@@ -123,7 +123,7 @@ TEST_F(CredentialsDenyTest, ReleasesACaseRecordedWithThePerInstancePolicy) {
                  {"deny_policy", old},
                  {"deny_present", false}}},
                {"result", {{"role", kRole}, {"deny_policy", old}}}};
-  StepReport r = Undo(kIid, done);
+  StepReport r = Undo(kCredentialsIid, done);
   EXPECT_EQ(r.status, StepStatus::kDone) << r.error.message;
   EXPECT_EQ(policies_.count(old), 0u);
   EXPECT_EQ(policies_.count("app-access"), 1u);
@@ -132,12 +132,12 @@ TEST_F(CredentialsDenyTest, ReleasesACaseRecordedWithThePerInstancePolicy) {
 
 TEST_F(CredentialsDenyTest, ReleaseTakesOutOnlyItsInstanceAndDeletesThePolicyWithTheLast) {
   const std::string merged = DenyPolicyName("IR-A");
-  policies_[merged] = MergeDeny(Json(), {DenyEntry(kIid), DenyEntry("i-0other")}, "").dump();
+  policies_[merged] = MergeDeny(Json(), {DenyEntry(kCredentialsIid), DenyEntry("i-0other")}, "").dump();
   auto done = [&](const std::string& iid) {
     return Json{{"before", {{"role", kRole}, {"deny_policy", merged}, {"deny_entry", DenyEntry(iid)}}},
                 {"result", {{"role", kRole}, {"deny_policy", merged}, {"deny_entry", DenyEntry(iid)}}}};
   };
-  StepReport r = Undo(kIid, done(kIid));
+  StepReport r = Undo(kCredentialsIid, done(kCredentialsIid));
   EXPECT_EQ(r.status, StepStatus::kDone) << r.error.message;
   EXPECT_EQ(Entries(merged), (std::vector<std::string>{"*/i-0other"}));
   r = Undo("i-0other", done("i-0other"));
