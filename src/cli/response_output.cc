@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -50,12 +51,15 @@ Json SummaryJson(const std::vector<response::TargetReport>& reports, const std::
       if (!s.missing_permission.empty()) j["missing_permission"] = s.missing_permission;
       steps.push_back(j);
     }
-    out.push_back(Json{{"instance_id", t.target.instance_id},
-                       {"region", t.target.region},
-                       {"case", case_id},
-                       {"result", t.failed() ? "failed" : (t.changed() ? verb : "unchanged")},
-                       {"partial", t.partial()},
-                       {"steps", steps}});
+    Json one{{"instance_id", t.target.instance_id},
+             {"region", t.target.region},
+             {"case", case_id},
+             {"result", t.failed() ? "failed" : (t.changed() ? verb : "unchanged")},
+             {"partial", t.partial()},
+             {"steps", steps}};
+    // Only plans with an isolate-network step that completed have it (contain, watch).
+    if (t.isolated_after_s) one["network_isolated_after_s"] = std::round(*t.isolated_after_s * 1000) / 1000;
+    out.push_back(std::move(one));
   }
   return out;
 }
@@ -92,6 +96,8 @@ void PrintSummary(const std::vector<response::TargetReport>& reports, const std:
     SafePrintf(stdout, "%s [%d done, %d already done, %d failed, %d not attempted]%s\n", what.c_str(), done,
                already, failed, skipped,
                t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
+    if (t.isolated_after_s)
+      SafePrintf(stdout, "  network isolated %.1f s after the run started\n", *t.isolated_after_s);
     for (const auto& s : t.steps)
       if (!s.missing_permission.empty())
         SafePrintf(stdout, "  %s needs %s (`cordon iam-policy` prints the whole policy)\n", s.step.c_str(),

@@ -59,6 +59,7 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, bool cycles, O
 
   Result<Json> observed = observe(ctx);
   if (!observed) return fail(observed.error(), nullptr);
+  ctx.observed = *observed;
   Json before = ctx.prior_before.is_null() ? *observed : ctx.prior_before;
 
   if (is_done(ctx, *observed)) {

@@ -48,8 +48,9 @@ class DeregisterLbStep : public Step {
     return o["classic"].empty() && o["target_groups"].empty();
   }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
-    // Deregister from what the instance is in now; the journaled before keeps the original list.
-    auto now = FindLoadBalancerMemberships(ctx);
+    // Deregister from what the instance is in now (observed a moment ago); the journaled before
+    // keeps the original list.
+    auto now = Observed(ctx);
     if (!now) return MakeError(now.error());
     const std::string& id = ctx.target.instance_id;
     for (const Json& name : (*now)["classic"]) {
