@@ -13,6 +13,7 @@
 #include "base/json_fields.h"
 #include "base/terminal_print.h"
 #include "cli/exit_codes.h"
+#include "cli/isolation_times.h"
 #include "cli/lock_flags.h"
 #include "cli/memory_flags.h"
 #include "cli/next_steps.h"
@@ -273,7 +274,7 @@ Status CheckCredentialsQuota(const CommandContext& ctx, const std::vector<respon
 // account run concurrently. Reports in the order of `plans`, which are moved from.
 std::vector<response::TargetReport> RunPlans(const CommandContext& ctx, evidence::CaseStore& store,
                                              const response::ResponseOptions& options,
-                                             std::vector<response::Plan>& plans) {
+                                             std::vector<response::Plan>& plans, IsolationTimes& isolated) {
   std::map<aws::Client*, std::vector<size_t>> by_client;
   for (size_t i = 0; i < plans.size(); ++i) by_client[*ctx.ClientFor(plans[i].target)].push_back(i);
   std::vector<response::TargetReport> reports(plans.size());
@@ -284,12 +285,16 @@ std::vector<response::TargetReport> RunPlans(const CommandContext& ctx, evidence
       targets.push_back(plans[i].target);
       mine.push_back(std::move(plans[i]));  // not used after the run
     }
-    response::Executor executor(client, &store, &options, PrintProgress);
+    response::Executor executor(client, &store, &options,
+                                [&](const cloud::ResolvedTarget& t, const response::StepReport& r) {
+                                  PrintProgress(t, r);
+                                  isolated.OnStep(t, r);
+                                });
     // Read once for the account's whole fleet, after the claims and before the first step
-    // (fleet_state.h says which steps take what from it, and why that is safe). The executor installs
-    // the audit hook first, so these calls are journaled as the steps' are.
+    // (fleet_state.h says which steps take what from it, and why that is safe). The executor has
+    // installed the audit hook, so these calls are journaled as the steps' are.
     std::unique_ptr<response::FleetState> fleet = response::FleetState::Read(*client, targets);
-    executor.set_fleet(fleet.get());
+    response::FleetScope scope(&store, fleet.get());
     std::vector<response::TargetReport> done = executor.Run(mine);
     for (size_t k = 0; k < done.size(); ++k) reports[indices[k]] = std::move(done[k]);
   }
@@ -406,6 +411,9 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
 
   auto store = ctx.OpenCase("contain " + JoinWords(ctx.targets));
   if (!store) return ReportError(store.error());
+  // The clock of the time to isolation starts once the responder said yes: claims and the fleet
+  // read count, as they delay the isolation.
+  IsolationTimes isolated(*store);
   if (f.evidence_bucket) {
     if (auto s = response::RecordCaseBucket(**store, *f.evidence_bucket, f.bucket_lock); !s) {
       ReportError(s.error());
@@ -430,8 +438,9 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
       return ExitCodeFor(s.error());
     }
   }
-  std::vector<response::TargetReport> reports = RunPlans(ctx, **store, options, plans);
-  PrintSummary(reports, case_id, f.result, "contained");
+  std::vector<response::TargetReport> reports = RunPlans(ctx, **store, options, plans, isolated);
+  const std::map<std::string, double> isolated_after = isolated.seconds();
+  PrintSummary(reports, case_id, f.result, "contained", &isolated_after);
   int status = ExitStatusFor(reports);
   PrintNextSteps(NextAfterContain(case_id, status != kExitOk));
   status = ReportLostRecords(**store, RecordCaseStatus(**store, status, "contained"));

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -41,7 +40,7 @@ void PrintProgress(const cloud::ResolvedTarget& target, const response::StepRepo
 }
 
 Json SummaryJson(const std::vector<response::TargetReport>& reports, const std::string& case_id,
-                 const std::string& verb) {
+                 const std::string& verb, const std::map<std::string, double>* isolated) {
   Json out = Json::array();
   for (const auto& t : reports) {
     Json steps = Json::array();
@@ -57,17 +56,20 @@ Json SummaryJson(const std::vector<response::TargetReport>& reports, const std::
              {"result", t.failed() ? "failed" : (t.changed() ? verb : "unchanged")},
              {"partial", t.partial()},
              {"steps", steps}};
-    // Only plans with an isolate-network step that completed have it (contain, watch).
-    if (t.isolated_after_s) one["network_isolated_after_s"] = std::round(*t.isolated_after_s * 1000) / 1000;
+    if (isolated != nullptr)
+      if (auto it = isolated->find(t.target.instance_id); it != isolated->end())
+        one["network_isolated_after_s"] = it->second;
     out.push_back(std::move(one));
   }
   return out;
 }
 
 void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id,
-                  const ResultFlags& result, const std::string& verb) {
+                  const ResultFlags& result, const std::string& verb,
+                  const std::map<std::string, double>* isolated) {
   if (result.structured()) {
-    (void)PrintResult(SummaryJson(reports, case_id, verb), result);  // a failed query is reported there
+    (void)PrintResult(SummaryJson(reports, case_id, verb, isolated),
+                      result);  // a failed query is reported there
     return;
   }
   for (const auto& t : reports) {
@@ -96,8 +98,9 @@ void PrintSummary(const std::vector<response::TargetReport>& reports, const std:
     SafePrintf(stdout, "%s [%d done, %d already done, %d failed, %d not attempted]%s\n", what.c_str(), done,
                already, failed, skipped,
                t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
-    if (t.isolated_after_s)
-      SafePrintf(stdout, "  network isolated %.1f s after the run started\n", *t.isolated_after_s);
+    if (isolated != nullptr)
+      if (auto it = isolated->find(t.target.instance_id); it != isolated->end())
+        SafePrintf(stdout, "  network isolated %.1f s after the run started\n", it->second);
     for (const auto& s : t.steps)
       if (!s.missing_permission.empty())
         SafePrintf(stdout, "  %s needs %s (`cordon iam-policy` prints the whole policy)\n", s.step.c_str(),

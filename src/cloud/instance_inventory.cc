@@ -11,6 +11,7 @@
 #include "base/strings.h"
 #include "base/thread_pool.h"
 #include "base/time.h"
+#include "cloud/inventory_seed.h"
 
 namespace cordon::cloud {
 namespace {
@@ -439,6 +440,10 @@ Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTa
   };
   ParallelFor(std::size(parts), kInventoryConcurrency, [&](size_t i) { parts[i](); });
   return inv;
+}
+
+Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTarget& target) {
+  return CollectInventory(client, target, InventorySeed{});
 }
 
 }  // namespace cordon::cloud

@@ -2,7 +2,6 @@
 // as the pre-state it must restore. The JSON layout is documented in docs/triage.md.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -143,27 +142,10 @@ struct InstanceInventory {
   SsmState ssm;
 };
 
-// Parts of an inventory already read (for a whole fleet at once: response/fleet_state.h), in the
-// shapes the API returns them. Each part that is set is taken instead of its calls.
-struct InventorySeed {
-  std::optional<Json> instance;                // the DescribeInstances Instance
-  std::optional<Json> network_interfaces;      // NetworkInterfaces attached to it
-  std::optional<Json> addresses;               // Addresses on those ENIs
-  std::optional<Json> auto_scaling_instances;  // AutoScalingInstances of the instance
-  std::optional<Json> load_balancers;          // the region's LoadBalancerDescriptions
-  std::optional<Json> target_groups;           // the region's TargetGroups
-  std::map<std::string, Json> target_health;   // TargetHealthDescriptions by target group ARN
-  std::optional<Json> iam_associations;        // IamInstanceProfileAssociations of the instance
-  std::optional<Json> volumes;                 // Volumes attached to the instance
-  std::optional<Json>
-      attributes;  // {"disableApiTermination": Value, "instanceInitiatedShutdownBehavior": Value}
-};
-
 // Reads everything about `target` (in target.region). Fails only when the instance itself cannot be
 // described (kNotFound, kAccessDenied, ...); any other part that fails is recorded in that part.
 // Independent parts are read concurrently.
-Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTarget& target,
-                                           const InventorySeed& seed = {});
+Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTarget& target);
 
 // The stable JSON form (docs/triage.md), also the pre-state containment records. A failed part is
 // {"error": "..."} in place of its value.

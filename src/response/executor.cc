@@ -1,7 +1,6 @@
 #include "response/executor.h"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <mutex>
 
@@ -46,7 +45,6 @@ Executor::Executor(aws::Client* client, evidence::CaseStore* store, const Respon
 }
 
 std::vector<TargetReport> Executor::Run(std::vector<Plan>& plans, size_t target_concurrency) {
-  started_ = std::chrono::steady_clock::now();
   int64_t run = BeginRun(store_, command_);
   // Safe to drop: a failure leaves the journal unhealthy (sticky), and RunPlan then attempts no step.
   (void)store_->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
@@ -64,18 +62,6 @@ std::vector<std::string> Executor::lost_records() const {
 }
 
 Status Executor::journal_status() const { return store_->journal().sticky_error(); }
-
-// The time to isolation is what a fleet response is judged by (issue 13): kept in the report for the
-// summary, and journaled. Safe to drop: the step's own outcome is recorded already; a failure is
-// sticky and counted among the lost records.
-void Executor::NoteIsolated(const cloud::ResolvedTarget& target, const StepReport& r, TargetReport* report) {
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  report->isolated_after_s = elapsed;
-  (void)store_->journal().Append(kNetworkIsolatedRecord, target.instance_id, r.step,
-                                 Json{{"step", r.step},
-                                      {"status", StepStatusName(r.status)},
-                                      {"elapsed_s", std::round(elapsed * 1000) / 1000}});
-}
 
 TargetReport Executor::RunPlan(Plan& plan) {
   TargetReport report;
@@ -153,11 +139,9 @@ TargetReport Executor::RunPlan(Plan& plan) {
       ctx.target = plan.target;
       ctx.options = options_;
       ctx.position = static_cast<int>(i) + 1;
-      ctx.fleet = fleet_;
       StepReport r = plan.steps[i].step->Run(ctx);
       r.step = plan.steps[i].name;
       report.steps[i] = r;
-      if (r.step == "isolate-network" && Succeeded(r.status)) NoteIsolated(plan.target, r, &report);
       if (progress_) {
         std::lock_guard<std::mutex> lock(progress_mu);
         progress_(plan.target, r);

@@ -15,9 +15,7 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,9 +34,6 @@ struct TargetReport {
   // are only in Executor::lost_records() / Journal::lost_records().
   std::string journal_error;
   std::vector<evidence::LostRecord> lost_records;
-  // Seconds from the start of the run (Executor::Run) until isolate-network completed (done, or
-  // found already done) for this target; unset when the plan has no such step or it did not complete.
-  std::optional<double> isolated_after_s;
 
   bool failed() const;   // a step failed or was not attempted, or a record about the target was lost
   bool partial() const;  // a step did not all it could (instance-store volumes, ...)
@@ -47,10 +42,6 @@ struct TargetReport {
 
 // Called as each step finishes (from worker threads, one call at a time).
 using ProgressFn = std::function<void(const cloud::ResolvedTarget& target, const StepReport& report)>;
-
-// The journal record written when a target's network isolation completed:
-// {"step": "isolate-network", "status": "done"|"already done", "elapsed_s": seconds since run start}.
-inline constexpr std::string_view kNetworkIsolatedRecord = "network.isolated";
 
 // How many targets a response works on at once. Each target runs its independent steps side by side
 // too, so eight targets already fill most of the process's helper threads (base/thread_pool.h); more
@@ -74,10 +65,6 @@ class Executor {
     stop_why_ = std::move(why);
   }
 
-  // The fleet read of the run's targets (fleet_state.h), which the steps then take what they may
-  // from; null (the default) for none. Must outlive the executor's Run.
-  void set_fleet(FleetState* fleet) { fleet_ = fleet; }
-
   // Runs every plan, at most `target_concurrency` targets at once. Marks the case's interrupted
   // steps first (so the journal shows the interruption) and then resumes them.
   std::vector<TargetReport> Run(std::vector<Plan>& plans, size_t target_concurrency = kTargetConcurrency);
@@ -100,10 +87,6 @@ class Executor {
   std::string command_ = "contain";
   const std::atomic<bool>* stop_ = nullptr;
   std::string stop_why_;
-  void NoteIsolated(const cloud::ResolvedTarget& target, const StepReport& r, TargetReport* report);
-
-  FleetState* fleet_ = nullptr;
-  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace cordon::response

@@ -180,7 +180,31 @@ Json VolumesOf(const Json& volumes, const std::string& id) {
   return out;
 }
 
+std::mutex scopes_mu;
+std::map<const evidence::CaseStore*, FleetState*> scopes;
+
 }  // namespace
+
+FleetScope::FleetScope(const evidence::CaseStore* store, FleetState* fleet) : store_(store) {
+  std::lock_guard<std::mutex> lock(scopes_mu);
+  scopes[store_] = fleet;
+}
+
+FleetScope::~FleetScope() {
+  std::lock_guard<std::mutex> lock(scopes_mu);
+  scopes.erase(store_);
+}
+
+FleetState* FleetOf(const StepContext& ctx) {
+  std::lock_guard<std::mutex> lock(scopes_mu);
+  auto it = scopes.find(ctx.store);
+  return it == scopes.end() ? nullptr : it->second;
+}
+
+const TargetState* FleetTarget(const StepContext& ctx) {
+  FleetState* fleet = FleetOf(ctx);
+  return fleet != nullptr ? fleet->Find(ctx.target.instance_id) : nullptr;
+}
 
 std::unique_ptr<FleetState> FleetState::Read(aws::Client& client,
                                              const std::vector<cloud::ResolvedTarget>& targets) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "base/strings.h"
-#include "response/fleet_state.h"
 
 namespace cordon::response {
 
@@ -19,10 +18,6 @@ Json TargetOf(const std::string& id, const Json& membership) {
   if (membership.contains("port")) t["Port"] = membership["port"];
   if (membership.contains("availability_zone")) t["AvailabilityZone"] = membership["availability_zone"];
   return t;
-}
-
-const TargetState* FleetTarget(const StepContext& ctx) {
-  return ctx.fleet != nullptr ? ctx.fleet->Find(ctx.target.instance_id) : nullptr;
 }
 
 Result<Json> DescribeTargetInstance(const StepContext& ctx) {

@@ -14,8 +14,6 @@
 
 namespace cordon::response {
 
-struct TargetState;  // response/fleet_state.h
-
 // The steps build their Describe* requests with aws::Filters.
 using aws::Filters;
 // The value of tag `key` in a boto3 "Tags" array, or "".
@@ -25,10 +23,6 @@ std::string TagValue(const Json& tags, const std::string& key);
 // "availability_zone"?}, FindLoadBalancerMemberships) had it: for RegisterTargets / DeregisterTargets.
 // target_id is the private IP an ip-type target group holds the instance by; otherwise the id is used.
 Json TargetOf(const std::string& id, const Json& membership);
-
-// The target's state as the run's fleet read found it (response/fleet_state.h), or null (no fleet
-// read, or it did not cover the target). For a step's read of what no earlier step changes.
-const TargetState* FleetTarget(const StepContext& ctx);
 
 // DescribeInstances for the target: the Instance object. kNotFound when it no longer exists.
 Result<Json> DescribeTargetInstance(const StepContext& ctx);

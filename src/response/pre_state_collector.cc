@@ -92,7 +92,7 @@ Result<Json> FindLoadBalancerMemberships(const StepContext& ctx) {
 // record-pre-state runs first, so what the fleet read found (this run, after the claims) is the
 // state before any change: each part it holds is taken from it, the rest read here.
 Result<Json> CollectPreState(const StepContext& ctx) {
-  const TargetState* f = ctx.fleet != nullptr ? ctx.fleet->Find(ctx.target.instance_id) : nullptr;
+  const TargetState* f = FleetTarget(ctx);
   auto have = [&](std::optional<Json> TargetState::*part) { return f != nullptr && (f->*part).has_value(); };
   auto instance = have(&TargetState::instance) ? Result<Json>(*f->instance) : DescribeTargetInstance(ctx);
   if (!instance) return MakeError(instance.error());
@@ -155,9 +155,10 @@ Result<Json> CollectPreState(const StepContext& ctx) {
     state["iam_instance_profile_association"] = OrError(assoc);
   }
   // The full inventory (cloud/), as triage shows it; the members above are what release restores.
+  FleetState* fleet = FleetOf(ctx);
   auto inventory = cloud::CollectInventory(
       *ctx.client, ctx.target,
-      ctx.fleet != nullptr ? ctx.fleet->SeedFor(ctx.target.instance_id) : cloud::InventorySeed{});
+      fleet != nullptr ? fleet->SeedFor(ctx.target.instance_id) : cloud::InventorySeed{});
   state["inventory"] = inventory ? cloud::ToJson(*inventory) : Json{{"error", inventory.error().ToString()}};
   state["collected_by"] = "cordon response (pre_state_collector)";
   return state;

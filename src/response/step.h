@@ -29,8 +29,6 @@
 
 namespace cordon::response {
 
-class FleetState;  // response/fleet_state.h
-
 // Everything a step may touch. One per (target, step) run; not shared between threads.
 struct StepContext {
   aws::Client* client = nullptr;
@@ -44,14 +42,6 @@ struct StepContext {
   std::string detail;              // one line of progress detail DoApply may set: "2 ENIs"
   std::vector<std::string> notes;  // journaled as note records after the outcome
   bool partial = false;            // set by a step that did what it could but not all (exit 6)
-  // What Observe() returned in this Run(), for DoApply: read a moment before, so DoApply need not
-  // read it again (the recorded "before" may be an older run's; this is always this run's). In
-  // RunUndo, what release acts on.
-  Json observed;
-  // The state of the run's targets read once for the whole fleet before the first step (contain),
-  // or null (every other command, and tests): steps then read live state themselves. Which parts a
-  // step may take from it is said where it does (fleet_state.h).
-  FleetState* fleet = nullptr;
 
   // Calls in the target's region.
   Result<Json> Call(std::string_view service, std::string_view op, Json input) const;
@@ -114,12 +104,6 @@ class Step {
   virtual bool IsDone(StepContext& ctx, const Json& observed) = 0;
   // Makes the change; returns the result payload. Must be safe to repeat after a crash inside it.
   virtual Result<Json> DoApply(StepContext& ctx, const Json& before) = 0;
-  // What Observe() returned just before DoApply in this Run() (ctx.observed), else a new Observe().
-  // For DoApply to act on the state as it is now rather than on a rerun's recorded "before".
-  Result<Json> Observed(StepContext& ctx) {
-    if (!ctx.observed.is_null()) return ctx.observed;
-    return Observe(ctx);
-  }
   // Restores `before`. `result` is what DoApply returned.
   virtual Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json& result) {
     return MakeError(ErrorKind::kInternal, "step cannot be undone");

@@ -13,6 +13,7 @@
 
 #include "response/fleet_state.h"
 #include "response/live_state.h"
+#include "response/observation.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -77,7 +78,7 @@ class AsgStep : public Step {
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
     const std::string& id = ctx.target.instance_id;
     // Act on the group the instance is in now (a rerun's recorded before may be older).
-    auto now = Observed(ctx);
+    auto now = ObservedOr([&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     std::string group = Str(*now, "group");
     if (group.empty()) group = Str(before, "group");

@@ -14,6 +14,7 @@
 #include "response/fleet_state.h"
 #include "response/isolation_groups.h"
 #include "response/live_state.h"
+#include "response/observation.h"
 #include "response/role_deny.h"
 #include "response/steps/steps.h"
 
@@ -152,8 +153,9 @@ class CredentialsStep : public Step {
       result["deny_entry"] = entry;
     }
     // The association as observed a moment ago (the deny above does not change it).
+    const Json* observed = CurrentObservation();
     auto assoc =
-        ctx.observed.is_object() ? Result<Json>(ctx.observed.value("association", Json())) : Association(ctx);
+        observed != nullptr ? Result<Json>(observed->value("association", Json())) : Association(ctx);
     if (!assoc) return MakeError(assoc.error());
     const std::string& q = ctx.options->quarantine_profile;
     if (!assoc->is_null()) {

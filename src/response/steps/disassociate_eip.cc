@@ -2,6 +2,7 @@
 // association, ENI and private IP so release re-associates each to the same place.
 #include "response/fleet_state.h"
 #include "response/live_state.h"
+#include "response/observation.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -74,7 +75,7 @@ class DisassociateEipStep : public Step {
   }
   bool IsDone(StepContext&, const Json& o) override { return o["addresses"].empty(); }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
-    auto now = Observed(ctx);
+    auto now = ObservedOr([&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     for (const Json& a : (*now)["addresses"]) {
       auto r = ctx.Call("ec2", "DisassociateAddress", Json{{"AssociationId", a["association_id"]}});

@@ -16,6 +16,7 @@
 #include "response/fleet_state.h"
 #include "response/isolation_groups.h"
 #include "response/live_state.h"
+#include "response/observation.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -230,7 +231,7 @@ class IsolateNetworkStep : public Step {
     return true;
   }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
-    auto live = Observed(ctx);  // the ENIs as they are now, read live a moment ago
+    auto live = ObservedOr([&] { return Observe(ctx); });  // the ENIs as they are now, read live a moment ago
     if (!live) return MakeError(live.error());
     if ((*live)["enis"].empty())
       return MakeError(ErrorKind::kConflict, "the instance has no network interfaces to isolate");
@@ -242,8 +243,9 @@ class IsolateNetworkStep : public Step {
       std::string vpc = Str(e, "vpc_id");
       // Once per VPC for the whole run when there is a fleet read: the groups are cordon's own, and
       // the first ENI of the VPC in this run just made them what they must be.
-      auto g = ctx.fleet != nullptr ? ctx.fleet->EnsureIsolationGroupsOnce(ctx, vpc)
-                                    : EnsureIsolationGroups(ctx, vpc);
+      FleetState* fleet = FleetOf(ctx);
+      auto g =
+          fleet != nullptr ? fleet->EnsureIsolationGroupsOnce(ctx, vpc) : EnsureIsolationGroups(ctx, vpc);
       if (!g) return MakeError(g.error());
       untrack[vpc] = g->untrack_id;
       isolation[vpc] = g->isolation_id;

@@ -19,6 +19,7 @@
 #include "base/time.h"
 #include "response/fleet_state.h"
 #include "response/live_state.h"
+#include "response/observation.h"
 #include "response/snapshot_lock.h"
 #include "response/snapshot_wait.h"
 #include "response/steps/steps.h"
@@ -105,7 +106,7 @@ class SnapshotStep : public Step {
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
     // The snapshots that exist now, read a moment ago by Observe (its DescribeSnapshots is the
     // probe that keeps a rerun from taking a set twice).
-    auto now = Observed(ctx);
+    auto now = ObservedOr([&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     const std::string description = Str(before, "description");
     Json existing = (*now)["existing"];
