@@ -43,6 +43,26 @@ def journal_calls(cases: str, case: str) -> int:
         db.close()
 
 
+def operations(stats: dict) -> dict:
+    """{"service:Operation": requests} of every operation the proxy forwarded, most frequent first."""
+    ops = {f"{svc}:{op}": st["requests"] for svc, by_op in stats.get("operations", {}).items()
+           for op, st in by_op.items() if st.get("requests")}
+    return dict(sorted(ops.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def print_breakdown(results: list) -> None:
+    """Per operation, the calls of each size and per instance: where cordon's calls go."""
+    sizes = [r for r in results if r.get("cordon")]
+    names = sorted({op for r in sizes for op in r["cordon"].get("operations", {})},
+                   key=lambda op: -max(r["cordon"]["operations"].get(op, 0) / r["instances"] for r in sizes))
+    print("\ncordon's AWS calls per operation (total / per instance):")
+    print(f"{'operation':<52}" + "".join(f"{'x' + str(r['instances']):>16}" for r in sizes))
+    for op in names:
+        cells = "".join(f"{r['cordon']['operations'].get(op, 0):>8} {r['cordon']['operations'].get(op, 0) / r['instances']:>7.1f}"
+                        for r in sizes)
+        print(f"{op:<52}{cells}")
+
+
 def aws_shim(folder: str, log: str) -> str:
     """A folder holding an `aws` that logs "call EPOCH" to `log`, then runs the real AWS CLI."""
     real = shutil.which("aws")
@@ -72,7 +92,9 @@ def run_cordon(rng, n: int, targets: list, env: dict, cordon: str) -> dict:
     cmd = [cordon, "contain", *targets, "--case", case, "--yes", "--cases-dir", cases,
            "--responder", "bench", "--endpoint-url", rng.endpoint, "--region", scenario.REGION]
     secs, p = timed(cmd, env)
-    row = {"seconds": round(secs, 2), "calls": rng.stats()["requests"], "exit": p.returncode}
+    stats = rng.stats()
+    row = {"seconds": round(secs, 2), "calls": stats["requests"], "exit": p.returncode,
+           "calls_per_instance": round(stats["requests"] / n, 1), "operations": operations(stats)}
     try:
         row["journal_calls"] = journal_calls(cases, case)
     except (sqlite3.Error, TypeError) as e:
@@ -123,6 +145,7 @@ def main() -> int:
                     help="run the runbook on only this many instances of a larger size and extrapolate "
                          "(default 0: all of them)")
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--breakdown", action="store_true", help="also print cordon's calls per operation")
     a = ap.parse_args()
     sizes = [int(x) for x in a.sizes.split(",") if x]
     env = scenario.cordon_env()
@@ -152,17 +175,19 @@ def main() -> int:
     finally:
         rng.stop()
 
-    print(f"\nstarted {started}, {os.cpu_count()} CPUs")
-    print(f"{'instances':>9}  {'cordon s':>9} {'calls':>6} {'exit':>4}  {'manual s':>9} {'calls':>6} {'exit':>4}  "
-          f"{'time ratio':>10} {'call ratio':>10}")
+    print(f"\nstarted {started}, {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'instances':>9}  {'cordon s':>9} {'calls':>6} {'/inst':>6} {'exit':>4}  {'manual s':>9} {'calls':>6} "
+          f"{'/inst':>6} {'exit':>4}  {'time ratio':>10} {'call ratio':>10}")
     for r in results:
         c, m = r.get("cordon", {}), r.get("manual", {})
         ok = c and m and c["exit"] == 0 and m["exit"] == 0  # no ratio from a failed run
         tr = f"{m['seconds'] / c['seconds']:.1f}x" if ok and c["seconds"] else "-"
         cr = f"{m['calls'] / c['calls']:.2f}x" if ok and c["calls"] else "-"
         ms = f"{m.get('seconds', '-')}{'*' if 'extrapolated_from' in m else ''}"
-        print(f"{r['instances']:>9}  {c.get('seconds', '-'):>9} {c.get('calls', '-'):>6} {c.get('exit', '-'):>4}  "
-              f"{ms:>9} {m.get('calls', '-'):>6} {m.get('exit', '-'):>4}  {tr:>10} {cr:>10}")
+        cpi = f"{c['calls'] / r['instances']:.1f}" if c else "-"
+        mpi = f"{m['calls'] / r['instances']:.1f}" if m else "-"
+        print(f"{r['instances']:>9}  {c.get('seconds', '-'):>9} {c.get('calls', '-'):>6} {cpi:>6} {c.get('exit', '-'):>4}  "
+              f"{ms:>9} {m.get('calls', '-'):>6} {mpi:>6} {m.get('exit', '-'):>4}  {tr:>10} {cr:>10}")
         if c and c.get("journal_calls") != c.get("calls"):
             print(f"  note: cordon x{r['instances']}: the proxy saw {c.get('calls')} calls, the journal has "
                   f"{c.get('journal_calls')}")
@@ -172,7 +197,9 @@ def main() -> int:
         if "extrapolated_from" in m:
             print(f"  * manual x{r['instances']}: run on {m['extrapolated_from']} instances "
                   f"({m['measured_seconds']} s, {m['measured_calls']} calls) and extrapolated per instance")
-    print("(ratios: manual / cordon; > 1 means cordon is faster or makes fewer calls)")
+    print("(ratios: manual / cordon; > 1 means cordon is faster or makes fewer calls; /inst: calls per instance)")
+    if a.breakdown:
+        print_breakdown(results)
     if a.json:
         Path(a.json).write_text(json.dumps({"started": started, "cpus": os.cpu_count(), "results": results},
                                            indent=2))

@@ -10,8 +10,10 @@
 #include <sstream>
 
 #include "automation/finding_source.h"
+#include "base/json_fields.h"
 #include "base/terminal_print.h"
 #include "cli/exit_codes.h"
+#include "cli/isolation_times.h"
 #include "cli/lock_flags.h"
 #include "cli/memory_flags.h"
 #include "cli/next_steps.h"
@@ -23,6 +25,7 @@
 #include "response/bucket/case_export.h"
 #include "response/bucket/write_once.h"
 #include "response/case_paths.h"
+#include "response/fleet_state.h"
 #include "response/instance_claim.h"
 #include "response/memory/capture_order.h"
 #include "response/plan.h"
@@ -179,19 +182,48 @@ response::ResponseOptions MakeOptions(const CommandContext& ctx, const ContainFl
   return options;
 }
 
-// Before anything is written: every target held by another case is refused (unless --take-over names
-// that case), so a fleet is never half claimed. Read-only; the claim itself comes after the lock.
-Status CheckClaims(const CommandContext& ctx, const std::string& take_over) {
+// The tags of every target, read with one DescribeInstances per account and region (by 100 ids).
+Result<std::map<std::string, Json>> ReadAllTags(const CommandContext& ctx) {
+  std::map<std::pair<aws::Client*, std::string>, std::vector<std::string>> groups;
   for (const cloud::ResolvedTarget& target : ctx.targets) {
     auto client = ctx.ClientFor(target);
     if (!client) return MakeError(client.error());
-    auto claim = response::ReadClaim(**client, target);
-    if (!claim) return MakeError(claim.error());
-    const std::string& holder = claim->holder_case;
+    groups[{*client, target.region}].push_back(target.instance_id);
+  }
+  constexpr size_t kIdsPerCall = 100;
+  std::map<std::string, Json> tags;
+  for (const auto& [where, ids] : groups) {
+    for (size_t at = 0; at < ids.size(); at += kIdsPerCall) {
+      Json chunk(
+          std::vector<std::string>(ids.begin() + at, ids.begin() + std::min(ids.size(), at + kIdsPerCall)));
+      aws::CallOptions o;
+      o.region = where.second;
+      auto out = where.first->CallAll("ec2", "DescribeInstances", Json{{"InstanceIds", chunk}}, o);
+      if (!out) return MakeError(out.error());
+      for (const Json& r : out->value("Reservations", Json::array()))
+        for (const Json& i : r.value("Instances", Json::array()))
+          tags[Str(i, "InstanceId")] = i.value("Tags", Json::array());
+    }
+  }
+  return tags;
+}
+
+// Before anything is written: every target held by another case is refused (unless --take-over names
+// that case), so a fleet is never half claimed. Read-only; the claim itself comes after the lock.
+Status CheckClaims(const CommandContext& ctx, const std::string& take_over) {
+  auto tags = ReadAllTags(ctx);
+  if (!tags) return MakeError(tags.error());
+  for (const cloud::ResolvedTarget& target : ctx.targets) {
+    auto found = tags->find(target.instance_id);
+    if (found == tags->end())
+      return MakeError(ErrorKind::kNotFound,
+                       "instance " + target.instance_id + " not found in " + target.region);
+    const response::ClaimState claim = response::ClaimFromTags(found->second);
+    const std::string& holder = claim.holder_case;
     if (holder.empty() || holder == ctx.case_flags.id || holder == take_over) continue;
     return MakeError(ErrorKind::kConflict, "instance " + target.instance_id + " is claimed by case " +
                                                holder +
-                                               (claim->since.empty() ? "" : " (since " + claim->since + ")") +
+                                               (claim.since.empty() ? "" : " (since " + claim.since + ")") +
                                                "; contain it under that case, or pass --take-over " + holder +
                                                " to move it to case " + ctx.case_flags.id);
   }
@@ -242,14 +274,27 @@ Status CheckCredentialsQuota(const CommandContext& ctx, const std::vector<respon
 // account run concurrently. Reports in the order of `plans`, which are moved from.
 std::vector<response::TargetReport> RunPlans(const CommandContext& ctx, evidence::CaseStore& store,
                                              const response::ResponseOptions& options,
-                                             std::vector<response::Plan>& plans) {
+                                             std::vector<response::Plan>& plans, IsolationTimes& isolated) {
   std::map<aws::Client*, std::vector<size_t>> by_client;
   for (size_t i = 0; i < plans.size(); ++i) by_client[*ctx.ClientFor(plans[i].target)].push_back(i);
   std::vector<response::TargetReport> reports(plans.size());
   for (auto& [client, indices] : by_client) {
     std::vector<response::Plan> mine;
-    for (size_t i : indices) mine.push_back(std::move(plans[i]));  // not used after the run
-    response::Executor executor(client, &store, &options, PrintProgress);
+    std::vector<cloud::ResolvedTarget> targets;
+    for (size_t i : indices) {
+      targets.push_back(plans[i].target);
+      mine.push_back(std::move(plans[i]));  // not used after the run
+    }
+    response::Executor executor(client, &store, &options,
+                                [&](const cloud::ResolvedTarget& t, const response::StepReport& r) {
+                                  PrintProgress(t, r);
+                                  isolated.OnStep(t, r);
+                                });
+    // Read once for the account's whole fleet, after the claims and before the first step
+    // (fleet_state.h says which steps take what from it, and why that is safe). The executor has
+    // installed the audit hook, so these calls are journaled as the steps' are.
+    std::unique_ptr<response::FleetState> fleet = response::FleetState::Read(*client, targets);
+    response::FleetScope scope(&store, fleet.get());
     std::vector<response::TargetReport> done = executor.Run(mine);
     for (size_t k = 0; k < done.size(); ++k) reports[indices[k]] = std::move(done[k]);
   }
@@ -366,6 +411,9 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
 
   auto store = ctx.OpenCase("contain " + JoinWords(ctx.targets));
   if (!store) return ReportError(store.error());
+  // The clock of the time to isolation starts once the responder said yes: claims and the fleet
+  // read count, as they delay the isolation.
+  IsolationTimes isolated(*store);
   if (f.evidence_bucket) {
     if (auto s = response::RecordCaseBucket(**store, *f.evidence_bucket, f.bucket_lock); !s) {
       ReportError(s.error());
@@ -390,8 +438,9 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
       return ExitCodeFor(s.error());
     }
   }
-  std::vector<response::TargetReport> reports = RunPlans(ctx, **store, options, plans);
-  PrintSummary(reports, case_id, f.result, "contained");
+  std::vector<response::TargetReport> reports = RunPlans(ctx, **store, options, plans, isolated);
+  const std::map<std::string, double> isolated_after = isolated.seconds();
+  PrintSummary(reports, case_id, f.result, "contained", &isolated_after);
   int status = ExitStatusFor(reports);
   PrintNextSteps(NextAfterContain(case_id, status != kExitOk));
   status = ReportLostRecords(**store, RecordCaseStatus(**store, status, "contained"));

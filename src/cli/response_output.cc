@@ -20,13 +20,14 @@ void PrintProgress(const cloud::ResolvedTarget& target, const response::StepRepo
 }
 
 void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id,
-                  const ResultFlags& result, const std::string& verb) {
+                  const ResultFlags& result, const std::string& verb,
+                  const std::map<std::string, double>* isolated) {
   if (result.structured()) {
-    (void)PrintResult(report::ResponseSummaryJson(reports, case_id, verb),
+    (void)PrintResult(report::ResponseSummaryJson(reports, case_id, verb, isolated),
                       result);  // a failed query is reported there
     return;
   }
-  report::PrintResponseSummaryText(reports, case_id, verb);
+  report::PrintResponseSummaryText(reports, case_id, verb, isolated);
 }
 
 int ExitStatusFor(const std::vector<response::TargetReport>& reports) {

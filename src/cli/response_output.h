@@ -3,6 +3,7 @@
 // the exit status, and the confirmation.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,11 @@ namespace cordon::cli {
 void PrintProgress(const cloud::ResolvedTarget& target, const response::StepReport& report);
 // One summary block per target on stdout (text), or, with --output json|table or --query, the JSON
 // array of report::ResponseSummaryJson as PrintResult prints it. `verb` is what the command does:
-// "contained", "preserved", "released".
+// "contained", "preserved", "released". `isolated` (contain): seconds from the start of the run until
+// each target's network was isolated.
 void PrintSummary(const std::vector<response::TargetReport>& reports, const std::string& case_id,
-                  const ResultFlags& result, const std::string& verb);
+                  const ResultFlags& result, const std::string& verb,
+                  const std::map<std::string, double>* isolated = nullptr);
 // The exit status for finished reports: 5 a permission is missing, 1 a step failed, 6 something
 // could not be captured, else 0.
 int ExitStatusFor(const std::vector<response::TargetReport>& reports);

@@ -11,6 +11,7 @@
 #include "base/strings.h"
 #include "base/thread_pool.h"
 #include "base/time.h"
+#include "cloud/inventory_seed.h"
 
 namespace cordon::cloud {
 namespace {
@@ -65,9 +66,11 @@ void ReadInstance(const Json& i, InstanceInventory* inv) {
   inv->iam_instance_profile_arn = ScalarText(Obj(i, "IamInstanceProfile"), "Arn");
 }
 
-void ReadNetwork(Collector& c, InstanceInventory* inv) {
-  auto enis = c.CallAll("ec2", "DescribeNetworkInterfaces",
-                        aws::Filters("attachment.instance-id", Json::array({inv->instance.id})));
+void ReadNetwork(Collector& c, const InventorySeed& seed, InstanceInventory* inv) {
+  auto enis = seed.network_interfaces
+                  ? Result<Json>(Json{{"NetworkInterfaces", *seed.network_interfaces}})
+                  : c.CallAll("ec2", "DescribeNetworkInterfaces",
+                              aws::Filters("attachment.instance-id", Json::array({inv->instance.id})));
   if (!enis) {
     inv->network_interfaces.error = enis.error().ToString();
     inv->exposure.error = "network interfaces could not be read";
@@ -112,7 +115,9 @@ void ReadNetwork(Collector& c, InstanceInventory* inv) {
       [](const NetworkInterface& a, const NetworkInterface& b) { return a.device_index < b.device_index; });
 
   if (!eni_ids.empty()) {
-    auto eips = c.Call("ec2", "DescribeAddresses", aws::Filters("network-interface-id", eni_ids));
+    auto eips = seed.addresses
+                    ? Result<Json>(Json{{"Addresses", *seed.addresses}})
+                    : c.Call("ec2", "DescribeAddresses", aws::Filters("network-interface-id", eni_ids));
     if (!eips) {
       inv->elastic_ips.error = eips.error().ToString();
     } else {
@@ -143,9 +148,11 @@ void ReadNetwork(Collector& c, InstanceInventory* inv) {
   }
 }
 
-void ReadVolumes(Collector& c, InstanceInventory* inv) {
-  auto out = c.CallAll("ec2", "DescribeVolumes",
-                       aws::Filters("attachment.instance-id", Json::array({inv->instance.id})));
+void ReadVolumes(Collector& c, const InventorySeed& seed, InstanceInventory* inv) {
+  auto out = seed.volumes
+                 ? Result<Json>(Json{{"Volumes", *seed.volumes}})
+                 : c.CallAll("ec2", "DescribeVolumes",
+                             aws::Filters("attachment.instance-id", Json::array({inv->instance.id})));
   if (!out) {
     inv->volumes.error = out.error().ToString();
     return;
@@ -203,10 +210,12 @@ void ReadInstanceStore(Collector& c, InstanceInventory* inv) {
                                               ScalarText(m, "VirtualName"));
 }
 
-void ReadAutoScaling(Collector& c, InstanceInventory* inv) {
+void ReadAutoScaling(Collector& c, const InventorySeed& seed, InstanceInventory* inv) {
   AutoScalingMembership& asg = inv->auto_scaling;
-  auto out = c.Call("autoscaling", "DescribeAutoScalingInstances",
-                    Json{{"InstanceIds", Json::array({inv->instance.id})}});
+  auto out = seed.auto_scaling_instances
+                 ? Result<Json>(Json{{"AutoScalingInstances", *seed.auto_scaling_instances}})
+                 : c.Call("autoscaling", "DescribeAutoScalingInstances",
+                          Json{{"InstanceIds", Json::array({inv->instance.id})}});
   if (!out) {
     asg.error = out.error().ToString();
     return;
@@ -237,8 +246,9 @@ void ReadAutoScaling(Collector& c, InstanceInventory* inv) {
   }
 }
 
-void ReadClassicLbs(Collector& c, InstanceInventory* inv) {
-  auto out = c.CallAll("elb", "DescribeLoadBalancers", Json::object());
+void ReadClassicLbs(Collector& c, const InventorySeed& seed, InstanceInventory* inv) {
+  auto out = seed.load_balancers ? Result<Json>(Json{{"LoadBalancerDescriptions", *seed.load_balancers}})
+                                 : c.CallAll("elb", "DescribeLoadBalancers", Json::object());
   if (!out) {
     inv->classic_load_balancers.error = out.error().ToString();
     return;
@@ -252,8 +262,10 @@ void ReadClassicLbs(Collector& c, InstanceInventory* inv) {
 
 // Every target group is asked who is registered, rather than trusting the ASG's list: manual
 // registrations (and IP targets naming one of the instance's addresses) count too.
-void ReadTargetGroups(Collector& c, const std::set<std::string>& own_ips, InstanceInventory* inv) {
-  auto out = c.CallAll("elbv2", "DescribeTargetGroups", Json::object());
+void ReadTargetGroups(Collector& c, const InventorySeed& seed, const std::set<std::string>& own_ips,
+                      InstanceInventory* inv) {
+  auto out = seed.target_groups ? Result<Json>(Json{{"TargetGroups", *seed.target_groups}})
+                                : c.CallAll("elbv2", "DescribeTargetGroups", Json::object());
   if (!out) {
     inv->target_groups.error = out.error().ToString();
     return;
@@ -261,8 +273,11 @@ void ReadTargetGroups(Collector& c, const std::set<std::string>& own_ips, Instan
   for (const Json& tg : Arr(*out, "TargetGroups")) {
     std::string type = ScalarText(tg, "TargetType");
     if (type != "instance" && type != "ip" && !type.empty()) continue;
-    auto health =
-        c.Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", ScalarText(tg, "TargetGroupArn")}});
+    auto seeded = seed.target_health.find(ScalarText(tg, "TargetGroupArn"));
+    auto health = seeded != seed.target_health.end()
+                      ? Result<Json>(Json{{"TargetHealthDescriptions", seeded->second}})
+                      : c.Call("elbv2", "DescribeTargetHealth",
+                               Json{{"TargetGroupArn", ScalarText(tg, "TargetGroupArn")}});
     if (!health) {
       // Keep what the other groups said; the part says it is incomplete.
       inv->target_groups.error = ScalarText(tg, "TargetGroupName") + ": " + health.error().ToString();
@@ -314,10 +329,12 @@ void ReadRole(Collector& c, InstanceProfile* p) {
   }
 }
 
-void ReadInstanceProfile(Collector& c, InstanceInventory* inv) {
+void ReadInstanceProfile(Collector& c, const InventorySeed& seed, InstanceInventory* inv) {
   InstanceProfile& p = inv->instance_profile;
-  auto out = c.Call("ec2", "DescribeIamInstanceProfileAssociations",
-                    aws::Filters("instance-id", Json::array({inv->instance.id})));
+  auto out = seed.iam_associations
+                 ? Result<Json>(Json{{"IamInstanceProfileAssociations", *seed.iam_associations}})
+                 : c.Call("ec2", "DescribeIamInstanceProfileAssociations",
+                          aws::Filters("instance-id", Json::array({inv->instance.id})));
   if (!out) {
     p.error = out.error().ToString();
   } else {
@@ -333,9 +350,10 @@ void ReadInstanceProfile(Collector& c, InstanceInventory* inv) {
   if (!p.profile_arn.empty()) ReadRole(c, &p);
 }
 
-void ReadAttributes(Collector& c, InstanceInventory* inv) {
+void ReadAttributes(Collector& c, const InventorySeed& seed, InstanceInventory* inv) {
   Attributes& a = inv->attributes;
   auto read = [&](const char* attribute, const char* field) -> Result<Json> {
+    if (seed.attributes && seed.attributes->contains(attribute)) return (*seed.attributes)[attribute];
     auto out = c.Call("ec2", "DescribeInstanceAttribute",
                       Json{{"InstanceId", inv->instance.id}, {"Attribute", attribute}});
     if (!out) return out;
@@ -379,12 +397,17 @@ void ReadSsm(Collector& c, InstanceInventory* inv) {
 
 }  // namespace
 
-Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTarget& target) {
+Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTarget& target,
+                                           const InventorySeed& seed) {
   Collector c(client, target.region);
   InstanceInventory inv;
   inv.target = target;
   inv.collected_at = FormatIso8601(client.clock()->Now());
-  auto out = c.Call("ec2", "DescribeInstances", Json{{"InstanceIds", Json::array({target.instance_id})}});
+  auto out =
+      seed.instance
+          ? Result<Json>(
+                Json{{"Reservations", Json::array({Json{{"Instances", Json::array({*seed.instance})}}})}})
+          : c.Call("ec2", "DescribeInstances", Json{{"InstanceIds", Json::array({target.instance_id})}});
   if (!out) {
     if (out.error().kind == ErrorKind::kNotFound)
       return MakeError(ErrorKind::kNotFound, "no instance " + target.instance_id + " in " + target.region);
@@ -405,18 +428,22 @@ Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTa
 
   // Each part writes only its own members of `inv`, so they can run side by side.
   const std::function<void()> parts[] = {
-      [&] { ReadNetwork(c, &inv); },
-      [&] { ReadVolumes(c, &inv); },
+      [&] { ReadNetwork(c, seed, &inv); },
+      [&] { ReadVolumes(c, seed, &inv); },
       [&] { ReadInstanceStore(c, &inv); },
-      [&] { ReadAutoScaling(c, &inv); },
-      [&] { ReadClassicLbs(c, &inv); },
-      [&] { ReadTargetGroups(c, own_ips, &inv); },
-      [&] { ReadInstanceProfile(c, &inv); },
-      [&] { ReadAttributes(c, &inv); },
+      [&] { ReadAutoScaling(c, seed, &inv); },
+      [&] { ReadClassicLbs(c, seed, &inv); },
+      [&] { ReadTargetGroups(c, seed, own_ips, &inv); },
+      [&] { ReadInstanceProfile(c, seed, &inv); },
+      [&] { ReadAttributes(c, seed, &inv); },
       [&] { ReadSsm(c, &inv); },
   };
   ParallelFor(std::size(parts), kInventoryConcurrency, [&](size_t i) { parts[i](); });
   return inv;
+}
+
+Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTarget& target) {
+  return CollectInventory(client, target, InventorySeed{});
 }
 
 }  // namespace cordon::cloud

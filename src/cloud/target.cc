@@ -75,8 +75,11 @@ bool CouldBePublicIpv4(const std::string& ip) {
 
 // Lookups of `kind` in `region`. A failure of the lookups that must answer fails the region; the
 // public-address lookups are best effort, and their failures go to *failed (see below).
+// *described gets the DescribeInstances answer when the lookup itself was one (by instance id), so the
+// caller need not describe the matches again.
 Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::string& text,
-                             const std::string& region, std::vector<FailedLookup>* failed) {
+                             const std::string& region, std::vector<FailedLookup>* failed,
+                             std::optional<Json>* described) {
   Matches m;
   switch (kind) {
     case TargetKind::kInstanceId: {
@@ -84,6 +87,7 @@ Result<Matches> FindInRegion(aws::Client& client, TargetKind kind, const std::st
           Lookup(client, "ec2", "DescribeInstances", Json{{"InstanceIds", Json::array({text})}}, region);
       if (!out) return tl::unexpected(out.error());
       AddInstances(*out, "instance id", &m);
+      *described = *out;
       break;
     }
     case TargetKind::kEniId: {
@@ -213,13 +217,16 @@ Result<TargetSearch> FindTargets(aws::Client& client, const TargetQuery& query) 
   ParallelFor(regions.size(), kRegionConcurrency, [&](size_t i) {
     const std::string& region = regions[i];
     std::vector<FailedLookup> failed;
-    auto matches = FindInRegion(client, *kind, query.text, region, &failed);
+    std::optional<Json> described;
+    auto matches = FindInRegion(client, *kind, query.text, region, &failed, &described);
     std::vector<ResolvedTarget> here;
     if (matches && !matches->empty()) {
-      // One call fills in state and VPC for every match (ENI and EIP matches lack them).
+      // One call fills in state and VPC for every match (ENI and EIP matches lack them); a lookup by
+      // instance id already has them.
       Json ids = Json::array();
       for (const auto& [id, how] : *matches) ids.push_back(id);
-      auto out = Lookup(client, "ec2", "DescribeInstances", Json{{"InstanceIds", ids}}, region);
+      auto out = described ? Result<Json>(*described)
+                           : Lookup(client, "ec2", "DescribeInstances", Json{{"InstanceIds", ids}}, region);
       if (!out) {
         matches = tl::unexpected(out.error());
       } else {

@@ -61,6 +61,8 @@ void PrintTargetSummary(const response::TargetReport& t, const std::string& case
   SafePrintf(stdout, "%s [%d done, %d already done, %d failed, %d not attempted]%s\n", what.c_str(), c.done,
              c.already, c.failed, c.skipped,
              t.partial() ? " (some evidence could not be captured; see the case notes)" : "");
+  if (isolated_after != nullptr)
+    SafePrintf(stdout, "  network isolated %.1f s after the run started\n", *isolated_after);
   for (const auto& s : t.steps)
     if (!s.missing_permission.empty())
       SafePrintf(stdout, "  %s needs %s (`cordon iam-policy` prints the whole policy)\n", s.step.c_str(),
@@ -70,12 +72,12 @@ void PrintTargetSummary(const response::TargetReport& t, const std::string& case
 }  // namespace
 
 void PrintResponseSummaryText(const std::vector<response::TargetReport>& reports, const std::string& case_id,
-                              const std::string& verb) {
-  for (const auto& t : reports) PrintTargetSummary(t, case_id, verb);
+                              const std::string& verb, const std::map<std::string, double>* isolated) {
+  for (const auto& t : reports) PrintTargetSummary(t, case_id, verb, IsolatedAfter(isolated, t));
 }
 
 Json ResponseSummaryJson(const std::vector<response::TargetReport>& reports, const std::string& case_id,
-                         const std::string& verb) {
+                         const std::string& verb, const std::map<std::string, double>* isolated) {
   Json out = Json::array();
   for (const auto& t : reports) {
     Json steps = Json::array();
@@ -85,12 +87,14 @@ Json ResponseSummaryJson(const std::vector<response::TargetReport>& reports, con
       if (!s.missing_permission.empty()) j["missing_permission"] = s.missing_permission;
       steps.push_back(j);
     }
-    out.push_back(Json{{"instance_id", t.target.instance_id},
-                       {"region", t.target.region},
-                       {"case", case_id},
-                       {"result", t.failed() ? "failed" : (t.changed() ? verb : "unchanged")},
-                       {"partial", t.partial()},
-                       {"steps", steps}});
+    Json one{{"instance_id", t.target.instance_id},
+             {"region", t.target.region},
+             {"case", case_id},
+             {"result", t.failed() ? "failed" : (t.changed() ? verb : "unchanged")},
+             {"partial", t.partial()},
+             {"steps", steps}};
+    if (const double* after = IsolatedAfter(isolated, t)) one["network_isolated_after_s"] = *after;
+    out.push_back(std::move(one));
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // they print (cli/response_output.h); these only lay it out, so the text and the JSON say the same thing.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,12 +17,15 @@ void PrintStepLine(const cloud::ResolvedTarget& target, const response::StepRepo
 
 // One block per target: what happened ("contained under case X", "already contained ...; nothing
 // changed", "NOT fully contained: ..."), the step counts, and each permission a step was refused.
-// `verb` is what the command does: "contained", "preserved", "released".
+// `verb` is what the command does: "contained", "preserved", "released". `isolated` (contain): seconds
+// from the start of the run until each target's network was isolated, for the targets it names.
 void PrintResponseSummaryText(const std::vector<response::TargetReport>& reports, const std::string& case_id,
-                              const std::string& verb);
+                              const std::string& verb,
+                              const std::map<std::string, double>* isolated = nullptr);
 
-// [{"instance_id", "region", "case", "result", "partial", "steps": [{"step", "status", "detail", ...}]}]
+// [{"instance_id", "region", "case", "result", "partial", "steps": [{"step", "status", "detail", ...}]}],
+// and "network_isolated_after_s" for each target `isolated` names.
 Json ResponseSummaryJson(const std::vector<response::TargetReport>& reports, const std::string& case_id,
-                         const std::string& verb);
+                         const std::string& verb, const std::map<std::string, double>* isolated = nullptr);
 
 }  // namespace cordon::report

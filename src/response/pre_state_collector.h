@@ -5,6 +5,10 @@
 // whole cloud::CollectInventory view (what triage shows) is recorded beside them as "inventory".
 #pragma once
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "base/error.h"
 #include "base/json.h"
 #include "response/step.h"
@@ -23,5 +27,14 @@ Result<Json> CollectPreState(const StepContext& ctx);
 // The classic ELBs (names) and target groups ({"arn","port"}) the target is registered in.
 // Targets draining or unused count as not registered.
 Result<Json> FindLoadBalancerMemberships(const StepContext& ctx);
+
+// The same memberships from what was read: the region's LoadBalancerDescriptions and TargetGroups,
+// each group's TargetHealthDescriptions by ARN (a group missing there was deleted while read), and
+// the instance's private addresses (what an ip-type group holds it by).
+Json LoadBalancerMembershipsFrom(const std::string& id, const std::vector<std::string>& addresses,
+                                 const Json& classic_lbs, const Json& target_groups,
+                                 const std::map<std::string, Json>& health);
+// The private IPv4 addresses of DescribeNetworkInterfaces ENIs.
+std::vector<std::string> PrivateAddressesOf(const Json& enis);
 
 }  // namespace cordon::response

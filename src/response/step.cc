@@ -4,9 +4,12 @@
 #include "response/audit_capture.h"
 #include "response/crash_hook.h"
 #include "response/live_state.h"
+#include "response/observation.h"
 
 namespace cordon::response {
 namespace {
+
+thread_local const Json* current_observation = nullptr;
 
 using evidence::StepState;
 namespace kind = evidence::kind;
@@ -79,7 +82,10 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, bool cycles, O
   if (last->state == StepState::kInterrupted) intent["resumes_seq"] = last->seq;
   if (auto s = journal.Append(kind::kStepIntent, target, step, intent); !s) return fail(s.error(), before);
 
-  Result<Json> result = apply(ctx, before);
+  Result<Json> result = [&] {
+    detail::ObservationScope observation(&*observed);
+    return apply(ctx, before);
+  }();
   MaybeCrashBeforeOutcome(ctx.position);
   if (!result) return fail(result.error(), before);
 
@@ -101,6 +107,13 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, bool cycles, O
 }
 
 }  // namespace
+
+const Json* CurrentObservation() { return current_observation; }
+
+detail::ObservationScope::ObservationScope(const Json* observed) : saved_(current_observation) {
+  current_observation = observed;
+}
+detail::ObservationScope::~ObservationScope() { current_observation = saved_; }
 
 Result<Json> StepContext::Call(std::string_view service, std::string_view op, Json input) const {
   aws::CallOptions o;

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "response/fleet_state.h"
 #include "response/live_state.h"
+#include "response/observation.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -55,8 +57,13 @@ class AsgStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
-    auto out = ctx.Call("autoscaling", "DescribeAutoScalingInstances",
-                        Json{{"InstanceIds", {ctx.target.instance_id}}});
+    // Only this step moves the instance in or out of its group: the fleet read is live state. Not in
+    // AssessDrift or DoUndo (release has no fleet read).
+    const TargetState* f = FleetTarget(ctx);
+    auto out = f != nullptr && f->auto_scaling
+                   ? Result<Json>(Json{{"AutoScalingInstances", *f->auto_scaling}})
+                   : ctx.Call("autoscaling", "DescribeAutoScalingInstances",
+                              Json{{"InstanceIds", {ctx.target.instance_id}}});
     if (!out) return MakeError(out.error());
     Json list = out->value("AutoScalingInstances", Json::array());
     if (list.empty()) return Json{{"group", nullptr}};
@@ -71,7 +78,7 @@ class AsgStep : public Step {
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
     const std::string& id = ctx.target.instance_id;
     // Act on the group the instance is in now (a rerun's recorded before may be older).
-    auto now = Observe(ctx);
+    auto now = ObservedOr([&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     std::string group = Str(*now, "group");
     if (group.empty()) group = Str(before, "group");

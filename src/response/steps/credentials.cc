@@ -11,8 +11,10 @@
 
 #include "base/strings.h"
 #include "base/time.h"
+#include "response/fleet_state.h"
 #include "response/isolation_groups.h"
 #include "response/live_state.h"
+#include "response/observation.h"
 #include "response/role_deny.h"
 #include "response/steps/steps.h"
 
@@ -69,13 +71,20 @@ class CredentialsStep : public Step {
     auto out = ctx.Call("ec2", "DescribeIamInstanceProfileAssociations",
                         Filters("instance-id", {ctx.target.instance_id}));
     if (!out) return MakeError(out.error());
-    for (const Json& a : out->value("IamInstanceProfileAssociations", Json::array()))
+    return ActiveAssociation(out->value("IamInstanceProfileAssociations", Json::array()));
+  }
+  static Result<Json> ActiveAssociation(const Json& associations) {
+    for (const Json& a : associations)
       if (Str(a, "State") == "associated" || Str(a, "State") == "associating") return a;
     return Json();
   }
 
   Result<Json> Observe(StepContext& ctx) override {
-    auto assoc = Association(ctx);
+    // Only this step changes the association: the fleet read is live state. The role's deny below
+    // stays live (every target of the role adds to it).
+    const TargetState* f = FleetTarget(ctx);
+    auto assoc =
+        f != nullptr && f->iam_associations ? ActiveAssociation(*f->iam_associations) : Association(ctx);
     if (!assoc) return MakeError(assoc.error());
     Json o = {
         {"association", *assoc}, {"profile_arn", nullptr}, {"profile_name", nullptr}, {"role", nullptr}};
@@ -143,7 +152,10 @@ class CredentialsStep : public Step {
       result["deny_policy"] = PolicyName(ctx);
       result["deny_entry"] = entry;
     }
-    auto assoc = Association(ctx);
+    // The association as observed a moment ago (the deny above does not change it).
+    const Json* observed = CurrentObservation();
+    auto assoc =
+        observed != nullptr ? Result<Json>(observed->value("association", Json())) : Association(ctx);
     if (!assoc) return MakeError(assoc.error());
     const std::string& q = ctx.options->quarantine_profile;
     if (!assoc->is_null()) {

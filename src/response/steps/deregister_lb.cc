@@ -3,6 +3,7 @@
 // recording each target group's port so release re-registers exactly. An ip-type target group holds the
 // instance by one of its private addresses: those targets are found, recorded and restored too.
 #include "response/live_state.h"
+#include "response/observation.h"
 #include "response/pre_state_collector.h"
 #include "response/steps/steps.h"
 
@@ -48,8 +49,9 @@ class DeregisterLbStep : public Step {
     return o["classic"].empty() && o["target_groups"].empty();
   }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
-    // Deregister from what the instance is in now; the journaled before keeps the original list.
-    auto now = FindLoadBalancerMemberships(ctx);
+    // Deregister from what the instance is in now (observed a moment ago); the journaled before
+    // keeps the original list.
+    auto now = ObservedOr([&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     const std::string& id = ctx.target.instance_id;
     for (const Json& name : (*now)["classic"]) {

@@ -1,6 +1,8 @@
 // disassociate-eip: removes every Elastic IP from the instance's ENIs, recording allocation,
 // association, ENI and private IP so release re-associates each to the same place.
+#include "response/fleet_state.h"
 #include "response/live_state.h"
+#include "response/observation.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -46,13 +48,19 @@ class DisassociateEipStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
-    auto enis = DescribeTargetEnis(ctx);
+    // Only this step moves the addresses, and isolation changes the ENIs' groups, not which ENIs
+    // there are: the fleet read is live state. (An ENI attached during the run is isolated by
+    // isolate-network's live read; an address on it cannot pass traffic through the isolation group.)
+    const TargetState* f = FleetTarget(ctx);
+    const bool fleet = f != nullptr && f->enis && f->addresses;
+    auto enis = fleet ? Result<Json>(*f->enis) : DescribeTargetEnis(ctx);
     if (!enis) return MakeError(enis.error());
     std::vector<std::string> ids;
     for (const Json& e : *enis) ids.push_back(Str(e, "NetworkInterfaceId"));
     Json addresses = Json::array();
     if (!ids.empty()) {
-      auto out = ctx.Call("ec2", "DescribeAddresses", Filters("network-interface-id", ids));
+      auto out = fleet ? Result<Json>(Json{{"Addresses", *f->addresses}})
+                       : ctx.Call("ec2", "DescribeAddresses", Filters("network-interface-id", ids));
       if (!out) return MakeError(out.error());
       for (const Json& a : out->value("Addresses", Json::array())) {
         if (Str(a, "AssociationId").empty()) continue;
@@ -67,7 +75,7 @@ class DisassociateEipStep : public Step {
   }
   bool IsDone(StepContext&, const Json& o) override { return o["addresses"].empty(); }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
-    auto now = Observe(ctx);
+    auto now = ObservedOr([&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     for (const Json& a : (*now)["addresses"]) {
       auto r = ctx.Call("ec2", "DisassociateAddress", Json{{"AssociationId", a["association_id"]}});

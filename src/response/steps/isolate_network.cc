@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "response/conntrack.h"
+#include "response/fleet_state.h"
 #include "response/isolation_groups.h"
 #include "response/live_state.h"
+#include "response/observation.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -229,7 +231,7 @@ class IsolateNetworkStep : public Step {
     return true;
   }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
-    auto live = Observe(ctx);
+    auto live = ObservedOr([&] { return Observe(ctx); });  // the ENIs as they are now, read live a moment ago
     if (!live) return MakeError(live.error());
     if ((*live)["enis"].empty())
       return MakeError(ErrorKind::kConflict, "the instance has no network interfaces to isolate");
@@ -239,7 +241,11 @@ class IsolateNetworkStep : public Step {
     Json untrack = Json::object(), isolation = Json::object(), allow = Json::object();
     for (const Json& e : (*live)["enis"]) {
       std::string vpc = Str(e, "vpc_id");
-      auto g = EnsureIsolationGroups(ctx, vpc);
+      // Once per VPC for the whole run when there is a fleet read: the groups are cordon's own, and
+      // the first ENI of the VPC in this run just made them what they must be.
+      FleetState* fleet = FleetOf(ctx);
+      auto g =
+          fleet != nullptr ? fleet->EnsureIsolationGroupsOnce(ctx, vpc) : EnsureIsolationGroups(ctx, vpc);
       if (!g) return MakeError(g.error());
       untrack[vpc] = g->untrack_id;
       isolation[vpc] = g->isolation_id;

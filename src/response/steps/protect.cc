@@ -1,5 +1,6 @@
 // protect: termination protection on, shutdown behaviour "stop", DeleteOnTermination off on every
 // EBS volume, so neither a mistaken terminate nor a shutdown from inside destroys the evidence.
+#include "response/fleet_state.h"
 #include "response/live_state.h"
 #include "response/steps/steps.h"
 
@@ -20,12 +21,18 @@ class ProtectStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
-    auto instance = DescribeTargetInstance(ctx);
+    // Only this step changes the attributes and DeleteOnTermination: the fleet read is live state.
+    const TargetState* f = FleetTarget(ctx);
+    const bool fleet = f != nullptr && f->attributes && f->attributes->contains("disableApiTermination") &&
+                       f->attributes->contains("instanceInitiatedShutdownBehavior");
+    auto instance = f != nullptr ? Result<Json>(*f->instance) : DescribeTargetInstance(ctx);
     if (!instance) return MakeError(instance.error());
-    auto term = ReadAttribute(ctx, "disableApiTermination", "DisableApiTermination");
+    auto term = fleet ? Result<Json>((*f->attributes)["disableApiTermination"])
+                      : ReadAttribute(ctx, "disableApiTermination", "DisableApiTermination");
     if (!term) return MakeError(term.error());
     auto shutdown =
-        ReadAttribute(ctx, "instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior");
+        fleet ? Result<Json>((*f->attributes)["instanceInitiatedShutdownBehavior"])
+              : ReadAttribute(ctx, "instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior");
     if (!shutdown) return MakeError(shutdown.error());
     Json volumes = Json::array();
     for (const Json& m : instance->value("BlockDeviceMappings", Json::array())) {

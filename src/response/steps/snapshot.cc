@@ -17,7 +17,9 @@
 #include <map>
 
 #include "base/time.h"
+#include "response/fleet_state.h"
 #include "response/live_state.h"
+#include "response/observation.h"
 #include "response/snapshot_lock.h"
 #include "response/snapshot_wait.h"
 #include "response/steps/steps.h"
@@ -37,7 +39,10 @@ class SnapshotStep : public Step {
   std::string RetrySet() const { return Set() + "-retry"; }
 
   Result<Json> Observe(StepContext& ctx) override {
-    auto instance = DescribeTargetInstance(ctx);
+    // Which volumes are attached no step changes: the fleet read's instance serves. The snapshots
+    // below are read live (the probe that keeps a rerun from taking a set twice).
+    const TargetState* f = FleetTarget(ctx);
+    auto instance = f != nullptr ? Result<Json>(*f->instance) : DescribeTargetInstance(ctx);
     if (!instance) return MakeError(instance.error());
     Json volumes = Json::array();
     std::vector<std::string> ids;
@@ -99,7 +104,9 @@ class SnapshotStep : public Step {
   }
 
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
-    auto now = Observe(ctx);
+    // The snapshots that exist now, read a moment ago by Observe (its DescribeSnapshots is the
+    // probe that keeps a rerun from taking a set twice).
+    auto now = ObservedOr([&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     const std::string description = Str(before, "description");
     Json existing = (*now)["existing"];

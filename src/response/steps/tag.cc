@@ -5,6 +5,7 @@
 // Tagging also removes every other case's claim tag: it runs only after this case won the claim
 // (response/instance_claim.h), so those are leftovers of a take-over, a released case or a loser of
 // the race (docs/concurrency.md).
+#include "response/fleet_state.h"
 #include "response/instance_claim.h"
 #include "response/live_state.h"
 #include "response/steps/steps.h"
@@ -33,7 +34,10 @@ class TagStep : public Step {
 
  protected:
   Result<Json> Observe(StepContext& ctx) override {
-    auto instance = DescribeTargetInstance(ctx);
+    // The fleet read comes after the claims, and only this step changes these three tags: it is the
+    // live state. The read after the write below stays live (a claim written meanwhile).
+    const TargetState* f = FleetTarget(ctx);
+    auto instance = f != nullptr ? Result<Json>(*f->instance) : DescribeTargetInstance(ctx);
     if (!instance) return MakeError(instance.error());
     Json tags = Json::object();
     Json all = instance->value("Tags", Json::array());
@@ -68,7 +72,8 @@ class TagStep : public Step {
     }
     Json result{{"tags", tags}};
     if (!others.empty()) {
-      auto del = ctx.Call("ec2", "DeleteTags", Json{{"Resources", {ctx.target.instance_id}}, {"Tags", others}});
+      auto del =
+          ctx.Call("ec2", "DeleteTags", Json{{"Resources", {ctx.target.instance_id}}, {"Tags", others}});
       if (!del) return MakeError(del.error());
       result["removed_claims"] = others;
     }

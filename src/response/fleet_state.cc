@@ -1,0 +1,307 @@
+#include "response/fleet_state.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "aws/filters.h"
+#include "base/json_fields.h"
+#include "base/thread_pool.h"
+#include "response/live_state.h"
+#include "response/pre_state_collector.h"
+
+namespace cordon::response {
+namespace {
+
+// Values per filter or id list: EC2's filters take up to 200, DescribeAutoScalingInstances 50 ids.
+constexpr size_t kIdsPerCall = 100;
+constexpr size_t kAsgIdsPerCall = 50;
+// The per-instance attribute reads and the region-wide parts run this many at once: the fleet read
+// is one burst before the steps, kept to the executor's own width (executor.h).
+constexpr size_t kReadConcurrency = 8;
+
+std::vector<std::vector<std::string>> Chunks(const std::vector<std::string>& ids, size_t size) {
+  std::vector<std::vector<std::string>> out;
+  for (size_t at = 0; at < ids.size(); at += size)
+    out.emplace_back(ids.begin() + at, ids.begin() + std::min(ids.size(), at + size));
+  return out;
+}
+
+// What one region's reads found, before it is split per target.
+struct RegionRead {
+  std::string region;
+  std::vector<std::string> ids;
+  std::optional<Json> instances, enis, addresses, asg, assocs, volumes, classic, target_groups;
+  std::map<std::string, Json> health;
+  std::map<std::string, Json> attributes;  // by instance id
+  bool health_ok = false;
+  int calls = 0;
+};
+
+class Reader {
+ public:
+  Reader(aws::Client& client, RegionRead* r) : client_(client), r_(r) {}
+
+  // Every chunk's `member` list concatenated, or nullopt when a call failed.
+  std::optional<Json> All(const char* service, const char* op, const char* member,
+                          const std::function<Json(const Json&)>& input, size_t chunk = kIdsPerCall) {
+    return AllOf(service, op, member, input, r_->ids, chunk);
+  }
+  std::optional<Json> AllOf(const char* service, const char* op, const char* member,
+                            const std::function<Json(const Json&)>& input,
+                            const std::vector<std::string>& ids, size_t chunk = kIdsPerCall) {
+    Json out = Json::array();
+    for (const auto& part : Chunks(ids, chunk)) {
+      auto got = CallAll(service, op, input(Json(part)));
+      if (!got) return std::nullopt;
+      for (const Json& v : got->value(member, Json::array())) out.push_back(v);
+    }
+    return out;
+  }
+  Result<Json> CallAll(const char* service, const char* op, Json input) {
+    ++calls_;
+    return client_.CallAll(service, op, std::move(input), aws::CallOptions{r_->region, {}, false});
+  }
+  Result<Json> Call(const char* service, const char* op, Json input) {
+    ++calls_;
+    return client_.Call(service, op, std::move(input), aws::CallOptions{r_->region, {}, false});
+  }
+  int calls() const { return calls_; }
+
+ private:
+  aws::Client& client_;
+  RegionRead* r_;
+  int calls_ = 0;
+};
+
+void ReadRegion(aws::Client& client, RegionRead* r) {
+  // One reader per part, so the parts run side by side without sharing a counter.
+  std::vector<Reader> readers(9, Reader(client, r));
+  const std::function<void()> parts[] = {
+      [&] {
+        Reader& x = readers[0];
+        auto res = x.All("ec2", "DescribeInstances", "Reservations", [](const Json& ids) {
+          return Json{{"InstanceIds", ids}};
+        });
+        if (!res) return;
+        Json list = Json::array();
+        for (const Json& rv : *res)
+          for (const Json& i : rv.value("Instances", Json::array())) list.push_back(i);
+        r->instances = list;
+      },
+      [&] {
+        r->enis = readers[1].All("ec2", "DescribeNetworkInterfaces", "NetworkInterfaces",
+                                 [](const Json& ids) { return aws::Filters("attachment.instance-id", ids); });
+        if (!r->enis) return;
+        std::vector<std::string> eni_ids;
+        for (const Json& e : *r->enis) eni_ids.push_back(Str(e, "NetworkInterfaceId"));
+        r->addresses = readers[1].AllOf(
+            "ec2", "DescribeAddresses", "Addresses",
+            [](const Json& ids) { return aws::Filters("network-interface-id", ids); }, eni_ids);
+      },
+      [&] {
+        r->asg = readers[2].All(
+            "autoscaling", "DescribeAutoScalingInstances", "AutoScalingInstances",
+            [](const Json& ids) {
+              return Json{{"InstanceIds", ids}};
+            },
+            kAsgIdsPerCall);
+      },
+      [&] {
+        r->assocs =
+            readers[3].All("ec2", "DescribeIamInstanceProfileAssociations", "IamInstanceProfileAssociations",
+                           [](const Json& ids) { return aws::Filters("instance-id", ids); });
+      },
+      [&] {
+        r->volumes = readers[4].All("ec2", "DescribeVolumes", "Volumes", [](const Json& ids) {
+          return aws::Filters("attachment.instance-id", ids);
+        });
+      },
+      [&] {
+        auto got = readers[5].CallAll("elb", "DescribeLoadBalancers", Json::object());
+        if (got) r->classic = got->value("LoadBalancerDescriptions", Json::array());
+      },
+      [&] {
+        auto got = readers[6].CallAll("elbv2", "DescribeTargetGroups", Json::object());
+        if (!got) return;
+        r->target_groups = got->value("TargetGroups", Json::array());
+        for (const Json& tg : *r->target_groups) {
+          const std::string arn = Str(tg, "TargetGroupArn");
+          auto h = readers[6].Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", arn}});
+          if (!h && !IsNotFoundError(h.error())) return;  // health unknown: the steps read it
+          if (h) r->health[arn] = h->value("TargetHealthDescriptions", Json::array());
+        }
+        r->health_ok = true;
+      },
+  };
+  ParallelFor(std::size(parts), kReadConcurrency, [&](size_t i) { parts[i](); });
+  // The two attributes protect changes, per instance (no batch form), after the parts above.
+  std::vector<std::optional<Json>> attrs(r->ids.size());
+  std::vector<int> attr_calls(r->ids.size(), 0);
+  ParallelFor(r->ids.size(), kReadConcurrency, [&](size_t i) {
+    Json a = Json::object();
+    for (const auto& [attribute, member] :
+         {std::pair{"disableApiTermination", "DisableApiTermination"},
+          {"instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior"}}) {
+      ++attr_calls[i];
+      auto got = client.Call("ec2", "DescribeInstanceAttribute",
+                             Json{{"InstanceId", r->ids[i]}, {"Attribute", attribute}},
+                             aws::CallOptions{r->region, {}, false});
+      if (!got) return;
+      a[attribute] = got->value(member, Json::object()).value("Value", Json());
+    }
+    attrs[i] = a;
+  });
+  for (size_t i = 0; i < r->ids.size(); ++i) {
+    if (attrs[i]) r->attributes[r->ids[i]] = *attrs[i];
+    r->calls += attr_calls[i];
+  }
+  for (const Reader& x : readers) r->calls += x.calls();
+}
+
+// The members of `list` whose `key` (or key inside `sub`) is `id`.
+Json Mine(const Json& list, const std::string& id, const char* key, const char* sub = nullptr) {
+  Json out = Json::array();
+  for (const Json& v : list) {
+    const Json& where = sub != nullptr ? Obj(v, sub) : v;
+    if (Str(where, key) == id) out.push_back(v);
+  }
+  return out;
+}
+
+Json VolumesOf(const Json& volumes, const std::string& id) {
+  Json out = Json::array();
+  for (const Json& v : volumes)
+    for (const Json& a : Arr(v, "Attachments"))
+      if (Str(a, "InstanceId") == id) {
+        out.push_back(v);
+        break;
+      }
+  return out;
+}
+
+std::mutex scopes_mu;
+std::map<const evidence::CaseStore*, FleetState*> scopes;
+
+}  // namespace
+
+FleetScope::FleetScope(const evidence::CaseStore* store, FleetState* fleet) : store_(store) {
+  std::lock_guard<std::mutex> lock(scopes_mu);
+  scopes[store_] = fleet;
+}
+
+FleetScope::~FleetScope() {
+  std::lock_guard<std::mutex> lock(scopes_mu);
+  scopes.erase(store_);
+}
+
+FleetState* FleetOf(const StepContext& ctx) {
+  std::lock_guard<std::mutex> lock(scopes_mu);
+  auto it = scopes.find(ctx.store);
+  return it == scopes.end() ? nullptr : it->second;
+}
+
+const TargetState* FleetTarget(const StepContext& ctx) {
+  FleetState* fleet = FleetOf(ctx);
+  return fleet != nullptr ? fleet->Find(ctx.target.instance_id) : nullptr;
+}
+
+std::unique_ptr<FleetState> FleetState::Read(aws::Client& client,
+                                             const std::vector<cloud::ResolvedTarget>& targets) {
+  auto fleet = std::make_unique<FleetState>();
+  std::map<std::string, RegionRead> regions;
+  for (const cloud::ResolvedTarget& t : targets) {
+    RegionRead& r = regions[t.region];
+    r.region = t.region;
+    if (std::find(r.ids.begin(), r.ids.end(), t.instance_id) == r.ids.end()) r.ids.push_back(t.instance_id);
+    fleet->region_of_[t.instance_id] = t.region;
+  }
+  std::vector<RegionRead*> list;
+  for (auto& [name, r] : regions) list.push_back(&r);
+  ParallelFor(list.size(), list.size(), [&](size_t i) { ReadRegion(client, list[i]); });
+
+  for (RegionRead* r : list) {
+    fleet->calls_ += r->calls;
+    RegionLbs& lbs = fleet->lbs_[r->region];
+    lbs.classic = r->classic;
+    if (r->health_ok) {
+      lbs.target_groups = r->target_groups;
+      lbs.health = r->health;
+    }
+    for (const std::string& id : r->ids) {
+      TargetState& t = fleet->targets_[id];
+      if (r->instances) {
+        Json mine = Mine(*r->instances, id, "InstanceId");
+        if (!mine.empty()) t.instance = mine[0];
+      }
+      if (r->enis) {
+        Json enis = Mine(*r->enis, id, "InstanceId", "Attachment");
+        std::sort(enis.begin(), enis.end(), [](const Json& a, const Json& b) {
+          return Obj(a, "Attachment").value("DeviceIndex", 0) < Obj(b, "Attachment").value("DeviceIndex", 0);
+        });
+        t.enis = enis;
+        if (r->addresses) {
+          Json on = Json::array();
+          for (const Json& e : enis) {
+            Json here = Mine(*r->addresses, Str(e, "NetworkInterfaceId"), "NetworkInterfaceId");
+            for (Json& a : here) on.push_back(std::move(a));
+          }
+          t.addresses = on;
+        }
+        if (lbs.classic && lbs.target_groups)
+          t.load_balancers = LoadBalancerMembershipsFrom(id, PrivateAddressesOf(enis), *lbs.classic,
+                                                         *lbs.target_groups, lbs.health);
+      }
+      if (r->asg) t.auto_scaling = Mine(*r->asg, id, "InstanceId");
+      if (r->assocs) t.iam_associations = Mine(*r->assocs, id, "InstanceId");
+      if (r->volumes) t.volumes = VolumesOf(*r->volumes, id);
+      if (auto a = r->attributes.find(id); a != r->attributes.end()) t.attributes = a->second;
+    }
+  }
+  return fleet;
+}
+
+const TargetState* FleetState::Find(const std::string& instance_id) const {
+  auto it = targets_.find(instance_id);
+  // A target the read did not find (gone meanwhile) is left to the steps' own reads.
+  if (it == targets_.end() || !it->second.instance) return nullptr;
+  return &it->second;
+}
+
+cloud::InventorySeed FleetState::SeedFor(const std::string& instance_id) const {
+  cloud::InventorySeed seed;
+  const TargetState* t = Find(instance_id);
+  if (t == nullptr) return seed;
+  seed.instance = t->instance;
+  seed.network_interfaces = t->enis;
+  seed.addresses = t->addresses;
+  seed.auto_scaling_instances = t->auto_scaling;
+  seed.iam_associations = t->iam_associations;
+  seed.volumes = t->volumes;
+  seed.attributes = t->attributes;
+  auto region = region_of_.find(instance_id);
+  if (region != region_of_.end()) {
+    auto lbs = lbs_.find(region->second);
+    if (lbs != lbs_.end()) {
+      seed.load_balancers = lbs->second.classic;
+      seed.target_groups = lbs->second.target_groups;
+      seed.target_health = lbs->second.health;
+    }
+  }
+  return seed;
+}
+
+Result<IsolationGroups> FleetState::EnsureIsolationGroupsOnce(const StepContext& ctx,
+                                                              const std::string& vpc_id) {
+  const std::string key = ctx.target.region + "/" + vpc_id;
+  // Held across the ensure: the other targets of the VPC wait for the one that makes the groups
+  // (EnsureIsolationGroups serialises them anyway), then take its ids without a call.
+  std::lock_guard<std::mutex> lock(groups_mu_);
+  if (auto it = groups_.find(key); it != groups_.end()) return it->second;
+  auto made = EnsureIsolationGroups(ctx, vpc_id);
+  if (!made) return made;
+  groups_[key] = *made;
+  return made;
+}
+
+}  // namespace cordon::response

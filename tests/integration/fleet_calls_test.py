@@ -1,0 +1,100 @@
+"""Issue 13, "A fleet at the speed AWS allows": the AWS calls `cordon contain` makes per instance,
+counted by the range's proxy (every request it forwarded), and the time until each instance's network
+was isolated, in the summary (text and --output json) and the case journal. Judged with boto3 and the
+range, never with cordon.
+
+The bound is the hand-typed runbook's (bench/contain/manual_runbook.sh, bench/README.md): 46 calls for
+one instance, the VPC's two isolation groups included.
+
+Run from the repository root:  python3 -m unittest tests/integration/fleet_calls_test.py -v
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scenario import ResponseCase, case_snapshots, client  # noqa: E402
+
+RUNBOOK_CALLS_PER_INSTANCE = 46  # issue 13's target; not met yet at 10 instances (below)
+# What cordon takes today (2026-12-07: 75 for one instance, 51.6 per instance for ten; before the fleet
+# read 111 and 99.9), kept from growing. One instance pays alone for what a fleet shares (the VPC's
+# isolation groups, the fleet-wide reads, the role's quota check). Left to reach 46 at ten: the
+# inventory's per-instance DescribeInstanceTypes, DescribeImages, DescribeAutoScalingGroups,
+# DescribeInstanceInformation and the IAM profile reads, which can be read once for the fleet too.
+ONE_INSTANCE_CALLS = 75
+TEN_INSTANCES_CALLS_PER_INSTANCE = 52
+
+
+class FleetCallsTests(ResponseCase):
+
+    def contained(self, n: int, case: str, *extra):
+        self.fresh(suspects=n)
+        pre = self.state()
+        targets = [s["instance_id"] for s in self.ids["suspects"]]
+        proc = self.contain(case, *extra, targets=targets)
+        self.assertExit(proc, 0)
+        calls = self.range.stats()["requests"]
+        print(f"\n{case}: {calls} AWS calls for {n} instance(s), {calls / n:.1f} per instance", file=sys.stderr)
+        post = self.state()
+        for s in self.ids["suspects"]:
+            self.assertContained(case, pre, post=post, suspect=s)
+        self.assertEqual(len(case_snapshots(self.moto, case)), 3 * n)
+        return proc, calls, targets
+
+    def assertIsolationTimes(self, case: str, summary: list, targets: list):
+        by_id = {t["instance_id"]: t for t in summary}
+        self.assertEqual(set(by_id), set(targets))
+        records = [r for r in self.journal(case) if r["kind"] == "network.isolated"]
+        journaled = {r["target"]: r["payload"] for r in records}
+        self.assertEqual(set(journaled), set(targets), records)
+        for iid in targets:
+            seconds = by_id[iid]["network_isolated_after_s"]
+            self.assertIsInstance(seconds, (int, float))
+            self.assertGreater(seconds, 0)
+            self.assertEqual(journaled[iid]["elapsed_s"], seconds)
+            self.assertEqual(journaled[iid]["status"], "done")
+            # Isolated as boto3 sees it: every ENI in the VPC's isolation group alone.
+            enis = client("ec2", self.moto).describe_network_interfaces(
+                Filters=[{"Name": "attachment.instance-id", "Values": [iid]}])["NetworkInterfaces"]
+            iso = self.isolation_groups(self.ids["vpc_id"])[f"cordon-isolation-{self.ids['vpc_id']}"]["GroupId"]
+            for eni in enis:
+                self.assertEqual([g["GroupId"] for g in eni["Groups"]], [iso], eni["NetworkInterfaceId"])
+
+    def test_ten_instances_calls_per_instance_bounded(self):
+        proc, calls, targets = self.contained(10, "IR-FLEET-10", "--output", "json")
+        per_instance = calls / len(targets)
+        self.assertLessEqual(per_instance, TEN_INSTANCES_CALLS_PER_INSTANCE,
+                             f"{calls} calls for {len(targets)} instances: {self.range.stats()['operations']}")
+        self.assertIsolationTimes("IR-FLEET-10", json.loads(proc.stdout), targets)
+        self.assertCaseConsistent("IR-FLEET-10")
+
+    def test_one_instance_calls_bounded_and_isolation_time_in_text_summary(self):
+        proc, calls, targets = self.contained(1, "IR-FLEET-1")
+        self.assertLessEqual(calls, ONE_INSTANCE_CALLS, self.range.stats()["operations"])
+        self.assertRegex(proc.stdout, r"network isolated \d+\.\d s after the run started")
+        records = [r for r in self.journal("IR-FLEET-1") if r["kind"] == "network.isolated"]
+        self.assertEqual([r["target"] for r in records], targets)
+
+    def test_rerun_reads_live_state_and_changes_nothing(self):
+        # The fleet read must not make a rerun trust stale state: everything is found already done.
+        _, _, targets = self.contained(2, "IR-FLEET-RERUN")
+        before = self.state()
+        self.range.control("POST", "stats/reset")
+        proc = self.contain("IR-FLEET-RERUN", "--output", "json", targets=targets)
+        self.assertExit(proc, 0)
+        summary = json.loads(proc.stdout)
+        self.assertEqual({t["result"] for t in summary}, {"unchanged"}, summary)
+        self.assertEqual(self.state(), before)
+        ops = self.range.stats()["operations"].get("ec2", {})
+        self.assertNotIn("ModifyNetworkInterfaceAttribute", ops)
+        self.assertNotIn("CreateSnapshots", ops)
+        for t in summary:  # isolation found already done is still reported
+            self.assertIn("network_isolated_after_s", t)
+
+
+if __name__ == "__main__":
+    unittest.main()
