@@ -44,8 +44,15 @@ StepCounts CountSteps(const response::TargetReport& t) {
   return c;
 }
 
-void PrintTargetSummary(const response::TargetReport& t, const std::string& case_id,
-                        const std::string& verb) {
+// Seconds until the target's network was isolated, when `isolated` names it.
+const double* IsolatedAfter(const std::map<std::string, double>* isolated, const response::TargetReport& t) {
+  if (isolated == nullptr) return nullptr;
+  auto it = isolated->find(t.target.instance_id);
+  return it == isolated->end() ? nullptr : &it->second;
+}
+
+void PrintTargetSummary(const response::TargetReport& t, const std::string& case_id, const std::string& verb,
+                        const double* isolated_after) {
   const StepCounts c = CountSteps(t);
   std::string what;
   SafePrintf(stdout, "%s (%s): ", t.target.instance_id.c_str(), t.target.region.c_str());
