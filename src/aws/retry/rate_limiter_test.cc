@@ -80,7 +80,7 @@ TEST(RateLimiterTest, ConcurrentAcquirersGetDistinctEvenlySpacedSlots) {
   std::vector<int64_t> all;
   for (auto& w : waits) all.insert(all.end(), w.begin(), w.end());
   std::sort(all.begin(), all.end());
-  ASSERT_EQ(all.size(), size_t{kThreads * kEach});
+  ASSERT_EQ(all.size(), static_cast<size_t>(kThreads) * kEach);
   // 10 go at once, then one every 10 ms: 10, 20, ..., 1900.
   for (int i = 0; i < 10; ++i) EXPECT_EQ(all[i], 0) << i;
   for (int i = 10; i < kThreads * kEach; ++i) EXPECT_EQ(all[i], (i - 9) * 10) << i;
