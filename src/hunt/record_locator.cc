@@ -1,5 +1,6 @@
 #include "hunt/record_locator.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -27,7 +28,7 @@ Masks Classify(const char* p) {
   Masks m;
   // c | 0x20 turns '[' (0x5b) into '{' (0x7b) and ']' (0x5d) into '}' (0x7d), and no other byte into them.
   const __m128i lower = _mm_set1_epi8(0x20);
-  for (int i = 0; i < 4; ++i) {
+  for (ptrdiff_t i = 0; i < 4; ++i) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
     const __m128i folded = _mm_or_si128(v, lower);
     auto bits = [&](__m128i eq) {
@@ -60,10 +61,10 @@ Masks Classify(const char* p) {
 __attribute__((target("avx2"))) Masks ClassifyAvx2(const char* p) {
   Masks m;
   const __m256i lower = _mm256_set1_epi8(0x20);
-  for (int i = 0; i < 2; ++i) {
+  for (ptrdiff_t i = 0; i < 2; ++i) {
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * i));
     const __m256i folded = _mm256_or_si256(v, lower);
-    const int shift = 32 * i;
+    const auto shift = 32 * i;
     m.quote |= static_cast<uint64_t>(
                    static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')))))
                << shift;
