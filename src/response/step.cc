@@ -1,5 +1,7 @@
 #include "response/step.h"
 
+#include <algorithm>
+
 #include "aws/errors/error_table.h"
 #include "response/audit_capture.h"
 #include "response/crash_hook.h"
@@ -152,8 +154,10 @@ std::string MissingPermission(const Error& error, const std::vector<aws::AuditRe
     size_t end = error.message.find_first_of(" ,;", start);
     return error.message.substr(start, end == std::string::npos ? std::string::npos : end - start);
   }
-  for (auto it = calls.rbegin(); it != calls.rend(); ++it)
-    if (it->outcome != "ok") return IamPrefix(it->service) + ":" + it->operation;
+  // The last call that did not succeed (std::views::reverse does not compile with clang 14 and
+  // libstdc++ 12).
+  auto failed = std::find_if(calls.rbegin(), calls.rend(), [](const auto& c) { return c.outcome != "ok"; });
+  if (failed != calls.rend()) return IamPrefix(failed->service) + ":" + failed->operation;
   return "";
 }
 
