@@ -35,7 +35,6 @@ struct RegionRead {
   std::map<std::string, Json> health;
   std::map<std::string, Json> attributes;  // by instance id
   bool health_ok = false;
-  int calls = 0;
 };
 
 class Reader {
@@ -58,29 +57,23 @@ class Reader {
     }
     return out;
   }
-  Result<Json> CallAll(const char* service, const char* op, Json input) {
-    ++calls_;
+  Result<Json> CallAll(const char* service, const char* op, Json input) const {
     return client_.CallAll(service, op, std::move(input), aws::CallOptions{r_->region, {}, false});
   }
-  Result<Json> Call(const char* service, const char* op, Json input) {
-    ++calls_;
+  Result<Json> Call(const char* service, const char* op, Json input) const {
     return client_.Call(service, op, std::move(input), aws::CallOptions{r_->region, {}, false});
   }
-  int calls() const { return calls_; }
 
  private:
   aws::Client& client_;
   RegionRead* r_;
-  int calls_ = 0;
 };
 
 void ReadRegion(aws::Client& client, RegionRead* r) {
-  // One reader per part, so the parts run side by side without sharing a counter.
-  std::vector<Reader> readers(9, Reader(client, r));
+  Reader reader(client, r);  // stateless: the parts below share it as they run side by side
   const std::function<void()> parts[] = {
       [&] {
-        Reader& x = readers[0];
-        auto res = x.All("ec2", "DescribeInstances", "Reservations", [](const Json& ids) {
+        auto res = reader.All("ec2", "DescribeInstances", "Reservations", [](const Json& ids) {
           return Json{{"InstanceIds", ids}};
         });
         if (!res) return;
@@ -90,17 +83,17 @@ void ReadRegion(aws::Client& client, RegionRead* r) {
         r->instances = list;
       },
       [&] {
-        r->enis = readers[1].All("ec2", "DescribeNetworkInterfaces", "NetworkInterfaces",
-                                 [](const Json& ids) { return aws::Filters("attachment.instance-id", ids); });
+        r->enis = reader.All("ec2", "DescribeNetworkInterfaces", "NetworkInterfaces",
+                             [](const Json& ids) { return aws::Filters("attachment.instance-id", ids); });
         if (!r->enis) return;
         std::vector<std::string> eni_ids;
         for (const Json& e : *r->enis) eni_ids.push_back(Str(e, "NetworkInterfaceId"));
-        r->addresses = readers[1].AllOf(
+        r->addresses = reader.AllOf(
             "ec2", "DescribeAddresses", "Addresses",
             [](const Json& ids) { return aws::Filters("network-interface-id", ids); }, eni_ids);
       },
       [&] {
-        r->asg = readers[2].All(
+        r->asg = reader.All(
             "autoscaling", "DescribeAutoScalingInstances", "AutoScalingInstances",
             [](const Json& ids) {
               return Json{{"InstanceIds", ids}};
@@ -109,25 +102,24 @@ void ReadRegion(aws::Client& client, RegionRead* r) {
       },
       [&] {
         r->assocs =
-            readers[3].All("ec2", "DescribeIamInstanceProfileAssociations", "IamInstanceProfileAssociations",
-                           [](const Json& ids) { return aws::Filters("instance-id", ids); });
+            reader.All("ec2", "DescribeIamInstanceProfileAssociations", "IamInstanceProfileAssociations",
+                       [](const Json& ids) { return aws::Filters("instance-id", ids); });
       },
       [&] {
-        r->volumes = readers[4].All("ec2", "DescribeVolumes", "Volumes", [](const Json& ids) {
-          return aws::Filters("attachment.instance-id", ids);
-        });
+        r->volumes = reader.All("ec2", "DescribeVolumes", "Volumes",
+                                [](const Json& ids) { return aws::Filters("attachment.instance-id", ids); });
       },
       [&] {
-        auto got = readers[5].CallAll("elb", "DescribeLoadBalancers", Json::object());
+        auto got = reader.CallAll("elb", "DescribeLoadBalancers", Json::object());
         if (got) r->classic = got->value("LoadBalancerDescriptions", Json::array());
       },
       [&] {
-        auto got = readers[6].CallAll("elbv2", "DescribeTargetGroups", Json::object());
+        auto got = reader.CallAll("elbv2", "DescribeTargetGroups", Json::object());
         if (!got) return;
         r->target_groups = got->value("TargetGroups", Json::array());
         for (const Json& tg : *r->target_groups) {
           const std::string arn = Str(tg, "TargetGroupArn");
-          auto h = readers[6].Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", arn}});
+          auto h = reader.Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", arn}});
           if (!h && !IsNotFoundError(h.error())) return;  // health unknown: the steps read it
           if (h) r->health[arn] = h->value("TargetHealthDescriptions", Json::array());
         }
@@ -137,13 +129,11 @@ void ReadRegion(aws::Client& client, RegionRead* r) {
   ParallelFor(std::size(parts), kReadConcurrency, [&](size_t i) { parts[i](); });
   // The two attributes protect changes, per instance (no batch form), after the parts above.
   std::vector<std::optional<Json>> attrs(r->ids.size());
-  std::vector<int> attr_calls(r->ids.size(), 0);
   ParallelFor(r->ids.size(), kReadConcurrency, [&](size_t i) {
     Json a = Json::object();
     for (const auto& [attribute, member] :
          {std::pair{"disableApiTermination", "DisableApiTermination"},
           {"instanceInitiatedShutdownBehavior", "InstanceInitiatedShutdownBehavior"}}) {
-      ++attr_calls[i];
       auto got = client.Call("ec2", "DescribeInstanceAttribute",
                              Json{{"InstanceId", r->ids[i]}, {"Attribute", attribute}},
                              aws::CallOptions{r->region, {}, false});
@@ -152,11 +142,8 @@ void ReadRegion(aws::Client& client, RegionRead* r) {
     }
     attrs[i] = a;
   });
-  for (size_t i = 0; i < r->ids.size(); ++i) {
+  for (size_t i = 0; i < r->ids.size(); ++i)
     if (attrs[i]) r->attributes[r->ids[i]] = *attrs[i];
-    r->calls += attr_calls[i];
-  }
-  for (const Reader& x : readers) r->calls += x.calls();
 }
 
 // The members of `list` whose `key` (or key inside `sub`) is `id`.
@@ -221,7 +208,6 @@ std::unique_ptr<FleetState> FleetState::Read(aws::Client& client,
   ParallelFor(list.size(), list.size(), [&](size_t i) { ReadRegion(client, list[i]); });
 
   for (RegionRead* r : list) {
-    fleet->calls_ += r->calls;
     RegionLbs& lbs = fleet->lbs_[r->region];
     lbs.classic = r->classic;
     if (r->health_ok) {

@@ -67,9 +67,6 @@ class FleetState {
   // a moment before in this run). A failure is not kept: the next caller tries again.
   Result<IsolationGroups> EnsureIsolationGroupsOnce(const StepContext& ctx, const std::string& vpc_id);
 
-  // How many calls the read made, for the journal's note.
-  int calls() const { return calls_; }
-
  private:
   std::map<std::string, TargetState> targets_;
   // Region-wide reads the inventory seeds take (classic ELBs, target groups and their health).
@@ -81,7 +78,6 @@ class FleetState {
   std::map<std::string, std::string> region_of_;  // instance id -> region
   std::mutex groups_mu_;
   std::map<std::string, IsolationGroups> groups_;  // "<region>/<vpc>" -> ensured this run
-  int calls_ = 0;
 };
 
 // Makes `fleet` the fleet read of every step run on `store` while the scope lives (contain, around
