@@ -18,7 +18,7 @@ void IsolationTimes::OnStep(const cloud::ResolvedTarget& target, const response:
   }
   // Safe to drop: the step's own outcome is journaled already; a failed append is sticky and named
   // among the lost records.
-  (void)store_->journal().Append(kNetworkIsolatedRecord, target.instance_id, report.step,
+  (void)store_->journal().Append(evidence::kind::kNetworkIsolated, target.instance_id, report.step,
                                  Json{{"step", report.step},
                                       {"status", response::StepStatusName(report.status)},
                                       {"elapsed_s", ms_rounded}});

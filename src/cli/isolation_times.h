@@ -6,7 +6,6 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <string_view>
 
 #include "cloud/target.h"
 #include "evidence/case_store.h"
@@ -14,16 +13,13 @@
 
 namespace cordon::cli {
 
-// The journal record, one per target whose isolate-network completed (done, or found already done):
-// {"step": "isolate-network", "status": "done"|"already done", "elapsed_s": seconds since the run began}.
-inline constexpr std::string_view kNetworkIsolatedRecord = "network.isolated";
-
 class IsolationTimes {
  public:
   // The clock starts now. `store` must outlive this.
   explicit IsolationTimes(evidence::CaseStore* store);
 
-  // For the executor's progress callback (called one at a time): notes isolate-network's completion.
+  // For the executor's progress callback (called one at a time): notes isolate-network's completion,
+  // and journals it (evidence::kind::kNetworkIsolated).
   void OnStep(const cloud::ResolvedTarget& target, const response::StepReport& report);
 
   // Instance id -> seconds, for the targets isolated so far.

@@ -37,6 +37,9 @@ inline constexpr std::string_view kEvidenceAdded = "evidence.added";
 inline constexpr std::string_view kRunStart = "run.start";              // payload: {"command"}
 inline constexpr std::string_view kRunEnd = "run.end";                  // payload: {"run_seq", "result"}
 inline constexpr std::string_view kRunInterrupted = "run.interrupted";  // a run.start had no run.end
+// contain: a target's isolate-network completed; payload {"step", "status", "elapsed_s"} (seconds
+// since the run began), see cli/isolation_times.h.
+inline constexpr std::string_view kNetworkIsolated = "network.isolated";
 }  // namespace kind
 
 // One journal record as stored. `payload` is compact JSON text and is hashed byte for byte.
