@@ -24,8 +24,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 import scenario  # noqa: E402
+from ec2_floor import floor  # noqa: E402
 
 
 def timed(cmd, env) -> tuple[float, subprocess.CompletedProcess]:
@@ -48,6 +50,26 @@ def operations(stats: dict) -> dict:
     ops = {f"{svc}:{op}": st["requests"] for svc, by_op in stats.get("operations", {}).items()
            for op, st in by_op.items() if st.get("requests")}
     return dict(sorted(ops.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def print_floors(results: list) -> None:
+    """Per size and side, the least time EC2's documented token buckets allow for that side's EC2
+    calls (ec2_floor.py), and how far the side is from it; and the largest time ratio any client
+    making cordon's calls could reach against the runbook's measured time."""
+    print("\nEC2 token-bucket floor (the least time EC2's documented buckets allow for the side's EC2 calls):")
+    for r in results:
+        for how in ("cordon", "manual"):
+            side = r.get(how)
+            if not side or "operations" not in side:
+                continue
+            seconds, action = floor(side["operations"])
+            side["ec2_floor_s"], side["ec2_floor_action"] = round(seconds, 1), action
+            over = f", {side['seconds'] / seconds:.2f}x the floor" if seconds else ""
+            print(f"  {how} x{r['instances']}: {seconds:.1f} s (set by {action or 'no bucket'}){over}")
+        c, m = r.get("cordon", {}), r.get("manual", {})
+        if c.get("ec2_floor_s") and m.get("seconds"):
+            print(f"  x{r['instances']}: no client making cordon's EC2 calls can be more than "
+                  f"{m['seconds'] / c['ec2_floor_s']:.1f}x faster than this runbook run on real AWS")
 
 
 def print_breakdown(results: list) -> None:
@@ -120,8 +142,10 @@ def run_manual(rng, n: int, targets: list, env: dict, sample: int) -> dict:
     secs, p = timed(cmd, env)
     end = time.time()
     blocks = runbook_blocks(log)
-    row = {"seconds": round(secs, 2), "calls": rng.stats()["requests"], "exit": p.returncode,
-           "cli_invocations": sum(b["calls"] for b in blocks), "instances_run": len(run)}
+    stats = rng.stats()
+    row = {"seconds": round(secs, 2), "calls": stats["requests"], "exit": p.returncode,
+           "cli_invocations": sum(b["calls"] for b in blocks), "instances_run": len(run),
+           "operations": operations(stats)}
     if p.returncode != 0:
         print(f"[manual x{n}] exit {p.returncode}: {p.stderr[-1500:]}", file=sys.stderr)
     if len(run) < n and len(blocks) == len(run) >= 2:
@@ -133,6 +157,9 @@ def run_manual(rng, n: int, targets: list, env: dict, sample: int) -> dict:
         row["seconds"] = round(first + rest * (n - 1), 2)
         row["calls"] = round(blocks[0]["calls"] + calls_rest * (n - 1))
         row["cli_invocations"] = row["calls"]
+        # Per operation, scaled by n / sample: only for the EC2 floor, where the first instance's two
+        # extra group calls do not matter.
+        row["operations"] = {op: round(c * n / len(run)) for op, c in row["operations"].items()}
     shutil.rmtree(work, ignore_errors=True)
     return row
 
@@ -198,6 +225,7 @@ def main() -> int:
             print(f"  * manual x{r['instances']}: run on {m['extrapolated_from']} instances "
                   f"({m['measured_seconds']} s, {m['measured_calls']} calls) and extrapolated per instance")
     print("(ratios: manual / cordon; > 1 means cordon is faster or makes fewer calls; /inst: calls per instance)")
+    print_floors(results)
     if a.breakdown:
         print_breakdown(results)
     if a.json:
