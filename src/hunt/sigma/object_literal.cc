@@ -170,10 +170,22 @@ bool ScanObjectBytes(std::string_view text, size_t max_backslashes, ObjectBytes*
 }
 
 size_t FindInObject(std::string_view text, std::string_view literal, bool cased, size_t from) {
+  return FindInObjectWith(FindBest(), text, literal, cased, from);
+}
+
+FindVariant FindBest() {
+#if defined(CORDON_SIGMA_OBJECT_AVX2)
+  if (CpuHasAvx2()) return FindVariant::kAvx2;
+#endif
+  return FindVariant::kPortable;
+}
+
+size_t FindInObjectWith(FindVariant variant, std::string_view text, std::string_view literal, bool cased,
+                        size_t from) {
   if (literal.empty() || literal.size() > text.size() || from > text.size() - literal.size())
     return std::string_view::npos;
 #if defined(CORDON_SIGMA_OBJECT_AVX2)
-  if (CpuHasAvx2()) return FindAvx2(text, literal, cased, from);
+  if (variant == FindVariant::kAvx2) return FindAvx2(text, literal, cased, from);
 #endif
   size_t i = from;
 #if defined(__SSE2__)

@@ -16,8 +16,23 @@ bool Folded(std::string_view text, std::string_view literal) {
   return lower.find(literal) != std::string::npos;
 }
 
+// Every variant this CPU can run, the portable one first.
+std::vector<FindVariant> Variants() {
+  std::vector<FindVariant> out;
+  for (FindVariant v : {FindVariant::kPortable, FindVariant::kAvx2}) {
+    if (v <= FindBest()) out.push_back(v);
+  }
+  return out;
+}
+
+// Whether every variant finds `literal` in `text`; a disagreement fails the test.
 bool ObjectContains(std::string_view text, std::string_view literal, bool cased) {
-  return FindInObject(text, literal, cased, 0) != std::string_view::npos;
+  const bool best = FindInObject(text, literal, cased, 0) != std::string_view::npos;
+  for (FindVariant v : Variants()) {
+    EXPECT_EQ(FindInObjectWith(v, text, literal, cased, 0) != std::string_view::npos, best)
+        << static_cast<int>(v) << " " << literal;
+  }
+  return best;
 }
 
 TEST(SigmaObjectLiteral, FindsALiteralAtEveryOffsetWithAndWithoutCase) {
@@ -44,11 +59,13 @@ TEST(SigmaObjectLiteral, FindsEveryOccurrenceInTurn) {
   std::string text(300, '-');
   const std::vector<size_t> planted = {0, 3, 40, 61, 64, 67, 127, 200, 290};
   for (size_t at : planted) text.replace(at, 3, at % 2 ? "ROO" : "roo");
-  std::vector<size_t> found;
-  for (size_t at = FindInObject(text, "roo", false, 0); at != std::string_view::npos;
-       at = FindInObject(text, "roo", false, at + 1))
-    found.push_back(at);
-  EXPECT_EQ(found, planted);
+  for (FindVariant v : Variants()) {
+    std::vector<size_t> found;
+    for (size_t at = FindInObjectWith(v, text, "roo", false, 0); at != std::string_view::npos;
+         at = FindInObjectWith(v, text, "roo", false, at + 1))
+      found.push_back(at);
+    EXPECT_EQ(found, planted) << static_cast<int>(v);
+  }
   EXPECT_EQ(FindInObject(text, "roo", false, 291), std::string_view::npos);
   EXPECT_EQ(FindInObject(text, "roo", false, 1000), std::string_view::npos);
   EXPECT_EQ(FindInObject(text, "", false, 0), std::string_view::npos);
