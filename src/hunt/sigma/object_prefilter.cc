@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "base/strings.h"
+#include "hunt/sigma/object_literal.h"
 #include "hunt/sigma/raw_key_value.h"
 
 namespace cordon::hunt::sigma {
@@ -28,6 +29,11 @@ struct ObjectPrefilter::Leaf {
   std::vector<std::optional<RegexGate>> gates;
   std::vector<std::string> required;  // per value; empty: none
   std::vector<size_t> anchors;        // per value: the required literal's RarestByte
+  // The object gate (object_literal.h): indices into object_literals_, one of which every text that
+  // satisfies a value holds; empty when some value has no such literal. A regex's atoms are lower-cased
+  // by Unicode rules, so its gate rules out only ASCII objects.
+  std::vector<size_t> gate;
+  bool gate_needs_ascii = false;
 };
 
 // One key occurrence with a value the rules may test. Offsets fit 32 bits: Triggers refuses larger
@@ -47,18 +53,31 @@ struct ObjectPrefilter::State {
   std::vector<std::optional<std::vector<unsigned>>> needles;
   std::vector<std::optional<std::vector<Occurrence>>> paths;
   std::vector<std::optional<std::vector<unsigned>>> leaves;
+  // The object's backslashes and whether it is ASCII (object_literal.h); !bytes_known when it holds too
+  // many backslashes to keep: then no gate closes and the `\u` escapes are found by a pass of their own.
+  ObjectBytes bytes;
+  bool bytes_known = false;
+  std::vector<std::optional<std::vector<unsigned>>> literal_hits;  // per object_literals_
 
-  bool Take() {
-    if (entries_left == 0) {
+  bool Take(size_t n = 1) {
+    if (entries_left < n) {
       over = true;
+      entries_left = 0;
       return false;
     }
-    --entries_left;
+    entries_left -= n;
     return true;
   }
 };
 
 namespace {
+
+// An `and` whose operand has this many offsets or fewer in the object takes them (see Trigger).
+constexpr size_t kFewOffsets = 16;
+// A leaf's literals stand for its key only in an object with this many backslashes or fewer: each is a
+// trigger of every such leaf (a record of policy documents full of escaped quotes is better told by
+// its keys).
+constexpr size_t kGateBackslashes = 64;
 
 bool IsPlainLiteralList(const DetectionItem& item) {
   return std::all_of(item.values.begin(), item.values.end(), [](const ValueMatcher& v) {
@@ -93,6 +112,34 @@ size_t ObjectPrefilter::PathOf(const FieldPath& field) {
   return paths_.size() - 1;
 }
 
+// The object gate of a leaf whose every value shows a literal in the raw bytes of what it matches: a
+// plain value itself, a pattern's longest literal piece (`trufflehog` of `*TruffleHog*`), a regex's
+// atoms. A value without one (a cidr, `*`, a regex RE2 finds no literal in) leaves the leaf ungated.
+void ObjectPrefilter::AddGate(Leaf* leaf) {
+  std::vector<std::pair<std::string, bool>> literals;
+  for (size_t v = 0; v < leaf->item->values.size(); ++v) {
+    const ValueMatcher& value = leaf->item->values[v];
+    if (value.kind == ValueMatcher::Kind::kPattern) {
+      const bool cased = value.pattern.cased();
+      std::string text = value.pattern.IsLiteral() ? value.pattern.LiteralText() : leaf->required[v];
+      literals.emplace_back(cased ? std::move(text) : ToLower(text), cased);
+    } else if (value.kind == ValueMatcher::Kind::kRegex && leaf->gates[v] && !leaf->gates[v]->open()) {
+      for (const std::string& atom : leaf->gates[v]->atoms()) literals.emplace_back(atom, false);
+      leaf->gate_needs_ascii = true;
+    } else {
+      return;
+    }
+  }
+  for (const auto& literal : literals) {
+    if (!ShowsInRawBytes(literal.first)) return;
+  }
+  for (auto& literal : literals) {
+    auto it = std::find(object_literals_.begin(), object_literals_.end(), literal);
+    leaf->gate.push_back(static_cast<size_t>(it - object_literals_.begin()));
+    if (it == object_literals_.end()) object_literals_.push_back(std::move(literal));
+  }
+}
+
 ObjectPrefilter::ObjectPrefilter(const RuleSet& rules, FindFunction find) : rules_(rules), find_(find) {
   event_name_path_ = PathOf(FieldPath::Parse("eventName"));
   const RuleIndex& index = rules.index();
@@ -118,6 +165,7 @@ ObjectPrefilter::ObjectPrefilter(const RuleSet& rules, FindFunction find) : rule
         }
       }
       for (const std::string& required : leaf.required) leaf.anchors.push_back(RarestByte(required));
+      AddGate(&leaf);
       leaf_of_[need->item] = leaves_.size();
       if (leaf.path == event_name_path_ && IsPlainLiteralList(*need->item)) {
         // Lower-cased as the index does: a `cased` literal then admits more texts, never fewer.
@@ -193,6 +241,33 @@ void ObjectPrefilter::FillEventNameLeaves(State* state) const {
   }
 }
 
+bool ObjectPrefilter::GateOpen(size_t leaf, const State& state) const {
+  return !leaves_[leaf].gate.empty() && state.bytes_known &&
+         state.bytes.backslashes.size() <= kGateBackslashes &&
+         (!leaves_[leaf].gate_needs_ascii || state.bytes.ascii);
+}
+
+bool ObjectPrefilter::KnownEmpty(size_t leaf, const State& state) const {
+  if (state.leaves[leaf]) return state.leaves[leaf]->empty();
+  if (!GateOpen(leaf, state) || !state.bytes.backslashes.empty()) return false;
+  return std::all_of(leaves_[leaf].gate.begin(), leaves_[leaf].gate.end(), [&](size_t literal) {
+    return state.literal_hits[literal] && state.literal_hits[literal]->empty();
+  });
+}
+
+const std::vector<unsigned>& ObjectPrefilter::LiteralHits(size_t literal, State* state) const {
+  std::optional<std::vector<unsigned>>& hits = state->literal_hits[literal];
+  if (hits) return *hits;
+  hits.emplace();
+  const auto& [text, cased] = object_literals_[literal];
+  for (size_t at = FindInObject(state->text, text, cased, 0); at != std::string_view::npos;
+       at = FindInObject(state->text, text, cased, at + 1)) {
+    if (!state->Take()) break;
+    hits->push_back(static_cast<unsigned>(at));
+  }
+  return *hits;
+}
+
 const std::vector<unsigned>& ObjectPrefilter::LeafOffsets(size_t leaf_index, State* state) const {
   std::optional<std::vector<unsigned>>& offsets = state->leaves[leaf_index];
   if (offsets) return *offsets;
@@ -202,6 +277,22 @@ const std::vector<unsigned>& ObjectPrefilter::LeafOffsets(size_t leaf_index, Sta
     return *offsets;
   }
   offsets.emplace();
+  if (!state->paths[leaf.path] && GateOpen(leaf_index, *state)) {
+    // The key not searched yet: the records that hold one of the leaf's literals, or a backslash (an
+    // escape can hide the literal from the raw bytes), are the trigger (object_literal.h).
+    for (size_t literal : leaf.gate) {
+      const std::vector<unsigned>& hits = LiteralHits(literal, state);
+      if (!state->Take(hits.size())) return *offsets;
+      offsets->insert(offsets->end(), hits.begin(), hits.end());
+    }
+    if (!state->Take(state->bytes.backslashes.size())) return *offsets;
+    offsets->insert(offsets->end(), state->bytes.backslashes.begin(), state->bytes.backslashes.end());
+    if (leaf.gate.size() > 1 || !state->bytes.backslashes.empty()) {
+      std::sort(offsets->begin(), offsets->end());
+      offsets->erase(std::unique(offsets->begin(), offsets->end()), offsets->end());
+    }
+    return *offsets;
+  }
   for (const Occurrence& o : Occurrences(leaf.path, state)) {
     bool could = o.size == Occurrence::kUnknown;
     // Any one value matching the occurrence: with `all`, each value needs an occurrence of its own, so the
@@ -237,14 +328,18 @@ bool ObjectPrefilter::Trigger(const Need& need, State* state, std::vector<unsign
     case Need::Kind::kAll:
       break;
   }
-  // The eventName operands first (one hash lookup per record, and often no such record in the object),
-  // then those whose key the object was already searched for: an operand with no offset here ends the
-  // `and` before a search of the whole object for another key.
+  // An operand known to have no offset first (its literals are absent: the `and` ends there), then the
+  // eventName operands (one hash lookup per record, and often no such record in the object), then those
+  // whose key the object was already searched for or whose literals stand for their key (one search of
+  // the object, no occurrence read): an operand with no offset here ends the `and` before a search of
+  // the whole object for another key.
   auto rank = [&](const Need* c) {
-    if (c->kind != Need::Kind::kValue) return 2;
-    const size_t path = leaves_[leaf_of_.at(c->item)].path;
-    if (path == event_name_path_) return 0;
-    return state->paths[path] ? 1 : 2;
+    if (c->kind != Need::Kind::kValue) return 3;
+    const size_t leaf = leaf_of_.at(c->item);
+    if (KnownEmpty(leaf, *state)) return 0;
+    const size_t path = leaves_[leaf].path;
+    if (path == event_name_path_) return 1;
+    return state->leaves[leaf] || state->paths[path] || GateOpen(leaf, *state) ? 2 : 3;
   };
   std::vector<std::pair<int, const Need*>> order;
   for (const Need& child : need.children) order.emplace_back(rank(&child), &child);
@@ -256,7 +351,9 @@ bool ObjectPrefilter::Trigger(const Need& need, State* state, std::vector<unsign
     own.clear();
     if (!Trigger(*child, state, &own)) continue;  // needs nothing: does not narrow the `and`
     if (!shortest || own.size() < shortest->size()) shortest = own;
-    if (shortest->empty() || state->over) break;
+    // Any operand's trigger is the `and`'s: a few records are cheaper to locate and check than another
+    // search of the whole object (the role-session rule's `AssumedRole` ends it before `Role`).
+    if (shortest->size() <= kFewOffsets || state->over) break;
   }
   if (!shortest) return false;
   out->insert(out->end(), shortest->begin(), shortest->end());
@@ -274,6 +371,12 @@ bool ObjectPrefilter::Triggers(std::string_view text, size_t max_entries,
   state.needles.resize(needles_.size());
   state.paths.resize(paths_.size());
   state.leaves.resize(leaves_.size());
+  state.literal_hits.resize(object_literals_.size());
+  // Backslashes are rare in CloudTrail (escaped quotes in policy documents); an object with more than
+  // this many is searched by key for every leaf.
+  constexpr size_t kMaxBackslashes = 4096;
+  state.bytes_known = ScanObjectBytes(text, std::min(kMaxBackslashes, max_entries), &state.bytes);
+  if (state.bytes_known) state.entries_left -= state.bytes.backslashes.size();
   std::vector<unsigned> all;
   // The rules that search a key whatever the object holds first (a need on one key, or an `or` of such):
   // the `and`s after them then find those keys searched (see Trigger).
@@ -292,10 +395,15 @@ bool ObjectPrefilter::Triggers(std::string_view text, size_t max_entries,
   }
   // A `\u` escape could spell a key (`"event\u004eame"`) the searches miss: its record is a candidate of
   // every rule (RuleIndex::Candidates).
-  // Found by memchr for the backslash (rare in CloudTrail: escaped quotes in policy documents), which
-  // reads each byte once where the literal search of a two-byte needle compares three.
+  // Its backslash was found by the pass over the object's bytes; an object with too many for that pass
+  // to keep is searched again by memchr, which reads each byte once.
   const char* const begin = text.data();
-  for (const char* p = begin; !state.over;) {
+  if (state.bytes_known) {
+    for (unsigned at : state.bytes.backslashes) {
+      if (at + 1 < text.size() && text[at + 1] == 'u' && state.Take()) all.push_back(at);
+    }
+  }
+  for (const char* p = begin; !state.bytes_known && !state.over;) {
     p = static_cast<const char*>(std::memchr(p, '\\', static_cast<size_t>(begin + text.size() - p)));
     if (p == nullptr || p + 1 == begin + text.size()) break;
     if (p[1] == 'u' && state.Take()) all.push_back(static_cast<unsigned>(p - begin));

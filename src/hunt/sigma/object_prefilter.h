@@ -6,9 +6,14 @@
 // holds one of them. A value need's trigger (rule_index.h) is the occurrences of its key whose raw value
 // could satisfy one of the item's values, read as the index reads a record (raw_key_value.h: occurrences at
 // any depth, and any value the raw bytes cannot show is taken as a match). An `or`'s trigger is the union
-// of its operands'; an `and`'s is the shortest of its operands' in this object (a record that matches
-// holds an offset of every operand's, so of that one's too). Every `\u` in the object is a trigger for
+// of its operands'; an `and`'s is one of its operands' in this object (a record that matches holds an
+// offset of every operand's, so of that one's too). Every `\u` in the object is a trigger for
 // every rule: a key could be written with one, and the index takes such a record as a candidate of all.
+// A value need whose every value holds a literal (`trufflehog` of `*TruffleHog*`, `assumedrole`) and
+// whose key was not searched yet takes the literal's occurrences in the whole object instead, and the
+// object's backslashes (an escape can hide the literal from the raw bytes; object_literal.h): a record
+// where it holds holds one of them, and its key's occurrences are never read. An `and` takes the first
+// operand with few offsets, not necessarily the shortest.
 // The reader then gives each record that holds a trigger to the RuleIndex, which decides as before; a
 // record that holds none is no rule's candidate there either, so the matches are the same.
 #pragma once
@@ -18,6 +23,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "hunt/sigma/regex_gate.h"
@@ -54,11 +60,18 @@ class ObjectPrefilter {
   const std::vector<unsigned>& Positions(size_t needle, State* state) const;
   const std::vector<Occurrence>& Occurrences(size_t path, State* state) const;
   const std::vector<unsigned>& LeafOffsets(size_t leaf, State* state) const;
+  // Whether the leaf's literals can stand for its key in this object (object_literal.h): it has them,
+  // the object's backslashes are known, and it is ASCII when they are a regex's.
+  bool GateOpen(size_t leaf, const State& state) const;
+  // Whether the leaf is known to have no offset in the object without another search.
+  bool KnownEmpty(size_t leaf, const State& state) const;
+  const std::vector<unsigned>& LiteralHits(size_t literal, State* state) const;
   void FillEventNameLeaves(State* state) const;
   // Appends the need's trigger to *out; false when the need has none (it needs nothing).
   bool Trigger(const Need& need, State* state, std::vector<unsigned>* out) const;
 
   size_t PathOf(const FieldPath& field);
+  void AddGate(Leaf* leaf);
 
   const RuleSet& rules_;
   FindFunction find_;
@@ -66,6 +79,9 @@ class ObjectPrefilter {
   std::vector<std::string> needles_;  // distinct: paths ending in the same key share one search
   size_t event_name_path_ = 0;
   std::vector<Leaf> leaves_;
+  // The literals of the leaves' object gates, distinct (two TruffleHog rules share `trufflehog`), and
+  // whether each is compared with case.
+  std::vector<std::pair<std::string, bool>> object_literals_;
   std::unordered_map<const DetectionItem*, size_t> leaf_of_;
   // The leaves on eventName whose values are all plain literals: found by one hash lookup of each
   // eventName's lower-cased text, as the index finds its rules.

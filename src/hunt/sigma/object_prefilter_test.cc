@@ -147,12 +147,36 @@ TEST(SigmaObjectPrefilter, AnEscapeTriggersItsRecordOnly) {
   }
 }
 
+// The IMDS rule's `:assumed-role/aws:` and the TruffleHog rules' user agent are searched for in the
+// whole object; absent, only the records with a backslash are theirs, where an escape can hide them.
+TEST(SigmaObjectPrefilter, AnAbsentLiteralLeavesOnlyTheRecordsWithABackslash) {
+  RuleSet set = SigmaHqRules();
+  const std::vector<std::string> records = {
+      R"({"eventName":"NoRuleEvent","userAgent":"aws-cli","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/u"}})",
+      R"({"eventName":"NoRuleEvent","userAgent":"say \"hi\"","userIdentity":{"type":"IAMUser","arn":"x"}})",
+      R"({"eventName":"NoRuleEvent","userIdentity":{"type":"IAMUser","arn":"arn:aws:sts::1:assumed-role\/aws:x\/i-1"}})",
+      R"({"eventName":"NoRuleEvent","userAgent":"aws-cli","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/u"}})",
+  };
+  const Object o = Delivery(records, 0, records.size());
+  ASSERT_TRUE(MatchesSomeRule(set, records[2]));  // the IMDS rule, through `\/`
+  EXPECT_EQ(ExpectEveryMatchTriggered(set, o), 2u);
+  std::vector<size_t> offsets;
+  ASSERT_TRUE(ObjectPrefilter(set, PlainFind).Triggers(o.text, o.text.size(), &offsets));
+  for (size_t at : offsets) {
+    EXPECT_TRUE((at >= o.spans[1].first && at < o.spans[1].second) ||
+                (at >= o.spans[2].first && at < o.spans[2].second))
+        << at;
+  }
+}
+
 TEST(SigmaObjectPrefilter, AnObjectNoRuleCanMatchHasNoTrigger) {
   RuleSet set = SigmaHqRules();
   const std::vector<std::string> records = {
       // GetCallerIdentity is pinned by the TruffleHog rule, which also needs its user agent.
       R"({"eventName":"GetCallerIdentity","userAgent":"aws-cli/2.15","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/u"}})",
-      R"({"eventName":"DescribeInstances","userIdentity":{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"type":"User"}}}})",
+      // Not `AssumedRole`: a record holding that is the role-session rule's candidate whatever its issuer
+      // (an `and` takes its first operand with few offsets; the rule index then rejects it).
+      R"({"eventName":"DescribeInstances","userIdentity":{"type":"FederatedUser","sessionContext":{"sessionIssuer":{"type":"Role"}}}})",
   };
   std::vector<size_t> offsets;
   ASSERT_TRUE(ObjectPrefilter(set, PlainFind).Triggers(Delivery(records, 0, 2).text, 1 << 20, &offsets));

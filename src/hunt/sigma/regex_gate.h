@@ -23,6 +23,8 @@ class RegexGate {
   // ASCII case). A text with a non-ASCII byte always passes: the atoms are lower-cased by Unicode rules.
   bool MayMatch(std::string_view text) const;
   bool open() const { return atoms_.empty(); }
+  // Lower-case ASCII; a match of the regex in an ASCII text holds one of them, compared without case.
+  const std::vector<std::string>& atoms() const { return atoms_; }
 
  private:
   std::vector<std::string> atoms_;  // lower-case ASCII
