@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "hunt/sigma/ascii_fold.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -16,7 +18,6 @@ namespace cordon::hunt::sigma {
 namespace {
 
 bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char Fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Three of the literal's bytes every start is compared on: the first, the middle and the last (as
 // FindLiteral). A letter compared without case is
@@ -41,7 +42,7 @@ Probes MakeProbes(std::string_view literal, bool cased) {
 
 bool ConfirmAt(std::string_view text, size_t pos, std::string_view literal, bool cased) {
   for (size_t k = 0; k < literal.size(); ++k) {
-    const char c = cased ? text[pos + k] : Fold(text[pos + k]);
+    const char c = cased ? text[pos + k] : FoldAscii(text[pos + k]);
     if (c != literal[k]) return false;
   }
   return true;

@@ -7,12 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "hunt/sigma/ascii_fold.h"
+
 namespace cordon::hunt::sigma {
 namespace {
 
 bool Folded(std::string_view text, std::string_view literal) {
   std::string lower(text);
-  for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  FoldAsciiInPlace(lower);
   return lower.find(literal) != std::string::npos;
 }
 

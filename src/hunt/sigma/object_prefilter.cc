@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "base/strings.h"
+#include "hunt/sigma/ascii_fold.h"
 #include "hunt/sigma/object_literal.h"
 #include "hunt/sigma/raw_key_value.h"
 
@@ -88,9 +89,7 @@ bool IsPlainLiteralList(const DetectionItem& item) {
 // A name's slot in the eventName filter: its size and its first and last bytes, ASCII-folded.
 size_t NameKey(std::string_view name) {
   if (name.empty()) return 0;
-  auto fold = [](char c) {
-    return static_cast<size_t>(static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
-  };
+  auto fold = [](char c) { return static_cast<size_t>(static_cast<unsigned char>(FoldAscii(c))); };
   return (name.size() & 15) << 8 | ((fold(name.front()) * 7 + fold(name.back())) & 0xff);
 }
 
@@ -235,7 +234,7 @@ void ObjectPrefilter::FillEventNameLeaves(State* state) const {
     // Most names are no rule's: the filter's bit, not a hash of the folded name, tells so.
     if (!event_name_keys_.test(NameKey(state->text.substr(o.begin, o.size)))) continue;
     folded.assign(state->text.substr(o.begin, o.size));
-    for (char& c : folded) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    FoldAsciiInPlace(folded);
     auto it = by_event_name_.find(folded);
     if (it != by_event_name_.end()) std::for_each(it->second.begin(), it->second.end(), add);
   }

@@ -3,12 +3,11 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "hunt/sigma/ascii_fold.h"
 
 namespace cordon::hunt::sigma {
 
 namespace {
-
-char Fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Length of the UTF-8 character starting with byte `lead` (1 for a stray continuation byte).
 size_t Utf8Length(unsigned char lead) {
@@ -21,7 +20,7 @@ size_t Utf8Length(unsigned char lead) {
 bool LiteralAt(std::string_view text, size_t pos, std::string_view literal, bool cased) {
   if (text.size() - pos < literal.size()) return false;
   for (size_t i = 0; i < literal.size(); ++i) {
-    const char c = cased ? text[pos + i] : Fold(text[pos + i]);
+    const char c = cased ? text[pos + i] : FoldAscii(text[pos + i]);
     if (c != literal[i]) return false;
   }
   return true;

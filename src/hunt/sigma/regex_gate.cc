@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "hunt/sigma/ascii_fold.h"
+
 namespace cordon::hunt::sigma {
 namespace {
-
-char FoldAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Without an early exit, so that the compiler checks many bytes per step: it runs on every ARN.
 bool IsAscii(std::string_view s) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "hunt/sigma/ascii_fold.h"
+
 namespace cordon::hunt::sigma {
 namespace {
 
@@ -51,7 +53,7 @@ TEST(SigmaContainsLiteral, FoldsTheTextUnlessCased) {
 // tried, including those before and after a false hit of that byte.
 TEST(SigmaContainsLiteral, AgreesWithAFoldedFindFromAnyAnchor) {
   auto folded_find = [](std::string text, const std::string& literal) {
-    for (char& c : text) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    FoldAsciiInPlace(text);
     return text.find(literal) != std::string::npos;
   };
   const std::vector<std::string> texts = {

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "base/strings.h"
+#include "hunt/sigma/ascii_fold.h"
 #include "hunt/sigma/raw_key_value.h"
 
 namespace cordon::hunt::sigma {
@@ -202,7 +203,7 @@ void RuleIndex::Candidates(std::string_view record, Scratch* scratch, std::vecto
     for (std::string_view name : names.texts) {
       // ASCII folding into a reused string, as Pattern folds: no allocation per record.
       scratch->folded.assign(name);
-      for (char& c : scratch->folded) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      FoldAsciiInPlace(scratch->folded);
       auto it = by_event_name_.find(scratch->folded);
       if (it == by_event_name_.end()) continue;
       for (size_t r : it->second) consider(r);
