@@ -273,15 +273,5 @@ TEST(IamPolicyReference, StatementIdsAreLettersAndDigits) {
   EXPECT_TRUE(ids.count("CordonEvidenceBucket"));
 }
 
-// contain and preserve --organization list the organization's accounts and assume the role in each,
-// from the calling account; that account needs nothing of the evidence bucket for it (issue 13).
-TEST(IamPolicyReference, OrganizationListsAccountsAndAssumesTheRole) {
-  auto actions = ActionsFor("organization");
-  ASSERT_TRUE(actions);
-  EXPECT_EQ(*actions, (std::vector<std::string>{"organizations:ListAccounts", "sts:AssumeRole",
-                                                "sts:GetCallerIdentity"}));
-  EXPECT_TRUE(PolicyOf("organization")["Statement"][0]["Sid"] == "CordonOrganization");
-}
-
 }  // namespace
 }  // namespace cordon::response
