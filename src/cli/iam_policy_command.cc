@@ -57,9 +57,10 @@ CommandBody SetupIamPolicy(CLI::App& app) {
   app.add_option("--accounts", f->reach.accounts,
                  "the run's --accounts: sts:AssumeRole of --role-name in each (comma-separated ids)")
       ->delimiter(',');
-  app.add_flag("--organization", f->reach.organization,
-               "the run's --organization: organizations:ListAccounts and sts:AssumeRole of --role-name in any "
-               "account");
+  app.add_flag(
+      "--organization", f->reach.organization,
+      "the run's --organization: organizations:ListAccounts and sts:AssumeRole of --role-name in any "
+      "account");
   app.add_option("--role-name", f->reach.role_name, "the run's --role-name");
   app.add_flag("--all-regions", f->reach.all_regions, "the run's --all-regions: ec2:DescribeRegions");
   app.add_option("--partition", f->reach.partition, "the partition of the role ARNs: aws, aws-cn, aws-us-gov")

@@ -187,9 +187,9 @@ std::string StatementId(const std::string& command) {
 
 const std::vector<std::string>& PolicyCommands() {
   static const std::vector<std::string> kNames = {
-      "triage",         "contain",         "release",    "preserve",    "hunt",    "lab",
-      "cleanup",        "recover",         "watch",      "image",       "posture", "case",
-      "capture-memory", "evidence-bucket", "automation"};
+      "triage",  "contain", "release",        "preserve",        "hunt",
+      "lab",     "cleanup", "recover",        "watch",           "image",
+      "posture", "case",    "capture-memory", "evidence-bucket", "automation"};
   return kNames;
 }
 

@@ -12,7 +12,9 @@ bool Any(const std::vector<std::string>& commands, bool (*pred)(const std::strin
   return std::any_of(commands.begin(), commands.end(), pred);
 }
 
-bool ListsTheOrganization(const std::string& command) { return command != "release" && TakesAccounts(command); }
+bool ListsTheOrganization(const std::string& command) {
+  return command != "release" && TakesAccounts(command);
+}
 
 bool IsAccountId(const std::string& text) {
   return text.size() == 12 && std::all_of(text.begin(), text.end(),
@@ -38,7 +40,8 @@ Json RoleArns(const PolicyReach& reach) {
 }
 
 Json Statement(const std::string& sid, std::vector<std::string> actions, Json resource) {
-  return Json{{"Sid", sid}, {"Effect", "Allow"}, {"Action", std::move(actions)}, {"Resource", std::move(resource)}};
+  return Json{
+      {"Sid", sid}, {"Effect", "Allow"}, {"Action", std::move(actions)}, {"Resource", std::move(resource)}};
 }
 
 }  // namespace
@@ -70,12 +73,13 @@ Status CheckReach(const std::vector<std::string>& commands, const PolicyReach& r
                      "--partition " + reach.partition + ": one of aws, aws-cn, aws-us-gov");
   if (std::string c = FirstNot(commands, TakesAccounts); others && !c.empty())
     return MakeError(ErrorKind::kInvalidArgument,
-                     std::string(reach.organization ? "--organization" : "--accounts") + " does not go with " +
-                         c + ": only contain, preserve, capture-memory and release reach other accounts");
+                     std::string(reach.organization ? "--organization" : "--accounts") +
+                         " does not go with " + c +
+                         ": only contain, preserve, capture-memory and release reach other accounts");
   if (std::string c = FirstNot(commands, TakesAllRegions); reach.all_regions && !c.empty())
-    return MakeError(ErrorKind::kInvalidArgument,
-                     "--all-regions does not go with " + c + ": only triage, contain, preserve and capture-memory "
-                                                             "take it");
+    return MakeError(ErrorKind::kInvalidArgument, "--all-regions does not go with " + c +
+                                                      ": only triage, contain, preserve and capture-memory "
+                                                      "take it");
   return Ok();
 }
 

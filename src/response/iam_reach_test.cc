@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
@@ -63,8 +64,9 @@ void ExpectAllowedByTheReference(const Json& statements) {
         }
       }
       if (!st.contains("Condition")) continue;
-      for (const auto& [op, keys] : st["Condition"].items())
-        for (const auto& [key, value] : keys.items()) EXPECT_TRUE(row->second.condition_keys.count(key)) << key;
+      for (const Json& keys : st["Condition"])  // {"StringLike": {KEY: VALUE, ...}, ...}
+        for (auto key = keys.begin(); key != keys.end(); ++key)
+          EXPECT_TRUE(row->second.condition_keys.count(key.key())) << key.key();
     }
   }
 }

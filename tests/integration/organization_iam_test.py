@@ -61,7 +61,7 @@ def without_statement(policy: dict, sid: str) -> dict:
 class OrganizationIamTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.range = Range("--moto-env", "INITIAL_NO_AUTH_ACTION_COUNT=0").start()
+        cls.range = Range("--moto-env", "INITIAL_NO_AUTH_ACTION_COUNT=0").start(timeout=180)  # a loaded machine
         cls.endpoint, cls.moto = cls.range.endpoint, cls.range.moto
         with cls.root():
             org = boto3_client("organizations", cls.moto)
