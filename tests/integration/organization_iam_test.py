@@ -6,7 +6,7 @@ holds exactly the member policy it said that role needs.
 moto 5.2.1 enforcing IAM (INITIAL_NO_AUTH_ACTION_COUNT=0, through range/moto_auth.py) judges sts:AssumeRole
 against the Resource of the caller's statements (the role ARN the request names, moto/sts/responses.py
 _determine_resource), so a role outside the printed ARNs is refused as AWS refuses it; it ignores
-conditions (sts:RoleSessionName), which src/response/iam_reach_test.cc checks against the Service
+conditions (sts:RoleSessionName), which src/response/iam_policy_test.cc checks against the Service
 Authorization Reference by a hand-written table. The range serves ListAccounts (range/organizations.py)
 after moto has judged the caller's own request (its signature, organizations:ListAccounts).
 
