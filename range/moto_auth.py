@@ -22,6 +22,11 @@ authentication is on (`--moto-env INITIAL_NO_AUTH_ACTION_COUNT=N`). Nothing else
    "s3:HeadBucket", an action IAM does not have, so no policy AWS accepts can allow it. S3 authorizes
    HeadBucket with s3:ListBucket ("To use this operation, you must have permissions to perform the
    s3:ListBucket action", https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html).
+
+3. The range's own lookups (range/organizations.py: the organization, the caller's account, a delegated
+   administrator, a role's existence) stand for what AWS knows without asking the caller's policy; they
+   carry the header organizations.BOOKKEEPING_HEADER and skip authentication and authorization. The
+   caller's own request is still judged by moto, unchanged, before the range answers it.
 """
 
 import os
@@ -31,6 +36,7 @@ import sys
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
 
+from moto.core import responses as core_responses  # noqa: E402
 from moto.iam import access_control  # noqa: E402
 from moto.s3 import responses as s3_responses  # noqa: E402
 from moto.server import main  # noqa: E402
@@ -57,6 +63,18 @@ def _create_aws_request(self):
 
 access_control.IAMRequestBase._create_aws_request = _create_aws_request
 s3_responses.ACTION_MAP["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"
+
+_moto_authorize = core_responses.BaseResponse._authenticate_and_authorize_normal_action
+BOOKKEEPING_HEADER = "X-Range-Bookkeeping"  # organizations.BOOKKEEPING_HEADER (not importable here: sys.path)
+
+
+def _authorize(self, resource="*"):
+    if self.headers.get(BOOKKEEPING_HEADER):
+        return
+    _moto_authorize(self, resource)
+
+
+core_responses.BaseResponse._authenticate_and_authorize_normal_action = _authorize
 
 if __name__ == "__main__":
     sys.exit(main())

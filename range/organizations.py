@@ -18,6 +18,11 @@ the range learns the caller's account and the organization from moto (GetCallerI
 DescribeOrganization, which moto answers for members too) and, for a member, whether it is a delegated
 administrator (ListDelegatedAdministrators, as the management account through moto's AssumeRole,
 which moto grants into any account).
+
+With moto enforcing IAM (range/moto_auth.py), the caller's own request goes to moto first, unchanged, so
+that moto judges its signature and whether the caller's policy allows organizations:ListAccounts; the
+range's own lookups above are AWS's bookkeeping, not the caller's calls, and carry BOOKKEEPING_HEADER,
+which moto_auth.py lets past authorization (their signatures are not the caller's).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import json
 import re
 
 PAGE_SIZE = 2
+BOOKKEEPING_HEADER = "X-Range-Bookkeeping"
 TARGET = "AWSOrganizationsV20161128."
 TOKEN = re.compile(r"^range-page-(\d+)$")
 DEFAULT_AUTH = ("AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, "
@@ -47,7 +53,7 @@ def auth_for(headers, service: str) -> dict:
 def _request(upstream: tuple, headers: dict, body: str, extra: dict) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection(*upstream, timeout=60)
     try:
-        conn.request("POST", "/", body=body, headers={**headers, **extra})
+        conn.request("POST", "/", body=body, headers={**headers, **extra, BOOKKEEPING_HEADER: "1"})
         resp = conn.getresponse()
         return resp.status, resp.read()
     finally:
@@ -104,6 +110,34 @@ def _all_accounts(upstream, auth: dict) -> tuple[int, dict] | list:
         token = out.get("NextToken")
         if not token:
             return accounts
+
+
+def caller_refused(upstream: tuple, path: str, headers, body: bytes) -> tuple | None:
+    """The caller's ListAccounts as it was sent, to moto: None when moto lets it through, else
+    (status, code, message) of its refusal (IAM enforcement: a signature that does not match, or a
+    policy without organizations:ListAccounts)."""
+    conn = http.client.HTTPConnection(*upstream, timeout=60)
+    try:
+        conn.putrequest("POST", path, skip_host=True, skip_accept_encoding=True)
+        for k, v in headers.items():
+            if k.lower() not in ("connection", "keep-alive", BOOKKEEPING_HEADER.lower()):
+                conn.putheader(k, v)
+        conn.endheaders(body or None)
+        resp = conn.getresponse()
+        status, answer = resp.status, resp.read()
+    finally:
+        conn.close()
+    # Only authentication and authorization refuse here (401, 403): moto judges them before the
+    # action, and its own answer to the action (a NextToken of the range's pages, say) is not AWS's.
+    if status not in (401, 403):
+        return None
+    text = answer.decode("utf-8", "replace")
+    try:
+        doc = json.loads(text or "{}")
+    except ValueError:
+        doc = {"__type": xml_text(text, "Code"), "message": xml_text(text, "Message")}
+    code = (doc.get("__type") or "AccessDenied").rsplit("#", 1)[-1]
+    return status, code, doc.get("message") or doc.get("Message") or ""
 
 
 def serve_list_accounts(upstream: tuple, headers, params: dict) -> tuple:

@@ -76,7 +76,8 @@ CHUNK = 64 * 1024
 BUFFER_LIMIT = 16 * 1024 * 1024  # form/JSON request bodies up to this size are read whole
 REQUEST_LOG_LIMIT = 50000  # the request log keeps the newest this many requests
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade",
-              "proxy-authenticate", "proxy-authorization"}
+              "proxy-authenticate", "proxy-authorization",
+              "x-range-bookkeeping"}  # organizations.BOOKKEEPING_HEADER: the range's own lookups only
 
 CLOUDTRAIL_TARGET_PREFIX = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101"
 TARGET_SERVICES = {  # X-Amz-Target prefix -> service, for requests without a credential scope
@@ -920,8 +921,11 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             if body is None:
                 reader.drain()
             st.count_served(info, "range")
-            served = organizations.serve_list_accounts((st.upstream_host, st.upstream_port), self.headers,
-                                                       info.params)
+            upstream = (st.upstream_host, st.upstream_port)
+            refused = organizations.caller_refused(upstream, self.path, self.headers, body)
+            if refused is not None:
+                return self._send(*aws_error(info, *refused))
+            served = organizations.serve_list_accounts(upstream, self.headers, info.params)
             return self._send_json_ok(served[1]) if served[0] == 200 else self._send(*aws_error(info, *served))
 
         if info.service == "sts" and info.action == "AssumeRole" and isinstance(info.params, dict):

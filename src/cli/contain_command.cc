@@ -22,6 +22,7 @@
 #include "cli/response_output.h"
 #include "cli/target_location.h"
 #include "cloud/instance_inventory.h"
+#include "cloud/instances_by_id.h"
 #include "response/bucket/case_export.h"
 #include "response/bucket/write_once.h"
 #include "response/case_paths.h"
@@ -182,7 +183,8 @@ response::ResponseOptions MakeOptions(const CommandContext& ctx, const ContainFl
   return options;
 }
 
-// The tags of every target, read with one DescribeInstances per account and region (by 100 ids).
+// The tags of every target, read with one DescribeInstances per account and region (by
+// cloud::kInstanceIdsPerCall ids).
 Result<std::map<std::string, Json>> ReadAllTags(const CommandContext& ctx) {
   std::map<std::pair<aws::Client*, std::string>, std::vector<std::string>> groups;
   for (const cloud::ResolvedTarget& target : ctx.targets) {
@@ -190,20 +192,11 @@ Result<std::map<std::string, Json>> ReadAllTags(const CommandContext& ctx) {
     if (!client) return MakeError(client.error());
     groups[{*client, target.region}].push_back(target.instance_id);
   }
-  constexpr size_t kIdsPerCall = 100;
   std::map<std::string, Json> tags;
   for (const auto& [where, ids] : groups) {
-    for (size_t at = 0; at < ids.size(); at += kIdsPerCall) {
-      Json chunk(
-          std::vector<std::string>(ids.begin() + at, ids.begin() + std::min(ids.size(), at + kIdsPerCall)));
-      aws::CallOptions o;
-      o.region = where.second;
-      auto out = where.first->CallAll("ec2", "DescribeInstances", Json{{"InstanceIds", chunk}}, o);
-      if (!out) return MakeError(out.error());
-      for (const Json& r : out->value("Reservations", Json::array()))
-        for (const Json& i : r.value("Instances", Json::array()))
-          tags[Str(i, "InstanceId")] = i.value("Tags", Json::array());
-    }
+    auto found = cloud::DescribeInstancesById(*where.first, where.second, ids);
+    if (!found) return MakeError(found.error());
+    for (const auto& [id, instance] : *found) tags[id] = instance.value("Tags", Json::array());
   }
   return tags;
 }

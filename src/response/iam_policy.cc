@@ -13,9 +13,10 @@
 namespace cordon::response {
 namespace {
 
-// What target resolution (every command that takes a TARGET) calls.
+// What target resolution (every command that takes a TARGET) calls. ec2:DescribeRegions only with
+// --all-regions (iam_reach.h), the one place target resolution lists the regions.
 constexpr std::string_view kResolve[] = {"ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
-                                         "ec2:DescribeAddresses", "ec2:DescribeRegions"};
+                                         "ec2:DescribeAddresses"};
 // Triage reads; owned by triage, listed here so one policy document covers every command.
 constexpr std::string_view kTriage[] = {
     "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeNetworkInterfaces",
@@ -120,13 +121,6 @@ constexpr std::string_view kAutomationDeploy[] = {"cloudformation:CreateStack",
                                                   "events:DescribeRule",
                                                   "events:ListTargetsByRule"};
 
-// contain and preserve --organization's share, in the account the responder runs in (the management
-// account or a delegated administrator): the organization's accounts (organizations:ListAccounts),
-// the caller's own account (skipped: it is searched as the profile's), and the role assumed in each
-// other account (--role-name; the role's own policy there is `--for contain` or `--for preserve`).
-constexpr std::string_view kOrganization[] = {"organizations:ListAccounts", "sts:GetCallerIdentity",
-                                              "sts:AssumeRole"};
-
 // What `cordon watch` calls on its queue, besides what contain calls for each event.
 constexpr std::string_view kWatchQueue[] = {"sqs:ReceiveMessage", "sqs:DeleteMessage",
                                             "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
@@ -193,9 +187,9 @@ std::string StatementId(const std::string& command) {
 
 const std::vector<std::string>& PolicyCommands() {
   static const std::vector<std::string> kNames = {
-      "triage",         "contain",         "release",    "preserve",    "hunt",    "lab",
-      "cleanup",        "recover",         "watch",      "image",       "posture", "case",
-      "capture-memory", "evidence-bucket", "automation", "organization"};
+      "triage",  "contain", "release",        "preserve",        "hunt",
+      "lab",     "cleanup", "recover",        "watch",           "image",
+      "posture", "case",    "capture-memory", "evidence-bucket", "automation"};
   return kNames;
 }
 
@@ -204,8 +198,7 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
   auto add = [&](std::span<const std::string_view> list) {
     for (std::string_view a : list) actions.emplace(a);
   };
-  if (command != "triage" && command != "hunt" && command != "posture" && command != "automation" &&
-      command != "organization")
+  if (command != "triage" && command != "hunt" && command != "posture" && command != "automation")
     add(kEvidenceBucket);
   if (command == "triage") {
     add(kTriage);
@@ -243,14 +236,18 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
     add(kEvidenceBucketCreate);
   } else if (command == "automation") {
     add(kAutomationDeploy);
-  } else if (command == "organization") {
-    add(kOrganization);
   } else if (command == "lab") {
     for (const std::string& a : lab::LabIamActions()) actions.insert(a);
   } else if (command == "cleanup") {
     for (const std::string& a : cleanup::CleanupIamActions()) actions.insert(a);
   } else if (command == "recover") {
     for (const std::string& a : recover::RecoverIamActions()) actions.insert(a);
+  } else if (command == "organization") {
+    // Before --organization was a flag of iam-policy, a pseudo-command that allowed AssumeRole on
+    // every role of every account.
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "no policy for 'organization': give the flags of the command that will run, e.g. "
+                     "--for contain --organization --role-name ROLE");
   } else {
     return MakeError(ErrorKind::kInvalidArgument,
                      "no policy for '" + command + "' (known: " + Join(PolicyCommands(), ", ") + ")");
@@ -258,7 +255,8 @@ Result<std::vector<std::string>> ActionsFor(const std::string& command) {
   return std::vector<std::string>(actions.begin(), actions.end());
 }
 
-Result<Json> PolicyFor(const std::vector<std::string>& commands) {
+Result<Json> PolicyFor(const std::vector<std::string>& commands, const PolicyReach& reach) {
+  if (Status checked = CheckReach(commands, reach); !checked) return MakeError(checked.error());
   Json statements = Json::array();
   for (const std::string& c : commands) {
     auto actions = ActionsFor(c);
@@ -291,6 +289,7 @@ Result<Json> PolicyFor(const std::vector<std::string>& commands) {
                                 {"Resource", "*"},
                                 {"Condition", conditioned[i].first}});
   }
+  for (Json& st : ReachStatements(commands, reach)) statements.push_back(std::move(st));
   return Json{{"Version", "2012-10-17"}, {"Statement", statements}};
 }
 

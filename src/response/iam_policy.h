@@ -6,6 +6,7 @@
 
 #include "base/error.h"
 #include "base/json.h"
+#include "response/iam_reach.h"
 
 namespace cordon::response {
 
@@ -17,7 +18,9 @@ const std::vector<std::string>& PolicyCommands();
 Result<std::vector<std::string>> ActionsFor(const std::string& command);
 
 // {"Version": "2012-10-17", "Statement": [{"Sid": "CordonContain", "Effect": "Allow", "Action": [...],
-// "Resource": "*"}, ...]}: one statement per command.
-Result<Json> PolicyFor(const std::vector<std::string>& commands);
+// "Resource": "*"}, ...]}: one statement per command (and one per condition its scoped actions share),
+// then the caller's statements for `reach` (ReachStatements). kInvalidArgument for an unknown command
+// or a reach that does not go with the commands (CheckReach).
+Result<Json> PolicyFor(const std::vector<std::string>& commands, const PolicyReach& reach = {});
 
 }  // namespace cordon::response

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "base/time.h"
+#include "cloud/instances_by_id.h"
 #include "response/live_state.h"
 
 namespace cordon::response {
@@ -86,14 +87,9 @@ tl::unexpected<Error> HeldBy(const cloud::ResolvedTarget& target, const std::str
 }  // namespace
 
 Result<Json> ReadInstanceTags(aws::Client& client, const cloud::ResolvedTarget& target) {
-  aws::CallOptions o;
-  o.region = target.region;
-  auto out = client.Call("ec2", "DescribeInstances", Json{{"InstanceIds", {target.instance_id}}}, o);
-  if (!out) return MakeError(out.error());
-  for (const Json& r : out->value("Reservations", Json::array()))
-    for (const Json& i : r.value("Instances", Json::array()))
-      if (Str(i, "InstanceId") == target.instance_id) return i.value("Tags", Json::array());
-  return MakeError(ErrorKind::kNotFound, "instance " + target.instance_id + " not found in " + target.region);
+  auto instance = cloud::DescribeInstanceById(client, target.region, target.instance_id);
+  if (!instance) return MakeError(instance.error());
+  return instance->value("Tags", Json::array());
 }
 
 ClaimState ClaimFromTags(const Json& tags) { return StateOf(ViewOf(tags)); }

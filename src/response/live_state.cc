@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "cloud/instances_by_id.h"
 
 namespace cordon::response {
 
@@ -21,13 +22,7 @@ Json TargetOf(const std::string& id, const Json& membership) {
 }
 
 Result<Json> DescribeTargetInstance(const StepContext& ctx) {
-  auto out = ctx.Call("ec2", "DescribeInstances", Json{{"InstanceIds", {ctx.target.instance_id}}});
-  if (!out) return MakeError(out.error());
-  for (const Json& r : out->value("Reservations", Json::array()))
-    for (const Json& i : r.value("Instances", Json::array()))
-      if (Str(i, "InstanceId") == ctx.target.instance_id) return i;
-  return MakeError(ErrorKind::kNotFound,
-                   "instance " + ctx.target.instance_id + " not found in " + ctx.target.region);
+  return cloud::DescribeInstanceById(*ctx.client, ctx.target.region, ctx.target.instance_id);
 }
 
 Result<Json> DescribeTargetEnis(const StepContext& ctx) {

@@ -237,10 +237,17 @@ class OrganizationTest(unittest.TestCase):
         self.assertEqual(refused.exception.response["Error"]["Code"], "AccessDeniedException")
 
     def test_iam_policy_for_organization(self):
-        proc = run_cordon(["iam-policy", "--for", "organization"])
+        """The caller's policy for `contain --organization --role-name ROLE` (run under that policy in
+        organization_iam_test.py); the pseudo-command `--for organization` is gone, saying what to give."""
+        proc = run_cordon(["iam-policy", "--for", "contain", "--organization", "--role-name", ROLE])
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        actions = json.loads(proc.stdout)["Statement"][0]["Action"]
-        self.assertEqual(sorted(actions), ["organizations:ListAccounts", "sts:AssumeRole", "sts:GetCallerIdentity"])
+        reach = {st["Sid"]: st for st in json.loads(proc.stdout)["Statement"]}
+        self.assertEqual(reach["CordonAssumeRole"]["Resource"], [f"arn:aws:iam::*:role/{ROLE}"])
+        self.assertEqual(sorted(reach["CordonListAccounts"]["Action"]),
+                         ["organizations:ListAccounts", "sts:GetCallerIdentity"])
+        old = run_cordon(["iam-policy", "--for", "organization"])
+        self.assertEqual(old.returncode, EXIT_USAGE, old.stderr)
+        self.assertIn("--for contain --organization --role-name ROLE", old.stderr)
 
 
 if __name__ == "__main__":
