@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 import unittest
 
@@ -29,10 +30,36 @@ ONE_INSTANCE_CALLS = 75
 TEN_INSTANCES_CALLS_PER_INSTANCE = 52
 
 
+def recorded_inventory(cases_dir: str, case: str, iid: str) -> dict:
+    """The inventory of `iid`'s recorded pre-state, read from case.db with sqlite3 (not through cordon)."""
+    db = sqlite3.connect(f"file:{os.path.join(cases_dir, case, 'case.db')}?mode=ro", uri=True)
+    try:
+        (state,) = db.execute("SELECT state FROM pre_state WHERE target = ?", (iid,)).fetchone()
+    finally:
+        db.close()
+    return json.loads(state)["inventory"]
+
+
 class FleetCallsTests(ResponseCase):
+
+    def read_before(self):
+        """What boto3 says before the run of what the fleet reads once for all targets."""
+        iam, asg = client("iam", self.moto), client("autoscaling", self.moto)
+        role = self.ids["role_name"]
+        group = asg.describe_auto_scaling_groups(
+            AutoScalingGroupNames=[self.ids["asg_name"]])["AutoScalingGroups"][0]
+        return {
+            "role": iam.get_instance_profile(
+                InstanceProfileName=self.ids["profile_name"])["InstanceProfile"]["Roles"][0]["RoleName"],
+            "inline": sorted(iam.list_role_policies(RoleName=role)["PolicyNames"]),
+            "attached": sorted(p["PolicyName"] for p in
+                               iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]),
+            "sizes": (group["MinSize"], group["MaxSize"], group["DesiredCapacity"]),
+        }
 
     def contained(self, n: int, case: str, *extra):
         self.fresh(suspects=n)
+        self.before = self.read_before()
         pre = self.state()
         targets = [s["instance_id"] for s in self.ids["suspects"]]
         proc = self.contain(case, *extra, targets=targets)
@@ -71,6 +98,31 @@ class FleetCallsTests(ResponseCase):
                              f"{calls} calls for {len(targets)} instances: {self.range.stats()['operations']}")
         self.assertIsolationTimes("IR-FLEET-10", json.loads(proc.stdout), targets)
         self.assertCaseConsistent("IR-FLEET-10")
+        self.assertSharedReadsOnce("IR-FLEET-10", targets)
+
+    def assertSharedReadsOnce(self, case: str, targets: list):
+        # The ten share one instance type, AMI, Auto Scaling group and instance profile: what the
+        # inventory read per instance is read once for the fleet (GetInstanceProfile and
+        # ListRolePolicies also once by the role-quota preflight before the claims).
+        ops = self.range.stats()["operations"]
+        for service, op, most in (("ec2", "DescribeInstanceTypes", 1), ("ec2", "DescribeImages", 1),
+                                  ("ssm", "DescribeInstanceInformation", 1),
+                                  ("iam", "ListAttachedRolePolicies", 1), ("iam", "GetInstanceProfile", 2),
+                                  ("iam", "ListRolePolicies", 2)):
+            self.assertLessEqual(ops.get(service, {}).get(op, 0), most, f"{service}:{op}: {ops}")
+        # ... and recorded as it was before the run: the role's inline policies without the case's
+        # deny that the siblings' credentials steps put on the shared role during the run, the
+        # group's sizes before any detach, the instance type read.
+        for iid in targets:
+            inv = recorded_inventory(self.cases_dir, case, iid)
+            role = inv["instance_profile"]["role"]
+            self.assertEqual(role["name"], self.before["role"], inv["instance_profile"])
+            self.assertEqual(sorted(role["inline_policies"]), self.before["inline"], iid)
+            self.assertEqual(sorted(p["name"] for p in role["attached_policies"]), self.before["attached"])
+            a = inv["auto_scaling"]
+            self.assertEqual((a["min_size"], a["max_size"], a["desired_capacity"]), self.before["sizes"], iid)
+            self.assertNotIn("error", inv["instance_store"], iid)
+            self.assertNotIn("error", inv["ssm"], iid)
 
     def test_one_instance_calls_bounded_and_isolation_time_in_text_summary(self):
         proc, calls, targets = self.contained(1, "IR-FLEET-1")
