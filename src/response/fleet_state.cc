@@ -324,8 +324,11 @@ FleetScope::FleetScope(const evidence::CaseStore* store, FleetState* fleet) : st
 }
 
 FleetScope::~FleetScope() {
-  std::lock_guard<std::mutex> lock(scopes_mu);
-  scopes.erase(store_);
+  {
+    std::lock_guard<std::mutex> lock(scopes_mu);
+    scopes.erase(store_);
+  }
+  ForgetRunDenies(store_);  // what the run put on its roles (role_deny.h) is not a later run's
 }
 
 FleetState* FleetOf(const StepContext& ctx) {

@@ -108,12 +108,15 @@ class FleetCallsTests(ResponseCase):
     def assertSharedReadsOnce(self, case: str, targets: list):
         # The ten share one instance type, AMI, Auto Scaling group and instance profile: what the
         # inventory read per instance is read once for the fleet (GetInstanceProfile and
-        # ListRolePolicies also once by the role-quota preflight before the claims).
+        # ListRolePolicies also once by the role-quota preflight before the claims). The case's deny
+        # on the shared role is read once (GetRolePolicy, beside the preflight's read of the role's
+        # one other inline policy), then merged into what the run put last (role_deny.h): every
+        # instance's entry is in it all the same (assertContained).
         ops = self.range.stats()["operations"]
         for service, op, most in (("ec2", "DescribeInstanceTypes", 1), ("ec2", "DescribeImages", 1),
                                   ("ssm", "DescribeInstanceInformation", 1),
                                   ("iam", "ListAttachedRolePolicies", 1), ("iam", "GetInstanceProfile", 2),
-                                  ("iam", "ListRolePolicies", 2)):
+                                  ("iam", "ListRolePolicies", 2), ("iam", "GetRolePolicy", 2)):
             made = ops.get(service, {}).get(op, {}).get("requests", 0)
             self.assertLessEqual(made, most, f"{service}:{op}: {ops}")
         # ... and recorded as it was before the run: the role's inline policies without the case's
