@@ -4,7 +4,7 @@ was isolated, in the summary (text and --output json) and the case journal. Judg
 range, never with cordon.
 
 The bound is the hand-typed runbook's (bench/contain/manual_runbook.sh, bench/README.md): 46 calls for
-one instance, the VPC's two isolation groups included. At ten instances cordon stays below it (40.4 per
+one instance, the VPC's two isolation groups included. At ten instances cordon stays below it (39.5 per
 instance), with its idempotency probes, recorded pre-state and verification; one instance alone pays
 for what a fleet shares.
 
@@ -23,15 +23,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from scenario import ResponseCase, case_snapshots, client  # noqa: E402
 
 RUNBOOK_CALLS_PER_INSTANCE = 46  # issue 13's target: met at ten instances (below) and at fifty
-# What cordon takes (2026-12-07: 71 for one instance, 40.4 per instance for ten, 37.7 for fifty; before
+# What cordon takes (2026-12-07: 71 for one instance, 39.5 per instance for ten, 36.7 for fifty; before
 # the shared reads 75, 51.6 and 49.5; before the fleet read 111 and 99.9), kept from growing. One
 # instance pays alone for what a fleet shares (the VPC's isolation groups, the fleet-wide reads, the
 # role's quota check). What the inventory read per instance (instance type, AMI, Auto Scaling group,
-# security groups, SSM, the instance profile and its role's policy lists) is read once for the fleet,
+# security groups, SSM, the instance profile and its role's policy lists) is read once for the fleet
 # (assertSharedReadsOnce); the snapshot and deny probes are made only once a run of their step began on
-# the case (test_rerun_reads_live_state_and_changes_nothing, crash_rerun_test).
+# the case (test_rerun_reads_live_state_and_changes_nothing, crash_rerun_test); the role's deny is read
+# once per run, each entry merged into what the run put last (role_deny.h).
 ONE_INSTANCE_CALLS = 71
-TEN_INSTANCES_CALLS_PER_INSTANCE = 41
+TEN_INSTANCES_CALLS_PER_INSTANCE = 40
 
 
 def recorded_inventory(cases_dir: str, case: str, iid: str) -> dict:
