@@ -39,6 +39,10 @@ import uuid
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+# Held while an Auto Scaling change is forwarded to moto (RangeHandler._proxy).
+AUTOSCALING_CHANGES = threading.Lock()
+
+
 def _sibling(name: str):
     """Load range/<name>.py by path under a private module name (range/moto.py would otherwise
     shadow the moto package, and `range` is a builtin)."""
@@ -949,6 +953,14 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         elif info.service == "ssm" and info.action == "SendCommand" and isinstance(info.params, dict):
             capture = "SendCommand"
         st.count_served(info, "moto")
+        if info.service == "autoscaling" and not (info.action or "").startswith("Describe"):
+            # moto's Auto Scaling model is not thread-safe: DetachInstances rewrites the group's
+            # instance list from its own read of it, so two at once on one group lose one detach and
+            # then launch or terminate to match the capacity (a sibling terminated). Auto Scaling runs
+            # a group's activities one at a time; the range forwards its changes one at a time.
+            with AUTOSCALING_CHANGES:
+                self._forward(reader, body, info, capture)
+            return
         self._forward(reader, body, info, capture)
 
     def _put_role_policy(self, reader, body, info):

@@ -66,6 +66,14 @@ void ReadInstance(const Json& i, InstanceInventory* inv) {
   inv->iam_instance_profile_arn = ScalarText(Obj(i, "IamInstanceProfile"), "Arn");
 }
 
+// The members of a seed's SecurityGroups that are among `ids`.
+Json GroupsIn(const Json& groups, const std::set<std::string>& ids) {
+  Json out = Json::array();
+  for (const Json& g : groups)
+    if (ids.count(ScalarText(g, "GroupId")) != 0) out.push_back(g);
+  return out;
+}
+
 void ReadNetwork(Collector& c, const InventorySeed& seed, InstanceInventory* inv) {
   auto enis = seed.network_interfaces
                   ? Result<Json>(Json{{"NetworkInterfaces", *seed.network_interfaces}})
@@ -139,7 +147,9 @@ void ReadNetwork(Collector& c, const InventorySeed& seed, InstanceInventory* inv
   if (!group_ids.empty()) {
     Json ids = Json::array();
     for (const auto& g : group_ids) ids.push_back(g);
-    auto sgs = c.CallAll("ec2", "DescribeSecurityGroups", Json{{"GroupIds", ids}});
+    auto sgs = seed.security_groups
+                   ? Result<Json>(Json{{"SecurityGroups", GroupsIn(*seed.security_groups, group_ids)}})
+                   : c.CallAll("ec2", "DescribeSecurityGroups", Json{{"GroupIds", ids}});
     if (!sgs) {
       inv->exposure.error = sgs.error().ToString();
     } else {
@@ -178,9 +188,10 @@ void ReadVolumes(Collector& c, const InventorySeed& seed, InstanceInventory* inv
             [](const Volume& a, const Volume& b) { return a.device < b.device; });
 }
 
-void ReadInstanceStore(Collector& c, InstanceInventory* inv) {
-  auto types =
-      c.Call("ec2", "DescribeInstanceTypes", Json{{"InstanceTypes", Json::array({inv->instance.type})}});
+void ReadInstanceStore(Collector& c, const InventorySeed& seed, InstanceInventory* inv) {
+  auto types = seed.instance_types ? Result<Json>(Json{{"InstanceTypes", *seed.instance_types}})
+                                   : c.Call("ec2", "DescribeInstanceTypes",
+                                            Json{{"InstanceTypes", Json::array({inv->instance.type})}});
   if (!types) {
     inv->instance_store.error = types.error().ToString();
   } else {
@@ -194,7 +205,9 @@ void ReadInstanceStore(Collector& c, InstanceInventory* inv) {
   // InvalidAMIID.NotFound): then only the type is known, and that is not a failure. Any other error
   // (access denied, throttled) is: the devices are unknown.
   if (inv->instance.image_id.empty()) return;
-  auto images = c.Call("ec2", "DescribeImages", Json{{"ImageIds", Json::array({inv->instance.image_id})}});
+  auto images = seed.images ? Result<Json>(Json{{"Images", *seed.images}})
+                            : c.Call("ec2", "DescribeImages",
+                                     Json{{"ImageIds", Json::array({inv->instance.image_id})}});
   if (!images) {
     const Error& e = images.error();
     if (e.kind == ErrorKind::kNotFound || StartsWith(e.code, "InvalidAMIID.")) return;
@@ -230,8 +243,10 @@ void ReadAutoScaling(Collector& c, const InventorySeed& seed, InstanceInventory*
     asg.launch_template = ScalarText(Obj(a, "LaunchTemplate"), "LaunchTemplateName");
   }
   if (!asg.member) return;
-  auto groups = c.Call("autoscaling", "DescribeAutoScalingGroups",
-                       Json{{"AutoScalingGroupNames", Json::array({asg.group_name})}});
+  auto groups = seed.auto_scaling_groups
+                    ? Result<Json>(Json{{"AutoScalingGroups", *seed.auto_scaling_groups}})
+                    : c.Call("autoscaling", "DescribeAutoScalingGroups",
+                             Json{{"AutoScalingGroupNames", Json::array({asg.group_name})}});
   if (!groups) {
     asg.error = groups.error().ToString();
     return;
@@ -299,11 +314,17 @@ void ReadTargetGroups(Collector& c, const InventorySeed& seed, const std::set<st
   }
 }
 
-void ReadRole(Collector& c, InstanceProfile* p) {
+void ReadRole(Collector& c, const InventorySeed& seed, InstanceProfile* p) {
   // arn:aws:iam::123456789012:instance-profile/path/name: the name is the last segment.
   std::string name = p->profile_arn.substr(p->profile_arn.rfind('/') + 1);
   p->profile_name = name;
-  auto prof = c.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", name}});
+  // The fleet's read of this profile, when it is this one.
+  const Json* read =
+      seed.instance_profile && ScalarText(*seed.instance_profile, "InstanceProfileName") == name
+          ? &*seed.instance_profile
+          : nullptr;
+  auto prof = read != nullptr ? Result<Json>(*read)
+                              : c.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", name}});
   if (!prof) {
     p->role_error = prof.error().ToString();
     return;
@@ -313,14 +334,18 @@ void ReadRole(Collector& c, InstanceProfile* p) {
     p->role_arn = ScalarText(r, "Arn");
   }
   if (p->role_name.empty()) return;
-  auto attached = c.CallAll("iam", "ListAttachedRolePolicies", Json{{"RoleName", p->role_name}});
+  auto attached = read != nullptr && read->contains("AttachedPolicies")
+                      ? Result<Json>(*read)
+                      : c.CallAll("iam", "ListAttachedRolePolicies", Json{{"RoleName", p->role_name}});
   if (!attached) {
     p->role_error = attached.error().ToString();
   } else {
     for (const Json& a : Arr(*attached, "AttachedPolicies"))
       p->attached_policies.push_back({ScalarText(a, "PolicyName"), ScalarText(a, "PolicyArn")});
   }
-  auto inline_policies = c.CallAll("iam", "ListRolePolicies", Json{{"RoleName", p->role_name}});
+  auto inline_policies = read != nullptr && read->contains("PolicyNames")
+                             ? Result<Json>(*read)
+                             : c.CallAll("iam", "ListRolePolicies", Json{{"RoleName", p->role_name}});
   if (!inline_policies) {
     p->role_error = inline_policies.error().ToString();
   } else {
@@ -347,7 +372,7 @@ void ReadInstanceProfile(Collector& c, const InventorySeed& seed, InstanceInvent
     }
   }
   if (p.profile_arn.empty()) p.profile_arn = inv->iam_instance_profile_arn;
-  if (!p.profile_arn.empty()) ReadRole(c, &p);
+  if (!p.profile_arn.empty()) ReadRole(c, seed, &p);
 }
 
 void ReadAttributes(Collector& c, const InventorySeed& seed, InstanceInventory* inv) {
@@ -376,11 +401,13 @@ void ReadAttributes(Collector& c, const InventorySeed& seed, InstanceInventory* 
   if (stop && stop->is_boolean()) a.disable_api_stop = stop->get<bool>();
 }
 
-void ReadSsm(Collector& c, InstanceInventory* inv) {
-  auto out = c.Call(
-      "ssm", "DescribeInstanceInformation",
-      Json{{"Filters",
-            Json::array({Json{{"Key", "InstanceIds"}, {"Values", Json::array({inv->instance.id})}}})}});
+void ReadSsm(Collector& c, const InventorySeed& seed, InstanceInventory* inv) {
+  auto out =
+      seed.ssm_information
+          ? Result<Json>(Json{{"InstanceInformationList", *seed.ssm_information}})
+          : c.Call("ssm", "DescribeInstanceInformation",
+                   Json{{"Filters", Json::array({Json{{"Key", "InstanceIds"},
+                                                      {"Values", Json::array({inv->instance.id})}}})}});
   if (!out) {
     inv->ssm.error = out.error().ToString();
     return;
@@ -430,13 +457,13 @@ Result<InstanceInventory> CollectInventory(aws::Client& client, const ResolvedTa
   const std::function<void()> parts[] = {
       [&] { ReadNetwork(c, seed, &inv); },
       [&] { ReadVolumes(c, seed, &inv); },
-      [&] { ReadInstanceStore(c, &inv); },
+      [&] { ReadInstanceStore(c, seed, &inv); },
       [&] { ReadAutoScaling(c, seed, &inv); },
       [&] { ReadClassicLbs(c, seed, &inv); },
       [&] { ReadTargetGroups(c, seed, own_ips, &inv); },
       [&] { ReadInstanceProfile(c, seed, &inv); },
       [&] { ReadAttributes(c, seed, &inv); },
-      [&] { ReadSsm(c, &inv); },
+      [&] { ReadSsm(c, seed, &inv); },
   };
   ParallelFor(std::size(parts), kInventoryConcurrency, [&](size_t i) { parts[i](); });
   return inv;

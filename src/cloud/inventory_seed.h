@@ -24,6 +24,16 @@ struct InventorySeed {
   std::optional<Json> volumes;                 // Volumes attached to the instance
   // {"disableApiTermination": Value, "instanceInitiatedShutdownBehavior": Value}
   std::optional<Json> attributes;
+  // What a fleet reads once for all of its instances, each the answer for this instance's own value:
+  std::optional<Json> instance_types;       // InstanceTypes of its type (DescribeInstanceTypes)
+  std::optional<Json> images;               // Images of its AMI (empty: deregistered or not visible)
+  std::optional<Json> auto_scaling_groups;  // AutoScalingGroups of its group (DescribeAutoScalingGroups)
+  std::optional<Json> security_groups;      // SecurityGroups of its ENIs' groups (DescribeSecurityGroups)
+  std::optional<Json> ssm_information;      // its InstanceInformationList (empty: not managed)
+  // Its instance profile: {"InstanceProfileName", "InstanceProfile" (GetInstanceProfile), and for its
+  // role "AttachedPolicies" (ListAttachedRolePolicies) and "PolicyNames" (ListRolePolicies)}. Taken
+  // only for the profile of that name.
+  std::optional<Json> instance_profile;
 };
 
 // CollectInventory (instance_inventory.h), taking the parts `seed` holds.

@@ -9,6 +9,7 @@
 #include "base/thread_pool.h"
 #include "response/live_state.h"
 #include "response/pre_state_collector.h"
+#include "response/role_deny.h"
 
 namespace cordon::response {
 namespace {
@@ -32,6 +33,9 @@ struct RegionRead {
   std::string region;
   std::vector<std::string> ids;
   std::optional<Json> instances, enis, addresses, asg, assocs, volumes, classic, target_groups;
+  std::optional<Json> ssm, types, images, groups, security_groups;  // the shared reads (SharedReads)
+  std::map<std::string, Json> profiles;                             // by instance profile name
+  std::mutex profiles_mu;
   std::map<std::string, Json> health;
   std::map<std::string, Json> attributes;  // by instance id
   bool health_ok = false;
@@ -68,6 +72,102 @@ class Reader {
   aws::Client& client_;
   RegionRead* r_;
 };
+
+// The distinct values of `key` (inside `sub`, when given) over the members of `list`, "" left out.
+std::vector<std::string> Distinct(const std::optional<Json>& list, const char* key,
+                                  const char* sub = nullptr) {
+  std::set<std::string> out;
+  if (list)
+    for (const Json& v : *list) {
+      std::string value = Str(sub != nullptr ? Obj(v, sub) : v, key);
+      if (!value.empty()) out.insert(value);
+    }
+  return {out.begin(), out.end()};
+}
+
+// The instance profile names of the region's targets: each one's active association, else the
+// instance's own IamInstanceProfile (as the inventory takes it).
+std::vector<std::string> ProfileNames(const RegionRead& r) {
+  std::set<std::string> out;
+  if (r.assocs)
+    for (const Json& a : *r.assocs)
+      if (Str(a, "State") != "disassociated" && Str(a, "State") != "disassociating")
+        out.insert(LastPathPart(Str(Obj(a, "IamInstanceProfile"), "Arn")));
+  if (r.instances)
+    for (const Json& i : *r.instances) out.insert(LastPathPart(Str(Obj(i, "IamInstanceProfile"), "Arn")));
+  out.erase("");
+  return {out.begin(), out.end()};
+}
+
+// GetInstanceProfile and its role's policy lists, as cloud::InventorySeed::instance_profile holds
+// them; nullopt when a call failed (the inventory then reads it itself).
+std::optional<Json> ReadProfile(const Reader& reader, const std::string& name) {
+  auto got = reader.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", name}});
+  if (!got) return std::nullopt;
+  Json out = {{"InstanceProfileName", name},
+              {"InstanceProfile", got->value("InstanceProfile", Json::object())}};
+  const Json& roles = Arr(out["InstanceProfile"], "Roles");
+  if (roles.empty()) return out;
+  const Json role = {{"RoleName", Str(roles[0], "RoleName")}};
+  auto attached = reader.CallAll("iam", "ListAttachedRolePolicies", role);
+  if (!attached) return std::nullopt;
+  auto names = reader.CallAll("iam", "ListRolePolicies", role);
+  if (!names) return std::nullopt;
+  out["AttachedPolicies"] = attached->value("AttachedPolicies", Json::array());
+  out["PolicyNames"] = names->value("PolicyNames", Json::array());
+  return out;
+}
+
+// Once for the region's distinct values, what the inventory read per instance (fleet_state.h says
+// why each is the pre-state). Runs after the parts it takes its values from.
+std::vector<std::function<void()>> SharedReads(Reader& reader, RegionRead* r) {
+  std::vector<std::function<void()>> parts = {
+      [&reader, r] {
+        if (!r->instances) return;
+        r->types = reader.AllOf(
+            "ec2", "DescribeInstanceTypes", "InstanceTypes",
+            [](const Json& types) {
+              return Json{{"InstanceTypes", types}};
+            },
+            Distinct(r->instances, "InstanceType"));
+      },
+      [&reader, r] {
+        // By filter, not ImageIds: an AMI deregistered since launch is then left out, not an error
+        // for the whole call.
+        if (!r->instances) return;
+        r->images = reader.AllOf(
+            "ec2", "DescribeImages", "Images", [](const Json& ids) { return aws::Filters("image-id", ids); },
+            Distinct(r->instances, "ImageId"));
+      },
+      [&reader, r] {
+        if (!r->asg) return;
+        r->groups = reader.AllOf(
+            "autoscaling", "DescribeAutoScalingGroups", "AutoScalingGroups",
+            [](const Json& names) {
+              return Json{{"AutoScalingGroupNames", names}};
+            },
+            Distinct(r->asg, "AutoScalingGroupName"), kAsgIdsPerCall);
+      },
+      [&reader, r] {
+        // By filter, as isolate-network asks: a group deleted meanwhile is left out, not an error.
+        if (!r->enis) return;
+        std::set<std::string> ids;
+        for (const Json& e : *r->enis)
+          for (const Json& g : Arr(e, "Groups")) ids.insert(Str(g, "GroupId"));
+        ids.erase("");
+        r->security_groups = reader.AllOf("ec2", "DescribeSecurityGroups", "SecurityGroups",
+                                          [](const Json& ids) { return aws::Filters("group-id", ids); },
+                                          {ids.begin(), ids.end()});
+      },
+  };
+  for (const std::string& name : ProfileNames(*r))
+    parts.push_back([&reader, r, name] {
+      auto profile = ReadProfile(reader, name);
+      std::lock_guard<std::mutex> lock(r->profiles_mu);  // the profiles' parts run side by side
+      if (profile) r->profiles[name] = std::move(*profile);
+    });
+  return parts;
+}
 
 void ReadRegion(aws::Client& client, RegionRead* r) {
   Reader reader(client, r);  // stateless: the parts below share it as they run side by side
@@ -110,6 +210,15 @@ void ReadRegion(aws::Client& client, RegionRead* r) {
                                 [](const Json& ids) { return aws::Filters("attachment.instance-id", ids); });
       },
       [&] {
+        // The same InstanceIds filter the inventory sends; MaxResults is at most 50.
+        r->ssm = reader.All(
+            "ssm", "DescribeInstanceInformation", "InstanceInformationList",
+            [](const Json& ids) {
+              return Json{{"Filters", Json::array({Json{{"Key", "InstanceIds"}, {"Values", ids}}})}};
+            },
+            kAsgIdsPerCall);
+      },
+      [&] {
         auto got = reader.CallAll("elb", "DescribeLoadBalancers", Json::object());
         if (got) r->classic = got->value("LoadBalancerDescriptions", Json::array());
       },
@@ -127,9 +236,13 @@ void ReadRegion(aws::Client& client, RegionRead* r) {
       },
   };
   ParallelFor(std::size(parts), kReadConcurrency, [&](size_t i) { parts[i](); });
-  // The two attributes protect changes, per instance (no batch form), after the parts above.
+  // The shared reads side by side with the two attributes protect changes, per instance (no batch
+  // form), after the parts above.
+  const std::vector<std::function<void()>> shared = SharedReads(reader, r);
   std::vector<std::optional<Json>> attrs(r->ids.size());
-  ParallelFor(r->ids.size(), kReadConcurrency, [&](size_t i) {
+  ParallelFor(shared.size() + r->ids.size(), kReadConcurrency, [&](size_t k) {
+    if (k < shared.size()) return shared[k]();
+    const size_t i = k - shared.size();
     Json a = Json::object();
     for (const auto& [attribute, member] :
          {std::pair{"disableApiTermination", "DisableApiTermination"},
@@ -167,6 +280,39 @@ Json VolumesOf(const Json& volumes, const std::string& id) {
   return out;
 }
 
+// The target's share of the region's shared reads (SharedReads), each only where the part it is
+// keyed by was read too.
+void TakeShared(const RegionRead& r, TargetState* t) {
+  if (!t->instance) return;
+  const Json& i = *t->instance;
+  if (r.types) t->instance_types = Mine(*r.types, Str(i, "InstanceType"), "InstanceType");
+  if (r.images) t->images = Mine(*r.images, Str(i, "ImageId"), "ImageId");
+  if (r.ssm) t->ssm_information = Mine(*r.ssm, Str(i, "InstanceId"), "InstanceId");
+  if (r.groups && t->auto_scaling) {
+    Json mine = Json::array();
+    for (const std::string& name : Distinct(t->auto_scaling, "AutoScalingGroupName"))
+      for (Json& g : Mine(*r.groups, name, "AutoScalingGroupName")) mine.push_back(std::move(g));
+    t->auto_scaling_groups = mine;
+  }
+  if (r.security_groups && t->enis) {
+    std::set<std::string> ids;
+    for (const Json& e : *t->enis)
+      for (const Json& g : Arr(e, "Groups")) ids.insert(Str(g, "GroupId"));
+    Json mine = Json::array();
+    for (const Json& g : *r.security_groups)
+      if (ids.count(Str(g, "GroupId")) != 0) mine.push_back(g);
+    t->security_groups = mine;
+  }
+  // The profile the inventory will take: the active association's, else the instance's own.
+  std::string profile;
+  if (t->iam_associations)
+    for (const Json& a : *t->iam_associations)
+      if (Str(a, "State") != "disassociated" && Str(a, "State") != "disassociating")
+        profile = LastPathPart(Str(Obj(a, "IamInstanceProfile"), "Arn"));
+  if (profile.empty()) profile = LastPathPart(Str(Obj(i, "IamInstanceProfile"), "Arn"));
+  if (auto p = r.profiles.find(profile); p != r.profiles.end()) t->instance_profile = p->second;
+}
+
 std::mutex scopes_mu;
 std::map<const evidence::CaseStore*, FleetState*> scopes;
 
@@ -178,8 +324,11 @@ FleetScope::FleetScope(const evidence::CaseStore* store, FleetState* fleet) : st
 }
 
 FleetScope::~FleetScope() {
-  std::lock_guard<std::mutex> lock(scopes_mu);
-  scopes.erase(store_);
+  {
+    std::lock_guard<std::mutex> lock(scopes_mu);
+    scopes.erase(store_);
+  }
+  ForgetRunDenies(store_);  // what the run put on its roles (role_deny.h) is not a later run's
 }
 
 FleetState* FleetOf(const StepContext& ctx) {
@@ -242,6 +391,7 @@ std::unique_ptr<FleetState> FleetState::Read(aws::Client& client,
       if (r->assocs) t.iam_associations = Mine(*r->assocs, id, "InstanceId");
       if (r->volumes) t.volumes = VolumesOf(*r->volumes, id);
       if (auto a = r->attributes.find(id); a != r->attributes.end()) t.attributes = a->second;
+      TakeShared(*r, &t);
     }
   }
   return fleet;
@@ -265,6 +415,12 @@ cloud::InventorySeed FleetState::SeedFor(const std::string& instance_id) const {
   seed.iam_associations = t->iam_associations;
   seed.volumes = t->volumes;
   seed.attributes = t->attributes;
+  seed.instance_types = t->instance_types;
+  seed.images = t->images;
+  seed.auto_scaling_groups = t->auto_scaling_groups;
+  seed.security_groups = t->security_groups;
+  seed.ssm_information = t->ssm_information;
+  seed.instance_profile = t->instance_profile;
   auto region = region_of_.find(instance_id);
   if (region != region_of_.end()) {
     auto lbs = lbs_.find(region->second);

@@ -4,17 +4,27 @@
 // DescribeAddresses, one DescribeIamInstanceProfileAssociations and one DescribeVolumes (filters of
 // up to kIdsPerCall values), DescribeAutoScalingInstances by 50 ids, the classic ELBs and target
 // groups once with each group's health once; and per instance the two attributes protect changes
-// (DescribeInstanceAttribute takes one instance and one attribute).
+// (DescribeInstanceAttribute takes one instance and one attribute). Then, for what the inventory of
+// record-pre-state (cloud::CollectInventory) read per instance, once for the fleet's distinct values:
+// DescribeInstanceTypes of its types, DescribeImages of its AMIs, DescribeAutoScalingGroups of its
+// groups, DescribeSecurityGroups of its ENIs' groups, ssm DescribeInstanceInformation by 50 ids, and
+// per instance profile GetInstanceProfile, with its role's ListAttachedRolePolicies and
+// ListRolePolicies. No step of contain changes any of these but the role's inline policies (the
+// credentials step adds the case's deny) and the group (asg detaches): read before the first step,
+// they are the pre-state the inventory records, where a per-instance read could already see a
+// sibling's deny on the shared role or the group after a sibling's detach.
 //
 // Who may use it, and why that is safe: the read is made in this run, after the claims and right
 // before the first step, so for a step whose Observe reads only what no earlier step of the plan
 // changes (protect's attributes: only protect sets them) it is the live state the step would read,
-// seconds older. Each use says so where it is (steps/*.cc, pre_state_collector.cc). Reads that are
-// idempotency probes under concurrency stay live: the role's deny (shared by every target of the
-// role), the snapshots of a set, the ENIs right before isolation (an ENI attached meanwhile is cut
-// too), the load balancers after Auto Scaling's detach (which deregisters from the group's), the
-// tags after the tag write (a claim written meanwhile). A part whose read failed is absent, and the
-// steps then read it themselves, as without a fleet read.
+// seconds older. Each use says so where it is (steps/*.cc, pre_state_collector.cc; the snapshot
+// step takes the instance type's, the credentials step the profile's role: no step changes them). Reads that
+// are idempotency probes under concurrency stay live: the role's deny (shared by every target of the role),
+// the snapshots of a set, the ENIs right before isolation (an ENI attached meanwhile is cut too), the load
+// balancers after Auto Scaling's detach (which deregisters from the group's), the tags after the tag write (a
+// claim written meanwhile); the deny and the snapshots are probed only once a run of their step began on the
+// case (steps/credentials.cc, steps/snapshot.cc say why). A part whose read failed is absent, and the steps
+// then read it themselves, as without a fleet read.
 #pragma once
 
 #include <map>
@@ -46,6 +56,11 @@ struct TargetState {
       attributes;  // {"disableApiTermination": Value, "instanceInitiatedShutdownBehavior": ...}
   // {"classic": [names], "target_groups": [...]}, as FindLoadBalancerMemberships returns it.
   std::optional<Json> load_balancers;
+  // Read once for the fleet's distinct values, kept here as this target's (cloud::InventorySeed
+  // says what each holds): its type, AMI, Auto Scaling group, ENIs' security groups, SSM
+  // registration and instance profile with its role's policy lists.
+  std::optional<Json> instance_types, images, auto_scaling_groups, security_groups, ssm_information,
+      instance_profile;
 };
 
 class FleetState {

@@ -4,8 +4,11 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <optional>
+#include <tuple>
 
 #include "base/json_fields.h"
+#include "response/fleet_state.h"
 #include "response/live_state.h"
 
 namespace cordon::response {
@@ -27,7 +30,38 @@ const Json* StatementBySid(const Json& statements, std::string_view sid) {
   return nullptr;
 }
 
+// What a contain run put last on a role's deny policy (AddDenyEntry), by run (its case store), role and
+// policy. `certain`: the put succeeded, so that document is IAM's; false after a failed put, whose
+// document may or may not have been taken.
+struct RunDeny {
+  Json doc;
+  bool certain = true;
+};
+using RunDenyKey = std::tuple<const evidence::CaseStore*, std::string, std::string>;
+std::mutex run_denies_mu;
+std::map<RunDenyKey, RunDeny>& RunDenies() {
+  static auto* denies = new std::map<RunDenyKey, RunDeny>;  // never destroyed, as RoleDenyLock's
+  return *denies;
+}
+
+std::optional<RunDeny> FindRunDeny(const RunDenyKey& key) {
+  std::lock_guard<std::mutex> lock(run_denies_mu);
+  auto it = RunDenies().find(key);
+  if (it == RunDenies().end()) return std::nullopt;
+  return it->second;
+}
+
+void SetRunDeny(const RunDenyKey& key, RunDeny deny) {
+  std::lock_guard<std::mutex> lock(run_denies_mu);
+  RunDenies()[key] = std::move(deny);
+}
+
 }  // namespace
+
+void ForgetRunDenies(const evidence::CaseStore* store) {
+  std::lock_guard<std::mutex> lock(run_denies_mu);
+  std::erase_if(RunDenies(), [&](const auto& kv) { return std::get<0>(kv.first) == store; });
+}
 
 std::string LastPathPart(const std::string& arn) {
   size_t slash = arn.rfind('/');
@@ -132,12 +166,35 @@ Result<Json> ReadRolePolicy(const StepContext& ctx, const std::string& role, con
 Status AddDenyEntry(const StepContext& ctx, const std::string& role, const std::string& policy,
                     const std::string& entry, const std::string& revoke_before) {
   std::lock_guard<std::mutex> lock(RoleDenyLock(role));
-  auto doc = ReadRolePolicy(ctx, role, policy);
-  if (!doc) return MakeError(doc.error());
-  Json merged = MergeDeny(*doc, {entry}, revoke_before);
-  if (merged == *doc) return Ok();
+  const bool in_run = FleetOf(ctx) != nullptr;
+  const RunDenyKey key{ctx.store, role, policy};
+  const std::optional<RunDeny> known = in_run ? FindRunDeny(key) : std::nullopt;
+  Json live;  // IAM's document, as far as this run knows
+  std::vector<std::string> add = {entry};
+  std::string revoke = revoke_before;
+  if (known && known->certain) {
+    live = known->doc;
+  } else {
+    auto doc = ReadRolePolicy(ctx, role, policy);
+    if (!doc) return MakeError(doc.error());
+    live = *doc;
+    if (known) {  // after a failed put: what this run did put, in case the read is older than that
+      std::vector<std::string> put_before = DenyEntries(known->doc);
+      add.insert(add.end(), put_before.begin(), put_before.end());
+      revoke = std::max(revoke, RevokedBefore(known->doc));
+    }
+  }
+  Json merged = MergeDeny(live, add, revoke);
+  if (merged == live) return Ok();
   auto put = ctx.Call("iam", "PutRolePolicy",
                       Json{{"RoleName", role}, {"PolicyName", policy}, {"PolicyDocument", merged.dump()}});
+  if (in_run) {
+    if (put) {
+      SetRunDeny(key, RunDeny{merged, true});
+    } else if (known) {
+      SetRunDeny(key, RunDeny{known->doc, false});
+    }
+  }
   if (!put)
     return WithContext(put.error(), "putting inline policy " + policy + " (" +
                                         std::to_string(IamDocumentSize(merged)) + " characters) on role " +
@@ -148,6 +205,10 @@ Status AddDenyEntry(const StepContext& ctx, const std::string& role, const std::
 Result<std::string> RemoveDenyEntry(const StepContext& ctx, const std::string& role,
                                     const std::string& policy, const std::string& entry) {
   std::lock_guard<std::mutex> lock(RoleDenyLock(role));
+  {  // what a run put is no longer the document once an entry leaves it
+    std::lock_guard<std::mutex> forget(run_denies_mu);
+    RunDenies().erase(RunDenyKey{ctx.store, role, policy});
+  }
   auto doc = ReadRolePolicy(ctx, role, policy);
   if (!doc) return MakeError(doc.error());
   std::vector<std::string> entries = DenyEntries(*doc);

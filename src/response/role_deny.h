@@ -68,8 +68,18 @@ Result<Json> ReadRolePolicy(const StepContext& ctx, const std::string& role, con
 
 // Adds `entry` (and the revoke time) to the role's deny policy under RoleDenyLock, putting it only
 // when it changes. Idempotent.
+// Within a contain run (its fleet read in scope, fleet_state.h) the document this run last put on the
+// role is the base of the next merge instead of a new GetRolePolicy: IAM is eventually consistent
+// ("Changes that I make are not always immediately visible", IAM User Guide, troubleshooting), so a
+// read right after a sibling's put may not show it yet, and an entry merged into such a read would
+// drop the sibling's. Nothing else changes the case's deny while the run lasts (one live run per case,
+// docs/concurrency.md). After a failed put the next merge reads again, adding the entries this run
+// did put.
 Status AddDenyEntry(const StepContext& ctx, const std::string& role, const std::string& policy,
                     const std::string& entry, const std::string& revoke_before);
+
+// Forgets what the run on `store` put (AddDenyEntry): called when its fleet read goes out of scope.
+void ForgetRunDenies(const evidence::CaseStore* store);
 
 // Removes `entry` from the role's deny policy under RoleDenyLock, and deletes the policy once no
 // entry is left. Returns "removed", "removed, policy deleted" or "already gone" (for the detail).

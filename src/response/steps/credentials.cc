@@ -99,7 +99,11 @@ class CredentialsStep : public Step {
       std::string name = LastPathPart(arn);
       o["profile_arn"] = arn;
       o["profile_name"] = name;
-      auto p = ctx.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", name}});
+      // Which role a profile holds no step changes: the fleet read's profile serves when it is this one.
+      const bool fleet =
+          f != nullptr && f->instance_profile && Str(*f->instance_profile, "InstanceProfileName") == name;
+      auto p = fleet ? Result<Json>(*f->instance_profile)
+                     : ctx.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", name}});
       if (!p) return MakeError(p.error());
       Json roles = p->value("InstanceProfile", Json::object()).value("Roles", Json::array());
       if (!roles.empty()) o["role"] = roles[0]["RoleName"];
@@ -107,7 +111,10 @@ class CredentialsStep : public Step {
     o["deny_policy"] = PolicyName(ctx);
     o["deny_entry"] = DenyEntry(ctx.target.instance_id);
     o["deny_present"] = false;
-    if (!Str(o, "role").empty()) {
+    // The probe of the deny is needed only when a run of this step has begun on the case before: only
+    // this step puts the instance's entry, after its intent is journaled, so with no record of the
+    // step (kNone) it is not there. AddDenyEntry reads the document again under the role's lock anyway.
+    if (!Str(o, "role").empty() && ctx.journal_state != evidence::StepState::kNone) {
       auto doc = ReadRolePolicy(ctx, Str(o, "role"), PolicyName(ctx));
       if (!doc) return MakeError(doc.error());
       std::vector<std::string> entries = DenyEntries(*doc);

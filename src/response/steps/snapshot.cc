@@ -64,7 +64,10 @@ class SnapshotStep : public Step {
               {"existing_gib", Json::object()},
               {"retries", Json::object()},
               {"retries_gib", Json::object()}};
-    if (!ids.empty()) {
+    // The probe that keeps a rerun from taking a set twice is needed only when a run of this step has
+    // begun on the case before: DoApply creates snapshots only after its intent is journaled, so with
+    // no record of the step (kNone) none of the set's can exist.
+    if (!ids.empty() && ctx.journal_state != evidence::StepState::kNone) {
       Json input = Filters("volume-id", ids);
       input["OwnerIds"] = {"self"};
       auto snaps = ctx.CallAll("ec2", "DescribeSnapshots", input);
@@ -160,7 +163,13 @@ class SnapshotStep : public Step {
     auto waited = AwaitCompletion(ctx, *now, description, &snapshots);
     if (!waited) return MakeError(waited.error());
     bool instance_store = Str(*now, "root_device_type") == "instance-store";
-    auto types = ctx.Call("ec2", "DescribeInstanceTypes", Json{{"InstanceTypes", {(*now)["instance_type"]}}});
+    // An instance's type changes only while it is stopped, and no step stops it: the fleet read's
+    // answer for its type serves.
+    const TargetState* f = FleetTarget(ctx);
+    auto types =
+        f != nullptr && f->instance_types
+            ? Result<Json>(Json{{"InstanceTypes", *f->instance_types}})
+            : ctx.Call("ec2", "DescribeInstanceTypes", Json{{"InstanceTypes", {(*now)["instance_type"]}}});
     Json storage;
     if (types) {
       for (const Json& t : types->value("InstanceTypes", Json::array()))
