@@ -60,6 +60,7 @@ scenario_mod = _sibling("scenario")
 shared_snapshots = _sibling("shared_snapshots")
 SharedSnapshots = shared_snapshots.SharedSnapshots
 conntrack = _sibling("conntrack")
+eni_groups = _sibling("eni_groups")
 network_acls = _sibling("network_acls")
 guardduty = _sibling("guardduty")
 inspector = _sibling("inspector")
@@ -907,6 +908,14 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                 return self._send(*aws_error(info, *served))
             return self._send(served[0], [("Content-Type", "text/xml;charset=UTF-8")], served[1])
 
+        if info.service == "ec2" and info.action == "ModifyInstanceAttribute" and isinstance(info.params, dict):
+            refused = eni_groups.refuse_instance_groups(self._ec2_bookkeeping, info.params)
+            if refused is not None:
+                st.count_served(info, "range")
+                if body is None:
+                    reader.drain()
+                return self._send(*aws_error(info, *refused))
+
         if (info.service == "ec2" and info.action == "ReplaceNetworkAclAssociation"
                 and isinstance(info.params, dict)):
             refused = network_acls.check_replace(info.params, lambda p: shared_snapshots._post(
@@ -952,6 +961,9 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             capture = info.action
         elif info.service == "ssm" and info.action == "SendCommand" and isinstance(info.params, dict):
             capture = "SendCommand"
+        elif (info.service == "ec2" and info.action == "ModifyNetworkInterfaceAttribute"
+              and isinstance(info.params, dict)):
+            capture = info.action  # the instance's groups follow its primary interface's (eni_groups)
         st.count_served(info, "moto")
         if info.service == "autoscaling" and not (info.action or "").startswith("Describe"):
             # moto's Auto Scaling model is not thread-safe: DetachInstances rewrites the group's
@@ -1193,6 +1205,13 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 
+    def _ec2_bookkeeping(self, params: dict) -> tuple[int, bytes]:
+        """An EC2 call of the range's own straight to moto, in the caller's account (eni_groups)."""
+        st = self.state
+        headers = {**shared_snapshots._auth_for(self.headers, "ec2"), "X-Range-Bookkeeping": "1"}
+        return shared_snapshots._post((st.upstream_host, st.upstream_port), headers,
+                                      {"Version": "2016-11-15", **params})
+
     def _post_process(self, capture, req_body, info, status, data: bytes) -> bytes:
         st = self.state
         if isinstance(capture, tuple):  # a bucket policy operation (_secure_transport)
@@ -1216,6 +1235,9 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             return st.scenario.rewrite_instance_states(data) if st.scenario.instance_states else data
         if capture == "DescribeVolumes":
             return st.shared.rewrite_describe_volumes(data)
+        if capture == "ModifyNetworkInterfaceAttribute":
+            eni_groups.follow_primary_interface(self._ec2_bookkeeping, info.params)
+            return data
         if capture == "SendCommand":
             try:
                 st.scenario.record_send_command(info.params, json.loads(data.decode("utf-8")))

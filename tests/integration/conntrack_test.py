@@ -105,6 +105,38 @@ class ConntrackTests(ResponseCase):
         self.assertTrue(note and "defaults" in note[-1]["payload"]["text"], note)
         self.assertCaseConsistent("IR-CT1")
 
+    def test_isolation_never_sets_instance_groups_which_ec2_refuses_for_two_enis(self):
+        """EC2 refuses ModifyInstanceAttribute(Groups) for an instance with more than one network
+        interface (InvalidInstanceID "There are multiple interfaces attached to instance ..."; the API's
+        answer reported in hashicorp/terraform#3205 and fixed for in terraform PR #14299), and an
+        instance's groups are its primary interface's. The range serves both (range/eni_groups.py); the
+        suspect has two ENIs, so a contain or release that made the call would fail."""
+        self.fresh()
+        s = self.ids["suspects"][0]
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.range_ec2().modify_instance_attribute(InstanceId=s["instance_id"],
+                                                       Groups=[self.ids["security_groups"]["web"]])
+        self.assertEqual(e.exception.response["Error"]["Code"], "InvalidInstanceID")
+        self.assertIn("multiple interfaces", e.exception.response["Error"]["Message"])
+        pre = self.state()
+        self.range.control("DELETE", "requests")
+
+        self.assertExit(self.contain("IR-CT5"), 0)
+        made = self.range.control("GET", "requests?service=ec2&action=ModifyInstanceAttribute")["requests"]
+        self.assertFalse([r for r in made if any(k.startswith("GroupId.") for k in (r["params"] or {}))], made)
+        isolation = self.isolation_groups(self.ids["vpc_id"])[f"cordon-isolation-{self.ids['vpc_id']}"]["GroupId"]
+        ec2 = client("ec2", self.moto)
+        (inst,) = ec2.describe_instances(InstanceIds=[s["instance_id"]])["Reservations"][0]["Instances"]
+        self.assertEqual([g["GroupId"] for g in inst["SecurityGroups"]], [isolation])
+        for eni in (s["primary_eni"], s["second_eni"]):
+            (e,) = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"]
+            self.assertEqual([g["GroupId"] for g in e["Groups"]], [isolation], eni)
+
+        self.assertExit(self.release("IR-CT5"), 0)
+        post = self.state()
+        for key in ("enis", "instance_groups"):
+            self.assertEqual(post["instances"][s["instance_id"]][key], pre["instances"][s["instance_id"]][key], key)
+
     def test_release_refuses_timeouts_someone_else_changed_and_force_restores(self):
         self.fresh()
         s = self.ids["suspects"][0]

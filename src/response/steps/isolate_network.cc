@@ -270,13 +270,9 @@ class IsolateNetworkStep : public Step {
                           Json{{"NetworkInterfaceId", e["id"]}, {"Groups", groups}});
         if (!r) return MakeError(r.error());
       }
-      // ModifyInstanceAttribute(Groups) sets the primary interface's groups: on AWS it repeats what
-      // the per-ENI calls did; moto, which reports the instance's groups on every ENI, needs it as
-      // well. Only for an ENI moved now: one already isolated may have a capture's ssm-reach group.
-      if (!e.value("primary", false)) continue;
-      auto r = ctx.Call("ec2", "ModifyInstanceAttribute",
-                        Json{{"InstanceId", ctx.target.instance_id}, {"Groups", final_groups}});
-      if (!r) return MakeError(r.error());
+      // No ModifyInstanceAttribute(Groups) after: EC2 refuses it for an instance with more than
+      // one ENI (InvalidInstanceID "There are multiple interfaces attached"), and the per-ENI call
+      // on the primary ENI already is the instance's groups (range/eni_groups.py).
     }
     ctx.detail = std::to_string((*live)["enis"].size()) + " ENIs" + ctx.detail;
     Json result = {{"untrack_groups", untrack},
@@ -310,12 +306,7 @@ class IsolateNetworkStep : public Step {
         if (ctx.options->force && IsNotFoundError(r.error())) continue;
         return MakeError(r.error());
       }
-      ++restored;
-      if (e.value("primary", false)) {  // see DoApply: the instance's groups are the primary ENI's
-        auto i = ctx.Call("ec2", "ModifyInstanceAttribute",
-                          Json{{"InstanceId", ctx.target.instance_id}, {"Groups", e["groups"]}});
-        if (!i) return MakeError(i.error());
-      }
+      ++restored;  // the primary ENI's groups are the instance's: no ModifyInstanceAttribute (DoApply)
     }
     ctx.detail = std::to_string(restored) + " ENIs, timeouts of " + std::to_string(timeouts);
     Json out = {{"restored", restored}, {"conntrack_restored", timeouts}};
