@@ -76,6 +76,12 @@ def _sg(ec2, vpc: str, name: str, ingress: list | None = None) -> str:
     return gid
 
 
+def _profile_associations(ec2) -> list:
+    """Every IAM instance profile association, all pages (moto answers 100 a page, as AWS may)."""
+    pages = ec2.get_paginator("describe_iam_instance_profile_associations").paginate()
+    return [a for page in pages for a in page["IamInstanceProfileAssociations"]]
+
+
 def _subnet_cidrs(suspects: int) -> list:
     """The two subnets' CIDRs: /24s, unless the Auto Scaling group would not fit in one.
 
@@ -172,8 +178,7 @@ def build(endpoint_url: str, region: str = REGION, suspects: int = 1, prefix: st
     in_tg = {d["Target"]["Id"] for d in elbv2.describe_target_health(TargetGroupArn=tg_arn)["TargetHealthDescriptions"]}
     if set(members) - in_tg:
         elbv2.register_targets(TargetGroupArn=tg_arn, Targets=[{"Id": i, "Port": 8080} for i in members if i not in in_tg])
-    assoc = {a["InstanceId"] for a in ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"]
-             if a.get("State", "associated") == "associated"}
+    assoc = {a["InstanceId"] for a in _profile_associations(ec2) if a.get("State", "associated") == "associated"}
     for i in members:
         if i not in assoc:
             ec2.associate_iam_instance_profile(InstanceId=i, IamInstanceProfile={"Arn": profile_arn})
@@ -306,7 +311,7 @@ def snapshot_state(endpoint_url: str, ids: dict, region: str = REGION, instances
     if instances is None:
         instances = [s["instance_id"] for s in ids["suspects"]] + list(ids["siblings"])
     assoc = {}
-    for a in ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"]:
+    for a in _profile_associations(ec2):
         if a.get("State", "associated") in ("associated", "associating"):
             assoc[a["InstanceId"]] = a["IamInstanceProfile"]["Arn"]
     group = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[ids["asg_name"]])["AutoScalingGroups"][0]
