@@ -76,6 +76,28 @@ def _sg(ec2, vpc: str, name: str, ingress: list | None = None) -> str:
     return gid
 
 
+def _profile_associations(ec2) -> list:
+    """Every IAM instance profile association, all pages (moto answers 100 a page, as AWS may)."""
+    pages = ec2.get_paginator("describe_iam_instance_profile_associations").paginate()
+    return [a for page in pages for a in page["IamInstanceProfileAssociations"]]
+
+
+def _subnet_cidrs(suspects: int) -> list:
+    """The two subnets' CIDRs: /24s, unless the Auto Scaling group would not fit in one.
+
+    moto launches every instance of a group into the first subnet of its VPCZoneIdentifier, and each
+    detach without decrementing launches a replacement there. A /24 has 251 usable addresses (AWS
+    reserves 5); a fleet of 200 needs its 202 members plus 200 replacements. When the first subnet is
+    full, moto's DetachInstances fails with an HTML 500 after it has detached the instance (its
+    replacement's RunInstances raises), every retry answers the same, and the retry quota runs dry:
+    moto's limit, not one of AWS (which launches the replacement asynchronously). Fleets that fit
+    keep the /24s every other test knows."""
+    members = 3 + max(0, suspects - 1)
+    if members + suspects + 16 <= 251:
+        return ["10.0.1.0/24", "10.0.2.0/24"]
+    return ["10.0.16.0/20", "10.0.32.0/20"]  # 4,091 usable addresses each
+
+
 def build(endpoint_url: str, region: str = REGION, suspects: int = 1, prefix: str = "") -> dict:
     """Builds the scenario through `endpoint_url` and returns its ids (see module doc).
 
@@ -91,8 +113,8 @@ def build(endpoint_url: str, region: str = REGION, suspects: int = 1, prefix: st
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     ec2.create_tags(Resources=[vpc], Tags=_tags({"Name": f"{p}web-vpc"}))
     azs = [f"{region}a", f"{region}b"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i + 1}.0/24", AvailabilityZone=az)["Subnet"]["SubnetId"]
-               for i, az in enumerate(azs)]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
+               for cidr, az in zip(_subnet_cidrs(suspects), azs)]
     web_sg = _sg(ec2, vpc, f"{p}web-sg", [
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
         {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
@@ -156,8 +178,7 @@ def build(endpoint_url: str, region: str = REGION, suspects: int = 1, prefix: st
     in_tg = {d["Target"]["Id"] for d in elbv2.describe_target_health(TargetGroupArn=tg_arn)["TargetHealthDescriptions"]}
     if set(members) - in_tg:
         elbv2.register_targets(TargetGroupArn=tg_arn, Targets=[{"Id": i, "Port": 8080} for i in members if i not in in_tg])
-    assoc = {a["InstanceId"] for a in ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"]
-             if a.get("State", "associated") == "associated"}
+    assoc = {a["InstanceId"] for a in _profile_associations(ec2) if a.get("State", "associated") == "associated"}
     for i in members:
         if i not in assoc:
             ec2.associate_iam_instance_profile(InstanceId=i, IamInstanceProfile={"Arn": profile_arn})
@@ -290,7 +311,7 @@ def snapshot_state(endpoint_url: str, ids: dict, region: str = REGION, instances
     if instances is None:
         instances = [s["instance_id"] for s in ids["suspects"]] + list(ids["siblings"])
     assoc = {}
-    for a in ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"]:
+    for a in _profile_associations(ec2):
         if a.get("State", "associated") in ("associated", "associating"):
             assoc[a["InstanceId"]] = a["IamInstanceProfile"]["Arn"]
     group = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[ids["asg_name"]])["AutoScalingGroups"][0]
