@@ -137,6 +137,8 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
   };
 
   const std::string limiter_key = endpoint->signing_region + "/" + pace.bucket;
+  // One retry quota per service and region, as an SDK client has (retry_strategy.h).
+  const std::string quota_key = endpoint->signing_region + "/" + audit.service;
   std::optional<Error> last_retried;
   for (int attempt = 1;; ++attempt) {
     audit.attempts = attempt;
@@ -204,13 +206,17 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
             return finish(
                 MakeError(ErrorKind::kIo, "cannot write " + call_options.output_file + ": " + ec.message()));
         }
-        retry_.OnSuccess(last_retried ? &*last_retried : nullptr);
+        retry_.OnSuccess(last_retried ? &*last_retried : nullptr, quota_key);
         return finish(std::move(*parsed));
       }
       error = ParseErrorResponse(op, *response);
     }
     if (error.kind == ErrorKind::kThrottled) SlowDown(limiter_key, sent_at);
-    if (!retry_.ShouldRetry(error, attempt) || !retry_.AcquireRetryToken(error)) {
+    const bool may_retry = retry_.ShouldRetry(error, attempt);
+    if (!may_retry || !retry_.AcquireRetryToken(error, quota_key)) {
+      // A retry that the attempts allowed but the quota refused says so: the journal's aws.call and
+      // the step's error tell a spent quota from a call that ran out of attempts.
+      if (may_retry) error.message += " (not retried: the retry quota of " + quota_key + " is spent)";
       if (error.kind == ErrorKind::kNetwork && attempt > 1)
         error.message += " (gave up after " + std::to_string(attempt) + " attempts)";
       return finish(tl::unexpected(error));

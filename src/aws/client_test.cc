@@ -215,6 +215,32 @@ TEST_F(ClientTest, NetworkErrorsGiveUpAfterMaxAttempts) {
   EXPECT_NE(out.error().message.find("gave up after 3 attempts"), std::string::npos);
 }
 
+// An SDK client has one retry quota and talks to one service in one region (botocore's
+// RetryQuotaChecker per client); cordon's one Client keeps one per service and region. A service
+// whose failures spent its quota leaves another service's retries alone, and a call that the
+// attempts allowed to retry but the quota did not says so.
+TEST_F(ClientTest, ASpentRetryQuotaStopsRetriesOfItsServiceOnly) {
+  ClientOptions options = *client_->options();
+  options.retry.initial_quota = 10;  // one network retry (10), or two others (5 each)
+  Client client(options);
+  for (int i = 0; i < 2; ++i)
+    transport_->EnqueueError(Error{ErrorKind::kNetwork, "read timed out", {}, 0, {}});
+  auto sts = client.Call("sts", "GetCallerIdentity", {});
+  ASSERT_FALSE(sts);
+  EXPECT_EQ(transport_->request_count(), 2u);  // the second retry found the quota spent
+  EXPECT_NE(sts.error().message.find("retry quota of us-east-1/sts is spent"), std::string::npos)
+      << sts.error().message;
+
+  transport_->Enqueue(500,
+                      "<Response><Errors><Error><Code>InternalError</Code><Message>oops</Message>"
+                      "</Error></Errors><RequestID>x</RequestID></Response>");
+  transport_->Enqueue(200, "<CreateTagsResponse><return>true</return></CreateTagsResponse>");
+  auto ec2 =
+      client.Call("ec2", "CreateTags", {{"Resources", {"i-1"}}, {"Tags", {{{"Key", "k"}, {"Value", "v"}}}}});
+  ASSERT_TRUE(ec2) << ec2.error().ToString();
+  EXPECT_EQ(transport_->request_count(), 4u);
+}
+
 TEST_F(ClientTest, ValidationNamesMissingAndUnknownMembers) {
   auto missing = client_->Call("iam", "GetRolePolicy", {{"RoleName", "r"}});
   ASSERT_FALSE(missing);

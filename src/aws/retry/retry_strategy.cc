@@ -17,8 +17,7 @@ RetryOptions Normalized(RetryOptions options) {
 
 StandardRetryStrategy::StandardRetryStrategy(RetryOptions options)
     : options_(Normalized(std::move(options))),
-      rng_(options_.seed ? *options_.seed : std::random_device{}()),
-      quota_(options_.initial_quota) {}
+      rng_(options_.seed ? *options_.seed : std::random_device{}()) {}
 
 bool StandardRetryStrategy::ShouldRetry(const Error& error, int attempts_made) const {
   return error.IsRetryable() && attempts_made < options_.max_attempts;
@@ -43,23 +42,32 @@ int StandardRetryStrategy::RetryCost(const Error& error) const {
   return error.kind == ErrorKind::kNetwork ? options_.network_retry_cost : options_.retry_cost;
 }
 
-bool StandardRetryStrategy::AcquireRetryToken(const Error& error) {
+int& StandardRetryStrategy::QuotaOf(std::string_view partition) {
+  auto it = quotas_.find(partition);
+  if (it == quotas_.end()) it = quotas_.emplace(std::string(partition), options_.initial_quota).first;
+  return it->second;
+}
+
+bool StandardRetryStrategy::AcquireRetryToken(const Error& error, std::string_view partition) {
   int cost = RetryCost(error);
   std::lock_guard<std::mutex> lock(mu_);
-  if (quota_ < cost) return false;
-  quota_ -= cost;
+  int& quota = QuotaOf(partition);
+  if (quota < cost) return false;
+  quota -= cost;
   return true;
 }
 
-void StandardRetryStrategy::OnSuccess(const Error* last_retried_error) {
+void StandardRetryStrategy::OnSuccess(const Error* last_retried_error, std::string_view partition) {
   int refund = last_retried_error ? RetryCost(*last_retried_error) : options_.no_retry_refund;
   std::lock_guard<std::mutex> lock(mu_);
-  quota_ = std::min(options_.initial_quota, quota_ + refund);
+  int& quota = QuotaOf(partition);
+  quota = std::min(options_.initial_quota, quota + refund);
 }
 
-int StandardRetryStrategy::quota() const {
+int StandardRetryStrategy::quota(std::string_view partition) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return quota_;
+  auto it = quotas_.find(partition);
+  return it == quotas_.end() ? options_.initial_quota : it->second;
 }
 
 }  // namespace cordon::aws

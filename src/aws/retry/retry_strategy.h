@@ -11,12 +11,17 @@
 //   - a retry quota of 500 tokens: a retry costs 5, or 10 after a network error or timeout; a call
 //     that succeeds gives back what its last retry took, or 1 when it needed no retry. With the quota
 //     spent, nothing is retried until successes refill it, so an outage does not multiply the load.
+//   - one quota per client, and an SDK client talks to one service in one region (botocore builds a
+//     RetryQuotaChecker per client; the Rust SDK shares a token bucket per RetryPartition, "e.g. an
+//     endpoint, a region"). cordon's one Client serves every service and region, so it keeps one
+//     quota per `partition` (the client passes "<region>/<service>"): an outage of one service stops
+//     retries against that service, not against all of them.
 //
 // A call loop:
 //   for (int attempts = 1;; ++attempts) {
 //     Result<R> r = Attempt();
-//     if (r) { strategy.OnSuccess(attempts > 1 ? &last_error : nullptr); return r; }
-//     if (!strategy.ShouldRetry(r.error(), attempts) || !strategy.AcquireRetryToken(r.error()))
+//     if (r) { strategy.OnSuccess(attempts > 1 ? &last_error : nullptr, partition); return r; }
+//     if (!strategy.ShouldRetry(r.error(), attempts) || !strategy.AcquireRetryToken(r.error(), partition))
 //       return r;
 //     last_error = r.error();
 //     clock->SleepFor(strategy.DelayBeforeNextRetry(r.error(), attempts));
@@ -26,9 +31,12 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
+#include <string>
+#include <string_view>
 
 #include "base/error.h"
 
@@ -39,7 +47,7 @@ struct RetryOptions {
   std::chrono::milliseconds base_delay{1000};  // the delay scale before the first retry
   std::chrono::milliseconds max_backoff{20000};
 
-  int initial_quota = 500;  // also the quota's ceiling
+  int initial_quota = 500;  // each partition's quota starts full; also its ceiling
   int retry_cost = 5;
   int network_retry_cost = 10;  // after kNetwork errors (no response: refused, reset, timed out)
   int no_retry_refund = 1;      // given back by a call that succeeded on its first try
@@ -50,7 +58,8 @@ struct RetryOptions {
   std::optional<uint64_t> seed = std::nullopt;
 };
 
-// Thread-safe: one strategy is shared by all the calls of a client, as the quota is meant to be.
+// Thread-safe: one strategy is shared by all the calls of a client; each partition's quota by the
+// calls to that partition.
 class StandardRetryStrategy {
  public:
   explicit StandardRetryStrategy(RetryOptions options = {});
@@ -66,25 +75,28 @@ class StandardRetryStrategy {
   // at most max_backoff. Never negative.
   std::chrono::milliseconds DelayBeforeNextRetry(const Error& error, int attempts_made);
 
-  // Takes the cost of retrying after `error` from the quota. Returns false, taking nothing, when the
-  // quota cannot pay for it; the caller must then give up and return the error.
-  bool AcquireRetryToken(const Error& error);
+  // Takes the cost of retrying after `error` from `partition`'s quota. Returns false, taking
+  // nothing, when the quota cannot pay for it; the caller must then give up and return the error.
+  bool AcquireRetryToken(const Error& error, std::string_view partition = {});
 
-  // Reports a successful call. `last_retried_error` is the error that caused the retry that
-  // succeeded (its cost is given back), or nullptr when the first attempt succeeded (gives back
-  // no_retry_refund). The quota never exceeds initial_quota.
-  void OnSuccess(const Error* last_retried_error);
+  // Reports a successful call to `partition`. `last_retried_error` is the error that caused the
+  // retry that succeeded (its cost is given back), or nullptr when the first attempt succeeded
+  // (gives back no_retry_refund). A quota never exceeds initial_quota.
+  void OnSuccess(const Error* last_retried_error, std::string_view partition = {});
 
   // What retrying after `error` costs the quota.
   int RetryCost(const Error& error) const;
-  // Tokens left in the quota.
-  int quota() const;
+  // Tokens left in `partition`'s quota (initial_quota for a partition not used yet).
+  int quota(std::string_view partition = {}) const;
 
  private:
+  // The quota of `partition`, made full on first use. Called under mu_.
+  int& QuotaOf(std::string_view partition);
+
   const RetryOptions options_;
   mutable std::mutex mu_;
-  std::mt19937_64 rng_;  // guarded by mu_; unused when options_.random is set
-  int quota_;            // guarded by mu_
+  std::mt19937_64 rng_;                             // guarded by mu_; unused when options_.random is set
+  std::map<std::string, int, std::less<>> quotas_;  // guarded by mu_
 };
 
 }  // namespace cordon::aws

@@ -147,5 +147,23 @@ TEST(StandardRetryStrategyTest, QuotaIsThreadSafe) {
   EXPECT_EQ(strategy.quota(), 0);
 }
 
+TEST(StandardRetryStrategyTest, EachPartitionHasItsOwnQuota) {
+  StandardRetryStrategy strategy(RetryOptions{.initial_quota = 10});
+  const Error transient = ErrorOf(ErrorKind::kTransient);
+  ASSERT_TRUE(strategy.AcquireRetryToken(transient, "us-east-1/autoscaling"));
+  ASSERT_TRUE(strategy.AcquireRetryToken(transient, "us-east-1/autoscaling"));
+  EXPECT_FALSE(strategy.AcquireRetryToken(transient, "us-east-1/autoscaling"));
+  EXPECT_EQ(strategy.quota("us-east-1/autoscaling"), 0);
+  // Another service, or the same service in another region: a full quota of its own.
+  EXPECT_EQ(strategy.quota("us-east-1/ec2"), 10);
+  EXPECT_TRUE(strategy.AcquireRetryToken(transient, "us-east-1/ec2"));
+  EXPECT_TRUE(strategy.AcquireRetryToken(transient, "eu-west-1/autoscaling"));
+  EXPECT_EQ(strategy.quota("us-east-1/ec2"), 5);
+  // A success refills its own partition only.
+  strategy.OnSuccess(&transient, "us-east-1/autoscaling");
+  EXPECT_EQ(strategy.quota("us-east-1/autoscaling"), 5);
+  EXPECT_EQ(strategy.quota("us-east-1/ec2"), 5);
+}
+
 }  // namespace
 }  // namespace cordon::aws
