@@ -115,8 +115,8 @@ for id in "${instances[@]}"; do
   for eni in $enis; do
     aws_ ec2 modify-network-interface-attribute --network-interface-id "$eni" --groups "$iso"
   done
-  # (the primary ENI's groups as the instance attribute too: moto unions it into every ENI)
-  aws_ ec2 modify-instance-attribute --instance-id "$id" --groups "$iso"
+  # (no modify-instance-attribute --groups: EC2 refuses it for an instance with two ENIs, and the
+  # primary ENI's groups are the instance's; the range serves both, range/eni_groups.py)
 
   # --- Elastic IPs
   for a in $eips; do
