@@ -120,6 +120,13 @@ run() {  # run TITLE CMD...: shows and runs one cordon command, remembers failur
 run "triage (read-only), by private IP" triage "$PRIVATE_IP" "${AWSFLAGS[@]}"
 C=(--case "$CASE" --cases-dir "$CASES_DIR")
 run "contain" contain "$SUSPECT" "${C[@]}" --yes --responder demo "${AWSFLAGS[@]}"
+# The journal's head right after containment, kept outside the case (in a real response: in the ticket).
+# The verify at the end checks that the journal still holds it: a rollback or a rebuilt case would not.
+# (An evidence bucket is the other anchor; its policy denies plain HTTP, which this demo's range speaks.)
+# (It exits 6 here, "not verified against an anchor": this is the anchor.)
+HEAD_JSON="$("$CORDON" case verify "$CASE" --cases-dir "$CASES_DIR" --output json 2>/dev/null)" || true
+ANCHOR="$(python3 -c 'import json,sys; h=json.loads(sys.argv[1])["head"]; print("%d:%s" % (h["seq"], h["hash"]))' \
+  "$HEAD_JSON")" || die "could not read the journal's head after contain"
 run "preserve (one more snapshot set)" preserve "$SUSPECT" "${C[@]}" "${AWSFLAGS[@]}"
 run "the forensics lab: a workstation stack beside the suspect" lab up "${C[@]}" --ami "$AMI" "${AWSFLAGS[@]}"
 run "let the workstation reach the suspect" lab allow "${C[@]}" "${AWSFLAGS[@]}"
@@ -127,7 +134,7 @@ run "volumes from the snapshots, attached to the workstation" lab attach "${C[@]
 run "tear the lab down (the snapshots stay)" lab down "${C[@]}" --yes "${AWSFLAGS[@]}"
 run "clean up: terminate the suspect (its volumes and snapshots stay)" cleanup "${C[@]}" --terminate-suspect --yes "${AWSFLAGS[@]}"
 run "recover: the Auto Scaling group replaced it, behind both load balancers" recover "${C[@]}" --wait 30 "${AWSFLAGS[@]}"
-run "verify the case journal" case verify "$CASE"  --cases-dir "$CASES_DIR"
+run "verify the case journal against the head kept after contain" case verify "$CASE" --cases-dir "$CASES_DIR" --anchor "$ANCHOR"
 run "write the case report" case report "$CASE" --cases-dir "$CASES_DIR"
 
 FP_CASE="$CASE-FP"
