@@ -161,7 +161,7 @@ std::vector<std::function<void()>> SharedReads(Reader& reader, RegionRead* r) {
       },
   };
   for (const std::string& name : ProfileNames(*r))
-    parts.push_back([&reader, r, name] {
+    parts.emplace_back([&reader, r, name] {
       auto profile = ReadProfile(reader, name);
       std::lock_guard<std::mutex> lock(r->profiles_mu);  // the profiles' parts run side by side
       if (profile) r->profiles[name] = std::move(*profile);
