@@ -1,5 +1,6 @@
 """Issue 13, "Many regions and accounts": contain, preserve and release of a suspect that is not in the
-profile's region or account, against moto through the range, judged by boto3 in the suspect's region and account.
+profile's region or account, against moto through the range, judged by boto3 in the suspect's region
+and account.
 
 Run from the repository root:  python3 -m unittest tests/integration/regions_test.py -v
 (CORDON_BIN selects the binary; default build/src/cli/cordon.)
