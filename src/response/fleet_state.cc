@@ -7,6 +7,7 @@
 #include "aws/filters.h"
 #include "base/json_fields.h"
 #include "base/thread_pool.h"
+#include "cloud/instances_by_id.h"
 #include "response/live_state.h"
 #include "response/pre_state_collector.h"
 #include "response/role_deny.h"
@@ -173,14 +174,11 @@ void ReadRegion(aws::Client& client, RegionRead* r) {
   Reader reader(client, r);  // stateless: the parts below share it as they run side by side
   const std::function<void()> parts[] = {
       [&] {
-        auto res = reader.All("ec2", "DescribeInstances", "Reservations", [](const Json& ids) {
-          return Json{{"InstanceIds", ids}};
-        });
-        if (!res) return;
+        auto found = cloud::DescribeInstancesById(client, r->region, r->ids);
+        if (!found) return;
         Json list = Json::array();
-        for (const Json& rv : *res)
-          for (const Json& i : rv.value("Instances", Json::array())) list.push_back(i);
-        r->instances = list;
+        for (auto& [id, instance] : *found) list.push_back(std::move(instance));
+        r->instances = std::move(list);
       },
       [&] {
         r->enis = reader.All("ec2", "DescribeNetworkInterfaces", "NetworkInterfaces",
