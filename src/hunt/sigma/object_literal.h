@@ -28,13 +28,33 @@ bool ScanObjectBytes(std::string_view text, size_t max_backslashes, ObjectBytes*
 // literal's bytes compared per start.
 size_t FindInObject(std::string_view text, std::string_view literal, bool cased, size_t from);
 
-// The same with a given instruction set (the tests run each the CPU has): AVX2, or SSE2 (plain C++ off
-// x86-64). An AVX-512BW variant chaining the probes by masked compares was only 4% faster on the
-// benchmark machine's AMD EPYC (perf share of the searches) and was dropped.
-enum class FindVariant { kPortable, kAvx2 };
-FindVariant FindBest();  // the best this CPU has: FindInObject's
+// A literal of FindAllInObject: compared exactly when `cased`, else lower-case and compared without
+// case (as FindInObject's).
+struct ObjectLiteral {
+  std::string_view text;
+  bool cased = false;
+};
+
+// Every offset where each of `literals` occurs in `text` (at most 4 GiB), overlapping occurrences
+// included, ascending, into (*hits)[k] for literals[k] (none for an empty literal). False, with *hits
+// unspecified, when they come to more than `max_hits` offsets in all. With AVX-512 VBMI, one pass for up
+// to eight literals: four table lookups classify each byte and the three bytes after it at once for all
+// of them (FindInObject's three probes cost about as much per literal as the lookups for eight);
+// otherwise one FindInObject search per literal.
+bool FindAllInObject(std::string_view text, const std::vector<ObjectLiteral>& literals, size_t max_hits,
+                     std::vector<std::vector<unsigned>>* hits);
+
+// The same with a given instruction set (the tests run each the CPU has): AVX-512 VBMI (FindAllInObject's
+// table pass; FindInObjectWith then runs the AVX2 search), AVX2, or SSE2 (plain C++ off x86-64). A
+// single-literal AVX-512BW search chaining the probes by masked compares was only 4% faster than the
+// AVX2 one on the benchmark machine's AMD EPYC (perf share of the searches) and was dropped.
+enum class FindVariant { kPortable, kAvx2, kAvx512 };
+FindVariant FindBest();  // the best this CPU has: FindInObject's and FindAllInObject's
 size_t FindInObjectWith(FindVariant variant, std::string_view text, std::string_view literal, bool cased,
                         size_t from);
+bool FindAllInObjectWith(FindVariant variant, std::string_view text,
+                         const std::vector<ObjectLiteral>& literals, size_t max_hits,
+                         std::vector<std::vector<unsigned>>* hits);
 
 // Whether a record whose matcher texts (event.h's CandidateTexts: a string, a number's or boolean's JSON
 // token, an object's compact JSON text and its strings) hold `literal` must hold it in its raw bytes too,

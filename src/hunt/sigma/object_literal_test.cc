@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -21,7 +24,7 @@ bool Folded(std::string_view text, std::string_view literal) {
 // Every variant this CPU can run, the portable one first.
 std::vector<FindVariant> Variants() {
   std::vector<FindVariant> out;
-  for (FindVariant v : {FindVariant::kPortable, FindVariant::kAvx2}) {
+  for (FindVariant v : {FindVariant::kPortable, FindVariant::kAvx2, FindVariant::kAvx512}) {
     if (v <= FindBest()) out.push_back(v);
   }
   return out;
@@ -83,6 +86,112 @@ TEST(SigmaObjectLiteral, OnlyLettersAreComparedWithoutCase) {
   EXPECT_FALSE(ObjectContains(std::string(40, 'z') + "`x" + std::string(40, 'z'), "@x", false));
   EXPECT_TRUE(ObjectContains(std::string(40, 'z') + "@X" + std::string(40, 'z'), "@x", false));
   EXPECT_FALSE(ObjectContains("short", "longer literal", false));
+}
+
+// Every start of each literal by a plain loop: the reference for FindAllInObject.
+std::vector<std::vector<unsigned>> AllStarts(std::string_view text,
+                                             const std::vector<ObjectLiteral>& literals) {
+  std::vector<std::vector<unsigned>> out(literals.size());
+  for (size_t l = 0; l < literals.size(); ++l) {
+    const std::string_view literal = literals[l].text;
+    for (size_t at = 0; !literal.empty() && at + literal.size() <= text.size(); ++at) {
+      std::string window(text.substr(at, literal.size()));
+      if (!literals[l].cased) FoldAsciiInPlace(window);
+      if (window == literal) out[l].push_back(static_cast<unsigned>(at));
+    }
+  }
+  return out;
+}
+
+// Every variant's FindAllInObject against the reference; `text` is copied behind each of 64 offsets
+// from a 64-byte boundary, so the table pass's head, blocks and tail fall everywhere.
+void ExpectAllStarts(std::string_view text, const std::vector<ObjectLiteral>& literals,
+                     const std::string& what) {
+  const auto expected = AllStarts(text, literals);
+  std::vector<char> storage(text.size() + 128);
+  char* aligned = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
+  for (size_t shift = 0; shift < 64; ++shift) {
+    std::memcpy(aligned + shift, text.data(), text.size());
+    const std::string_view copy(aligned + shift, text.size());
+    for (FindVariant v : Variants()) {
+      std::vector<std::vector<unsigned>> hits;
+      ASSERT_TRUE(FindAllInObjectWith(v, copy, literals, 1u << 20, &hits));
+      EXPECT_EQ(hits, expected) << what << ", variant " << static_cast<int>(v) << ", shift " << shift;
+    }
+  }
+}
+
+TEST(SigmaObjectLiteral, FindsAllOccurrencesOfSeveralLiteralsInOnePass) {
+  const std::vector<ObjectLiteral> literals = {
+      {"assumedrole", false}, {"root", false}, {"trufflehog", false}, {":assumed-role/aws:", false},
+      {"eventName\"", true},  {"x", false},    {"ab", true},          {"aaa", false}};
+  // Each literal at every offset of a text long enough for blocks, in both cases, and overlapping
+  // occurrences (`aaaa` holds `aaa` twice).
+  for (size_t l = 0; l < literals.size(); ++l) {
+    std::string upper(literals[l].text);
+    for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    for (size_t at = 0; at + upper.size() <= 300; at += 7) {
+      std::string text(300, 'q');
+      text.replace(at, upper.size(), upper);
+      if (at + 2 * upper.size() + 1 <= text.size())
+        text.replace(at + upper.size() + 1, literals[l].text.size(), literals[l].text);
+      ExpectAllStarts(text, literals, std::string(literals[l].text) + " at " + std::to_string(at));
+    }
+  }
+  ExpectAllStarts(std::string(260, 'a'), literals, "a run of a");
+  ExpectAllStarts("AAAAabab", literals, "shorter than a block");
+  ExpectAllStarts("", literals, "empty");
+  // The literal that ends the text, at every size around the blocks' edges.
+  for (size_t size = 18; size < 300; ++size) {
+    std::string text(size, 'z');
+    text.replace(size - 18, 18, ":ASSUMED-role/aws:");
+    ExpectAllStarts(text, literals, "at the end of " + std::to_string(size));
+  }
+}
+
+TEST(SigmaObjectLiteral, FindAllComparesOnlyLettersWithoutCaseAndAnyByteAboveAscii) {
+  // A byte >= 0x80 shares its table entry with an ASCII byte: a candidate the compare must reject.
+  std::string text(200, 'z');
+  text.replace(70, 18,
+               "\xba"
+               "assumed-role/aws:");
+  text.replace(120, 18,
+               "\x1a"
+               "assumed-role/aws:");
+  text.replace(150, 4, "R\xefOT");
+  text.replace(180, 10, "eventname\"");  // `eventName"` is cased
+  const std::vector<ObjectLiteral> literals = {{":assumed-role/aws:", false},
+                                               {"root", false},
+                                               {"eventName\"", true},
+                                               {"\xef"
+                                                "o",
+                                                true}};
+  ExpectAllStarts(text, literals, "high bytes");
+}
+
+TEST(SigmaObjectLiteral, FindAllMatchesAPlainLoopOnRandomJsonLikeText) {
+  std::mt19937 rng(14);
+  constexpr std::string_view kAlphabet = "aeorstuRTAE:\"{},\\/-\xc3\xa9 ";
+  const std::vector<ObjectLiteral> literals = {
+      {"root", false}, {"ro", false}, {"\"a\":", true}, {"tes", false}, {"\\\"", true},
+      {"ee", false},   {"a", true},   {"sa-r", false},  {"e/t", false}};  // nine: two passes
+  for (int round = 0; round < 40; ++round) {
+    std::string text(std::uniform_int_distribution<size_t>(0, 700)(rng), ' ');
+    for (char& c : text) c = kAlphabet[std::uniform_int_distribution<size_t>(0, kAlphabet.size() - 1)(rng)];
+    ExpectAllStarts(text, literals, "round " + std::to_string(round));
+  }
+}
+
+TEST(SigmaObjectLiteral, FindAllStopsPastItsBudget) {
+  const std::string text(500, 'a');
+  for (FindVariant v : Variants()) {
+    std::vector<std::vector<unsigned>> hits;
+    EXPECT_TRUE(FindAllInObjectWith(v, text, {{"a", false}, {"aa", false}}, 999, &hits))
+        << static_cast<int>(v);
+    EXPECT_EQ(hits[0].size() + hits[1].size(), 999u);
+    EXPECT_FALSE(FindAllInObjectWith(v, text, {{"a", false}, {"aa", false}}, 998, &hits))
+        << static_cast<int>(v);
+  }
 }
 
 TEST(SigmaObjectLiteral, ScansBackslashesAndNonAsciiBytes) {

@@ -59,6 +59,9 @@ struct ObjectPrefilter::State {
   ObjectBytes bytes;
   bool bytes_known = false;
   std::vector<std::optional<std::vector<unsigned>>> literal_hits;  // per object_literals_
+  // The eager pass's lists, and per searchable_ its list's index there (-1: not searched by it).
+  std::vector<std::vector<unsigned>> eager;
+  std::vector<int> eager_slot;
 
   bool Take(size_t n = 1) {
     if (entries_left < n) {
@@ -178,6 +181,9 @@ ObjectPrefilter::ObjectPrefilter(const RuleSet& rules, FindFunction find) : rule
       leaves_.push_back(std::move(leaf));
     }
   }
+  for (const auto& [text, cased] : object_literals_) searchable_.push_back({text, cased});
+  searchable_.push_back({needles_[paths_[event_name_path_].needle], true});
+  asked_ = std::make_unique<std::atomic<uint64_t>[]>(searchable_.size());
 }
 
 ObjectPrefilter::~ObjectPrefilter() = default;
@@ -186,6 +192,8 @@ const std::vector<unsigned>& ObjectPrefilter::Positions(size_t needle, State* st
   std::optional<std::vector<unsigned>>& found = state->needles[needle];
   if (found) return *found;
   found.emplace();
+  if (needle == paths_[event_name_path_].needle && TakeEager(searchable_.size() - 1, state, &*found))
+    return *found;
   const std::string_view text = state->text;
   for (size_t at = find_(text, needles_[needle], 0); at != std::string_view::npos;
        at = find_(text, needles_[needle], at + 1)) {
@@ -258,6 +266,7 @@ const std::vector<unsigned>& ObjectPrefilter::LiteralHits(size_t literal, State*
   std::optional<std::vector<unsigned>>& hits = state->literal_hits[literal];
   if (hits) return *hits;
   hits.emplace();
+  if (TakeEager(literal, state, &*hits)) return *hits;
   const auto& [text, cased] = object_literals_[literal];
   for (size_t at = FindInObject(state->text, text, cased, 0); at != std::string_view::npos;
        at = FindInObject(state->text, text, cased, at + 1)) {
@@ -265,6 +274,14 @@ const std::vector<unsigned>& ObjectPrefilter::LiteralHits(size_t literal, State*
     hits->push_back(static_cast<unsigned>(at));
   }
   return *hits;
+}
+
+bool ObjectPrefilter::TakeEager(size_t k, State* state, std::vector<unsigned>* out) const {
+  asked_[k].fetch_add(1, std::memory_order_relaxed);
+  if (state->eager_slot[k] < 0) return false;
+  std::vector<unsigned>& list = state->eager[static_cast<size_t>(state->eager_slot[k])];
+  if (state->Take(list.size())) *out = std::move(list);
+  return true;
 }
 
 const std::vector<unsigned>& ObjectPrefilter::LeafOffsets(size_t leaf_index, State* state) const {
@@ -376,6 +393,17 @@ bool ObjectPrefilter::Triggers(std::string_view text, size_t max_entries,
   constexpr size_t kMaxBackslashes = 4096;
   state.bytes_known = ScanObjectBytes(text, std::min(kMaxBackslashes, max_entries), &state.bytes);
   if (state.bytes_known) state.entries_left -= state.bytes.backslashes.size();
+  // The searches most objects so far asked for, in one pass (none for the first object).
+  const uint64_t seen = objects_.fetch_add(1, std::memory_order_relaxed);
+  std::vector<ObjectLiteral> eager;
+  state.eager_slot.assign(searchable_.size(), -1);
+  for (size_t k = 0; k < searchable_.size(); ++k) {
+    if (seen == 0 || 2 * asked_[k].load(std::memory_order_relaxed) < seen) continue;
+    state.eager_slot[k] = static_cast<int>(eager.size());
+    eager.push_back(searchable_[k]);
+  }
+  if (!eager.empty() && !FindAllInObject(text, eager, state.entries_left, &state.eager))
+    state.eager_slot.assign(searchable_.size(), -1);  // too many: each search on its own, as asked
   std::vector<unsigned> all;
   // The rules that search a key whatever the object holds first (a need on one key, or an `or` of such):
   // the `and`s after them then find those keys searched (see Trigger).

@@ -18,14 +18,18 @@
 // record that holds none is no rule's candidate there either, so the matches are the same.
 #pragma once
 
+#include <atomic>
 #include <bitset>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "hunt/sigma/object_literal.h"
 #include "hunt/sigma/regex_gate.h"
 #include "hunt/sigma/rule_index.h"
 #include "hunt/sigma/rule_set.h"
@@ -66,6 +70,9 @@ class ObjectPrefilter {
   // Whether the leaf is known to have no offset in the object without another search.
   bool KnownEmpty(size_t leaf, const State& state) const;
   const std::vector<unsigned>& LiteralHits(size_t literal, State* state) const;
+  // Counts the object as one that asked for searchable_[k], and moves the eager pass's list of it into
+  // *out when the pass made it (false when not).
+  bool TakeEager(size_t k, State* state, std::vector<unsigned>* out) const;
   void FillEventNameLeaves(State* state) const;
   // Appends the need's trigger to *out; false when the need has none (it needs nothing).
   bool Trigger(const Need& need, State* state, std::vector<unsigned>* out) const;
@@ -82,6 +89,14 @@ class ObjectPrefilter {
   // The literals of the leaves' object gates, distinct (two TruffleHog rules share `trufflehog`), and
   // whether each is compared with case.
   std::vector<std::pair<std::string, bool>> object_literals_;
+  // The searches one FindAllInObject pass per object makes before any need asks (object_literal.h: its
+  // table pass costs about as much for eight literals as for one): the object literals, then the
+  // eventName needle, each once at least half of the objects so far asked for it. A literal that only
+  // an `and`'s later operand needs is seldom asked for, and searching it in every object would cost more
+  // than the pass saves. Either way the lists are the same: only the cost differs.
+  std::vector<ObjectLiteral> searchable_;
+  mutable std::unique_ptr<std::atomic<uint64_t>[]> asked_;  // per searchable_: the objects that asked
+  mutable std::atomic<uint64_t> objects_{0};
   std::unordered_map<const DetectionItem*, size_t> leaf_of_;
   // The leaves on eventName whose values are all plain literals: found by one hash lookup of each
   // eventName's lower-cased text, as the index finds its rules.

@@ -212,5 +212,29 @@ detection:
       ObjectPrefilter(set, PlainFind).Triggers(R"({"Records":[{"eventName":"x"}]})", 1000, &offsets));
 }
 
+// A prefilter's first object has each search on its own, the later ones the searches most objects
+// asked for in one pass (object_literal.h's FindAllInObject): the triggers must be the same, also when
+// the cap is reached.
+TEST(SigmaObjectPrefilter, TheOnePassSearchesGiveTheSameTriggersAsTheSearchesOnTheirOwn) {
+  RuleSet set = SigmaHqRules();
+  std::vector<std::string> records = SampleLines();
+  const std::vector<std::string> cases = RuleCaseRecords();
+  records.insert(records.end(), cases.begin(), cases.end());
+  records.insert(records.end(), kTrickyRecords.begin(), kTrickyRecords.end());
+  const ObjectPrefilter used(set, PlainFind);
+  for (size_t from = 0; from < records.size(); from += 50) {
+    const Object o = Delivery(records, from, 50);
+    for (size_t cap : {o.text.size(), size_t{40}}) {
+      std::vector<size_t> alone;
+      std::vector<size_t> one_pass;
+      const bool narrowed = ObjectPrefilter(set, PlainFind).Triggers(o.text, cap, &alone);
+      ASSERT_EQ(used.Triggers(o.text, cap, &one_pass), narrowed) << from << " cap " << cap;
+      if (narrowed) {
+        EXPECT_EQ(one_pass, alone) << from << " cap " << cap;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace cordon::hunt::sigma
