@@ -139,7 +139,7 @@ class PolicyCoverageTest(ResponseCase):
         self.judged("case", "case", "verify", case, "--cases-dir", self.cases_dir)
         self.judged("release", "release", "--case", case, "--cases-dir", self.cases_dir, "--yes")
 
-    def test_contain_one_then_recover_and_cleanup(self):
+    def test_contain_one_then_lab_recover_and_cleanup(self):
         self.fresh()
         iam = client("iam", self.moto)
         iam.create_role(RoleName="quarantine", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17"}))
@@ -150,6 +150,8 @@ class PolicyCoverageTest(ResponseCase):
         # and so iam:PassRole), locked snapshots
         self.judged("contain", "contain", self.ids["suspect"], *self.case_args(case), "--yes",
                     "--quarantine-profile", "quarantine", "--lock-snapshots", "1d")
+        for sub, extra in (("up", ["--ami", AMI]), ("allow", []), ("attach", []), ("down", ["--yes"])):
+            self.judged("lab", "lab", sub, "--case", case, "--cases-dir", self.cases_dir, *extra)
         self.judged("recover", "recover", "--case", case, "--cases-dir", self.cases_dir, "--wait", "0")
         self.judged("cleanup", "cleanup", "--case", case, "--cases-dir", self.cases_dir, "--terminate-suspect",
                     "--accept-missing-memory", "--yes")
