@@ -433,7 +433,7 @@ TEST(IamReach, PartitionNamesTheArns) {
 }
 
 TEST(IamReach, WhatTheCommandsRefuseIsRefused) {
-  auto refused = [](std::vector<std::string> commands, PolicyReach r, const std::string& says) {
+  auto refused = [](const std::vector<std::string>& commands, const PolicyReach& r, const std::string& says) {
     auto policy = PolicyFor(commands, r);
     ASSERT_FALSE(policy);
     EXPECT_EQ(policy.error().kind, ErrorKind::kInvalidArgument);
