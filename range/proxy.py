@@ -104,7 +104,7 @@ TARGET_SERVICES = {  # X-Amz-Target prefix -> service, for requests without a cr
 # Classifying a request: service, region, action, protocol
 
 class RequestInfo:
-    __slots__ = ("service", "region", "action", "protocol", "params", "version")
+    __slots__ = ("service", "region", "action", "protocol", "params", "version", "path", "query_keys")
 
     def __init__(self):
         self.service = "unknown"
@@ -113,6 +113,8 @@ class RequestInfo:
         self.protocol = "rest-json"
         self.params = None     # parsed JSON body (json protocol) or form/query dict
         self.version = None    # query protocol API version
+        self.path = None       # the request target's path, without the query
+        self.query_keys = []   # the query's parameter names (never their values: a presigned URL's are secret)
 
 
 _CRED_RE = re.compile(r"Credential=([^,\s]+)")
@@ -177,6 +179,7 @@ def classify(method: str, raw_path: str, headers, body: bytes | None) -> Request
     split = urllib.parse.urlsplit(raw_path)
     query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
     info.region, service = _credential_scope(headers, query)
+    info.path, info.query_keys = split.path, sorted(query)
     target = headers.get("X-Amz-Target")
     ctype = (headers.get("Content-Type") or "").lower()
     form = None
@@ -551,7 +554,7 @@ class RangeState:
             self.requests.append({"seq": self.request_seq, "time": time.time(), "service": info.service,
                                   "action": info.action,
                                   "params": info.params if isinstance(info.params, dict) else None,
-                                  "fault": fault})
+                                  "path": info.path, "query": info.query_keys, "fault": fault})
             if len(self.requests) > REQUEST_LOG_LIMIT:
                 del self.requests[:len(self.requests) - REQUEST_LOG_LIMIT]
 

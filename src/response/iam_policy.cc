@@ -18,16 +18,16 @@ namespace {
 constexpr std::string_view kResolve[] = {"ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
                                          "ec2:DescribeAddresses"};
 // Triage reads; owned by triage, listed here so one policy document covers every command.
+// ec2:DescribeRegions only with --all-regions (iam_reach.h), as for every command that resolves.
 constexpr std::string_view kTriage[] = {
     "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeAddresses", "ec2:DescribeSecurityGroups", "ec2:DescribeVolumes", "ec2:DescribeInstanceTypes",
-    "ec2:DescribeImages", "ec2:DescribeIamInstanceProfileAssociations", "ec2:DescribeRegions",
+    "ec2:DescribeImages", "ec2:DescribeIamInstanceProfileAssociations",
     "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeAutoScalingGroups",
     "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
-    "elasticloadbalancing:DescribeTargetHealth", "iam:GetInstanceProfile", "iam:GetRole",
-    "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
-    "ssm:DescribeInstanceInformation", "cloudtrail:LookupEvents", "config:DescribeConfigurationRecorders",
-    "config:GetResourceConfigHistory",
+    "elasticloadbalancing:DescribeTargetHealth", "iam:GetInstanceProfile", "iam:ListAttachedRolePolicies",
+    "iam:ListRolePolicies", "iam:GetRolePolicy", "ssm:DescribeInstanceInformation", "cloudtrail:LookupEvents",
+    "config:DescribeConfigurationRecorders", "config:GetResourceConfigHistory",
     // its share of `cordon posture` (the role's managed policies' documents)
     "iam:GetPolicy", "iam:GetPolicyVersion",
     // the hunt triage runs when log sources on S3 are configured

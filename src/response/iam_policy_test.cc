@@ -275,6 +275,46 @@ TEST(IamPolicyReference, StatementIdsAreLettersAndDigits) {
   EXPECT_TRUE(ids.count("CordonEvidenceBucket"));
 }
 
+bool Grants(const std::vector<std::string>& actions, const std::string& action) {
+  return std::find(actions.begin(), actions.end(), action) != actions.end();
+}
+
+// What tests/integration/policy_coverage_test.py saw called and the policies lacked: each read
+// degrades quietly when refused (a gap in the pre-state, the fleet read falling back), so running
+// under the policy in IAM-enforcing moto did not fail.
+TEST(IamPolicyCoverage, ThePreStateReadsTheWholeInventory) {
+  for (const char* command : {"contain", "watch", "preserve", "capture-memory"}) {
+    auto actions = ActionsFor(command);
+    ASSERT_TRUE(actions) << command;
+    for (const char* a : {"ec2:DescribeImages", "ec2:DescribeInstanceTypes", "ec2:DescribeSecurityGroups",
+                          "autoscaling:DescribeAutoScalingGroups", "iam:ListAttachedRolePolicies",
+                          "iam:ListRolePolicies", "ssm:DescribeInstanceInformation"})
+      EXPECT_TRUE(Grants(*actions, a)) << command << " lacks " << a;
+  }
+}
+
+TEST(IamPolicyCoverage, CleanupLooksForTheLabsCaseKey) {
+  auto actions = ActionsFor("cleanup");
+  ASSERT_TRUE(actions);
+  EXPECT_TRUE(Grants(*actions, "kms:DescribeKey"));
+}
+
+// Granted and never called: triage lists the regions only with --all-regions, and reads no role.
+TEST(IamPolicyCoverage, TriageGrantsNothingItDoesNotCall) {
+  auto plain = ActionsFor("triage");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(Grants(*plain, "ec2:DescribeRegions"));
+  EXPECT_FALSE(Grants(*plain, "iam:GetRole"));
+  PolicyReach all_regions;
+  all_regions.all_regions = true;
+  auto policy = PolicyFor({"triage"}, all_regions);
+  ASSERT_TRUE(policy);
+  bool lists = false;
+  for (const Json& st : (*policy)["Statement"])
+    for (const Json& a : st["Action"]) lists = lists || a == "ec2:DescribeRegions";
+  EXPECT_TRUE(lists);
+}
+
 // --accounts, --organization, --role-name and --all-regions (iam_reach.h): what they add to the
 // caller's policy, against the reference by a hand-written table. moto checks the resource of
 // sts:AssumeRole only as a string match and no condition key but sts:ExternalId.
@@ -393,7 +433,7 @@ TEST(IamReach, PartitionNamesTheArns) {
 }
 
 TEST(IamReach, WhatTheCommandsRefuseIsRefused) {
-  auto refused = [](std::vector<std::string> commands, PolicyReach r, const std::string& says) {
+  auto refused = [](const std::vector<std::string>& commands, const PolicyReach& r, const std::string& says) {
     auto policy = PolicyFor(commands, r);
     ASSERT_FALSE(policy);
     EXPECT_EQ(policy.error().kind, ErrorKind::kInvalidArgument);

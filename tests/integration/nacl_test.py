@@ -123,6 +123,19 @@ class NaclTests(ResponseCase):
         self.assertNotIn(case_acl, self.acls(), "the case's network ACL outlived the release")
         self.assertCaseConsistent("IR-N2")
 
+    def test_a_second_instance_of_the_case_in_the_subnet_releases_too(self):
+        """The second instance contained into the case finds its subnet on the case's ACL already: its
+        step is done with no result, which release once read as an object (abort, exit -6)."""
+        sibling = self.ids["siblings"][0]
+        self.assertExit(self.contain("IR-N5", "--nacl"), 0)
+        second = self.contain("IR-N5", "--nacl", targets=[sibling])
+        self.assertExit(second, 0)
+        self.assertIn("nothing to do", second.stderr + second.stdout, "the subnet was not on the case's ACL yet")
+        released = self.release("IR-N5")
+        self.assertExit(released, 0, "release of both")
+        self.assertEqual({s: a for s, (a, _) in self.associations().items()},
+                         {s: a for s, (a, _) in self.original.items()})
+
     def test_release_reports_a_subnet_someone_else_reassociated_and_does_not_clobber_it(self):
         self.assertExit(self.contain("IR-N3", "--nacl"), 0)
         subnet = self.subnets[0]

@@ -8,7 +8,15 @@ namespace cordon::aws {
 namespace {
 
 constexpr RateLimit kElbDescribe{10, 40};
+constexpr RateLimit kElbRegistration{4, 20};
 constexpr RateLimit kElbMutating{5, 10};
+
+// The registration actions of both API versions (v2: targets; v1: instances).
+bool IsElbRegistration(std::string_view operation) {
+  return operation == "RegisterTargets" || operation == "DeregisterTargets" ||
+         operation == "RegisterInstancesWithLoadBalancer" ||
+         operation == "DeregisterInstancesFromLoadBalancer";
+}
 
 }  // namespace
 
@@ -25,6 +33,7 @@ Pace PaceFor(std::string_view service, std::string_view operation, const Json& i
   if (service == "elb" || service == "elbv2") {
     // ELB's buckets are per category, not per action.
     if (StartsWith(operation, "Describe")) return Pace{name + "/describe", kElbDescribe};
+    if (IsElbRegistration(operation)) return Pace{name + "/registration", kElbRegistration};
     return Pace{name + "/mutating", kElbMutating};
   }
   return Pace{name, fallback};

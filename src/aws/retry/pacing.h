@@ -2,15 +2,25 @@
 // buckets where AWS documents them, a flat default where it does not, or the user's --max-rate.
 //
 //   ec2          one bucket per action, sized by the action's category (ec2_buckets.h)
-//   elb, elbv2   "Request throttling for the ELB API"
-//                (https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-throttling.html):
-//                each API version has its own buckets; Describe* 40 tokens refilled at 10 a second.
-//                The page's numbers for mutating actions are not in the text we could read: cordon
-//                paces them at 5 a second with bursts of 10, and the adaptive slow-down corrects a
-//                guess that is too high.
+//   elb, elbv2   "Request throttling for the Elastic Load Balancing API"
+//                (https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-throttling.html,
+//                section "Bucket capacity and refill rate"): each API version has its own buckets, one
+//                per category of action. Three categories here:
+//                  describe      Describe*: 40 tokens refilled at 10 a second (the page's own example).
+//                  registration  RegisterTargets, DeregisterTargets and v1's Register/Deregister-
+//                                InstancesWithLoadBalancer/FromLoadBalancer: a bucket of their own.
+//                  mutating      every other action.
+//                The page's table of the last two is not in the copy we could read (only the opening
+//                of the page is): registration is paced at 4 a second with bursts of 20, the default
+//                AWS's own Load Balancer Controller gives RegisterTargets|DeregisterTargets to stay
+//                under the service's bucket (kubernetes-sigs/aws-load-balancer-controller,
+//                docs/deploy/configurations.md, "Default throttle config"); other mutating actions at 5
+//                a second with bursts of 10, a guess. The adaptive slow-down corrects a number too high.
 //   others       (Auto Scaling, IAM, STS, SSM, S3, ...) the client's default, 20 a second with bursts
-//                of 40: IAM's quotas page ("IAM and AWS STS quotas") gives no request rate, and Auto
-//                Scaling's API reference says only that it throttles per account and region.
+//                of 40. Neither AWS documents a request rate: IAM's quotas page ("IAM and AWS STS
+//                quotas") gives none, and Auto Scaling's API reference says only that requests are
+//                throttled per account and Region (its documentation has no throttling page like
+//                EC2's and ELB's).
 //
 // --max-rate N replaces all of it with one bucket per service of N calls a second and a burst of
 // one call: calls to a service are spaced at least 1/N s apart, so no window of a second holds more

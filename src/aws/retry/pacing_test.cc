@@ -26,8 +26,26 @@ TEST(PacingTest, ElbPerApiVersionAndCategory) {
   EXPECT_EQ(p.limit.burst, 40);
   EXPECT_EQ(PaceFor("elb", "DescribeLoadBalancers", Json::object(), kDefaultRateLimit, std::nullopt).bucket,
             "elb/describe");
-  EXPECT_EQ(PaceFor("elbv2", "DeregisterTargets", Json::object(), kDefaultRateLimit, std::nullopt).bucket,
-            "elbv2/mutating");
+  p = PaceFor("elbv2", "ModifyTargetGroupAttributes", Json::object(), kDefaultRateLimit, std::nullopt);
+  EXPECT_EQ(p.bucket, "elbv2/mutating");
+  EXPECT_EQ(p.limit.per_second, 5);
+  EXPECT_EQ(p.limit.burst, 10);
+}
+
+// Registration has a bucket of its own in each API version: deregistering a fleet takes no tokens
+// from the other mutating actions.
+TEST(PacingTest, ElbRegistrationIsItsOwnCategory) {
+  for (const char* op : {"RegisterTargets", "DeregisterTargets"}) {
+    Pace p = PaceFor("elbv2", op, Json::object(), kDefaultRateLimit, std::nullopt);
+    EXPECT_EQ(p.bucket, "elbv2/registration") << op;
+    EXPECT_EQ(p.limit.per_second, 4);
+    EXPECT_EQ(p.limit.burst, 20);
+  }
+  for (const char* op : {"RegisterInstancesWithLoadBalancer", "DeregisterInstancesFromLoadBalancer"})
+    EXPECT_EQ(PaceFor("elb", op, Json::object(), kDefaultRateLimit, std::nullopt).bucket, "elb/registration")
+        << op;
+  EXPECT_EQ(PaceFor("elb", "ConfigureHealthCheck", Json::object(), kDefaultRateLimit, std::nullopt).bucket,
+            "elb/mutating");
 }
 
 TEST(PacingTest, OtherServicesUseTheFallbackPerService) {

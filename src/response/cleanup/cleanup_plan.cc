@@ -27,7 +27,8 @@ std::vector<std::string> CleanupIamActions() {
   std::vector<std::string> actions = {// cleanup-check-evidence (and the lab's leftovers)
                                       "ec2:DescribeSnapshots", "ec2:DescribeInstances", "ec2:DescribeVolumes",
                                       "ec2:DescribeSecurityGroups", "cloudformation:DescribeStacks",
-                                      // cleanup-terminate
+                                      "kms:DescribeKey",  // the lab's case key (lab_share.h)
+                                                          // cleanup-terminate
                                       "ec2:ModifyInstanceAttribute", "ec2:TerminateInstances",
                                       // cleanup-groups
                                       "ec2:DescribeNetworkInterfaces", "ec2:DeleteSecurityGroup"};

@@ -144,7 +144,7 @@ class AsgStep : public Step {
     if (!a) return MakeError(a.error());
     std::string detail = "attached to " + group;
     // The replacement: a member now that was not one when containment detached this instance.
-    const Json before = result.value("members_before", Json::array());
+    const Json before = result.is_object() ? result.value("members_before", Json::array()) : Json::array();
     std::vector<std::string> replacements;
     for (const std::string& m : now->members) {
       const bool old = std::find(before.begin(), before.end(), Json(m)) != before.end();

@@ -80,7 +80,7 @@ Json RemoveAllowGroups(StepContext& ctx, const Json& before, const Json& result)
 // had none), else (a before from a version that did not record them) what DoApply saw.
 Json RawConntrack(const Json& e, const Json& result) {
   if (e.contains("conntrack")) return e["conntrack"];
-  return result.value("conntrack", Json::object()).value(Str(e, "id"), Json());
+  return Obj(result, "conntrack").value(Str(e, "id"), Json());  // no result: found already isolated
 }
 Json RecordedConntrack(const Json& e, const Json& result) {
   return EffectiveConntrack(RawConntrack(e, result));

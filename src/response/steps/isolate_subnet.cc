@@ -39,9 +39,10 @@ Result<Json> ObserveSubnet(const StepContext& ctx, const std::string& subnet, co
   return s;
 }
 
-// The case's ACL of `vpc` as contain's result recorded it, else found by its tags.
+// The case's ACL of `vpc` as contain's result recorded it, else found by its tags. A step that
+// found the subnet already on the case's ACL (the fleet's second instance in it) has no result.
 std::string CaseAclOf(const StepContext& ctx, const Json& result, const std::string& vpc) {
-  std::string id = Str(result.value("isolation_acls", Json::object()), vpc.c_str());
+  std::string id = Str(Obj(result, "isolation_acls"), vpc.c_str());
   if (!id.empty()) return id;
   auto found = FindCaseAcl(ctx, CaseIdOf(ctx), vpc);
   return found ? *found : "";

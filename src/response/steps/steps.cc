@@ -7,17 +7,28 @@ namespace {
 
 using A = std::string_view;
 
+// The instance's whole inventory, as the fleet read (fleet_state.h) and the per-instance inventory
+// (cloud/instance_inventory.h) take it: its AMI, type, groups, Auto Scaling group, SSM registration
+// and its role's policy lists too. Each of these degrades to a gap in the pre-state when refused, so
+// a missing action showed in no exit code (tests/integration/policy_coverage_test.py finds them).
 constexpr A kPreStateIam[] = {"ec2:DescribeInstances",
                               "ec2:DescribeInstanceAttribute",
+                              "ec2:DescribeInstanceTypes",
+                              "ec2:DescribeImages",
                               "ec2:DescribeNetworkInterfaces",
+                              "ec2:DescribeSecurityGroups",
                               "ec2:DescribeAddresses",
                               "ec2:DescribeVolumes",
                               "ec2:DescribeIamInstanceProfileAssociations",
                               "autoscaling:DescribeAutoScalingInstances",
+                              "autoscaling:DescribeAutoScalingGroups",
                               "elasticloadbalancing:DescribeLoadBalancers",
                               "elasticloadbalancing:DescribeTargetGroups",
                               "elasticloadbalancing:DescribeTargetHealth",
-                              "iam:GetInstanceProfile"};
+                              "iam:GetInstanceProfile",
+                              "iam:ListAttachedRolePolicies",
+                              "iam:ListRolePolicies",
+                              "ssm:DescribeInstanceInformation"};
 // DeleteTags: other cases' cordon:claim:<CASE> tags (a take-over's, a released case's).
 constexpr A kTagIam[] = {"ec2:DescribeInstances", "ec2:CreateTags", "ec2:DeleteTags"};
 // ClaimInstance (response/instance_claim.h), run by contain before any step.
