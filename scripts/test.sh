@@ -71,10 +71,10 @@ unit() { (cd build && ctest --output-on-failure -j "$jobs" --timeout 300); }
 # $it_jobs at once; each module's verbose log is kept in build/integration-logs/.
 # Longest first (as measured on 2 cores), so that on a fresh clone, where run_parallel.py has no
 # times.json yet, a long module does not start last.
-integration_modules=(fleet_faults_test iam_quota_test watch_test regions_test organization_test organization_iam_test crash_rerun_test lab_test release_test memory_capture_test concurrency_test
+integration_modules=(fleet_faults_test iam_quota_test policy_coverage_test watch_test regions_test organization_test organization_iam_test crash_rerun_test lab_test release_test memory_capture_test concurrency_test
   allow_from_test api_parity_test cleanup_recover_test contain_test fleet_calls_test evidence_bucket_test conntrack_test nacl_test
   range_test hunt_hostile_test lambda_test
-  notify_test contain_finding_test triage_test iam_policy_test policy_coverage_test
+  notify_test contain_finding_test triage_test iam_policy_test
   faults_test bad_input_test command_context_test api_errors_test network_edges_test triage_hunt_test
   cli_messages_test hunt_athena_test hunt_sigma_athena_test hunt_s3_test hunt_sigma_test hunt_attribution_test sigma_lint_test
   posture_test case_report_test image_test snapshot_lock_test snapshot_wait_test plans_test cases_dir_test golden_test
