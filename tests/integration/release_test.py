@@ -100,6 +100,37 @@ class ReleaseTests(ResponseCase):
                 self.assertNotIn(replacement, now)
                 self.assertEqual(set(now), members)
 
+    def test_releasing_two_instances_of_one_group_retires_both_replacements(self):
+        """Issue 13, for a fleet: two suspects of one Auto Scaling group contained in one case, so the
+        group launched two replacements, and each suspect's record names both as instances it did
+        not know. Release (which runs the targets side by side) must retire one replacement per
+        released instance, each once: the group ends at its recorded min, max and desired, with both
+        suspects InService and neither replacement left (TerminateInstanceInAutoScalingGroup with
+        ShouldDecrementDesiredCapacity, Auto Scaling API reference)."""
+        self.fresh(suspects=2)
+        asg = client("autoscaling", self.moto)
+        name = self.ids["asg_name"]
+        suspects = [s["instance_id"] for s in self.ids["suspects"]]
+
+        def group():
+            return asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
+
+        before = group()
+        sizes = (before["MinSize"], before["MaxSize"], before["DesiredCapacity"])
+        members = {i["InstanceId"] for i in before["Instances"]}
+        self.assertExit(self.contain("IR-RSZ2", targets=suspects), 0)
+        replacements = {i["InstanceId"] for i in group()["Instances"]} - members
+        self.assertEqual(len(replacements), 2, group()["Instances"])
+        proc = self.release("IR-RSZ2")
+        self.assertExit(proc, 0)
+        self.assertNotIn("left to retire", proc.stdout + proc.stderr)
+        after = group()
+        self.assertEqual((after["MinSize"], after["MaxSize"], after["DesiredCapacity"]), sizes)
+        now = {i["InstanceId"]: i["LifecycleState"] for i in after["Instances"]}
+        for s in suspects:
+            self.assertEqual(now.get(s), "InService", after["Instances"])
+        self.assertEqual(set(now), members)
+
     def test_ip_target_groups_are_deregistered_and_restored(self):
         """Issue 13: an ip-type target group (ALB/NLB) holds the instance by a private address, not its
         id (Elastic Load Balancing, "Target type": ip). Containment takes that target out of service;

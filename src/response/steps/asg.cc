@@ -4,16 +4,22 @@
 // group launches a replacement, or standby: EnterStandby without decrementing.
 // Release (detach mode) puts the instance back without leaving the group one larger: AttachInstances
 // raises the desired capacity by one and fails at MaxSize (Auto Scaling API reference), so release
-// raises MaxSize for the attach if it must, then retires the replacement the group launched (an
-// instance that was not a member when containment detached this one, never the released instance)
-// with TerminateInstanceInAutoScalingGroup decrementing the capacity, and puts MaxSize back.
+// raises MaxSize for the attach if it must, then retires a replacement the group launched (an
+// instance that was not a member when containment detached this one, never the released instance;
+// steps/asg_replacement.h says which) with TerminateInstanceInAutoScalingGroup decrementing the
+// capacity, and puts MaxSize back.
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "cloud/instances_by_id.h"
 #include "response/fleet_state.h"
 #include "response/live_state.h"
 #include "response/observation.h"
+#include "response/steps/asg_replacement.h"
 #include "response/steps/steps.h"
 
 namespace cordon::response {
@@ -111,6 +117,7 @@ class AsgStep : public Step {
   struct Sizes {
     int min = 0, max = 0, desired = 0;
     std::vector<std::string> members;
+    std::vector<GroupMember> states;  // the members with their lifecycle states
   };
 
   static Result<Sizes> GroupSizes(StepContext& ctx, const std::string& group) {
@@ -123,14 +130,40 @@ class AsgStep : public Step {
     out.min = groups[0].value("MinSize", 0);
     out.max = groups[0].value("MaxSize", 0);
     out.desired = groups[0].value("DesiredCapacity", 0);
-    for (const Json& i : groups[0].value("Instances", Json::array()))
+    for (const Json& i : groups[0].value("Instances", Json::array())) {
       out.members.push_back(Str(i, "InstanceId"));
+      out.states.push_back(GroupMember{Str(i, "InstanceId"), Str(i, "LifecycleState")});
+    }
     return out;
+  }
+
+  // Release runs its targets side by side; two releases of one group must not read the same members
+  // and retire the same replacement, so reattaching runs one at a time in the process (a few calls).
+  static std::mutex& ReattachMutex() {
+    static std::mutex mu;
+    return mu;
+  }
+  // The replacements this process retired: Auto Scaling may still list one as InService a moment
+  // after TerminateInstanceInAutoScalingGroup (its reads are eventually consistent). Under the mutex.
+  static std::set<std::string>& Retired() {
+    static std::set<std::string> retired;
+    return retired;
+  }
+
+  // Of the candidates, the one to retire: the only one, else the earliest launched (asg_replacement.h).
+  static Result<std::string> PickReplacement(StepContext& ctx, const std::vector<std::string>& candidates) {
+    if (candidates.size() <= 1) return candidates.empty() ? std::string() : candidates[0];
+    auto found = cloud::DescribeInstancesById(*ctx.client, ctx.target.region, candidates);
+    if (!found) return MakeError(found.error());
+    std::map<std::string, std::string> launched;
+    for (const auto& [id, instance] : *found) launched[id] = Str(instance, "LaunchTime");
+    return EarliestLaunched(launched);
   }
 
   // Attaches the instance back and leaves the group's capacity and MaxSize as they were before.
   Result<std::string> Reattach(StepContext& ctx, const std::string& group, const Json& result) {
     const std::string& id = ctx.target.instance_id;
+    std::lock_guard<std::mutex> lock(ReattachMutex());
     auto now = GroupSizes(ctx, group);
     if (!now) return MakeError(now.error());
     const bool raise = now->desired + 1 > now->max;
@@ -143,22 +176,27 @@ class AsgStep : public Step {
                       Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}});
     if (!a) return MakeError(a.error());
     std::string detail = "attached to " + group;
-    // The replacement: a member now that was not one when containment detached this instance.
-    const Json before = result.is_object() ? result.value("members_before", Json::array()) : Json::array();
-    std::vector<std::string> replacements;
-    for (const std::string& m : now->members) {
-      const bool old = std::find(before.begin(), before.end(), Json(m)) != before.end();
-      if (!old && m != id) replacements.push_back(m);
-    }
-    if (replacements.size() == 1 && result.contains("members_before")) {
+    // A replacement: a member now that was not one when containment detached this instance. A record
+    // from before members_before was kept cannot tell one, and retires none.
+    const bool known = result.is_object() && result.contains("members_before");
+    std::vector<std::string> before;
+    if (known)
+      for (const Json& m : result["members_before"])
+        if (m.is_string()) before.push_back(m.get<std::string>());
+    const std::vector<std::string> candidates =
+        known ? ReplacementCandidates(now->states, before, id, Retired()) : std::vector<std::string>();
+    auto retire = PickReplacement(ctx, candidates);
+    if (!retire) return MakeError(retire.error());
+    if (!retire->empty()) {
       auto t = ctx.Call("autoscaling", "TerminateInstanceInAutoScalingGroup",
-                        Json{{"InstanceId", replacements[0]}, {"ShouldDecrementDesiredCapacity", true}});
+                        Json{{"InstanceId", *retire}, {"ShouldDecrementDesiredCapacity", true}});
       if (!t) return MakeError(t.error());
-      detail += "; replacement " + replacements[0] + " retired";
+      Retired().insert(*retire);
+      detail += "; replacement " + *retire + " retired";
     } else {
-      // Not one replacement to tell apart: the group keeps the extra instance, and the detail says so.
-      detail += "; desired capacity left at " + std::to_string(now->desired + 1) + " (" +
-                std::to_string(replacements.size()) + " instances launched since containment, none retired)";
+      // No replacement to retire: the group keeps the extra instance, and the detail says so.
+      detail += "; desired capacity left at " + std::to_string(now->desired + 1) +
+                " (no instance launched since containment is left to retire)";
     }
     if (raise) {
       auto u = ctx.Call("autoscaling", "UpdateAutoScalingGroup",
