@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,7 +91,7 @@ struct CloudTrailReader::Impl {
   // --sigma with no selectors (the whole trail): the rules, not the selectors, pick the records.
   bool every_record = false;
   std::optional<sigma::RuleMatcher> sigma_matcher;
-  std::vector<SigmaRuleInfo> rule_infos;
+  std::vector<std::shared_ptr<const SigmaRuleInfo>> rule_infos;  // shared by the rule's matches
   std::vector<size_t> sigma_matched;
   std::optional<sigma::ObjectPrefilter> sigma_prefilter;  // whole-trail Sigma only
   std::vector<size_t> sigma_offsets;                      // the object's Sigma triggers (Scan)
@@ -113,7 +114,8 @@ struct CloudTrailReader::Impl {
       if (every_record) sigma_prefilter.emplace(*o.sigma, detail::FindLiteral);
       for (size_t i = 0; i < o.sigma->rules().size(); ++i) {
         const sigma::Rule& r = o.sigma->rules()[i];
-        rule_infos.push_back({r.id, r.title, r.level, r.author, r.file, r.falsepositives, i, r.standalone});
+        rule_infos.push_back(std::make_shared<const SigmaRuleInfo>(
+            SigmaRuleInfo{r.id, r.title, r.level, r.author, r.file, r.falsepositives, i, r.standalone}));
       }
     }
   }
@@ -321,27 +323,29 @@ struct CloudTrailReader::Impl {
     }
     event.file = std::string(file);
     if (every_record) {
-      AddSigmaMatches(raw, &event, /*take=*/true);
+      AddSigmaMatches(raw, event);
       return;
     }
     if (!Classify(record)) return;
-    if (sigma_matcher && sigma_matcher->Match(raw, &sigma_matched)) AddSigmaMatches(raw, &event, false);
+    if (sigma_matcher && sigma_matcher->Match(raw, &sigma_matched)) AddSigmaMatches(raw, event);
     results->events.push_back(std::move(event));
   }
 
-  // Records a match of each rule in sigma_matched; `event` is the record's parsed form, moved into the
-  // last match when `take` (the whole trail: a record's one match, mostly, and copying its strings cost as
-  // much as finding it). A rule that correlations use also keeps the values they group by (rare: matches
-  // are few, so `raw` is parsed again).
-  void AddSigmaMatches(std::string_view raw, CloudTrailEvent* event, bool take) {
+  // Records a match of each rule in sigma_matched, with the printed fields of `event`, the record's parsed
+  // form, packed once (results.h: SigmaEvent) and moved into the last match (a record's one match,
+  // mostly). A rule that correlations use also keeps the values they group by (rare: matches are few, so
+  // `raw` is parsed again).
+  void AddSigmaMatches(std::string_view raw, const CloudTrailEvent& event) {
+    if (sigma_matched.empty()) return;
+    SigmaEvent packed(event);
     for (size_t k = 0; k < sigma_matched.size(); ++k) {
       const size_t i = sigma_matched[k];
       SigmaMatch& m = results->sigma_matches.emplace_back();
       m.rule = rule_infos[i];
-      if (take && k + 1 == sigma_matched.size()) {
-        m.event = std::move(*event);
+      if (k + 1 == sigma_matched.size()) {
+        m.event = std::move(packed);
       } else {
-        m.event = *event;
+        m.event = packed;
       }
       const std::vector<std::string>& fields = options.sigma->rules()[i].capture_fields;
       if (!fields.empty()) sigma_fields.Capture(raw, fields, &m.fields);
@@ -399,7 +403,9 @@ struct CloudTrailReader::Impl {
       *error = "invalid JSON record: content after the record's end";
       return false;
     }
-    ReadAssumedSession(*record);
+    // The session an AssumeRole created is for the instance's role chains (selectors); a Sigma match does
+    // not print it, and over the whole trail the matches are mostly AssumeRole calls.
+    if (!every_record) ReadAssumedSession(*record);
     return true;
   }
 

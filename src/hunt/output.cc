@@ -413,9 +413,11 @@ Json EventToJson(const CloudTrailEvent& e) {
   return event;
 }
 
-std::string IdentityText(const CloudTrailEvent& e) {
-  if (!e.identity_arn.empty()) return e.identity_arn;
-  return e.identity_type.empty() ? "-" : e.identity_type;
+std::string IdentityText(const CloudTrailEvent& e) { return IdentityText(e.identity_arn, e.identity_type); }
+
+std::string IdentityText(std::string_view arn, std::string_view type) {
+  if (!arn.empty()) return std::string(arn);
+  return type.empty() ? "-" : std::string(type);
 }
 
 Result<OutputFormat> ParseOutputFormat(std::string_view name) {

@@ -42,5 +42,6 @@ void WriteResults(const HuntResults& results, const Selectors& selectors, Output
 Json EventToJson(const CloudTrailEvent& e);
 // Who acted, for text and CSV: the identity's ARN, else its type, else "-".
 std::string IdentityText(const CloudTrailEvent& e);
+std::string IdentityText(std::string_view arn, std::string_view type);
 
 }  // namespace cordon::hunt

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <tuple>
 #include <vector>
 
 namespace cordon::hunt {
@@ -44,7 +45,36 @@ void SortLarge(std::vector<T>& items, Less less) {
   }
 }
 
+// The CloudTrailEvent members a SigmaEvent keeps, in the order of its accessors.
+constexpr std::string CloudTrailEvent::*kSigmaEventFields[] = {
+    &CloudTrailEvent::event_id,     &CloudTrailEvent::event_time,   &CloudTrailEvent::event_source,
+    &CloudTrailEvent::event_name,   &CloudTrailEvent::aws_region,   &CloudTrailEvent::source_ip,
+    &CloudTrailEvent::user_agent,   &CloudTrailEvent::error_code,   &CloudTrailEvent::identity_type,
+    &CloudTrailEvent::identity_arn, &CloudTrailEvent::principal_id, &CloudTrailEvent::access_key_id,
+    &CloudTrailEvent::file,         &CloudTrailEvent::assumed_from,
+};
+static_assert(std::size(kSigmaEventFields) == SigmaEvent::kFields);
+
 }  // namespace
+
+SigmaEvent::SigmaEvent(const CloudTrailEvent& e) : time(e.time), resources(e.resources), hits(e.hits) {
+  size_t size = 0;
+  for (auto field : kSigmaEventFields) size += (e.*field).size();
+  text_.reserve(size);
+  for (size_t i = 0; i < kFields; ++i) {
+    text_ += e.*kSigmaEventFields[i];
+    end_[i] = static_cast<uint32_t>(text_.size());  // a record is at most max_record_bytes (4 MB)
+  }
+}
+
+CloudTrailEvent SigmaEvent::Expand() const {
+  CloudTrailEvent e;
+  for (size_t i = 0; i < kFields; ++i) e.*kSigmaEventFields[i] = Field(i);
+  e.time = time;
+  e.resources = resources;
+  e.hits = hits;
+  return e;
+}
 
 void HuntResults::Merge(HuntResults&& other) {
   AppendMoved(events, other.events);
@@ -86,15 +116,15 @@ void HuntResults::Finalize() {
                            }),
                events.end());
   SortLarge(sigma_matches, [](const SigmaMatch& a, const SigmaMatch& b) {
-    return std::tie(a.event.time, a.event.event_id, a.rule.id, a.rule.file, a.event.file) <
-           std::tie(b.event.time, b.event.event_id, b.rule.id, b.rule.file, b.event.file);
+    return std::forward_as_tuple(a.event.time, a.event.event_id(), a.rule->id, a.rule->file, a.event.file()) <
+           std::forward_as_tuple(b.event.time, b.event.event_id(), b.rule->id, b.rule->file, b.event.file());
   });
   sigma_matches.erase(std::unique(sigma_matches.begin(), sigma_matches.end(),
                                   [](const SigmaMatch& a, const SigmaMatch& b) {
-                                    return !a.event.event_id.empty() &&
-                                           a.event.event_id == b.event.event_id &&
-                                           a.event.time == b.event.time && a.rule.id == b.rule.id &&
-                                           a.rule.file == b.rule.file;
+                                    return !a.event.event_id().empty() &&
+                                           a.event.event_id() == b.event.event_id() &&
+                                           a.event.time == b.event.time && a.rule->id == b.rule->id &&
+                                           a.rule->file == b.rule->file;
                                   }),
                       sigma_matches.end());
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {

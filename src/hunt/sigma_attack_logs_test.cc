@@ -218,7 +218,7 @@ std::set<std::string> FiredOn(const std::string& log) {
   CorrelateSigmaMatches(Rules().loaded.correlations, &r);
   std::set<std::string> fired;
   for (const SigmaMatch& m : r.sigma_matches)
-    fired.insert(std::filesystem::path(m.rule.file).stem().string());
+    fired.insert(std::filesystem::path(m.rule->file).stem().string());
   for (const SigmaCorrelation& c : r.sigma_correlations) {
     fired.insert(std::filesystem::path(c.rule.file).stem().string());
   }

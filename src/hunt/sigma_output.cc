@@ -32,13 +32,13 @@ std::string RuleText(const SigmaRuleInfo& rule, std::string_view type = {}) {
 
 Json SigmaMatchToJson(const SigmaMatch& m) {
   return Json{{"rule",
-               {{"id", m.rule.id},
-                {"title", m.rule.title},
-                {"level", m.rule.level},
-                {"author", m.rule.author},
-                {"falsepositives", m.rule.falsepositives},
-                {"file", m.rule.file}}},
-              {"event", EventToJson(m.event)}};
+               {{"id", m.rule->id},
+                {"title", m.rule->title},
+                {"level", m.rule->level},
+                {"author", m.rule->author},
+                {"falsepositives", m.rule->falsepositives},
+                {"file", m.rule->file}}},
+              {"event", EventToJson(m.event.Expand())}};
 }
 
 Json SigmaCorrelationToJson(const SigmaCorrelation& c) {
@@ -91,14 +91,16 @@ void WriteSigmaText(const HuntResults& r, std::ostream& out) {
   out << "\nSigma matches: " << r.sigma_matches.size() << " (" << r.sigma.rules_loaded << " rule(s) loaded, "
       << r.sigma.skipped.size() << " skipped)\n";
   for (const SigmaMatch& m : r.sigma_matches) {
-    const CloudTrailEvent& e = m.event;
-    out << "  " << RuleText(m.rule) << "\n";
-    out << "    " << OneLine(e.event_time) << "  " << OneLine(e.event_source) << ":" << OneLine(e.event_name);
-    if (!e.error_code.empty()) out << " [" << OneLine(e.error_code) << "]";
-    out << "  from " << (e.source_ip.empty() ? "-" : OneLine(e.source_ip)) << "  by "
-        << OneLine(IdentityText(e)) << "  " << OneLine(e.event_id) << "\n";
-    if (!m.rule.falsepositives.empty())
-      out << "    false positives: " << OneLine(Join(m.rule.falsepositives, "; ")) << "\n";
+    const SigmaEvent& e = m.event;
+    out << "  " << RuleText(*m.rule) << "\n";
+    out << "    " << OneLine(e.event_time()) << "  " << OneLine(e.event_source()) << ":"
+        << OneLine(e.event_name());
+    if (!e.error_code().empty()) out << " [" << OneLine(e.error_code()) << "]";
+    out << "  from " << (e.source_ip().empty() ? "-" : OneLine(e.source_ip())) << "  by "
+        << OneLine(IdentityText(e.identity_arn(), e.identity_type())) << "  " << OneLine(e.event_id())
+        << "\n";
+    if (!m.rule->falsepositives.empty())
+      out << "    false positives: " << OneLine(Join(m.rule->falsepositives, "; ")) << "\n";
   }
   WriteSigmaCorrelationsText(r, out);
   for (const SigmaCoverage::Skipped& s : r.sigma.skipped) {
@@ -110,20 +112,20 @@ void WriteSigmaText(const HuntResults& r, std::ostream& out) {
 std::vector<std::map<std::string, std::string>> SigmaCsvRows(const HuntResults& r) {
   std::vector<std::map<std::string, std::string>> rows;
   for (const SigmaMatch& m : r.sigma_matches) {
-    const CloudTrailEvent& e = m.event;
+    const SigmaEvent& e = m.event;
+    const SigmaRuleInfo& rule = *m.rule;
     rows.push_back(
         {{"kind", "sigma"},
-         {"time", e.event_time},
-         {"event_name", e.event_name},
-         {"event_source", e.event_source},
-         {"identity", IdentityText(e)},
-         {"source_ip", e.source_ip},
-         {"id", e.event_id},
+         {"time", std::string(e.event_time())},
+         {"event_name", std::string(e.event_name())},
+         {"event_source", std::string(e.event_source())},
+         {"identity", IdentityText(e.identity_arn(), e.identity_type())},
+         {"source_ip", std::string(e.source_ip())},
+         {"id", std::string(e.event_id())},
          {"detail",
-          m.rule.title + " [" + m.rule.level + "] rule " + m.rule.id + " by " + m.rule.author +
-              (m.rule.falsepositives.empty() ? ""
-                                             : "; false positives: " + Join(m.rule.falsepositives, "; "))},
-         {"file", e.file}});
+          rule.title + " [" + rule.level + "] rule " + rule.id + " by " + rule.author +
+              (rule.falsepositives.empty() ? "" : "; false positives: " + Join(rule.falsepositives, "; "))},
+         {"file", std::string(e.file())}});
   }
   for (const SigmaCorrelation& c : r.sigma_correlations) {
     rows.push_back(
