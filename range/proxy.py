@@ -304,7 +304,9 @@ TERMINAL_KINDS = ("throttle", "http500", "http503", "reset", "bucket")
 RULE_KEYS = {"kind", "service", "action", "probability", "every", "requests", "max", "seed",
              "ms", "jitter_ms", "status", "code", "message", "body", "html_probability", "how",
              "describes", "scope", "name", "error_volumes", "error_message", "error_count",
-             "capacity", "rate", "per"}
+             "capacity", "rate", "per", "after"}
+# The kinds that may fire after the request reached moto (`after: true`): the answer is lost.
+AFTER_KINDS = ("throttle", "http500", "http503", "reset")
 
 
 def _str_set(v, what):
@@ -371,6 +373,11 @@ class FaultRule:
                 raise ValueError(f"rule #{index}: bucket needs rate > 0 (tokens refilled a second)")
             if self.per not in ("action", "service"):
                 raise ValueError(f"rule #{index}: per must be action or service")
+        self.after = spec.get("after", False)
+        if not isinstance(self.after, bool):
+            raise ValueError(f"rule #{index}: after must be true or false")
+        if self.after and self.kind not in AFTER_KINDS:
+            raise ValueError(f"rule #{index}: after is for {', '.join(AFTER_KINDS)} only")
         self.buckets = {}  # bucket rules: (service, action) or service -> [tokens, time of last refill]
         rule_seed = spec.get("seed", f"{seed}:{index}")
         self.rng = random.Random(str(rule_seed))
@@ -811,6 +818,7 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
 
     # ---- the main path ------------------------------------------------------------------------
     def _handle(self):
+        self._after_fault = None  # (info, rule) of an `after` fault that replaces this answer
         try:
             if self.path.startswith("/__range/") or self.path == "/__range":
                 return self._control()
@@ -839,7 +847,12 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         st.log_request(info, rule.kind if rule is not None else None)
         if delay > 0:
             time.sleep(delay)
-        if rule is not None:
+        if rule is not None and rule.after:
+            # The request goes on to moto (or the range) and takes effect; the answer is replaced by
+            # the fault where it would have been sent (_send, _relay).
+            st.count_fault(info, rule.kind)
+            self._after_fault = (info, rule)
+        elif rule is not None:
             st.count_fault(info, rule.kind)
             st.count_served(info, "fault")
             if rule.kind == "reset":
@@ -1103,6 +1116,8 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
 
     # ---- answers ------------------------------------------------------------------------------
     def _send(self, status, headers, body: bytes, reason=None):
+        if self._lose_answer():
+            return
         self.send_response_only(status, reason)
         self.send_header("Date", email.utils.formatdate(usegmt=True))
         for k, v in headers:
@@ -1114,6 +1129,19 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD" and body:
             self.wfile.write(body)
         self.wfile.flush()
+
+    def _lose_answer(self) -> bool:
+        """For an `after` fault: sends the fault instead of the answer about to go out; False if none."""
+        pending = self._after_fault
+        if pending is None:
+            return False
+        self._after_fault = None
+        info, rule = pending
+        if rule.kind == "reset":
+            self._reset_connection(rule.how)
+        else:
+            self._send_fault(info, rule)
+        return True
 
     def _send_fault(self, info, rule):
         kind = "throttle" if rule.kind == "bucket" else rule.kind  # an empty bucket throttles
@@ -1176,6 +1204,10 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             conn.close()
 
     def _relay(self, resp):
+        if self._after_fault is not None:
+            resp.read()  # moto's whole answer, so that it has finished acting; then lost
+            self._lose_answer()
+            return
         self.send_response_only(resp.status, resp.reason)
         chunked = False
         no_body = self.command == "HEAD" or resp.status in (204, 304) or 100 <= resp.status < 200
