@@ -60,6 +60,7 @@ scenario_mod = _sibling("scenario")
 shared_snapshots = _sibling("shared_snapshots")
 SharedSnapshots = shared_snapshots.SharedSnapshots
 conntrack = _sibling("conntrack")
+asg_states = _sibling("asg_states")
 eni_groups = _sibling("eni_groups")
 network_acls = _sibling("network_acls")
 guardduty = _sibling("guardduty")
@@ -929,6 +930,15 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                     reader.drain()
                 return self._send(*aws_error(info, *refused))
 
+        if info.service == "autoscaling" and info.action in asg_states.ACTIONS and isinstance(info.params, dict):
+            with AUTOSCALING_CHANGES:  # read and change under one lock (see below)
+                refused = asg_states.refuse(self._asg_bookkeeping, info.action, info.params)
+            if refused is not None:
+                st.count_served(info, "range")
+                if body is None:
+                    reader.drain()
+                return self._send(*aws_error(info, *refused))
+
         if (info.service == "ec2" and info.action == "ReplaceNetworkAclAssociation"
                 and isinstance(info.params, dict)):
             refused = network_acls.check_replace(info.params, lambda p: shared_snapshots._post(
@@ -1243,6 +1253,12 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         headers = {**shared_snapshots._auth_for(self.headers, "ec2"), "X-Range-Bookkeeping": "1"}
         return shared_snapshots._post((st.upstream_host, st.upstream_port), headers,
                                       {"Version": "2016-11-15", **params})
+
+    def _asg_bookkeeping(self, params: dict) -> tuple[int, bytes]:
+        """An Auto Scaling call of the range's own straight to moto, in the caller's account (asg_states)."""
+        st = self.state
+        headers = {**shared_snapshots._auth_for(self.headers, "autoscaling"), "X-Range-Bookkeeping": "1"}
+        return shared_snapshots._post((st.upstream_host, st.upstream_port), headers, params)
 
     def _post_process(self, capture, req_body, info, status, data: bytes) -> bytes:
         st = self.state
