@@ -13,8 +13,8 @@ which takes no client token, makes a second set.
 
 The range's `after: true` faults (range/README.md) make the first request of every mutating action
 cordon sends lose its answer. Judged with boto3: contain exits 0 with the full containment and exactly
-one recorded snapshot per volume (none unrecorded), and release under the same faults restores the
-pre-state.
+one recorded snapshot per volume (none unrecorded), preserve takes one more set, and release under the
+same faults restores the pre-state.
 
 Run from the repository root:  python3 -m unittest tests/integration/after_effect_test.py -v
 """
@@ -80,6 +80,8 @@ class AfterEffectTests(ResponseCase):
                        "ModifyNetworkInterfaceAttribute", "CreateSnapshots", "PutRolePolicy"):
             self.assertIn(action, fired, "the fault did not fire: the test tests nothing for it")
         self.assertContained(case, pre)
+        # the lost CreateSnapshots was looked for, not sent again (it takes no client token)
+        self.assertEqual(self.range.stats()["operations"]["ec2"]["CreateSnapshots"]["requests"], 1)
         # every snapshot cordon took is recorded evidence, and only one per volume was taken
         recorded = self.recorded_snapshots(case)
         taken = [s["SnapshotId"] for s in case_snapshots(self.moto, case)]
@@ -89,6 +91,16 @@ class AfterEffectTests(ResponseCase):
         done = [r["payload"] for r in self.journal(case) if r["kind"] == "step.done" and r["step"] == "asg"]
         self.assertEqual(len(done), 1)
         self.assertIn(self.ids["suspect"], done[0]["result"]["members_before"])
+
+        # preserve takes one more set, once, under the same faults (CreateSnapshots loses its answer)
+        self.range.set_faults(after_effect_faults())
+        proc = self.cordon("preserve", self.ids["suspect"], "--case", case, "--cases-dir", self.cases_dir,
+                           "--responder", self.responder)
+        self.assertExit(proc, 0, f"preserve failed with answers lost after effect (fired: {self.fired()})")
+        self.assertIn("CreateSnapshots", self.fired())
+        taken = [s["SnapshotId"] for s in case_snapshots(self.moto, case)]
+        self.assertEqual(len(taken), 2 * len(pre["instances"][self.ids["suspect"]]["volumes"]), taken)
+        self.assertEqual(sorted(self.recorded_snapshots(case)), sorted(taken), "a snapshot of the case is not recorded")
 
         self.range.set_faults(after_effect_faults())
         proc = self.release(case)
