@@ -245,7 +245,7 @@ class SnapshotStep : public Step {
       auto out = ctx.client->Call("ec2", op, input, once);
       if (out && !lost)
         return op == "CreateSnapshots" ? out->value("Snapshots", Json::array()) : Json::array({*out});
-      if (!out && (!out.error().IsRetryable() || attempt >= attempts)) return MakeError(out.error());
+      if (!out && !out.error().IsRetryable()) return MakeError(out.error());
       auto made = ctx.CallAll(
           "ec2", "DescribeSnapshots",
           Json{{"OwnerIds", {"self"}},
@@ -256,6 +256,7 @@ class SnapshotStep : public Step {
         if (out && op == "CreateSnapshot") found.push_back(*out);  // when the lookup missed it
         return UniqueSnapshots(found, out ? out->value("Snapshots", Json::array()) : Json::array());
       }
+      if (attempt >= attempts) return MakeError(out.error());
       lost = true;
       ctx.client->clock()->SleepFor(ctx.client->options()->retry.base_delay * attempt);
     }
