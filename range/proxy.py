@@ -60,6 +60,7 @@ scenario_mod = _sibling("scenario")
 shared_snapshots = _sibling("shared_snapshots")
 SharedSnapshots = shared_snapshots.SharedSnapshots
 conntrack = _sibling("conntrack")
+asg_states = _sibling("asg_states")
 eni_groups = _sibling("eni_groups")
 network_acls = _sibling("network_acls")
 guardduty = _sibling("guardduty")
@@ -307,7 +308,9 @@ TERMINAL_KINDS = ("throttle", "http500", "http503", "reset", "bucket")
 RULE_KEYS = {"kind", "service", "action", "probability", "every", "requests", "max", "seed",
              "ms", "jitter_ms", "status", "code", "message", "body", "html_probability", "how",
              "describes", "scope", "name", "error_volumes", "error_message", "error_count",
-             "capacity", "rate", "per"}
+             "capacity", "rate", "per", "after"}
+# The kinds that may fire after the request reached moto (`after: true`): the answer is lost.
+AFTER_KINDS = ("throttle", "http500", "http503", "reset")
 
 
 def _str_set(v, what):
@@ -374,6 +377,11 @@ class FaultRule:
                 raise ValueError(f"rule #{index}: bucket needs rate > 0 (tokens refilled a second)")
             if self.per not in ("action", "service"):
                 raise ValueError(f"rule #{index}: per must be action or service")
+        self.after = spec.get("after", False)
+        if not isinstance(self.after, bool):
+            raise ValueError(f"rule #{index}: after must be true or false")
+        if self.after and self.kind not in AFTER_KINDS:
+            raise ValueError(f"rule #{index}: after is for {', '.join(AFTER_KINDS)} only")
         self.buckets = {}  # bucket rules: (service, action) or service -> [tokens, time of last refill]
         rule_seed = spec.get("seed", f"{seed}:{index}")
         self.rng = random.Random(str(rule_seed))
@@ -814,6 +822,7 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
 
     # ---- the main path ------------------------------------------------------------------------
     def _handle(self):
+        self._after_fault = None  # (info, rule) of an `after` fault that replaces this answer
         try:
             if self.path.startswith("/__range/") or self.path == "/__range":
                 return self._control()
@@ -842,7 +851,12 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         st.log_request(info, rule.kind if rule is not None else None)
         if delay > 0:
             time.sleep(delay)
-        if rule is not None:
+        if rule is not None and rule.after:
+            # The request goes on to moto (or the range) and takes effect; the answer is replaced by
+            # the fault where it would have been sent (_send, _relay).
+            st.count_fault(info, rule.kind)
+            self._after_fault = (info, rule)
+        elif rule is not None:
             st.count_fault(info, rule.kind)
             st.count_served(info, "fault")
             if rule.kind == "reset":
@@ -913,6 +927,15 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
 
         if info.service == "ec2" and info.action == "ModifyInstanceAttribute" and isinstance(info.params, dict):
             refused = eni_groups.refuse_instance_groups(self._ec2_bookkeeping, info.params)
+            if refused is not None:
+                st.count_served(info, "range")
+                if body is None:
+                    reader.drain()
+                return self._send(*aws_error(info, *refused))
+
+        if info.service == "autoscaling" and info.action in asg_states.ACTIONS and isinstance(info.params, dict):
+            with AUTOSCALING_CHANGES:  # read and change under one lock (see below)
+                refused = asg_states.refuse(self._asg_bookkeeping, info.action, info.params)
             if refused is not None:
                 st.count_served(info, "range")
                 if body is None:
@@ -1106,6 +1129,8 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
 
     # ---- answers ------------------------------------------------------------------------------
     def _send(self, status, headers, body: bytes, reason=None):
+        if self._lose_answer():
+            return
         self.send_response_only(status, reason)
         self.send_header("Date", email.utils.formatdate(usegmt=True))
         for k, v in headers:
@@ -1117,6 +1142,19 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD" and body:
             self.wfile.write(body)
         self.wfile.flush()
+
+    def _lose_answer(self) -> bool:
+        """For an `after` fault: sends the fault instead of the answer about to go out; False if none."""
+        pending = self._after_fault
+        if pending is None:
+            return False
+        self._after_fault = None
+        info, rule = pending
+        if rule.kind == "reset":
+            self._reset_connection(rule.how)
+        else:
+            self._send_fault(info, rule)
+        return True
 
     def _send_fault(self, info, rule):
         kind = "throttle" if rule.kind == "bucket" else rule.kind  # an empty bucket throttles
@@ -1179,6 +1217,10 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             conn.close()
 
     def _relay(self, resp):
+        if self._after_fault is not None:
+            resp.read()  # moto's whole answer, so that it has finished acting; then lost
+            self._lose_answer()
+            return
         self.send_response_only(resp.status, resp.reason)
         chunked = False
         no_body = self.command == "HEAD" or resp.status in (204, 304) or 100 <= resp.status < 200
@@ -1214,6 +1256,12 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         headers = {**shared_snapshots._auth_for(self.headers, "ec2"), "X-Range-Bookkeeping": "1"}
         return shared_snapshots._post((st.upstream_host, st.upstream_port), headers,
                                       {"Version": "2016-11-15", **params})
+
+    def _asg_bookkeeping(self, params: dict) -> tuple[int, bytes]:
+        """An Auto Scaling call of the range's own straight to moto, in the caller's account (asg_states)."""
+        st = self.state
+        headers = {**shared_snapshots._auth_for(self.headers, "autoscaling"), "X-Range-Bookkeeping": "1"}
+        return shared_snapshots._post((st.upstream_host, st.upstream_port), headers, params)
 
     def _post_process(self, capture, req_body, info, status, data: bytes) -> bytes:
         st = self.state

@@ -146,6 +146,7 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
     const TimePoint sent_at = options_.clock->Now();
     HttpRequest request = *unsigned_request;
     request.headers.Set("User-Agent", options_.user_agent);
+    request.fresh_connection = call_options.max_attempts == 1;
     if (call_options.anonymous) {
       // Host is all an unsigned request needs beyond what the transport adds.
     } else if (auto credentials = options_.credentials->Get(); !credentials) {
@@ -212,7 +213,8 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
       error = ParseErrorResponse(op, *response);
     }
     if (error.kind == ErrorKind::kThrottled) SlowDown(limiter_key, sent_at);
-    const bool may_retry = retry_.ShouldRetry(error, attempt);
+    const bool may_retry = retry_.ShouldRetry(error, attempt) &&
+                           (call_options.max_attempts <= 0 || attempt < call_options.max_attempts);
     if (!may_retry || !retry_.AcquireRetryToken(error, quota_key)) {
       // A retry that the attempts allowed but the quota refused says so: the journal's aws.call and
       // the step's error tell a spent quota from a call that ran out of attempts.

@@ -60,6 +60,11 @@ struct CallOptions {
   // When set, a streaming payload (S3 GetObject Body) is moved here as raw bytes and left out of
   // the JSON output. Must outlive the call.
   std::string* payload_out = nullptr;
+  // > 0: at most this many attempts for this call, fewer than the client's. A create that takes no
+  // client token (CreateSnapshots) is sent once: a retry after its answer was lost would create it
+  // again (response/after_effect.h). 1 also sends it on a connection of its own (HttpRequest::
+  // fresh_connection), so that the transport cannot re-send it either.
+  int max_attempts = 0;
 };
 
 class Client {

@@ -261,6 +261,47 @@ TEST_F(ClientTest, IdempotencyTokensAreFilled) {
   EXPECT_NE(transport_->last_request().body.find("ClientToken="), std::string::npos);
 }
 
+// A create without a client token is sent once (a retry after an answer lost once it took effect
+// would create it again), on a connection of its own so that the transport cannot re-send it either.
+TEST_F(ClientTest, MaxAttemptsOneSendsOnceOnAFreshConnection) {
+  for (int i = 0; i < 4; ++i)
+    transport_->Enqueue(500,
+                        "<Response><Errors><Error><Code>InternalError</Code><Message>oops</Message>"
+                        "</Error></Errors><RequestID>x</RequestID></Response>");
+  CallOptions once;
+  once.max_attempts = 1;
+  auto out =
+      client_->Call("ec2", "CreateSnapshots", {{"InstanceSpecification", {{"InstanceId", "i-1"}}}}, once);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().code, "InternalError");
+  ASSERT_EQ(transport_->request_count(), 1u);
+  EXPECT_TRUE(transport_->last_request().fresh_connection);
+  auto retried =
+      client_->Call("ec2", "CreateSnapshots", {{"InstanceSpecification", {{"InstanceId", "i-1"}}}});
+  ASSERT_FALSE(retried);
+  EXPECT_EQ(transport_->request_count(), 4u);  // then the client's 3 attempts, on reused connections
+  EXPECT_FALSE(transport_->last_request().fresh_connection);
+}
+
+// A call with an idempotency token sends the same token on every attempt, so that a retry after a
+// lost answer is the same request to EC2 ("Ensuring idempotency in Amazon EC2 API requests").
+TEST_F(ClientTest, RetriesSendTheSameClientToken) {
+  transport_->Enqueue(500,
+                      "<Response><Errors><Error><Code>InternalError</Code><Message>oops</Message>"
+                      "</Error></Errors><RequestID>x</RequestID></Response>");
+  transport_->Enqueue(200, "<CreateVolumeResponse><volumeId>vol-1</volumeId></CreateVolumeResponse>");
+  auto out = client_->Call("ec2", "CreateVolume", {{"AvailabilityZone", "us-east-1a"}, {"Size", 1}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  const std::vector<HttpRequest> sent = transport_->requests();
+  ASSERT_EQ(sent.size(), 2u);
+  auto token = [](const std::string& body) {
+    const size_t at = body.find("ClientToken=");
+    return at == std::string::npos ? std::string() : body.substr(at, body.find('&', at) - at);
+  };
+  EXPECT_FALSE(token(sent[0].body).empty());
+  EXPECT_EQ(token(sent[0].body), token(sent[1].body));
+}
+
 TEST_F(ClientTest, PaginatesAndMergesLikeBoto3) {
   transport_->Enqueue(200,
                       "<DescribeVolumesResponse><volumeSet><item><volumeId>v-1</volumeId></item></volumeSet>"

@@ -41,11 +41,18 @@ Result<std::string> EnsureGroup(const StepContext& ctx, const std::string& name,
            {"Description", description},
            {"VpcId", vpc_id},
            {"TagSpecifications", Json::array({Json{{"ResourceType", "security-group"}, {"Tags", tags}}})}});
-  if (!out) {
+  std::string id;
+  if (out) {
+    id = Str(*out, "GroupId");
+  } else {
+    // Another cordon process made it first, or this call's first attempt did and its answer was
+    // lost (the client's retry then finds the group): either way it is the group of that name, and
+    // tagged below, as the first attempt's TagSpecifications may not have been applied.
     if (!IsDuplicate(out.error())) return MakeError(out.error());
-    return FindGroup(ctx, name, vpc_id);  // another cordon process made it first
+    auto made = FindGroup(ctx, name, vpc_id);
+    if (!made) return MakeError(made.error());
+    id = *made;
   }
-  std::string id = Str(*out, "GroupId");
   // Older APIs (and moto) may drop TagSpecifications on CreateSecurityGroup: tag explicitly too.
   auto t = ctx.Call("ec2", "CreateTags", Json{{"Resources", {id}}, {"Tags", tags}});
   if (!t) return MakeError(t.error());

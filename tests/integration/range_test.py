@@ -580,6 +580,41 @@ class FaultTests(RangeCase):
                 else:
                     self.assertEqual(s.recv(4096), b"")
 
+    def test_after_faults_lose_the_answer_not_the_request(self):
+        """`after: true`: moto applies the request, and the client gets the fault instead of the answer,
+        as when a real service's answer is lost after the change ("Ensuring idempotency in Amazon EC2
+        API requests": operations "might also time out or encounter other server issues before they
+        complete, even though the request has already returned a result")."""
+        ec2 = self.client("ec2")
+        vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+        self.set_faults({"rules": [
+            {"kind": "http500", "action": "CreateSecurityGroup", "requests": [1], "after": True},
+            {"kind": "reset", "action": "CreateTags", "requests": [1], "after": True},
+        ]})
+        self.assertClientError(lambda: ec2.create_security_group(GroupName="after-1", Description="d",
+                                                                 VpcId=vpc), "InternalError", 500)
+        groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["after-1"]}])
+        self.assertEqual(len(groups["SecurityGroups"]), 1)  # the effect is there
+        group = groups["SecurityGroups"][0]["GroupId"]
+        # the client's retry meets the world the first attempt made
+        self.assertClientError(lambda: ec2.create_security_group(GroupName="after-1", Description="d",
+                                                                 VpcId=vpc), "InvalidGroup.Duplicate")
+        with self.assertRaises(botocore.exceptions.ConnectionClosedError):
+            ec2.create_tags(Resources=[group], Tags=[{"Key": "k", "Value": "v"}])
+        tags = ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": [group]}])["Tags"]
+        self.assertEqual([(t["Key"], t["Value"]) for t in tags], [("k", "v")])
+        ec2.create_tags(Resources=[group], Tags=[{"Key": "k2", "Value": "v"}])  # once only
+        st = self.stats()
+        self.assertEqual(st["faults"], {"http500": 1, "reset": 1})
+        self.assertEqual(st["operations"]["ec2"]["CreateTags"]["requests"], 2)
+        log = self.control("GET", "requests?action=CreateSecurityGroup")[1]["requests"]
+        self.assertEqual([r["fault"] for r in log], ["http500", None])
+        # only the kinds that answer with an error or drop the connection can come after
+        for kind in ("latency", "pending", "bucket"):
+            status, body = self.control("POST", "faults", {"rules": [{"kind": kind, "after": True, "ms": 1,
+                                                                      "capacity": 1, "rate": 1}]})
+            self.assertEqual(status, 400, (kind, body))
+
     def test_latency(self):
         self.set_faults({"rules": [{"kind": "latency", "ms": 600, "action": "DescribeVpcs"}]})
         ec2 = self.client("ec2")

@@ -397,6 +397,26 @@ TEST_F(CurlTransportTest, SequentialRequestsReuseOneConnection) {
   for (const ServerRequest& r : server.requests()) EXPECT_EQ(r.connection, 1);
 }
 
+// A request that must go out once (fresh_connection) takes a connection of its own and leaves none
+// behind: libcurl re-sends a request unseen only on a reused connection.
+TEST_F(CurlTransportTest, AFreshConnectionRequestNeitherReusesNorIsReused) {
+  TestServer server(Echo);
+  CurlTransport transport;
+  for (bool fresh : {false, true, false, true}) {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = server.Url("/");
+    request.body = "body";
+    request.fresh_connection = fresh;
+    Result<HttpResponse> response = transport.Send(request);
+    ASSERT_TRUE(response.has_value()) << response.error().message;
+  }
+  // The second and fourth on new connections; the third on the first's (the second's was closed).
+  std::vector<int> connections;
+  for (const ServerRequest& r : server.requests()) connections.push_back(r.connection);
+  EXPECT_EQ(connections, (std::vector<int>{1, 2, 1, 3}));
+}
+
 TEST_F(CurlTransportTest, ConcurrentSendsFromEightThreads) {
   TestServer server(Echo);
   CurlTransport transport;

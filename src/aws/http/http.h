@@ -33,6 +33,10 @@ struct HttpRequest {
   // When set, the response body is streamed to this sink instead of being kept in HttpResponse::body
   // (large S3 downloads). Returning false aborts the transfer.
   std::function<bool(std::string_view chunk)> body_sink;
+  // Sent on a connection of its own, never a reused one: libcurl re-sends a request, unseen by its
+  // caller, when a reused connection closes before any answer, and a request that must go out once
+  // (a create without a client token) must not be sent again behind the caller's back.
+  bool fresh_connection = false;
 };
 
 struct HttpResponse {

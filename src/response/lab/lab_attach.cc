@@ -9,6 +9,7 @@
 #include <set>
 
 #include "base/hash.h"
+#include "response/after_effect.h"
 #include "response/isolation_groups.h"
 #include "response/lab/lab_account.h"
 #include "response/lab/lab_share.h"
@@ -182,8 +183,18 @@ class LabAttachStep : public Step {
     if (device.empty())
       return MakeError(ErrorKind::kConflict,
                        "the workstation " + ws + " has no free device left (/dev/sdf-p)");
-    auto a =
-        ctx.Call("ec2", "AttachVolume", Json{{"VolumeId", *volume}, {"InstanceId", ws}, {"Device", device}});
+    // A repeat after the attachment took effect finds the volume in use (VolumeInUse): done when it
+    // is attached to the workstation at that device.
+    auto a = AcceptAfterEffect(
+        ctx.Call("ec2", "AttachVolume", Json{{"VolumeId", *volume}, {"InstanceId", ws}, {"Device", device}}),
+        {"VolumeInUse"}, [&]() -> Result<bool> {
+          auto v = ctx.Call("ec2", "DescribeVolumes", Json{{"VolumeIds", {*volume}}});
+          if (!v) return MakeError(v.error());
+          for (const Json& vol : v->value("Volumes", Json::array()))
+            for (const Json& att : vol.value("Attachments", Json::array()))
+              if (Str(att, "InstanceId") == ws && Str(att, "Device") == device) return true;
+          return false;
+        });
     if (!a) return MakeError(a.error());
     used->insert(device);
     if (Status s = ctx.client->Wait("ec2", "VolumeInUse", Json{{"VolumeIds", {*volume}}},

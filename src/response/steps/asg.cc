@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cloud/instances_by_id.h"
+#include "response/after_effect.h"
 #include "response/fleet_state.h"
 #include "response/live_state.h"
 #include "response/observation.h"
@@ -94,10 +95,11 @@ class AsgStep : public Step {
         Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ProtectedFromScaleIn", true}});
     if (!p) return MakeError(p.error());
     if (ctx.options->asg_mode == AsgMode::kStandby) {
-      auto s = ctx.Call("autoscaling", "EnterStandby",
-                        Json{{"InstanceIds", {id}},
-                             {"AutoScalingGroupName", group},
-                             {"ShouldDecrementDesiredCapacity", false}});
+      auto s = AcceptAfterEffect(ctx.Call("autoscaling", "EnterStandby",
+                                          Json{{"InstanceIds", {id}},
+                                               {"AutoScalingGroupName", group},
+                                               {"ShouldDecrementDesiredCapacity", false}}),
+                                 {"ValidationError"}, [&] { return InState(ctx, id, group, "Standby"); });
       if (!s) return MakeError(s.error());
       ctx.detail = "standby in " + group;
       return Json{{"mode", "standby"}, {"group", group}};
@@ -105,10 +107,13 @@ class AsgStep : public Step {
     // The members before the detach: release tells the replacement from them.
     auto sizes = GroupSizes(ctx, group);
     if (!sizes) return MakeError(sizes.error());
-    auto d = ctx.Call("autoscaling", "DetachInstances",
-                      Json{{"InstanceIds", {id}},
-                           {"AutoScalingGroupName", group},
-                           {"ShouldDecrementDesiredCapacity", false}});
+    // A retry of a detach whose answer was lost finds the instance out of the group (ValidationError):
+    // done, and the members above were read before it.
+    auto d = AcceptAfterEffect(ctx.Call("autoscaling", "DetachInstances",
+                                        Json{{"InstanceIds", {id}},
+                                             {"AutoScalingGroupName", group},
+                                             {"ShouldDecrementDesiredCapacity", false}}),
+                               {"ValidationError"}, [&] { return InState(ctx, id, "", ""); });
     if (!d) return MakeError(d.error());
     ctx.detail = "detached from " + group + ", replacement requested";
     return Json{{"mode", "detach"}, {"group", group}, {"members_before", sizes->members}};
@@ -119,6 +124,22 @@ class AsgStep : public Step {
     std::vector<std::string> members;
     std::vector<GroupMember> states;  // the members with their lifecycle states
   };
+
+  // Whether `instance` is, read live now (not the fleet read), in `group` with a lifecycle state that
+  // starts with `state` (or, with `state` "!Standby", any state but Standby); with an empty `group`,
+  // whether it is in no group or on its way out of it.
+  static Result<bool> InState(StepContext& ctx, const std::string& instance, const std::string& group,
+                              const std::string& state) {
+    auto out = ctx.Call("autoscaling", "DescribeAutoScalingInstances",
+                        Json{{"InstanceIds", Json::array({instance})}});
+    if (!out) return MakeError(out.error());
+    const Json list = out->value("AutoScalingInstances", Json::array());
+    const std::string now = list.empty() ? "" : Str(list[0], "LifecycleState");
+    if (group.empty()) return list.empty() || now.rfind("Detach", 0) == 0 || now.rfind("Terminat", 0) == 0;
+    if (list.empty() || Str(list[0], "AutoScalingGroupName") != group) return false;
+    if (state == "!Standby") return now.rfind("Standby", 0) != 0;
+    return now.rfind(state, 0) == 0;
+  }
 
   static Result<Sizes> GroupSizes(StepContext& ctx, const std::string& group) {
     auto g = ctx.Call("autoscaling", "DescribeAutoScalingGroups", Json{{"AutoScalingGroupNames", {group}}});
@@ -172,8 +193,10 @@ class AsgStep : public Step {
                         Json{{"AutoScalingGroupName", group}, {"MaxSize", now->desired + 1}});
       if (!u) return MakeError(u.error());
     }
-    auto a = ctx.Call("autoscaling", "AttachInstances",
-                      Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}});
+    // Attached once only: a retry after the attach took effect is refused (the instance is a member).
+    auto a = AcceptAfterEffect(ctx.Call("autoscaling", "AttachInstances",
+                                        Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}}),
+                               {"ValidationError"}, [&] { return InState(ctx, id, group, ""); });
     if (!a) return MakeError(a.error());
     std::string detail = "attached to " + group;
     // A replacement: a member now that was not one when containment detached this instance. A record
@@ -188,8 +211,10 @@ class AsgStep : public Step {
     auto retire = PickReplacement(ctx, candidates);
     if (!retire) return MakeError(retire.error());
     if (!retire->empty()) {
-      auto t = ctx.Call("autoscaling", "TerminateInstanceInAutoScalingGroup",
-                        Json{{"InstanceId", *retire}, {"ShouldDecrementDesiredCapacity", true}});
+      auto t =
+          AcceptAfterEffect(ctx.Call("autoscaling", "TerminateInstanceInAutoScalingGroup",
+                                     Json{{"InstanceId", *retire}, {"ShouldDecrementDesiredCapacity", true}}),
+                            {"ValidationError"}, [&] { return InState(ctx, *retire, "", ""); });
       if (!t) return MakeError(t.error());
       Retired().insert(*retire);
       detail += "; replacement " + *retire + " retired";
@@ -213,8 +238,9 @@ class AsgStep : public Step {
     if (!now) return MakeError(now.error());
     if (Str(result, "mode") == "standby") {
       if (Str(*now, "lifecycle_state").rfind("Standby", 0) == 0) {
-        auto e = ctx.Call("autoscaling", "ExitStandby",
-                          Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}});
+        auto e = AcceptAfterEffect(ctx.Call("autoscaling", "ExitStandby",
+                                            Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}}),
+                                   {"ValidationError"}, [&] { return InState(ctx, id, group, "!Standby"); });
         if (!e) return MakeError(e.error());
       }
     } else if ((*now)["group"].is_null()) {

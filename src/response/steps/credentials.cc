@@ -11,6 +11,7 @@
 
 #include "base/strings.h"
 #include "base/time.h"
+#include "response/after_effect.h"
 #include "response/fleet_state.h"
 #include "response/isolation_groups.h"
 #include "response/live_state.h"
@@ -169,16 +170,32 @@ class CredentialsStep : public Step {
       std::string id = Str(*assoc, "AssociationId");
       if (!q.empty()) {
         Json profile = StartsWith(q, "arn:") ? Json{{"Arn", q}} : Json{{"Name", q}};
-        auto r = ctx.Call("ec2", "ReplaceIamInstanceProfileAssociation",
-                          Json{{"AssociationId", id}, {"IamInstanceProfile", profile}});
+        // A retry after the replacement took effect names an association that is gone.
+        std::string live_arn;
+        auto r = AcceptAfterEffect(ctx.Call("ec2", "ReplaceIamInstanceProfileAssociation",
+                                            Json{{"AssociationId", id}, {"IamInstanceProfile", profile}}),
+                                   {"InvalidAssociationID.NotFound"}, [&]() -> Result<bool> {
+                                     auto now = Association(ctx);
+                                     if (!now) return MakeError(now.error());
+                                     live_arn = now->is_null() ? "" : ProfileArnOf(*now);
+                                     return !live_arn.empty() && Str(*now, "AssociationId") != id &&
+                                            (live_arn == q || EndsWith(live_arn, "/" + q));
+                                   });
         if (!r) return MakeError(r.error());
         std::string arn = Str(r->value("IamInstanceProfileAssociation", Json::object())
                                   .value("IamInstanceProfile", Json::object()),
                               "Arn");
+        if (arn.empty()) arn = live_arn;
         result["quarantine_profile_arn"] = arn.empty() ? q : arn;
         ctx.detail = "profile replaced by " + q;
       } else {
-        auto r = ctx.Call("ec2", "DisassociateIamInstanceProfile", Json{{"AssociationId", id}});
+        auto r =
+            AcceptAfterEffect(ctx.Call("ec2", "DisassociateIamInstanceProfile", Json{{"AssociationId", id}}),
+                              {"InvalidAssociationID.NotFound"}, [&]() -> Result<bool> {
+                                auto now = Association(ctx);
+                                if (!now) return MakeError(now.error());
+                                return now->is_null();
+                              });
         if (!r) return MakeError(r.error());
         ctx.detail = "profile disassociated";
       }
@@ -199,13 +216,25 @@ class CredentialsStep : public Step {
     auto assoc = Association(ctx);
     if (!assoc) return MakeError(assoc.error());
     if (assoc->is_null()) {
-      auto a = ctx.Call("ec2", "AssociateIamInstanceProfile",
-                        Json{{"InstanceId", ctx.target.instance_id}, {"IamInstanceProfile", {{"Arn", arn}}}});
+      // A retry after the association took effect finds one there (IncorrectState).
+      auto a = AcceptAfterEffect(
+          ctx.Call("ec2", "AssociateIamInstanceProfile",
+                   Json{{"InstanceId", ctx.target.instance_id}, {"IamInstanceProfile", {{"Arn", arn}}}}),
+          {"IncorrectState"}, [&]() -> Result<bool> {
+            auto now = Association(ctx);
+            if (!now) return MakeError(now.error());
+            return !now->is_null() && ProfileArnOf(*now) == arn;
+          });
       if (!a) return MakeError(a.error());
     } else if (ProfileArnOf(*assoc) != arn) {
-      auto r = ctx.Call(
-          "ec2", "ReplaceIamInstanceProfileAssociation",
-          Json{{"AssociationId", (*assoc)["AssociationId"]}, {"IamInstanceProfile", {{"Arn", arn}}}});
+      auto r = AcceptAfterEffect(ctx.Call("ec2", "ReplaceIamInstanceProfileAssociation",
+                                          Json{{"AssociationId", (*assoc)["AssociationId"]},
+                                               {"IamInstanceProfile", {{"Arn", arn}}}}),
+                                 {"InvalidAssociationID.NotFound"}, [&]() -> Result<bool> {
+                                   auto now = Association(ctx);
+                                   if (!now) return MakeError(now.error());
+                                   return !now->is_null() && ProfileArnOf(*now) == arn;
+                                 });
       if (!r) return MakeError(r.error());
     }
     ctx.detail =

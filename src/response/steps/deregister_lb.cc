@@ -2,6 +2,7 @@
 // registered in, found by looking (DescribeLoadBalancers, DescribeTargetGroups + DescribeTargetHealth),
 // recording each target group's port so release re-registers exactly. An ip-type target group holds the
 // instance by one of its private addresses: those targets are found, recorded and restored too.
+#include "response/after_effect.h"
 #include "response/live_state.h"
 #include "response/observation.h"
 #include "response/pre_state_collector.h"
@@ -61,14 +62,33 @@ class DeregisterLbStep : public Step {
       if (!r) return MakeError(r.error());
     }
     for (const Json& m : (*now)["target_groups"]) {
-      auto r = ctx.Call("elbv2", "DeregisterTargets",
-                        Json{{"TargetGroupArn", m["arn"]}, {"Targets", Json::array({TargetOf(id, m)})}});
+      // A repeat after the deregistration took effect may be refused (InvalidTarget: the target is
+      // not registered): done when the group no longer holds it in service.
+      const Json target = TargetOf(id, m);
+      auto r = AcceptAfterEffect(
+          ctx.Call("elbv2", "DeregisterTargets",
+                   Json{{"TargetGroupArn", m["arn"]}, {"Targets", Json::array({target})}}),
+          {"InvalidTarget"}, [&] { return TargetOutOfService(ctx, Str(m, "arn"), target); });
       if (!r) return MakeError(r.error());
     }
     ctx.detail = std::to_string((*now)["classic"].size()) + " classic ELBs, " +
                  std::to_string((*now)["target_groups"].size()) + " target groups";
     return *now;
   }
+  // Whether target group `arn` no longer has `target` ({"Id", "Port"}) registered, or only draining.
+  static Result<bool> TargetOutOfService(StepContext& ctx, const std::string& arn, const Json& target) {
+    auto out = ctx.Call("elbv2", "DescribeTargetHealth", Json{{"TargetGroupArn", arn}});
+    if (!out) return MakeError(out.error());
+    for (const Json& d : out->value("TargetHealthDescriptions", Json::array())) {
+      const Json t = d.value("Target", Json::object());
+      if (Str(t, "Id") != Str(target, "Id")) continue;
+      if (target.contains("Port") && t.value("Port", 0) != target.value("Port", 0)) continue;
+      const std::string state = Str(d.value("TargetHealth", Json::object()), "State");
+      if (state != "draining" && state != "unused") return false;
+    }
+    return true;
+  }
+
   Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json&) override {
     const std::string& id = ctx.target.instance_id;
     for (const Json& name : before.value("classic", Json::array())) {

@@ -2,7 +2,10 @@
 // included), tagged cordon:case, cordon:instance, cordon:responder, cordon:set, then per snapshot
 // cordon:volume and cordon:device; described "<responder>-<date>-<case>". CreateSnapshots takes no
 // client token, so a rerun first looks for the set's snapshots (by tags, or by volume and the
-// recorded description) and only creates what is missing: snapshots are never duplicated.
+// recorded description) and only creates what is missing: snapshots are never duplicated. Nor within
+// a run: each create is sent with the client's retries off and tagged cordon:request=<uuid>; after a
+// failure that may have acted, the step looks for that tag before it sends again (CreateOnce), and a
+// snapshot made twice anyway is recorded too (result "duplicates"), never orphaned.
 // Instance-store volumes cannot be snapshotted; the case says so in a note.
 // With --lock-snapshots each snapshot is locked (LockSnapshot) right after it is tagged, before it is
 // recorded, and the lock goes into its evidence row (details.lock).
@@ -14,9 +17,13 @@
 // its result lists the pending snapshots, and a rerun waits on the recorded set (never a new one).
 // Several failed volumes are retried one by one, so their retries are not crash-consistent with
 // each other (the first set was): a rare case not worth a CreateSnapshots with exclusions.
+#include <algorithm>
 #include <map>
+#include <set>
 
+#include "aws/model/validate.h"
 #include "base/time.h"
+#include "response/after_effect.h"
 #include "response/fleet_state.h"
 #include "response/live_state.h"
 #include "response/observation.h"
@@ -126,26 +133,34 @@ class SnapshotStep : public Step {
     const Json existing_gib = now->value("existing_gib", Json::object());
     for (const auto& [vol, gib] : existing_gib.items())
       sizes[vol] = gib.is_number_integer() ? gib.get<int64_t>() : 0;
-    if (!missing.empty() && missing.size() == (*now)["volumes"].size()) {
-      auto out = ctx.Call("ec2", "CreateSnapshots",
-                          Json{{"InstanceSpecification",
-                                {{"InstanceId", ctx.target.instance_id}, {"ExcludeBootVolume", false}}},
-                               {"Description", description},
-                               {"TagSpecifications", spec}});
-      if (!out) return MakeError(out.error());
-      for (const Json& s : out->value("Snapshots", Json::array())) {
-        existing[Str(s, "VolumeId")] = Str(s, "SnapshotId");
-        sizes[Str(s, "VolumeId")] = s.value("VolumeSize", 0);
+    // A volume's second snapshot (a request made twice when its answer was lost) is recorded too:
+    // evidence is never left unaccounted.
+    Json twice = Json::array();
+    auto take = [&](const Json& s) {
+      const std::string vol = Str(s, "VolumeId");
+      if (existing.contains(vol)) {
+        twice.push_back(s);
+        return;
       }
+      existing[vol] = Str(s, "SnapshotId");
+      sizes[vol] = s.value("VolumeSize", 0);
+    };
+    if (!missing.empty() && missing.size() == (*now)["volumes"].size()) {
+      auto out = CreateOnce(ctx, "CreateSnapshots",
+                            Json{{"InstanceSpecification",
+                                  {{"InstanceId", ctx.target.instance_id}, {"ExcludeBootVolume", false}}},
+                                 {"Description", description},
+                                 {"TagSpecifications", spec}});
+      if (!out) return MakeError(out.error());
+      for (const Json& s : *out) take(s);
     } else {
       // Part of the set exists (a volume was attached since): snapshot only what is missing.
       for (const std::string& vol : missing) {
         auto out =
-            ctx.Call("ec2", "CreateSnapshot",
-                     Json{{"VolumeId", vol}, {"Description", description}, {"TagSpecifications", spec}});
+            CreateOnce(ctx, "CreateSnapshot",
+                       Json{{"VolumeId", vol}, {"Description", description}, {"TagSpecifications", spec}});
         if (!out) return MakeError(out.error());
-        existing[vol] = Str(*out, "SnapshotId");
-        sizes[vol] = out->value("VolumeSize", 0);
+        for (const Json& s : *out) take(s);
       }
     }
     Json snapshots = Json::array();
@@ -160,6 +175,19 @@ class SnapshotStep : public Step {
     }
     if (snapshots.size() != (*now)["volumes"].size())
       return MakeError(ErrorKind::kConflict, "not every EBS volume got a snapshot: " + existing.dump());
+    Json duplicates = Json::array();
+    for (const Json& s : twice) {
+      Json volume = {{"volume_id", Str(s, "VolumeId")}, {"device", ""}};
+      for (const Json& v : (*now)["volumes"])
+        if (Str(v, "volume_id") == Str(s, "VolumeId")) volume = v;
+      auto recorded = Record(ctx, Str(s, "SnapshotId"), volume, base_tags, s.value("VolumeSize", int64_t{0}),
+                             "ec2:CreateSnapshots (a second snapshot: a lost answer made the request twice)",
+                             Json{{"set", Set()}, {"description", description}, {"duplicate", true}});
+      if (!recorded) return MakeError(recorded.error());
+      duplicates.push_back(*recorded);
+      ctx.notes.push_back("snapshot " + Str(s, "SnapshotId") + " of " + Str(s, "VolumeId") +
+                          " was taken twice (a request whose answer was lost): both are recorded and kept");
+    }
     auto waited = AwaitCompletion(ctx, *now, description, &snapshots);
     if (!waited) return MakeError(waited.error());
     bool instance_store = Str(*now, "root_device_type") == "instance-store";
@@ -185,15 +213,63 @@ class SnapshotStep : public Step {
       ctx.partial = true;
     }
     const Json pending = (*waited)["pending"];
+    Json result = {{"set", Set()},           {"description", description},
+                   {"snapshots", snapshots}, {"retries", (*waited)["retries"]},
+                   {"pending", pending},     {"instance_store", instance_store}};
+    if (!duplicates.empty()) result["duplicates"] = duplicates;
     ctx.detail =
         std::to_string(snapshots.size()) + " snapshots" +
         ((*waited)["retries"].empty() ? ""
                                       : ", " + std::to_string((*waited)["retries"].size()) + " retried") +
         (pending.empty() ? "" : ", still pending: " + Str(*waited, "pending_summary")) +
         (instance_store ? ", instance store not captured" : "");
-    return Json{{"set", Set()},           {"description", description},
-                {"snapshots", snapshots}, {"retries", (*waited)["retries"]},
-                {"pending", pending},     {"instance_store", instance_store}};
+    return result;
+  }
+
+  // Sends `op` (CreateSnapshots, or CreateSnapshot) with a cordon:request tag unique to this request,
+  // with the client's retries off: neither takes a client token, so a retry after an answer lost once
+  // the snapshots were made would make a second set, which nobody would record. After a failure that
+  // may have acted (throttled, 5xx, connection lost) it looks for the request's snapshots first and
+  // sends again only when there are none, up to the client's attempts. Returns the snapshots made
+  // ({"SnapshotId", "VolumeId", "VolumeSize"}); after a lost answer, every one the request's tag finds,
+  // so that a set made twice (a lookup that did not see the first yet) is recorded, never orphaned.
+  Result<Json> CreateOnce(StepContext& ctx, std::string_view op, Json input) {
+    const std::string token = aws::NewUuid();
+    input["TagSpecifications"][0]["Tags"].push_back(Json{{"Key", "cordon:request"}, {"Value", token}});
+    aws::CallOptions once;
+    once.region = ctx.target.region;
+    once.max_attempts = 1;
+    const int attempts = std::max(1, ctx.client->options()->retry.max_attempts);
+    bool lost = false;
+    for (int attempt = 1;; ++attempt) {
+      auto out = ctx.client->Call("ec2", op, input, once);
+      if (out && !lost)
+        return op == "CreateSnapshots" ? out->value("Snapshots", Json::array()) : Json::array({*out});
+      if (!out && !out.error().IsRetryable()) return MakeError(out.error());
+      auto made = ctx.CallAll(
+          "ec2", "DescribeSnapshots",
+          Json{{"OwnerIds", {"self"}},
+               {"Filters", Json::array({Json{{"Name", "tag:cordon:request"}, {"Values", {token}}}})}});
+      if (!made) return MakeError(made.error());
+      Json found = made->value("Snapshots", Json::array());
+      if (out || !found.empty()) {
+        if (out && op == "CreateSnapshot") found.push_back(*out);  // when the lookup missed it
+        return UniqueSnapshots(found, out ? out->value("Snapshots", Json::array()) : Json::array());
+      }
+      if (attempt >= attempts) return MakeError(out.error());
+      lost = true;
+      ctx.client->clock()->SleepFor(ctx.client->options()->retry.base_delay * attempt);
+    }
+  }
+
+  // The snapshots of `a` and `b`, each once (by SnapshotId).
+  static Json UniqueSnapshots(const Json& a, const Json& b) {
+    Json out = Json::array();
+    std::set<std::string> seen;
+    for (const Json* list : {&a, &b})
+      for (const Json& s : *list)
+        if (seen.insert(Str(s, "SnapshotId")).second) out.push_back(s);
+    return out;
   }
 
   // Tags one snapshot of the case (`tags` plus cordon:volume and cordon:device), locks it with
@@ -255,14 +331,16 @@ class SnapshotStep : public Step {
     std::string snap = retries.contains(failed.volume_id) ? retries[failed.volume_id].get<std::string>() : "";
     int64_t gib = now.value("retries_gib", Json::object()).value(failed.volume_id, int64_t{0});
     if (snap.empty()) {
-      auto out = ctx.Call(
-          "ec2", "CreateSnapshot",
+      auto out = CreateOnce(
+          ctx, "CreateSnapshot",
           Json{{"VolumeId", failed.volume_id},
                {"Description", description + " retry of " + failed.snapshot_id},
                {"TagSpecifications", Json::array({Json{{"ResourceType", "snapshot"}, {"Tags", tags}}})}});
       if (!out) return MakeError(out.error());
-      snap = Str(*out, "SnapshotId");
-      gib = out->value("VolumeSize", int64_t{0});
+      for (const Json& s : *out) {
+        snap = Str(s, "SnapshotId");
+        gib = s.value("VolumeSize", int64_t{0});
+      }
     }
     return Record(ctx, snap, volume, tags, gib, "ec2:CreateSnapshot (retry of " + failed.snapshot_id + ")",
                   Json{{"set", RetrySet()}, {"retry_of", failed.snapshot_id}, {"description", description}});
