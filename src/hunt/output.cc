@@ -10,6 +10,7 @@
 #include <ostream>
 #include <sstream>
 #include <unordered_map>
+#include <vector>
 
 #include "base/terminal_text.h"
 #include "hunt/dump_writer.h"
@@ -499,6 +500,39 @@ void WriteAggregatesArray(const std::vector<SortedAggregate>& aggregates, bool r
   FlushBatch(out, stream, true);
 }
 
+// One event as dump(2) writes EventToJson's object.
+void WriteEvent(DumpWriter& w, const CloudTrailEvent& e) {
+  w.BeginObject();
+  w.Key("eventID").String(e.event_id);
+  w.Key("eventTime").String(e.event_time);
+  w.Key("eventSource").String(e.event_source);
+  w.Key("eventName").String(e.event_name);
+  w.Key("awsRegion").String(e.aws_region);
+  w.Key("sourceIPAddress").String(e.source_ip);
+  w.Key("userAgent").String(e.user_agent);
+  w.Key("errorCode").StringOrNull(e.error_code);
+  w.Key("identity").BeginObject();
+  w.Key("type").String(e.identity_type);
+  w.Key("arn").StringOrNull(e.identity_arn);
+  w.Key("principalId").StringOrNull(e.principal_id);
+  w.Key("accessKeyId").StringOrNull(e.access_key_id);
+  w.EndObject();
+  w.Key("resources").BeginArray();
+  for (const std::string& arn : e.resources) w.String(arn);
+  w.EndArray();
+  w.Key("matched").BeginArray();
+  for (const SelectorHit& h : e.hits) {
+    w.BeginObject();
+    w.Key("selector").String(h.selector);
+    w.Key("field").String(h.field);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("file").String(e.file);
+  if (!e.assumed_from.empty()) w.Key("assumed_from").String(e.assumed_from);
+  w.EndObject();
+}
+
 // The events of one relation ("by" when `by`), written as dump(2) writes EventToJson's objects at
 // `indent`: the same reason as for the aggregates, with thousands of events.
 void WriteEventsArray(const std::vector<CloudTrailEvent>& events, bool by, int indent, std::ostream& stream) {
@@ -507,34 +541,34 @@ void WriteEventsArray(const std::vector<CloudTrailEvent>& events, bool by, int i
   w.BeginArray();
   for (const CloudTrailEvent& e : events) {
     if (e.by != by) continue;
+    WriteEvent(w, e);
+    FlushBatch(out, stream);
+  }
+  w.EndArray();
+  FlushBatch(out, stream, true);
+}
+
+// The Sigma matches, written as dump(2) writes SigmaMatchToJson's objects at `indent`: over the whole
+// trail a rule can match tens of thousands of events, and building their document took a third of the
+// time of the scan itself (bench/README.md, "hunt --sigma").
+void WriteSigmaMatchesArray(const std::vector<SigmaMatch>& matches, int indent, std::ostream& stream) {
+  fmt::memory_buffer out;
+  DumpWriter w(&out, indent);
+  w.BeginArray();
+  for (const SigmaMatch& m : matches) {
     w.BeginObject();
-    w.Key("eventID").String(e.event_id);
-    w.Key("eventTime").String(e.event_time);
-    w.Key("eventSource").String(e.event_source);
-    w.Key("eventName").String(e.event_name);
-    w.Key("awsRegion").String(e.aws_region);
-    w.Key("sourceIPAddress").String(e.source_ip);
-    w.Key("userAgent").String(e.user_agent);
-    w.Key("errorCode").StringOrNull(e.error_code);
-    w.Key("identity").BeginObject();
-    w.Key("type").String(e.identity_type);
-    w.Key("arn").StringOrNull(e.identity_arn);
-    w.Key("principalId").StringOrNull(e.principal_id);
-    w.Key("accessKeyId").StringOrNull(e.access_key_id);
+    w.Key("rule").BeginObject();
+    w.Key("id").String(m.rule->id);
+    w.Key("title").String(m.rule->title);
+    w.Key("level").String(m.rule->level);
+    w.Key("author").String(m.rule->author);
+    w.Key("falsepositives").BeginArray();
+    for (const std::string& f : m.rule->falsepositives) w.String(f);
+    w.EndArray();
+    w.Key("file").String(m.rule->file);
     w.EndObject();
-    w.Key("resources").BeginArray();
-    for (const std::string& arn : e.resources) w.String(arn);
-    w.EndArray();
-    w.Key("matched").BeginArray();
-    for (const SelectorHit& h : e.hits) {
-      w.BeginObject();
-      w.Key("selector").String(h.selector);
-      w.Key("field").String(h.field);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.Key("file").String(e.file);
-    if (!e.assumed_from.empty()) w.Key("assumed_from").String(e.assumed_from);
+    w.Key("event");
+    WriteEvent(w, m.event.Expand());
     w.EndObject();
     FlushBatch(out, stream);
   }
@@ -553,8 +587,8 @@ std::string PlaceholderMember(std::string_view key) {
   return fmt::format("\"{}\": \"{}\"", key, kListPlaceholder);
 }
 
-// The document; with long_lists false, the event lists "by" and "on" and the flow lists "aggregates" and
-// "rejected" are left empty (WriteResultsJson writes them directly).
+// The document; with long_lists false, the event lists "by" and "on", the flow lists "aggregates" and
+// "rejected" and the Sigma "matches" are left empty (WriteResultsJson writes them directly).
 Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool long_lists) {
   Json by = Json::array(), on = Json::array();
   size_t by_count = 0;
@@ -618,7 +652,7 @@ Json BuildResultsJson(const HuntResults& r, const Selectors& selectors, bool lon
   doc["skipped"] = std::move(skipped);
   doc["warnings"] = std::move(warnings);
   if (r.sigma.enabled) {
-    doc["sigma"] = SigmaToJson(r);
+    doc["sigma"] = SigmaToJson(r, long_lists);
     doc["summary"]["sigma_matches"] = r.sigma_matches.size();
     doc["summary"]["sigma_correlations"] = r.sigma_correlations.size();
   }
@@ -637,17 +671,20 @@ void WriteResultsJson(const HuntResults& r, const Selectors& selectors, std::ost
                      &doc["flows"]["rejected"]}) {
     *list = std::string(kListPlaceholder);
   }
+  if (r.sigma.enabled) doc["sigma"]["matches"] = std::string(kListPlaceholder);
   const std::string text = DumpText(doc, 2);
   const std::vector<SortedAggregate> sorted = SortedAggregates(r);
   // The document around the lists, and the lists written in their places, in document order (Json keeps
   // insertion order). Each list is a member of "cloudtrail" or "flows", at indent 4, and no member that
-  // comes before it in the document has its key.
-  const std::pair<std::string_view, std::function<void()>> lists[] = {
+  // comes before it in the document has its key; "matches" is a member of "sigma", after both.
+  std::vector<std::pair<std::string_view, std::function<void()>>> lists = {
       {"by", [&] { WriteEventsArray(r.events, true, 4, out); }},
       {"on", [&] { WriteEventsArray(r.events, false, 4, out); }},
       {"aggregates", [&] { WriteAggregatesArray(sorted, false, 4, out); }},
       {"rejected", [&] { WriteAggregatesArray(sorted, true, 4, out); }},
   };
+  if (r.sigma.enabled)
+    lists.emplace_back("matches", [&] { WriteSigmaMatchesArray(r.sigma_matches, 4, out); });
   size_t from = 0;
   for (const auto& [key, write_list] : lists) {
     const std::string member = PlaceholderMember(key);

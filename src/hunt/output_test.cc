@@ -95,6 +95,28 @@ TEST(Output, JsonTextIsTheDocumentsDumpByteForByte) {
   HuntResults empty;
   empty.Finalize();
   EXPECT_EQ(ResultsToJsonText(empty, Selectors()), ResultsToJson(empty, Selectors()).dump(2));
+
+  // Sigma matches, written directly too: none, then two of one rule with text needing escaping, a
+  // rule without false positives, and events with hits, resources and a role chain.
+  HuntResults sigma;
+  sigma.sigma.enabled = true;
+  sigma.sigma.rules_loaded = 2;
+  sigma.sigma.skipped.push_back({"x.yml", "", "unknown modifier"});
+  sigma.Finalize();
+  EXPECT_EQ(ResultsToJsonText(sigma, Selectors()), ResultsToJson(sigma, Selectors()).dump(2));
+  auto rule = std::make_shared<SigmaRuleInfo>();
+  rule->id = "905d389b";
+  rule->title = "A \"quoted\" title\twith caf\xc3\xa9";
+  rule->level = "low";
+  rule->author = "Someone \\ else";
+  rule->file = "rules/a.yml";
+  rule->falsepositives = {"admins", "line\nbreak"};
+  auto bare = std::make_shared<SigmaRuleInfo>();
+  bare->id = "b";
+  for (const CloudTrailEvent& e : edge.events)
+    sigma.sigma_matches.push_back(SigmaMatch{rule, SigmaEvent(e), {}});
+  sigma.sigma_matches.push_back(SigmaMatch{bare, SigmaEvent(on), {}});
+  EXPECT_EQ(ResultsToJsonText(sigma, Selectors()), ResultsToJson(sigma, Selectors()).dump(2));
 }
 
 // The lists are spliced into the dumped document where placeholder members stand. Text that looks like a

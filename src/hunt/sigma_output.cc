@@ -57,9 +57,10 @@ Json SigmaCorrelationToJson(const SigmaCorrelation& c) {
               {"events", c.event_ids}};
 }
 
-Json SigmaToJson(const HuntResults& r) {
+Json SigmaToJson(const HuntResults& r, bool with_matches) {
   Json matches = Json::array();
-  for (const SigmaMatch& m : r.sigma_matches) matches.push_back(SigmaMatchToJson(m));
+  if (with_matches)
+    for (const SigmaMatch& m : r.sigma_matches) matches.push_back(SigmaMatchToJson(m));
   Json correlations = Json::array();
   for (const SigmaCorrelation& c : r.sigma_correlations) correlations.push_back(SigmaCorrelationToJson(c));
   Json skipped = Json::array();

@@ -17,7 +17,8 @@ namespace cordon::hunt {
 //  "correlations": [{"rule": {as for a match}, "type", "group": {field: value}, "window": {first, last},
 //                    "events": [eventID...]}],
 //  "coverage": {"rules_loaded", "correlations_loaded", "skipped": [{file, title, reason}]}}.
-Json SigmaToJson(const HuntResults& results);
+// With `with_matches` false, "matches" is left empty (hunt --output json writes them directly).
+Json SigmaToJson(const HuntResults& results, bool with_matches = true);
 Json SigmaMatchToJson(const SigmaMatch& match);
 Json SigmaCorrelationToJson(const SigmaCorrelation& correlation);
 // The text section: one block per match, then the correlations (when any were loaded), then the coverage.
