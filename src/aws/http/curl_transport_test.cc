@@ -311,11 +311,11 @@ TEST_F(CurlTransportTest, TwentyMegabyteBinaryBodyBothWays) {
 TEST_F(CurlTransportTest, BodyOverTheCapIsRefusedNotKept) {
   TestServer server([](const ServerRequest&) {
     ServerReply reply;
-    reply.body = std::string(3 * 1024 * 1024, 'x');
+    reply.body = std::string(size_t{3} * 1024 * 1024, 'x');
     return reply;
   });
   HttpOptions options;
-  options.max_response_body = 2 * 1024 * 1024;
+  options.max_response_body = size_t{2} * 1024 * 1024;
   CurlTransport capped(options);
   HttpRequest request;
   request.method = "GET";
@@ -341,7 +341,7 @@ TEST_F(CurlTransportTest, BodyOverTheCapIsRefusedNotKept) {
 }
 
 TEST_F(CurlTransportTest, StreamsSuccessfulBodiesToTheSink) {
-  std::string payload = RandomBytes(5 * 1024 * 1024, 2);
+  std::string payload = RandomBytes(size_t{5} * 1024 * 1024, 2);
   TestServer server([&](const ServerRequest& r) {
     if (r.target == "/missing") return ServerReply{404, {}, "<Error><Code>NoSuchKey</Code></Error>"};
     return ServerReply{200, {}, payload};
@@ -437,7 +437,7 @@ TEST_F(CurlTransportTest, ConcurrentSendsFromEightThreads) {
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(ok.load(), kThreads * kEach);
-  EXPECT_EQ(server.requests().size(), size_t{kThreads * kEach});
+  EXPECT_EQ(server.requests().size(), size_t{kThreads} * kEach);
   // One connection per concurrent caller at most: handles and their connections are reused.
   EXPECT_LE(server.connections(), kThreads);
 }
