@@ -31,6 +31,7 @@
 #include "response/memory/capture_order.h"
 #include "response/plan.h"
 #include "response/plan_details.h"
+#include "response/role_deny.h"
 #include "response/role_quota.h"
 #include "response/snapshot_wait.h"
 #include "response/subnet_neighbours.h"
@@ -287,8 +288,9 @@ std::vector<response::TargetReport> RunPlans(const CommandContext& ctx, evidence
     // (fleet_state.h says which steps take what from it, and why that is safe). The executor has
     // installed the audit hook, so these calls are journaled as the steps' are.
     std::unique_ptr<response::FleetState> fleet = response::FleetState::Read(*client, targets);
-    response::FleetScope scope(&store, fleet.get());
+    executor.set_fleet(fleet.get());
     std::vector<response::TargetReport> done = executor.Run(mine);
+    response::ForgetRunDenies(&store);  // what the run put on its roles (role_deny.h) is not a later run's
     for (size_t k = 0; k < done.size(); ++k) reports[indices[k]] = std::move(done[k]);
   }
   return reports;

@@ -138,6 +138,7 @@ TargetReport Executor::RunPlan(Plan& plan) {
       ctx.store = store_;
       ctx.target = plan.target;
       ctx.options = options_;
+      ctx.fleet = fleet_;
       ctx.position = static_cast<int>(i) + 1;
       StepReport r = plan.steps[i].step->Run(ctx);
       r.step = plan.steps[i].name;

@@ -65,6 +65,10 @@ class Executor {
     stop_why_ = std::move(why);
   }
 
+  // The fleet read every step of the run sees as StepContext::fleet (contain); null by default.
+  // `fleet` must outlive the run.
+  void set_fleet(FleetState* fleet) { fleet_ = fleet; }
+
   // Runs every plan, at most `target_concurrency` targets at once. Marks the case's interrupted
   // steps first (so the journal shows the interruption) and then resumes them.
   std::vector<TargetReport> Run(std::vector<Plan>& plans, size_t target_concurrency = kTargetConcurrency);
@@ -87,6 +91,7 @@ class Executor {
   std::string command_ = "contain";
   const std::atomic<bool>* stop_ = nullptr;
   std::string stop_why_;
+  FleetState* fleet_ = nullptr;
 };
 
 }  // namespace cordon::response

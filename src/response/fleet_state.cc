@@ -311,29 +311,9 @@ void TakeShared(const RegionRead& r, TargetState* t) {
   if (auto p = r.profiles.find(profile); p != r.profiles.end()) t->instance_profile = p->second;
 }
 
-std::mutex scopes_mu;
-std::map<const evidence::CaseStore*, FleetState*> scopes;
-
 }  // namespace
 
-FleetScope::FleetScope(const evidence::CaseStore* store, FleetState* fleet) : store_(store) {
-  std::lock_guard<std::mutex> lock(scopes_mu);
-  scopes[store_] = fleet;
-}
-
-FleetScope::~FleetScope() {
-  {
-    std::lock_guard<std::mutex> lock(scopes_mu);
-    scopes.erase(store_);
-  }
-  ForgetRunDenies(store_);  // what the run put on its roles (role_deny.h) is not a later run's
-}
-
-FleetState* FleetOf(const StepContext& ctx) {
-  std::lock_guard<std::mutex> lock(scopes_mu);
-  auto it = scopes.find(ctx.store);
-  return it == scopes.end() ? nullptr : it->second;
-}
+FleetState* FleetOf(const StepContext& ctx) { return ctx.fleet; }
 
 const TargetState* FleetTarget(const StepContext& ctx) {
   FleetState* fleet = FleetOf(ctx);

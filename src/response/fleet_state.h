@@ -95,21 +95,7 @@ class FleetState {
   std::map<std::string, IsolationGroups> groups_;  // "<region>/<vpc>" -> ensured this run
 };
 
-// Makes `fleet` the fleet read of every step run on `store` while the scope lives (contain, around
-// its executor's run; one executor runs on a case at a time). Kept beside the steps rather than in
-// StepContext so that the commands that have no fleet read never see one.
-class FleetScope {
- public:
-  FleetScope(const evidence::CaseStore* store, FleetState* fleet);
-  ~FleetScope();
-  FleetScope(const FleetScope&) = delete;
-  FleetScope& operator=(const FleetScope&) = delete;
-
- private:
-  const evidence::CaseStore* store_;
-};
-
-// The fleet read of the run ctx belongs to (FleetScope), or null.
+// The fleet read of the run ctx belongs to (StepContext::fleet, which contain's executor sets), or null.
 FleetState* FleetOf(const StepContext& ctx);
 // The target's state in it, or null (no fleet read, or it did not find the target).
 const TargetState* FleetTarget(const StepContext& ctx);

@@ -78,7 +78,7 @@ Result<Json> ReadRolePolicy(const StepContext& ctx, const std::string& role, con
 Status AddDenyEntry(const StepContext& ctx, const std::string& role, const std::string& policy,
                     const std::string& entry, const std::string& revoke_before);
 
-// Forgets what the run on `store` put (AddDenyEntry): called when its fleet read goes out of scope.
+// Forgets what the run on `store` put (AddDenyEntry): contain calls it once its executor has run.
 void ForgetRunDenies(const evidence::CaseStore* store);
 
 // Removes `entry` from the role's deny policy under RoleDenyLock, and deletes the policy once no

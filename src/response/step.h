@@ -29,6 +29,8 @@
 
 namespace cordon::response {
 
+class FleetState;
+
 // Everything a step may touch. One per (target, step) run; not shared between threads.
 struct StepContext {
   aws::Client* client = nullptr;
@@ -42,6 +44,10 @@ struct StepContext {
   std::string detail;              // one line of progress detail DoApply may set: "2 ENIs"
   std::vector<std::string> notes;  // journaled as note records after the outcome
   bool partial = false;            // set by a step that did what it could but not all (exit 6)
+  // The run's fleet read (fleet_state.h): what contain read once for all its targets before the first
+  // step, which some steps take as live state. Null in every other run (release, preserve, watch):
+  // their steps read for themselves.
+  FleetState* fleet = nullptr;
 
   // Calls in the target's region.
   Result<Json> Call(std::string_view service, std::string_view op, Json input) const;
