@@ -170,7 +170,10 @@ StepReport Step::Run(StepContext& ctx) {
 
 StepReport Step::RunUndo(StepContext& ctx, const Json& done) {
   const Json before = done.value("before", Json());
-  const Json result = done.value("result", Json());
+  // A step found already done (a fleet's second instance on a subnet already isolated, say) recorded
+  // no result: its undo gets an empty one, so that no step has to tell null from an object.
+  Json result = done.value("result", Json());
+  if (!result.is_object()) result = Json::object();
   return RunProtocol(
       ctx, "release:" + std::string(name()), /*cycles=*/false,
       // What release acts on is the recorded before, as its drift assessment left it.
