@@ -337,9 +337,22 @@ class SnapshotStep : public Step {
                {"Description", description + " retry of " + failed.snapshot_id},
                {"TagSpecifications", Json::array({Json{{"ResourceType", "snapshot"}, {"Tags", tags}}})}});
       if (!out) return MakeError(out.error());
-      for (const Json& s : *out) {
-        snap = Str(s, "SnapshotId");
-        gib = s.value("VolumeSize", int64_t{0});
+      if (out->empty()) return MakeError(ErrorKind::kInternal, "CreateSnapshot returned no snapshot");
+      snap = Str((*out)[0], "SnapshotId");
+      gib = (*out)[0].value("VolumeSize", int64_t{0});
+      // The same retry made twice (a lost answer): the second is evidence too, recorded, never orphaned.
+      for (size_t k = 1; k < out->size(); ++k) {
+        const Json& s = (*out)[k];
+        auto recorded =
+            Record(ctx, Str(s, "SnapshotId"), volume, tags, s.value("VolumeSize", int64_t{0}),
+                   "ec2:CreateSnapshot (a second retry snapshot: a lost answer made the request twice)",
+                   Json{{"set", RetrySet()},
+                        {"retry_of", failed.snapshot_id},
+                        {"description", description},
+                        {"duplicate", true}});
+        if (!recorded) return MakeError(recorded.error());
+        ctx.notes.push_back("snapshot " + Str(s, "SnapshotId") + " of " + failed.volume_id +
+                            " was taken twice (a retry whose answer was lost): both are recorded and kept");
       }
     }
     return Record(ctx, snap, volume, tags, gib, "ec2:CreateSnapshot (retry of " + failed.snapshot_id + ")",
