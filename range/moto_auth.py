@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""moto_server with two errors of its IAM enforcement corrected; the range starts moto this way when IAM
-authentication is on (`--moto-env INITIAL_NO_AUTH_ACTION_COUNT=N`). Nothing else in moto is changed.
+"""moto_server with three errors of its IAM enforcement corrected (1, 2 and 4 below) and the range's own
+lookups let through (3); the range starts moto this way when IAM authentication is on
+(`--moto-env INITIAL_NO_AUTH_ACTION_COUNT=N`). Nothing else in moto is changed.
 
     python3 range/moto_auth.py -H 127.0.0.1 -p PORT     (moto_server's own arguments)
 
@@ -27,9 +28,26 @@ authentication is on (`--moto-env INITIAL_NO_AUTH_ACTION_COUNT=N`). Nothing else
    administrator, a role's existence) stand for what AWS knows without asking the caller's policy; they
    carry the header organizations.BOOKKEEPING_HEADER and skip authentication and authorization. The
    caller's own request is still judged by moto, unchanged, before the range answers it.
+
+4. Conditions on sts:RoleSessionName in the caller's own policies. moto evaluates conditions only in a
+   role's trust policy, only StringEquals, and only on sts:ExternalId (moto/iam/policy_conditions.py,
+   moto/iam/utils.py format_incoming_conditional_values), so an identity policy that allows
+   sts:AssumeRole only for sessions named "cordon-*" allows any name. AWS evaluates the key on
+   AssumeRole: "sts:RoleSessionName ... Use this key to compare the session name that a principal
+   specifies when assuming a role with the value that is specified in the policy"
+   (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_rolesessionname),
+   and a statement applies only when all its conditions hold ("Condition ... specify conditions for when
+   a policy is in effect", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html).
+   Here, for sts:AssumeRole, a statement whose Condition tests sts:RoleSessionName with StringEquals,
+   StringLike, StringNotEquals or StringNotLike is kept (without that test) when it holds for the
+   request's RoleSessionName and dropped when it does not. StringLike matches case-sensitively, `*`
+   any run of characters and `?` one character (reference_policies_elements_condition_operators.html,
+   "String condition operators"). Other keys and operators stay as moto treats them.
 """
 
+import json
 import os
+import re
 import sys
 
 # Run as a script, sys.path[0] is range/, whose moto.py would shadow the moto package.
@@ -75,6 +93,71 @@ def _authorize(self, resource="*"):
 
 
 core_responses.BaseResponse._authenticate_and_authorize_normal_action = _authorize
+
+
+_SESSION_KEY = "sts:rolesessionname"  # condition keys are case-insensitive
+_SESSION_OPERATORS = {"StringEquals": (False, False), "StringNotEquals": (False, True),
+                      "StringLike": (True, False), "StringNotLike": (True, True)}  # (wildcards, negated)
+
+
+def _string_like(pattern: str, value: str) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
+def _session_test_holds(operator: str, expected, name: str) -> bool:
+    wildcards, negated = _SESSION_OPERATORS[operator]
+    values = expected if isinstance(expected, list) else [expected]
+    matched = any(_string_like(v, name) if wildcards else v == name for v in values)
+    return matched != negated
+
+
+def _judged_for_session(statement: dict, name: str) -> dict | None:
+    """`statement` with its sts:RoleSessionName tests taken out when they hold; None when one fails."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, dict):
+        return statement
+    kept = {}
+    for operator, tests in condition.items():
+        rest = {}
+        for key, expected in tests.items():
+            if key.lower() != _SESSION_KEY or operator not in _SESSION_OPERATORS:
+                rest[key] = expected
+            elif not _session_test_holds(operator, expected, name):
+                return None
+        if rest:
+            kept[operator] = rest
+    judged = {k: v for k, v in statement.items() if k != "Condition"}
+    if kept:
+        judged["Condition"] = kept
+    return judged
+
+
+def _policy_for_session(policy, name: str) -> str:
+    document = access_control.IAMPolicy(policy)._policy_json
+    statements = document.get("Statement", [])
+    statements = statements if isinstance(statements, list) else [statements]
+    judged = [j for j in (_judged_for_session(st, name) for st in statements) if j is not None]
+    return json.dumps({**document, "Statement": judged})
+
+
+_moto_check_action_permitted = access_control.IAMRequestBase.check_action_permitted
+
+
+def _check_action_permitted(self, resource):
+    if self._action != "sts:AssumeRole":
+        return _moto_check_action_permitted(self, resource)
+    name = (self._data.get("RoleSessionName") or [""])[0]
+    key = self._access_key
+    policies = key.collect_policies()
+    key.collect_policies = lambda: [_policy_for_session(p, name) for p in policies]
+    try:
+        return _moto_check_action_permitted(self, resource)
+    finally:
+        del key.collect_policies  # the class's method again
+
+
+access_control.IAMRequestBase.check_action_permitted = _check_action_permitted
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -5,9 +5,11 @@ holds exactly the member policy it said that role needs.
 
 moto 5.2.1 enforcing IAM (INITIAL_NO_AUTH_ACTION_COUNT=0, through range/moto_auth.py) judges sts:AssumeRole
 against the Resource of the caller's statements (the role ARN the request names, moto/sts/responses.py
-_determine_resource), so a role outside the printed ARNs is refused as AWS refuses it; it ignores
-conditions (sts:RoleSessionName), which src/response/iam_policy_test.cc checks against the Service
-Authorization Reference by a hand-written table. The range serves ListAccounts (range/organizations.py)
+_determine_resource), so a role outside the printed ARNs is refused as AWS refuses it; moto ignores
+the caller's conditions, so range/moto_auth.py (its fourth correction) evaluates sts:RoleSessionName
+on AssumeRole as AWS does: the printed statement allows only sessions named "cordon-*", and every
+contain here passes only if cordon names its sessions so (src/response/iam_policy_test.cc checks the
+key itself against the Service Authorization Reference by a hand-written table). The range serves ListAccounts (range/organizations.py)
 after moto has judged the caller's own request (its signature, organizations:ListAccounts).
 
 The organization: the profile's account 123456789012 (management) and two members, web and payments,
@@ -28,6 +30,8 @@ import sys
 import tempfile
 import unittest
 import urllib.request
+
+from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from helpers import Range, boto3_client, run_cordon  # noqa: E402
@@ -157,6 +161,20 @@ class OrganizationIamTest(unittest.TestCase):
         proc = self.contain_as(keys, "accounts", "IR-OIAM-2", "--accounts", members)
         self.assertEqual(proc.returncode, 0, self.explain(proc))
         self.assertContained("accounts", "IR-OIAM-2")
+
+    def test_the_printed_policy_opens_only_sessions_named_as_cordon_names_them(self):
+        """A stolen responder key cannot open a session CloudTrail would not show as cordon's: the
+        printed CordonAssumeRole statement holds sts:RoleSessionName to "cordon-*" (IAM User Guide,
+        "AWS global and IAM condition context keys", sts:RoleSessionName). Without the range's
+        evaluation of the key (moto ignores it), the second AssumeRole would be granted."""
+        keys = self.user_with("session-names", self.caller_policy)
+        sts = boto3_client("sts", self.endpoint, access_key=keys[0], secret_key=keys[1])
+        role = f"arn:aws:iam::{self.accounts['payments']}:role/{ROLE}"
+        granted = sts.assume_role(RoleArn=role, RoleSessionName="cordon-IR-OIAM-6")
+        self.assertTrue(granted["AssumedRoleUser"]["Arn"].endswith("/cordon-IR-OIAM-6"))
+        with self.assertRaises(ClientError) as refused:
+            sts.assume_role(RoleArn=role, RoleSessionName="someone-else")
+        self.assertEqual(refused.exception.response["Error"]["Code"], "AccessDenied")
 
     def test_without_the_assume_role_statement_contain_is_refused_naming_it(self):
         keys = self.user_with("no-assume", without_statement(self.caller_policy, "CordonAssumeRole"))
