@@ -15,9 +15,9 @@ both must be recorded as evidence.
 The range pieces: `pending` with `error_volumes` makes the data volume's first snapshot end in `error`,
 so the step retries it once as set `contain-retry` (CreateSnapshot); an `after: true` fault loses the
 answer to that CreateSnapshot once it took effect; `POST /__range/snapshot-lag` leaves a new snapshot
-out of the first tag lookup (range/snapshot_lag.py). The crash test kills contain at the snapshot step
-(CORDON_TEST_CRASH_BEFORE_OUTCOME) and makes, as a crashed run whose request was made twice would
-have, two snapshots of one volume with the step's tags.
+out of the first tag lookup (range/snapshot_lag.py). The crash tests kill contain at the snapshot step
+(CORDON_TEST_CRASH_BEFORE_OUTCOME) and make, as a crashed run whose request was made twice would have,
+two snapshots of one volume with the step's tags: in the set, or in the retry of a failed snapshot.
 """
 
 from __future__ import annotations
@@ -146,6 +146,39 @@ class SnapshotResendTests(ResponseCase):
         self.assertEqual(len(done), 1)
         self.assertEqual([d["snapshot_id"] for d in done[0].get("duplicates", [])],
                          [sid for sid in twice if self.duplicate(recorded[sid])])
+        self.assertCaseConsistent(case)
+
+    def test_a_crash_rerun_that_finds_a_retry_made_twice_records_both(self):
+        case = "IR-RS-4"
+        # The crashed run's set has the data volume's snapshot in error; its retry (CreateSnapshot)
+        # fails, and the run dies at the snapshot step.
+        pending = {"kind": "pending", "describes": 1, "error_volumes": [self.data_volume]}
+        self.range.set_faults({"rules": [pending, {"kind": "http500", "service": "ec2", "action": "CreateSnapshot"}]})
+        n = CONTAIN_STEPS.index("snapshot") + 1
+        crashed = self.contain(case, env={**FAST_POLLS, "CORDON_TEST_CRASH_BEFORE_OUTCOME": str(n)})
+        self.assertExit(crashed, KILLED, "the crash hook did not fire")
+        self.range.set_faults({"rules": [pending]})  # the failed snapshot stays in error
+        failed = [s for s in case_snapshots(self.moto, case) if s["VolumeId"] == self.data_volume]
+        self.assertEqual(len(failed), 1, failed)
+        self.assertEqual(self.retry_snapshots(case), [])
+        # What its lost retry request could have made: the retry, twice, tagged as the step tags it.
+        ec2 = boto3_client("ec2", self.moto)
+        tags = [{"Key": "cordon:case", "Value": case}, {"Key": "cordon:instance", "Value": self.ids["suspect"]},
+                {"Key": "cordon:responder", "Value": self.responder},
+                {"Key": "cordon:set", "Value": "contain-retry"},
+                {"Key": "cordon:retry-of", "Value": failed[0]["SnapshotId"]},
+                {"Key": "cordon:request", "Value": str(uuid.uuid4())}]
+        made = [ec2.create_snapshot(VolumeId=self.data_volume, Description="retry made before the crash",
+                                    TagSpecifications=[{"ResourceType": "snapshot", "Tags": tags}])["SnapshotId"]
+                for _ in range(2)]
+        rerun = self.contain(case, env=FAST_POLLS)
+        self.assertExit(rerun, 0, "rerun after the crash")
+        self.assertEqual(sorted(s["SnapshotId"] for s in self.retry_snapshots(case)), sorted(made),
+                         "the rerun took a retry again")
+        taken = {s["SnapshotId"] for s in case_snapshots(self.moto, case)}
+        recorded = self.recorded(case)
+        self.assertEqual(set(recorded), taken, "a snapshot of the case is not recorded: orphaned evidence")
+        self.assertEqual(sorted(self.duplicate(recorded[sid]) for sid in made), [False, True])
         self.assertCaseConsistent(case)
 
 
