@@ -66,6 +66,7 @@ network_acls = _sibling("network_acls")
 guardduty = _sibling("guardduty")
 inspector = _sibling("inspector")
 ebs_direct = _sibling("ebs_direct")
+snapshot_lag = _sibling("snapshot_lag")
 snapshot_locks = _sibling("snapshot_locks")
 secure_transport = _sibling("secure_transport")
 tls = _sibling("tls")
@@ -519,6 +520,7 @@ class RangeState:
         self.snapshot_completed = {}  # snapshot id -> completionTime, of snapshots the range held pending
         self.shared = SharedSnapshots(self.upstream_host, self.upstream_port)
         self.ebs = ebs_direct.EbsDirect()
+        self.snapshot_lag = snapshot_lag.SnapshotLag()
         self.locks = snapshot_locks.SnapshotLocks(self.upstream_host, self.upstream_port)
         self.sso = sso.SsoEmulation((self.upstream_host, self.upstream_port))
         self.conntrack = conntrack.ConntrackTimeouts((self.upstream_host, self.upstream_port), shared_snapshots)
@@ -702,6 +704,7 @@ class RangeState:
             self.snapshot_completed = {}
         self.shared.reset()
         self.ebs.reset()
+        self.snapshot_lag.reset()
         self.locks.reset()
         self.conntrack.reset()
         self.sts_roles.reset()
@@ -1272,10 +1275,13 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         if capture in ("CreateSnapshot", "CreateSnapshots", "CopySnapshot"):
             st.note_created_snapshots(data)
             st.ebs.note_created(data)
+            if capture != "CopySnapshot":
+                st.snapshot_lag.note_created(data)
             if capture == "CreateSnapshot":
                 return st.rewrite_create_snapshot(data)
             return data
         if capture == "DescribeSnapshots":
+            data = st.snapshot_lag.rewrite(info.params, data, _top_level_items)
             return st.rewrite_describe_snapshots(data)
         if capture == "NetworkAcls":
             return network_acls.add_star_rules(data, shared_snapshots._dump)
@@ -1364,6 +1370,11 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
                     st.ebs.configure(payload())
                 if m in ("GET", "POST", "PUT"):
                     return ok(st.ebs.state())
+            if path == "/__range/snapshot-lag":
+                if m in ("POST", "PUT"):
+                    st.snapshot_lag.configure(payload())
+                if m in ("GET", "POST", "PUT"):
+                    return ok(st.snapshot_lag.state())
             if path == "/__range/sso":
                 if m in ("POST", "PUT"):
                     st.sso.configure(payload())

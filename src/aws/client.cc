@@ -80,6 +80,22 @@ std::string WaitSubject(const Json& input) {
   return out.empty() ? out : " (" + out + ")";
 }
 
+// Asks the call's find_effect for what its last attempt, failed with `*error` (`reason`), did. The
+// result to finish the call with when it found the effect (recorded in the audit) or could not look
+// (`*error`, saying so: not knowing, a resend could do it twice); std::nullopt when nothing was found.
+std::optional<Result<Json>> LookForEffect(const CallOptions& call_options, const std::string& reason,
+                                          Error* error, AuditRecord* audit) {
+  auto found = call_options.find_effect(*error);
+  if (!found) {
+    error->message +=
+        " (not sent again: what it may have done could not be looked for: " + found.error().ToString() + ")";
+    return Result<Json>(tl::unexpected(*error));
+  }
+  if (!*found) return std::nullopt;
+  audit->effect_found_after = reason;
+  return Result<Json>(std::move(**found));
+}
+
 }  // namespace
 
 Result<Json> Client::Call(std::string_view service_name, std::string_view operation, Json input,
@@ -146,7 +162,7 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
     const TimePoint sent_at = options_.clock->Now();
     HttpRequest request = *unsigned_request;
     request.headers.Set("User-Agent", options_.user_agent);
-    request.fresh_connection = call_options.max_attempts == 1;
+    request.fresh_connection = static_cast<bool>(call_options.find_effect);
     if (call_options.anonymous) {
       // Host is all an unsigned request needs beyond what the transport adds.
     } else if (auto credentials = options_.credentials->Get(); !credentials) {
@@ -213,9 +229,15 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
       error = ParseErrorResponse(op, *response);
     }
     if (error.kind == ErrorKind::kThrottled) SlowDown(limiter_key, sent_at);
-    const bool may_retry = retry_.ShouldRetry(error, attempt) &&
-                           (call_options.max_attempts <= 0 || attempt < call_options.max_attempts);
+    const std::string reason = error.code.empty() ? std::string(ErrorKindName(error.kind)) : error.code;
+    // A call whose attempt may have acted looks for its effect before it is sent again, and before
+    // it gives up: a failure it reports could otherwise hide what the attempt made.
+    const bool look = call_options.find_effect && MayHaveActed(error);
+    const bool may_retry = retry_.ShouldRetry(error, attempt);
     if (!may_retry || !retry_.AcquireRetryToken(error, quota_key)) {
+      if (look) {
+        if (auto done = LookForEffect(call_options, reason, &error, &audit)) return finish(std::move(*done));
+      }
       // A retry that the attempts allowed but the quota refused says so: the journal's aws.call and
       // the step's error tell a spent quota from a call that ran out of attempts.
       if (may_retry) error.message += " (not retried: the retry quota of " + quota_key + " is spent)";
@@ -223,13 +245,22 @@ Result<Json> Client::Call(std::string_view service_name, std::string_view operat
         error.message += " (gave up after " + std::to_string(attempt) + " attempts)";
       return finish(tl::unexpected(error));
     }
-    audit.retried.push_back(error.code.empty() ? std::string(ErrorKindName(error.kind)) : error.code);
     const auto delay = retry_.DelayBeforeNextRetry(error, attempt);
     if (DebugEnabled(DebugTopic::kRetry))
       DebugLine(DebugTopic::kRetry, audit.service + " " + audit.operation + " attempt " +
-                                        std::to_string(attempt) + " failed (" + audit.retried.back() +
-                                        "): retrying in " + std::to_string(delay.count()) + " ms");
+                                        std::to_string(attempt) + " failed (" + reason +
+                                        "): " + (look ? "looking for its effect, then " : "") +
+                                        "retrying in " + std::to_string(delay.count()) + " ms");
+    // The look comes after the delay: what the lost attempt made has had that long to become visible.
     options_.clock->SleepFor(delay);
+    if (look) {
+      if (auto done = LookForEffect(call_options, reason, &error, &audit)) {
+        // Done by the attempt whose answer was lost: a success, which gives back the retry's cost.
+        if (*done) retry_.OnSuccess(&error, quota_key);
+        return finish(std::move(*done));
+      }
+    }
+    audit.retried.push_back(reason);
     last_retried = error;
   }
 }

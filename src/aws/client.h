@@ -51,7 +51,16 @@ struct AuditRecord {
   int attempts = 0;
   std::chrono::milliseconds duration{0};
   std::vector<std::string> retried;  // why each retry happened, e.g. "RequestLimitExceeded"
+  // Set when CallOptions::find_effect found what the last attempt did: why that attempt failed
+  // ("InternalError"). The call then ends "ok" without a resend.
+  std::string effect_found_after;
 };
+
+// A look for what a failed attempt did (CallOptions::find_effect): given why it failed, the result to
+// finish the call with, shaped as the operation's output, when it found the attempt's effect;
+// std::nullopt when there is none (the client sends again, or gives up); an error when it could not
+// look (the call then fails unsent: not knowing, a resend could do it twice).
+using FindEffect = std::function<Result<std::optional<Json>>(const Error& failure)>;
 
 struct CallOptions {
   std::string region;       // overrides the client's region for this call
@@ -60,11 +69,15 @@ struct CallOptions {
   // When set, a streaming payload (S3 GetObject Body) is moved here as raw bytes and left out of
   // the JSON output. Must outlive the call.
   std::string* payload_out = nullptr;
-  // > 0: at most this many attempts for this call, fewer than the client's. A create that takes no
-  // client token (CreateSnapshots) is sent once: a retry after its answer was lost would create it
-  // again (response/after_effect.h). 1 also sends it on a connection of its own (HttpRequest::
-  // fresh_connection), so that the transport cannot re-send it either.
-  int max_attempts = 0;
+  // For a request that takes no client token and must not take effect twice (CreateSnapshots): the
+  // look for what a failed attempt did. The client calls it after an attempt failed in a way that may
+  // have acted (retry/retry_strategy.h, MayHaveActed: a 5xx, a timeout, a lost connection; not a
+  // throttling answer, which is a refusal): after the retry's delay, before it sends again; and before
+  // it gives up (out of attempts or quota), so that a failure it reports hides nothing made. All else
+  // is the client's retry path: which errors, how many attempts, the delay (full jitter), the retry
+  // quota, pacing, the audit record. Set, every attempt also goes on a connection of its own
+  // (HttpRequest::fresh_connection), so that the transport cannot re-send it behind the client's back.
+  FindEffect find_effect;
 };
 
 class Client {

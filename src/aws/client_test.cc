@@ -261,25 +261,162 @@ TEST_F(ClientTest, IdempotencyTokensAreFilled) {
   EXPECT_NE(transport_->last_request().body.find("ClientToken="), std::string::npos);
 }
 
-// A create without a client token is sent once (a retry after an answer lost once it took effect
-// would create it again), on a connection of its own so that the transport cannot re-send it either.
-TEST_F(ClientTest, MaxAttemptsOneSendsOnceOnAFreshConnection) {
-  for (int i = 0; i < 4; ++i)
-    transport_->Enqueue(500,
-                        "<Response><Errors><Error><Code>InternalError</Code><Message>oops</Message>"
-                        "</Error></Errors><RequestID>x</RequestID></Response>");
-  CallOptions once;
-  once.max_attempts = 1;
-  auto out =
-      client_->Call("ec2", "CreateSnapshots", {{"InstanceSpecification", {{"InstanceId", "i-1"}}}}, once);
+// CallOptions::find_effect, the look for what a failed attempt did before the client sends a create
+// without a client token again. The answers EC2 gives the failures cordon meets.
+constexpr char kEc2Throttled[] =
+    "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded."
+    "</Message></Error></Errors><RequestID>t</RequestID></Response>";
+constexpr char kEc2InternalError[] =
+    "<Response><Errors><Error><Code>InternalError</Code><Message>oops</Message></Error></Errors>"
+    "<RequestID>x</RequestID></Response>";
+constexpr char kSnapshotsMade[] =
+    "<CreateSnapshotsResponse><snapshotSet><item><snapshotId>snap-1</snapshotId><volumeId>vol-1</volumeId>"
+    "</item></snapshotSet></CreateSnapshotsResponse>";
+
+const Json kCreateSnapshotsInput = {{"InstanceSpecification", {{"InstanceId", "i-1"}}}};
+
+// What a find_effect saw: the failures it was asked about and when (the fake clock's sleeps so far).
+struct EffectLooks {
+  std::vector<std::string> failures;
+  std::vector<std::chrono::milliseconds> slept_at;
+};
+
+// A find_effect that records each look and answers from `answers` in order (nothing found when
+// they run out).
+FindEffect LookFor(EffectLooks* looks, const FakeClock* clock, std::vector<std::optional<Json>> answers) {
+  return [looks, clock, answers = std::move(answers)](const Error& failure) -> Result<std::optional<Json>> {
+    looks->failures.push_back(failure.code.empty() ? std::string(ErrorKindName(failure.kind)) : failure.code);
+    looks->slept_at.push_back(clock->slept());
+    const size_t n = looks->failures.size();
+    return n <= answers.size() ? answers[n - 1] : std::nullopt;
+  };
+}
+
+// A throttling answer is a refusal ("Request throttling for the Amazon EC2 API"): sent again with no
+// look. A 5xx may have acted: looked for, then sent again when nothing was found. Every attempt goes
+// on a connection of its own, and the audit record counts them as any retried call's.
+TEST_F(ClientTest, FindEffectLooksOnlyAfterAFailureThatMayHaveActed) {
+  transport_->Enqueue(503, kEc2Throttled);
+  transport_->Enqueue(500, kEc2InternalError);
+  transport_->Enqueue(200, kSnapshotsMade);
+  EffectLooks looks;
+  CallOptions options;
+  options.find_effect = LookFor(&looks, &clock_, {std::nullopt});
+  auto out = client_->Call("ec2", "CreateSnapshots", kCreateSnapshotsInput, options);
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ((*out)["Snapshots"][0]["SnapshotId"], "snap-1");
+  EXPECT_EQ(looks.failures, std::vector<std::string>{"InternalError"});
+  ASSERT_EQ(transport_->request_count(), 3u);
+  for (const HttpRequest& r : transport_->requests()) EXPECT_TRUE(r.fresh_connection);
+  ASSERT_EQ(audits_.size(), 1u);
+  EXPECT_EQ(audits_[0].outcome, "ok");
+  EXPECT_EQ(audits_[0].attempts, 3);
+  EXPECT_EQ(audits_[0].retried, (std::vector<std::string>{"RequestLimitExceeded", "InternalError"}));
+  EXPECT_EQ(audits_[0].effect_found_after, "");
+}
+
+// An effect found ends the call with what the look returned, unsent again; the audit record says
+// which failure's effect it was.
+TEST_F(ClientTest, FindEffectFoundEndsTheCallWithoutAResend) {
+  transport_->EnqueueError(Error{ErrorKind::kNetwork, "connection reset by peer", {}, 0, {}});
+  transport_->Enqueue(200, kSnapshotsMade);  // must stay unsent
+  EffectLooks looks;
+  CallOptions options;
+  const Json found = {{"Snapshots", {{{"SnapshotId", "snap-9"}, {"VolumeId", "vol-1"}}}}};
+  options.find_effect = LookFor(&looks, &clock_, {found});
+  auto out = client_->Call("ec2", "CreateSnapshots", kCreateSnapshotsInput, options);
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ(*out, found);
+  EXPECT_EQ(looks.failures, std::vector<std::string>{"network"});
+  EXPECT_EQ(transport_->request_count(), 1u);
+  EXPECT_EQ(transport_->pending(), 1u);
+  ASSERT_EQ(audits_.size(), 1u);
+  EXPECT_EQ(audits_[0].outcome, "ok");
+  EXPECT_EQ(audits_[0].attempts, 1);
+  EXPECT_TRUE(audits_[0].retried.empty());
+  EXPECT_EQ(audits_[0].effect_found_after, "network");
+}
+
+// The delays are the strategy's full jitter (the same seed gives the same draws), and each look
+// comes after its delay, just before the resend.
+TEST_F(ClientTest, FindEffectWaitsTheStrategysDelaysBeforeEachLook) {
+  transport_->Enqueue(500, kEc2InternalError);
+  transport_->Enqueue(500, kEc2InternalError);
+  transport_->Enqueue(200, kSnapshotsMade);
+  EffectLooks looks;
+  CallOptions options;
+  options.find_effect = LookFor(&looks, &clock_, {});
+  auto out = client_->Call("ec2", "CreateSnapshots", kCreateSnapshotsInput, options);
+  ASSERT_TRUE(out) << out.error().ToString();
+  StandardRetryStrategy same(RetryOptions{.seed = 7});
+  const Error internal{ErrorKind::kTransient, "oops", "InternalError", 500, {}};
+  const auto first = same.DelayBeforeNextRetry(internal, 1);
+  const auto second = same.DelayBeforeNextRetry(internal, 2);
+  EXPECT_NE(first, second);  // drawn, not fixed: a linear base * attempt would not match both
+  EXPECT_EQ(looks.slept_at, (std::vector<std::chrono::milliseconds>{first, first + second}));
+  EXPECT_EQ(clock_.slept(), first + second);
+}
+
+// Out of attempts, the client looks once more before it gives up: a failure it reported would
+// otherwise hide what the last attempt made.
+TEST_F(ClientTest, FindEffectLooksBeforeGivingUp) {
+  for (int i = 0; i < 3; ++i) transport_->Enqueue(500, kEc2InternalError);
+  EffectLooks looks;
+  CallOptions options;
+  const Json found = {{"Snapshots", {{{"SnapshotId", "snap-3"}, {"VolumeId", "vol-1"}}}}};
+  options.find_effect = LookFor(&looks, &clock_, {std::nullopt, std::nullopt, found});
+  auto out = client_->Call("ec2", "CreateSnapshots", kCreateSnapshotsInput, options);
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ(*out, found);
+  EXPECT_EQ(looks.failures.size(), 3u);
+  EXPECT_EQ(transport_->request_count(), 3u);
+  EXPECT_EQ(audits_.back().attempts, 3);
+  EXPECT_EQ(audits_.back().retried, (std::vector<std::string>{"InternalError", "InternalError"}));
+}
+
+// A resend costs the retry quota as any retry does; an effect found is a success that gives the cost
+// back. A quota of one retry: the found effect refunds it, so the next call may retry once, and the
+// one after finds the quota spent.
+TEST_F(ClientTest, FindEffectResendsAreChargedToTheRetryQuota) {
+  ClientOptions one_retry = *client_->options();
+  one_retry.retry.initial_quota = 5;  // one retry after a 5xx
+  Client client(one_retry);
+  EffectLooks looks;
+  CallOptions options;
+  options.find_effect = LookFor(&looks, &clock_, {Json{{"Snapshots", Json::array()}}});
+  transport_->Enqueue(500, kEc2InternalError);
+  ASSERT_TRUE(client.Call("ec2", "CreateSnapshots", kCreateSnapshotsInput, options));  // found: refunded
+  transport_->Enqueue(500, kEc2InternalError);
+  transport_->Enqueue(500, kEc2InternalError);
+  auto spent = client.Call("ec2", "CreateSnapshots", kCreateSnapshotsInput, options);
+  ASSERT_FALSE(spent);
+  EXPECT_EQ(transport_->request_count(), 3u);  // the second call's one retry, then the quota is spent
+  EXPECT_NE(spent.error().message.find("retry quota of us-east-1/ec2 is spent"), std::string::npos)
+      << spent.error().message;
+  EXPECT_EQ(looks.failures.size(), 3u);  // before the resend and before giving up
+}
+
+// A look that fails leaves the call failed and unsent: not knowing, a resend could act twice.
+TEST_F(ClientTest, FindEffectThatCannotLookEndsTheCallUnsent) {
+  transport_->Enqueue(500, kEc2InternalError);
+  CallOptions options;
+  options.find_effect = [](const Error&) -> Result<std::optional<Json>> {
+    return MakeError(ErrorKind::kAccessDenied, "ec2:DescribeSnapshots denied");
+  };
+  auto out = client_->Call("ec2", "CreateSnapshots", kCreateSnapshotsInput, options);
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().code, "InternalError");
-  ASSERT_EQ(transport_->request_count(), 1u);
-  EXPECT_TRUE(transport_->last_request().fresh_connection);
-  auto retried =
-      client_->Call("ec2", "CreateSnapshots", {{"InstanceSpecification", {{"InstanceId", "i-1"}}}});
-  ASSERT_FALSE(retried);
-  EXPECT_EQ(transport_->request_count(), 4u);  // then the client's 3 attempts, on reused connections
+  EXPECT_NE(out.error().message.find("could not be looked for"), std::string::npos) << out.error().message;
+  EXPECT_NE(out.error().message.find("ec2:DescribeSnapshots denied"), std::string::npos);
+  EXPECT_EQ(transport_->request_count(), 1u);
+}
+
+// Without a find_effect, a create is retried as any call, on reused connections.
+TEST_F(ClientTest, WithoutFindEffectFailuresAreRetriedOnReusedConnections) {
+  for (int i = 0; i < 3; ++i) transport_->Enqueue(500, kEc2InternalError);
+  auto out = client_->Call("ec2", "CreateSnapshots", kCreateSnapshotsInput);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(transport_->request_count(), 3u);
   EXPECT_FALSE(transport_->last_request().fresh_connection);
 }
 

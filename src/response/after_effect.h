@@ -12,9 +12,9 @@
 //     IamInstanceProfileAssociation: InvalidAssociationID.NotFound). AcceptAfterEffect takes such a
 //     failure as done only when a read of live state then shows the effect asked for;
 //   - creates without a client token (CreateSnapshots, CreateSnapshot) would be made twice: they are
-//     sent once (CallOptions::max_attempts 1, on a fresh connection) and sent again by their step only
-//     after it looked for what the lost one made (steps/snapshot.cc, a cordon:request tag unique to
-//     the request).
+//     sent on a fresh connection each time, and sent again by the client only after their step's
+//     CallOptions::find_effect looked for what the lost one made (steps/snapshot.cc, a cordon:request
+//     tag unique to the request).
 #pragma once
 
 #include <initializer_list>

@@ -24,6 +24,7 @@ Json AuditRecordJson(const aws::AuditRecord& r) {
             {"outcome", r.outcome},   {"http_status", r.http_status},
             {"attempts", r.attempts}, {"duration_ms", r.duration.count()}};
   if (!r.retried.empty()) j["retried"] = r.retried;
+  if (!r.effect_found_after.empty()) j["effect_found_after"] = r.effect_found_after;
   return j;
 }
 

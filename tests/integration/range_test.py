@@ -727,6 +727,27 @@ class FaultTests(RangeCase):
         self.assertEqual(self.control("POST", "reset?moto=0")[0], 200)  # counters start over
         self.assertEqual({s["State"] for s in ec2.describe_snapshots(SnapshotIds=ids)["Snapshots"]}, {"pending"})
 
+    def test_snapshot_lag_hides_a_new_snapshot_from_its_first_tag_lookups(self):
+        # EC2's eventual consistency (range/snapshot_lag.py): a lookup by tag can miss a snapshot just made.
+        status, body = self.control("POST", "snapshot-lag", {"tag_lookups": 2})
+        self.assertEqual(status, 200, body)
+        ec2 = self.client("ec2")
+        vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
+        tags = [{"ResourceType": "snapshot", "Tags": [{"Key": "cordon:request", "Value": "r-1"}]}]
+        sid = ec2.create_snapshot(VolumeId=vol, TagSpecifications=tags)["SnapshotId"]
+        by_tag = [{"Name": "tag:cordon:request", "Values": ["r-1"]}]
+        # by id or by volume it shows at once; by tag only from the third lookup
+        self.assertEqual([s["SnapshotId"] for s in ec2.describe_snapshots(SnapshotIds=[sid])["Snapshots"]], [sid])
+        self.assertEqual([s["SnapshotId"] for s in ec2.describe_snapshots(
+            Filters=[{"Name": "volume-id", "Values": [vol]}])["Snapshots"]], [sid])
+        seen = [[s["SnapshotId"] for s in ec2.describe_snapshots(OwnerIds=["self"], Filters=by_tag)["Snapshots"]]
+                for _ in range(3)]
+        self.assertEqual(seen, [[], [], [sid]])
+        self.assertEqual(self.control("GET", "snapshot-lag")[1]["hidden"], {sid: 2})
+        self.assertEqual(self.control("POST", "snapshot-lag", {"tag_lookups": -1})[0], 400)
+        self.assertEqual(self.control("POST", "reset?moto=0")[0], 200)
+        self.assertEqual(self.control("GET", "snapshot-lag")[1], {"tag_lookups": 0, "hidden": {}})
+
 
 # ================================================================================================
 

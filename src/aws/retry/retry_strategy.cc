@@ -15,6 +15,10 @@ RetryOptions Normalized(RetryOptions options) {
 
 }  // namespace
 
+bool MayHaveActed(const Error& error) {
+  return error.kind == ErrorKind::kTransient || error.kind == ErrorKind::kNetwork;
+}
+
 StandardRetryStrategy::StandardRetryStrategy(RetryOptions options)
     : options_(Normalized(std::move(options))),
       rng_(options_.seed ? *options_.seed : std::random_device{}()) {}

@@ -58,6 +58,23 @@ struct RetryOptions {
   std::optional<uint64_t> seed = std::nullopt;
 };
 
+// Whether an attempt that failed with `error` may have done what it asked, so that a resend could do
+// it twice: a request that takes no client token (CreateSnapshots) looks for its effect first
+// (CallOptions::before_resend). The EC2 developer guide, "Ensuring idempotency in Amazon EC2 API
+// requests": operations "might also time out or encounter other server issues before they complete,
+// even though the request has already returned a result ... if the original request and the
+// subsequent retries are successful, the operation is completed multiple times". So:
+//   - may have acted: a 5xx or a timeout answer (kTransient: InternalError, Unavailable, RequestTimeout,
+//     an HTML page from a load balancer), and a connection lost with no answer (kNetwork). A network
+//     error before the request was sent (refused, DNS, TLS) cannot have acted, but the transport does
+//     not tell it from one after, and looking costs one read where a wrong guess costs a duplicate;
+//   - cannot have acted: a throttling answer (kThrottled, EC2's RequestLimitExceeded). "Request
+//     throttling for the Amazon EC2 API": throttling keeps requests within the limits, a request over
+//     its bucket's tokens fails ("you are throttled ... the remaining requests fail") with
+//     RequestLimitExceeded: it was refused, not processed;
+//   - errors that are not retried (4xx) never reach a resend.
+bool MayHaveActed(const Error& error);
+
 // Thread-safe: one strategy is shared by all the calls of a client; each partition's quota by the
 // calls to that partition.
 class StandardRetryStrategy {

@@ -165,5 +165,15 @@ TEST(StandardRetryStrategyTest, EachPartitionHasItsOwnQuota) {
   EXPECT_EQ(strategy.quota("us-east-1/ec2"), 5);
 }
 
+// A 5xx, a timeout or a lost connection may have acted; a throttling answer is a refusal; what is not
+// retried never reaches a resend.
+TEST(StandardRetryStrategyTest, OnlyFailuresThatMayHaveActedAreLookedFor) {
+  EXPECT_TRUE(MayHaveActed(ErrorOf(ErrorKind::kTransient)));
+  EXPECT_TRUE(MayHaveActed(ErrorOf(ErrorKind::kNetwork)));
+  EXPECT_FALSE(MayHaveActed(ErrorOf(ErrorKind::kThrottled)));
+  EXPECT_FALSE(MayHaveActed(ErrorOf(ErrorKind::kAccessDenied)));
+  EXPECT_FALSE(MayHaveActed(ErrorOf(ErrorKind::kInvalidArgument)));
+}
+
 }  // namespace
 }  // namespace cordon::aws

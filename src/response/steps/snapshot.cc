@@ -3,9 +3,10 @@
 // cordon:volume and cordon:device; described "<responder>-<date>-<case>". CreateSnapshots takes no
 // client token, so a rerun first looks for the set's snapshots (by tags, or by volume and the
 // recorded description) and only creates what is missing: snapshots are never duplicated. Nor within
-// a run: each create is sent with the client's retries off and tagged cordon:request=<uuid>; after a
-// failure that may have acted, the step looks for that tag before it sends again (CreateOnce), and a
-// snapshot made twice anyway is recorded too (result "duplicates"), never orphaned.
+// a run: each create is tagged cordon:request=<uuid>, and after a failure that may have acted the
+// client looks for that tag before it sends again (CreateOnce, CallOptions::find_effect). A snapshot
+// made twice anyway, in this run or in a crashed one, is recorded too (result "duplicates"), never
+// orphaned.
 // Instance-store volumes cannot be snapshotted; the case says so in a note.
 // With --lock-snapshots each snapshot is locked (LockSnapshot) right after it is tagged, before it is
 // recorded, and the lock goes into its evidence row (details.lock).
@@ -69,8 +70,11 @@ class SnapshotStep : public Step {
               {"description", description},
               {"existing", Json::object()},
               {"existing_gib", Json::object()},
+              {"existing_state", Json::object()},
               {"retries", Json::object()},
-              {"retries_gib", Json::object()}};
+              {"retries_gib", Json::object()},
+              {"extra", Json::array()},
+              {"retry_extra", Json::array()}};
     // The probe that keeps a rerun from taking a set twice is needed only when a run of this step has
     // begun on the case before: DoApply creates snapshots only after its intent is journaled, so with
     // no record of the step (kNone) none of the set's can exist.
@@ -83,19 +87,39 @@ class SnapshotStep : public Step {
         Json tags = s.value("Tags", Json::array());
         const bool this_case = TagValue(tags, "cordon:case") == ctx.options->case_id;
         const std::string vol = Str(s, "VolumeId");
+        const Json found = {{"SnapshotId", Str(s, "SnapshotId")},
+                            {"VolumeId", vol},
+                            {"VolumeSize", s.value("VolumeSize", 0)},
+                            {"State", Str(s, "State")}};
         if (this_case && TagValue(tags, "cordon:set") == RetrySet()) {
+          // A second retry snapshot of a volume (a crashed run's lost answer) is recorded too.
+          if (o["retries"].contains(vol)) {
+            o["retry_extra"].push_back(found);
+            continue;
+          }
           o["retries"][vol] = Str(s, "SnapshotId");
           o["retries_gib"][vol] = s.value("VolumeSize", 0);
           continue;
         }
         bool ours =
             (this_case && TagValue(tags, "cordon:set") == Set()) || Str(s, "Description") == description;
+        if (!ours) continue;
         // A snapshot in error stays the set's (kept as evidence it failed): it is retried once, as
-        // the retry set, never taken again into this set. A good one wins over a failed one.
-        if (ours && (!o["existing"].contains(vol) || Str(s, "State") != "error")) {
-          o["existing"][vol] = Str(s, "SnapshotId");
-          o["existing_gib"][vol] = s.value("VolumeSize", 0);
+        // the retry set, never taken again into this set. A good one wins over a failed one; the
+        // other of two (a crashed run's request made twice) is recorded as a duplicate, never orphaned.
+        if (o["existing"].contains(vol)) {
+          if (Str(s, "State") == "error" || Str(o["existing_state"], vol) != "error") {
+            o["extra"].push_back(found);
+            continue;
+          }
+          o["extra"].push_back(Json{{"SnapshotId", o["existing"][vol]},
+                                    {"VolumeId", vol},
+                                    {"VolumeSize", o["existing_gib"][vol]},
+                                    {"State", "error"}});
         }
+        o["existing"][vol] = Str(s, "SnapshotId");
+        o["existing_gib"][vol] = s.value("VolumeSize", 0);
+        o["existing_state"][vol] = Str(s, "State");
       }
     }
     return o;
@@ -135,7 +159,7 @@ class SnapshotStep : public Step {
       sizes[vol] = gib.is_number_integer() ? gib.get<int64_t>() : 0;
     // A volume's second snapshot (a request made twice when its answer was lost) is recorded too:
     // evidence is never left unaccounted.
-    Json twice = Json::array();
+    Json twice = now->value("extra", Json::array());
     auto take = [&](const Json& s) {
       const std::string vol = Str(s, "VolumeId");
       if (existing.contains(vol)) {
@@ -226,40 +250,48 @@ class SnapshotStep : public Step {
     return result;
   }
 
-  // Sends `op` (CreateSnapshots, or CreateSnapshot) with a cordon:request tag unique to this request,
-  // with the client's retries off: neither takes a client token, so a retry after an answer lost once
-  // the snapshots were made would make a second set, which nobody would record. After a failure that
-  // may have acted (throttled, 5xx, connection lost) it looks for the request's snapshots first and
-  // sends again only when there are none, up to the client's attempts. Returns the snapshots made
-  // ({"SnapshotId", "VolumeId", "VolumeSize"}); after a lost answer, every one the request's tag finds,
-  // so that a set made twice (a lookup that did not see the first yet) is recorded, never orphaned.
+  // Sends `op` (CreateSnapshots, or CreateSnapshot) with a cordon:request tag unique to this request.
+  // Neither takes a client token, so a resend after an answer lost once the snapshots were made would
+  // make a second set, which nobody would record: the client looks for the request's snapshots (by
+  // that tag) before it sends again or gives up after a failure that may have acted (CallOptions::
+  // find_effect), and ends the call with them when there are some. Returns the snapshots made
+  // ({"SnapshotId", "VolumeId", "VolumeSize"}); after a resend, every one the request's tag finds as
+  // well, so that a set made twice (a look that did not see the first one yet) is recorded, never
+  // orphaned.
   Result<Json> CreateOnce(StepContext& ctx, std::string_view op, Json input) {
     const std::string token = aws::NewUuid();
     input["TagSpecifications"][0]["Tags"].push_back(Json{{"Key", "cordon:request"}, {"Value", token}});
-    aws::CallOptions once;
-    once.region = ctx.target.region;
-    once.max_attempts = 1;
-    const int attempts = std::max(1, ctx.client->options()->retry.max_attempts);
-    bool lost = false;
-    for (int attempt = 1;; ++attempt) {
-      auto out = ctx.client->Call("ec2", op, input, once);
-      if (out && !lost)
-        return op == "CreateSnapshots" ? out->value("Snapshots", Json::array()) : Json::array({*out});
-      if (!out && !out.error().IsRetryable()) return MakeError(out.error());
+    auto made_by_request = [&]() -> Result<Json> {
       auto made = ctx.CallAll(
           "ec2", "DescribeSnapshots",
           Json{{"OwnerIds", {"self"}},
                {"Filters", Json::array({Json{{"Name", "tag:cordon:request"}, {"Values", {token}}}})}});
       if (!made) return MakeError(made.error());
-      Json found = made->value("Snapshots", Json::array());
-      if (out || !found.empty()) {
-        if (out && op == "CreateSnapshot") found.push_back(*out);  // when the lookup missed it
-        return UniqueSnapshots(found, out ? out->value("Snapshots", Json::array()) : Json::array());
-      }
-      if (attempt >= attempts) return MakeError(out.error());
-      lost = true;
-      ctx.client->clock()->SleepFor(ctx.client->options()->retry.base_delay * attempt);
-    }
+      return made->value("Snapshots", Json::array());
+    };
+    bool looked = false;
+    Json found = Json::array();
+    aws::CallOptions options;
+    options.region = ctx.target.region;
+    options.find_effect = [&](const Error&) -> Result<std::optional<Json>> {
+      looked = true;
+      auto made = made_by_request();
+      if (!made) return MakeError(made.error());
+      if (made->empty()) return std::optional<Json>();
+      found = *made;
+      // Shaped as the operation's answer: CreateSnapshots lists its set, CreateSnapshot is one snapshot.
+      return std::optional<Json>(op == "CreateSnapshots" ? Json{{"Snapshots", found}} : found[0]);
+    };
+    auto out = ctx.client->Call("ec2", op, input, options);
+    if (!out) return MakeError(out.error());
+    if (!found.empty()) return found;
+    Json sent = op == "CreateSnapshots" ? out->value("Snapshots", Json::array()) : Json::array({*out});
+    if (!looked) return sent;
+    // Sent again after a look that found nothing: the lost attempt may still have made a set that the
+    // look did not see yet (DescribeSnapshots is eventually consistent). One more look finds both.
+    auto made = made_by_request();
+    if (!made) return MakeError(made.error());
+    return UniqueSnapshots(*made, sent);
   }
 
   // The snapshots of `a` and `b`, each once (by SnapshotId).
@@ -330,6 +362,11 @@ class SnapshotStep : public Step {
     const Json retries = now.value("retries", Json::object());
     std::string snap = retries.contains(failed.volume_id) ? retries[failed.volume_id].get<std::string>() : "";
     int64_t gib = now.value("retries_gib", Json::object()).value(failed.volume_id, int64_t{0});
+    // The same retry made twice (a lost answer, in this run or a crashed one): the second is evidence
+    // too, recorded, never orphaned.
+    Json twice = Json::array();
+    for (const Json& s : now.value("retry_extra", Json::array()))
+      if (Str(s, "VolumeId") == failed.volume_id) twice.push_back(s);
     if (snap.empty()) {
       auto out = CreateOnce(
           ctx, "CreateSnapshot",
@@ -340,20 +377,19 @@ class SnapshotStep : public Step {
       if (out->empty()) return MakeError(ErrorKind::kInternal, "CreateSnapshot returned no snapshot");
       snap = Str((*out)[0], "SnapshotId");
       gib = (*out)[0].value("VolumeSize", int64_t{0});
-      // The same retry made twice (a lost answer): the second is evidence too, recorded, never orphaned.
-      for (size_t k = 1; k < out->size(); ++k) {
-        const Json& s = (*out)[k];
-        auto recorded =
-            Record(ctx, Str(s, "SnapshotId"), volume, tags, s.value("VolumeSize", int64_t{0}),
-                   "ec2:CreateSnapshot (a second retry snapshot: a lost answer made the request twice)",
-                   Json{{"set", RetrySet()},
-                        {"retry_of", failed.snapshot_id},
-                        {"description", description},
-                        {"duplicate", true}});
-        if (!recorded) return MakeError(recorded.error());
-        ctx.notes.push_back("snapshot " + Str(s, "SnapshotId") + " of " + failed.volume_id +
-                            " was taken twice (a retry whose answer was lost): both are recorded and kept");
-      }
+      for (size_t k = 1; k < out->size(); ++k) twice.push_back((*out)[k]);
+    }
+    for (const Json& s : twice) {
+      auto recorded =
+          Record(ctx, Str(s, "SnapshotId"), volume, tags, s.value("VolumeSize", int64_t{0}),
+                 "ec2:CreateSnapshot (a second retry snapshot: a lost answer made the request twice)",
+                 Json{{"set", RetrySet()},
+                      {"retry_of", failed.snapshot_id},
+                      {"description", description},
+                      {"duplicate", true}});
+      if (!recorded) return MakeError(recorded.error());
+      ctx.notes.push_back("snapshot " + Str(s, "SnapshotId") + " of " + failed.volume_id +
+                          " was taken twice (a retry whose answer was lost): both are recorded and kept");
     }
     return Record(ctx, snap, volume, tags, gib, "ec2:CreateSnapshot (retry of " + failed.snapshot_id + ")",
                   Json{{"set", RetrySet()}, {"retry_of", failed.snapshot_id}, {"description", description}});
