@@ -14,8 +14,9 @@ ExitStandby of one in service ValidationError; range/snapshot_locks.py: LockSnap
 snapshot relocks). CloudFormation answers a second CreateStack of a name AlreadyExistsException (moto
 does too). Each test judges the whole effect with boto3:
 
-- lab up / attach / down: one stack and one workstation, one lab volume per case snapshot attached to
-  it, no other volume made, and nothing of the lab left after lab down;
+- lab up / allow / attach / down: one stack and one workstation, one allow group admitting the lab
+  group, one lab volume per case snapshot attached to it, no other volume made, and nothing of the lab
+  left after lab down;
 - contain --lock-snapshots: every case snapshot locked, once, as its evidence row records;
 - contain --evidence-bucket: every exported object in the bucket with the SHA-256 the journal recorded;
 - contain --nacl: each subnet on the case's one network ACL, and back on its own after release;
@@ -78,8 +79,11 @@ class LabAfterEffectTest(AfterEffectCase):
     CASE = "IR-AE-LAB"
     UP = ["CreateStack", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress",
           "ModifyNetworkInterfaceAttribute", "ModifyInstanceMetadataOptions"]
+    ALLOW = ["CreateSecurityGroup", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
+             "ModifyNetworkInterfaceAttribute"]
     ATTACH = ["CreateVolume", "AttachVolume"]
-    DOWN = ["DetachVolume", "DeleteVolume", "DeleteStack"]
+    DOWN = ["DetachVolume", "DeleteVolume", "RevokeSecurityGroupEgress", "RevokeSecurityGroupIngress",
+            "ModifyNetworkInterfaceAttribute", "DeleteSecurityGroup", "DeleteStack"]
 
     def lab(self, sub: str, faults: dict, must_fire=None):
         args = ["lab", sub, "--case", self.CASE, "--cases-dir", self.cases_dir]
@@ -116,6 +120,16 @@ class LabAfterEffectTest(AfterEffectCase):
         self.assertEqual([[(p["IpProtocol"], p.get("FromPort")) for p in g["IpPermissionsEgress"]] for g in group],
                          [[("tcp", 443)]], "the lab group's egress is not HTTPS only")
 
+        self.lab("allow", self.lab_faults(self.ALLOW))
+        allow = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [
+            f"cordon-allow-{self.CASE}-{self.ids['vpc_id']}"]}])["SecurityGroups"]
+        self.assertEqual(len(allow), 1, "not one allow group for the case")
+        self.assertEqual([[pair["GroupId"] for pair in p["UserIdGroupPairs"]] for p in allow[0]["IpPermissions"]],
+                         [lab_groups], "the allow group does not admit the lab group once")
+        suspect = ec2.describe_instances(InstanceIds=[self.ids["suspect"]])["Reservations"][0]["Instances"][0]
+        for eni in suspect["NetworkInterfaces"]:
+            self.assertIn(allow[0]["GroupId"], [g["GroupId"] for g in eni["Groups"]], eni["NetworkInterfaceId"])
+
         self.lab("attach", self.lab_faults(self.ATTACH))
         lab_volumes = ec2.describe_volumes(Filters=[{"Name": "tag:cordon:case", "Values": [self.CASE]},
                                                     {"Name": "tag:cordon:role", "Values": ["lab"]}])["Volumes"]
@@ -139,6 +153,8 @@ class LabAfterEffectTest(AfterEffectCase):
                           for i in r["Instances"] if i["State"]["Name"] != "terminated"], [])
         self.assertEqual(ec2.describe_volumes(Filters=f)["Volumes"], [])
         self.assertEqual(ec2.describe_security_groups(Filters=f)["SecurityGroups"], [])
+        self.assertEqual(ec2.describe_security_groups(Filters=[{"Name": "group-id", "Values": [allow[0]["GroupId"]]}])[
+            "SecurityGroups"], [], "the allow group outlived lab down")
         self.assertEqual([s for s in cf.describe_stacks()["Stacks"] if s["StackStatus"] != "DELETE_COMPLETE"], [])
         self.assertEqual(sorted(s["SnapshotId"] for s in case_snapshots(self.moto, self.CASE)), snapshots)
         self.assertCaseConsistent(self.CASE)
