@@ -74,6 +74,7 @@ sso = _sibling("sso")
 iam_quotas = _sibling("iam_quotas")
 organizations = _sibling("organizations")
 sts_roles = _sibling("sts_roles")
+ec2_repeats = _sibling("ec2_repeats")
 Scenario = scenario_mod.Scenario
 ApiError = scenario_mod.ApiError
 ScenarioError = scenario_mod.ScenarioError
@@ -522,6 +523,7 @@ class RangeState:
         self.ebs = ebs_direct.EbsDirect()
         self.snapshot_lag = snapshot_lag.SnapshotLag()
         self.locks = snapshot_locks.SnapshotLocks(self.upstream_host, self.upstream_port)
+        self.tokens = ec2_repeats.ClientTokens()  # EC2 ClientToken idempotency (range/ec2_repeats.py)
         self.sso = sso.SsoEmulation((self.upstream_host, self.upstream_port))
         self.conntrack = conntrack.ConntrackTimeouts((self.upstream_host, self.upstream_port), shared_snapshots)
         self.sts_roles = sts_roles.RolesMustExist((self.upstream_host, self.upstream_port), organizations)
@@ -706,6 +708,7 @@ class RangeState:
         self.ebs.reset()
         self.snapshot_lag.reset()
         self.locks.reset()
+        self.tokens.reset()
         self.conntrack.reset()
         self.sts_roles.reset()
         if self.transport is not None:
@@ -913,11 +916,32 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             if self._serve_snapshot_lock(info):
                 return
 
+        token = info.service == "ec2" and ec2_repeats.has_token(info.action, info.params)
+        if token:  # a repeat of a request with a ClientToken: the first answer (range/ec2_repeats.py)
+            served = st.tokens.repeat(self.headers, info.params)
+            if served is not None:
+                st.count_served(info, "range")
+                if body is None:
+                    reader.drain()
+                if len(served) == 3:
+                    return self._send(*aws_error(info, *served))
+                return self._send(served[0], [("Content-Type", "text/xml;charset=UTF-8")], served[1])
+
+        if info.service == "ec2" and info.action == "AttachVolume" and isinstance(info.params, dict):
+            refused = ec2_repeats.refuse_attach(self._ec2_bookkeeping, info.params)
+            if refused is not None:
+                st.count_served(info, "range")
+                if body is None:
+                    reader.drain()
+                return self._send(*aws_error(info, *refused))
+
         if (info.service == "ec2" and info.action == "CreateVolume" and isinstance(info.params, dict)
                 and info.params.get("SnapshotId")):
             served = st.shared.serve_create_volume(self.headers, info.params)
             if served is not None:
                 st.count_served(info, "range")
+                if token:
+                    st.tokens.remember(self.headers, info.params, served[0], served[1])
                 return self._send(served[0], [("Content-Type", "text/xml;charset=UTF-8")], served[1])
 
         if (info.service == "ec2" and info.action == "ModifyNetworkInterfaceAttribute"
@@ -993,6 +1017,8 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         elif (info.service == "ec2" and info.action == "ModifyNetworkInterfaceAttribute"
               and isinstance(info.params, dict)):
             capture = info.action  # the instance's groups follow its primary interface's (eni_groups)
+        elif token:
+            capture = "ClientToken"  # the answer is kept for a repeat (_forward)
         st.count_served(info, "moto")
         if info.service == "autoscaling" and not (info.action or "").startswith("Describe"):
             # moto's Auto Scaling model is not thread-safe: DetachInstances rewrites the group's
@@ -1212,6 +1238,8 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
             if capture:
                 data = resp.read()
                 data = self._post_process(capture, body, info, resp.status, data)
+                if info.service == "ec2" and ec2_repeats.has_token(info.action, info.params):
+                    st.tokens.remember(self.headers, info.params, resp.status, data)
                 headers = [(k, v) for k, v in resp.getheaders()
                            if k.lower() not in HOP_BY_HOP and k.lower() not in ("content-length", "transfer-encoding")]
                 return self._send(resp.status, headers, data, reason=resp.reason)

@@ -72,7 +72,7 @@ unit() { (cd build && ctest --output-on-failure -j "$jobs" --timeout 300); }
 # Longest first (as measured on 2 cores), so that on a fresh clone, where run_parallel.py has no
 # times.json yet, a long module does not start last.
 integration_modules=(fleet_faults_test iam_quota_test policy_coverage_test watch_test regions_test organization_test organization_iam_test crash_rerun_test lab_test release_test memory_capture_test concurrency_test
-  after_effect_test snapshot_resend_test allow_from_test api_parity_test cleanup_recover_test contain_test fleet_calls_test evidence_bucket_test conntrack_test nacl_test
+  after_effect_test after_effect_options_test snapshot_resend_test allow_from_test api_parity_test cleanup_recover_test contain_test fleet_calls_test evidence_bucket_test conntrack_test nacl_test
   range_test hunt_hostile_test lambda_test
   notify_test contain_finding_test triage_test iam_policy_test
   faults_test bad_input_test command_context_test api_errors_test network_edges_test triage_hunt_test

@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "response/after_effect.h"
 #include "response/live_state.h"
 
 namespace cordon::response {
@@ -72,6 +73,9 @@ Result<std::string> EnsureCaseAcl(const StepContext& ctx, const std::string& cas
   }
   Json tags = Json::array({Tag("cordon:managed", "true"), Tag("cordon:purpose", std::string(kNaclPurpose)),
                            Tag("cordon:case", case_id), Tag("Name", CaseAclName(case_id, vpc_id))});
+  // The client gives the call a ClientToken of its own (the model's idempotencyToken), kept across
+  // its retries: a retry of a CreateNetworkAcl whose answer was lost gets the ACL the first sending
+  // made, not a second one ("Ensuring idempotency in Amazon EC2 API requests").
   auto out = ctx.Call(
       "ec2", "CreateNetworkAcl",
       Json{{"VpcId", vpc_id},
@@ -88,10 +92,21 @@ Result<std::string> MoveSubnet(const StepContext& ctx, const std::string& subnet
   auto now = SubnetAssociation(ctx, subnet_id);
   if (!now) return MakeError(now.error());
   if (now->network_acl_id == network_acl_id) return std::string();
-  auto r = ctx.Call("ec2", "ReplaceNetworkAclAssociation",
-                    Json{{"AssociationId", now->association_id}, {"NetworkAclId", network_acl_id}});
+  // A repeat after the move took effect names an association that no longer exists
+  // (InvalidAssociationID.NotFound): done when the subnet is on the ACL now, under the association
+  // that read finds.
+  std::string moved;
+  auto r = AcceptAfterEffect(
+      ctx.Call("ec2", "ReplaceNetworkAclAssociation",
+               Json{{"AssociationId", now->association_id}, {"NetworkAclId", network_acl_id}}),
+      {"InvalidAssociationID.NotFound"}, [&]() -> Result<bool> {
+        auto live = SubnetAssociation(ctx, subnet_id);
+        if (!live) return MakeError(live.error());
+        moved = live->association_id;
+        return live->network_acl_id == network_acl_id;
+      });
   if (!r) return MakeError(r.error());
-  return Str(*r, "NewAssociationId");
+  return moved.empty() ? Str(*r, "NewAssociationId") : moved;
 }
 
 std::string IsolationAclCase(const Json& tags) {

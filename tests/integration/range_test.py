@@ -990,6 +990,47 @@ class SharedSnapshotTests(RangeCase):
         self.assertEqual(own["SnapshotId"], snap)
 
 
+class Ec2RepeatTests(RangeCase):
+    """EC2's answers to a request sent again (range/ec2_repeats.py): a ClientToken's repeat gets the
+    first answer, or IdempotentParameterMismatch with other parameters ("Ensuring idempotency in Amazon
+    EC2 API requests"); AttachVolume of an attached volume VolumeInUse (EC2 error codes). moto makes a
+    second volume and attaches again."""
+
+    def test_a_client_token_makes_one_volume(self):
+        ec2 = self.client("ec2")
+        first = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, ClientToken="tok-1")
+        again = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, ClientToken="tok-1")
+        self.assertEqual(again["VolumeId"], first["VolumeId"])
+        self.assertEqual(len(ec2.describe_volumes()["Volumes"]), 1)
+        self.assertClientError(lambda: ec2.create_volume(AvailabilityZone="us-east-1a", Size=9, ClientToken="tok-1"),
+                               "IdempotentParameterMismatch", 400)
+        other = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, ClientToken="tok-2")
+        self.assertNotEqual(other["VolumeId"], first["VolumeId"])
+        self.assertEqual(self.stats()["operations"]["ec2"]["CreateVolume"]["served_by_range"], 2)
+
+    def test_a_lost_create_network_acl_answer_then_its_retry_make_one_acl(self):
+        ec2 = self.client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+        before = len(ec2.describe_network_acls()["NetworkAcls"])
+        self.set_faults({"rules": [{"kind": "http500", "service": "ec2", "action": "CreateNetworkAcl",
+                                    "requests": [1], "after": True, "body": "aws"}]})
+        self.assertClientError(lambda: ec2.create_network_acl(VpcId=vpc, ClientToken="acl-1"), "InternalError", 500)
+        made = ec2.create_network_acl(VpcId=vpc, ClientToken="acl-1")["NetworkAcl"]
+        acls = ec2.describe_network_acls()["NetworkAcls"]
+        self.assertEqual(len(acls), before + 1)
+        self.assertIn(made["NetworkAclId"], {a["NetworkAclId"] for a in acls})
+
+    def test_attach_volume_of_an_attached_volume_is_refused(self):
+        ec2 = self.client("ec2")
+        inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]
+        vol = ec2.create_volume(AvailabilityZone=inst["Placement"]["AvailabilityZone"], Size=8)["VolumeId"]
+        ec2.attach_volume(VolumeId=vol, InstanceId=inst["InstanceId"], Device="/dev/sdf")
+        self.assertClientError(lambda: ec2.attach_volume(VolumeId=vol, InstanceId=inst["InstanceId"], Device="/dev/sdg"),
+                               "VolumeInUse", 400)
+        seen = ec2.describe_volumes(VolumeIds=[vol])["Volumes"][0]["Attachments"]
+        self.assertEqual([(a["InstanceId"], a["Device"]) for a in seen], [(inst["InstanceId"], "/dev/sdf")])
+
+
 class GuardDutyTests(RangeCase):
     """GuardDuty GetFindings, which moto 5.2.1 lacks, from the scenario's guardduty_findings for a
     detector moto has (range/guardduty.py; GuardDuty API Reference, GetFindings)."""

@@ -1,6 +1,7 @@
 // lab up: the workstation stack (lab-stack), then its check (lab-verify, in lab_verify.cc).
 #include <algorithm>
 
+#include "response/after_effect.h"
 #include "response/isolation_groups.h"
 #include "response/lab/lab_account.h"
 #include "response/lab/lab_state.h"
@@ -166,13 +167,23 @@ class LabStackStep : public Step {
     }
     // Only the case tag on the stack: stack tags propagate to every resource, and the resources'
     // own cordon:role (lab / forensic-workstation) must not be overridden.
-    return ctx.Call("cloudformation", "CreateStack",
-                    Json{{"StackName", stack},
-                         {"TemplateBody", std::string(WorkstationTemplate())},
-                         {"Parameters", params},
-                         {"Capabilities", {"CAPABILITY_IAM"}},
-                         {"OnFailure", "ROLLBACK"},
-                         {"Tags", Json::array({Json{{"Key", "cordon:case"}, {"Value", CaseIdOf(ctx)}}})}});
+    // A repeat after the stack was created (the answer lost, the client retried) is refused with
+    // AlreadyExistsException: done when the stack of that name is this case's (FindLab refuses
+    // another case's). No ClientRequestToken: a lab brought down and up again reuses the stack name,
+    // and a token tied to the name would make CloudFormation answer for the deleted stack.
+    return AcceptAfterEffect(
+        ctx.Call("cloudformation", "CreateStack",
+                 Json{{"StackName", stack},
+                      {"TemplateBody", std::string(WorkstationTemplate())},
+                      {"Parameters", params},
+                      {"Capabilities", {"CAPABILITY_IAM"}},
+                      {"OnFailure", "ROLLBACK"},
+                      {"Tags", Json::array({Json{{"Key", "cordon:case"}, {"Value", CaseIdOf(ctx)}}})}}),
+        {"AlreadyExistsException"}, [&]() -> Result<bool> {
+          auto lab = FindLab(ctx, CaseIdOf(ctx));
+          if (!lab) return MakeError(lab.error());
+          return lab->has_value() && !(*lab)->stack_id.empty();
+        });
   }
 
   LabOptions options_;

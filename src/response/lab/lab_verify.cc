@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <set>
 
+#include "response/after_effect.h"
 #include "response/group_rules.h"
 #include "response/isolation_groups.h"
 #include "response/lab/lab_account.h"
@@ -202,6 +203,31 @@ class LabVerifyStep : public Step {
     return Ok();
   }
 
+  // The keys of the group's rules in `direction` (IpPermissions or IpPermissionsEgress), read live.
+  static Result<std::set<std::string>> RuleKeys(StepContext& ctx, const std::string& group,
+                                                const char* direction) {
+    auto g = DescribeGroup(ctx, group);
+    if (!g) return MakeError(g.error());
+    std::set<std::string> keys;
+    for (auto& [key, rule] : Rules(g->value(direction, Json::array()))) keys.insert(key);
+    return keys;
+  }
+
+  // Revokes `rules` of the group. A repeat after they went is InvalidPermission.NotFound: done when
+  // none of them is left.
+  static Result<Json> Revoke(StepContext& ctx, const char* op, const std::string& group, const Json& rules,
+                             const char* direction) {
+    return AcceptAfterEffect(ctx.Call("ec2", op, Json{{"GroupId", group}, {"IpPermissions", rules}}),
+                             {"InvalidPermission.NotFound"}, [&]() -> Result<bool> {
+                               auto keys = RuleKeys(ctx, group, direction);
+                               if (!keys) return MakeError(keys.error());
+                               for (const Json& rule : rules)
+                                 for (auto& [key, one] : SingleRules(rule))
+                                   if (keys->count(key)) return false;
+                               return true;
+                             });
+  }
+
   // The missing HTTPS egress is added before anything is revoked, so the group is never left with
   // an empty egress list (which AWS reads as "nothing out", but moto does not).
   static Status FixRules(StepContext& ctx, const Json& o, std::vector<std::string>* fixed) {
@@ -211,8 +237,15 @@ class LabVerifyStep : public Step {
     const Json& g = *group;
     const Json& egress = o["egress"];
     if (std::find(egress.begin(), egress.end(), HttpsOutKey()) == egress.end()) {
-      auto r = ctx.Call("ec2", "AuthorizeSecurityGroupEgress",
-                        Json{{"GroupId", lab_group}, {"IpPermissions", Json::array({HttpsOutRule()})}});
+      // A repeat after the rule was added is InvalidPermission.Duplicate: done when the group has it.
+      auto r = AcceptAfterEffect(
+          ctx.Call("ec2", "AuthorizeSecurityGroupEgress",
+                   Json{{"GroupId", lab_group}, {"IpPermissions", Json::array({HttpsOutRule()})}}),
+          {"InvalidPermission.Duplicate"}, [&]() -> Result<bool> {
+            auto keys = RuleKeys(ctx, lab_group, "IpPermissionsEgress");
+            if (!keys) return MakeError(keys.error());
+            return keys->count(HttpsOutKey()) > 0;
+          });
       if (!r) return MakeError(r.error());
       fixed->push_back("HTTPS egress");
     }
@@ -221,14 +254,12 @@ class LabVerifyStep : public Step {
       if (key != HttpsOutKey() && (allow.empty() || key != AllowEgressKey(allow))) revoke_out.push_back(rule);
     for (auto& [key, rule] : Rules(g.value("IpPermissions", Json::array()))) revoke_in.push_back(rule);
     if (!revoke_out.empty()) {
-      auto r = ctx.Call("ec2", "RevokeSecurityGroupEgress",
-                        Json{{"GroupId", lab_group}, {"IpPermissions", revoke_out}});
+      auto r = Revoke(ctx, "RevokeSecurityGroupEgress", lab_group, revoke_out, "IpPermissionsEgress");
       if (!r) return MakeError(r.error());
       fixed->push_back("egress (" + std::to_string(revoke_out.size()) + " rules revoked)");
     }
     if (!revoke_in.empty()) {
-      auto r = ctx.Call("ec2", "RevokeSecurityGroupIngress",
-                        Json{{"GroupId", lab_group}, {"IpPermissions", revoke_in}});
+      auto r = Revoke(ctx, "RevokeSecurityGroupIngress", lab_group, revoke_in, "IpPermissions");
       if (!r) return MakeError(r.error());
       fixed->push_back("ingress (" + std::to_string(revoke_in.size()) + " rules revoked)");
     }

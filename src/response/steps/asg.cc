@@ -7,7 +7,8 @@
 // raises MaxSize for the attach if it must, then retires a replacement the group launched (an
 // instance that was not a member when containment detached this one, never the released instance;
 // steps/asg_replacement.h says which) with TerminateInstanceInAutoScalingGroup decrementing the
-// capacity, and puts MaxSize back.
+// capacity, and puts MaxSize back. Release (standby mode) retires a replacement the same way after
+// ExitStandby, which raises the desired capacity by one.
 #include <algorithm>
 #include <map>
 #include <mutex>
@@ -94,6 +95,9 @@ class AsgStep : public Step {
         "autoscaling", "SetInstanceProtection",
         Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}, {"ProtectedFromScaleIn", true}});
     if (!p) return MakeError(p.error());
+    // The members before the move: release tells the replacement from them.
+    auto sizes = GroupSizes(ctx, group);
+    if (!sizes) return MakeError(sizes.error());
     if (ctx.options->asg_mode == AsgMode::kStandby) {
       auto s = AcceptAfterEffect(ctx.Call("autoscaling", "EnterStandby",
                                           Json{{"InstanceIds", {id}},
@@ -102,11 +106,8 @@ class AsgStep : public Step {
                                  {"ValidationError"}, [&] { return InState(ctx, id, group, "Standby"); });
       if (!s) return MakeError(s.error());
       ctx.detail = "standby in " + group;
-      return Json{{"mode", "standby"}, {"group", group}};
+      return Json{{"mode", "standby"}, {"group", group}, {"members_before", sizes->members}};
     }
-    // The members before the detach: release tells the replacement from them.
-    auto sizes = GroupSizes(ctx, group);
-    if (!sizes) return MakeError(sizes.error());
     // A retry of a detach whose answer was lost finds the instance out of the group (ValidationError):
     // done, and the members above were read before it.
     auto d = AcceptAfterEffect(ctx.Call("autoscaling", "DetachInstances",
@@ -181,6 +182,53 @@ class AsgStep : public Step {
     return EarliestLaunched(launched);
   }
 
+  // Retires one replacement with TerminateInstanceInAutoScalingGroup, decrementing the capacity: a
+  // member of `states` (the group now) that was not one when containment took this instance out. A
+  // record from before members_before was kept cannot tell one, and retires none. Returns the
+  // detail's addition; `left_at` is the capacity it leaves when there is none to retire.
+  static Result<std::string> RetireReplacement(StepContext& ctx, const std::vector<GroupMember>& states,
+                                               const Json& result, int left_at) {
+    const bool known = result.is_object() && result.contains("members_before");
+    std::vector<std::string> before;
+    if (known)
+      for (const Json& m : result["members_before"])
+        if (m.is_string()) before.push_back(m.get<std::string>());
+    const std::vector<std::string> candidates =
+        known ? ReplacementCandidates(states, before, ctx.target.instance_id, Retired())
+              : std::vector<std::string>();
+    auto retire = PickReplacement(ctx, candidates);
+    if (!retire) return MakeError(retire.error());
+    if (retire->empty())  // no replacement to retire: the group keeps the extra instance, and says so
+      return "; desired capacity left at " + std::to_string(left_at) +
+             " (no instance launched since containment is left to retire)";
+    auto t =
+        AcceptAfterEffect(ctx.Call("autoscaling", "TerminateInstanceInAutoScalingGroup",
+                                   Json{{"InstanceId", *retire}, {"ShouldDecrementDesiredCapacity", true}}),
+                          {"ValidationError"}, [&] { return InState(ctx, *retire, "", ""); });
+    if (!t) return MakeError(t.error());
+    Retired().insert(*retire);
+    return "; replacement " + *retire + " retired";
+  }
+
+  // ExitStandby raises the desired capacity by one (Auto Scaling API reference, ExitStandby; "Temporarily
+  // remove instances from your Auto Scaling group": the group launched a replacement when the instance
+  // entered standby without decrementing), so the group would stay one larger: one replacement is
+  // retired, as after an attach.
+  Result<std::string> ExitStandby(StepContext& ctx, const std::string& group, const Json& result) {
+    const std::string& id = ctx.target.instance_id;
+    std::lock_guard<std::mutex> lock(ReattachMutex());
+    // Once only: a retry after it took effect is refused (the instance is not in Standby).
+    auto e = AcceptAfterEffect(
+        ctx.Call("autoscaling", "ExitStandby", Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}}),
+        {"ValidationError"}, [&] { return InState(ctx, id, group, "!Standby"); });
+    if (!e) return MakeError(e.error());
+    auto now = GroupSizes(ctx, group);
+    if (!now) return MakeError(now.error());
+    auto retired = RetireReplacement(ctx, now->states, result, now->desired);
+    if (!retired) return MakeError(retired.error());
+    return "back in service in " + group + *retired;
+  }
+
   // Attaches the instance back and leaves the group's capacity and MaxSize as they were before.
   Result<std::string> Reattach(StepContext& ctx, const std::string& group, const Json& result) {
     const std::string& id = ctx.target.instance_id;
@@ -199,30 +247,9 @@ class AsgStep : public Step {
                                {"ValidationError"}, [&] { return InState(ctx, id, group, ""); });
     if (!a) return MakeError(a.error());
     std::string detail = "attached to " + group;
-    // A replacement: a member now that was not one when containment detached this instance. A record
-    // from before members_before was kept cannot tell one, and retires none.
-    const bool known = result.is_object() && result.contains("members_before");
-    std::vector<std::string> before;
-    if (known)
-      for (const Json& m : result["members_before"])
-        if (m.is_string()) before.push_back(m.get<std::string>());
-    const std::vector<std::string> candidates =
-        known ? ReplacementCandidates(now->states, before, id, Retired()) : std::vector<std::string>();
-    auto retire = PickReplacement(ctx, candidates);
-    if (!retire) return MakeError(retire.error());
-    if (!retire->empty()) {
-      auto t =
-          AcceptAfterEffect(ctx.Call("autoscaling", "TerminateInstanceInAutoScalingGroup",
-                                     Json{{"InstanceId", *retire}, {"ShouldDecrementDesiredCapacity", true}}),
-                            {"ValidationError"}, [&] { return InState(ctx, *retire, "", ""); });
-      if (!t) return MakeError(t.error());
-      Retired().insert(*retire);
-      detail += "; replacement " + *retire + " retired";
-    } else {
-      // No replacement to retire: the group keeps the extra instance, and the detail says so.
-      detail += "; desired capacity left at " + std::to_string(now->desired + 1) +
-                " (no instance launched since containment is left to retire)";
-    }
+    auto retired = RetireReplacement(ctx, now->states, result, now->desired + 1);
+    if (!retired) return MakeError(retired.error());
+    detail += *retired;
     if (raise) {
       auto u = ctx.Call("autoscaling", "UpdateAutoScalingGroup",
                         Json{{"AutoScalingGroupName", group}, {"MaxSize", now->max}});
@@ -238,10 +265,9 @@ class AsgStep : public Step {
     if (!now) return MakeError(now.error());
     if (Str(result, "mode") == "standby") {
       if (Str(*now, "lifecycle_state").rfind("Standby", 0) == 0) {
-        auto e = AcceptAfterEffect(ctx.Call("autoscaling", "ExitStandby",
-                                            Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}}),
-                                   {"ValidationError"}, [&] { return InState(ctx, id, group, "!Standby"); });
-        if (!e) return MakeError(e.error());
+        auto back = ExitStandby(ctx, group, result);
+        if (!back) return MakeError(back.error());
+        ctx.detail = *back;
       }
     } else if ((*now)["group"].is_null()) {
       auto attached = Reattach(ctx, group, result);
