@@ -290,7 +290,6 @@ std::vector<response::TargetReport> RunPlans(const CommandContext& ctx, evidence
     std::unique_ptr<response::FleetState> fleet = response::FleetState::Read(*client, targets);
     executor.set_fleet(fleet.get());
     std::vector<response::TargetReport> done = executor.Run(mine);
-    response::ForgetRunDenies(&store);  // what the run put on its roles (role_deny.h) is not a later run's
     for (size_t k = 0; k < done.size(); ++k) reports[indices[k]] = std::move(done[k]);
   }
   return reports;
