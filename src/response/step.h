@@ -52,6 +52,9 @@ struct StepContext {
   // The state the targets of one executor run share, owned by that run (Executor::Run): what it put
   // on the roles' deny policies (role_deny.h). Null outside an executor's run (release, preserve).
   RunDenies* role_denies = nullptr;
+  // What Observe() returned a moment ago: set by Step::Run for its DoApply only, null everywhere else
+  // (Observe, IsDone, RunUndo's DoUndo, AssessDrift). See ObservedOr (observation.h).
+  const Json* observed = nullptr;
 
   // Calls in the target's region.
   Result<Json> Call(std::string_view service, std::string_view op, Json input) const;

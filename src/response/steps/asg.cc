@@ -85,7 +85,7 @@ class AsgStep : public Step {
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
     const std::string& id = ctx.target.instance_id;
     // Act on the group the instance is in now (a rerun's recorded before may be older).
-    auto now = ObservedOr([&] { return Observe(ctx); });
+    auto now = ObservedOr(ctx, [&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     std::string group = Str(*now, "group");
     if (group.empty()) group = Str(before, "group");
