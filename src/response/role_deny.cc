@@ -188,21 +188,44 @@ Status AddDenyEntry(const StepContext& ctx, const std::string& role, const std::
 Result<std::string> RemoveDenyEntry(const StepContext& ctx, const std::string& role,
                                     const std::string& policy, const std::string& entry) {
   std::lock_guard<std::mutex> lock(RoleDenyLock(role));
-  // What the run put is no longer the document once an entry leaves it.
-  if (ctx.role_denies != nullptr) ctx.role_denies->Forget(role, policy);
-  auto doc = ReadRolePolicy(ctx, role, policy);
-  if (!doc) return MakeError(doc.error());
-  std::vector<std::string> entries = DenyEntries(*doc);
-  if (doc->is_null() || std::find(entries.begin(), entries.end(), entry) == entries.end())
+  RunDenies* run = ctx.role_denies;
+  const std::optional<RunDenies::Put> known = run != nullptr ? run->Find(role, policy) : std::nullopt;
+  Json doc;  // IAM's document, as far as this run knows (null: no policy)
+  if (known && known->certain) {
+    doc = known->doc;
+  } else {
+    auto read = ReadRolePolicy(ctx, role, policy);
+    if (!read) return MakeError(read.error());
+    doc = *read;
+    if (known) {  // after a failed write: without what this run took out before, in case the read is older
+      const std::vector<std::string> kept = DenyEntries(known->doc);
+      for (const std::string& e : DenyEntries(*read))
+        if (std::find(kept.begin(), kept.end(), e) == kept.end()) doc = WithoutEntry(doc, e);
+    }
+  }
+  // What the run writes next is the document, or, when the write fails, unknown.
+  auto written = [&](bool ok, const Json& now) {
+    if (run == nullptr) return;
+    if (ok) {
+      run->Set(role, policy, RunDenies::Put{now, true});
+    } else if (known) {
+      run->Set(role, policy, RunDenies::Put{known->doc, false});
+    }
+  };
+  std::vector<std::string> entries = DenyEntries(doc);
+  if (doc.is_null() || std::find(entries.begin(), entries.end(), entry) == entries.end())
     return std::string("already gone");
-  Json rest = WithoutEntry(*doc, entry);
+  Json rest = WithoutEntry(doc, entry);
   if (DenyEntries(rest).empty()) {
     auto d = ctx.Call("iam", "DeleteRolePolicy", Json{{"RoleName", role}, {"PolicyName", policy}});
-    if (!d && !IsNotFoundError(d.error())) return MakeError(d.error());
+    const bool deleted = d || IsNotFoundError(d.error());
+    written(deleted, Json());
+    if (!deleted) return MakeError(d.error());
     return std::string("removed, policy deleted");
   }
   auto put = ctx.Call("iam", "PutRolePolicy",
                       Json{{"RoleName", role}, {"PolicyName", policy}, {"PolicyDocument", rest.dump()}});
+  written(bool(put), rest);
   if (!put) return MakeError(put.error());
   return std::string("removed");
 }

@@ -69,8 +69,8 @@ std::mutex& RoleDenyLock(const std::string& role);
 // GetRolePolicy's document, parsed; null when the role has no such policy.
 Result<Json> ReadRolePolicy(const StepContext& ctx, const std::string& role, const std::string& policy);
 
-// What one run put last on each role's deny policy (AddDenyEntry), by role and policy: the state its
-// targets share. The executor owns one per run (Executor::Run) and hands it to every step of the run
+// What one run wrote last on each role's deny policy (AddDenyEntry, RemoveDenyEntry), by role and policy: the
+// state its targets share. The run owns it (Executor::Run, ReleaseCase) and hands it to every step of the run
 // as StepContext::role_denies, so a run never sees another's (the watcher's next event, a test's next
 // run, contain's run in the next account) and nothing is left to clear. Thread-safe: the targets'
 // steps run side by side (AddDenyEntry also holds RoleDenyLock across its read-modify-write).
@@ -93,7 +93,7 @@ class RunDenies {
 
 // Adds `entry` (and the revoke time) to the role's deny policy under RoleDenyLock, putting it only
 // when it changes. Idempotent.
-// Within an executor's run (ctx.role_denies set) the document this run last put on the role is the
+// Within a run (ctx.role_denies set) the document this run last put on the role is the
 // base of the next merge instead of a new GetRolePolicy: IAM is eventually consistent ("Changes that
 // I make are not always immediately visible", IAM User Guide, troubleshooting), so a read right after
 // a sibling's put may not show it yet, and an entry merged into such a read would drop the sibling's.
@@ -104,8 +104,11 @@ Status AddDenyEntry(const StepContext& ctx, const std::string& role, const std::
                     const std::string& entry, const std::string& revoke_before);
 
 // Removes `entry` from the role's deny policy under RoleDenyLock, and deletes the policy once no
-// entry is left; what the run put on it (ctx.role_denies) is then forgotten. Returns "removed", "removed,
-// policy deleted" or "already gone" (for the detail).
+// entry is left. Within a run (ctx.role_denies set: release's) the document this run last wrote is the
+// base instead of a new GetRolePolicy, for the reason AddDenyEntry gives: a stale read right after a
+// sibling's removal would put the sibling's entry back, and its instance would stay denied after its
+// release. After a failed write the next removal reads again, leaving out what this run took out. Returns
+// "removed", "removed, policy deleted" or "already gone" (for the detail).
 Result<std::string> RemoveDenyEntry(const StepContext& ctx, const std::string& role,
                                     const std::string& policy, const std::string& entry);
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -155,7 +156,8 @@ class RunDeniesTest : public ::testing::Test {
     const std::string meta = "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>";
     if (action == "GetRolePolicy") {
       auto it = policies_.find(name);
-      if (it == policies_.end())
+      if (stale_) it = stale_->find(name);
+      if (it == (stale_ ? stale_->end() : policies_.end()))
         return IamXml(404,
                       "<ErrorResponse><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>The "
                       "role policy with name " +
@@ -168,6 +170,10 @@ class RunDeniesTest : public ::testing::Test {
     if (action == "PutRolePolicy") {
       policies_[name] = p["PolicyDocument"];
       return IamXml(200, "<PutRolePolicyResponse>" + meta + "</PutRolePolicyResponse>");
+    }
+    if (action == "DeleteRolePolicy") {
+      policies_.erase(name);
+      return IamXml(200, "<DeleteRolePolicyResponse>" + meta + "</DeleteRolePolicyResponse>");
     }
     return MakeError(ErrorKind::kInternal, "unexpected " + action);
   }
@@ -197,6 +203,9 @@ class RunDeniesTest : public ::testing::Test {
   std::mutex mu_;
   std::map<std::string, std::string> policies_;  // name -> document, guarded by mu_
   std::map<std::string, int> calls_;             // by action, guarded by mu_
+  // When set, what GetRolePolicy answers: the documents as they were, as an eventually consistent
+  // read right after a write may still show them.
+  std::optional<std::map<std::string, std::string>> stale_;
 };
 
 TEST_F(RunDeniesTest, OneRunMergesIntoWhatItPutAndAnotherRunReadsIamAgain) {
@@ -216,6 +225,32 @@ TEST_F(RunDeniesTest, OneRunMergesIntoWhatItPutAndAnotherRunReadsIamAgain) {
   StepContext alone = Context("i-04", nullptr);
   ASSERT_TRUE(AddDenyEntry(alone, kRunRole, policy, DenyEntry("i-04"), ""));
   EXPECT_EQ(Calls("GetRolePolicy"), 3);
+}
+
+// IAM's reads may lag behind its writes ("Changes that I make are not always immediately visible",
+// IAM User Guide, troubleshooting). Release's removals within one run start from what the run wrote,
+// so a stale read cannot put a sibling's entry back (its instance would stay denied after release).
+TEST_F(RunDeniesTest, ARunsRemovalsSurviveReadsThatLagBehindItsWrites) {
+  const std::string policy = DenyPolicyName("IR-R");
+  policies_[policy] = MergeDeny(Json(), {"*/i-21", "*/i-22", "*/i-23"}, "").dump();
+  stale_ = policies_;  // every read answers the document as it was before the removals
+  RunDenies run;
+  for (const char* id : {"i-21", "i-22"}) {
+    auto r = RemoveDenyEntry(Context(id, &run), kRunRole, policy, DenyEntry(id));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(*r, "removed");
+  }
+  EXPECT_EQ(Calls("GetRolePolicy"), 1);
+  EXPECT_EQ(Denied(), (std::vector<std::string>{"*/i-23"}));
+  auto last = RemoveDenyEntry(Context("i-23", &run), kRunRole, policy, DenyEntry("i-23"));
+  ASSERT_TRUE(last) << last.error().message;
+  EXPECT_EQ(*last, "removed, policy deleted");
+  EXPECT_EQ(policies_.count(policy), 0u);
+  // Without a run each removal reads, and the stale read puts i-21 back: the fake's staleness is real.
+  policies_ = *stale_;
+  for (const char* id : {"i-21", "i-22"})
+    ASSERT_TRUE(RemoveDenyEntry(Context(id, nullptr), kRunRole, policy, DenyEntry(id)));
+  EXPECT_EQ(Denied(), (std::vector<std::string>{"*/i-21", "*/i-23"}));
 }
 
 // A step of the plan that adds its instance to the case's deny on the role, as credentials does.

@@ -49,8 +49,8 @@ struct StepContext {
   // step, which some steps take as live state. Null in every other run (release, preserve, watch):
   // their steps read for themselves.
   FleetState* fleet = nullptr;
-  // The state the targets of one executor run share, owned by that run (Executor::Run): what it put
-  // on the roles' deny policies (role_deny.h). Null outside an executor's run (release, preserve).
+  // The state the targets of one run share, owned by that run (Executor::Run, ReleaseCase): what it
+  // wrote on the roles' deny policies (role_deny.h). Null elsewhere (preserve, tests).
   RunDenies* role_denies = nullptr;
   // What Observe() returned a moment ago: set by Step::Run for its DoApply only, null everywhere else
   // (Observe, IsDone, RunUndo's DoUndo, AssessDrift). See ObservedOr (observation.h).
