@@ -244,9 +244,11 @@ Status ClaimTargets(const CommandContext& ctx, evidence::CaseStore& store, const
 // Before the first change: the case's deny on each shared role must fit IAM's inline policy quota
 // with every target of the run in it, or a fleet would be cut off only up to the instance where
 // PutRolePolicy fails (response/role_quota.h). Read-only; only when the plan has the credentials step.
-// Each account's roles are read with that account's client.
+// Each account's roles are read with that account's client. What it read of the instance profiles
+// goes to `*read`, by client, for that account's fleet read.
+using ProfileReadsByClient = std::map<aws::Client*, response::ProfileReads>;
 Status CheckCredentialsQuota(const CommandContext& ctx, const std::vector<response::Plan>& plans,
-                             const response::ResponseOptions& options) {
+                             const response::ResponseOptions& options, ProfileReadsByClient* read) {
   const bool credentials =
       !plans.empty() && std::any_of(plans[0].steps.begin(), plans[0].steps.end(),
                                     [](const response::PlanStep& s) { return s.name == "credentials"; });
@@ -258,17 +260,19 @@ Status CheckCredentialsQuota(const CommandContext& ctx, const std::vector<respon
     by_client[*client].push_back(t);
   }
   for (auto& [client, targets] : by_client)
-    if (auto s = response::CheckRoleQuotas(*client, targets, options); !s) return s;
+    if (auto s = response::CheckRoleQuotas(*client, targets, options, &(*read)[client]); !s) return s;
   return Ok();
 }
 
 // Runs the plans, each with the client of its target's account: one executor per account (the
 // profile's, and each one --accounts reached), one account after the other (an executor's start
 // marks unfinished steps of the case interrupted, so two must not run at once); the targets of an
-// account run concurrently. Reports in the order of `plans`, which are moved from.
+// account run concurrently. Reports in the order of `plans`, which are moved from. `profiles_read`: what
+// the role-quota preflight read of each account's instance profiles.
 std::vector<response::TargetReport> RunPlans(const CommandContext& ctx, evidence::CaseStore& store,
                                              const response::ResponseOptions& options,
-                                             std::vector<response::Plan>& plans, IsolationTimes& isolated) {
+                                             std::vector<response::Plan>& plans, IsolationTimes& isolated,
+                                             const ProfileReadsByClient& profiles_read) {
   std::map<aws::Client*, std::vector<size_t>> by_client;
   for (size_t i = 0; i < plans.size(); ++i) by_client[*ctx.ClientFor(plans[i].target)].push_back(i);
   std::vector<response::TargetReport> reports(plans.size());
@@ -286,11 +290,13 @@ std::vector<response::TargetReport> RunPlans(const CommandContext& ctx, evidence
                                 });
     // Read once for the account's whole fleet, after the claims and before the first step
     // (fleet_state.h says which steps take what from it, and why that is safe). The executor has
-    // installed the audit hook, so these calls are journaled as the steps' are.
-    std::unique_ptr<response::FleetState> fleet = response::FleetState::Read(*client, targets);
+    // installed the audit hook, so these calls are journaled as the steps' are. The instance profiles
+    // the preflight read are not read again.
+    auto read = profiles_read.find(client);
+    std::unique_ptr<response::FleetState> fleet =
+        response::FleetState::Read(*client, targets, read != profiles_read.end() ? &read->second : nullptr);
     executor.set_fleet(fleet.get());
     std::vector<response::TargetReport> done = executor.Run(mine);
-    response::ForgetRunDenies(&store);  // what the run put on its roles (role_deny.h) is not a later run's
     for (size_t k = 0; k < done.size(); ++k) reports[indices[k]] = std::move(done[k]);
   }
   return reports;
@@ -371,7 +377,8 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
     plans.push_back(response::BuildContainPlan(target, f.selection));
     response::ArrangeMemoryCapture(options.memory, &plans.back());
   }
-  if (auto s = CheckCredentialsQuota(ctx, plans, options); !s && f.plan_only) {
+  ProfileReadsByClient profiles_read;
+  if (auto s = CheckCredentialsQuota(ctx, plans, options, &profiles_read); !s && f.plan_only) {
     PrintWarning("contain would stop before any change: " + s.error().message);
   } else if (!s) {
     ReportError(s.error());
@@ -433,7 +440,8 @@ int Contain(const CommandContext& ctx, ContainFlags& f) {
       return ExitCodeFor(s.error());
     }
   }
-  std::vector<response::TargetReport> reports = RunPlans(ctx, **store, options, plans, isolated);
+  std::vector<response::TargetReport> reports =
+      RunPlans(ctx, **store, options, plans, isolated, profiles_read);
   const std::map<std::string, double> isolated_after = isolated.seconds();
   PrintSummary(reports, case_id, f.result, "contained", &isolated_after);
   int status = ExitStatusFor(reports);

@@ -6,6 +6,7 @@
 
 #include "base/thread_pool.h"
 #include "response/audit_capture.h"
+#include "response/role_deny.h"
 #include "response/run_marker.h"
 
 namespace cordon::response {
@@ -49,7 +50,9 @@ std::vector<TargetReport> Executor::Run(std::vector<Plan>& plans, size_t target_
   // Safe to drop: a failure leaves the journal unhealthy (sticky), and RunPlan then attempts no step.
   (void)store_->journal().MarkInterrupted("the previous run stopped inside this step; resuming");
   std::vector<TargetReport> reports(plans.size());
-  ParallelFor(plans.size(), target_concurrency, [&](size_t i) { reports[i] = RunPlan(plans[i]); });
+  RunDenies role_denies;  // this run's, shared by its targets
+  ParallelFor(plans.size(), target_concurrency,
+              [&](size_t i) { reports[i] = RunPlan(plans[i], &role_denies); });
   bool failed = std::any_of(reports.begin(), reports.end(), [](const TargetReport& r) { return r.failed(); });
   EndRun(store_, run, failed ? "failed" : "ok");
   return reports;
@@ -63,7 +66,7 @@ std::vector<std::string> Executor::lost_records() const {
 
 Status Executor::journal_status() const { return store_->journal().sticky_error(); }
 
-TargetReport Executor::RunPlan(Plan& plan) {
+TargetReport Executor::RunPlan(Plan& plan, RunDenies* role_denies) {
   TargetReport report;
   report.target = plan.target;
   const size_t n = plan.steps.size();
@@ -139,6 +142,7 @@ TargetReport Executor::RunPlan(Plan& plan) {
       ctx.target = plan.target;
       ctx.options = options_;
       ctx.fleet = fleet_;
+      ctx.role_denies = role_denies;
       ctx.position = static_cast<int>(i) + 1;
       StepReport r = plan.steps[i].step->Run(ctx);
       r.step = plan.steps[i].name;

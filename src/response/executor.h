@@ -70,11 +70,9 @@ class Executor {
   void set_fleet(FleetState* fleet) { fleet_ = fleet; }
 
   // Runs every plan, at most `target_concurrency` targets at once. Marks the case's interrupted
-  // steps first (so the journal shows the interruption) and then resumes them.
+  // steps first (so the journal shows the interruption) and then resumes them. The state the targets
+  // of the run share (StepContext::role_denies) lives as long as this call: each run starts afresh.
   std::vector<TargetReport> Run(std::vector<Plan>& plans, size_t target_concurrency = kTargetConcurrency);
-
-  // Runs one plan.
-  TargetReport RunPlan(Plan& plan);
 
   // Every journal record this process could not write to the case, as LostRecord::ToString()
   // ("step.done isolate-network i-0abc", "run.end"), in order; empty while the journal is healthy.
@@ -92,6 +90,9 @@ class Executor {
   const std::atomic<bool>* stop_ = nullptr;
   std::string stop_why_;
   FleetState* fleet_ = nullptr;
+
+  // Runs one plan of the run that owns `role_denies`.
+  TargetReport RunPlan(Plan& plan, RunDenies* role_denies);
 };
 
 }  // namespace cordon::response

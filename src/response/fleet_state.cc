@@ -36,6 +36,7 @@ struct RegionRead {
   std::optional<Json> instances, enis, addresses, asg, assocs, volumes, classic, target_groups;
   std::optional<Json> ssm, types, images, groups, security_groups;  // the shared reads (SharedReads)
   std::map<std::string, Json> profiles;                             // by instance profile name
+  const ProfileReads* profiles_read = nullptr;                      // the preflight's, or null
   std::mutex profiles_mu;
   std::map<std::string, Json> health;
   std::map<std::string, Json> attributes;  // by instance id
@@ -101,20 +102,30 @@ std::vector<std::string> ProfileNames(const RegionRead& r) {
 }
 
 // GetInstanceProfile and its role's policy lists, as cloud::InventorySeed::instance_profile holds
-// them; nullopt when a call failed (the inventory then reads it itself).
-std::optional<Json> ReadProfile(const Reader& reader, const std::string& name) {
-  auto got = reader.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", name}});
-  if (!got) return std::nullopt;
-  Json out = {{"InstanceProfileName", name},
-              {"InstanceProfile", got->value("InstanceProfile", Json::object())}};
+// them, the profile and the inline policy names taken from `known` (the preflight's read) where it
+// holds them; nullopt when a call failed (the inventory then reads it itself).
+std::optional<Json> ReadProfile(const Reader& reader, const std::string& name, const ProfileRead* known) {
+  Json profile;
+  if (known != nullptr) {
+    profile = known->instance_profile;
+  } else {
+    auto got = reader.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", name}});
+    if (!got) return std::nullopt;
+    profile = got->value("InstanceProfile", Json::object());
+  }
+  Json out = {{"InstanceProfileName", name}, {"InstanceProfile", profile}};
   const Json& roles = Arr(out["InstanceProfile"], "Roles");
   if (roles.empty()) return out;
   const Json role = {{"RoleName", Str(roles[0], "RoleName")}};
   auto attached = reader.CallAll("iam", "ListAttachedRolePolicies", role);
   if (!attached) return std::nullopt;
+  out["AttachedPolicies"] = attached->value("AttachedPolicies", Json::array());
+  if (known != nullptr && known->policy_names) {
+    out["PolicyNames"] = *known->policy_names;
+    return out;
+  }
   auto names = reader.CallAll("iam", "ListRolePolicies", role);
   if (!names) return std::nullopt;
-  out["AttachedPolicies"] = attached->value("AttachedPolicies", Json::array());
   out["PolicyNames"] = names->value("PolicyNames", Json::array());
   return out;
 }
@@ -163,7 +174,10 @@ std::vector<std::function<void()>> SharedReads(Reader& reader, RegionRead* r) {
   };
   for (const std::string& name : ProfileNames(*r))
     parts.emplace_back([&reader, r, name] {
-      auto profile = ReadProfile(reader, name);
+      const ProfileRead* known = nullptr;
+      if (r->profiles_read != nullptr)
+        if (auto it = r->profiles_read->find(name); it != r->profiles_read->end()) known = &it->second;
+      auto profile = ReadProfile(reader, name, known);
       std::lock_guard<std::mutex> lock(r->profiles_mu);  // the profiles' parts run side by side
       if (profile) r->profiles[name] = std::move(*profile);
     });
@@ -321,12 +335,14 @@ const TargetState* FleetTarget(const StepContext& ctx) {
 }
 
 std::unique_ptr<FleetState> FleetState::Read(aws::Client& client,
-                                             const std::vector<cloud::ResolvedTarget>& targets) {
+                                             const std::vector<cloud::ResolvedTarget>& targets,
+                                             const ProfileReads* profiles_read) {
   auto fleet = std::make_unique<FleetState>();
   std::map<std::string, RegionRead> regions;
   for (const cloud::ResolvedTarget& t : targets) {
     RegionRead& r = regions[t.region];
     r.region = t.region;
+    r.profiles_read = profiles_read;
     if (std::find(r.ids.begin(), r.ids.end(), t.instance_id) == r.ids.end()) r.ids.push_back(t.instance_id);
     fleet->region_of_[t.instance_id] = t.region;
   }

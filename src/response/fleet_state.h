@@ -25,6 +25,14 @@
 // claim written meanwhile); the deny and the snapshots are probed only once a run of their step began on the
 // case (steps/credentials.cc, steps/snapshot.cc say why). A part whose read failed is absent, and the steps
 // then read it themselves, as without a fleet read.
+//
+// The instance profiles, and their roles' inline policy names, that contain's role-quota preflight read
+// a moment before the claims (role_quota.h) are taken from it, not read again: which role a profile
+// holds no step changes, and the role's inline policies only the credentials step does, after this
+// read. The profile associations are read again: the credentials step takes them as live state (it
+// disassociates what it finds), so they are read after the claims like the rest, not before the
+// responder's confirmation. The preflight cannot take this read instead: it must refuse before the
+// claims, which come before this read.
 #pragma once
 
 #include <map>
@@ -40,6 +48,7 @@
 #include "cloud/target.h"
 #include "evidence/case_store.h"
 #include "response/isolation_groups.h"
+#include "response/role_quota.h"
 #include "response/step.h"
 
 namespace cordon::response {
@@ -66,9 +75,12 @@ struct TargetState {
 class FleetState {
  public:
   // Reads the state of `targets` with `client` (each target in its region), the parts concurrently.
-  // Never fails: a part that cannot be read is left absent for the targets it covers.
+  // Never fails: a part that cannot be read is left absent for the targets it covers. The instance
+  // profiles in `profiles_read` (the role-quota preflight's of this run, role_quota.h; may be null)
+  // are taken from it, with their roles' inline policy names, instead of read again.
   static std::unique_ptr<FleetState> Read(aws::Client& client,
-                                          const std::vector<cloud::ResolvedTarget>& targets);
+                                          const std::vector<cloud::ResolvedTarget>& targets,
+                                          const ProfileReads* profiles_read = nullptr);
 
   // The target's state, or null when the fleet read does not cover it.
   const TargetState* Find(const std::string& instance_id) const;

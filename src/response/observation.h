@@ -1,19 +1,27 @@
-// What a step's Observe() returned in the Step::Run() under way on this thread, for its DoApply: read
-// a moment before, so DoApply acts on live state without reading it again (the recorded "before" may
-// be an earlier run's). Step::Run calls Observe and DoApply on one thread, one after the other; the
-// observation is set between them only, so a DoApply called any other way (release's DoUndo, a
-// helper thread) finds none and reads for itself.
+// What a step's Observe() returned in the Step::Run() under way, for its DoApply: read a moment
+// before, so DoApply acts on live state without reading it again (the recorded "before" may be an
+// earlier run's). Step::Run sets StepContext::observed for DoApply only, so a DoApply called any
+// other way (release's DoUndo, a test) finds none and reads for itself. It is the context's, not a
+// thread's: a helper thread DoApply hands its context to sees it as well.
 #pragma once
 
 #include "base/error.h"
 #include "base/json.h"
+#include "response/step.h"
 
 namespace cordon::response {
 
-// The observation of the Run() under way on this thread, or null outside its DoApply.
-const Json* CurrentObservation();
+// ctx.observed, else what `observe` reads now.
+template <class ObserveFn>
+Result<Json> ObservedOr(const StepContext& ctx, ObserveFn observe) {
+  if (ctx.observed != nullptr) return *ctx.observed;
+  return observe();
+}
 
-// CurrentObservation(), else what `observe` reads now.
+// Transitional, until steps/snapshot.cc (owned by another branch just now) passes its context to
+// ObservedOr: the same observation, which Step::Run also sets on its thread around DoApply. Delete
+// with its last caller.
+const Json* CurrentObservation();
 template <class ObserveFn>
 Result<Json> ObservedOr(ObserveFn observe) {
   if (const Json* o = CurrentObservation()) return *o;
@@ -21,7 +29,7 @@ Result<Json> ObservedOr(ObserveFn observe) {
 }
 
 namespace detail {
-// Sets the current observation for its lifetime (step.cc, around DoApply).
+// Sets the thread's observation (CurrentObservation) for its lifetime (step.cc, around DoApply).
 class ObservationScope {
  public:
   explicit ObservationScope(const Json* observed);

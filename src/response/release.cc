@@ -8,6 +8,7 @@
 #include "response/audit_capture.h"
 #include "response/live_state.h"
 #include "response/release_undo.h"
+#include "response/role_deny.h"
 #include "response/run_marker.h"
 
 // Overview of one target's release:
@@ -87,6 +88,7 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
   ReleaseOutcome outcome;
   outcome.reports.resize(records.size());
   std::mutex mu;
+  RunDenies role_denies;  // what this release wrote on the roles' deny policies, shared by its targets
   ParallelFor(records.size(), kTargetConcurrency, [&](size_t i) {
     TargetReport& report = outcome.reports[i];
     const Json& state = records[i].state;
@@ -100,6 +102,7 @@ Result<ReleaseOutcome> ReleaseCase(aws::Client* client, evidence::CaseStore* sto
       ctx.store = store;
       ctx.target = report.target;
       ctx.options = &options;
+      ctx.role_denies = &role_denies;
       return ctx;
     };
     std::vector<UndoItem> undo;

@@ -5,10 +5,8 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <tuple>
 
 #include "base/json_fields.h"
-#include "response/fleet_state.h"
 #include "response/live_state.h"
 
 namespace cordon::response {
@@ -30,37 +28,23 @@ const Json* StatementBySid(const Json& statements, std::string_view sid) {
   return nullptr;
 }
 
-// What a contain run put last on a role's deny policy (AddDenyEntry), by run (its case store), role and
-// policy. `certain`: the put succeeded, so that document is IAM's; false after a failed put, whose
-// document may or may not have been taken.
-struct RunDeny {
-  Json doc;
-  bool certain = true;
-};
-using RunDenyKey = std::tuple<const evidence::CaseStore*, std::string, std::string>;
-std::mutex run_denies_mu;
-std::map<RunDenyKey, RunDeny>& RunDenies() {
-  static auto* denies = new std::map<RunDenyKey, RunDeny>;  // never destroyed, as RoleDenyLock's
-  return *denies;
-}
+}  // namespace
 
-std::optional<RunDeny> FindRunDeny(const RunDenyKey& key) {
-  std::lock_guard<std::mutex> lock(run_denies_mu);
-  auto it = RunDenies().find(key);
-  if (it == RunDenies().end()) return std::nullopt;
+std::optional<RunDenies::Put> RunDenies::Find(const std::string& role, const std::string& policy) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = puts_.find({role, policy});
+  if (it == puts_.end()) return std::nullopt;
   return it->second;
 }
 
-void SetRunDeny(const RunDenyKey& key, RunDeny deny) {
-  std::lock_guard<std::mutex> lock(run_denies_mu);
-  RunDenies()[key] = std::move(deny);
+void RunDenies::Set(const std::string& role, const std::string& policy, Put put) {
+  std::lock_guard<std::mutex> lock(mu_);
+  puts_[{role, policy}] = std::move(put);
 }
 
-}  // namespace
-
-void ForgetRunDenies(const evidence::CaseStore* store) {
-  std::lock_guard<std::mutex> lock(run_denies_mu);
-  std::erase_if(RunDenies(), [&](const auto& kv) { return std::get<0>(kv.first) == store; });
+void RunDenies::Forget(const std::string& role, const std::string& policy) {
+  std::lock_guard<std::mutex> lock(mu_);
+  puts_.erase({role, policy});
 }
 
 std::string LastPathPart(const std::string& arn) {
@@ -166,9 +150,8 @@ Result<Json> ReadRolePolicy(const StepContext& ctx, const std::string& role, con
 Status AddDenyEntry(const StepContext& ctx, const std::string& role, const std::string& policy,
                     const std::string& entry, const std::string& revoke_before) {
   std::lock_guard<std::mutex> lock(RoleDenyLock(role));
-  const bool in_run = FleetOf(ctx) != nullptr;
-  const RunDenyKey key{ctx.store, role, policy};
-  const std::optional<RunDeny> known = in_run ? FindRunDeny(key) : std::nullopt;
+  RunDenies* run = ctx.role_denies;
+  const std::optional<RunDenies::Put> known = run != nullptr ? run->Find(role, policy) : std::nullopt;
   Json live;  // IAM's document, as far as this run knows
   std::vector<std::string> add = {entry};
   std::string revoke = revoke_before;
@@ -188,11 +171,11 @@ Status AddDenyEntry(const StepContext& ctx, const std::string& role, const std::
   if (merged == live) return Ok();
   auto put = ctx.Call("iam", "PutRolePolicy",
                       Json{{"RoleName", role}, {"PolicyName", policy}, {"PolicyDocument", merged.dump()}});
-  if (in_run) {
+  if (run != nullptr) {
     if (put) {
-      SetRunDeny(key, RunDeny{merged, true});
+      run->Set(role, policy, RunDenies::Put{merged, true});
     } else if (known) {
-      SetRunDeny(key, RunDeny{known->doc, false});
+      run->Set(role, policy, RunDenies::Put{known->doc, false});
     }
   }
   if (!put)
@@ -205,23 +188,44 @@ Status AddDenyEntry(const StepContext& ctx, const std::string& role, const std::
 Result<std::string> RemoveDenyEntry(const StepContext& ctx, const std::string& role,
                                     const std::string& policy, const std::string& entry) {
   std::lock_guard<std::mutex> lock(RoleDenyLock(role));
-  {  // what a run put is no longer the document once an entry leaves it
-    std::lock_guard<std::mutex> forget(run_denies_mu);
-    RunDenies().erase(RunDenyKey{ctx.store, role, policy});
+  RunDenies* run = ctx.role_denies;
+  const std::optional<RunDenies::Put> known = run != nullptr ? run->Find(role, policy) : std::nullopt;
+  Json doc;  // IAM's document, as far as this run knows (null: no policy)
+  if (known && known->certain) {
+    doc = known->doc;
+  } else {
+    auto read = ReadRolePolicy(ctx, role, policy);
+    if (!read) return MakeError(read.error());
+    doc = *read;
+    if (known) {  // after a failed write: without what this run took out before, in case the read is older
+      const std::vector<std::string> kept = DenyEntries(known->doc);
+      for (const std::string& e : DenyEntries(*read))
+        if (std::find(kept.begin(), kept.end(), e) == kept.end()) doc = WithoutEntry(doc, e);
+    }
   }
-  auto doc = ReadRolePolicy(ctx, role, policy);
-  if (!doc) return MakeError(doc.error());
-  std::vector<std::string> entries = DenyEntries(*doc);
-  if (doc->is_null() || std::find(entries.begin(), entries.end(), entry) == entries.end())
+  // What the run writes next is the document, or, when the write fails, unknown.
+  auto written = [&](bool ok, const Json& now) {
+    if (run == nullptr) return;
+    if (ok) {
+      run->Set(role, policy, RunDenies::Put{now, true});
+    } else if (known) {
+      run->Set(role, policy, RunDenies::Put{known->doc, false});
+    }
+  };
+  std::vector<std::string> entries = DenyEntries(doc);
+  if (doc.is_null() || std::find(entries.begin(), entries.end(), entry) == entries.end())
     return std::string("already gone");
-  Json rest = WithoutEntry(*doc, entry);
+  Json rest = WithoutEntry(doc, entry);
   if (DenyEntries(rest).empty()) {
     auto d = ctx.Call("iam", "DeleteRolePolicy", Json{{"RoleName", role}, {"PolicyName", policy}});
-    if (!d && !IsNotFoundError(d.error())) return MakeError(d.error());
+    const bool deleted = d || IsNotFoundError(d.error());
+    written(deleted, Json());
+    if (!deleted) return MakeError(d.error());
     return std::string("removed, policy deleted");
   }
   auto put = ctx.Call("iam", "PutRolePolicy",
                       Json{{"RoleName", role}, {"PolicyName", policy}, {"PolicyDocument", rest.dump()}});
+  written(bool(put), rest);
   if (!put) return MakeError(put.error());
   return std::string("removed");
 }

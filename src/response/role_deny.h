@@ -10,9 +10,12 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
@@ -66,23 +69,46 @@ std::mutex& RoleDenyLock(const std::string& role);
 // GetRolePolicy's document, parsed; null when the role has no such policy.
 Result<Json> ReadRolePolicy(const StepContext& ctx, const std::string& role, const std::string& policy);
 
+// What one run wrote last on each role's deny policy (AddDenyEntry, RemoveDenyEntry), by role and policy: the
+// state its targets share. The run owns it (Executor::Run, ReleaseCase) and hands it to every step of the run
+// as StepContext::role_denies, so a run never sees another's (the watcher's next event, a test's next
+// run, contain's run in the next account) and nothing is left to clear. Thread-safe: the targets'
+// steps run side by side (AddDenyEntry also holds RoleDenyLock across its read-modify-write).
+class RunDenies {
+ public:
+  // `certain`: the put succeeded, so `doc` is IAM's document; false after a failed put, whose
+  // document may or may not have been taken.
+  struct Put {
+    Json doc;
+    bool certain = true;
+  };
+  std::optional<Put> Find(const std::string& role, const std::string& policy) const;
+  void Set(const std::string& role, const std::string& policy, Put put);
+  void Forget(const std::string& role, const std::string& policy);
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, std::string>, Put> puts_;  // by (role, policy)
+};
+
 // Adds `entry` (and the revoke time) to the role's deny policy under RoleDenyLock, putting it only
 // when it changes. Idempotent.
-// Within a contain run (its fleet read in scope, fleet_state.h) the document this run last put on the
-// role is the base of the next merge instead of a new GetRolePolicy: IAM is eventually consistent
-// ("Changes that I make are not always immediately visible", IAM User Guide, troubleshooting), so a
-// read right after a sibling's put may not show it yet, and an entry merged into such a read would
-// drop the sibling's. Nothing else changes the case's deny while the run lasts (one live run per case,
+// Within a run (ctx.role_denies set) the document this run last put on the role is the
+// base of the next merge instead of a new GetRolePolicy: IAM is eventually consistent ("Changes that
+// I make are not always immediately visible", IAM User Guide, troubleshooting), so a read right after
+// a sibling's put may not show it yet, and an entry merged into such a read would drop the sibling's.
+// Nothing else changes the case's deny while the run lasts (one live run per case,
 // docs/concurrency.md). After a failed put the next merge reads again, adding the entries this run
-// did put.
+// did put. Without ctx.role_denies every call reads IAM's document.
 Status AddDenyEntry(const StepContext& ctx, const std::string& role, const std::string& policy,
                     const std::string& entry, const std::string& revoke_before);
 
-// Forgets what the run on `store` put (AddDenyEntry): contain calls it once its executor has run.
-void ForgetRunDenies(const evidence::CaseStore* store);
-
 // Removes `entry` from the role's deny policy under RoleDenyLock, and deletes the policy once no
-// entry is left. Returns "removed", "removed, policy deleted" or "already gone" (for the detail).
+// entry is left. Within a run (ctx.role_denies set: release's) the document this run last wrote is the
+// base instead of a new GetRolePolicy, for the reason AddDenyEntry gives: a stale read right after a
+// sibling's removal would put the sibling's entry back, and its instance would stay denied after its
+// release. After a failed write the next removal reads again, leaving out what this run took out. Returns
+// "removed", "removed, policy deleted" or "already gone" (for the detail).
 Result<std::string> RemoveDenyEntry(const StepContext& ctx, const std::string& role,
                                     const std::string& policy, const std::string& entry);
 

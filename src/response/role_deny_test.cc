@@ -2,7 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aws/http/fake_transport.h"
+#include "base/encoding.h"
+#include "evidence/test_util.h"
+#include "response/executor.h"
+#include "response/fleet_state.h"
 #include "response/role_quota.h"
+#include "testing/form_params.h"
+#include "testing/static_credentials.h"
 
 namespace cordon::response {
 namespace {
@@ -104,6 +118,190 @@ TEST(RoleQuota, ErrorNamesTheRoleTheSizesTheQuotaAndWhatToDo) {
         "400 in cordon-deny-IR-Q", "10240", "reference_iam-quotas.html", "nothing was changed",
         "Contain at most 1 of these instances under case IR-Q", "--quarantine-profile"})
     EXPECT_NE(e.message.find(part), std::string::npos) << part << "\n" << e.message;
+}
+
+constexpr char kRunRole[] = "fleet-role";
+
+// What a run put on a role's deny (RunDenies), against a FakeTransport that keeps the role's inline
+// policies in memory and counts IAM's calls.
+class RunDeniesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = evidence::CaseStore::Open(dir_.path() / "IR-R", evidence::CaseInfo{"tester", ""});
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+    aws::ClientOptions o;
+    o.region = "us-east-1";
+    o.credentials = std::make_shared<test::StaticCredentials>();
+    o.transport = std::make_shared<aws::FakeTransport>([this](const aws::HttpRequest& r) { return Iam(r); });
+    o.retry.max_attempts = 1;
+    o.rate_limit = aws::RateLimit::Unlimited();
+    client_ = std::make_unique<aws::Client>(o);
+    options_.case_id = "IR-R";
+    options_.responder = "tester";
+  }
+
+  static aws::HttpResponse IamXml(int status, std::string body) {
+    aws::HttpResponse out;
+    out.status = status;
+    out.body = std::move(body);
+    return out;
+  }
+
+  Result<aws::HttpResponse> Iam(const aws::HttpRequest& r) {
+    std::lock_guard<std::mutex> lock(mu_);  // called from every sending thread
+    auto p = test::FormParams(r.body);
+    const std::string action = p["Action"], name = p["PolicyName"];
+    ++calls_[action];
+    const std::string meta = "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>";
+    if (action == "GetRolePolicy") {
+      auto it = policies_.find(name);
+      if (stale_) it = stale_->find(name);
+      if (it == (stale_ ? stale_->end() : policies_.end()))
+        return IamXml(404,
+                      "<ErrorResponse><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>The "
+                      "role policy with name " +
+                          name + " cannot be found.</Message></Error></ErrorResponse>");
+      return IamXml(200, "<GetRolePolicyResponse><GetRolePolicyResult><RoleName>" + p["RoleName"] +
+                             "</RoleName><PolicyName>" + name + "</PolicyName><PolicyDocument>" +
+                             UriEncode(it->second) + "</PolicyDocument></GetRolePolicyResult>" + meta +
+                             "</GetRolePolicyResponse>");
+    }
+    if (action == "PutRolePolicy") {
+      policies_[name] = p["PolicyDocument"];
+      return IamXml(200, "<PutRolePolicyResponse>" + meta + "</PutRolePolicyResponse>");
+    }
+    if (action == "DeleteRolePolicy") {
+      policies_.erase(name);
+      return IamXml(200, "<DeleteRolePolicyResponse>" + meta + "</DeleteRolePolicyResponse>");
+    }
+    return MakeError(ErrorKind::kInternal, "unexpected " + action);
+  }
+
+  StepContext Context(const std::string& instance_id, RunDenies* run) {
+    StepContext ctx;
+    ctx.client = client_.get();
+    ctx.store = store_.get();
+    ctx.target = cloud::ResolvedTarget{instance_id, "us-east-1", "vpc-1", "running", ""};
+    ctx.options = &options_;
+    ctx.role_denies = run;
+    return ctx;
+  }
+  std::vector<std::string> Denied() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return DenyEntries(Json::parse(policies_.at(DenyPolicyName("IR-R"))));
+  }
+  int Calls(const std::string& action) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return calls_[action];
+  }
+
+  evidence::test::ScratchDir dir_;
+  std::unique_ptr<evidence::CaseStore> store_;
+  std::unique_ptr<aws::Client> client_;
+  ResponseOptions options_;
+  std::mutex mu_;
+  std::map<std::string, std::string> policies_;  // name -> document, guarded by mu_
+  std::map<std::string, int> calls_;             // by action, guarded by mu_
+  // When set, what GetRolePolicy answers: the documents as they were, as an eventually consistent
+  // read right after a write may still show them.
+  std::optional<std::map<std::string, std::string>> stale_;
+};
+
+TEST_F(RunDeniesTest, OneRunMergesIntoWhatItPutAndAnotherRunReadsIamAgain) {
+  const std::string policy = DenyPolicyName("IR-R");
+  RunDenies first, second;
+  for (const char* id : {"i-01", "i-02"}) {
+    StepContext ctx = Context(id, &first);
+    ASSERT_TRUE(AddDenyEntry(ctx, kRunRole, policy, DenyEntry(id), ""));
+  }
+  EXPECT_EQ(Calls("GetRolePolicy"), 1);  // the second merged into what the first put
+  EXPECT_EQ(Calls("PutRolePolicy"), 2);
+  StepContext other = Context("i-03", &second);
+  ASSERT_TRUE(AddDenyEntry(other, kRunRole, policy, DenyEntry("i-03"), ""));
+  EXPECT_EQ(Calls("GetRolePolicy"), 2);  // the other run knows nothing of the first one's puts
+  EXPECT_EQ(Denied(), (std::vector<std::string>{"*/i-01", "*/i-02", "*/i-03"}));
+  // Outside an executor's run every add reads IAM's document.
+  StepContext alone = Context("i-04", nullptr);
+  ASSERT_TRUE(AddDenyEntry(alone, kRunRole, policy, DenyEntry("i-04"), ""));
+  EXPECT_EQ(Calls("GetRolePolicy"), 3);
+}
+
+// IAM's reads may lag behind its writes ("Changes that I make are not always immediately visible",
+// IAM User Guide, troubleshooting). Release's removals within one run start from what the run wrote,
+// so a stale read cannot put a sibling's entry back (its instance would stay denied after release).
+TEST_F(RunDeniesTest, ARunsRemovalsSurviveReadsThatLagBehindItsWrites) {
+  const std::string policy = DenyPolicyName("IR-R");
+  policies_[policy] = MergeDeny(Json(), {"*/i-21", "*/i-22", "*/i-23"}, "").dump();
+  stale_ = policies_;  // every read answers the document as it was before the removals
+  RunDenies run;
+  for (const char* id : {"i-21", "i-22"}) {
+    auto r = RemoveDenyEntry(Context(id, &run), kRunRole, policy, DenyEntry(id));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(*r, "removed");
+  }
+  EXPECT_EQ(Calls("GetRolePolicy"), 1);
+  EXPECT_EQ(Denied(), (std::vector<std::string>{"*/i-23"}));
+  auto last = RemoveDenyEntry(Context("i-23", &run), kRunRole, policy, DenyEntry("i-23"));
+  ASSERT_TRUE(last) << last.error().message;
+  EXPECT_EQ(*last, "removed, policy deleted");
+  EXPECT_EQ(policies_.count(policy), 0u);
+  // Without a run each removal reads, and the stale read puts i-21 back: the fake's staleness is real.
+  policies_ = *stale_;
+  for (const char* id : {"i-21", "i-22"})
+    ASSERT_TRUE(RemoveDenyEntry(Context(id, nullptr), kRunRole, policy, DenyEntry(id)));
+  EXPECT_EQ(Denied(), (std::vector<std::string>{"*/i-21", "*/i-23"}));
+}
+
+// A step of the plan that adds its instance to the case's deny on the role, as credentials does.
+class AddsDenyEntryStep : public Step {
+ public:
+  std::string_view name() const override { return "deny-entry"; }
+
+ protected:
+  Result<Json> Observe(StepContext&) override { return Json::object(); }
+  bool IsDone(StepContext&, const Json&) override { return false; }
+  Result<Json> DoApply(StepContext& ctx, const Json&) override {
+    const std::string& id = ctx.target.instance_id;
+    if (auto s = AddDenyEntry(ctx, kRunRole, DenyPolicyName(ctx.options->case_id), DenyEntry(id), ""); !s)
+      return MakeError(s.error());
+    return Json{{"entry", DenyEntry(id)}};
+  }
+};
+
+std::vector<Plan> DenyPlans(const std::vector<std::string>& ids) {
+  std::vector<Plan> plans;
+  for (const std::string& id : ids) {
+    Plan p;
+    p.target = cloud::ResolvedTarget{id, "us-east-1", "vpc-1", "running", ""};
+    PlanStep ps;
+    ps.name = "deny-entry";
+    ps.step = std::make_unique<AddsDenyEntryStep>();
+    p.steps.push_back(std::move(ps));
+    plans.push_back(std::move(p));
+  }
+  return plans;
+}
+
+// The executor's run owns what its targets put (Executor::Run): its targets, run side by side, see
+// each other's puts (one read of IAM for all of them), and the next run, on the same case and the
+// same executor, starts afresh with a read of its own. Nothing is cleared in between.
+TEST_F(RunDeniesTest, TheRunsTargetsShareItsDeniesAndTheNextRunHasItsOwn) {
+  Executor executor(client_.get(), store_.get(), &options_, nullptr);
+  FleetState fleet;  // contain's run has a fleet read; this one holds no target
+  executor.set_fleet(&fleet);
+  std::vector<Plan> plans = DenyPlans({"i-11", "i-12", "i-13", "i-14"});
+  for (const TargetReport& r : executor.Run(plans))
+    EXPECT_EQ(r.steps[0].status, StepStatus::kDone) << r.steps[0].error.message;
+  EXPECT_EQ(Calls("GetRolePolicy"), 1);
+  EXPECT_EQ(Calls("PutRolePolicy"), 4);
+  EXPECT_EQ(Denied().size(), 4u);
+  plans = DenyPlans({"i-15", "i-16"});
+  for (const TargetReport& r : executor.Run(plans))
+    EXPECT_EQ(r.steps[0].status, StepStatus::kDone) << r.steps[0].error.message;
+  EXPECT_EQ(Calls("GetRolePolicy"), 2);
+  EXPECT_EQ(Calls("PutRolePolicy"), 6);
+  EXPECT_EQ(Denied(), (std::vector<std::string>{"*/i-11", "*/i-12", "*/i-13", "*/i-14", "*/i-15", "*/i-16"}));
 }
 
 }  // namespace

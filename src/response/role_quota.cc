@@ -40,10 +40,15 @@ Result<std::map<std::string, std::string>> ProfilesOf(aws::Client& client,
   return out;
 }
 
-Result<std::string> RoleOfProfile(aws::Client& client, const std::string& profile) {
+// GetInstanceProfile's InstanceProfile.
+Result<Json> ReadInstanceProfile(aws::Client& client, const std::string& profile) {
   auto p = client.Call("iam", "GetInstanceProfile", Json{{"InstanceProfileName", profile}});
   if (!p) return MakeError(p.error());
-  const Json& roles = Arr(Obj(*p, "InstanceProfile"), "Roles");
+  return p->value("InstanceProfile", Json::object());
+}
+
+std::string RoleOf(const Json& instance_profile) {
+  const Json& roles = Arr(instance_profile, "Roles");
   return roles.empty() ? std::string() : Str(roles[0], "RoleName");
 }
 
@@ -58,14 +63,15 @@ size_t SizeOf(const Json& doc) {
   return doc.is_string() ? IamPolicySize(doc.get<std::string>()) : IamDocumentSize(doc);
 }
 
-// Fills in the sizes of `use` from the role's inline policies.
+// Fills in the sizes of `use` from the role's inline policies, and `*names` with their names.
 Status Measure(aws::Client& client, const std::string& case_id, const std::string& revoke_before,
-               RoleQuotaUse* use) {
+               RoleQuotaUse* use, Json* names_read) {
   const std::string deny_name = DenyPolicyName(case_id);
   auto names = client.CallAll("iam", "ListRolePolicies", Json{{"RoleName", use->role}});
   if (!names) return MakeError(names.error());
+  *names_read = names->value("PolicyNames", Json::array());
   Json deny;  // null: the case has no deny on the role yet
-  for (const Json& n : names->value("PolicyNames", Json::array())) {
+  for (const Json& n : *names_read) {
     if (!n.is_string()) continue;
     auto doc = PolicyDocument(client, use->role, n.get<std::string>());
     if (!doc) return MakeError(doc.error());
@@ -93,20 +99,20 @@ Status Measure(aws::Client& client, const std::string& case_id, const std::strin
 
 Result<std::vector<RoleQuotaUse>> MeasureRoleQuotas(aws::Client& client,
                                                     const std::vector<cloud::ResolvedTarget>& targets,
-                                                    const ResponseOptions& options) {
+                                                    const ResponseOptions& options, ProfileReads* read) {
   auto profiles = ProfilesOf(client, targets);
   if (!profiles) return MakeError(profiles.error());
-  std::map<std::string, std::string> role_of_profile;
+  ProfileReads read_here;
   std::map<std::string, RoleQuotaUse> by_role;
   for (const cloud::ResolvedTarget& t : targets) {
     auto p = profiles->find(t.instance_id);
     if (p == profiles->end()) continue;
-    if (!role_of_profile.count(p->second)) {
-      auto role = RoleOfProfile(client, p->second);
-      if (!role) return MakeError(role.error());
-      role_of_profile[p->second] = *role;
+    if (!read_here.count(p->second)) {
+      auto profile = ReadInstanceProfile(client, p->second);
+      if (!profile) return MakeError(profile.error());
+      read_here[p->second].instance_profile = *profile;
     }
-    const std::string& role = role_of_profile[p->second];
+    const std::string role = RoleOf(read_here[p->second].instance_profile);
     if (role.empty()) continue;
     by_role[role].role = role;
     by_role[role].instance_ids.push_back(t.instance_id);
@@ -115,10 +121,14 @@ Result<std::vector<RoleQuotaUse>> MeasureRoleQuotas(aws::Client& client,
   const std::string revoke = options.revoke_role_sessions ? FormatIso8601(client.clock()->Now()) : "";
   std::vector<RoleQuotaUse> out;
   for (auto& [role, use] : by_role) {
-    if (auto s = Measure(client, options.case_id, revoke, &use); !s)
+    Json names;
+    if (auto s = Measure(client, options.case_id, revoke, &use, &names); !s)
       return WithContext(s.error(), "reading the inline policies of role " + role);
+    for (auto& [name, profile] : read_here)
+      if (RoleOf(profile.instance_profile) == role) profile.policy_names = names;
     out.push_back(std::move(use));
   }
+  if (read != nullptr) *read = std::move(read_here);
   return out;
 }
 
@@ -143,8 +153,8 @@ Error RoleQuotaError(const RoleQuotaUse& use, const std::string& case_id) {
 }
 
 Status CheckRoleQuotas(aws::Client& client, const std::vector<cloud::ResolvedTarget>& targets,
-                       const ResponseOptions& options) {
-  auto uses = MeasureRoleQuotas(client, targets, options);
+                       const ResponseOptions& options, ProfileReads* read) {
+  auto uses = MeasureRoleQuotas(client, targets, options, read);
   if (!uses) return MakeError(uses.error());
   for (const RoleQuotaUse& use : *uses)
     if (use.total_after() > kRoleInlinePolicyQuota) return MakeError(RoleQuotaError(use, options.case_id));

@@ -6,11 +6,14 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "aws/client.h"
 #include "base/error.h"
+#include "base/json.h"
 #include "cloud/target.h"
 #include "response/options.h"
 
@@ -28,17 +31,28 @@ struct RoleQuotaUse {
   size_t total_after() const { return other_policies + deny_after; }
 };
 
+// An instance profile as the preflight read it: GetInstanceProfile's InstanceProfile, and its role's
+// ListRolePolicies names (absent when the profile has no role). The fleet read of the same run takes
+// them instead of reading them again (fleet_state.h says why that is safe).
+struct ProfileRead {
+  Json instance_profile;
+  std::optional<Json> policy_names;
+};
+using ProfileReads = std::map<std::string, ProfileRead>;  // by instance profile name
+
 // Reads (never changes) each target's instance profile association, each profile's role, and each
-// role's inline policies. Targets without a profile or role are left out.
+// role's inline policies. Targets without a profile or role are left out. Fills `*read` (when not
+// null) with the profiles it read.
 Result<std::vector<RoleQuotaUse>> MeasureRoleQuotas(aws::Client& client,
                                                     const std::vector<cloud::ResolvedTarget>& targets,
-                                                    const ResponseOptions& options);
+                                                    const ResponseOptions& options,
+                                                    ProfileReads* read = nullptr);
 
 // The error for a role over kRoleInlinePolicyQuota: the role, the sizes, the quota and what to do.
 Error RoleQuotaError(const RoleQuotaUse& use, const std::string& case_id);
 
 // MeasureRoleQuotas, then kConflict (RoleQuotaError) for the first role over the quota.
 Status CheckRoleQuotas(aws::Client& client, const std::vector<cloud::ResolvedTarget>& targets,
-                       const ResponseOptions& options);
+                       const ResponseOptions& options, ProfileReads* read = nullptr);
 
 }  // namespace cordon::response

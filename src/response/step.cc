@@ -11,6 +11,7 @@
 namespace cordon::response {
 namespace {
 
+// Only for the transitional ObservedOr(fn) (observation.h); StepContext::observed is the observation.
 thread_local const Json* current_observation = nullptr;
 
 using evidence::StepState;
@@ -29,7 +30,7 @@ std::string IamPrefix(const std::string& service) {
   return service;
 }
 
-// The shared protocol of Run and RunUndo. `apply` gets the "before" to act on.
+// The shared protocol of Run and RunUndo. `apply` gets the "before" to act on and the observation.
 template <class ObserveFn, class DoneFn, class ApplyFn>
 StepReport RunProtocol(StepContext& ctx, const std::string& step, bool cycles, ObserveFn observe,
                        DoneFn is_done, ApplyFn apply) {
@@ -84,10 +85,7 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, bool cycles, O
   if (last->state == StepState::kInterrupted) intent["resumes_seq"] = last->seq;
   if (auto s = journal.Append(kind::kStepIntent, target, step, intent); !s) return fail(s.error(), before);
 
-  Result<Json> result = [&] {
-    detail::ObservationScope observation(&*observed);
-    return apply(ctx, before);
-  }();
+  Result<Json> result = apply(ctx, before, *observed);
   MaybeCrashBeforeOutcome(ctx.position);
   if (!result) return fail(result.error(), before);
 
@@ -165,7 +163,13 @@ StepReport Step::Run(StepContext& ctx) {
   return RunProtocol(
       ctx, std::string(name()), Cycles(), [this](StepContext& c) { return Observe(c); },
       [this](StepContext& c, const Json& o) { return IsDone(c, o); },
-      [this](StepContext& c, const Json& before) { return DoApply(c, before); });
+      [this](StepContext& c, const Json& before, const Json& observed) {
+        c.observed = &observed;
+        detail::ObservationScope scope(&observed);
+        Result<Json> result = DoApply(c, before);
+        c.observed = nullptr;
+        return result;
+      });
 }
 
 StepReport Step::RunUndo(StepContext& ctx, const Json& done) {
@@ -181,7 +185,8 @@ StepReport Step::RunUndo(StepContext& ctx, const Json& done) {
         return Json{{"restoring", before}};
       },
       [](StepContext& c, const Json&) { return c.journal_state == StepState::kDone; },
-      [&](StepContext& c, const Json&) { return DoUndo(c, before, result); });
+      // No observation for DoUndo: {"restoring": ...} is not what the step's Observe returns.
+      [&](StepContext& c, const Json&, const Json&) { return DoUndo(c, before, result); });
 }
 
 }  // namespace cordon::response

@@ -30,6 +30,7 @@
 namespace cordon::response {
 
 class FleetState;
+class RunDenies;
 
 // Everything a step may touch. One per (target, step) run; not shared between threads.
 struct StepContext {
@@ -48,6 +49,12 @@ struct StepContext {
   // step, which some steps take as live state. Null in every other run (release, preserve, watch):
   // their steps read for themselves.
   FleetState* fleet = nullptr;
+  // The state the targets of one run share, owned by that run (Executor::Run, ReleaseCase): what it
+  // wrote on the roles' deny policies (role_deny.h). Null elsewhere (preserve, tests).
+  RunDenies* role_denies = nullptr;
+  // What Observe() returned a moment ago: set by Step::Run for its DoApply only, null everywhere else
+  // (Observe, IsDone, RunUndo's DoUndo, AssessDrift). See ObservedOr (observation.h).
+  const Json* observed = nullptr;
 
   // Calls in the target's region.
   Result<Json> Call(std::string_view service, std::string_view op, Json input) const;

@@ -86,7 +86,7 @@ class AsgStep : public Step {
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
     const std::string& id = ctx.target.instance_id;
     // Act on the group the instance is in now (a rerun's recorded before may be older).
-    auto now = ObservedOr([&] { return Observe(ctx); });
+    auto now = ObservedOr(ctx, [&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     std::string group = Str(*now, "group");
     if (group.empty()) group = Str(before, "group");
@@ -127,19 +127,31 @@ class AsgStep : public Step {
   };
 
   // Whether `instance` is, read live now (not the fleet read), in `group` with a lifecycle state that
-  // starts with `state` (or, with `state` "!Standby", any state but Standby); with an empty `group`,
-  // whether it is in no group or on its way out of it.
+  // starts with `state` ("": any state); with an empty `group`, whether it is in no group or on its
+  // way out of it.
   static Result<bool> InState(StepContext& ctx, const std::string& instance, const std::string& group,
                               const std::string& state) {
+    auto now = LiveMembership(ctx, instance);
+    if (!now) return MakeError(now.error());
+    const std::string lifecycle = Str(*now, "LifecycleState");
+    if (group.empty())
+      return now->is_null() || lifecycle.rfind("Detach", 0) == 0 || lifecycle.rfind("Terminat", 0) == 0;
+    return Str(*now, "AutoScalingGroupName") == group && lifecycle.rfind(state, 0) == 0;
+  }
+  // Whether `instance` is, read live now, in `group` and out of standby (ExitStandby took effect).
+  static Result<bool> InGroupOutOfStandby(StepContext& ctx, const std::string& instance,
+                                          const std::string& group) {
+    auto now = LiveMembership(ctx, instance);
+    if (!now) return MakeError(now.error());
+    return Str(*now, "AutoScalingGroupName") == group && Str(*now, "LifecycleState").rfind("Standby", 0) != 0;
+  }
+  // The instance's AutoScalingInstances entry, read live now; null when it is in no group.
+  static Result<Json> LiveMembership(StepContext& ctx, const std::string& instance) {
     auto out = ctx.Call("autoscaling", "DescribeAutoScalingInstances",
                         Json{{"InstanceIds", Json::array({instance})}});
     if (!out) return MakeError(out.error());
     const Json list = out->value("AutoScalingInstances", Json::array());
-    const std::string now = list.empty() ? "" : Str(list[0], "LifecycleState");
-    if (group.empty()) return list.empty() || now.rfind("Detach", 0) == 0 || now.rfind("Terminat", 0) == 0;
-    if (list.empty() || Str(list[0], "AutoScalingGroupName") != group) return false;
-    if (state == "!Standby") return now.rfind("Standby", 0) != 0;
-    return now.rfind(state, 0) == 0;
+    return list.empty() ? Json() : list[0];
   }
 
   static Result<Sizes> GroupSizes(StepContext& ctx, const std::string& group) {
@@ -220,7 +232,7 @@ class AsgStep : public Step {
     // Once only: a retry after it took effect is refused (the instance is not in Standby).
     auto e = AcceptAfterEffect(
         ctx.Call("autoscaling", "ExitStandby", Json{{"InstanceIds", {id}}, {"AutoScalingGroupName", group}}),
-        {"ValidationError"}, [&] { return InState(ctx, id, group, "!Standby"); });
+        {"ValidationError"}, [&] { return InGroupOutOfStandby(ctx, id, group); });
     if (!e) return MakeError(e.error());
     auto now = GroupSizes(ctx, group);
     if (!now) return MakeError(now.error());

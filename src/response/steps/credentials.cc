@@ -15,7 +15,6 @@
 #include "response/fleet_state.h"
 #include "response/isolation_groups.h"
 #include "response/live_state.h"
-#include "response/observation.h"
 #include "response/role_deny.h"
 #include "response/steps/steps.h"
 
@@ -161,9 +160,8 @@ class CredentialsStep : public Step {
       result["deny_entry"] = entry;
     }
     // The association as observed a moment ago (the deny above does not change it).
-    const Json* observed = CurrentObservation();
     auto assoc =
-        observed != nullptr ? Result<Json>(observed->value("association", Json())) : Association(ctx);
+        ctx.observed != nullptr ? Result<Json>(ctx.observed->value("association", Json())) : Association(ctx);
     if (!assoc) return MakeError(assoc.error());
     const std::string& q = ctx.options->quarantine_profile;
     if (!assoc->is_null()) {

@@ -52,7 +52,7 @@ class DeregisterLbStep : public Step {
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
     // Deregister from what the instance is in now (observed a moment ago); the journaled before
     // keeps the original list.
-    auto now = ObservedOr([&] { return Observe(ctx); });
+    auto now = ObservedOr(ctx, [&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     const std::string& id = ctx.target.instance_id;
     for (const Json& name : (*now)["classic"]) {

@@ -75,7 +75,7 @@ class DisassociateEipStep : public Step {
   }
   bool IsDone(StepContext&, const Json& o) override { return o["addresses"].empty(); }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
-    auto now = ObservedOr([&] { return Observe(ctx); });
+    auto now = ObservedOr(ctx, [&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     for (const Json& a : (*now)["addresses"]) {
       auto r = ctx.Call("ec2", "DisassociateAddress", Json{{"AssociationId", a["association_id"]}});

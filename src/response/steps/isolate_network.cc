@@ -231,7 +231,8 @@ class IsolateNetworkStep : public Step {
     return true;
   }
   Result<Json> DoApply(StepContext& ctx, const Json&) override {
-    auto live = ObservedOr([&] { return Observe(ctx); });  // the ENIs as they are now, read live a moment ago
+    auto live =
+        ObservedOr(ctx, [&] { return Observe(ctx); });  // the ENIs as they are now, read live a moment ago
     if (!live) return MakeError(live.error());
     if ((*live)["enis"].empty())
       return MakeError(ErrorKind::kConflict, "the instance has no network interfaces to isolate");
