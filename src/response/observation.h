@@ -18,28 +18,4 @@ Result<Json> ObservedOr(const StepContext& ctx, ObserveFn observe) {
   return observe();
 }
 
-// Transitional, until steps/snapshot.cc (owned by another branch just now) passes its context to
-// ObservedOr: the same observation, which Step::Run also sets on its thread around DoApply. Delete
-// with its last caller.
-const Json* CurrentObservation();
-template <class ObserveFn>
-Result<Json> ObservedOr(ObserveFn observe) {
-  if (const Json* o = CurrentObservation()) return *o;
-  return observe();
-}
-
-namespace detail {
-// Sets the thread's observation (CurrentObservation) for its lifetime (step.cc, around DoApply).
-class ObservationScope {
- public:
-  explicit ObservationScope(const Json* observed);
-  ~ObservationScope();
-  ObservationScope(const ObservationScope&) = delete;
-  ObservationScope& operator=(const ObservationScope&) = delete;
-
- private:
-  const Json* saved_;
-};
-}  // namespace detail
-
 }  // namespace cordon::response

@@ -6,13 +6,9 @@
 #include "response/audit_capture.h"
 #include "response/crash_hook.h"
 #include "response/live_state.h"
-#include "response/observation.h"
 
 namespace cordon::response {
 namespace {
-
-// Only for the transitional ObservedOr(fn) (observation.h); StepContext::observed is the observation.
-thread_local const Json* current_observation = nullptr;
 
 using evidence::StepState;
 namespace kind = evidence::kind;
@@ -108,13 +104,6 @@ StepReport RunProtocol(StepContext& ctx, const std::string& step, bool cycles, O
 
 }  // namespace
 
-const Json* CurrentObservation() { return current_observation; }
-
-detail::ObservationScope::ObservationScope(const Json* observed) : saved_(current_observation) {
-  current_observation = observed;
-}
-detail::ObservationScope::~ObservationScope() { current_observation = saved_; }
-
 Result<Json> StepContext::Call(std::string_view service, std::string_view op, Json input) const {
   aws::CallOptions o;
   o.region = target.region;
@@ -165,7 +154,6 @@ StepReport Step::Run(StepContext& ctx) {
       [this](StepContext& c, const Json& o) { return IsDone(c, o); },
       [this](StepContext& c, const Json& before, const Json& observed) {
         c.observed = &observed;
-        detail::ObservationScope scope(&observed);
         Result<Json> result = DoApply(c, before);
         c.observed = nullptr;
         return result;

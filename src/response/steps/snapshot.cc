@@ -140,7 +140,7 @@ class SnapshotStep : public Step {
   Result<Json> DoApply(StepContext& ctx, const Json& before) override {
     // The snapshots that exist now, read a moment ago by Observe (its DescribeSnapshots is the
     // probe that keeps a rerun from taking a set twice).
-    auto now = ObservedOr([&] { return Observe(ctx); });
+    auto now = ObservedOr(ctx, [&] { return Observe(ctx); });
     if (!now) return MakeError(now.error());
     const std::string description = Str(before, "description");
     Json existing = (*now)["existing"];
