@@ -100,6 +100,45 @@ class ReleaseTests(ResponseCase):
                 self.assertNotIn(replacement, now)
                 self.assertEqual(set(now), members)
 
+    def test_a_release_stopped_before_it_retired_the_replacement_finishes_on_rerun(self):
+        """A release that put the suspect back in its group (AttachInstances, or ExitStandby, each of
+        which raises the desired capacity by one: Auto Scaling API reference) and then failed to retire
+        the replacement (TerminateInstanceInAutoScalingGroup down) leaves the group one larger, and in
+        detach mode at MaxSize with MaxSize raised for the attach. Its rerun finds the suspect already
+        in service and must still retire the replacement and put MaxSize back: the group ends at its
+        recorded min, max and desired."""
+        for mode in ("detach", "standby"):
+            with self.subTest(mode=mode):
+                self.fresh()
+                asg = client("autoscaling", self.moto)
+                name, suspect = self.ids["asg_name"], self.ids["suspect"]
+
+                def group():
+                    return asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
+
+                if mode == "detach":
+                    asg.update_auto_scaling_group(AutoScalingGroupName=name, MaxSize=group()["DesiredCapacity"])
+                before = group()
+                sizes = (before["MinSize"], before["MaxSize"], before["DesiredCapacity"])
+                members = {i["InstanceId"] for i in before["Instances"]}
+                case = f"IR-RST-{mode}"
+                self.assertExit(self.contain(case, "--asg", mode), 0)
+                (replacement,) = {i["InstanceId"] for i in group()["Instances"]} - members
+                self.range.set_faults({"seed": 7, "rules": [{"kind": "http500", "service": "autoscaling",
+                                                             "action": "TerminateInstanceInAutoScalingGroup"}]})
+                stopped = self.release(case)
+                self.range.set_faults(None)
+                self.assertNotEqual(stopped.returncode, 0, "release went on without retiring the replacement")
+                self.assertEqual(group()["DesiredCapacity"], sizes[2] + 1, "the stopped release did not put it back")
+                proc = self.release(case)
+                self.assertExit(proc, 0)
+                after = group()
+                self.assertEqual((after["MinSize"], after["MaxSize"], after["DesiredCapacity"]), sizes)
+                now = {i["InstanceId"]: i["LifecycleState"] for i in after["Instances"]}
+                self.assertEqual(now.get(suspect), "InService", after["Instances"])
+                self.assertNotIn(replacement, now)
+                self.assertEqual(set(now), members)
+
     def test_releasing_two_instances_of_one_group_retires_both_replacements(self):
         """Issue 13, for a fleet: two suspects of one Auto Scaling group contained in one case, so the
         group launched two replacements, and each suspect's record names both as instances it did

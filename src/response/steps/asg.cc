@@ -106,7 +106,11 @@ class AsgStep : public Step {
                                  {"ValidationError"}, [&] { return InState(ctx, id, group, "Standby"); });
       if (!s) return MakeError(s.error());
       ctx.detail = "standby in " + group;
-      return Json{{"mode", "standby"}, {"group", group}, {"members_before", sizes->members}};
+      return Json{{"mode", "standby"},
+                  {"group", group},
+                  {"members_before", sizes->members},
+                  {"desired_before", sizes->desired},
+                  {"max_before", sizes->max}};
     }
     // A retry of a detach whose answer was lost finds the instance out of the group (ValidationError):
     // done, and the members above were read before it.
@@ -117,7 +121,11 @@ class AsgStep : public Step {
                                {"ValidationError"}, [&] { return InState(ctx, id, "", ""); });
     if (!d) return MakeError(d.error());
     ctx.detail = "detached from " + group + ", replacement requested";
-    return Json{{"mode", "detach"}, {"group", group}, {"members_before", sizes->members}};
+    return Json{{"mode", "detach"},
+                {"group", group},
+                {"members_before", sizes->members},
+                {"desired_before", sizes->desired},
+                {"max_before", sizes->max}};
   }
 
   struct Sizes {
@@ -197,9 +205,10 @@ class AsgStep : public Step {
   // Retires one replacement with TerminateInstanceInAutoScalingGroup, decrementing the capacity: a
   // member of `states` (the group now) that was not one when containment took this instance out. A
   // record from before members_before was kept cannot tell one, and retires none. Returns the
-  // detail's addition; `left_at` is the capacity it leaves when there is none to retire.
+  // detail's addition, and sets `*retired` when it retired one; `left_at` is the capacity it leaves when
+  // there is none to retire.
   static Result<std::string> RetireReplacement(StepContext& ctx, const std::vector<GroupMember>& states,
-                                               const Json& result, int left_at) {
+                                               const Json& result, int left_at, bool* retired = nullptr) {
     const bool known = result.is_object() && result.contains("members_before");
     std::vector<std::string> before;
     if (known)
@@ -219,6 +228,7 @@ class AsgStep : public Step {
                           {"ValidationError"}, [&] { return InState(ctx, *retire, "", ""); });
     if (!t) return MakeError(t.error());
     Retired().insert(*retire);
+    if (retired != nullptr) *retired = true;
     return "; replacement " + *retire + " retired";
   }
 
@@ -269,22 +279,57 @@ class AsgStep : public Step {
     }
     return detail;
   }
+  // The instance is back in service in its group already: a release that put it back and stopped
+  // before it retired the replacement (that call failed, or the process died) left the group one
+  // larger than containment found it, and MaxSize raised for the attach. This rerun finishes that:
+  // with the desired capacity above the one containment recorded, one replacement is retired (never
+  // more: the owner may have scaled the group since), and a MaxSize that is exactly what the attach
+  // raised it to goes back. A record from before desired_before was kept settles nothing.
+  Result<std::string> SettleEarlierReturn(StepContext& ctx, const std::string& group, const Json& result) {
+    if (!result.is_object() || !result.contains("desired_before")) return std::string();
+    const int desired_before = result.value("desired_before", 0);
+    const int max_before = result.value("max_before", 0);
+    std::lock_guard<std::mutex> lock(ReattachMutex());
+    auto now = GroupSizes(ctx, group);
+    if (!now) return MakeError(now.error());
+    std::string detail;
+    int desired = now->desired;
+    if (desired > desired_before) {
+      bool one_retired = false;
+      auto retired = RetireReplacement(ctx, now->states, result, desired, &one_retired);
+      if (!retired) return MakeError(retired.error());
+      if (one_retired) --desired;
+      detail = "already back in " + group + *retired;
+    }
+    if (now->max > max_before && now->max == desired_before + 1 && desired <= max_before) {
+      auto u = ctx.Call("autoscaling", "UpdateAutoScalingGroup",
+                        Json{{"AutoScalingGroupName", group}, {"MaxSize", max_before}});
+      if (!u) return MakeError(u.error());
+      detail +=
+          (detail.empty() ? "" : "; ") + std::string("MaxSize put back to ") + std::to_string(max_before);
+    }
+    return detail;
+  }
+
   Result<Json> DoUndo(StepContext& ctx, const Json& before, const Json& result) override {
     const std::string& id = ctx.target.instance_id;
     std::string group = Str(before, "group");
     if (group.empty()) return Json{{"nothing", "was not in an Auto Scaling group"}};
     auto now = Observe(ctx);
     if (!now) return MakeError(now.error());
-    if (Str(result, "mode") == "standby") {
-      if (Str(*now, "lifecycle_state").rfind("Standby", 0) == 0) {
-        auto back = ExitStandby(ctx, group, result);
-        if (!back) return MakeError(back.error());
-        ctx.detail = *back;
-      }
-    } else if ((*now)["group"].is_null()) {
+    const bool standby = Str(result, "mode") == "standby";
+    if (standby && Str(*now, "lifecycle_state").rfind("Standby", 0) == 0) {
+      auto back = ExitStandby(ctx, group, result);
+      if (!back) return MakeError(back.error());
+      ctx.detail = *back;
+    } else if (!standby && (*now)["group"].is_null()) {
       auto attached = Reattach(ctx, group, result);
       if (!attached) return MakeError(attached.error());
       ctx.detail = *attached;
+    } else if (Str(*now, "group") == group) {
+      auto settled = SettleEarlierReturn(ctx, group, result);
+      if (!settled) return MakeError(settled.error());
+      if (!settled->empty()) ctx.detail = *settled;
     }
     auto p = ctx.Call("autoscaling", "SetInstanceProtection",
                       Json{{"InstanceIds", {id}},
