@@ -510,6 +510,16 @@ class ResponseCase(unittest.TestCase):
         groups = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"]
         return {g["GroupName"]: g for g in groups if g["GroupName"].startswith("cordon-")}
 
+    def suspect_volumes(self) -> tuple[list, str]:
+        """The suspect's EBS volumes (sorted; at least two) and its data volume, not the root one, so
+        that a test can make one of several fail."""
+        ec2 = client("ec2", self.moto)
+        inst = ec2.describe_instances(InstanceIds=[self.ids["suspect"]])["Reservations"][0]["Instances"][0]
+        volumes = sorted(m["Ebs"]["VolumeId"] for m in inst["BlockDeviceMappings"])
+        self.assertGreaterEqual(len(volumes), 2, inst["BlockDeviceMappings"])
+        data = next(m["Ebs"]["VolumeId"] for m in inst["BlockDeviceMappings"] if m["DeviceName"] != inst["RootDeviceName"])
+        return volumes, data
+
     def shared_read(self, post: dict, key: str, read):
         """`read()`, made once per post state: the reads every suspect's judging needs alike (the VPC's
         groups, the addresses, the case's snapshots), so that a fleet of 200 is judged in 3 reads of

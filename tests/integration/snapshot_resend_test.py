@@ -40,12 +40,7 @@ class SnapshotResendTests(ResponseCase):
 
     def setUp(self):
         self.fresh()
-        ec2 = boto3_client("ec2", self.moto)
-        inst = ec2.describe_instances(InstanceIds=[self.ids["suspect"]])["Reservations"][0]["Instances"][0]
-        self.volumes = sorted(m["Ebs"]["VolumeId"] for m in inst["BlockDeviceMappings"])
-        self.assertGreaterEqual(len(self.volumes), 2, inst["BlockDeviceMappings"])
-        self.data_volume = next(m["Ebs"]["VolumeId"] for m in inst["BlockDeviceMappings"]
-                                if m["DeviceName"] != inst["RootDeviceName"])
+        self.volumes, self.data_volume = self.suspect_volumes()
 
     def recorded(self, case: str) -> dict:
         """The case's snapshot evidence, by snapshot id: its source ("ec2:CreateSnapshot ...")."""

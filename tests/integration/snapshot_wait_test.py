@@ -38,13 +38,7 @@ class SnapshotWaitTests(ResponseCase):
 
     def setUp(self):
         self.fresh()
-        ec2 = boto3_client("ec2", self.moto)
-        inst = ec2.describe_instances(InstanceIds=[self.ids["suspect"]])["Reservations"][0]["Instances"][0]
-        self.volumes = sorted(m["Ebs"]["VolumeId"] for m in inst["BlockDeviceMappings"])
-        self.assertGreaterEqual(len(self.volumes), 2, inst["BlockDeviceMappings"])
-        # A data volume (not the root one), so that one of several fails.
-        self.data_volume = next(m["Ebs"]["VolumeId"] for m in inst["BlockDeviceMappings"]
-                                if m["DeviceName"] != inst["RootDeviceName"])
+        self.volumes, self.data_volume = self.suspect_volumes()
 
     def snapshot_result(self, case: str) -> dict:
         done = [r for r in self.journal(case) if r["step"] == "snapshot" and r["kind"] == "step.done"]
