@@ -42,11 +42,6 @@ void RunDenies::Set(const std::string& role, const std::string& policy, Put put)
   puts_[{role, policy}] = std::move(put);
 }
 
-void RunDenies::Forget(const std::string& role, const std::string& policy) {
-  std::lock_guard<std::mutex> lock(mu_);
-  puts_.erase({role, policy});
-}
-
 std::string LastPathPart(const std::string& arn) {
   size_t slash = arn.rfind('/');
   return slash == std::string::npos ? arn : arn.substr(slash + 1);

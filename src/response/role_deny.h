@@ -84,7 +84,6 @@ class RunDenies {
   };
   std::optional<Put> Find(const std::string& role, const std::string& policy) const;
   void Set(const std::string& role, const std::string& policy, Put put);
-  void Forget(const std::string& role, const std::string& policy);
 
  private:
   mutable std::mutex mu_;
