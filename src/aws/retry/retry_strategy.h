@@ -60,7 +60,7 @@ struct RetryOptions {
 
 // Whether an attempt that failed with `error` may have done what it asked, so that a resend could do
 // it twice: a request that takes no client token (CreateSnapshots) looks for its effect first
-// (CallOptions::before_resend). The EC2 developer guide, "Ensuring idempotency in Amazon EC2 API
+// (CallOptions::find_effect). The EC2 developer guide, "Ensuring idempotency in Amazon EC2 API
 // requests": operations "might also time out or encounter other server issues before they complete,
 // even though the request has already returned a result ... if the original request and the
 // subsequent retries are successful, the operation is completed multiple times". So:
