@@ -5,17 +5,15 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "aws/http/fake_transport.h"
-#include "base/encoding.h"
 #include "evidence/test_util.h"
 #include "response/executor.h"
 #include "response/fleet_state.h"
 #include "response/role_quota.h"
-#include "testing/form_params.h"
+#include "testing/fake_role_policies.h"
 #include "testing/static_credentials.h"
 
 namespace cordon::response {
@@ -133,49 +131,13 @@ class RunDeniesTest : public ::testing::Test {
     aws::ClientOptions o;
     o.region = "us-east-1";
     o.credentials = std::make_shared<test::StaticCredentials>();
-    o.transport = std::make_shared<aws::FakeTransport>([this](const aws::HttpRequest& r) { return Iam(r); });
+    o.transport =
+        std::make_shared<aws::FakeTransport>([this](const aws::HttpRequest& r) { return iam_.Answer(r); });
     o.retry.max_attempts = 1;
     o.rate_limit = aws::RateLimit::Unlimited();
     client_ = std::make_unique<aws::Client>(o);
     options_.case_id = "IR-R";
     options_.responder = "tester";
-  }
-
-  static aws::HttpResponse IamXml(int status, std::string body) {
-    aws::HttpResponse out;
-    out.status = status;
-    out.body = std::move(body);
-    return out;
-  }
-
-  Result<aws::HttpResponse> Iam(const aws::HttpRequest& r) {
-    std::lock_guard<std::mutex> lock(mu_);  // called from every sending thread
-    auto p = test::FormParams(r.body);
-    const std::string action = p["Action"], name = p["PolicyName"];
-    ++calls_[action];
-    const std::string meta = "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>";
-    if (action == "GetRolePolicy") {
-      auto it = policies_.find(name);
-      if (stale_) it = stale_->find(name);
-      if (it == (stale_ ? stale_->end() : policies_.end()))
-        return IamXml(404,
-                      "<ErrorResponse><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>The "
-                      "role policy with name " +
-                          name + " cannot be found.</Message></Error></ErrorResponse>");
-      return IamXml(200, "<GetRolePolicyResponse><GetRolePolicyResult><RoleName>" + p["RoleName"] +
-                             "</RoleName><PolicyName>" + name + "</PolicyName><PolicyDocument>" +
-                             UriEncode(it->second) + "</PolicyDocument></GetRolePolicyResult>" + meta +
-                             "</GetRolePolicyResponse>");
-    }
-    if (action == "PutRolePolicy") {
-      policies_[name] = p["PolicyDocument"];
-      return IamXml(200, "<PutRolePolicyResponse>" + meta + "</PutRolePolicyResponse>");
-    }
-    if (action == "DeleteRolePolicy") {
-      policies_.erase(name);
-      return IamXml(200, "<DeleteRolePolicyResponse>" + meta + "</DeleteRolePolicyResponse>");
-    }
-    return MakeError(ErrorKind::kInternal, "unexpected " + action);
   }
 
   StepContext Context(const std::string& instance_id, RunDenies* run) {
@@ -188,24 +150,16 @@ class RunDeniesTest : public ::testing::Test {
     return ctx;
   }
   std::vector<std::string> Denied() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return DenyEntries(Json::parse(policies_.at(DenyPolicyName("IR-R"))));
+    std::lock_guard<std::mutex> lock(iam_.mu);
+    return DenyEntries(Json::parse(iam_.policies.at(DenyPolicyName("IR-R"))));
   }
-  int Calls(const std::string& action) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return calls_[action];
-  }
+  int Calls(const std::string& action) { return iam_.Calls(action); }
 
   evidence::test::ScratchDir dir_;
   std::unique_ptr<evidence::CaseStore> store_;
   std::unique_ptr<aws::Client> client_;
   ResponseOptions options_;
-  std::mutex mu_;
-  std::map<std::string, std::string> policies_;  // name -> document, guarded by mu_
-  std::map<std::string, int> calls_;             // by action, guarded by mu_
-  // When set, what GetRolePolicy answers: the documents as they were, as an eventually consistent
-  // read right after a write may still show them.
-  std::optional<std::map<std::string, std::string>> stale_;
+  test::FakeRolePolicies iam_;
 };
 
 TEST_F(RunDeniesTest, OneRunMergesIntoWhatItPutAndAnotherRunReadsIamAgain) {
@@ -232,8 +186,8 @@ TEST_F(RunDeniesTest, OneRunMergesIntoWhatItPutAndAnotherRunReadsIamAgain) {
 // so a stale read cannot put a sibling's entry back (its instance would stay denied after release).
 TEST_F(RunDeniesTest, ARunsRemovalsSurviveReadsThatLagBehindItsWrites) {
   const std::string policy = DenyPolicyName("IR-R");
-  policies_[policy] = MergeDeny(Json(), {"*/i-21", "*/i-22", "*/i-23"}, "").dump();
-  stale_ = policies_;  // every read answers the document as it was before the removals
+  iam_.policies[policy] = MergeDeny(Json(), {"*/i-21", "*/i-22", "*/i-23"}, "").dump();
+  iam_.stale = iam_.policies;  // every read answers the document as it was before the removals
   RunDenies run;
   for (const char* id : {"i-21", "i-22"}) {
     auto r = RemoveDenyEntry(Context(id, &run), kRunRole, policy, DenyEntry(id));
@@ -245,9 +199,9 @@ TEST_F(RunDeniesTest, ARunsRemovalsSurviveReadsThatLagBehindItsWrites) {
   auto last = RemoveDenyEntry(Context("i-23", &run), kRunRole, policy, DenyEntry("i-23"));
   ASSERT_TRUE(last) << last.error().message;
   EXPECT_EQ(*last, "removed, policy deleted");
-  EXPECT_EQ(policies_.count(policy), 0u);
+  EXPECT_EQ(iam_.policies.count(policy), 0u);
   // Without a run each removal reads, and the stale read puts i-21 back: the fake's staleness is real.
-  policies_ = *stale_;
+  iam_.policies = *iam_.stale;
   for (const char* id : {"i-21", "i-22"})
     ASSERT_TRUE(RemoveDenyEntry(Context(id, nullptr), kRunRole, policy, DenyEntry(id)));
   EXPECT_EQ(Denied(), (std::vector<std::string>{"*/i-21", "*/i-23"}));

@@ -5,18 +5,16 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "aws/http/fake_transport.h"
-#include "base/encoding.h"
 #include "base/strings.h"
 #include "evidence/test_util.h"
 #include "response/role_deny.h"
 #include "response/steps/steps.h"
-#include "testing/form_params.h"
+#include "testing/fake_role_policies.h"
 #include "testing/static_credentials.h"
 
 namespace cordon::response {
@@ -33,7 +31,7 @@ class CredentialsDenyTest : public ::testing::Test {
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
     transport_ =
-        std::make_shared<aws::FakeTransport>([this](const aws::HttpRequest& r) { return Answer(r); });
+        std::make_shared<aws::FakeTransport>([this](const aws::HttpRequest& r) { return iam_.Answer(r); });
     aws::ClientOptions o;
     o.region = "us-east-1";
     o.credentials = std::make_shared<test::StaticCredentials>();
@@ -43,42 +41,6 @@ class CredentialsDenyTest : public ::testing::Test {
     client_ = std::make_unique<aws::Client>(o);
     options_.case_id = "IR-A";
     options_.responder = "tester";
-  }
-
-  static aws::HttpResponse Xml(int status, std::string body) {
-    aws::HttpResponse out;
-    out.status = status;
-    out.body = std::move(body);
-    return out;
-  }
-
-  Result<aws::HttpResponse> Answer(const aws::HttpRequest& r) {
-    std::lock_guard<std::mutex> lock(mu_);  // FakeTransport calls handlers from every sending thread
-    auto p = test::FormParams(r.body);
-    const std::string action = p["Action"], name = p["PolicyName"];
-    actions_.push_back(action + " " + name);
-    const std::string meta = "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>";
-    if (action == "GetRolePolicy") {
-      auto it = policies_.find(name);
-      if (it == policies_.end())
-        return Xml(404,
-                   "<ErrorResponse><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>The role "
-                   "policy with name " +
-                       name + " cannot be found.</Message></Error><RequestId>r</RequestId></ErrorResponse>");
-      return Xml(200, "<GetRolePolicyResponse><GetRolePolicyResult><RoleName>" + p["RoleName"] +
-                          "</RoleName><PolicyName>" + name + "</PolicyName><PolicyDocument>" +
-                          UriEncode(it->second) + "</PolicyDocument></GetRolePolicyResult>" + meta +
-                          "</GetRolePolicyResponse>");
-    }
-    if (action == "PutRolePolicy") {
-      policies_[name] = p["PolicyDocument"];
-      return Xml(200, "<PutRolePolicyResponse>" + meta + "</PutRolePolicyResponse>");
-    }
-    if (action == "DeleteRolePolicy") {
-      policies_.erase(name);
-      return Xml(200, "<DeleteRolePolicyResponse>" + meta + "</DeleteRolePolicyResponse>");
-    }
-    return MakeError(ErrorKind::kInternal, "unexpected " + action);
   }
 
   StepContext Context(const std::string& instance_id) {
@@ -97,7 +59,7 @@ class CredentialsDenyTest : public ::testing::Test {
   }
 
   std::vector<std::string> Entries(const std::string& policy) {
-    return DenyEntries(Json::parse(policies_.at(policy)));
+    return DenyEntries(Json::parse(iam_.policies.at(policy)));
   }
 
   evidence::test::ScratchDir dir_;
@@ -105,16 +67,14 @@ class CredentialsDenyTest : public ::testing::Test {
   std::shared_ptr<aws::FakeTransport> transport_;
   std::unique_ptr<aws::Client> client_;
   ResponseOptions options_;
-  std::mutex mu_;
-  std::map<std::string, std::string> policies_;  // name -> document; guarded by mu_ while calls run
-  std::vector<std::string> actions_;             // guarded by mu_ while calls run
+  test::FakeRolePolicies iam_;
 };
 
 // Undo data as versions before issue 13 recorded it: no "deny_entry", the policy named per instance.
 TEST_F(CredentialsDenyTest, ReleasesACaseRecordedWithThePerInstancePolicy) {
   const std::string old = std::string("cordon-deny-IR-A-") + kCredentialsIid;
-  policies_[old] = R"({"Version":"2012-10-17","Statement":[]})";
-  policies_["app-access"] = R"({"Version":"2012-10-17","Statement":[]})";
+  iam_.policies[old] = R"({"Version":"2012-10-17","Statement":[]})";
+  iam_.policies["app-access"] = R"({"Version":"2012-10-17","Statement":[]})";
   Json done = {{"before",
                 {{"association", nullptr},
                  {"profile_arn", nullptr},
@@ -125,14 +85,14 @@ TEST_F(CredentialsDenyTest, ReleasesACaseRecordedWithThePerInstancePolicy) {
                {"result", {{"role", kRole}, {"deny_policy", old}}}};
   StepReport r = Undo(kCredentialsIid, done);
   EXPECT_EQ(r.status, StepStatus::kDone) << r.error.message;
-  EXPECT_EQ(policies_.count(old), 0u);
-  EXPECT_EQ(policies_.count("app-access"), 1u);
-  EXPECT_EQ(actions_, (std::vector<std::string>{"DeleteRolePolicy " + old}));
+  EXPECT_EQ(iam_.policies.count(old), 0u);
+  EXPECT_EQ(iam_.policies.count("app-access"), 1u);
+  EXPECT_EQ(iam_.actions, (std::vector<std::string>{"DeleteRolePolicy " + old}));
 }
 
 TEST_F(CredentialsDenyTest, ReleaseTakesOutOnlyItsInstanceAndDeletesThePolicyWithTheLast) {
   const std::string merged = DenyPolicyName("IR-A");
-  policies_[merged] = MergeDeny(Json(), {DenyEntry(kCredentialsIid), DenyEntry("i-0other")}, "").dump();
+  iam_.policies[merged] = MergeDeny(Json(), {DenyEntry(kCredentialsIid), DenyEntry("i-0other")}, "").dump();
   auto done = [&](const std::string& iid) {
     return Json{{"before", {{"role", kRole}, {"deny_policy", merged}, {"deny_entry", DenyEntry(iid)}}},
                 {"result", {{"role", kRole}, {"deny_policy", merged}, {"deny_entry", DenyEntry(iid)}}}};
@@ -142,14 +102,14 @@ TEST_F(CredentialsDenyTest, ReleaseTakesOutOnlyItsInstanceAndDeletesThePolicyWit
   EXPECT_EQ(Entries(merged), (std::vector<std::string>{"*/i-0other"}));
   r = Undo("i-0other", done("i-0other"));
   EXPECT_EQ(r.status, StepStatus::kDone) << r.error.message;
-  EXPECT_EQ(policies_.count(merged), 0u);
+  EXPECT_EQ(iam_.policies.count(merged), 0u);
   // An "already done" record (no result) carries the entry in its before.
-  policies_[merged] = MergeDeny(Json(), {DenyEntry("i-0third")}, "").dump();
+  iam_.policies[merged] = MergeDeny(Json(), {DenyEntry("i-0third")}, "").dump();
   Json already = {{"before", {{"role", kRole}, {"deny_policy", merged}, {"deny_entry", "*/i-0third"}}},
                   {"already", true}};
   r = Undo("i-0third", already);
   EXPECT_EQ(r.status, StepStatus::kDone) << r.error.message;
-  EXPECT_EQ(policies_.count(merged), 0u);
+  EXPECT_EQ(iam_.policies.count(merged), 0u);
 }
 
 // Steps of many targets run at once in one process: each read-modify-write of the merged policy
@@ -167,10 +127,10 @@ TEST_F(CredentialsDenyTest, ConcurrentAddsLoseNoInstance) {
   for (const Status& s : results) ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(Entries(merged).size(), 40u);
   // A rerun changes nothing: one read, no put.
-  actions_.clear();
+  iam_.actions.clear();
   StepContext ctx = Context("i-1000");
   ASSERT_TRUE(AddDenyEntry(ctx, kRole, merged, DenyEntry("i-1000"), ""));
-  EXPECT_EQ(actions_, (std::vector<std::string>{"GetRolePolicy " + merged}));
+  EXPECT_EQ(iam_.actions, (std::vector<std::string>{"GetRolePolicy " + merged}));
 }
 
 }  // namespace
