@@ -37,9 +37,13 @@ std::optional<RunDenies::Put> RunDenies::Find(const std::string& role, const std
   return it->second;
 }
 
-void RunDenies::Set(const std::string& role, const std::string& policy, Put put) {
+void RunDenies::Wrote(const std::string& role, const std::string& policy, bool ok, const Json& doc) {
   std::lock_guard<std::mutex> lock(mu_);
-  puts_[{role, policy}] = std::move(put);
+  if (ok) {
+    puts_[{role, policy}] = Put{doc, true};
+  } else if (auto it = puts_.find({role, policy}); it != puts_.end()) {
+    it->second.certain = false;
+  }
 }
 
 std::string LastPathPart(const std::string& arn) {
@@ -166,13 +170,7 @@ Status AddDenyEntry(const StepContext& ctx, const std::string& role, const std::
   if (merged == live) return Ok();
   auto put = ctx.Call("iam", "PutRolePolicy",
                       Json{{"RoleName", role}, {"PolicyName", policy}, {"PolicyDocument", merged.dump()}});
-  if (run != nullptr) {
-    if (put) {
-      run->Set(role, policy, RunDenies::Put{merged, true});
-    } else if (known) {
-      run->Set(role, policy, RunDenies::Put{known->doc, false});
-    }
-  }
+  if (run != nullptr) run->Wrote(role, policy, bool(put), merged);
   if (!put)
     return WithContext(put.error(), "putting inline policy " + policy + " (" +
                                         std::to_string(IamDocumentSize(merged)) + " characters) on role " +
@@ -198,15 +196,6 @@ Result<std::string> RemoveDenyEntry(const StepContext& ctx, const std::string& r
         if (std::find(kept.begin(), kept.end(), e) == kept.end()) doc = WithoutEntry(doc, e);
     }
   }
-  // What the run writes next is the document, or, when the write fails, unknown.
-  auto written = [&](bool ok, const Json& now) {
-    if (run == nullptr) return;
-    if (ok) {
-      run->Set(role, policy, RunDenies::Put{now, true});
-    } else if (known) {
-      run->Set(role, policy, RunDenies::Put{known->doc, false});
-    }
-  };
   std::vector<std::string> entries = DenyEntries(doc);
   if (doc.is_null() || std::find(entries.begin(), entries.end(), entry) == entries.end())
     return std::string("already gone");
@@ -214,13 +203,13 @@ Result<std::string> RemoveDenyEntry(const StepContext& ctx, const std::string& r
   if (DenyEntries(rest).empty()) {
     auto d = ctx.Call("iam", "DeleteRolePolicy", Json{{"RoleName", role}, {"PolicyName", policy}});
     const bool deleted = d || IsNotFoundError(d.error());
-    written(deleted, Json());
+    if (run != nullptr) run->Wrote(role, policy, deleted, Json());
     if (!deleted) return MakeError(d.error());
     return std::string("removed, policy deleted");
   }
   auto put = ctx.Call("iam", "PutRolePolicy",
                       Json{{"RoleName", role}, {"PolicyName", policy}, {"PolicyDocument", rest.dump()}});
-  written(bool(put), rest);
+  if (run != nullptr) run->Wrote(role, policy, bool(put), rest);
   if (!put) return MakeError(put.error());
   return std::string("removed");
 }

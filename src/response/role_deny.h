@@ -83,7 +83,10 @@ class RunDenies {
     bool certain = true;
   };
   std::optional<Put> Find(const std::string& role, const std::string& policy) const;
-  void Set(const std::string& role, const std::string& policy, Put put);
+  // After the run wrote `doc` on the role's policy (null: deleted it): `ok`, the write succeeded, so
+  // `doc` is IAM's; else what the run knew before stays, no longer certain (the failed write may or
+  // may not have been taken), and a run that knew nothing still knows nothing.
+  void Wrote(const std::string& role, const std::string& policy, bool ok, const Json& doc);
 
  private:
   mutable std::mutex mu_;
